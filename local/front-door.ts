@@ -1,0 +1,216 @@
+/**
+ * The local HTTP front door: what API Gateway (HTTP API, payload 2.0) does in AWS. It matches
+ * the route table, verifies bearer tokens like the JWT authorizer, throttles the public routes,
+ * turns each request into the same event Lambda receives and calls the same handler module.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { ServiceError, rateLimited, unauthenticated } from '#shared/domain/errors.ts';
+import { problemResponse } from '#shared/http/problem.ts';
+import { PUBLIC_THROTTLE, routeKey, ROUTES, type ApiFunctionName, type Route } from '#shared/routes.ts';
+import type { DevIssuer } from './dev-issuer.ts';
+
+type Handler = (event: APIGatewayProxyEventV2WithJWTAuthorizer, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+
+/** API Gateway refuses payloads over 10 MB; the handlers refuse anything over 16 KiB themselves. */
+const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+
+export interface FrontDoorOptions {
+  port: number;
+  issuer: DevIssuer;
+  throttle?: { rateLimit: number; burstLimit: number };
+  /** Anything that is not an API route: dev sign-in, pages. Returns false when it did not answer. */
+  fallback?: (req: IncomingMessage, res: ServerResponse, body: Buffer) => Promise<boolean>;
+}
+
+export interface FrontDoor {
+  server: Server;
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDoor> {
+  const matchers = ROUTES.map((route) => ({ route, pattern: templateToRegExp(route.path) }));
+  const handlers = new Map<ApiFunctionName, Promise<Handler>>();
+  const loadHandler = (name: ApiFunctionName) => {
+    if (!handlers.has(name)) handlers.set(name, import(`../functions/${name}.ts`).then((m: { handler: Handler }) => m.handler));
+    return handlers.get(name)!;
+  };
+  const buckets = new Map<string, TokenBucket>();
+  const throttle = options.throttle ?? PUBLIC_THROTTLE;
+
+  const server = createServer((req, res) => {
+    void serve(req, res).catch((error: unknown) => {
+      console.error('front door:', error);
+      if (!res.headersSent) send(res, problemResponse(error));
+    });
+  });
+
+  async function serve(req: IncomingMessage, res: ServerResponse) {
+    const body = await readBody(req);
+    if (body === undefined) return send(res, { statusCode: 413, body: 'Request Entity Too Large' });
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const match = matchRoute(req.method ?? 'GET', url.pathname);
+    if (!match) {
+      if (options.fallback && (await options.fallback(req, res, body))) return;
+      return send(res, problemResponse(new ServiceError('NotFound', `No route for ${req.method} ${url.pathname}.`)));
+    }
+    const { route, pathParameters } = match;
+    if (route.auth === 'public') {
+      const key = routeKey(route);
+      if (!buckets.has(key)) buckets.set(key, new TokenBucket(throttle.rateLimit, throttle.burstLimit));
+      if (!buckets.get(key)!.take()) return send(res, problemResponse(rateLimited()));
+    }
+    let claims: Record<string, string | number | boolean | string[]> | undefined;
+    if (route.auth === 'jwt') {
+      claims = await verifyBearer(req.headers.authorization);
+      if (!claims) return send(res, problemResponse(unauthenticated()));
+    }
+    const handler = await loadHandler(route.function);
+    const result = await handler(toEvent(req, url, route, pathParameters, body, claims), lambdaContext(route.function));
+    send(res, result);
+  }
+
+  function matchRoute(method: string, path: string) {
+    for (const { route, pattern } of matchers) {
+      if (route.method !== method) continue;
+      const m = pattern.exec(path);
+      if (m) return { route, pathParameters: Object.fromEntries(Object.entries(m.groups ?? {}).map(([k, v]) => [k, decodeURIComponent(v)])) };
+    }
+    return undefined;
+  }
+
+  async function verifyBearer(header: string | undefined) {
+    const token = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header ?? '')?.[1];
+    if (!token) return undefined;
+    try {
+      return (await options.issuer.verify(token)) as Record<string, string | number | boolean | string[]>;
+    } catch {
+      return undefined;
+    }
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => resolve());
+  });
+  server.keepAliveTimeout = 5_000;
+  return {
+    server,
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function templateToRegExp(template: string): RegExp {
+  const source = template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{(\w+)\\?\}/g, '(?<$1>[^/]+)');
+  return new RegExp(`^${source}$`);
+}
+
+function toEvent(
+  req: IncomingMessage,
+  url: URL,
+  route: Route,
+  pathParameters: Record<string, string>,
+  body: Buffer,
+  claims: Record<string, string | number | boolean | string[]> | undefined,
+): APIGatewayProxyEventV2WithJWTAuthorizer {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  const query: Record<string, string> = {};
+  for (const [name, value] of url.searchParams) query[name] = query[name] === undefined ? value : `${query[name]},${value}`;
+  const now = new Date();
+  const key = routeKey(route);
+  return {
+    version: '2.0',
+    routeKey: key,
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    headers,
+    ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
+    ...(Object.keys(pathParameters).length > 0 ? { pathParameters } : {}),
+    ...(body.length > 0 ? { body: body.toString('utf8') } : {}),
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: 'local',
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: 'localhost',
+      http: {
+        method: route.method,
+        path: url.pathname,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey: key,
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+      authorizer: { principalId: '', integrationLatency: 0, jwt: { claims: claims ?? {}, scopes: [] } },
+    },
+  };
+}
+
+function lambdaContext(functionName: string): Context {
+  const deadline = Date.now() + 10_000;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
+    memoryLimitInMB: '256',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_PAYLOAD_BYTES) return undefined;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+export function send(res: ServerResponse, result: APIGatewayProxyStructuredResultV2): void {
+  res.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
+  res.end(result.isBase64Encoded && result.body ? Buffer.from(result.body, 'base64') : (result.body ?? ''));
+}
+
+/** API Gateway's throttle: a steady rate with a burst allowance. */
+class TokenBucket {
+  private tokens: number;
+  private last = Date.now();
+  constructor(
+    private readonly ratePerSecond: number,
+    private readonly burst: number,
+  ) {
+    this.tokens = burst;
+  }
+  take(): boolean {
+    const now = Date.now();
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.ratePerSecond);
+    this.last = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}

@@ -1,0 +1,54 @@
+/** `npm start`: the whole service on this machine, in the foreground. Ctrl-C stops everything it started. */
+import { resolve } from 'node:path';
+import { startLocalStack } from './stack.ts';
+import { startDynamoDbLocal, startSesLocal } from './services.ts';
+
+const env = process.env;
+const port = Number(env.PORT ?? 3000);
+const sesPort = Number(env.SES_PORT ?? 8005);
+const dynamoPort = Number(env.DYNAMODB_PORT ?? 8000);
+const dataDir = (env.DATA_DIR ?? '.local/') === ':memory:' ? undefined : resolve(env.DATA_DIR ?? '.local/');
+
+const started: { stop(): Promise<void> }[] = [];
+let stopping = false;
+
+async function stop(code: number) {
+  if (stopping) return;
+  stopping = true;
+  await Promise.allSettled(started.reverse().map((s) => s.stop()));
+  process.exit(code);
+}
+process.on('SIGINT', () => void stop(0));
+process.on('SIGTERM', () => void stop(0));
+
+try {
+  const t0 = Date.now();
+  const dynamo = await startDynamoDbLocal(dynamoPort, dataDir && resolve(dataDir, 'dynamodb'));
+  started.push(dynamo);
+  const ses = await startSesLocal(sesPort);
+  started.push(ses);
+  const stack = await startLocalStack({
+    port,
+    dynamoEndpoint: dynamo.endpoint,
+    sesEndpoint: ses.endpoint,
+    tableName: env.TABLE_NAME ?? 'invite-links',
+    dataDir,
+    publicBaseUrl: env.PUBLIC_BASE_URL,
+  });
+  started.push(stack);
+  console.log(`
+Invite links is running (up in ${((Date.now() - t0) / 1000).toFixed(1)} s).
+
+  API and pages   ${stack.url}
+  Emails (inbox)  ${ses.endpoint}/        JSON: ${ses.endpoint}/store
+  DynamoDB Local  ${dynamo.endpoint}   table ${stack.tableName}
+  Data            ${dataDir ?? 'in memory (DATA_DIR=:memory:)'}
+
+Get a token:  npm run token -- owner@demo.test
+Then:         curl -H "Authorization: Bearer $TOKEN" ${stack.url}/v1/me
+
+Ctrl-C stops everything.`);
+} catch (error) {
+  console.error(`npm start failed: ${(error as Error).message}`);
+  await stop(1);
+}

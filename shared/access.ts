@@ -1,0 +1,27 @@
+/** Who the caller is in a domain, read from the directory (never from the request). */
+import { requireInviter, requireMember } from './domain/permissions.ts';
+import { notFound } from './domain/errors.ts';
+import type { Directory, Membership } from './domain/types.ts';
+import type { Store } from './store/store.ts';
+
+export interface DomainAccess {
+  member: Membership;
+  directory: Directory;
+}
+
+/** Membership and directory are read in parallel: one round trip. */
+async function load(store: Store, callerId: string, domainId: string) {
+  const [membership, directory] = await Promise.all([store.getMembership(callerId, domainId), store.getDirectory(domainId)]);
+  if (!directory) throw notFound('The domain');
+  return { membership, directory };
+}
+
+export async function asMember(store: Store, callerId: string, domainId: string): Promise<DomainAccess> {
+  const { membership, directory } = await load(store, callerId, domainId);
+  return { member: requireMember(membership), directory };
+}
+
+export async function asInviter(store: Store, callerId: string, domainId: string): Promise<DomainAccess> {
+  const { membership, directory } = await load(store, callerId, domainId);
+  return { member: requireInviter(membership, directory.roleGroups), directory };
+}

@@ -1,0 +1,35 @@
+/** Every setting the service reads, in one place. Functions read these once per cold start. */
+
+/** A link lives exactly 7 days unless an operator shortens it (tests do). */
+export const DEFAULT_LINK_TTL_SECONDS = 604_800;
+/** Request bodies above this are refused before parsing. */
+export const MAX_BODY_BYTES = 16 * 1024;
+/** 256 bits from the CSPRNG per link token. */
+export const TOKEN_BYTES = 32;
+/** Join records stay this long for the notifier, then TTL removes them. */
+export const JOIN_RECORD_RETENTION_SECONDS = 30 * 24 * 3600;
+
+export function tableName(): string {
+  return required('TABLE_NAME');
+}
+
+export function linkTtlSeconds(): number {
+  const raw = process.env.INVITE_LINK_TTL_SECONDS;
+  if (raw === undefined || raw === '') return DEFAULT_LINK_TTL_SECONDS;
+  const seconds = Number(raw);
+  if (!Number.isInteger(seconds) || seconds <= 0) {
+    throw new Error(`INVITE_LINK_TTL_SECONDS must be a positive whole number of seconds, got "${raw}"`);
+  }
+  return seconds;
+}
+
+/** The link a person opens. The token rides in the fragment, which browsers never send to a server. */
+export function linkPublicUrl(token: string): string {
+  return `${required('PUBLIC_BASE_URL').replace(/\/+$/, '')}/join#${token}`;
+}
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set`);
+  return value;
+}

@@ -1,0 +1,51 @@
+/**
+ * The errors the product speaks in. The domain throws these; shared/http/problem.ts maps each
+ * kind to its status and code, once.
+ */
+export type ErrorKind =
+  | 'InvalidRequest'
+  | 'Unauthenticated'
+  | 'Forbidden'
+  | 'NotFound'
+  | 'LinkNotFound'
+  | 'AlreadyMember'
+  | 'LinkCreationDisabled'
+  | 'LinkExpired'
+  | 'LinkRevoked'
+  | 'LinksDisabled'
+  | 'UnknownReference'
+  | 'RateLimited';
+
+export class ServiceError extends Error {
+  constructor(
+    readonly kind: ErrorKind,
+    message: string,
+    /** The request field at fault, where there is one (`email`, `additionalTeamIds[1]`). */
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = kind;
+  }
+}
+
+export const invalidRequest = (field: string, message: string) =>
+  new ServiceError('InvalidRequest', `${field}: ${message}`, field);
+export const unauthenticated = (message = 'A valid bearer token is required.') =>
+  new ServiceError('Unauthenticated', message);
+export const forbidden = (message: string) => new ServiceError('Forbidden', message);
+export const notFound = (what = 'The resource') => new ServiceError('NotFound', `${what} was not found.`);
+export const linkNotFound = () =>
+  new ServiceError('LinkNotFound', 'This invite link does not exist. Ask whoever sent it for a new one.', 'token');
+export const alreadyMember = () =>
+  new ServiceError('AlreadyMember', 'This email already belongs to a member of this domain.', 'email');
+export const linkCreationDisabled = () =>
+  new ServiceError('LinkCreationDisabled', 'Invite links are turned off for this domain (Login Settings).');
+export const linkExpired = () =>
+  new ServiceError('LinkExpired', 'This invite link has expired. Ask whoever sent it for a new one.', 'token');
+export const linkRevoked = () =>
+  new ServiceError('LinkRevoked', 'This invite link has been deleted. Ask whoever sent it for a new one.', 'token');
+export const linksDisabled = () =>
+  new ServiceError('LinksDisabled', 'Invite links are turned off for this domain. Ask an admin for another way in.', 'token');
+export const unknownReference = (field: string, id: string) =>
+  new ServiceError('UnknownReference', `${field}: "${id}" does not exist in this domain.`, field);
+export const rateLimited = () => new ServiceError('RateLimited', 'Too many attempts. Wait a moment and try again.');

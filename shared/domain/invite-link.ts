@@ -1,0 +1,81 @@
+/** The rules of an invite link: its token, its life, what it grants. */
+import { createHash, randomBytes } from 'node:crypto';
+import { TOKEN_BYTES } from '../config.ts';
+import { linkExpired, linkRevoked, linksDisabled, unknownReference } from './errors.ts';
+import type { Directory, Domain, InviteLink, LinkGrant, Membership } from './types.ts';
+
+export type LinkStatus = 'ACTIVE' | 'EXPIRED' | 'REVOKED' | 'DISABLED';
+
+/** A fresh secret: 256 bits from the CSPRNG, base64url. Only its hash is ever stored. */
+export function newLinkToken(): string {
+  return randomBytes(TOKEN_BYTES).toString('base64url');
+}
+
+/** The link id is the token's SHA-256: a table dump or a log line holding it opens nothing. */
+export function linkIdOf(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('base64url');
+}
+
+export function expiresAtFor(createdAt: Date, ttlSeconds: number): string {
+  return new Date(createdAt.getTime() + ttlSeconds * 1000).toISOString();
+}
+
+/** Epoch seconds for DynamoDB TTL, which removes expired links days late; correctness never waits for it. */
+export function ttlOf(expiresAt: string): number {
+  return Math.ceil(Date.parse(expiresAt) / 1000);
+}
+
+/** Why a link does or does not work now. Domain switch first: it outranks everything. */
+export function linkStatus(link: InviteLink, domain: Domain, now: Date): LinkStatus {
+  if (!domain.linksEnabled) return 'DISABLED';
+  if (link.revokedAt !== undefined || link.generation !== domain.linkGeneration) return 'REVOKED';
+  if (Date.parse(link.expiresAt) <= now.getTime()) return 'EXPIRED';
+  return 'ACTIVE';
+}
+
+export function assertUsable(link: InviteLink, domain: Domain, now: Date): void {
+  const status = linkStatus(link, domain, now);
+  if (status === 'DISABLED') throw linksDisabled();
+  if (status === 'REVOKED') throw linkRevoked();
+  if (status === 'EXPIRED') throw linkExpired();
+}
+
+/** Every id a grant names must exist in the link's own domain; another domain's ids count as unknown. */
+export function assertReferencesExist(grant: LinkGrant, directory: Directory): void {
+  const teams = new Set(directory.teams.map((t) => t.id));
+  const roleGroups = new Set(directory.roleGroups.map((g) => g.id));
+  const groups = new Set(directory.groups.map((g) => g.id));
+  const check = (field: string, ids: readonly string[], known: Set<string>) =>
+    ids.forEach((id, i) => {
+      if (!known.has(id)) throw unknownReference(`${field}[${i}]`, id);
+    });
+  if (grant.primaryTeamId !== undefined && !teams.has(grant.primaryTeamId)) {
+    throw unknownReference('primaryTeamId', grant.primaryTeamId);
+  }
+  if (grant.primaryGroupId !== undefined && !groups.has(grant.primaryGroupId)) {
+    throw unknownReference('primaryGroupId', grant.primaryGroupId);
+  }
+  check('additionalTeamIds', grant.additionalTeamIds, teams);
+  check('roleGroupIds', grant.roleGroupIds, roleGroups);
+  check('groupIds', grant.groupIds, groups);
+}
+
+/** The onboarding link: STANDARD users in the domain's default team, nothing else. */
+export function onboardingGrant(domain: Domain): LinkGrant {
+  return { userType: 'STANDARD', primaryTeamId: domain.defaultTeamId, additionalTeamIds: [], roleGroupIds: [], groupIds: [] };
+}
+
+/** The membership a grant produces, primary first, no id twice. */
+export function membershipFromGrant(grant: LinkGrant): Pick<Membership, 'userType' | 'teamIds' | 'roleGroupIds' | 'groupIds'> {
+  const unique = (ids: (string | undefined)[]) => [...new Set(ids.filter((id): id is string => id !== undefined))];
+  return {
+    userType: grant.userType,
+    teamIds: unique([grant.primaryTeamId, ...grant.additionalTeamIds]),
+    roleGroupIds: unique(grant.roleGroupIds),
+    groupIds: unique([grant.primaryGroupId, ...grant.groupIds]),
+  };
+}
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}

@@ -1,0 +1,95 @@
+/** The product's nouns. Pure data: no AWS, no HTTP. */
+
+/** Ascending rank: a creator may hand out their own type or one below it. */
+export const USER_TYPES = ['BROWSE', 'STANDARD', 'POWER'] as const;
+export type UserType = (typeof USER_TYPES)[number];
+
+/** The permission a role group grants to let its members invite people. */
+export const INVITE_PERMISSION = 'users:create';
+
+export interface Domain {
+  domainId: string;
+  name: string;
+  defaultTeamId: string;
+  linksEnabled: boolean;
+  /** Bumped by "delete all existing links" and by disabling: a link lives only in the generation it was made in. */
+  linkGeneration: number;
+  settingsUpdatedAt?: string;
+  settingsUpdatedBy?: string;
+}
+
+export interface Team { id: string; name: string }
+export interface RoleGroup { id: string; name: string; permissions: string[] }
+export interface Group { id: string; name: string }
+
+/** A domain with everything an invite can refer to. */
+export interface Directory {
+  domain: Domain;
+  teams: Team[];
+  roleGroups: RoleGroup[];
+  groups: Group[];
+}
+
+export interface User {
+  userId: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  createdAt: string;
+}
+
+/** A user's place in one domain. */
+export interface Membership {
+  userId: string;
+  domainId: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  userType: UserType;
+  isAdmin: boolean;
+  teamIds: string[];
+  roleGroupIds: string[];
+  groupIds: string[];
+  joinedVia?: { linkId: string; at: string };
+  createdAt: string;
+}
+
+/** What a link hands to everyone who joins through it. Fixed for the link's life. */
+export interface LinkGrant {
+  userType: UserType;
+  primaryTeamId?: string;
+  primaryGroupId?: string;
+  additionalTeamIds: string[];
+  roleGroupIds: string[];
+  groupIds: string[];
+}
+
+export interface InviteLink extends LinkGrant {
+  /** base64url SHA-256 of the token: derivable from the token, useless without it. */
+  linkId: string;
+  domainId: string;
+  createdBy: string;
+  createdByEmail: string;
+  createdAt: string;
+  expiresAt: string;
+  /** The domain's link generation when the link was made. */
+  generation: number;
+  useCount: number;
+  revokedAt?: string;
+  onboarding: boolean;
+}
+
+/** Written by every join; the notifier reads it from the table's stream. */
+export interface JoinRecord {
+  joinId: string;
+  linkId: string;
+  domainId: string;
+  userId: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  linkCreatedBy: string;
+  linkExpiresAt: string;
+  grant: LinkGrant;
+  joinedAt: string;
+}

@@ -1,0 +1,113 @@
+/**
+ * The middy stack every API handler shares: headers normalised, security headers, one error
+ * handler, then input parsed and validated against the route's zod schemas. Handlers receive
+ * typed input and return `{ status, body }`; they never build responses or error bodies.
+ */
+import middy from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import httpSecurityHeaders from '@middy/http-security-headers';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { MAX_BODY_BYTES } from '../config.ts';
+import { invalidRequest, ServiceError, unauthenticated } from '../domain/errors.ts';
+import { logger } from './logger.ts';
+import { problemResponse } from './problem.ts';
+
+export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
+export type ApiResult = APIGatewayProxyStructuredResultV2;
+
+type Schema = z.ZodType;
+type Out<S> = S extends Schema ? z.output<S> : undefined;
+
+interface Spec<B, P, Q> {
+  /** `jwt`: the caller is the token's subject, already verified by the API's JWT authorizer. */
+  auth: 'jwt' | 'public';
+  body?: B;
+  params?: P;
+  query?: Q;
+}
+
+export interface ApiRequest<B, P, Q> {
+  body: Out<B>;
+  params: Out<P>;
+  query: Out<Q>;
+  /** The signed-in user's id (the token's `sub`); empty on public routes. */
+  callerId: string;
+  event: ApiEvent;
+}
+
+export interface Reply {
+  status: number;
+  body?: unknown;
+}
+
+export function httpHandler<B extends Schema | undefined = undefined, P extends Schema | undefined = undefined, Q extends Schema | undefined = undefined>(
+  spec: Spec<B, P, Q>,
+  handle: (request: ApiRequest<B, P, Q>) => Promise<Reply>,
+) {
+  return middy<ApiEvent, ApiResult, Error, Context>()
+    .use(injectLambdaContext(logger))
+    .use(httpHeaderNormalizer())
+    .use(httpSecurityHeaders())
+    .use({ onError: toProblem })
+    .handler(async (event) => {
+      const request: ApiRequest<B, P, Q> = {
+        callerId: spec.auth === 'jwt' ? callerOf(event) : '',
+        params: validate(spec.params, event.pathParameters ?? {}, 'path') as Out<P>,
+        query: validate(spec.query, event.queryStringParameters, 'query') as Out<Q>,
+        body: validate(spec.body, parseBody(event, spec.body !== undefined), 'body') as Out<B>,
+        event,
+      };
+      const reply = await handle(request);
+      return {
+        statusCode: reply.status,
+        headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+        body: reply.body === undefined ? '' : JSON.stringify(reply.body),
+      };
+    });
+}
+
+function toProblem(request: middy.Request<ApiEvent, ApiResult, Error, Context>): void {
+  const { error } = request;
+  if (!(error instanceof ServiceError)) logger.error('request failed', { error: error ?? undefined });
+  request.response = problemResponse(error);
+}
+
+function callerOf(event: ApiEvent): string {
+  const sub = event.requestContext.authorizer?.jwt?.claims?.sub;
+  if (typeof sub !== 'string' || sub === '') throw unauthenticated();
+  return sub;
+}
+
+function parseBody(event: ApiEvent, expectsBody: boolean): unknown {
+  const raw = event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString('utf8') : (event.body ?? '');
+  if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) throw invalidRequest('body', `must be at most ${MAX_BODY_BYTES} bytes`);
+  if (raw.trim() === '') return undefined;
+  if (!expectsBody) throw invalidRequest('body', 'must be empty for this request');
+  const contentType = event.headers['content-type'] ?? '';
+  if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(contentType)) {
+    throw invalidRequest('body', 'must be JSON sent with Content-Type: application/json');
+  }
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    throw invalidRequest('body', 'is not valid JSON');
+  }
+}
+
+/** Validates one part of the request; the first problem found names its field. */
+function validate(schema: Schema | undefined, value: unknown, part: string): unknown {
+  if (!schema) return undefined;
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path;
+  const field = path.length === 0 ? part : fieldName(path);
+  const message = issue.code === 'unrecognized_keys' ? 'is not a known field' : issue.message;
+  throw invalidRequest(field, message);
+}
+
+function fieldName(path: PropertyKey[]): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('');
+}

@@ -1,0 +1,58 @@
+/** The one error mapping: every thrown error becomes an RFC 9457 problem+json response here. */
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { ServiceError, type ErrorKind } from '../domain/errors.ts';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+const PROBLEMS: Record<ErrorKind, { status: number; code: string; title: string }> = {
+  InvalidRequest: { status: 400, code: 'INVALID_REQUEST', title: 'The request is not valid' },
+  Unauthenticated: { status: 401, code: 'UNAUTHENTICATED', title: 'Sign in first' },
+  Forbidden: { status: 403, code: 'FORBIDDEN', title: 'Not allowed' },
+  NotFound: { status: 404, code: 'NOT_FOUND', title: 'Not found' },
+  LinkNotFound: { status: 404, code: 'LINK_NOT_FOUND', title: 'Invite link not found' },
+  AlreadyMember: { status: 409, code: 'ALREADY_MEMBER', title: 'Already a member' },
+  LinkCreationDisabled: { status: 409, code: 'LINKS_DISABLED', title: 'Invite links are turned off' },
+  LinkExpired: { status: 410, code: 'LINK_EXPIRED', title: 'Invite link expired' },
+  LinkRevoked: { status: 410, code: 'LINK_REVOKED', title: 'Invite link deleted' },
+  LinksDisabled: { status: 410, code: 'LINKS_DISABLED', title: 'Invite links are turned off' },
+  UnknownReference: { status: 422, code: 'UNKNOWN_REFERENCE', title: 'Unknown team, role group or group' },
+  RateLimited: { status: 429, code: 'RATE_LIMITED', title: 'Too many attempts' },
+};
+
+export interface Problem {
+  type: string;
+  status: number;
+  title: string;
+  detail: string;
+  code: string;
+  field?: string;
+}
+
+export function problemOf(error: ServiceError): Problem {
+  const { status, code, title } = PROBLEMS[error.kind];
+  return {
+    type: 'about:blank',
+    status,
+    title,
+    detail: error.message,
+    code,
+    ...(error.field !== undefined ? { field: error.field } : {}),
+  };
+}
+
+const INTERNAL: Problem = {
+  type: 'about:blank',
+  status: 500,
+  title: 'Something went wrong on our side',
+  detail: 'The request was not completed. Try again; if it keeps failing, tell the service operator.',
+  code: 'INTERNAL',
+};
+
+export function problemResponse(error: unknown): APIGatewayProxyStructuredResultV2 {
+  const problem = error instanceof ServiceError ? problemOf(error) : INTERNAL;
+  return {
+    statusCode: problem.status,
+    headers: { 'content-type': PROBLEM_CONTENT_TYPE, 'cache-control': 'no-store' },
+    body: JSON.stringify(problem),
+  };
+}

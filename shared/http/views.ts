@@ -1,0 +1,34 @@
+/** How the product's records look in API responses. Tokens appear only in a freshly created link's url. */
+import type { InviteLink, Membership } from '../domain/types.ts';
+
+export function inviteLinkView(link: InviteLink) {
+  return {
+    id: link.linkId,
+    expiresAt: link.expiresAt,
+    userType: link.userType,
+    ...(link.primaryTeamId !== undefined ? { primaryTeamId: link.primaryTeamId } : {}),
+    ...(link.primaryGroupId !== undefined ? { primaryGroupId: link.primaryGroupId } : {}),
+    additionalTeamIds: link.additionalTeamIds,
+    roleGroupIds: link.roleGroupIds,
+    groupIds: link.groupIds,
+    onboarding: link.onboarding,
+    createdBy: link.createdBy,
+    createdByEmail: link.createdByEmail,
+    createdAt: link.createdAt,
+  };
+}
+
+export function memberView(m: Membership) {
+  return {
+    userId: m.userId,
+    email: m.email,
+    firstName: m.firstName,
+    lastName: m.lastName,
+    userType: m.userType,
+    isAdmin: m.isAdmin,
+    teamIds: m.teamIds,
+    roleGroupIds: m.roleGroupIds,
+    groupIds: m.groupIds,
+    ...(m.joinedVia ? { joinedVia: m.joinedVia } : {}),
+  };
+}

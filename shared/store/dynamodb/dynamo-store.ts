@@ -1,0 +1,232 @@
+/** The Store port over one DynamoDB table. Item layout: docs/data-model.md. */
+import {
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import type { Directory, Domain, Group, InviteLink, Membership, RoleGroup, Team, User } from '../../domain/types.ts';
+import type { AdminWriteOutcome, JoinOutcome, NewMember, Store } from '../store.ts';
+import { dataOf, keys } from './keys.ts';
+import { ENTITY, TABLE } from './table.ts';
+import { joinInOneTransaction } from './join.ts';
+import { failedItem, reasonCodes } from './cancellation.ts';
+import { items } from './items.ts';
+
+export class DynamoStore implements Store {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async getDirectory(domainId: string): Promise<Directory | undefined> {
+    const items = await this.queryAll({
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+      ExpressionAttributeValues: { ':pk': keys.domainPartition(domainId) },
+      ConsistentRead: true,
+    });
+    const domainItem = items.find((i) => i.entityType === ENTITY.Domain);
+    if (!domainItem) return undefined;
+    const of = <T>(entity: string) => items.filter((i) => i.entityType === entity).map((i) => dataOf<T>(i));
+    return {
+      domain: dataOf<Domain>(domainItem),
+      teams: of<Team>(ENTITY.Team),
+      roleGroups: of<RoleGroup>(ENTITY.RoleGroup),
+      groups: of<Group>(ENTITY.Group),
+    };
+  }
+
+  async getMembership(userId: string, domainId: string): Promise<Membership | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: keys.membership(userId, domainId), ConsistentRead: true }),
+    );
+    return Item ? dataOf<Membership>(Item) : undefined;
+  }
+
+  async getUser(userId: string): Promise<{ user: User; memberships: Membership[] } | undefined> {
+    const items = await this.queryAll({
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+      ExpressionAttributeValues: { ':pk': keys.userPartition(userId) },
+      ConsistentRead: true,
+    });
+    const userItem = items.find((i) => i.entityType === ENTITY.User);
+    if (!userItem) return undefined;
+    return {
+      user: dataOf<User>(userItem),
+      memberships: items.filter((i) => i.entityType === ENTITY.Membership).map((i) => dataOf<Membership>(i)),
+    };
+  }
+
+  async findUserIdByEmail(email: string): Promise<string | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: keys.emailOwner(email), ConsistentRead: true }),
+    );
+    return Item?.userId as string | undefined;
+  }
+
+  async listMembers(domainId: string, filter: { inviteLinkId?: string } = {}): Promise<Membership[]> {
+    const index = TABLE.byDomainIndex;
+    const items = await this.queryAll({
+      IndexName: index.name,
+      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+      ExpressionAttributeNames: {
+        '#pk': index.partitionKey,
+        '#sk': index.sortKey,
+        ...(filter.inviteLinkId ? { '#via': 'joinedVia', '#link': 'linkId' } : {}),
+      },
+      ExpressionAttributeValues: {
+        ':pk': keys.domainPartition(domainId),
+        ':prefix': keys.membersPrefix,
+        ...(filter.inviteLinkId ? { ':link': filter.inviteLinkId } : {}),
+      },
+      ...(filter.inviteLinkId ? { FilterExpression: '#via.#link = :link' } : {}),
+    });
+    return items.map((i) => dataOf<Membership>(i));
+  }
+
+  async createInviteLink(link: InviteLink): Promise<'created' | 'links-disabled' | 'generation-moved'> {
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              ConditionCheck: {
+                TableName: this.table,
+                Key: keys.domain(link.domainId),
+                ConditionExpression: 'linksEnabled = :on AND linkGeneration = :generation',
+                ExpressionAttributeValues: { ':on': true, ':generation': link.generation },
+                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+              },
+            },
+            {
+              Put: {
+                TableName: this.table,
+                Item: items.inviteLink(link),
+                ConditionExpression: 'attribute_not_exists(#pk)',
+                ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+              },
+            },
+          ],
+        }),
+      );
+      return 'created';
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const domain = failedItem<Domain>(error, 0);
+      if (!domain) throw error;
+      return domain.linksEnabled ? 'generation-moved' : 'links-disabled';
+    }
+  }
+
+  async getInviteLink(linkId: string): Promise<InviteLink | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.link(linkId), ConsistentRead: true }));
+    return Item ? dataOf<InviteLink>(Item) : undefined;
+  }
+
+  async listInviteLinks(domain: Domain, now: Date): Promise<InviteLink[]> {
+    if (!domain.linksEnabled) return [];
+    const index = TABLE.byDomainIndex;
+    const items = await this.queryAll({
+      IndexName: index.name,
+      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+      FilterExpression: 'expiresAt > :now AND attribute_not_exists(revokedAt)',
+      ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
+      ExpressionAttributeValues: {
+        ':pk': keys.domainPartition(domain.domainId),
+        ':prefix': keys.linksOfGeneration(domain.linkGeneration),
+        ':now': now.toISOString(),
+      },
+      ScanIndexForward: false,
+    });
+    return items.map((i) => dataOf<InviteLink>(i));
+  }
+
+  async revokeInviteLink(linkId: string, at: string): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.link(linkId),
+        UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :at)',
+        ConditionExpression: 'attribute_exists(#pk)',
+        ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+        ExpressionAttributeValues: { ':at': at },
+      }),
+    );
+  }
+
+  revokeAllInviteLinks(domainId: string, adminUserId: string, at: string): Promise<AdminWriteOutcome> {
+    return this.adminWrite(domainId, adminUserId, {
+      UpdateExpression: 'ADD linkGeneration :one SET linksRevokedAt = :at, linksRevokedBy = :by',
+      ExpressionAttributeValues: { ':one': 1, ':at': at, ':by': adminUserId },
+    });
+  }
+
+  setInviteLinksEnabled(domainId: string, enabled: boolean, adminUserId: string, at: string): Promise<AdminWriteOutcome> {
+    const set = 'SET linksEnabled = :enabled, settingsUpdatedAt = :at, settingsUpdatedBy = :by';
+    return this.adminWrite(domainId, adminUserId, {
+      UpdateExpression: enabled ? set : `${set} ADD linkGeneration :one`,
+      ExpressionAttributeValues: { ':enabled': enabled, ':at': at, ':by': adminUserId, ...(enabled ? {} : { ':one': 1 }) },
+    });
+  }
+
+  join(linkId: string, person: NewMember, now: Date): Promise<JoinOutcome> {
+    return joinInOneTransaction(this.db, this.table, linkId, person, now);
+  }
+
+  /** An update of the domain item that happens only if the caller is, at that instant, its admin. */
+  private async adminWrite(
+    domainId: string,
+    adminUserId: string,
+    update: { UpdateExpression: string; ExpressionAttributeValues: Record<string, unknown> },
+  ): Promise<AdminWriteOutcome> {
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              ConditionCheck: {
+                TableName: this.table,
+                Key: keys.membership(adminUserId, domainId),
+                ConditionExpression: 'isAdmin = :yes',
+                ExpressionAttributeValues: { ':yes': true },
+                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+              },
+            },
+            {
+              Update: {
+                TableName: this.table,
+                Key: keys.domain(domainId),
+                ConditionExpression: 'attribute_exists(#pk)',
+                ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+                ...update,
+              },
+            },
+          ],
+        }),
+      );
+      return 'done';
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const [membershipCode, domainCode] = reasonCodes(error);
+      if (membershipCode === 'ConditionalCheckFailed') return failedItem(error, 0) ? 'not-admin' : 'not-member';
+      if (domainCode === 'ConditionalCheckFailed') return 'not-member';
+      throw error;
+    }
+  }
+
+  private async queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(new QueryCommand({ ...input, TableName: this.table, ExclusiveStartKey }));
+      items.push(...(page.Items ?? []));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return items;
+  }
+}

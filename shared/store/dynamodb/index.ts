@@ -1,0 +1,7 @@
+/** The Store every function uses: one per cold start, on the table named by TABLE_NAME. */
+import { tableName } from '../../config.ts';
+import type { Store } from '../store.ts';
+import { dynamoDb } from './client.ts';
+import { DynamoStore } from './dynamo-store.ts';
+
+export const store: Store = new DynamoStore(dynamoDb, tableName());

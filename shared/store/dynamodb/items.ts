@@ -1,0 +1,36 @@
+/** Product records as table items: keys, entity type and TTL added in one place per type. */
+import { JOIN_RECORD_RETENTION_SECONDS } from '../../config.ts';
+import { ttlOf } from '../../domain/invite-link.ts';
+import type { Domain, Group, InviteLink, JoinRecord, Membership, RoleGroup, Team, User } from '../../domain/types.ts';
+import { keys } from './keys.ts';
+import { ENTITY, TABLE } from './table.ts';
+
+export type Item = Record<string, unknown>;
+
+export const items = {
+  domain: (d: Domain): Item => ({ ...keys.domain(d.domainId), entityType: ENTITY.Domain, ...d }),
+  team: (domainId: string, t: Team): Item => ({ ...keys.team(domainId, t.id), entityType: ENTITY.Team, ...t }),
+  roleGroup: (domainId: string, g: RoleGroup): Item => ({ ...keys.roleGroup(domainId, g.id), entityType: ENTITY.RoleGroup, ...g }),
+  group: (domainId: string, g: Group): Item => ({ ...keys.group(domainId, g.id), entityType: ENTITY.Group, ...g }),
+  user: (u: User): Item => ({ ...keys.user(u.userId), entityType: ENTITY.User, ...u }),
+  emailOwner: (email: string, userId: string): Item => ({ ...keys.emailOwner(email), entityType: ENTITY.EmailOwner, userId }),
+  membership: (m: Membership): Item => ({
+    ...keys.membership(m.userId, m.domainId),
+    ...keys.membershipIndex(m.userId, m.domainId),
+    entityType: ENTITY.Membership,
+    ...m,
+  }),
+  inviteLink: (link: InviteLink): Item => ({
+    ...keys.link(link.linkId),
+    ...keys.linkIndex(link.domainId, link.generation, link.createdAt, link.linkId),
+    entityType: ENTITY.InviteLink,
+    [TABLE.ttlAttribute]: ttlOf(link.expiresAt),
+    ...link,
+  }),
+  join: (join: JoinRecord): Item => ({
+    ...keys.join(join.joinId),
+    entityType: ENTITY.Join,
+    [TABLE.ttlAttribute]: Math.floor(Date.parse(join.joinedAt) / 1000) + JOIN_RECORD_RETENTION_SECONDS,
+    ...join,
+  }),
+};

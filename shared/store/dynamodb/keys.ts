@@ -1,0 +1,43 @@
+/** Key builders for every item type; the only place that knows how keys are spelled. */
+import { TABLE } from './table.ts';
+
+const { partitionKey: PK, sortKey: SK } = TABLE;
+const { partitionKey: GSI1PK, sortKey: GSI1SK } = TABLE.byDomainIndex;
+
+export type Key = Record<string, string>;
+
+/** Links sort by generation in the domain index, so listing reads only the live generation. */
+const generationPrefix = (generation: number) => `LINK#${String(generation).padStart(10, '0')}#`;
+
+export const keys = {
+  domainPartition: (domainId: string) => `DOMAIN#${domainId}`,
+  domain: (domainId: string): Key => ({ [PK]: `DOMAIN#${domainId}`, [SK]: 'DOMAIN' }),
+  team: (domainId: string, id: string): Key => ({ [PK]: `DOMAIN#${domainId}`, [SK]: `TEAM#${id}` }),
+  roleGroup: (domainId: string, id: string): Key => ({ [PK]: `DOMAIN#${domainId}`, [SK]: `ROLEGROUP#${id}` }),
+  group: (domainId: string, id: string): Key => ({ [PK]: `DOMAIN#${domainId}`, [SK]: `GROUP#${id}` }),
+
+  userPartition: (userId: string) => `USER#${userId}`,
+  user: (userId: string): Key => ({ [PK]: `USER#${userId}`, [SK]: 'PROFILE' }),
+  membership: (userId: string, domainId: string): Key => ({ [PK]: `USER#${userId}`, [SK]: `MEMBER#${domainId}` }),
+  membershipIndex: (userId: string, domainId: string): Key => ({ [GSI1PK]: `DOMAIN#${domainId}`, [GSI1SK]: `MEMBER#${userId}` }),
+  membersPrefix: 'MEMBER#',
+
+  emailOwner: (email: string): Key => ({ [PK]: `EMAIL#${email}`, [SK]: 'USER' }),
+
+  link: (linkId: string): Key => ({ [PK]: `LINK#${linkId}`, [SK]: 'LINK' }),
+  linkIndex: (domainId: string, generation: number, createdAt: string, linkId: string): Key => ({
+    [GSI1PK]: `DOMAIN#${domainId}`,
+    [GSI1SK]: `${generationPrefix(generation)}${createdAt}#${linkId}`,
+  }),
+  linksOfGeneration: generationPrefix,
+
+  join: (joinId: string): Key => ({ [PK]: `JOIN#${joinId}`, [SK]: 'JOIN' }),
+  notificationClaim: (joinId: string): Key => ({ [PK]: `JOIN#${joinId}`, [SK]: 'NOTIFIED' }),
+};
+
+const STORAGE_ATTRIBUTES = new Set<string>([PK, SK, GSI1PK, GSI1SK, TABLE.ttlAttribute, 'entityType']);
+
+/** An item's product data, without keys and bookkeeping. */
+export function dataOf<T>(item: Record<string, unknown>): T {
+  return Object.fromEntries(Object.entries(item).filter(([name]) => !STORAGE_ATTRIBUTES.has(name))) as T;
+}

@@ -1,0 +1,46 @@
+/**
+ * The Store port: everything the handlers need from persistence, in the product's words.
+ * shared/store/dynamodb/ implements it; domain rules and handler edges can be tested without it.
+ */
+import type { Directory, Domain, InviteLink, JoinRecord, Membership, User } from '../domain/types.ts';
+
+export interface NewMember {
+  email: string;
+  firstName: string;
+  lastName: string;
+}
+
+/** Why a join's single write was refused; the handler turns it into the product's error. */
+export type JoinRefusal =
+  | { reason: 'link-gone' }
+  | { reason: 'link-unusable'; link: InviteLink; domain: Domain }
+  | { reason: 'already-member' };
+
+export type JoinOutcome = { ok: true; membership: Membership; join: JoinRecord } | ({ ok: false } & JoinRefusal);
+
+/** The result of an admin-only write whose admin check rides in the same transaction. */
+export type AdminWriteOutcome = 'done' | 'not-member' | 'not-admin';
+
+export interface Store {
+  /** The domain with its teams, role groups and legacy groups: one Query. */
+  getDirectory(domainId: string): Promise<Directory | undefined>;
+  getMembership(userId: string, domainId: string): Promise<Membership | undefined>;
+  /** The user and every membership they hold: one Query. */
+  getUser(userId: string): Promise<{ user: User; memberships: Membership[] } | undefined>;
+  findUserIdByEmail(email: string): Promise<string | undefined>;
+  listMembers(domainId: string, filter?: { inviteLinkId?: string }): Promise<Membership[]>;
+
+  /** Creates the link only if the domain still has links enabled at the generation the link records. */
+  createInviteLink(link: InviteLink): Promise<'created' | 'links-disabled' | 'generation-moved'>;
+  getInviteLink(linkId: string): Promise<InviteLink | undefined>;
+  /** Links of the domain's live generation that are neither expired nor revoked, newest first. */
+  listInviteLinks(domain: Domain, now: Date): Promise<InviteLink[]>;
+  revokeInviteLink(linkId: string, at: string): Promise<void>;
+  /** "Delete all existing links": one conditional write, whatever the number of links. */
+  revokeAllInviteLinks(domainId: string, adminUserId: string, at: string): Promise<AdminWriteOutcome>;
+  /** Turning links off also moves the generation, so turning them on again revives nothing. */
+  setInviteLinksEnabled(domainId: string, enabled: boolean, adminUserId: string, at: string): Promise<AdminWriteOutcome>;
+
+  /** One transaction: link still valid, membership (and user) created, count up, join record written. */
+  join(linkId: string, person: NewMember, now: Date): Promise<JoinOutcome>;
+}
