@@ -1,0 +1,42 @@
+/** The "when" steps the integration tests are written in, in the contract's words. */
+import type { TestStack } from './stack.ts';
+
+export const DEMO_DOMAIN = 'demo-media-co';
+export const OTHER_DOMAIN = 'other-studio';
+export const OWNER = 'owner@demo.test';
+export const MANAGER = 'manager@demo.test';
+export const VIEWER = 'viewer@demo.test';
+export const OTHER_OWNER = 'owner@other.test';
+
+export const linksPath = (domainId = DEMO_DOMAIN) => `/v1/domains/${domainId}/invite-links`;
+
+export function tokenOf(url: string): string {
+  const token = new URL(url).hash.slice(1);
+  if (!token) throw new Error(`no token in ${url}`);
+  return token;
+}
+
+let people = 0;
+export const newPerson = (prefix = 'person') => {
+  people += 1;
+  return { email: `${prefix}-${people}-${Date.now()}@example.test`, firstName: 'Pat', lastName: `Person ${people}` };
+};
+
+export function when(t: TestStack) {
+  return {
+    createLink: (creator: string, body: Record<string, unknown> = { userType: 'STANDARD', primaryTeamId: 'producers' }, domainId = DEMO_DOMAIN) =>
+      t.as(creator).post(linksPath(domainId), body),
+    /** Creates a link and returns its token, failing loudly if creation did not succeed. */
+    async linkToken(creator = OWNER, body?: Record<string, unknown>, domainId = DEMO_DOMAIN): Promise<{ token: string; id: string }> {
+      const res = await this.createLink(creator, body, domainId);
+      if (res.status !== 201) throw new Error(`link creation failed: ${res.status} ${JSON.stringify(res.body)}`);
+      return { token: tokenOf(res.body.url), id: res.body.id };
+    },
+    lookup: (token: string) => t.anonymous.post('/v1/join/lookup', { token }),
+    join: (token: string, person: { email: string; firstName: string; lastName: string } = newPerson()) =>
+      t.anonymous.post('/v1/join', { token, ...person }),
+    revokeAll: (admin = OWNER, domainId = DEMO_DOMAIN) => t.as(admin).post(`${linksPath(domainId)}/revoke-all`),
+    setLinksEnabled: (enabled: boolean, admin = OWNER, domainId = DEMO_DOMAIN) =>
+      t.as(admin).put(`/v1/domains/${domainId}/settings/invite-links`, { enabled }),
+  };
+}
