@@ -1,0 +1,46 @@
+/** Concurrent joins never lose or duplicate anything. */
+import { describe, expect, it } from 'vitest';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { useStack } from '../support/stack.ts';
+import { DEMO_DOMAIN, linksPath, newPerson, OWNER, when } from '../support/steps.ts';
+import { keys } from '../../shared/store/dynamodb/keys.ts';
+
+const t = useStack();
+
+describe('parallel joins on one link', () => {
+  it('50 people with distinct emails all join exactly once, and the count is 50', async () => {
+    const { token, id } = await when(t).linkToken(OWNER);
+    const people = Array.from({ length: 50 }, () => newPerson('crowd'));
+    const results = await Promise.all(people.map((p) => when(t).join(token, p)));
+    expect(results.map((r) => r.status)).toEqual(Array(50).fill(201));
+    expect(new Set(results.map((r) => r.body.userId)).size).toBe(50);
+
+    const listed = (await t.as(OWNER).get(linksPath())).body.items.find((l: { id: string }) => l.id === id);
+    expect(listed.useCount).toBe(50);
+    const members = (await t.as(OWNER).get(`/v1/domains/${DEMO_DOMAIN}/users?inviteLinkId=${id}`)).body.items;
+    expect(members.map((m: { email: string }) => m.email).sort()).toEqual(people.map((p) => p.email).sort());
+  });
+
+  it('20 joins with one email give one 201 and 19 ALREADY_MEMBER, and one user', async () => {
+    const { token, id } = await when(t).linkToken(OWNER);
+    const person = newPerson('twin');
+    const results = await Promise.all(Array.from({ length: 20 }, () => when(t).join(token, person)));
+    const statuses = results.map((r) => r.status).sort();
+    expect(statuses).toEqual([201, ...Array(19).fill(409)]);
+    expect(results.filter((r) => r.status === 409).every((r) => r.body.code === 'ALREADY_MEMBER')).toBe(true);
+
+    const { Item: link } = await t.db.send(new GetCommand({ TableName: t.stack.tableName, Key: keys.link(id) }));
+    expect(link?.useCount).toBe(1);
+    const { Item: owner } = await t.db.send(new GetCommand({ TableName: t.stack.tableName, Key: keys.emailOwner(person.email) }));
+    expect(owner?.userId).toBe(results.find((r) => r.status === 201)!.body.userId);
+  });
+
+  it('one new person joining two domains at once becomes one user with two memberships', async () => {
+    const demo = await when(t).linkToken(OWNER);
+    const other = await when(t).linkToken('owner@other.test', { userType: 'STANDARD', primaryTeamId: 'crew' }, 'other-studio');
+    const person = newPerson('both');
+    const [a, b] = await Promise.all([when(t).join(demo.token, person), when(t).join(other.token, person)]);
+    expect([a.status, b.status]).toEqual([201, 201]);
+    expect(a.body.userId).toBe(b.body.userId);
+  });
+});
