@@ -1,0 +1,69 @@
+/** A handler's edges: what a caller sees when DynamoDB itself fails. */
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { mockClient } from 'aws-sdk-client-mock';
+import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+let join: (event: APIGatewayProxyEventV2WithJWTAuthorizer, context: Context) => Promise<{ statusCode?: number; headers?: Record<string, unknown>; body?: string }>;
+
+beforeAll(async () => {
+  process.env.TABLE_NAME = 'invite-links';
+  process.env.AWS_REGION = 'us-east-1';
+  process.env.PUBLIC_BASE_URL = 'https://links.example.test';
+  join = (await import('../../functions/join.ts')).handler as never;
+});
+
+const event = (body: unknown) =>
+  ({
+    version: '2.0',
+    routeKey: 'POST /v1/join',
+    rawPath: '/v1/join',
+    rawQueryString: '',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+    isBase64Encoded: false,
+    requestContext: { http: { method: 'POST', path: '/v1/join' }, requestId: 'r' },
+  }) as unknown as APIGatewayProxyEventV2WithJWTAuthorizer;
+const context = { functionName: 'join', awsRequestId: 'r', getRemainingTimeInMillis: () => 1000 } as unknown as Context;
+const token = 'T'.repeat(43);
+
+describe('when DynamoDB fails', () => {
+  it('the caller gets a 500 problem+json that leaks nothing, and the error is logged', async () => {
+    const logged = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    ddb.on(BatchGetCommand).rejects(new Error('internal: table arn:aws:dynamodb:secret-detail'));
+    const res = await join(event({ token, email: 'pat@example.test', firstName: 'P', lastName: 'D' }), context);
+    expect(res.statusCode).toBe(500);
+    expect(res.headers?.['content-type']).toBe('application/problem+json');
+    expect(res.body).not.toContain('secret-detail');
+    expect(JSON.parse(res.body!)).toMatchObject({ status: 500, code: 'INTERNAL' });
+    logged.mockRestore();
+  });
+
+  it('validation still answers 400 without touching DynamoDB', async () => {
+    ddb.reset();
+    const res = await join(event({ token, email: 'nope', firstName: 'P', lastName: 'D' }), context);
+    expect(res.statusCode).toBe(400);
+    expect(ddb.calls()).toHaveLength(0);
+  });
+
+  it('responses carry security headers', async () => {
+    const res = await join(event({ token: 'short' }), context);
+    const headers = Object.fromEntries(Object.entries(res.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+    expect(headers).toMatchObject({ 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' });
+  });
+});
+
+describe('what is logged', () => {
+  it('never contains the token', async () => {
+    const lines: string[] = [];
+    // The logger writes to the process streams through its own Console; capture both.
+    const capture = (chunk: unknown) => (lines.push(String(chunk)), true);
+    const spies = [vi.spyOn(process.stdout, 'write').mockImplementation(capture), vi.spyOn(process.stderr, 'write').mockImplementation(capture)];
+    ddb.on(BatchGetCommand).rejects(new Error('boom'));
+    await join(event({ token, email: 'pat@example.test', firstName: 'P', lastName: 'D' }), context);
+    spies.forEach((s) => s.mockRestore());
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.join('\n')).not.toContain(token);
+  });
+});

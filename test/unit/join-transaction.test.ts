@@ -1,0 +1,101 @@
+/** The join transaction's edges that DynamoDB Local never produces, with a mocked client. */
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { mockClient } from 'aws-sdk-client-mock';
+import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { backoffMs, JOIN_MAX_ATTEMPTS, joinInOneTransaction } from '../../shared/store/dynamodb/join.ts';
+
+const TABLE = 'invite-links';
+const db = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
+const ddb = mockClient(DynamoDBDocumentClient);
+const person = { email: 'pat@example.test', firstName: 'Pat', lastName: 'Doe' };
+const now = new Date('2026-01-02T00:00:00.000Z');
+const link = {
+  PK: 'LINK#abc',
+  SK: 'LINK',
+  entityType: 'InviteLink',
+  linkId: 'abc',
+  domainId: 'demo',
+  userType: 'STANDARD',
+  primaryTeamId: 'editors',
+  additionalTeamIds: [],
+  roleGroupIds: [],
+  groupIds: [],
+  createdBy: 'u-creator',
+  createdByEmail: 'c@example.test',
+  createdAt: '2026-01-01T00:00:00.000Z',
+  expiresAt: '2026-01-08T00:00:00.000Z',
+  generation: 0,
+  useCount: 0,
+  onboarding: false,
+};
+const cancelled = (reasons: { Code: string; Item?: Record<string, unknown> }[]) =>
+  new TransactionCanceledException({
+    message: 'Transaction cancelled',
+    $metadata: {},
+    CancellationReasons: reasons.map((r) => ({ Code: r.Code, ...(r.Item ? { Item: marshall(r.Item) } : {}) })),
+  });
+const none = { Code: 'None' };
+
+beforeEach(() => {
+  ddb.reset();
+  ddb.on(BatchGetCommand).resolves({ Responses: { [TABLE]: [link] } });
+});
+
+describe('a join that collides with a concurrent one (TransactionConflict)', () => {
+  it('is retried with jittered backoff until it goes through, counting once', async () => {
+    const conflict = cancelled([{ Code: 'TransactionConflict' }, none, none, none, none, none]);
+    ddb.on(TransactWriteCommand).rejectsOnce(conflict).rejectsOnce(conflict).resolves({});
+    const sleep = vi.fn(async () => undefined);
+    const outcome = await joinInOneTransaction(db, TABLE, 'abc', person, now, sleep);
+    expect(outcome.ok).toBe(true);
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(3);
+    expect(ddb.commandCalls(BatchGetCommand)).toHaveLength(3);
+    expect(sleep).toHaveBeenCalledTimes(2);
+  });
+
+  it('gives up after a bounded number of attempts and reports the failure', async () => {
+    ddb.on(TransactWriteCommand).rejects(cancelled([{ Code: 'TransactionConflict' }, none, none, none, none, none]));
+    await expect(joinInOneTransaction(db, TABLE, 'abc', person, now, async () => undefined)).rejects.toBeInstanceOf(TransactionCanceledException);
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(JOIN_MAX_ATTEMPTS);
+  });
+
+  it('backs off with full jitter, growing and capped', () => {
+    expect(backoffMs(1, () => 0.999)).toBeLessThan(25);
+    expect(backoffMs(3, () => 0.999)).toBeLessThan(100);
+    expect(backoffMs(20, () => 0.999)).toBeLessThan(1000);
+    expect(backoffMs(5, () => 0)).toBe(0);
+  });
+});
+
+describe('a join the transaction refuses', () => {
+  it('reports the link as it was when its condition failed', async () => {
+    const revoked = { ...link, revokedAt: '2026-01-01T12:00:00.000Z' };
+    ddb.on(TransactWriteCommand).rejects(cancelled([{ Code: 'ConditionalCheckFailed', Item: revoked }, none, none, none, none, none]));
+    ddb.on(GetCommand).resolves({ Item: { PK: 'DOMAIN#demo', SK: 'DOMAIN', entityType: 'Domain', domainId: 'demo', linksEnabled: true, linkGeneration: 0 } });
+    const outcome = await joinInOneTransaction(db, TABLE, 'abc', person, now);
+    expect(outcome).toMatchObject({ ok: false, reason: 'link-unusable', link: { revokedAt: revoked.revokedAt }, domain: { linksEnabled: true } });
+  });
+
+  it('reports a link that vanished (TTL) as gone', async () => {
+    ddb.on(TransactWriteCommand).rejects(cancelled([{ Code: 'ConditionalCheckFailed' }, none, none, none, none, none]));
+    expect(await joinInOneTransaction(db, TABLE, 'abc', person, now)).toEqual({ ok: false, reason: 'link-gone' });
+  });
+
+  it('reports an existing membership as already-member', async () => {
+    ddb.on(TransactWriteCommand).rejects(cancelled([none, none, { Code: 'ConditionalCheckFailed' }, none, none, none]));
+    expect(await joinInOneTransaction(db, TABLE, 'abc', person, now)).toEqual({ ok: false, reason: 'already-member' });
+  });
+
+  it('retries when the same new email was registered a moment ago, then joins the existing user', async () => {
+    ddb.on(TransactWriteCommand).rejectsOnce(cancelled([none, none, none, none, none, { Code: 'ConditionalCheckFailed' }])).resolves({});
+    ddb.on(BatchGetCommand)
+      .resolvesOnce({ Responses: { [TABLE]: [link] } })
+      .resolves({ Responses: { [TABLE]: [link, { PK: 'EMAIL#pat@example.test', SK: 'USER', entityType: 'EmailOwner', userId: 'u-existing' }] } });
+    const outcome = await joinInOneTransaction(db, TABLE, 'abc', person, now, async () => undefined);
+    expect(outcome).toMatchObject({ ok: true, membership: { userId: 'u-existing' } });
+    const second = ddb.commandCalls(TransactWriteCommand)[1]!.args[0].input.TransactItems!;
+    expect(second).toHaveLength(4);
+  });
+});
