@@ -1,0 +1,129 @@
+/**
+ * The HTTP API, built by walking THE route table (shared/routes.ts): one function per handler,
+ * a JWT authorizer on every `jwt` route, per-route throttling on the public join routes, CORS for
+ * the web origin only, and access logs that never hold a body, a query string or a header.
+ */
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  CfnStage,
+  CorsHttpMethod,
+  HttpApi,
+  HttpMethod,
+  HttpStage,
+  LogGroupLogDestination,
+  type HttpRoute,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { API_FUNCTIONS, PUBLIC_THROTTLE, routeKey, ROUTES, type ApiFunctionName } from '#shared/routes.ts';
+import { ServiceFunction } from './service-function.ts';
+
+/** API Gateway waits at most 30 s; a request here is a few DynamoDB round trips, so 10 s leaves room for SDK retries. */
+const API_TIMEOUT = Duration.seconds(10);
+
+/**
+ * One JSON line per request. Only $context variables that cannot carry a secret: no body, no
+ * query string, no headers (so no Authorization), and the route key rather than the raw path.
+ * The contract already keeps the link token out of every URL; this keeps the log safe regardless.
+ */
+export const ACCESS_LOG_FIELDS = {
+  requestId: '$context.requestId',
+  requestTime: '$context.requestTime',
+  sourceIp: '$context.identity.sourceIp',
+  routeKey: '$context.routeKey',
+  status: '$context.status',
+  protocol: '$context.protocol',
+  responseLength: '$context.responseLength',
+  responseLatency: '$context.responseLatency',
+  integrationLatency: '$context.integrationLatency',
+  integrationError: '$context.integrationErrorMessage',
+  authorizerError: '$context.authorizer.error',
+} as const;
+
+export interface ApiProps {
+  table: ITable;
+  jwtIssuer: string;
+  jwtAudience: string[];
+  /** The only origin browsers may call the API from, e.g. https://dxxxx.cloudfront.net */
+  webOrigin: string;
+  /** Environment every API function gets besides TABLE_NAME. */
+  environment: Record<string, string>;
+}
+
+export class Api extends Construct {
+  readonly httpApi: HttpApi;
+  readonly stage: HttpStage;
+  readonly functions: Record<ApiFunctionName, ServiceFunction>;
+  readonly accessLogs: LogGroup;
+
+  constructor(scope: Construct, id: string, props: ApiProps) {
+    super(scope, id);
+    this.httpApi = new HttpApi(this, 'HttpApi', {
+      description: 'Invite links API (v1)',
+      createDefaultStage: false,
+      corsPreflight: {
+        allowOrigins: [props.webOrigin],
+        allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PUT, CorsHttpMethod.DELETE],
+        allowHeaders: ['authorization', 'content-type'],
+        maxAge: Duration.hours(1),
+      },
+    });
+
+    this.accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.THREE_MONTHS, removalPolicy: RemovalPolicy.DESTROY });
+    this.stage = new HttpStage(this, 'DefaultStage', {
+      httpApi: this.httpApi,
+      stageName: '$default',
+      autoDeploy: true,
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(this.accessLogs),
+        format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
+      },
+    });
+
+    const authorizer = new HttpJwtAuthorizer('JwtAuthorizer', props.jwtIssuer, { jwtAudience: props.jwtAudience });
+
+    this.functions = {} as Record<ApiFunctionName, ServiceFunction>;
+    const integrations = new Map<ApiFunctionName, HttpLambdaIntegration>();
+    for (const [name, { tableActions }] of Object.entries(API_FUNCTIONS) as [ApiFunctionName, (typeof API_FUNCTIONS)[ApiFunctionName]][]) {
+      const fn = new ServiceFunction(this, pascal(name), {
+        name,
+        description: `invite-links API: ${name}`,
+        timeout: API_TIMEOUT,
+        environment: props.environment,
+      }).bindTable(props.table, tableActions);
+      this.functions[name] = fn;
+      integrations.set(name, new HttpLambdaIntegration(`${pascal(name)}Integration`, fn.fn));
+    }
+
+    const throttled: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
+    for (const route of ROUTES) {
+      const [created] = this.httpApi.addRoutes({
+        path: route.path,
+        methods: [HttpMethod[route.method]],
+        integration: integrations.get(route.function)!,
+        ...(route.auth === 'jwt' ? { authorizer } : {}),
+      }) as [HttpRoute];
+      if (route.auth === 'public') {
+        throttled[routeKey(route)] = { ThrottlingRateLimit: PUBLIC_THROTTLE.rateLimit, ThrottlingBurstLimit: PUBLIC_THROTTLE.burstLimit };
+        // Route settings name the route by key; the route must exist before the stage refers to it.
+        this.stage.node.addDependency(created);
+        Validations.of(created).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason: 'Public by contract: the join page calls it before the person has an account; the link token in the body authorizes, and the route is throttled.',
+        });
+      }
+    }
+    (this.stage.node.defaultChild as CfnStage).routeSettings = throttled;
+  }
+
+  /** https://{api-id}.execute-api.{region}.amazonaws.com, no trailing slash. */
+  get url(): string {
+    return `https://${this.httpApi.apiId}.execute-api.${this.httpApi.stack.region}.${this.httpApi.stack.urlSuffix}`;
+  }
+}
+
+const pascal = (name: string) => name.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase());

@@ -1,0 +1,102 @@
+/**
+ * The ONE place every Lambda function's defaults live: runtime = the Node major the tests run on,
+ * arm64, its own log group with retention, active tracing, ESM bundle with source maps, and a
+ * role that holds nothing until `bindTable` grants exactly the table actions the code uses.
+ */
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { TABLE } from '#shared/store/dynamodb/table.ts';
+
+export const REPO_ROOT = new URL('../..', import.meta.url).pathname;
+
+/** DynamoDB actions, without the `dynamodb:` prefix, as shared/routes.ts lists them. */
+export type TableAction = 'GetItem' | 'BatchGetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'ConditionCheckItem';
+
+export const FUNCTION_DEFAULTS = {
+  runtime: Runtime.NODEJS_24_X,
+  architecture: Architecture.ARM_64,
+  /** Measured in issue 6's bench; 512 MB on arm64 gives the CPU share that keeps cold starts short. */
+  memorySize: 512,
+  logRetention: RetentionDays.ONE_MONTH,
+} as const;
+
+/** Some bundled CommonJS dependencies call require(); an ESM bundle has none unless we define it. */
+const REQUIRE_BANNER = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
+
+export interface ServiceFunctionProps {
+  /** File name under functions/, without `.ts`. */
+  name: string;
+  /** Entry file; defaults to functions/<name>.ts. */
+  entry?: string;
+  description: string;
+  timeout: Duration;
+  environment?: Record<string, string>;
+}
+
+export class ServiceFunction extends Construct {
+  readonly fn: NodejsFunction;
+  readonly role: Role;
+  readonly logGroup: LogGroup;
+
+  constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
+    super(scope, id);
+    this.logGroup = new LogGroup(this, 'Logs', {
+      retention: FUNCTION_DEFAULTS.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // An own role instead of AWSLambdaBasicExecutionRole: it may write to its own log group only.
+    this.role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
+    this.logGroup.grantWrite(this.role);
+
+    this.fn = new NodejsFunction(this, 'Function', {
+      entry: props.entry ?? `${REPO_ROOT}functions/${props.name}.ts`,
+      handler: 'handler',
+      description: props.description,
+      runtime: FUNCTION_DEFAULTS.runtime,
+      architecture: FUNCTION_DEFAULTS.architecture,
+      memorySize: FUNCTION_DEFAULTS.memorySize,
+      timeout: props.timeout,
+      role: this.role,
+      logGroup: this.logGroup,
+      tracing: Tracing.ACTIVE,
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: `${REPO_ROOT}package-lock.json`,
+      environment: {
+        POWERTOOLS_SERVICE_NAME: 'invite-links',
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node24',
+        platform: 'node',
+        mainFields: ['module', 'main'],
+        banner: REQUIRE_BANNER,
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        // The SDK is bundled, not taken from the runtime: smaller import time (docs/deploy.md) and a pinned version.
+        externalModules: [],
+        forceDockerBundling: false,
+      },
+    });
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions; the grant comes from Tracing.ACTIVE.',
+    });
+  }
+
+  /** Sets TABLE_NAME and grants exactly `dynamodb:<action>` for these actions; the index only when the code queries. */
+  bindTable(table: ITable, actions: readonly TableAction[]): this {
+    this.fn.addEnvironment('TABLE_NAME', table.tableName);
+    const resources = [table.tableArn];
+    if (actions.includes('Query')) resources.push(`${table.tableArn}/index/${TABLE.byDomainIndex.name}`);
+    this.role.addToPrincipalPolicy(new PolicyStatement({ actions: actions.map((a) => `dynamodb:${a}`), resources }));
+    return this;
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * Optional: a Cognito user pool whose ID tokens the API's JWT authorizer accepts. Sign-in is
+ * invite-only (no self sign-up); the pages use the hosted UI with the authorization code + PKCE flow.
+ */
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { AccountRecovery, OAuthScope, UserPool, UserPoolClient, UserPoolDomain } from 'aws-cdk-lib/aws-cognito';
+import { Construct } from 'constructs';
+
+export interface InviteLinksUserPoolProps {
+  /** Where the hosted UI sends people back to: the web origin. */
+  webUrl: string;
+  /** Hosted UI domain prefix, unique in the region. */
+  domainPrefix: string;
+}
+
+export class InviteLinksUserPool extends Construct {
+  readonly pool: UserPool;
+  readonly client: UserPoolClient;
+  readonly domain: UserPoolDomain;
+
+  constructor(scope: Construct, id: string, props: InviteLinksUserPoolProps) {
+    super(scope, id);
+    this.pool = new UserPool(this, 'Pool', {
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      standardAttributes: { email: { required: true, mutable: false } },
+      passwordPolicy: { minLength: 12, requireDigits: true, requireLowercase: true, requireUppercase: true, requireSymbols: true },
+      accountRecovery: AccountRecovery.EMAIL_ONLY,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.client = this.pool.addClient('Pages', {
+      generateSecret: false,
+      authFlows: { userSrp: true },
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [OAuthScope.OPENID, OAuthScope.EMAIL],
+        callbackUrls: [`${props.webUrl}/`],
+        logoutUrls: [`${props.webUrl}/`],
+      },
+      preventUserExistenceErrors: true,
+    });
+    this.domain = this.pool.addDomain('HostedUi', { cognitoDomain: { domainPrefix: props.domainPrefix } });
+
+    Validations.of(this.pool).acknowledge({
+      id: 'AwsSolutions-COG2',
+      reason: 'MFA is the operator\'s choice for their directory; enable it on the pool (optional or required) after deploy.',
+    });
+    Validations.of(this.pool).acknowledge({
+      id: 'AwsSolutions-COG3',
+      reason: 'Threat protection needs the Cognito Plus feature plan (extra cost per user); opt in per deployment.',
+    });
+  }
+
+  get issuer(): string {
+    return this.pool.userPoolProviderUrl;
+  }
+}
