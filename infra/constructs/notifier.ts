@@ -12,20 +12,14 @@ import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { JOIN_RECORD_FILTER } from '#shared/store/dynamodb/table.ts';
+import { JOIN_RECORD_FILTER, NOTIFIER_DELIVERY } from '#shared/store/dynamodb/table.ts';
 import { ServiceFunction, type TableAction } from './service-function.ts';
 
 /** It claims each join with a conditional write, then reads the link, the creator's membership and user. */
 export const NOTIFIER_TABLE_ACTIONS: readonly TableAction[] = ['GetItem', 'PutItem', 'UpdateItem', 'Query'];
 
-export const NOTIFIER_STREAM = {
-  batchSize: 25,
-  retryAttempts: 5,
-  /** An email later than this is no longer news; the record goes to the DLQ instead. */
-  maxRecordAge: Duration.hours(6),
-  /** IteratorAge alarm: joins should be mailed within seconds, five minutes behind is an incident. */
-  iteratorAgeAlarmMs: 5 * 60 * 1000,
-} as const;
+/** IteratorAge alarm: joins should be mailed within seconds; five minutes behind is an incident. */
+export const ITERATOR_AGE_ALARM_MS = 5 * 60 * 1000;
 
 export interface NotifierProps {
   table: Table;
@@ -47,13 +41,9 @@ export class Notifier extends Construct {
       name: 'notify-signup',
       ...(props.entry ? { entry: props.entry } : {}),
       description: 'invite-links: emails a link creator for each join (table stream)',
-      // A batch of 25 sends at most 25 emails, each retried with backoff on SES throttling.
-      timeout: Duration.seconds(60),
-      environment: {
-        NOTIFY_FROM: props.notifyFrom,
-        PUBLIC_BASE_URL: props.publicBaseUrl,
-        USERS_PAGE_URL: `${props.publicBaseUrl}/`,
-      },
+      timeout: Duration.seconds(NOTIFIER_DELIVERY.functionTimeoutSeconds),
+      // PUBLIC_BASE_URL also gives the emails their link to the domain's users page.
+      environment: { NOTIFY_FROM: props.notifyFrom, PUBLIC_BASE_URL: props.publicBaseUrl },
     }).bindTable(props.table, NOTIFIER_TABLE_ACTIONS);
 
     this.function.role.addToPrincipalPolicy(
@@ -71,14 +61,15 @@ export class Notifier extends Construct {
     });
 
     this.function.fn.addEventSource(
+      // Every number comes from NOTIFIER_DELIVERY, which the local stream reader follows too.
       new DynamoEventSource(props.table, {
-        startingPosition: StartingPosition.TRIM_HORIZON,
-        batchSize: NOTIFIER_STREAM.batchSize,
-        maxBatchingWindow: Duration.seconds(1),
-        bisectBatchOnError: true,
-        reportBatchItemFailures: true,
-        retryAttempts: NOTIFIER_STREAM.retryAttempts,
-        maxRecordAge: NOTIFIER_STREAM.maxRecordAge,
+        startingPosition: StartingPosition[NOTIFIER_DELIVERY.startingPosition],
+        batchSize: NOTIFIER_DELIVERY.batchSize,
+        bisectBatchOnError: NOTIFIER_DELIVERY.bisectBatchOnFunctionError,
+        reportBatchItemFailures: NOTIFIER_DELIVERY.reportBatchItemFailures,
+        retryAttempts: NOTIFIER_DELIVERY.maxRetryAttempts,
+        maxRecordAge: Duration.seconds(NOTIFIER_DELIVERY.maxRecordAgeSeconds),
+        parallelizationFactor: NOTIFIER_DELIVERY.parallelizationFactor,
         onFailure: new SqsDlq(this.deadLetters),
         filters: [FilterCriteria.filter(JOIN_RECORD_FILTER as unknown as Record<string, unknown>)],
       }),
@@ -109,7 +100,7 @@ export class Notifier extends Construct {
       iteratorAge: new Alarm(this, 'IteratorAgeAlarm', {
         alarmDescription: 'The notifier is falling behind the table stream.',
         metric: fn.metric('IteratorAge', { period: Duration.minutes(1), statistic: 'Maximum' }),
-        threshold: NOTIFIER_STREAM.iteratorAgeAlarmMs,
+        threshold: ITERATOR_AGE_ALARM_MS,
         comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 5,
         treatMissingData: TreatMissingData.NOT_BREACHING,

@@ -7,7 +7,7 @@ import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { TABLE } from '#shared/store/dynamodb/table.ts';
@@ -25,8 +25,17 @@ export const FUNCTION_DEFAULTS = {
   logRetention: RetentionDays.ONE_MONTH,
 } as const;
 
-/** Some bundled CommonJS dependencies call require(); an ESM bundle has none unless we define it. */
-const REQUIRE_BANNER = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
+/**
+ * How every function is bundled; the bench bundles with these same settings. Some bundled
+ * CommonJS dependencies call require(), which an ESM bundle has only through the banner.
+ * The SDK is bundled, not taken from the runtime: smaller import time (docs/deploy.md) and a pinned version.
+ */
+export const BUNDLING = {
+  minify: true,
+  sourceMap: true,
+  externalModules: [] as string[],
+  banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+};
 
 export interface ServiceFunctionProps {
   /** File name under functions/, without `.ts`. */
@@ -76,13 +85,10 @@ export class ServiceFunction extends Construct {
         target: 'node24',
         platform: 'node',
         mainFields: ['module', 'main'],
-        banner: REQUIRE_BANNER,
-        minify: true,
-        sourceMap: true,
+        ...BUNDLING,
         sourcesContent: false,
-        // The SDK is bundled, not taken from the runtime: smaller import time (docs/deploy.md) and a pinned version.
-        externalModules: [],
         forceDockerBundling: false,
+        logLevel: LogLevel.ERROR,
       },
     });
     Validations.of(this.role).acknowledge({

@@ -48,10 +48,12 @@ export class InviteLinksUserPool extends Construct {
       id: 'AwsSolutions-COG2',
       reason: 'MFA is the operator\'s choice for their directory; enable it on the pool (optional or required) after deploy.',
     });
-    Validations.of(this.pool).acknowledge({
-      id: 'AwsSolutions-COG3',
-      reason: 'Threat protection needs the Cognito Plus feature plan (extra cost per user); opt in per deployment.',
-    });
+    for (const id of ['AwsSolutions-COG3', 'AwsSolutions-COG8']) {
+      Validations.of(this.pool).acknowledge({
+        id,
+        reason: 'Threat protection needs the Cognito Plus feature plan (extra cost per monthly active user); opt in per deployment.',
+      });
+    }
   }
 
   get issuer(): string {

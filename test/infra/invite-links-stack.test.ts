@@ -1,0 +1,355 @@
+/** The production stack, read from its synthesized template (esbuild bundling included, once for this file). */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runInNewContext } from 'node:vm';
+import { Stack, Validations, type App, type CfnElement } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import type { Asset } from 'aws-cdk-lib/aws-s3-assets';
+import type { IConstruct } from 'constructs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ACCESS_LOG_FIELDS } from '../../infra/constructs/api.ts';
+import { ITERATOR_AGE_ALARM_MS, NOTIFIER_TABLE_ACTIONS } from '../../infra/constructs/notifier.ts';
+import type { ServiceFunction } from '../../infra/constructs/service-function.ts';
+import { API_FUNCTIONS, PUBLIC_THROTTLE, routeKey, ROUTES, type ApiFunctionName } from '../../shared/routes.ts';
+import { JOIN_RECORD_FILTER, NOTIFIER_DELIVERY, TABLE } from '../../shared/store/dynamodb/table.ts';
+import { AUDIENCE, ISSUER, synthesize, type Synthesized } from './synth.ts';
+
+type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string; UpdateReplacePolicy?: string };
+
+let s: Synthesized;
+let resources: Record<string, Resource>;
+const logicalId = (c: IConstruct) => Stack.of(c).getLogicalId(c.node.defaultChild as CfnElement);
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+const resolve = (value: unknown) => s.stack.resolve(value);
+
+/** Every dynamodb:* action a role may perform, with the resources of each statement. */
+function dynamoStatements(fn: ServiceFunction) {
+  const role = logicalId(fn.role);
+  return ofType('AWS::IAM::Policy')
+    .filter(([, p]) => (p.Properties.Roles as unknown[]).some((r) => JSON.stringify(r) === JSON.stringify({ Ref: role })))
+    .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[])
+    .map((st) => ({ actions: [st.Action].flat(), resources: [st.Resource].flat() }))
+    .filter((st) => st.actions.some((a) => a.startsWith('dynamodb:')));
+}
+
+beforeAll(() => {
+  s = synthesize();
+  resources = s.template.toJSON().Resources;
+  console.info(`stack constructed with esbuild bundling of ${Object.keys(API_FUNCTIONS).length + 1} functions in ${Math.round(s.bundlingMs)} ms`);
+});
+
+describe('the table', () => {
+  it('is on-demand, keyed PK/SK with the by-domain index, streams new images and expires items by TTL', () => {
+    s.template.hasResourceProperties('AWS::DynamoDB::Table', {
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: TABLE.partitionKey, KeyType: 'HASH' },
+        { AttributeName: TABLE.sortKey, KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: TABLE.byDomainIndex.name,
+          KeySchema: [
+            { AttributeName: TABLE.byDomainIndex.partitionKey, KeyType: 'HASH' },
+            { AttributeName: TABLE.byDomainIndex.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+      TimeToLiveSpecification: { AttributeName: TABLE.ttlAttribute, Enabled: true },
+      StreamSpecification: { StreamViewType: TABLE.streamView },
+    });
+  });
+
+  it('has point-in-time recovery and deletion protection, and is retained when the stack goes', () => {
+    s.template.hasResource('AWS::DynamoDB::Table', {
+      Properties: Match.objectLike({
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
+      }),
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+  });
+});
+
+describe('the functions', () => {
+  const all = () => [...Object.values(s.stack.api.functions), s.stack.notifier.function];
+
+  it('are one per API handler plus the notifier, with the same defaults', () => {
+    const ours = ofType('AWS::Lambda::Function').filter(([, r]) => r.Properties.Architectures?.[0] === 'arm64' && r.Properties.Runtime === 'nodejs24.x');
+    expect(ours.map(([id]) => id).sort()).toEqual(all().map((fn) => logicalId(fn.fn)).sort());
+    for (const fn of all()) {
+      const props = resources[logicalId(fn.fn)]!.Properties;
+      expect(props).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        MemorySize: 512,
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: { LogGroup: { Ref: logicalId(fn.logGroup) } },
+      });
+      expect(props.Environment.Variables).toMatchObject({
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: 'invite-links',
+        TABLE_NAME: { Ref: logicalId(s.stack.node.findChild('Table')) },
+        PUBLIC_BASE_URL: resolve(s.stack.web.url),
+      });
+      expect(props.Environment.Variables).not.toHaveProperty('INVITE_LINK_TTL_SECONDS');
+      expect(resources[logicalId(fn.logGroup)]!.Properties.RetentionInDays).toBe(30);
+    }
+  });
+
+  it('API functions time out within API Gateway\'s 30 s; the notifier has a minute per batch', () => {
+    for (const fn of Object.values(s.stack.api.functions)) expect(resources[logicalId(fn.fn)]!.Properties.Timeout).toBe(10);
+    expect(resources[logicalId(s.stack.notifier.function.fn)]!.Properties.Timeout).toBe(NOTIFIER_DELIVERY.functionTimeoutSeconds);
+  });
+
+  it('are bundled by esbuild as minified ESM with the AWS SDK inside, a require shim and a source map', () => {
+    const fn = s.stack.api.functions.join.fn;
+    const asset = fn.node.findChild('Code') as Asset;
+    const dir = join((s.stack.node.root as App).outdir, asset.assetPath);
+    const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
+    expect(code.startsWith("import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);")).toBe(true);
+    expect(existsSync(join(dir, 'index.mjs.map'))).toBe(true);
+    expect(code).toContain('DynamoDBClient');
+    expect(resources[logicalId(fn)]!.Properties.Handler).toBe('index.handler');
+  });
+});
+
+describe('least privilege: a function can touch only the table actions it uses', () => {
+  const tableArn = () => ({ 'Fn::GetAtt': [logicalId(s.stack.node.findChild('Table')), 'Arn'] });
+  const indexArn = () => ({ 'Fn::Join': ['', [tableArn(), `/index/${TABLE.byDomainIndex.name}`]] });
+
+  it.each(Object.entries(API_FUNCTIONS) as [ApiFunctionName, { tableActions: readonly string[] }][])(
+    '%s gets exactly its tableActions from shared/routes.ts',
+    (name, { tableActions }) => {
+      const statements = dynamoStatements(s.stack.api.functions[name]);
+      expect(statements).toHaveLength(1);
+      expect(statements[0]!.actions.sort()).toEqual(tableActions.map((a) => `dynamodb:${a}`).sort());
+      expect(statements[0]!.resources).toEqual(tableActions.includes('Query') ? [tableArn(), indexArn()] : [tableArn()]);
+    },
+  );
+
+  it('the notifier gets its table actions and stream reads, nothing more', () => {
+    const statements = dynamoStatements(s.stack.notifier.function);
+    const table = statements.find((st) => st.actions.includes('dynamodb:GetItem'))!;
+    expect(table.actions.sort()).toEqual(NOTIFIER_TABLE_ACTIONS.map((a) => `dynamodb:${a}`).sort());
+    expect(table.resources).toEqual([tableArn(), indexArn()]);
+    const stream = statements.filter((st) => st !== table).flatMap((st) => st.actions);
+    expect(stream.sort()).toEqual(['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams']);
+  });
+
+  it('the notifier may send email only as the configured sender identity', () => {
+    const role = logicalId(s.stack.notifier.function.role);
+    const ses = ofType('AWS::IAM::Policy')
+      .filter(([, p]) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: role }]))
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as { Action: string; Resource: unknown }[])
+      .filter((st) => JSON.stringify(st.Action).includes('ses:'));
+    expect(ses).toEqual([
+      {
+        Action: 'ses:SendEmail',
+        Effect: 'Allow',
+        Resource: ['invites@example.com', 'example.com'].map((id) => resolve(s.stack.formatArn({ service: 'ses', resource: 'identity', resourceName: id }))),
+      },
+    ]);
+  });
+});
+
+describe('the HTTP API', () => {
+  it('has every route of the route table, JWT-authorized except the two public join routes', () => {
+    const routes = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties);
+    expect(routes.map((r) => r.RouteKey).sort()).toEqual(ROUTES.map(routeKey).sort());
+    const [authorizerId] = ofType('AWS::ApiGatewayV2::Authorizer').map(([id]) => id);
+    for (const route of ROUTES) {
+      const synthesized = routes.find((r) => r.RouteKey === routeKey(route))!;
+      if (route.auth === 'jwt') expect(synthesized).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: authorizerId } });
+      else expect(synthesized.AuthorizationType).toBe('NONE');
+      // ...and reaches the function the route table names.
+      const integrationId = (synthesized.Target['Fn::Join'][1] as unknown[])[1] as { Ref: string };
+      expect(resources[integrationId.Ref]!.Properties.IntegrationUri).toEqual({ 'Fn::GetAtt': [logicalId(s.stack.api.functions[route.function].fn), 'Arn'] });
+    }
+    expect(ROUTES.filter((r) => r.auth === 'public').map(routeKey).sort()).toEqual(['POST /v1/join', 'POST /v1/join/lookup']);
+  });
+
+  it('trusts tokens of the configured issuer and audience', () => {
+    s.template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
+    s.template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: { Issuer: ISSUER, Audience: [AUDIENCE] },
+    });
+  });
+
+  it('throttles the public join routes per route, and only those', () => {
+    const [, stage] = ofType('AWS::ApiGatewayV2::Stage')[0]!;
+    const expected = Object.fromEntries(
+      ROUTES.filter((r) => r.auth === 'public').map((r) => [
+        routeKey(r),
+        { ThrottlingRateLimit: PUBLIC_THROTTLE.rateLimit, ThrottlingBurstLimit: PUBLIC_THROTTLE.burstLimit },
+      ]),
+    );
+    expect(stage.Properties.RouteSettings).toEqual(expected);
+    expect(stage.Properties).toMatchObject({ StageName: '$default', AutoDeploy: true });
+  });
+
+  it('allows CORS from the web origin only', () => {
+    s.template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      ProtocolType: 'HTTP',
+      CorsConfiguration: Match.objectLike({ AllowOrigins: [resolve(s.stack.web.url)], AllowHeaders: ['authorization', 'content-type'] }),
+    });
+  });
+
+  it('logs each request without its body, query string or any header (so never a token)', () => {
+    const [, stage] = ofType('AWS::ApiGatewayV2::Stage')[0]!;
+    const { DestinationArn, Format } = stage.Properties.AccessLogSettings;
+    expect(DestinationArn).toEqual({ 'Fn::GetAtt': [logicalId(s.stack.api.accessLogs), 'Arn'] });
+    expect(JSON.parse(Format)).toEqual(ACCESS_LOG_FIELDS);
+    expect(Format).not.toMatch(/body|querystring|header|authorization|\$context\.path|\$request/i);
+  });
+});
+
+describe('the signup notifier', () => {
+  it('receives join records only, filtered by the same definition the local stack uses', () => {
+    s.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FilterCriteria: { Filters: [{ Pattern: JSON.stringify(JOIN_RECORD_FILTER) }] },
+      EventSourceArn: { 'Fn::GetAtt': [logicalId(s.stack.node.findChild('Table')), 'StreamArn'] },
+      FunctionName: { Ref: logicalId(s.stack.notifier.function.fn) },
+    });
+  });
+
+  it('reports partial failures, retries a bounded number of times, then parks the record in SQS, as NOTIFIER_DELIVERY says', () => {
+    expect(NOTIFIER_DELIVERY.reportBatchItemFailures).toBe(true);
+    s.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BisectBatchOnFunctionError: NOTIFIER_DELIVERY.bisectBatchOnFunctionError,
+      MaximumRetryAttempts: NOTIFIER_DELIVERY.maxRetryAttempts,
+      MaximumRecordAgeInSeconds: NOTIFIER_DELIVERY.maxRecordAgeSeconds,
+      BatchSize: NOTIFIER_DELIVERY.batchSize,
+      ParallelizationFactor: NOTIFIER_DELIVERY.parallelizationFactor,
+      StartingPosition: NOTIFIER_DELIVERY.startingPosition,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [logicalId(s.stack.notifier.deadLetters), 'Arn'] } } },
+    });
+  });
+
+  it('keeps failed records in an encrypted queue that refuses plain HTTP', () => {
+    expect(resources[logicalId(s.stack.notifier.deadLetters)]!.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
+    s.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+
+  it('alarms on dead letters, function errors and iterator age', () => {
+    const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+    expect(alarms.map((a) => a.MetricName).sort()).toEqual(['ApproximateNumberOfMessagesVisible', 'Errors', 'IteratorAge']);
+    const dlq = alarms.find((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible')!;
+    expect(dlq).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(s.stack.notifier.deadLetters), 'QueueName'] } }] });
+    expect(alarms.find((a) => a.MetricName === 'Errors')).toMatchObject({ Threshold: 0, Namespace: 'AWS/Lambda' });
+    expect(alarms.find((a) => a.MetricName === 'IteratorAge')).toMatchObject({ Threshold: ITERATOR_AGE_ALARM_MS, Statistic: 'Maximum' });
+  });
+
+  it('knows its sender and where the pages are', () => {
+    expect(resources[logicalId(s.stack.notifier.function.fn)]!.Properties.Environment.Variables).toMatchObject({
+      NOTIFY_FROM: 'Invite Links <invites@example.com>',
+      PUBLIC_BASE_URL: resolve(s.stack.web.url),
+    });
+  });
+});
+
+describe('the pages', () => {
+  it('live in a private, encrypted bucket that refuses plain HTTP', () => {
+    const bucket = resources[logicalId(s.stack.web.bucket)]!.Properties;
+    expect(bucket.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    expect(bucket.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBe('AES256');
+    s.template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+
+  it('are served by CloudFront through origin access control, index.html at the root, HTTPS only', () => {
+    s.template.hasResourceProperties('AWS::CloudFront::OriginAccessControl', { OriginAccessControlConfig: Match.objectLike({ SigningBehavior: 'always', OriginAccessControlOriginType: 's3' }) });
+    s.template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        DefaultRootObject: 'index.html',
+        DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: 'redirect-to-https' }),
+        Origins: [Match.objectLike({ OriginAccessControlId: Match.anyValue() })],
+      }),
+    });
+  });
+
+  it('carry a strict CSP, no referrer, HSTS and nosniff', () => {
+    const [, policy] = ofType('AWS::CloudFront::ResponseHeadersPolicy')[0]!;
+    const headers = policy.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig;
+    const csp = JSON.stringify(headers.ContentSecurityPolicy.ContentSecurityPolicy);
+    for (const directive of ["default-src 'self'", "connect-src 'self' https://*.execute-api.", "frame-ancestors 'none'", "base-uri 'none'", "form-action 'self'", "object-src 'none'"]) {
+      expect(csp).toContain(directive);
+    }
+    expect(csp).toContain(new URL(ISSUER).origin);
+    expect(csp).not.toMatch(/unsafe-inline|unsafe-eval/);
+    expect(headers).toMatchObject({
+      ReferrerPolicy: { ReferrerPolicy: 'no-referrer', Override: true },
+      StrictTransportSecurity: { AccessControlMaxAgeSec: 31_536_000, IncludeSubdomains: true, Override: true },
+      ContentTypeOptions: { Override: true },
+      FrameOptions: { FrameOption: 'DENY' },
+    });
+    s.template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({ DefaultCacheBehavior: Match.objectLike({ ResponseHeadersPolicyId: { Ref: ofType('AWS::CloudFront::ResponseHeadersPolicy')[0]![0] } }) }),
+    });
+  });
+
+  it('serve /join from join.html at the edge (clean URLs for every page), files and / unchanged', () => {
+    const [id, fn] = ofType('AWS::CloudFront::Function')[0]!;
+    const handler = runInNewContext(`${fn.Properties.FunctionCode}; handler`) as (e: { request: { uri: string } }) => { uri: string };
+    expect(handler({ request: { uri: '/join' } }).uri).toBe('/join.html');
+    expect(handler({ request: { uri: '/join/' } }).uri).toBe('/join.html');
+    expect(handler({ request: { uri: '/users' } }).uri).toBe('/users.html');
+    expect(handler({ request: { uri: '/app.js' } }).uri).toBe('/app.js');
+    expect(handler({ request: { uri: '/' } }).uri).toBe('/');
+    s.template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        DefaultCacheBehavior: Match.objectLike({ FunctionAssociations: [{ EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': [id, 'FunctionARN'] } }] }),
+      }),
+    });
+  });
+
+  it('are deployed with a generated config.json naming the API and the identity provider, then the cache is invalidated', () => {
+    const [, deployment] = ofType('Custom::CDKBucketDeployment')[0]!;
+    expect(deployment.Properties.SourceObjectKeys).toHaveLength(2);
+    expect(deployment.Properties.DistributionPaths).toEqual(['/*']);
+    // config.json's token values (API URL, issuer) are filled in at deploy time from these markers.
+    const markers = JSON.stringify(deployment.Properties.SourceMarkers);
+    expect(markers).toContain(logicalId(s.stack.api.httpApi));
+    const outdir = (s.stack.node.root as App).outdir;
+    const configDir = readdirSync(outdir).find((d) => existsSync(join(outdir, d, 'config.json')))!;
+    const config = JSON.parse(readFileSync(join(outdir, configDir, 'config.json'), 'utf8'));
+    expect(config).toEqual({
+      apiBaseUrl: expect.stringMatching(/^https:\/\/<<marker:0xbaba:0>>\.execute-api\.us-east-1\.<<marker:0xbaba:1>>$/),
+      identityProvider: { issuer: ISSUER, clientId: AUDIENCE, audience: [AUDIENCE] },
+    });
+  });
+});
+
+describe('outputs', () => {
+  it('name the API, the pages, the table and the dead-letter queue', () => {
+    for (const name of ['ApiUrl', 'WebUrl', 'TableName', 'NotifierDlqUrl']) s.template.hasOutput(name, {});
+  });
+});
+
+describe('cdk-nag AwsSolutions', () => {
+  it('has no unacknowledged finding, error or warning', () => {
+    const { violations } = s.nag.validateScope(s.stack);
+    expect(violations.map((v) => `${v.ruleName} ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
+  });
+
+  it('every acknowledgement carries a specific reason', () => {
+    const acknowledged: [string, string][] = [];
+    const walk = (c: IConstruct) => {
+      for (const entry of c.node.metadata) {
+        if (entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY) acknowledged.push(...Object.entries(entry.data as Record<string, string>));
+      }
+      c.node.children.forEach(walk);
+    };
+    walk(s.stack);
+    expect(acknowledged.length).toBeGreaterThan(0);
+    for (const [id, reason] of acknowledged) expect(reason.length, id).toBeGreaterThan(40);
+  });
+});
