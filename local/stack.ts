@@ -12,6 +12,8 @@ import { keys } from '#shared/store/dynamodb/keys.ts';
 import { DEMO_MEMBERSHIPS, DEMO_USERS } from './demo-data.ts';
 import { createDevIssuer, type DevIssuer } from './dev-issuer.ts';
 import { send, startFrontDoor } from './front-door.ts';
+import { servePages } from './pages.ts';
+import { startStreamReader, type StreamReader, type StreamReaderOptions } from './stream-reader.ts';
 import { LOCAL_AWS } from './services.ts';
 import { ensureTable, seedDemoData } from './table.ts';
 
@@ -26,6 +28,8 @@ export interface LocalStackOptions {
   publicBaseUrl?: string;
   linkTtlSeconds?: number;
   throttle?: { rateLimit: number; burstLimit: number };
+  /** The stream-fed notifier; false leaves it off, an object tunes the reader (tests shorten its retry waits). */
+  notifier?: false | Pick<StreamReaderOptions, 'pollIntervalMs' | 'retryDelayMs'>;
 }
 
 export interface LocalStack {
@@ -34,6 +38,8 @@ export interface LocalStack {
   tableName: string;
   streamArn: string;
   issuer: DevIssuer;
+  /** Reads the table's stream into functions/notify-signup.ts; undefined when started with `notifier: false`. */
+  notifier?: StreamReader;
   stop(): Promise<void>;
 }
 
@@ -59,10 +65,20 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     port: options.port,
     issuer,
     throttle: options.throttle,
-    fallback: (req, res, body) => devSignIn(req, res, body, db, options.tableName, issuer),
+    fallback: async (req, res, body) => (await devSignIn(req, res, body, db, options.tableName, issuer)) || servePages(req, res),
   });
   const url = `http://localhost:${frontDoor.port}`;
   process.env.PUBLIC_BASE_URL = options.publicBaseUrl ?? url;
+  const notifier =
+    options.notifier === false
+      ? undefined
+      : await startStreamReader({
+          streamArn,
+          dynamoEndpoint: options.dynamoEndpoint,
+          tableName: options.tableName,
+          dlqFile: options.dataDir ? join(options.dataDir, 'notifier-dlq.jsonl') : undefined,
+          ...options.notifier,
+        });
 
   return {
     url,
@@ -70,7 +86,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     tableName: options.tableName,
     streamArn,
     issuer,
+    notifier,
     stop: async () => {
+      await notifier?.stop();
       await frontDoor.close();
       client.destroy();
     },

@@ -41,6 +41,7 @@ Invite links is running (up in ${((Date.now() - t0) / 1000).toFixed(1)} s).
 
   API and pages   ${stack.url}
   Emails (inbox)  ${ses.endpoint}/        JSON: ${ses.endpoint}/store
+  Notifier        table stream -> functions/notify-signup.ts -> local SES; dead letters: ${stack.notifier?.dlqLocation === 'memory' ? 'in memory (and on stderr)' : stack.notifier?.dlqLocation}
   DynamoDB Local  ${dynamo.endpoint}   table ${stack.tableName}
   Data            ${dataDir ?? 'in memory (DATA_DIR=:memory:)'}
 

@@ -33,3 +33,25 @@ export const JOIN_RECORD_FILTER = {
   eventName: ['INSERT'],
   dynamodb: { NewImage: { entityType: { S: [ENTITY.Join] } } },
 } as const;
+
+/**
+ * How the notifier is fed from the stream. The CDK event source mapping and the local stream
+ * reader both use these numbers; docs/notifications.md explains them.
+ */
+export const NOTIFIER_DELIVERY = {
+  startingPosition: 'TRIM_HORIZON',
+  batchSize: 100,
+  /** Retries of a failed batch (from its first failed record) before it goes to the dead-letter destination. */
+  maxRetryAttempts: 5,
+  /** Records older than this skip the function and go straight to the dead-letter destination. */
+  maxRecordAgeSeconds: 6 * 3600,
+  reportBatchItemFailures: true,
+  /** In AWS a batch whose invocation fails as a whole is split in half to isolate the bad record. The local
+   * reader does not bisect: the handler reports item failures and does not fail whole batches. */
+  bisectBatchOnFunctionError: true,
+  parallelizationFactor: 1,
+  /** Long enough for SES's own retries (4 attempts, 5 s request timeout each) on a full batch. */
+  functionTimeoutSeconds: 60,
+  /** A claim still 'sending' after this long was left by a crash and may be taken again (see the duplicate window). */
+  claimStaleAfterSeconds: 300,
+} as const;

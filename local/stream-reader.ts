@@ -1,0 +1,367 @@
+/**
+ * The table's stream, read the way the Lambda service reads it for an event source mapping:
+ * shards in parent-before-child order, one iterator per shard, FilterCriteria (JOIN_RECORD_FILTER),
+ * batches of NOTIFIER_DELIVERY.batchSize, checkpoints, ReportBatchItemFailures (retry from the first
+ * failed record, with backoff), and after maxRetryAttempts the on-failure destination: a JSONL file
+ * here instead of SQS. It calls the same handler module the Lambda runs.
+ */
+import { randomUUID } from 'node:crypto';
+import { appendFile, mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type _Record as StreamRecord,
+  type Shard,
+} from '@aws-sdk/client-dynamodb-streams';
+import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { JOIN_RECORD_FILTER, NOTIFIER_DELIVERY, TABLE } from '#shared/store/dynamodb/table.ts';
+import { LOCAL_AWS } from './services.ts';
+
+export type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | void>;
+
+export interface StreamReaderOptions {
+  streamArn: string;
+  dynamoEndpoint: string;
+  /** Checkpoints live in the table itself, next to the data they describe. */
+  tableName: string;
+  /** The on-failure destination; undefined keeps dead letters in memory and says so on stderr. */
+  dlqFile?: string;
+  /** Defaults to functions/notify-signup.ts, imported once the stack's environment is set (a cold start). */
+  handler?: StreamHandler;
+  pollIntervalMs?: number;
+  /** Wait before retry `attempt` (1-based) of a failed batch. */
+  retryDelayMs?: (attempt: number) => number;
+}
+
+/** Shaped like the on-failure message Lambda sends to SQS, plus (locally) the failed records themselves. */
+export interface DeadLetter {
+  requestContext: { requestId: string; functionArn: string; condition: 'RetryAttemptsExhausted' | 'RecordAgeExceeded'; approximateInvokeCount: number };
+  responseContext: { statusCode: number; executedVersion: string; functionError?: string };
+  version: '1.0';
+  timestamp: string;
+  DDBStreamBatchInfo: {
+    shardId: string;
+    startSequenceNumber: string;
+    endSequenceNumber: string;
+    approximateArrivalOfFirstRecord: string;
+    approximateArrivalOfLastRecord: string;
+    batchSize: number;
+    streamArn: string;
+  };
+  /** Local only: the records the handler reported failed on its last attempt; `{Records: records}` replays them. */
+  records: DynamoDBRecord[];
+}
+
+export interface StreamReader {
+  /** Every dead letter of this reader's life (the file, if any, keeps them across runs). */
+  dlq: DeadLetter[];
+  /** The file, or "memory". */
+  dlqLocation: string;
+  stop(): Promise<void>;
+}
+
+interface ShardState {
+  shardId: string;
+  parentShardId?: string;
+  iterator?: string;
+  /** Last sequence number done with (delivered, filtered out or dead-lettered). */
+  position?: string;
+  persisted?: string;
+  finished: boolean;
+  persistedFinished: boolean;
+}
+
+const FUNCTION_ARN = 'local:function:notify-signup';
+const DISCOVER_EVERY_MS = 5_000;
+
+export async function startStreamReader(options: StreamReaderOptions): Promise<StreamReader> {
+  const { streamArn, tableName } = options;
+  const pollIntervalMs = options.pollIntervalMs ?? 250;
+  const retryDelayMs = options.retryDelayMs ?? ((attempt: number) => Math.min(5_000, 200 * 2 ** (attempt - 1)));
+  const streams = new DynamoDBStreamsClient({ endpoint: options.dynamoEndpoint, ...LOCAL_AWS });
+  const dynamo = new DynamoDBClient({ endpoint: options.dynamoEndpoint, ...LOCAL_AWS });
+  const db = DynamoDBDocumentClient.from(dynamo);
+  const handler: StreamHandler =
+    options.handler ?? ((await import('#functions/notify-signup.ts')) as { handler: StreamHandler }).handler;
+  const dlq: DeadLetter[] = [];
+  const shards = new Map<string, ShardState>();
+  const checkpointKey = (shardId: string) => ({ [TABLE.partitionKey]: `STREAM#${streamArn}`, [TABLE.sortKey]: `SHARD#${shardId}` });
+
+  let stopping = false;
+  let wake: () => void = () => {};
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+
+  const saved = new Map<string, { sequenceNumber?: string; finished?: boolean }>();
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await db.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+        ExpressionAttributeValues: { ':pk': `STREAM#${streamArn}` },
+        ConsistentRead: true,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const item of page.Items ?? []) saved.set(String(item.shardId), item as { sequenceNumber?: string; finished?: boolean });
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+
+  async function discover(): Promise<void> {
+    const found: Shard[] = [];
+    let exclusiveStartShardId: string | undefined;
+    do {
+      const { StreamDescription } = await streams.send(
+        new DescribeStreamCommand({ StreamArn: streamArn, ExclusiveStartShardId: exclusiveStartShardId }),
+      );
+      found.push(...(StreamDescription?.Shards ?? []));
+      exclusiveStartShardId = StreamDescription?.LastEvaluatedShardId;
+    } while (exclusiveStartShardId);
+    for (const shard of found) {
+      if (!shard.ShardId || shards.has(shard.ShardId)) continue;
+      const checkpoint = saved.get(shard.ShardId);
+      shards.set(shard.ShardId, {
+        shardId: shard.ShardId,
+        parentShardId: shard.ParentShardId,
+        position: checkpoint?.sequenceNumber,
+        persisted: checkpoint?.sequenceNumber,
+        finished: checkpoint?.finished === true,
+        persistedFinished: checkpoint?.finished === true,
+      });
+    }
+  }
+
+  async function checkpoint(shard: ShardState): Promise<void> {
+    if (shard.position === shard.persisted && shard.finished === shard.persistedFinished) return;
+    await db.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: {
+          ...checkpointKey(shard.shardId),
+          entityType: 'StreamCheckpoint',
+          shardId: shard.shardId,
+          sequenceNumber: shard.position,
+          finished: shard.finished,
+          updatedAt: new Date().toISOString(),
+        },
+      }),
+    );
+    shard.persisted = shard.position;
+    shard.persistedFinished = shard.finished;
+  }
+
+  async function iteratorFor(shard: ShardState): Promise<string | undefined> {
+    const ask = (type: 'TRIM_HORIZON' | 'AFTER_SEQUENCE_NUMBER') =>
+      streams.send(
+        new GetShardIteratorCommand({
+          StreamArn: streamArn,
+          ShardId: shard.shardId,
+          ShardIteratorType: type,
+          ...(type === 'AFTER_SEQUENCE_NUMBER' ? { SequenceNumber: shard.position } : {}),
+        }),
+      );
+    if (!shard.position) return (await ask('TRIM_HORIZON')).ShardIterator;
+    try {
+      return (await ask('AFTER_SEQUENCE_NUMBER')).ShardIterator;
+    } catch (error) {
+      // The checkpoint is older than the stream's retention: start from what is left.
+      if ((error as Error).name !== 'TrimmedDataAccessException') throw error;
+      return (await ask('TRIM_HORIZON')).ShardIterator;
+    }
+  }
+
+  async function deadLetter(shard: ShardState, batch: DynamoDBRecord[], failed: DynamoDBRecord[], letter: Pick<DeadLetter['requestContext'], 'condition' | 'approximateInvokeCount'> & { functionError?: string }) {
+    const arrival = (r: DynamoDBRecord) => new Date((r.dynamodb?.ApproximateCreationDateTime ?? 0) * 1000).toISOString();
+    const entry: DeadLetter = {
+      requestContext: { requestId: randomUUID(), functionArn: FUNCTION_ARN, condition: letter.condition, approximateInvokeCount: letter.approximateInvokeCount },
+      responseContext: { statusCode: 200, executedVersion: '$LATEST', ...(letter.functionError ? { functionError: letter.functionError } : {}) },
+      version: '1.0',
+      timestamp: new Date().toISOString(),
+      DDBStreamBatchInfo: {
+        shardId: shard.shardId,
+        startSequenceNumber: batch[0]!.dynamodb!.SequenceNumber!,
+        endSequenceNumber: batch.at(-1)!.dynamodb!.SequenceNumber!,
+        approximateArrivalOfFirstRecord: arrival(batch[0]!),
+        approximateArrivalOfLastRecord: arrival(batch.at(-1)!),
+        batchSize: batch.length,
+        streamArn,
+      },
+      records: failed,
+    };
+    dlq.push(entry);
+    const sequenceNumbers = failed.map((r) => r.dynamodb?.SequenceNumber).join(', ');
+    if (options.dlqFile) {
+      await mkdir(dirname(options.dlqFile), { recursive: true });
+      await appendFile(options.dlqFile, `${JSON.stringify(entry)}\n`);
+      console.error(`[notifier] ${letter.condition}: record(s) ${sequenceNumbers} written to ${options.dlqFile}`);
+    } else {
+      console.error(`[notifier] ${letter.condition}: record(s) ${sequenceNumbers} kept in the in-memory dead-letter list`);
+    }
+  }
+
+  /** One batch to the handler until it succeeds or is dead-lettered; false if stopped first. */
+  async function deliver(shard: ShardState, batch: DynamoDBRecord[]): Promise<boolean> {
+    let pending = batch;
+    for (let attempt = 0; ; attempt++) {
+      let failedIds: Set<string> | 'all';
+      let functionError: string | undefined;
+      try {
+        const response = await handler({ Records: pending });
+        failedIds = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+        if ([...failedIds].some((id) => !id || !pending.some((r) => r.dynamodb?.SequenceNumber === id))) failedIds = 'all';
+      } catch (error) {
+        // A function error fails the whole batch, as in Lambda.
+        failedIds = 'all';
+        functionError = (error as Error).name;
+      }
+      const firstFailed = failedIds === 'all' ? 0 : pending.findIndex((r) => (failedIds as Set<string>).has(r.dynamodb!.SequenceNumber!));
+      if (firstFailed === -1) {
+        shard.position = pending.at(-1)!.dynamodb!.SequenceNumber;
+        return true;
+      }
+      if (firstFailed > 0) {
+        shard.position = pending[firstFailed - 1]!.dynamodb!.SequenceNumber;
+        await checkpoint(shard);
+      }
+      pending = pending.slice(firstFailed);
+      if (attempt >= NOTIFIER_DELIVERY.maxRetryAttempts) {
+        const failed = failedIds === 'all' ? pending : pending.filter((r) => (failedIds as Set<string>).has(r.dynamodb!.SequenceNumber!));
+        await deadLetter(shard, pending, failed, { condition: 'RetryAttemptsExhausted', approximateInvokeCount: attempt + 1, functionError });
+        shard.position = pending.at(-1)!.dynamodb!.SequenceNumber;
+        return true;
+      }
+      await sleep(retryDelayMs(attempt + 1));
+      if (stopping) return false;
+    }
+  }
+
+  /** One GetRecords on one shard and the delivery of what it returned; true if it returned anything. */
+  async function poll(shard: ShardState): Promise<boolean> {
+    shard.iterator ??= await iteratorFor(shard);
+    if (!shard.iterator) {
+      shard.finished = true;
+      await checkpoint(shard);
+      return false;
+    }
+    let page;
+    try {
+      page = await streams.send(new GetRecordsCommand({ ShardIterator: shard.iterator, Limit: 1000 }));
+    } catch (error) {
+      if ((error as Error).name !== 'ExpiredIteratorException') throw error;
+      shard.iterator = undefined;
+      return true;
+    }
+    const records = (page.Records ?? []).map((r) => lambdaRecord(r, streamArn));
+    const matching = records.filter((r) => matchesFilter(JOIN_RECORD_FILTER, r));
+    const now = Date.now();
+    for (let i = 0; i < matching.length; i += NOTIFIER_DELIVERY.batchSize) {
+      const batch: DynamoDBRecord[] = [];
+      for (const record of matching.slice(i, i + NOTIFIER_DELIVERY.batchSize)) {
+        const ageSeconds = now / 1000 - (record.dynamodb?.ApproximateCreationDateTime ?? now / 1000);
+        if (ageSeconds > NOTIFIER_DELIVERY.maxRecordAgeSeconds) {
+          await deadLetter(shard, [record], [record], { condition: 'RecordAgeExceeded', approximateInvokeCount: 0 });
+        } else batch.push(record);
+      }
+      if (batch.length && !(await deliver(shard, batch))) return false;
+    }
+    if (records.length) shard.position = records.at(-1)!.dynamodb!.SequenceNumber;
+    // Our own checkpoint writes are stream records too: persist only after real work, or the reader would feed itself.
+    if (matching.length) await checkpoint(shard);
+    shard.iterator = page.NextShardIterator;
+    if (!page.NextShardIterator) {
+      shard.finished = true;
+      await checkpoint(shard);
+    }
+    return records.length > 0;
+  }
+
+  /** A child shard is read only once its parent is done, so a join's records stay in order. */
+  const ready = (shard: ShardState) => !shard.finished && !(shard.parentShardId && shards.get(shard.parentShardId)?.finished === false);
+
+  let lastDiscovery = 0;
+  let failures = 0;
+  const loop = (async () => {
+    while (!stopping) {
+      try {
+        if (Date.now() - lastDiscovery > DISCOVER_EVERY_MS || ![...shards.values()].some(ready)) {
+          await discover();
+          lastDiscovery = Date.now();
+        }
+        let busy = false;
+        for (const shard of [...shards.values()].filter(ready)) {
+          if (stopping) break;
+          busy = (await poll(shard)) || busy;
+        }
+        failures = 0;
+        if (!busy && !stopping) await sleep(pollIntervalMs);
+      } catch (error) {
+        if (stopping) break;
+        if (failures++ === 0) console.error(`[notifier] reading the stream failed, retrying: ${(error as Error).message}`);
+        await sleep(Math.min(5_000, pollIntervalMs * 2 ** Math.min(failures, 5)));
+      }
+    }
+  })();
+
+  return {
+    dlq,
+    dlqLocation: options.dlqFile ?? 'memory',
+    stop: async () => {
+      if (stopping) return loop;
+      stopping = true;
+      wake();
+      await loop;
+      await Promise.allSettled([...shards.values()].map((shard) => checkpoint(shard)));
+      streams.destroy();
+      dynamo.destroy();
+    },
+  };
+}
+
+/** The record as Lambda hands it to the function. */
+function lambdaRecord(record: StreamRecord, streamArn: string): DynamoDBRecord {
+  const { ApproximateCreationDateTime, ...dynamodb } = record.dynamodb ?? {};
+  return {
+    eventID: record.eventID,
+    eventName: record.eventName as DynamoDBRecord['eventName'],
+    eventVersion: record.eventVersion,
+    eventSource: 'aws:dynamodb',
+    awsRegion: LOCAL_AWS.region,
+    eventSourceARN: streamArn,
+    ...(record.userIdentity ? { userIdentity: record.userIdentity } : {}),
+    dynamodb: {
+      ...(dynamodb as NonNullable<DynamoDBRecord['dynamodb']>),
+      ...(ApproximateCreationDateTime ? { ApproximateCreationDateTime: Math.floor(ApproximateCreationDateTime.getTime() / 1000) } : {}),
+    },
+  };
+}
+
+type FilterPattern = { readonly [key: string]: FilterPattern | readonly (string | number | boolean | null)[] };
+
+/**
+ * The part of Lambda's filter pattern language JOIN_RECORD_FILTER uses: nested keys, and arrays of
+ * exact values (the event's value must equal one of them). Anything else is refused, not guessed.
+ */
+export function matchesFilter(pattern: FilterPattern, event: unknown): boolean {
+  if (typeof event !== 'object' || event === null) return false;
+  return Object.entries(pattern).every(([key, expected]) => {
+    const actual = (event as Record<string, unknown>)[key];
+    if (!Array.isArray(expected)) return matchesFilter(expected as FilterPattern, actual);
+    if (expected.some((v) => typeof v === 'object' && v !== null)) {
+      throw new Error(`filter operator at "${key}" is not supported by the local stream reader`);
+    }
+    return (expected as unknown[]).includes(actual);
+  });
+}

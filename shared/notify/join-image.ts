@@ -1,0 +1,46 @@
+/** A stream record's new image, checked to be a whole JoinRecord before anything is sent. */
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBRecord } from 'aws-lambda';
+import * as z from 'zod/mini';
+import { USER_TYPES, type JoinRecord } from '../domain/types.ts';
+
+const isoInstant = z.iso.datetime({ offset: true });
+const required = z.string().check(z.minLength(1));
+
+const joinRecord = z.object({
+  joinId: required,
+  linkId: required,
+  domainId: required,
+  userId: required,
+  email: z.string().check(z.minLength(3)),
+  firstName: z.string(),
+  lastName: z.string(),
+  linkCreatedBy: required,
+  linkExpiresAt: isoInstant,
+  grant: z.object({
+    userType: z.enum(USER_TYPES),
+    primaryTeamId: z.optional(z.string()),
+    primaryGroupId: z.optional(z.string()),
+    additionalTeamIds: z.array(z.string()),
+    roleGroupIds: z.array(z.string()),
+    groupIds: z.array(z.string()),
+  }),
+  joinedAt: isoInstant,
+}) satisfies z.ZodMiniType<JoinRecord>;
+
+/** Thrown for a record that can never be sent: retrying will not help, the dead-letter destination gets it. */
+export class MalformedJoinRecord extends Error {
+  override readonly name = 'MalformedJoinRecord';
+}
+
+export function joinOf(record: DynamoDBRecord): JoinRecord {
+  const image = record.dynamodb?.NewImage;
+  if (!image) throw new MalformedJoinRecord(`record ${record.dynamodb?.SequenceNumber} has no new image`);
+  const parsed = joinRecord.safeParse(unmarshall(image as Record<string, AttributeValue>));
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map((i) => i.path.join('.') || '(root)').join(', ');
+    throw new MalformedJoinRecord(`record ${record.dynamodb?.SequenceNumber} is not a join record: ${fields}`);
+  }
+  return parsed.data;
+}

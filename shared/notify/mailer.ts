@@ -1,0 +1,35 @@
+/** SES, once per cold start. Throttling and transient errors are retried here, with backoff, before a record is failed. */
+import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
+import type { Email } from './signup-email.ts';
+
+/** 4 attempts with the SDK's adaptive backoff (it also slows down after throttling); each attempt has 5 s. */
+export const ses = new SESClient({
+  maxAttempts: 4,
+  retryMode: 'adaptive',
+  requestHandler: { connectionTimeout: 2_000, requestTimeout: 5_000 },
+});
+
+/** Sends one email; returns SES's MessageId. Sender from NOTIFY_FROM. */
+export async function sendEmail(to: string, email: Email): Promise<string> {
+  const from = process.env.NOTIFY_FROM;
+  if (!from) throw new Error('NOTIFY_FROM is not set');
+  const { MessageId } = await ses.send(
+    new SendEmailCommand({
+      Source: from,
+      Destination: { ToAddresses: [to] },
+      Message: {
+        Subject: { Data: email.subject, Charset: 'UTF-8' },
+        Body: { Text: { Data: email.text, Charset: 'UTF-8' }, Html: { Data: email.html, Charset: 'UTF-8' } },
+      },
+    }),
+  );
+  if (!MessageId) throw new Error('SES accepted the email but returned no MessageId');
+  return MessageId;
+}
+
+/** Where the creator sees the domain's users: the web page of the same deployment. */
+export function usersPageUrl(domainId: string): string {
+  const base = process.env.PUBLIC_BASE_URL;
+  if (!base) throw new Error('PUBLIC_BASE_URL is not set');
+  return `${base.replace(/\/+$/, '')}/users?domain=${encodeURIComponent(domainId)}`;
+}

@@ -1,0 +1,197 @@
+import { randomUUID } from 'node:crypto';
+import { createConnection, createServer, type Socket } from 'node:net';
+import { DeleteCommand, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { startStreamReader, type StreamReader } from '../../local/stream-reader.ts';
+import { DEMO } from '../../local/demo-data.ts';
+import { keys } from '../../shared/store/dynamodb/keys.ts';
+import { ENTITY } from '../../shared/store/dynamodb/table.ts';
+import { useStack } from '../support/stack.ts';
+import { MANAGER, OWNER, when } from '../support/steps.ts';
+
+/** The shared local SES behind a switch: paused, it drops every connection, as an unreachable endpoint does. */
+async function pausableProxy(target: string) {
+  const { hostname, port } = new URL(target);
+  let paused = false;
+  const sockets = new Set<Socket>();
+  const server = createServer((client) => {
+    sockets.add(client);
+    client.on('close', () => sockets.delete(client));
+    if (paused) return client.destroy();
+    const upstream = createConnection({ host: hostname, port: Number(port) });
+    client.pipe(upstream).pipe(client);
+    upstream.on('error', () => client.destroy());
+    client.on('error', () => upstream.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    endpoint: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+    pause: () => {
+      paused = true;
+      for (const socket of sockets) socket.destroy();
+    },
+    resume: () => (paused = false),
+    close: () => new Promise<void>((resolve) => {
+      for (const socket of sockets) socket.destroy();
+      server.close(() => resolve());
+    }),
+  };
+}
+
+interface StoredEmail {
+  messageId: string;
+  from: string;
+  destination: { to: string[] };
+  subject: string;
+  body: { text: string; html: string };
+}
+
+const sesEndpoint = inject('sesEndpoint');
+const ses = await pausableProxy(sesEndpoint);
+const t = useStack({ sesEndpoint: ses.endpoint });
+afterAll(() => ses.close());
+
+const run = randomUUID().slice(0, 8);
+let count = 0;
+/** People unique to this file's run: the SES store is shared by every test file. */
+const person = () => ({ email: `notify-${run}-${++count}@example.test`, firstName: 'Noa', lastName: `Tester ${count}` });
+
+async function emailsAbout(joinerEmail: string): Promise<StoredEmail[]> {
+  const { emails } = (await (await fetch(`${sesEndpoint}/store`)).json()) as { emails: StoredEmail[] };
+  return emails.filter((e) => e.body.text.includes(joinerEmail));
+}
+
+async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 750));
+const everyone: string[] = [];
+
+/** Joins over HTTP; everyone joined here is expected to end with exactly one email, unless told otherwise. */
+async function joinAll(token: string, people: ReturnType<typeof person>[], { emailed = true } = {}) {
+  const replies = await Promise.all(people.map((p) => when(t).join(token, p)));
+  expect(replies.map((r) => r.status)).toEqual(people.map(() => 201));
+  if (emailed) everyone.push(...people.map((p) => p.email));
+}
+
+describe('a signup through a link emails the link creator', () => {
+  it('puts exactly one email in the local SES store, to the creator, naming the joiner, within 2 s', async () => {
+    const { token } = await when(t).linkToken(OWNER);
+    const joiner = person();
+    await joinAll(token, [joiner]);
+    const joined = Date.now();
+    const emails = await eventually(() => emailsAbout(joiner.email), (e) => e.length > 0, 2_000);
+    expect(Date.now() - joined).toBeLessThan(2_000);
+    await settle();
+    expect(await emailsAbout(joiner.email)).toHaveLength(1);
+    const [email] = emails;
+    expect(email!.destination.to).toEqual([OWNER]);
+    expect(email!.from).toBe(process.env.NOTIFY_FROM);
+    expect(email!.subject).toContain(joiner.email);
+    expect(email!.body.text).toContain('Demo Media Co');
+    expect(email!.body.text).toContain(`/users?domain=${DEMO.demoDomainId}`);
+  });
+
+  it('gives 30 emails for 30 people joining at once, none twice', async () => {
+    const { token } = await when(t).linkToken(MANAGER, { userType: 'BROWSE', primaryTeamId: 'producers' });
+    const people = Array.from({ length: 30 }, person);
+    await joinAll(token, people);
+    const all = async () => (await Promise.all(people.map((p) => emailsAbout(p.email)))).flat();
+    await eventually(all, (e) => e.length >= 30, 10_000);
+    await settle();
+    const emails = await all();
+    expect(emails).toHaveLength(30);
+    expect(new Set(emails.map((e) => e.destination.to[0]))).toEqual(new Set([MANAGER]));
+    for (const p of people) expect(await emailsAbout(p.email)).toHaveLength(1);
+  });
+});
+
+describe('delivery survives failures', () => {
+  it('sends every email once when SES is unreachable for a while and then back', async () => {
+    const { token } = await when(t).linkToken(OWNER);
+    const people = Array.from({ length: 3 }, person);
+    const dead = t.stack.notifier!.dlq.length;
+    ses.pause();
+    try {
+      await joinAll(token, people);
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      for (const p of people) expect(await emailsAbout(p.email)).toHaveLength(0);
+    } finally {
+      ses.resume();
+    }
+    const all = async () => (await Promise.all(people.map((p) => emailsAbout(p.email)))).flat();
+    await eventually(all, (e) => e.length >= 3, 15_000);
+    await settle();
+    for (const p of people) expect(await emailsAbout(p.email)).toHaveLength(1);
+    expect(t.stack.notifier!.dlq).toHaveLength(dead);
+  });
+
+  it('sends a malformed join record to the dead-letter destination and still delivers the records after it', async () => {
+    const joinId = `malformed-${run}`;
+    await t.db.send(new PutCommand({ TableName: t.stack.tableName, Item: { ...keys.join(joinId), entityType: ENTITY.Join, joinId } }));
+    const { token } = await when(t).linkToken(OWNER);
+    const after = person();
+    await joinAll(token, [after]);
+    const letters = await eventually(
+      async () => t.stack.notifier!.dlq.filter((l) => l.records.some((r) => r.dynamodb?.NewImage?.joinId?.S === joinId)),
+      (found) => found.length > 0,
+      25_000,
+    );
+    expect(letters).toHaveLength(1);
+    expect(letters[0]!.requestContext.condition).toBe('RetryAttemptsExhausted');
+    expect(letters[0]!.records).toHaveLength(1);
+    expect(await eventually(() => emailsAbout(after.email), (e) => e.length > 0, 5_000)).toHaveLength(1);
+  }, 40_000);
+
+  it('records a join whose link creator has left the domain, and sends no email', async () => {
+    const { token } = await when(t).linkToken(MANAGER);
+    await t.db.send(new DeleteCommand({ TableName: t.stack.tableName, Key: keys.membership(DEMO.users.manager, DEMO.demoDomainId) }));
+    const joiner = person();
+    await joinAll(token, [joiner], { emailed: false });
+    const { Items } = await t.db.send(
+      new ScanCommand({ TableName: t.stack.tableName, FilterExpression: 'entityType = :join AND email = :email', ExpressionAttributeValues: { ':join': ENTITY.Join, ':email': joiner.email } }),
+    );
+    const claim = await eventually(
+      async () => (await t.db.send(new GetCommand({ TableName: t.stack.tableName, Key: keys.notificationClaim(Items![0]!.joinId as string) }))).Item,
+      (item) => item?.status === 'no-recipient',
+      5_000,
+    );
+    expect(claim?.status).toBe('no-recipient');
+    expect(await emailsAbout(joiner.email)).toHaveLength(0);
+  });
+});
+
+describe('the local stream reader', () => {
+  let restarted: StreamReader | undefined;
+  afterAll(() => restarted?.stop());
+
+  it('resumes from its checkpoint after a restart: nothing is resent, joins made while it was down are sent', async () => {
+    await t.stack.notifier!.stop();
+    const { token } = await when(t).linkToken(OWNER);
+    const whileDown = person();
+    await joinAll(token, [whileDown]);
+
+    const { handler } = await import('../../functions/notify-signup.ts');
+    const seen: string[] = [];
+    restarted = await startStreamReader({
+      streamArn: t.stack.streamArn,
+      dynamoEndpoint: inject('dynamoEndpoint'),
+      tableName: t.stack.tableName,
+      handler: (event: DynamoDBStreamEvent) => {
+        seen.push(...event.Records.map((r) => r.dynamodb?.NewImage?.email?.S ?? '(malformed)'));
+        return handler(event);
+      },
+    });
+    expect(await eventually(() => emailsAbout(whileDown.email), (e) => e.length > 0, 5_000)).toHaveLength(1);
+    await settle();
+    expect(seen).toEqual([whileDown.email]);
+    for (const email of everyone) expect(await emailsAbout(email), email).toHaveLength(1);
+  });
+});

@@ -1,0 +1,209 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { SendEmailCommand, SESClient } from '@aws-sdk/client-ses';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBRecord } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { JoinRecord, Membership } from '../../shared/domain/types.ts';
+import { items } from '../../shared/store/dynamodb/items.ts';
+import { JOIN_RECORD_FILTER } from '../../shared/store/dynamodb/table.ts';
+import { matchesFilter } from '../../local/stream-reader.ts';
+
+vi.hoisted(() => {
+  Object.assign(process.env, {
+    TABLE_NAME: 'unit-table',
+    NOTIFY_FROM: 'notifier@example.test',
+    PUBLIC_BASE_URL: 'https://links.example.test/',
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'unit',
+    AWS_SECRET_ACCESS_KEY: 'unit',
+  });
+});
+
+const { handler } = await import('../../functions/notify-signup.ts');
+
+const ses = mockClient(SESClient);
+const ddb = mockClient(DynamoDBDocumentClient);
+
+const DOMAIN = 'demo-media-co';
+const CREATOR = 'u-creator';
+
+let seq = 100;
+function joinOf(overrides: Partial<JoinRecord> = {}): JoinRecord {
+  seq += 1;
+  return {
+    joinId: `join-${seq}`,
+    linkId: 'link-abc',
+    domainId: DOMAIN,
+    userId: `u-${seq}`,
+    email: `joiner-${seq}@example.test`,
+    firstName: 'Ada',
+    lastName: 'Lovelace',
+    linkCreatedBy: CREATOR,
+    linkExpiresAt: '2026-06-08T09:30:00.000Z',
+    grant: { userType: 'STANDARD', primaryTeamId: 'producers', additionalTeamIds: ['marketing'], roleGroupIds: ['contributors'], groupIds: [] },
+    joinedAt: '2026-06-01T09:30:00.000Z',
+    ...overrides,
+  };
+}
+
+function recordOf(image: Record<string, unknown>): DynamoDBRecord {
+  seq += 1;
+  return {
+    eventID: `event-${seq}`,
+    eventName: 'INSERT',
+    eventSource: 'aws:dynamodb',
+    eventSourceARN: 'arn:aws:dynamodb:us-east-1:000000000000:table/t/stream/x',
+    dynamodb: { SequenceNumber: String(seq).padStart(21, '0'), NewImage: marshall(image, { removeUndefinedValues: true }) as never },
+  };
+}
+const joinRecord = (join: JoinRecord) => recordOf(items.join(join));
+
+const creator: Membership = {
+  userId: CREATOR,
+  domainId: DOMAIN,
+  email: 'creator.now@example.test',
+  firstName: 'Grace',
+  lastName: 'Hopper',
+  userType: 'POWER',
+  isAdmin: true,
+  teamIds: ['editors'],
+  roleGroupIds: [],
+  groupIds: [],
+  createdAt: '2026-01-01T00:00:00.000Z',
+};
+
+const directoryItems = [
+  items.domain({ domainId: DOMAIN, name: 'Demo <Media> & Co', defaultTeamId: 'editors', linksEnabled: true, linkGeneration: 0 }),
+  items.team(DOMAIN, { id: 'producers', name: 'Producers' }),
+  items.team(DOMAIN, { id: 'marketing', name: 'Marketing' }),
+  items.roleGroup(DOMAIN, { id: 'contributors', name: 'Contributors', permissions: [] }),
+];
+
+const claimsWritten = () => ddb.commandCalls(UpdateCommand).map((c) => ({ joinId: c.args[0].input.Key?.PK, status: c.args[0].input.ExpressionAttributeValues?.[':v0'] }));
+const sentTo = () => ses.commandCalls(SendEmailCommand).map((c) => c.args[0].input.Destination?.ToAddresses);
+
+beforeEach(() => {
+  ses.reset();
+  ddb.reset();
+  ses.on(SendEmailCommand).resolves({ MessageId: 'ses-message-1' });
+  ddb.on(GetCommand).resolves({ Item: items.membership(creator) });
+  ddb.on(QueryCommand).resolves({ Items: directoryItems });
+  ddb.on(PutCommand).resolves({});
+  ddb.on(UpdateCommand).resolves({});
+});
+
+describe('the signup email', () => {
+  it('goes to the link creator as the directory knows them now, and says who joined, where, with what, until when', async () => {
+    const join = joinOf({ firstName: '<script>alert(1)</script>', lastName: 'O\'Brien & Sons' });
+    const result = await handler({ Records: [joinRecord(join)] });
+
+    expect(result.batchItemFailures).toEqual([]);
+    expect(sentTo()).toEqual([['creator.now@example.test']]);
+    const input = ses.commandCalls(SendEmailCommand)[0]!.args[0].input;
+    expect(input.Source).toBe('notifier@example.test');
+    const subject = input.Message!.Subject!.Data!;
+    const text = input.Message!.Body!.Text!.Data!;
+    const html = input.Message!.Body!.Html!.Data!;
+    expect(subject).toContain(join.email);
+    expect(subject).toContain('Demo <Media> & Co');
+    for (const fact of [join.email, 'Demo <Media> & Co', '2026-06-01 09:30 UTC', 'STANDARD', 'Producers', 'Marketing', 'Contributors', 'link-abc', '2026-06-08 09:30 UTC']) {
+      expect(text).toContain(fact);
+    }
+    expect(text).toContain(`https://links.example.test/users?domain=${DOMAIN}`);
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).toContain('O&#39;Brien &amp; Sons');
+    expect(html).toContain('Demo &lt;Media&gt; &amp; Co');
+    expect(html).not.toContain('<script>');
+    expect(html).toContain(`href="https://links.example.test/users?domain=${DOMAIN}"`);
+  });
+
+  it('claims the join before sending and marks it sent with the SES MessageId after', async () => {
+    const join = joinOf();
+    await handler({ Records: [joinRecord(join)] });
+
+    const claim = ddb.commandCalls(PutCommand)[0]!.args[0].input;
+    expect(claim.Item).toMatchObject({ PK: `JOIN#${join.joinId}`, SK: 'NOTIFIED', status: 'sending' });
+    expect(claim.ConditionExpression).toContain('attribute_not_exists(#pk)');
+    const mark = ddb.commandCalls(UpdateCommand)[0]!.args[0].input;
+    expect(Object.values(mark.ExpressionAttributeValues!)).toEqual(expect.arrayContaining(['sent', 'ses-message-1', 'creator.now@example.test']));
+  });
+});
+
+describe('partial batch failures', () => {
+  it('reports exactly the sequence number of the record whose send failed, and no other', async () => {
+    const [ok1, failing, ok2] = [joinOf(), joinOf(), joinOf()];
+    ses.on(SendEmailCommand).callsFake((input) => {
+      if (input.Message.Subject.Data.includes(failing!.email)) throw Object.assign(new Error('Rate exceeded'), { name: 'Throttling' });
+      return { MessageId: 'ok' };
+    });
+    const records = [ok1, failing, ok2].map((j) => joinRecord(j!));
+
+    const result = await handler({ Records: records });
+
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: records[1]!.dynamodb!.SequenceNumber }]);
+    expect(sentTo()).toHaveLength(3);
+    // The failed join's claim is released so the retry can take it again.
+    expect(claimsWritten()).toContainEqual({ joinId: `JOIN#${failing!.joinId}`, status: 'failed' });
+  });
+
+  it('reports a record that is not a whole join record, and still sends the others', async () => {
+    const good = joinOf();
+    const malformed = recordOf({ PK: 'JOIN#bad', SK: 'JOIN', entityType: 'Join', joinId: 'bad' });
+
+    const result = await handler({ Records: [malformed, joinRecord(good)] });
+
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: malformed.dynamodb!.SequenceNumber }]);
+    expect(sentTo()).toHaveLength(1);
+  });
+});
+
+describe('replays', () => {
+  it('sends nothing for a join whose claim says it was already sent', async () => {
+    ddb.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'exists', $metadata: {}, Item: { status: { S: 'sent' } } }));
+
+    const result = await handler({ Records: [joinRecord(joinOf()), joinRecord(joinOf())] });
+
+    expect(result.batchItemFailures).toEqual([]);
+    expect(sentTo()).toEqual([]);
+  });
+
+  it('fails, without sending, a join another attempt is sending right now', async () => {
+    ddb.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'exists', $metadata: {}, Item: { status: { S: 'sending' } } }));
+    const record = joinRecord(joinOf());
+
+    const result = await handler({ Records: [record, joinRecord(joinOf())] });
+
+    expect(result.batchItemFailures).toContainEqual({ itemIdentifier: record.dynamodb!.SequenceNumber });
+    expect(sentTo()).toEqual([]);
+  });
+});
+
+describe('a creator who has left the domain', () => {
+  it('gets no email, and the claim records that there was no recipient', async () => {
+    ddb.on(GetCommand).resolves({});
+    const join = joinOf();
+
+    const result = await handler({ Records: [joinRecord(join)] });
+
+    expect(result.batchItemFailures).toEqual([]);
+    expect(sentTo()).toEqual([]);
+    expect(claimsWritten()).toEqual([{ joinId: `JOIN#${join.joinId}`, status: 'no-recipient' }]);
+  });
+});
+
+describe('the stream filter (JOIN_RECORD_FILTER, as the local stream reader applies it)', () => {
+  const record = (eventName: string, entityType?: string) => ({
+    eventName,
+    dynamodb: { NewImage: entityType ? marshall({ entityType }) : undefined },
+  });
+
+  it('lets join inserts through', () => expect(matchesFilter(JOIN_RECORD_FILTER, record('INSERT', 'Join'))).toBe(true));
+  it('drops other items, updates and TTL deletions', () => {
+    expect(matchesFilter(JOIN_RECORD_FILTER, record('INSERT', 'NotificationClaim'))).toBe(false);
+    expect(matchesFilter(JOIN_RECORD_FILTER, record('MODIFY', 'Join'))).toBe(false);
+    expect(matchesFilter(JOIN_RECORD_FILTER, record('REMOVE'))).toBe(false);
+    expect(matchesFilter(JOIN_RECORD_FILTER, record('UNKNOWN_TO_SDK_VERSION'))).toBe(false);
+  });
+});
