@@ -1,0 +1,81 @@
+/**
+ * The web pages on the local stack: web/dist, rebuilt when its sources changed, served with the
+ * headers CloudFront adds in AWS. Only files the build produced can be served (an allowlist of
+ * exact paths), so no request path ever reaches the file system.
+ */
+import { readFile } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { extname, join, relative, sep } from 'node:path';
+import { buildWeb, DIST_DIR, isStale, listFiles } from '../web/build.ts';
+
+export const PAGE_HEADERS = {
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+  'referrer-policy': 'no-referrer',
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'cache-control': 'no-cache',
+} as const;
+
+/** Clean page paths (/users is where the join email points); the same files are also reachable by their own names (/join.html), as on S3. */
+const PAGES: Record<string, string> = { '/': 'index.html', '/users': 'index.html', '/join': 'join.html', '/settings': 'settings.html', '/signin': 'signin.html' };
+
+/** In AWS the CDK writes config.json with the identity provider; locally the pages use the dev sign-in. */
+const LOCAL_CONFIG = JSON.stringify({ apiBaseUrl: '', auth: 'local-dev' });
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+};
+
+let ready: Promise<Map<string, string>> | undefined;
+let checkedAt = 0;
+
+/** The servable files by URL path, rebuilding first when web/dist is missing or stale (checked at most once a second). */
+function servableFiles(): Promise<Map<string, string>> {
+  if (!ready || Date.now() - checkedAt > 1_000) {
+    const previous = ready;
+    checkedAt = Date.now();
+    ready = (async () => {
+      if (await isStale()) await buildWeb();
+      else if (previous) return previous;
+      const files = new Map<string, string>();
+      for (const file of await listFiles(DIST_DIR)) {
+        const path = relative(DIST_DIR, file).split(sep).join('/');
+        if (path.startsWith('.') || path.endsWith('.tmp') || path.includes('/.')) continue;
+        files.set(`/${path}`, file);
+      }
+      for (const [route, name] of Object.entries(PAGES)) files.set(route, join(DIST_DIR, name));
+      return files;
+    })();
+    ready.catch(() => {
+      ready = undefined;
+    });
+  }
+  return ready;
+}
+
+export async function servePages(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+  const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+  let body: Buffer | string;
+  let type: string;
+  if (path === '/config.json') {
+    body = LOCAL_CONFIG;
+    type = CONTENT_TYPES['.json']!;
+  } else {
+    const file = (await servableFiles()).get(path);
+    if (!file) return false;
+    body = await readFile(file);
+    type = CONTENT_TYPES[extname(file)] ?? 'application/octet-stream';
+  }
+  res.writeHead(200, { ...PAGE_HEADERS, 'content-type': type, 'content-length': Buffer.byteLength(body) });
+  res.end(req.method === 'HEAD' ? undefined : body);
+  return true;
+}

@@ -1,0 +1,71 @@
+/** The v1 API over fetch: bearer token from sessionStorage, problem+json turned into ApiError. */
+
+export interface PageConfig {
+  apiBaseUrl: string;
+  /** 'local-dev' on the local stack; in AWS the CDK writes identityProvider instead. */
+  auth?: 'local-dev';
+  identityProvider?: { issuer: string; clientId: string; audience: string[]; hostedUiDomain?: string };
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly title: string,
+    readonly detail: string,
+    readonly field?: string,
+  ) {
+    super(detail || title);
+  }
+
+  /** The detail without its "field: " prefix, for showing next to that field. */
+  get fieldMessage(): string {
+    return this.field && this.detail.startsWith(`${this.field}: `) ? this.detail.slice(this.field.length + 2) : this.detail;
+  }
+}
+
+const TOKEN_KEY = 'invite-links.token';
+export const session = {
+  token: () => sessionStorage.getItem(TOKEN_KEY) ?? undefined,
+  signIn: (token: string) => sessionStorage.setItem(TOKEN_KEY, token),
+  signOut: () => sessionStorage.removeItem(TOKEN_KEY),
+};
+
+let config: Promise<PageConfig> | undefined;
+export function loadConfig(): Promise<PageConfig> {
+  config ??= fetch('/config.json', { cache: 'no-store' }).then(async (res) => {
+    if (!res.ok) throw new Error(`config.json: HTTP ${res.status}`);
+    return (await res.json()) as PageConfig;
+  });
+  return config;
+}
+
+export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
+  const { apiBaseUrl } = await loadConfig();
+  const token = session.token();
+  let res: Response;
+  try {
+    res = await fetch(`${apiBaseUrl}${path}`, {
+      method,
+      headers: {
+        accept: 'application/json, application/problem+json',
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      referrerPolicy: 'no-referrer',
+    });
+  } catch {
+    throw new ApiError(0, 'NETWORK', 'No connection', 'The service could not be reached. Check your connection and try again.');
+  }
+  const text = await res.text();
+  let parsed: unknown;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  if (res.ok) return parsed as T;
+  const p = (parsed ?? {}) as Partial<Record<'code' | 'title' | 'detail' | 'field', string>>;
+  throw new ApiError(res.status, p.code ?? `HTTP_${res.status}`, p.title ?? res.statusText, p.detail ?? '', p.field);
+}
