@@ -63,9 +63,7 @@ export async function seedDemoData(db: DynamoDBDocumentClient, tableName: string
   const all: Item[] = [
     ...DEMO_DIRECTORIES.flatMap((d) => [
       items.domain(d.domain),
-      ...d.teams.map((t) => items.team(d.domain.domainId, t)),
-      ...d.roleGroups.map((g) => items.roleGroup(d.domain.domainId, g)),
-      ...d.groups.map((g) => items.group(d.domain.domainId, g)),
+      items.directory(d),
     ]),
     ...DEMO_USERS.flatMap((u) => [items.user(u), items.emailOwner(u.email, u.userId)]),
     ...DEMO_MEMBERSHIPS.map(items.membership),

@@ -9,9 +9,9 @@ export interface DomainAccess {
   directory: Directory;
 }
 
-/** Membership and directory are read in parallel: one round trip. */
+/** Membership and directory come in one request. */
 async function load(store: Store, callerId: string, domainId: string) {
-  const [membership, directory] = await Promise.all([store.getMembership(callerId, domainId), store.getDirectory(domainId)]);
+  const { membership, directory } = await store.getAccess(callerId, domainId);
   if (!directory) throw notFound('The domain');
   return { membership, directory };
 }

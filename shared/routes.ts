@@ -15,21 +15,22 @@ type Action =
   | 'UpdateItem'
   | 'ConditionCheckItem';
 
-const READ_DIRECTORY: Action[] = ['GetItem', 'Query'];
+/** The caller's membership and the domain's directory, read together (shared/access.ts). */
+const CALLER = 'BatchGetItem' satisfies Action;
 
 /** Every API function, by file name under functions/, with the DynamoDB actions it performs. */
 export const API_FUNCTIONS = {
-  'get-me': { tableActions: READ_DIRECTORY },
-  'list-directory': { tableActions: READ_DIRECTORY },
-  'list-users': { tableActions: READ_DIRECTORY },
-  'get-invite-link-settings': { tableActions: READ_DIRECTORY },
+  'get-me': { tableActions: ['Query'] },
+  'list-directory': { tableActions: [CALLER] },
+  'list-users': { tableActions: [CALLER, 'Query'] },
+  'get-invite-link-settings': { tableActions: [CALLER] },
   'put-invite-link-settings': { tableActions: ['ConditionCheckItem', 'UpdateItem'] },
-  'create-invite-link': { tableActions: [...READ_DIRECTORY, 'ConditionCheckItem', 'PutItem'] },
-  'create-onboarding-link': { tableActions: [...READ_DIRECTORY, 'ConditionCheckItem', 'PutItem'] },
-  'list-invite-links': { tableActions: READ_DIRECTORY },
-  'revoke-invite-link': { tableActions: [...READ_DIRECTORY, 'UpdateItem'] },
+  'create-invite-link': { tableActions: [CALLER, 'ConditionCheckItem', 'PutItem'] },
+  'create-onboarding-link': { tableActions: [CALLER, 'ConditionCheckItem', 'PutItem'] },
+  'list-invite-links': { tableActions: [CALLER, 'Query'] },
+  'revoke-invite-link': { tableActions: [CALLER, 'GetItem', 'UpdateItem'] },
   'revoke-all-invite-links': { tableActions: ['ConditionCheckItem', 'UpdateItem'] },
-  'lookup-invite-link': { tableActions: READ_DIRECTORY },
+  'lookup-invite-link': { tableActions: ['GetItem', 'Query'] },
   join: { tableActions: ['BatchGetItem', 'GetItem', 'ConditionCheckItem', 'UpdateItem', 'PutItem'] },
 } as const satisfies Record<string, { tableActions: Action[] }>;
 

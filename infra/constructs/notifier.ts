@@ -15,8 +15,8 @@ import { Construct } from 'constructs';
 import { JOIN_RECORD_FILTER, NOTIFIER_DELIVERY } from '#shared/store/dynamodb/table.ts';
 import { ServiceFunction, type TableAction } from './service-function.ts';
 
-/** It claims each join with a conditional write, then reads the link, the creator's membership and user. */
-export const NOTIFIER_TABLE_ACTIONS: readonly TableAction[] = ['GetItem', 'PutItem', 'UpdateItem', 'Query'];
+/** It claims each join with a conditional write, then reads the creator's membership and the domain's directory together. */
+export const NOTIFIER_TABLE_ACTIONS: readonly TableAction[] = ['BatchGetItem', 'PutItem', 'UpdateItem'];
 
 /** IteratorAge alarm: joins should be mailed within seconds; five minutes behind is an incident. */
 export const ITERATOR_AGE_ALARM_MS = 5 * 60 * 1000;

@@ -31,6 +31,8 @@ export const FUNCTION_DEFAULTS = {
  * The SDK is bundled, not taken from the runtime: smaller import time (docs/deploy.md) and a pinned version.
  */
 export const BUNDLING = {
+  /** ESM builds of the SDK first: smaller bundles and faster imports than their CommonJS builds. */
+  mainFields: ['module', 'main'],
   minify: true,
   sourceMap: true,
   externalModules: [] as string[],
@@ -84,7 +86,6 @@ export class ServiceFunction extends Construct {
         format: OutputFormat.ESM,
         target: 'node24',
         platform: 'node',
-        mainFields: ['module', 'main'],
         ...BUNDLING,
         sourcesContent: false,
         forceDockerBundling: false,

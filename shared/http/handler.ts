@@ -6,12 +6,10 @@
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpSecurityHeaders from '@middy/http-security-headers';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
 import { MAX_BODY_BYTES } from '../config.ts';
 import { invalidRequest, ServiceError, unauthenticated } from '../domain/errors.ts';
-import { logger } from './logger.ts';
 import { problemResponse } from './problem.ts';
 
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -47,7 +45,6 @@ export function httpHandler<B extends Schema | undefined = undefined, P extends 
   handle: (request: ApiRequest<B, P, Q>) => Promise<Reply>,
 ) {
   return middy<ApiEvent, ApiResult, Error, Context>()
-    .use(injectLambdaContext(logger))
     .use(httpHeaderNormalizer())
     .use(httpSecurityHeaders())
     .use({ onError: toProblem })
@@ -68,9 +65,13 @@ export function httpHandler<B extends Schema | undefined = undefined, P extends 
     });
 }
 
-function toProblem(request: middy.Request<ApiEvent, ApiResult, Error, Context>): void {
-  const { error } = request;
-  if (!(error instanceof ServiceError)) logger.error('request failed', { error: error ?? undefined });
+async function toProblem(request: middy.Request<ApiEvent, ApiResult, Error, Context>): Promise<void> {
+  const { error, context, event } = request;
+  if (!(error instanceof ServiceError)) {
+    // Loaded on the first unexpected error only: the logger is ~10 ms of every cold start otherwise (bench/).
+    const { logger } = await import('./logger.ts');
+    logger.error('request failed', { error: error ?? undefined, requestId: context.awsRequestId, routeKey: event.routeKey });
+  }
   request.response = problemResponse(error);
 }
 

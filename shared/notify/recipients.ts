@@ -26,10 +26,7 @@ export interface SignupAudience {
 
 /** The creator's membership in the join's domain, as the directory knows it now; none if they have left. */
 export async function audienceOf(join: JoinRecord, store: Store): Promise<SignupAudience | undefined> {
-  const [creator, directory] = await Promise.all([
-    store.getMembership(join.linkCreatedBy, join.domainId),
-    store.getDirectory(join.domainId),
-  ]);
+  const { membership: creator, directory } = await store.getAccess(join.linkCreatedBy, join.domainId);
   if (!creator || !directory) return undefined;
   return {
     recipient: { email: creator.email, firstName: creator.firstName, lastName: creator.lastName },

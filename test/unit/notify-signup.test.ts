@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { SendEmailCommand, SESClient } from '@aws-sdk/client-ses';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -74,12 +74,15 @@ const creator: Membership = {
   createdAt: '2026-01-01T00:00:00.000Z',
 };
 
-const directoryItems = [
-  items.domain({ domainId: DOMAIN, name: 'Demo <Media> & Co', defaultTeamId: 'editors', linksEnabled: true, linkGeneration: 0 }),
-  items.team(DOMAIN, { id: 'producers', name: 'Producers' }),
-  items.team(DOMAIN, { id: 'marketing', name: 'Marketing' }),
-  items.roleGroup(DOMAIN, { id: 'contributors', name: 'Contributors', permissions: [] }),
-];
+const directory = {
+  domain: { domainId: DOMAIN, name: 'Demo <Media> & Co', defaultTeamId: 'editors', linksEnabled: true, linkGeneration: 0 },
+  teams: [
+    { id: 'producers', name: 'Producers' },
+    { id: 'marketing', name: 'Marketing' },
+  ],
+  roleGroups: [{ id: 'contributors', name: 'Contributors', permissions: [] }],
+  groups: [],
+};
 
 const claimsWritten = () => ddb.commandCalls(UpdateCommand).map((c) => ({ joinId: c.args[0].input.Key?.PK, status: c.args[0].input.ExpressionAttributeValues?.[':v0'] }));
 const sentTo = () => ses.commandCalls(SendEmailCommand).map((c) => c.args[0].input.Destination?.ToAddresses);
@@ -88,8 +91,7 @@ beforeEach(() => {
   ses.reset();
   ddb.reset();
   ses.on(SendEmailCommand).resolves({ MessageId: 'ses-message-1' });
-  ddb.on(GetCommand).resolves({ Item: items.membership(creator) });
-  ddb.on(QueryCommand).resolves({ Items: directoryItems });
+  ddb.on(BatchGetCommand).resolves({ Responses: { 'unit-table': [items.membership(creator), items.domain(directory.domain), items.directory(directory)] } });
   ddb.on(PutCommand).resolves({});
   ddb.on(UpdateCommand).resolves({});
 });
@@ -182,7 +184,7 @@ describe('replays', () => {
 
 describe('a creator who has left the domain', () => {
   it('gets no email, and the claim records that there was no recipient', async () => {
-    ddb.on(GetCommand).resolves({});
+    ddb.on(BatchGetCommand).resolves({ Responses: { 'unit-table': [items.domain(directory.domain), items.directory(directory)] } });
     const join = joinOf();
 
     const result = await handler({ Records: [joinRecord(join)] });

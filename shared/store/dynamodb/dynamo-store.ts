@@ -1,14 +1,17 @@
 /** The Store port over one DynamoDB table. Item layout: docs/data-model.md. */
 import {
+  BatchGetCommand,
   GetCommand,
   QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
+  type BatchGetCommandInput,
+  type BatchGetCommandOutput,
   type DynamoDBDocumentClient,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import type { Directory, Domain, Group, InviteLink, Membership, RoleGroup, Team, User } from '../../domain/types.ts';
+import type { Directory, Domain, InviteLink, Membership, User } from '../../domain/types.ts';
 import type { AdminWriteOutcome, JoinOutcome, NewMember, Store } from '../store.ts';
 import { dataOf, keys } from './keys.ts';
 import { ENTITY, TABLE } from './table.ts';
@@ -29,15 +32,21 @@ export class DynamoStore implements Store {
       ExpressionAttributeValues: { ':pk': keys.domainPartition(domainId) },
       ConsistentRead: true,
     });
-    const domainItem = items.find((i) => i.entityType === ENTITY.Domain);
-    if (!domainItem) return undefined;
-    const of = <T>(entity: string) => items.filter((i) => i.entityType === entity).map((i) => dataOf<T>(i));
-    return {
-      domain: dataOf<Domain>(domainItem),
-      teams: of<Team>(ENTITY.Team),
-      roleGroups: of<RoleGroup>(ENTITY.RoleGroup),
-      groups: of<Group>(ENTITY.Group),
+    return directoryOf(items);
+  }
+
+  async getAccess(userId: string, domainId: string): Promise<{ membership?: Membership; directory?: Directory }> {
+    let request: BatchGetCommandInput['RequestItems'] = {
+      [this.table]: { Keys: [keys.membership(userId, domainId), keys.domain(domainId), keys.directory(domainId)], ConsistentRead: true },
     };
+    const found: Record<string, unknown>[] = [];
+    while (request && Object.keys(request).length > 0) {
+      const page: BatchGetCommandOutput = await this.db.send(new BatchGetCommand({ RequestItems: request }));
+      found.push(...(page.Responses?.[this.table] ?? []));
+      request = page.UnprocessedKeys;
+    }
+    const membership = found.find((i) => i.entityType === ENTITY.Membership);
+    return { membership: membership && dataOf<Membership>(membership), directory: directoryOf(found) };
   }
 
   async getMembership(userId: string, domainId: string): Promise<Membership | undefined> {
@@ -229,4 +238,12 @@ export class DynamoStore implements Store {
     } while (ExclusiveStartKey);
     return items;
   }
+}
+
+/** The domain and its directory from the items read, if the domain exists. */
+function directoryOf(found: Record<string, unknown>[]): Directory | undefined {
+  const domain = found.find((i) => i.entityType === ENTITY.Domain);
+  if (!domain) return undefined;
+  const lists = found.find((i) => i.entityType === ENTITY.Directory) as Partial<Omit<Directory, 'domain'>> | undefined;
+  return { domain: dataOf<Domain>(domain), teams: lists?.teams ?? [], roleGroups: lists?.roleGroups ?? [], groups: lists?.groups ?? [] };
 }

@@ -1,7 +1,7 @@
 /** Product records as table items: keys, entity type and TTL added in one place per type. */
 import { JOIN_RECORD_RETENTION_SECONDS } from '../../config.ts';
 import { ttlOf } from '../../domain/invite-link.ts';
-import type { Domain, Group, InviteLink, JoinRecord, Membership, RoleGroup, Team, User } from '../../domain/types.ts';
+import type { Directory, Domain, InviteLink, JoinRecord, Membership, User } from '../../domain/types.ts';
 import { keys } from './keys.ts';
 import { ENTITY, TABLE } from './table.ts';
 
@@ -9,9 +9,13 @@ export type Item = Record<string, unknown>;
 
 export const items = {
   domain: (d: Domain): Item => ({ ...keys.domain(d.domainId), entityType: ENTITY.Domain, ...d }),
-  team: (domainId: string, t: Team): Item => ({ ...keys.team(domainId, t.id), entityType: ENTITY.Team, ...t }),
-  roleGroup: (domainId: string, g: RoleGroup): Item => ({ ...keys.roleGroup(domainId, g.id), entityType: ENTITY.RoleGroup, ...g }),
-  group: (domainId: string, g: Group): Item => ({ ...keys.group(domainId, g.id), entityType: ENTITY.Group, ...g }),
+  directory: ({ domain, teams, roleGroups, groups }: Directory): Item => ({
+    ...keys.directory(domain.domainId),
+    entityType: ENTITY.Directory,
+    teams,
+    roleGroups,
+    groups,
+  }),
   user: (u: User): Item => ({ ...keys.user(u.userId), entityType: ENTITY.User, ...u }),
   emailOwner: (email: string, userId: string): Item => ({ ...keys.emailOwner(email), entityType: ENTITY.EmailOwner, userId }),
   membership: (m: Membership): Item => ({

@@ -12,9 +12,8 @@ const generationPrefix = (generation: number) => `LINK#${String(generation).padS
 export const keys = {
   domainPartition: (domainId: string) => `DOMAIN#${domainId}`,
   domain: (domainId: string): Key => ({ [PK]: `DOMAIN#${domainId}`, [SK]: 'DOMAIN' }),
-  team: (domainId: string, id: string): Key => ({ [PK]: `DOMAIN#${domainId}`, [SK]: `TEAM#${id}` }),
-  roleGroup: (domainId: string, id: string): Key => ({ [PK]: `DOMAIN#${domainId}`, [SK]: `ROLEGROUP#${id}` }),
-  group: (domainId: string, id: string): Key => ({ [PK]: `DOMAIN#${domainId}`, [SK]: `GROUP#${id}` }),
+  /** Teams, role groups and legacy groups in one item: read with the caller's membership in one request. */
+  directory: (domainId: string): Key => ({ [PK]: `DOMAIN#${domainId}`, [SK]: 'DIRECTORY' }),
 
   userPartition: (userId: string) => `USER#${userId}`,
   user: (userId: string): Key => ({ [PK]: `USER#${userId}`, [SK]: 'PROFILE' }),

@@ -14,9 +14,7 @@ export const TABLE = {
 
 export const ENTITY = {
   Domain: 'Domain',
-  Team: 'Team',
-  RoleGroup: 'RoleGroup',
-  Group: 'Group',
+  Directory: 'Directory',
   User: 'User',
   Membership: 'Membership',
   EmailOwner: 'EmailOwner',
