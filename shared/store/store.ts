@@ -24,12 +24,10 @@ export type AdminWriteOutcome = 'done' | 'not-member' | 'not-admin';
 export interface Store {
   /** The domain with its teams, role groups and legacy groups: one Query. */
   getDirectory(domainId: string): Promise<Directory | undefined>;
-  getMembership(userId: string, domainId: string): Promise<Membership | undefined>;
   /** A user's membership in a domain and the domain's directory together: one BatchGetItem. */
   getAccess(userId: string, domainId: string): Promise<{ membership?: Membership; directory?: Directory }>;
   /** The user and every membership they hold: one Query. */
   getUser(userId: string): Promise<{ user: User; memberships: Membership[] } | undefined>;
-  findUserIdByEmail(email: string): Promise<string | undefined>;
   listMembers(domainId: string, filter?: { inviteLinkId?: string }): Promise<Membership[]>;
 
   /** Creates the link only if the domain still has links enabled at the generation the link records. */

@@ -49,13 +49,6 @@ export class DynamoStore implements Store {
     return { membership: membership && dataOf<Membership>(membership), directory: directoryOf(found) };
   }
 
-  async getMembership(userId: string, domainId: string): Promise<Membership | undefined> {
-    const { Item } = await this.db.send(
-      new GetCommand({ TableName: this.table, Key: keys.membership(userId, domainId), ConsistentRead: true }),
-    );
-    return Item ? dataOf<Membership>(Item) : undefined;
-  }
-
   async getUser(userId: string): Promise<{ user: User; memberships: Membership[] } | undefined> {
     const items = await this.queryAll({
       KeyConditionExpression: '#pk = :pk',
@@ -69,13 +62,6 @@ export class DynamoStore implements Store {
       user: dataOf<User>(userItem),
       memberships: items.filter((i) => i.entityType === ENTITY.Membership).map((i) => dataOf<Membership>(i)),
     };
-  }
-
-  async findUserIdByEmail(email: string): Promise<string | undefined> {
-    const { Item } = await this.db.send(
-      new GetCommand({ TableName: this.table, Key: keys.emailOwner(email), ConsistentRead: true }),
-    );
-    return Item?.userId as string | undefined;
   }
 
   async listMembers(domainId: string, filter: { inviteLinkId?: string } = {}): Promise<Membership[]> {
