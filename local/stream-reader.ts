@@ -14,12 +14,12 @@ import {
   DynamoDBStreamsClient,
   GetRecordsCommand,
   GetShardIteratorCommand,
-  type _Record as StreamRecord,
   type Shard,
 } from '@aws-sdk/client-dynamodb-streams';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { JOIN_RECORD_FILTER, NOTIFIER_DELIVERY, TABLE } from '#shared/store/dynamodb/table.ts';
+import { lambdaRecord, matchesFilter } from './lambda-stream-event.ts';
 import { LOCAL_AWS } from './services.ts';
 
 export type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | void>;
@@ -328,40 +328,4 @@ export async function startStreamReader(options: StreamReaderOptions): Promise<S
       dynamo.destroy();
     },
   };
-}
-
-/** The record as Lambda hands it to the function. */
-function lambdaRecord(record: StreamRecord, streamArn: string): DynamoDBRecord {
-  const { ApproximateCreationDateTime, ...dynamodb } = record.dynamodb ?? {};
-  return {
-    eventID: record.eventID,
-    eventName: record.eventName as DynamoDBRecord['eventName'],
-    eventVersion: record.eventVersion,
-    eventSource: 'aws:dynamodb',
-    awsRegion: LOCAL_AWS.region,
-    eventSourceARN: streamArn,
-    ...(record.userIdentity ? { userIdentity: record.userIdentity } : {}),
-    dynamodb: {
-      ...(dynamodb as NonNullable<DynamoDBRecord['dynamodb']>),
-      ...(ApproximateCreationDateTime ? { ApproximateCreationDateTime: Math.floor(ApproximateCreationDateTime.getTime() / 1000) } : {}),
-    },
-  };
-}
-
-type FilterPattern = { readonly [key: string]: FilterPattern | readonly (string | number | boolean | null)[] };
-
-/**
- * The part of Lambda's filter pattern language JOIN_RECORD_FILTER uses: nested keys, and arrays of
- * exact values (the event's value must equal one of them). Anything else is refused, not guessed.
- */
-export function matchesFilter(pattern: FilterPattern, event: unknown): boolean {
-  if (typeof event !== 'object' || event === null) return false;
-  return Object.entries(pattern).every(([key, expected]) => {
-    const actual = (event as Record<string, unknown>)[key];
-    if (!Array.isArray(expected)) return matchesFilter(expected as FilterPattern, actual);
-    if (expected.some((v) => typeof v === 'object' && v !== null)) {
-      throw new Error(`filter operator at "${key}" is not supported by the local stream reader`);
-    }
-    return (expected as unknown[]).includes(actual);
-  });
 }

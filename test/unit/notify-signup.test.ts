@@ -8,7 +8,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { JoinRecord, Membership } from '../../shared/domain/types.ts';
 import { items } from '../../shared/store/dynamodb/items.ts';
 import { JOIN_RECORD_FILTER } from '../../shared/store/dynamodb/table.ts';
-import { matchesFilter } from '../../local/stream-reader.ts';
+import { matchesFilter } from '../../local/lambda-stream-event.ts';
 
 vi.hoisted(() => {
   Object.assign(process.env, {
