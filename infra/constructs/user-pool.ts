@@ -7,7 +7,7 @@ import { AccountRecovery, OAuthScope, UserPool, UserPoolClient, UserPoolDomain }
 import { Construct } from 'constructs';
 
 export interface InviteLinksUserPoolProps {
-  /** Where the hosted UI sends people back to: the web origin. */
+  /** The web origin; the hosted UI sends people back to its sign-in page, `${webUrl}/signin`. */
   webUrl: string;
   /** Hosted UI domain prefix, unique in the region. */
   domainPrefix: string;
@@ -37,8 +37,10 @@ export class InviteLinksUserPool extends Construct {
       oAuth: {
         flows: { authorizationCodeGrant: true },
         scopes: [OAuthScope.OPENID, OAuthScope.EMAIL],
-        callbackUrls: [`${props.webUrl}/`],
-        logoutUrls: [`${props.webUrl}/`],
+        // Only the sign-in page handles the code (web/src/pages/signin.ts); after the hosted UI's
+        // sign-out people land there too.
+        callbackUrls: [`${props.webUrl}/signin`],
+        logoutUrls: [`${props.webUrl}/signin`],
       },
       preventUserExistenceErrors: true,
     });

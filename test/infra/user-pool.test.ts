@@ -7,6 +7,8 @@ import { synthesize, type Synthesized } from './synth.ts';
 
 let s: Synthesized;
 const logicalId = (c: IConstruct) => Stack.of(c).getLogicalId(c.node.defaultChild as CfnElement);
+/** The hosted UI sends people back to the sign-in page, which finishes the code + PKCE flow. */
+const signinUrl = () => ({ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [logicalId(s.stack.web.distribution), 'DomainName'] }, '/signin']] });
 
 beforeAll(() => {
   s = synthesize({ createUserPool: true, jwtIssuer: undefined, jwtAudience: undefined, userPoolDomainPrefix: 'invite-links-test', inviteLinkTtlSeconds: 3600 }, { bundle: false });
@@ -22,8 +24,15 @@ describe('with createUserPool', () => {
     s.template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
       GenerateSecret: false,
       AllowedOAuthFlows: ['code'],
-      CallbackURLs: [{ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [logicalId(s.stack.web.distribution), 'DomainName'] }, '/']] }],
+      AllowedOAuthScopes: ['openid', 'email'],
+      AllowedOAuthFlowsUserPoolClient: true,
+      CallbackURLs: [signinUrl()],
+      LogoutURLs: [signinUrl()],
+      SupportedIdentityProviders: ['COGNITO'],
     });
+    // Authorization code only: no implicit flow that would put tokens in a URL.
+    const client = Object.values(s.template.findResources('AWS::Cognito::UserPoolClient'))[0]!;
+    expect(client.Properties.AllowedOAuthFlows).toEqual(['code']);
   });
 
   it('the API trusts that pool and its client', () => {
