@@ -1,10 +1,13 @@
 /** The API's shapes as the pages use them (see /work/shared/contract.md), and how to show them. */
 
-export type UserType = 'BROWSE' | 'STANDARD' | 'POWER';
-/** Lowest first: the role ceiling compares positions. */
-export const USER_TYPES: UserType[] = ['BROWSE', 'STANDARD', 'POWER'];
-export const INVITE_PERMISSION = 'users:create';
+import type { UserType } from '../../../shared/domain/types.ts';
+import type { inviteLinkView, memberView } from '../../../shared/http/views.ts';
 
+// The API's own definitions, shared with the handlers: the pages never restate them.
+export { INVITE_PERMISSION, USER_TYPES, type UserType } from '../../../shared/domain/types.ts';
+import { INVITE_PERMISSION, USER_TYPES } from '../../../shared/domain/types.ts';
+
+/** One entry of GET /v1/me's memberships. */
 export interface Membership {
   domainId: string;
   domainName: string;
@@ -31,33 +34,8 @@ export interface Group {
   id: string;
   name: string;
 }
-export interface Member {
-  userId: string;
-  email: string;
-  firstName: string;
-  lastName: string;
-  userType: UserType;
-  isAdmin: boolean;
-  teamIds: string[];
-  roleGroupIds: string[];
-  groupIds: string[];
-  joinedVia?: { linkId: string; at: string };
-}
-export interface InviteLink {
-  id: string;
-  expiresAt: string;
-  userType: UserType;
-  primaryTeamId?: string;
-  primaryGroupId?: string;
-  additionalTeamIds: string[];
-  roleGroupIds: string[];
-  groupIds: string[];
-  onboarding?: boolean;
-  createdBy: string;
-  createdByEmail?: string;
-  createdAt: string;
-  useCount?: number;
-}
+export type Member = ReturnType<typeof memberView>;
+export type InviteLink = ReturnType<typeof inviteLinkView> & { useCount?: number };
 export interface CreatedLink extends InviteLink {
   url: string;
 }

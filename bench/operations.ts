@@ -1,0 +1,103 @@
+/**
+ * The operations the bench measures, each two ways: through the front door (HTTP, middy,
+ * validation, handler) and as the same DynamoDB calls made directly through the Store.
+ */
+import { asInviter, asMember } from '../shared/access.ts';
+import { createInviteLink } from '../shared/create-link.ts';
+import { linkIdOf } from '../shared/domain/invite-link.ts';
+import type { Store } from '../shared/store/store.ts';
+import { benchPerson, tokenOf, type ApiReply, type localApi } from './local-api.ts';
+
+export const DOMAIN = 'demo-media-co';
+const OWNER_ID = 'u-demo-owner';
+const OWNER = 'owner@demo.test';
+const base = `/v1/domains/${DOMAIN}`;
+const grant = { userType: 'STANDARD' as const, primaryTeamId: 'producers', additionalTeamIds: ['marketing'], roleGroupIds: ['contributors'], groupIds: [] };
+
+export interface Operation<C = unknown> {
+  name: string;
+  expect: number;
+  /** Untimed: whatever one iteration needs (a fresh link, links switched back on). */
+  prepare(): Promise<C>;
+  api(ctx: C): Promise<ApiReply>;
+  direct(ctx: C): Promise<unknown>;
+}
+
+export async function operations(api: ReturnType<typeof localApi>, store: Store): Promise<Operation<any>[]> {
+  const owner = await api.as(OWNER);
+  const newLink = async () => {
+    const res = await owner('POST', `${base}/invite-links`, grant);
+    if (res.status !== 201) throw new Error(`bench could not create a link: ${res.status} ${JSON.stringify(res.body)}`);
+    return { token: tokenOf(res.body.url), id: res.body.id as string };
+  };
+  const enabled = async () => {
+    await owner('PUT', `${base}/settings/invite-links`, { enabled: true });
+  };
+  let joinLink: { token: string; id: string } | undefined;
+  const sharedLink = async () => (joinLink ??= await newLink());
+
+  return [
+    {
+      name: 'create',
+      expect: 201,
+      prepare: enabled,
+      api: () => owner('POST', `${base}/invite-links`, grant),
+      direct: () => createInviteLink(store, OWNER_ID, DOMAIN, () => grant, false),
+    },
+    {
+      name: 'lookup',
+      expect: 200,
+      prepare: sharedLink,
+      api: (link: { token: string }) => api.call('POST', '/v1/join/lookup', { token: link.token }),
+      direct: async (link: { token: string }) => {
+        const found = await store.getInviteLink(linkIdOf(link.token));
+        return store.getDirectory(found!.domainId);
+      },
+    },
+    {
+      name: 'join',
+      expect: 201,
+      prepare: async () => ({ ...(await sharedLink()), person: benchPerson('join') }),
+      api: (c: { token: string; person: { email: string } }) => api.call('POST', '/v1/join', { token: c.token, ...c.person }),
+      direct: (c: { token: string; person: { email: string; firstName: string; lastName: string } }) =>
+        store.join(linkIdOf(c.token), { ...c.person, email: c.person.email.replace('bench-', 'direct-') }, new Date()),
+    },
+    {
+      name: 'list',
+      expect: 200,
+      prepare: async () => undefined,
+      api: () => owner('GET', `${base}/invite-links`),
+      direct: async () => {
+        const { directory } = await asInviter(store, OWNER_ID, DOMAIN);
+        return store.listInviteLinks(directory.domain, new Date());
+      },
+    },
+    {
+      name: 'revoke-one',
+      expect: 204,
+      prepare: newLink,
+      api: (link: { id: string }) => owner('DELETE', `${base}/invite-links/${link.id}`),
+      direct: async (link: { id: string }) => {
+        await Promise.all([asMember(store, OWNER_ID, DOMAIN), store.getInviteLink(link.id)]);
+        return store.revokeInviteLink(link.id, new Date().toISOString());
+      },
+    },
+    {
+      name: 'delete-all',
+      expect: 200,
+      prepare: async () => void (joinLink = undefined),
+      api: () => owner('POST', `${base}/invite-links/revoke-all`),
+      direct: () => store.revokeAllInviteLinks(DOMAIN, OWNER_ID, new Date().toISOString()),
+    },
+    {
+      name: 'disable',
+      expect: 200,
+      prepare: async () => {
+        joinLink = undefined;
+        await enabled();
+      },
+      api: () => owner('PUT', `${base}/settings/invite-links`, { enabled: false }),
+      direct: () => store.setInviteLinksEnabled(DOMAIN, false, OWNER_ID, new Date().toISOString()),
+    },
+  ];
+}
