@@ -1,5 +1,6 @@
 /** What every signed-in page shares: the config, the caller, the top bar, the chosen domain. */
-import { api, ApiError, loadConfig, session } from './api.ts';
+import { api, ApiError, loadConfig, session, type PageConfig } from './api.ts';
+import { canSignIn, logoutUrl } from './oidc.ts';
 import { byId, h, render } from './dom.ts';
 import type { Me, Membership } from './model.ts';
 
@@ -7,11 +8,11 @@ export type PageName = 'users' | 'settings';
 
 /** Loads the caller, or sends them to the sign-in page. Resolves only when signed in. */
 export async function startSignedInPage(active: PageName): Promise<Me> {
-  await loadConfig();
+  const config = await loadConfig();
   if (!session.token()) return toSignIn();
   try {
     const me = await api<Me>('GET', '/v1/me');
-    renderTopBar(me, active);
+    renderTopBar(me, active, config);
     return me;
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) {
@@ -27,7 +28,12 @@ function toSignIn(reason?: string): Promise<never> {
   return new Promise<never>(() => undefined);
 }
 
-function renderTopBar(me: Me, active: PageName) {
+function renderTopBar(me: Me, active: PageName, config: PageConfig) {
+  // With the hosted UI, signing out ends its session too; otherwise the next sign-in would be silent.
+  const signOut = () => {
+    session.signOut();
+    location.assign(canSignIn(config) ? logoutUrl(config, `${location.origin}/signin`) : '/signin');
+  };
   const link = (page: PageName, href: string, label: string) =>
     h('a', { href, class: 'nav-link', 'aria-current': page === active ? 'page' : undefined }, label);
   render(
@@ -38,7 +44,7 @@ function renderTopBar(me: Me, active: PageName) {
       'div',
       { class: 'who' },
       h('span', { class: 'who-email', title: 'Signed in as' }, me.email),
-      h('button', { type: 'button', class: 'button subtle small', title: `Signed in as ${me.email}`, onclick: () => (session.signOut(), location.assign('/signin')) }, 'Sign out'),
+      h('button', { type: 'button', class: 'button subtle small', title: `Signed in as ${me.email}`, onclick: signOut }, 'Sign out'),
     ),
   );
 }
