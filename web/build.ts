@@ -1,20 +1,34 @@
 /**
  * Builds the pages: each entry under web/src/pages/ becomes one minified ES module in
- * web/dist/assets/, and web/public/ is copied to web/dist/. `npm run build:web` runs it; the
- * local stack calls buildWeb() itself when web/dist is missing or older than its sources.
+ * web/dist/assets/, the page shells come from web/page.html, and web/public/ is copied to
+ * web/dist/. `npm run build:web` runs it; the local stack calls buildWeb() itself when web/dist
+ * is missing or older than its sources.
  */
-import { mkdir, readdir, rename, rm, stat, writeFile, copyFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 export const WEB_DIR = dirname(fileURLToPath(import.meta.url));
 export const DIST_DIR = join(WEB_DIR, 'dist');
-const SOURCES = [join(WEB_DIR, 'src'), join(WEB_DIR, 'public'), fileURLToPath(import.meta.url)];
+const SOURCES = [join(WEB_DIR, 'src'), join(WEB_DIR, 'public'), join(WEB_DIR, 'page.html'), fileURLToPath(import.meta.url)];
 /** Written last: its mtime says when the build finished. */
 const STAMP = '.built';
 
-export const PAGE_ENTRIES = ['users', 'join', 'settings', 'signin'] as const;
+/**
+ * Every page: its file, title, script and brand link. One shell (web/page.html) makes them all;
+ * the Users page is written twice, as / (index.html) and as /users (users.html, where the
+ * signup email points; CloudFront maps /users to it).
+ */
+const home = '<a class="brand" href="/">Invite links</a>';
+const PAGES = [
+  { files: ['index.html', 'users.html'], title: 'Users', entry: 'users', brand: home },
+  { files: ['settings.html'], title: 'Login Settings', entry: 'settings', brand: home },
+  { files: ['signin.html'], title: 'Sign in', entry: 'signin', brand: '<a class="brand" href="/signin">Invite links</a>' },
+  // The join page is for people without an account: its brand leads nowhere.
+  { files: ['join.html'], title: 'Join', entry: 'join', brand: '<span class="brand">Invite links</span>' },
+] as const;
+export const PAGE_ENTRIES = PAGES.map((p) => p.entry);
 
 export async function buildWeb(outDir = DIST_DIR): Promise<void> {
   const result = await build({
@@ -40,10 +54,11 @@ export async function buildWeb(outDir = DIST_DIR): Promise<void> {
     await copyFile(file, temporary);
     await rename(temporary, target);
   }
-  // The Users page also answers at /users (where the signup email points); CloudFront maps /users to users.html.
-  const temporary = join(outDir, `users.html.${process.pid}.tmp`);
-  await copyFile(join(outDir, 'index.html'), temporary);
-  await rename(temporary, join(outDir, 'users.html'));
+  const shell = await readFile(join(WEB_DIR, 'page.html'), 'utf8');
+  for (const page of PAGES) {
+    const html = shell.replace('{{title}}', page.title).replace('{{entry}}', page.entry).replace('{{brand}}', page.brand);
+    for (const file of page.files) await writeAtomically(join(outDir, file), new TextEncoder().encode(html));
+  }
   await writeAtomically(join(outDir, STAMP), new TextEncoder().encode(new Date().toISOString()));
 }
 
