@@ -33,6 +33,10 @@ export async function startDynamoDbLocal(port: number, dataDir?: string): Promis
   assertJava();
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const child: ChildProcess = spawn({ port, sharedDb: true, ...(dataDir ? { path: dataDir } : {}), stdio: ['ignore', 'pipe', 'pipe'] } as never);
+  // However this process ends (an uncaught error, process.exit), the Java child must not outlive it.
+  const killChild = () => child.kill('SIGKILL');
+  process.once('exit', killChild);
+  child.once('exit', () => process.removeListener('exit', killChild));
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
