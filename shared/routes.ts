@@ -7,7 +7,9 @@
 /** Public join routes are throttled per route: requests per second and burst, as API Gateway counts them. */
 export const PUBLIC_THROTTLE = { rateLimit: 100, burstLimit: 200 } as const;
 
-type Action =
+/** DynamoDB actions, without the `dynamodb:` prefix; `QueryByDomain` is a Query of the by-domain index only. */
+export type TableAction =
+  | 'QueryByDomain'
   | 'GetItem'
   | 'BatchGetItem'
   | 'Query'
@@ -16,23 +18,23 @@ type Action =
   | 'ConditionCheckItem';
 
 /** The caller's membership and the domain's directory, read together (shared/access.ts). */
-const CALLER = 'BatchGetItem' satisfies Action;
+const CALLER = 'BatchGetItem' satisfies TableAction;
 
 /** Every API function, by file name under functions/, with the DynamoDB actions it performs. */
 export const API_FUNCTIONS = {
   'get-me': { tableActions: ['Query'] },
   'list-directory': { tableActions: [CALLER] },
-  'list-users': { tableActions: [CALLER, 'Query'] },
+  'list-users': { tableActions: [CALLER, 'QueryByDomain'] },
   'get-invite-link-settings': { tableActions: [CALLER] },
   'put-invite-link-settings': { tableActions: ['ConditionCheckItem', 'UpdateItem'] },
   'create-invite-link': { tableActions: [CALLER, 'ConditionCheckItem', 'PutItem'] },
   'create-onboarding-link': { tableActions: [CALLER, 'ConditionCheckItem', 'PutItem'] },
-  'list-invite-links': { tableActions: [CALLER, 'Query'] },
+  'list-invite-links': { tableActions: [CALLER, 'QueryByDomain'] },
   'revoke-invite-link': { tableActions: [CALLER, 'GetItem', 'UpdateItem'] },
   'revoke-all-invite-links': { tableActions: ['ConditionCheckItem', 'UpdateItem'] },
   'lookup-invite-link': { tableActions: ['GetItem', 'Query'] },
   join: { tableActions: ['BatchGetItem', 'GetItem', 'ConditionCheckItem', 'UpdateItem', 'PutItem'] },
-} as const satisfies Record<string, { tableActions: Action[] }>;
+} as const satisfies Record<string, { tableActions: TableAction[] }>;
 
 export type ApiFunctionName = keyof typeof API_FUNCTIONS;
 

@@ -10,12 +10,12 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import type { TableAction } from '#shared/routes.ts';
 import { TABLE } from '#shared/store/dynamodb/table.ts';
 
 export const REPO_ROOT = new URL('../..', import.meta.url).pathname;
 
-/** DynamoDB actions, without the `dynamodb:` prefix, as shared/routes.ts lists them. */
-export type TableAction = 'GetItem' | 'BatchGetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'ConditionCheckItem';
+export type { TableAction };
 
 export const FUNCTION_DEFAULTS = {
   runtime: Runtime.NODEJS_24_X,
@@ -98,12 +98,18 @@ export class ServiceFunction extends Construct {
     });
   }
 
-  /** Sets TABLE_NAME and grants exactly `dynamodb:<action>` for these actions; the index only when the code queries. */
+  /** Sets TABLE_NAME and grants exactly `dynamodb:<action>` for these actions: on the table, and Query on the index only for `QueryByDomain`. */
   bindTable(table: ITable, actions: readonly TableAction[]): this {
     this.fn.addEnvironment('TABLE_NAME', table.tableName);
-    const resources = [table.tableArn];
-    if (actions.includes('Query')) resources.push(`${table.tableArn}/index/${TABLE.byDomainIndex.name}`);
-    this.role.addToPrincipalPolicy(new PolicyStatement({ actions: actions.map((a) => `dynamodb:${a}`), resources }));
+    const onTable = actions.filter((a) => a !== 'QueryByDomain');
+    if (onTable.length > 0) {
+      this.role.addToPrincipalPolicy(new PolicyStatement({ actions: onTable.map((a) => `dynamodb:${a}`), resources: [table.tableArn] }));
+    }
+    if (actions.includes('QueryByDomain')) {
+      this.role.addToPrincipalPolicy(
+        new PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${table.tableArn}/index/${TABLE.byDomainIndex.name}`] }),
+      );
+    }
     return this;
   }
 }
