@@ -5,20 +5,17 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { extname, join, relative, sep } from 'node:path';
+import { extname, relative, sep } from 'node:path';
 import { buildWeb, DIST_DIR, isStale, listFiles } from '../web/build.ts';
+import { contentSecurityPolicy } from '../web/content-security-policy.ts';
 
-export const PAGE_HEADERS = {
-  'content-security-policy':
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+const PAGE_HEADERS = {
+  'content-security-policy': contentSecurityPolicy(),
   'referrer-policy': 'no-referrer',
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
   'cache-control': 'no-cache',
 } as const;
-
-/** Clean page paths (/users is where the join email points); the same files are also reachable by their own names (/join.html), as on S3. */
-const PAGES: Record<string, string> = { '/': 'index.html', '/users': 'index.html', '/join': 'join.html', '/settings': 'settings.html', '/signin': 'signin.html' };
 
 /** In AWS the CDK writes config.json with the identity provider; locally the pages use the dev sign-in. */
 const LOCAL_CONFIG = JSON.stringify({ apiBaseUrl: '', auth: 'local-dev' });
@@ -50,8 +47,9 @@ function servableFiles(): Promise<Map<string, string>> {
         const path = relative(DIST_DIR, file).split(sep).join('/');
         if (path.startsWith('.') || path.endsWith('.tmp') || path.includes('/.')) continue;
         files.set(`/${path}`, file);
+        // Clean URLs, as CloudFront serves them: /join is join.html, / is index.html.
+        if (path.endsWith('.html')) files.set(path === 'index.html' ? '/' : `/${path.slice(0, -'.html'.length)}`, file);
       }
-      for (const [route, name] of Object.entries(PAGES)) files.set(route, join(DIST_DIR, name));
       return files;
     })();
     ready.catch(() => {

@@ -28,7 +28,7 @@ const PAGES = [
   // The join page is for people without an account: its brand leads nowhere.
   { files: ['join.html'], title: 'Join', entry: 'join', brand: '<span class="brand">Invite links</span>' },
 ] as const;
-export const PAGE_ENTRIES = PAGES.map((p) => p.entry);
+const PAGE_ENTRIES = PAGES.map((p) => p.entry);
 
 export async function buildWeb(outDir = DIST_DIR): Promise<void> {
   const result = await build({

@@ -21,6 +21,7 @@ import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
+import { contentSecurityPolicy } from '../../web/content-security-policy.ts';
 
 /** What the pages read from /config.json at start: where the API is and who issues tokens. */
 export interface WebConfig {
@@ -40,18 +41,6 @@ export const PAGE_REWRITE = `function handler(event) {
   if (uri !== '' && uri.split('/').pop().indexOf('.') === -1) request.uri = uri + '.html';
   return request;
 }`;
-
-export function contentSecurityPolicy(connectSources: string[]): string {
-  return [
-    "default-src 'self'",
-    `connect-src 'self' ${connectSources.join(' ')}`.trim(),
-    "img-src 'self' data:",
-    "object-src 'none'",
-    "frame-ancestors 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-  ].join('; ');
-}
 
 export class Web extends Construct {
   readonly bucket: Bucket;

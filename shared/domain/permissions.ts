@@ -26,12 +26,6 @@ export function requireInviter(membership: Membership | undefined, roleGroups: r
   return member;
 }
 
-export function requireAdmin(membership: Membership | undefined): Membership {
-  const member = requireMember(membership);
-  if (!member.isAdmin) throw forbidden('Only domain admins may do this.');
-  return member;
-}
-
 export function rankOf(userType: UserType): number {
   return USER_TYPES.indexOf(userType);
 }

@@ -1,0 +1,17 @@
+/**
+ * The pages' Content-Security-Policy, one definition: CloudFront sends it in AWS (infra/constructs/web.ts)
+ * and the local stack sends it locally (local/pages.ts). Only where the API lives differs.
+ */
+export function contentSecurityPolicy(connectSources: string[] = []): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    `connect-src 'self' ${connectSources.join(' ')}`.trim(),
+    "img-src 'self' data:",
+    "object-src 'none'",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+  ].join('; ');
+}
