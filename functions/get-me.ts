@@ -1,14 +1,12 @@
-/** GET /v1/me: who the caller is and where they belong. */
-import { unauthenticated } from '#shared/domain/errors.ts';
+/** GET /v1/me: who the caller is and where they belong; `memberships` is [] until they join a domain. */
 import { permissionsOf } from '#shared/domain/permissions.ts';
 import { httpHandler } from '#shared/http/handler.ts';
 import { store } from '#shared/store/dynamodb/index.ts';
 
-export const handler = httpHandler({ auth: 'jwt' }, async ({ callerId }) => {
+export const handler = httpHandler({ auth: 'jwt' }, async ({ callerId, claims }) => {
   const found = await store.getUser(callerId);
-  if (!found) throw unauthenticated('The token names no user of this directory.');
-  const directories = await Promise.all(found.memberships.map((m) => store.getDirectory(m.domainId)));
-  const memberships = found.memberships.flatMap((m, i) => {
+  const directories = await Promise.all((found?.memberships ?? []).map((m) => store.getDirectory(m.domainId)));
+  const memberships = (found?.memberships ?? []).flatMap((m, i) => {
     const directory = directories[i];
     if (!directory) return [];
     return [
@@ -21,5 +19,7 @@ export const handler = httpHandler({ auth: 'jwt' }, async ({ callerId }) => {
       },
     ];
   });
-  return { status: 200, body: { userId: found.user.userId, email: found.user.email, memberships } };
+  // The token's email is the person's current one; the profile's is what they joined with.
+  const email = claims.email?.toLowerCase() ?? found?.user.email ?? '';
+  return { status: 200, body: { userId: callerId, email, memberships } };
 });

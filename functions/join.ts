@@ -1,14 +1,15 @@
-/** POST /v1/join: a person opens a link and sets up their account. Public; the token comes in the body. */
+/** POST /v1/join: a signed-in person with a verified email joins the domain of the link in the body. */
 import { alreadyMember, linkNotFound } from '#shared/domain/errors.ts';
 import { assertUsable, linkIdOf } from '#shared/domain/invite-link.ts';
 import { httpHandler } from '#shared/http/handler.ts';
+import { joinerOf } from '#shared/http/joiner.ts';
 import { joinBody } from '#shared/http/schemas.ts';
 import { store } from '#shared/store/dynamodb/index.ts';
 
-export const handler = httpHandler({ auth: 'public', body: joinBody }, async ({ body }) => {
+export const handler = httpHandler({ auth: 'jwt', body: joinBody }, async ({ body, callerId, claims }) => {
   const now = new Date();
-  const { token, ...person } = body;
-  const outcome = await store.join(linkIdOf(token), person, now);
+  const { token, ...names } = body;
+  const outcome = await store.join(linkIdOf(token), joinerOf(callerId, claims, names), now);
   if (outcome.ok) {
     const { userId, domainId, email, userType, teamIds, roleGroupIds, groupIds } = outcome.membership;
     return { status: 201, body: { userId, domainId, email, userType, teamIds, roleGroupIds, groupIds } };

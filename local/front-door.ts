@@ -10,7 +10,7 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructured
 import { ServiceError, rateLimited, unauthenticated } from '#shared/domain/errors.ts';
 import { problemResponse } from '#shared/http/problem.ts';
 import { PUBLIC_THROTTLE, routeKey, ROUTES, type ApiFunctionName, type Route } from '#shared/routes.ts';
-import type { DevIssuer } from './dev-issuer.ts';
+import type { AuthorizerClaims, JwtAuthorizer } from './jwt-authorizer.ts';
 
 type Handler = (event: APIGatewayProxyEventV2WithJWTAuthorizer, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -19,9 +19,20 @@ const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 
 export interface FrontDoorOptions {
   port: number;
-  issuer: DevIssuer;
   throttle?: { rateLimit: number; burstLimit: number };
-  /** Anything that is not an API route: dev sign-in, pages. Returns false when it did not answer. */
+  /**
+   * What sits behind the door, made once the port is known (the identity provider's issuer names
+   * it). Requests that arrive before it is ready wait for it.
+   */
+  configure(origin: string): Promise<FrontDoorParts>;
+}
+
+export interface FrontDoorParts {
+  /** Checks bearer tokens on `jwt` routes, as the HTTP API's JWT authorizer does. */
+  authorizer: JwtAuthorizer;
+  /** Whole path prefixes served by another handler that reads the request itself (the identity provider). */
+  mounts?: { prefix: string; handle(req: IncomingMessage, res: ServerResponse): void }[];
+  /** Anything that is not an API route: local helpers, pages. Returns false when it did not answer. */
   fallback?: (req: IncomingMessage, res: ServerResponse, body: Buffer) => Promise<boolean>;
 }
 
@@ -41,20 +52,24 @@ export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDo
   const buckets = new Map<string, TokenBucket>();
   const throttle = options.throttle ?? PUBLIC_THROTTLE;
 
+  let parts: Promise<FrontDoorParts> | undefined;
   const server = createServer((req, res) => {
-    void serve(req, res).catch((error: unknown) => {
+    void serve(req, res, parts!).catch((error: unknown) => {
       console.error('front door:', error);
       if (!res.headersSent) send(res, problemResponse(error));
     });
   });
 
-  async function serve(req: IncomingMessage, res: ServerResponse) {
+  async function serve(req: IncomingMessage, res: ServerResponse, ready: Promise<FrontDoorParts>) {
+    const { authorizer, mounts = [], fallback } = await ready;
+    const mount = mounts.find((m) => req.url === m.prefix || req.url?.startsWith(`${m.prefix}/`) || req.url?.startsWith(`${m.prefix}?`));
+    if (mount) return mount.handle(req, res);
     const body = await readBody(req);
     if (body === undefined) return send(res, { statusCode: 413, body: 'Request Entity Too Large' });
     const url = new URL(req.url ?? '/', 'http://localhost');
     const match = matchRoute(req.method ?? 'GET', url.pathname);
     if (!match) {
-      if (options.fallback && (await options.fallback(req, res, body))) return;
+      if (fallback && (await fallback(req, res, body))) return;
       return send(res, problemResponse(new ServiceError('NotFound', `No route for ${req.method} ${url.pathname}.`)));
     }
     const { route, pathParameters } = match;
@@ -63,9 +78,9 @@ export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDo
       if (!buckets.has(key)) buckets.set(key, new TokenBucket(throttle.rateLimit, throttle.burstLimit));
       if (!buckets.get(key)!.take()) return send(res, problemResponse(rateLimited()));
     }
-    let claims: Record<string, string | number | boolean | string[]> | undefined;
+    let claims: AuthorizerClaims | undefined;
     if (route.auth === 'jwt') {
-      claims = await verifyBearer(req.headers.authorization);
+      claims = await authorizer.authorize(req.headers.authorization);
       if (!claims) return send(res, problemResponse(unauthenticated()));
     }
     const handler = await loadHandler(route.function);
@@ -82,24 +97,18 @@ export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDo
     return undefined;
   }
 
-  async function verifyBearer(header: string | undefined) {
-    const token = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header ?? '')?.[1];
-    if (!token) return undefined;
-    try {
-      return (await options.issuer.verify(token)) as Record<string, string | number | boolean | string[]>;
-    } catch {
-      return undefined;
-    }
-  }
-
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, '127.0.0.1', () => resolve());
   });
   server.keepAliveTimeout = 5_000;
+  const port = (server.address() as AddressInfo).port;
+  parts = options.configure(`http://localhost:${port}`);
+  parts.catch(() => server.close());
+  await parts;
   return {
     server,
-    port: (server.address() as AddressInfo).port,
+    port,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -119,7 +128,7 @@ function toEvent(
   route: Route,
   pathParameters: Record<string, string>,
   body: Buffer,
-  claims: Record<string, string | number | boolean | string[]> | undefined,
+  claims: AuthorizerClaims | undefined,
 ): APIGatewayProxyEventV2WithJWTAuthorizer {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {

@@ -17,9 +17,6 @@ const PAGE_HEADERS = {
   'cache-control': 'no-cache',
 } as const;
 
-/** In AWS the CDK writes config.json with the identity provider; locally the pages use the dev sign-in. */
-const LOCAL_CONFIG = JSON.stringify({ apiBaseUrl: '', auth: 'local-dev' });
-
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -59,13 +56,14 @@ function servableFiles(): Promise<Map<string, string>> {
   return ready;
 }
 
-export async function servePages(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+/** `config` is /config.json (web/page-config.ts): in AWS the CDK writes it beside the pages. */
+export async function servePages(req: IncomingMessage, res: ServerResponse, config: string): Promise<boolean> {
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
   const path = new URL(req.url ?? '/', 'http://localhost').pathname;
   let body: Buffer | string;
   let type: string;
   if (path === '/config.json') {
-    body = LOCAL_CONFIG;
+    body = config;
     type = CONTENT_TYPES['.json']!;
   } else {
     const file = (await servableFiles()).get(path);

@@ -1,16 +1,16 @@
 /**
- * The service itself on one machine: table created and seeded, the dev issuer, the front door
- * with the real handler modules. `npm start` and the tests both run it; they differ only in who
- * started DynamoDB Local and SES.
+ * The service itself on one machine: table created and seeded, the identity provider, the front
+ * door with the real handler modules. `npm start` and the tests both run it; they differ only in
+ * who started DynamoDB Local and SES.
  */
 import { join } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { normalizeEmail } from '#shared/domain/invite-link.ts';
-import { keys } from '#shared/store/dynamodb/keys.ts';
-import { DEMO_MEMBERSHIPS, DEMO_USERS } from './demo-data.ts';
-import { createDevIssuer, type DevIssuer } from './dev-issuer.ts';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { email as emailSchema } from '#shared/http/schemas.ts';
+import { DEMO_USERS } from './demo-data.ts';
+import { startIdentityProvider, MOUNT_PATH, type LocalIdentityProvider } from './identity/provider.ts';
+import { jwtAuthorizer } from './jwt-authorizer.ts';
 import { send, startFrontDoor } from './front-door.ts';
 import { servePages } from './pages.ts';
 import { startStreamReader, type StreamReader, type StreamReaderOptions } from './stream-reader.ts';
@@ -23,7 +23,7 @@ export interface LocalStackOptions {
   dynamoEndpoint: string;
   sesEndpoint: string;
   tableName: string;
-  /** Where the dev issuer keeps its key; undefined keeps it in memory. */
+  /** Where the identity provider keeps its keys; undefined keeps them in memory. */
   dataDir?: string;
   publicBaseUrl?: string;
   linkTtlSeconds?: number;
@@ -37,7 +37,7 @@ export interface LocalStack {
   port: number;
   tableName: string;
   streamArn: string;
-  issuer: DevIssuer;
+  identityProvider: LocalIdentityProvider;
   /** Reads the table's stream into functions/notify-signup.ts; undefined when started with `notifier: false`. */
   notifier?: StreamReader;
   stop(): Promise<void>;
@@ -60,15 +60,29 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const { streamArn } = await ensureTable(client, options.tableName);
   await seedDemoData(db, options.tableName);
 
-  const issuer = await createDevIssuer(options.dataDir ? join(options.dataDir, 'dev-issuer-key.json') : undefined);
+  let identityProvider!: LocalIdentityProvider;
   const frontDoor = await startFrontDoor({
     port: options.port,
-    issuer,
     throttle: options.throttle,
-    fallback: async (req, res, body) => (await devSignIn(req, res, body, db, options.tableName, issuer)) || servePages(req, res),
+    configure: async (origin) => {
+      process.env.PUBLIC_BASE_URL = options.publicBaseUrl ?? origin;
+      identityProvider = await startIdentityProvider({
+        origin,
+        client,
+        db,
+        serviceTable: options.tableName,
+        keyFile: options.dataDir ? join(options.dataDir, 'identity-provider-keys.json') : undefined,
+        seed: DEMO_USERS.map((u) => ({ sub: u.userId, email: u.email, givenName: u.firstName, familyName: u.lastName })),
+      });
+      const pageConfig = JSON.stringify({ apiBaseUrl: '', identityProvider: identityProvider.pageConfig });
+      return {
+        authorizer: jwtAuthorizer({ issuer: identityProvider.issuer, audience: [identityProvider.clientId] }),
+        mounts: [{ prefix: MOUNT_PATH, handle: identityProvider.handle }],
+        fallback: async (req, res, body) => (await localToken(req, res, body, identityProvider)) || servePages(req, res, pageConfig),
+      };
+    },
   });
   const url = `http://localhost:${frontDoor.port}`;
-  process.env.PUBLIC_BASE_URL = options.publicBaseUrl ?? url;
   const notifier =
     options.notifier === false
       ? undefined
@@ -85,7 +99,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     port: frontDoor.port,
     tableName: options.tableName,
     streamArn,
-    issuer,
+    identityProvider,
     notifier,
     stop: async () => {
       await notifier?.stop();
@@ -95,45 +109,26 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   };
 }
 
-/** Local only: mint a token for an existing user, and list the demo users for the sign-in page. */
-async function devSignIn(
-  req: IncomingMessage,
-  res: ServerResponse,
-  body: Buffer,
-  db: DynamoDBDocumentClient,
-  tableName: string,
-  issuer: DevIssuer,
-): Promise<boolean> {
+/**
+ * Local only, as a provider's admin would: an ID token from the identity provider for each email,
+ * creating a verified identity for an email it does not know. `npm run token` calls it.
+ */
+async function localToken(req: IncomingMessage, res: ServerResponse, body: Buffer, idp: LocalIdentityProvider): Promise<boolean> {
+  if (req.method !== 'POST' || req.url !== '/local/token') return false;
   const json = (statusCode: number, payload: unknown) =>
     send(res, { statusCode, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' }, body: JSON.stringify(payload) });
-  if (req.method === 'GET' && req.url === '/local/demo-users') {
-    json(200, {
-      items: DEMO_USERS.map((u) => ({
-        email: u.email,
-        name: `${u.firstName} ${u.lastName}`,
-        memberships: DEMO_MEMBERSHIPS.filter((m) => m.userId === u.userId).map((m) => ({ domainId: m.domainId, userType: m.userType, isAdmin: m.isAdmin })),
-      })),
-    });
+  let request: { email?: unknown; givenName?: unknown; familyName?: unknown } = {};
+  try {
+    request = JSON.parse(body.toString('utf8')) as typeof request;
+  } catch {
+    // answered below
+  }
+  const email = emailSchema.safeParse(request.email);
+  if (!email.success) {
+    json(400, { code: 'INVALID_REQUEST', field: 'email', detail: `email: send {"email": "name@example.com"}` });
     return true;
   }
-  if (req.method === 'POST' && req.url === '/local/token') {
-    let email: unknown;
-    try {
-      email = (JSON.parse(body.toString('utf8')) as { email?: unknown }).email;
-    } catch {
-      email = undefined;
-    }
-    if (typeof email !== 'string' || email.length > 254) {
-      json(400, { code: 'INVALID_REQUEST', field: 'email', detail: 'email: send {"email": "..."}' });
-      return true;
-    }
-    const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.emailOwner(normalizeEmail(email)) }));
-    if (!Item) {
-      json(404, { code: 'NOT_FOUND', field: 'email', detail: `email: no user ${email} on this local stack` });
-      return true;
-    }
-    json(200, { token: await issuer.sign({ sub: Item.userId as string, email: normalizeEmail(email) }) });
-    return true;
-  }
-  return false;
+  const name = (value: unknown) => (typeof value === 'string' && value.length <= 100 ? value : undefined);
+  json(200, { token: await idp.tokenFor(email.data, { givenName: name(request.givenName), familyName: name(request.familyName) }) });
+  return true;
 }

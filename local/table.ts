@@ -65,8 +65,8 @@ export async function seedDemoData(db: DynamoDBDocumentClient, tableName: string
       items.domain(d.domain),
       items.directory(d),
     ]),
-    ...DEMO_USERS.flatMap((u) => [items.user(u), items.emailOwner(u.email, u.userId)]),
-    ...DEMO_MEMBERSHIPS.map(items.membership),
+    ...DEMO_USERS.map(items.user),
+    ...DEMO_MEMBERSHIPS.flatMap((m) => [items.membership(m), items.memberEmail(m.domainId, m.email, m.userId)]),
   ];
   for (let i = 0; i < all.length; i += 25) {
     let request: Record<string, { PutRequest: { Item: Item } }[]> | undefined = {

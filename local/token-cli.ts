@@ -1,23 +1,27 @@
-/** `npm run token -- <email>`: a bearer token (valid one hour) for an existing user of the running local stack. */
-const email = process.argv[2];
+/**
+ * `npm run token -- <email> [<email> ...]`: one bearer token per email, one a line, in order, from
+ * the running local stack's identity provider (same PORT), each valid one hour. An email the
+ * provider does not know gets a new identity with that verified email, as a provider's admin
+ * would create one; it becomes a directory user only by joining a domain.
+ */
+const emails = process.argv.slice(2);
 const base = `http://localhost:${process.env.PORT ?? 3000}`;
-if (!email) {
-  console.error('usage: npm run token -- <email>   (for example owner@demo.test)');
+if (emails.length === 0) {
+  console.error('usage: npm run token -- <email> [<email> ...]   (for example owner@demo.test)');
   process.exit(2);
 }
-try {
-  const res = await fetch(`${base}/local/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email }),
-  });
-  const body = (await res.json()) as { token?: string; detail?: string };
+for (const email of emails) {
+  let res: Response;
+  try {
+    res = await fetch(`${base}/local/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email }) });
+  } catch {
+    console.error(`No local stack answers on ${base}. Start it first with \`npm start\` (same PORT).`);
+    process.exit(1);
+  }
+  const body = (await res.json().catch(() => ({}))) as { token?: string; detail?: string };
   if (!res.ok || !body.token) {
-    console.error(body.detail ?? `the local stack answered ${res.status}`);
+    console.error(`${email}: ${body.detail ?? `the local stack answered ${res.status}`}`);
     process.exit(1);
   }
   console.log(body.token);
-} catch {
-  console.error(`No local stack answers on ${base}. Start it first with \`npm start\` (same PORT).`);
-  process.exit(1);
 }

@@ -60,7 +60,7 @@ export const ROUTES: readonly Route[] = [
   { method: 'DELETE', path: '/v1/domains/{domainId}/invite-links/{linkId}', function: 'revoke-invite-link', auth: 'jwt' },
   { method: 'POST', path: '/v1/domains/{domainId}/invite-links/revoke-all', function: 'revoke-all-invite-links', auth: 'jwt' },
   { method: 'POST', path: '/v1/join/lookup', function: 'lookup-invite-link', auth: 'public' },
-  { method: 'POST', path: '/v1/join', function: 'join', auth: 'public' },
+  { method: 'POST', path: '/v1/join', function: 'join', auth: 'jwt' },
 ];
 
 /** The API Gateway route key of a route, e.g. `POST /v1/join`. */

@@ -6,6 +6,7 @@ export type ErrorKind =
   | 'InvalidRequest'
   | 'Unauthenticated'
   | 'Forbidden'
+  | 'EmailNotVerified'
   | 'NotFound'
   | 'LinkNotFound'
   | 'AlreadyMember'
@@ -36,8 +37,10 @@ export const forbidden = (message: string) => new ServiceError('Forbidden', mess
 export const notFound = (what = 'The resource') => new ServiceError('NotFound', `${what} was not found.`);
 export const linkNotFound = () =>
   new ServiceError('LinkNotFound', 'This invite link does not exist. Ask whoever sent it for a new one.', 'token');
+export const emailNotVerified = (message = 'Your sign-in does not carry a verified email. Verify your email with your identity provider, then sign in again.') =>
+  new ServiceError('EmailNotVerified', message);
 export const alreadyMember = () =>
-  new ServiceError('AlreadyMember', 'This email already belongs to a member of this domain.', 'email');
+  new ServiceError('AlreadyMember', 'You are already a member of this domain (your account or your email is in it already).');
 export const linkCreationDisabled = () =>
   new ServiceError('LinkCreationDisabled', 'Invite links are turned off for this domain (Login Settings).');
 export const linkExpired = () =>

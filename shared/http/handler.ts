@@ -16,6 +16,7 @@ export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type ApiResult = APIGatewayProxyStructuredResultV2;
 
 type Schema = z.ZodMiniType;
+export type Claims = Readonly<Record<string, string | undefined>>;
 type Out<S> = S extends Schema ? z.output<S> : undefined;
 
 interface Spec<B, P, Q> {
@@ -32,6 +33,8 @@ export interface ApiRequest<B, P, Q> {
   query: Out<Q>;
   /** The signed-in user's id (the token's `sub`); empty on public routes. */
   callerId: string;
+  /** The token's claims as the JWT authorizer passes them: every value a string. Empty on public routes. */
+  claims: Claims;
   event: ApiEvent;
 }
 
@@ -51,6 +54,7 @@ export function httpHandler<B extends Schema | undefined = undefined, P extends 
     .handler(async (event) => {
       const request: ApiRequest<B, P, Q> = {
         callerId: spec.auth === 'jwt' ? callerOf(event) : '',
+        claims: spec.auth === 'jwt' ? claimsOf(event) : {},
         params: validate(spec.params, event.pathParameters ?? {}, 'path') as Out<P>,
         query: validate(spec.query, event.queryStringParameters, 'query') as Out<Q>,
         body: validate(spec.body, parseBody(event, spec.body !== undefined), 'body') as Out<B>,
@@ -79,6 +83,12 @@ function callerOf(event: ApiEvent): string {
   const sub = event.requestContext.authorizer?.jwt?.claims?.sub;
   if (typeof sub !== 'string' || sub === '') throw unauthenticated();
   return sub;
+}
+
+/** API Gateway hands claims over as strings ("true", "1700000000"); anything else is normalised the same way. */
+function claimsOf(event: ApiEvent): Claims {
+  const raw = event.requestContext.authorizer?.jwt?.claims ?? {};
+  return Object.fromEntries(Object.entries(raw).map(([name, value]) => [name, Array.isArray(value) ? `[${value.join(' ')}]` : String(value)]));
 }
 
 function parseBody(event: ApiEvent, expectsBody: boolean): unknown {

@@ -8,6 +8,7 @@ const PROBLEMS: Record<ErrorKind, { status: number; code: string; title: string 
   InvalidRequest: { status: 400, code: 'INVALID_REQUEST', title: 'The request is not valid' },
   Unauthenticated: { status: 401, code: 'UNAUTHENTICATED', title: 'Sign in first' },
   Forbidden: { status: 403, code: 'FORBIDDEN', title: 'Not allowed' },
+  EmailNotVerified: { status: 403, code: 'EMAIL_NOT_VERIFIED', title: 'Email not verified' },
   NotFound: { status: 404, code: 'NOT_FOUND', title: 'Not found' },
   LinkNotFound: { status: 404, code: 'LINK_NOT_FOUND', title: 'Invite link not found' },
   AlreadyMember: { status: 409, code: 'ALREADY_MEMBER', title: 'Already a member' },

@@ -23,7 +23,7 @@ const base64url256 = z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/, 'must be th
 export const token = base64url256;
 export const linkId = base64url256;
 
-const personName = z.string().check(
+export const personName = z.string().check(
   z.trim(),
   z.minLength(1, 'is required'),
   z.maxLength(100, 'must be at most 100 characters'),
@@ -60,6 +60,7 @@ export const settingsBody = z.strictObject({ enabled: z.boolean('must be true or
 
 export const lookupBody = z.strictObject({ token });
 
-export const joinBody = z.strictObject({ token, email, firstName: personName, lastName: personName });
+/** The email is not here: it is the caller's verified email, from their token. Names default to the token's. */
+export const joinBody = z.strictObject({ token, firstName: z.optional(personName), lastName: z.optional(personName) });
 
 export const usersQuery = z.optional(z.strictObject({ inviteLinkId: z.optional(linkId) }));

@@ -4,7 +4,9 @@
  */
 import type { Directory, Domain, InviteLink, JoinRecord, Membership, User } from '../domain/types.ts';
 
+/** A signed-in person joining: their identity's `sub` and verified email. */
 export interface NewMember {
+  userId: string;
   email: string;
   firstName: string;
   lastName: string;
@@ -26,7 +28,7 @@ export interface Store {
   getDirectory(domainId: string): Promise<Directory | undefined>;
   /** A user's membership in a domain and the domain's directory together: one BatchGetItem. */
   getAccess(userId: string, domainId: string): Promise<{ membership?: Membership; directory?: Directory }>;
-  /** The user and every membership they hold: one Query. */
+  /** The user and every membership they hold: one Query; undefined for someone who has joined nothing. */
   getUser(userId: string): Promise<{ user: User; memberships: Membership[] } | undefined>;
   listMembers(domainId: string, filter?: { inviteLinkId?: string }): Promise<Membership[]>;
 
@@ -41,6 +43,6 @@ export interface Store {
   /** Turning links off also moves the generation, so turning them on again revives nothing. */
   setInviteLinksEnabled(domainId: string, enabled: boolean, adminUserId: string, at: string): Promise<AdminWriteOutcome>;
 
-  /** One transaction: link still valid, membership (and user) created, count up, join record written. */
+  /** One transaction: link still valid, membership (and the user's profile, on a first join) created, count up, join record written. */
   join(linkId: string, person: NewMember, now: Date): Promise<JoinOutcome>;
 }

@@ -10,6 +10,9 @@ const base = `/v1/domains/${DEMO_DOMAIN}`;
 let snapshot: string[];
 let ownerToken: string;
 let liveToken: string;
+/** Someone signed in (a verified identity) who has joined nothing. */
+let joinerToken: string;
+const JOINER = 'bad-input-joiner@example.test';
 
 async function tableContents(): Promise<string[]> {
   const items: Record<string, unknown>[] = [];
@@ -45,6 +48,7 @@ const anyToken = fc.oneof(fc.string({ maxLength: 80 }), fc.stringMatching(/^[A-Z
 
 beforeAll(async () => {
   ownerToken = await t.tokenFor(OWNER);
+  joinerToken = await t.tokenFor(JOINER, { givenName: 'Bad', familyName: 'Input' });
   liveToken = (await when(t).linkToken(OWNER)).token;
   snapshot = await tableContents();
 });
@@ -54,51 +58,52 @@ afterAll(async () => {
   expect({ written: now.filter((i) => !snapshot.includes(i)), lost: snapshot.filter((i) => !now.includes(i)) }).toEqual({ written: [], lost: [] });
 });
 
-describe('bad input on the public join routes', () => {
-  it('any body to lookup or join is refused with a 4xx problem', async () => {
+describe('bad input on the join routes', () => {
+  it('any body to lookup (public) or join (signed in) is refused with a 4xx problem', async () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom('/v1/join', '/v1/join/lookup'), rawBody, async (path, body) => {
-        expectRefusal(await t.request('POST', path, { rawBody: body }));
+        expectRefusal(await t.request('POST', path, { rawBody: body, token: path === '/v1/join' ? joinerToken : undefined }));
       }),
       { numRuns: 150 },
     );
   });
 
-  it('any token, with an otherwise valid person, is refused with a 4xx problem', async () => {
+  it('any token is refused with a 4xx problem', async () => {
     await fc.assert(
       fc.asyncProperty(anyToken, async (token) => {
-        expectRefusal(await t.anonymous.post('/v1/join', { token, email: 'someone@example.test', firstName: 'A', lastName: 'B' }));
+        expectRefusal(await t.request('POST', '/v1/join', { token: joinerToken, body: { token } }));
         expectRefusal(await t.anonymous.post('/v1/join/lookup', { token }));
       }),
       { numRuns: 100 },
     );
   });
 
-  it('a valid token with a bad person names the field', async () => {
+  it('a valid link token with bad names, or an email in the body, names the field', async () => {
     const cases: [Record<string, unknown>, string][] = [
-      [{ email: 'not-an-email', firstName: 'A', lastName: 'B' }, 'email'],
-      [{ email: 'a@example.test', firstName: '', lastName: 'B' }, 'firstName'],
-      [{ email: 'a@example.test', firstName: 'A', lastName: 'x'.repeat(101) }, 'lastName'],
-      [{ email: 'a@example.test', firstName: 'A\u0000', lastName: 'B' }, 'firstName'],
-      [{ email: 'a@example.test', firstName: 'A', lastName: 'B', isAdmin: true }, 'isAdmin'],
-      [{ email: 'a@example.test', firstName: 'A' }, 'lastName'],
+      [{ email: 'ceo@example.test' }, 'email'],
+      [{ firstName: '' }, 'firstName'],
+      [{ lastName: 'x'.repeat(101) }, 'lastName'],
+      [{ firstName: 'A\u0000' }, 'firstName'],
+      [{ isAdmin: true }, 'isAdmin'],
+      [{ userId: 'u-demo-owner' }, 'userId'],
     ];
-    for (const [person, field] of cases) {
-      const res = await t.anonymous.post('/v1/join', { token: liveToken, ...person });
+    for (const [extra, field] of cases) {
+      const res = await t.request('POST', '/v1/join', { token: joinerToken, body: { token: liveToken, ...extra } });
       expectRefusal(res);
       expect(res.body).toMatchObject({ status: 400, code: 'INVALID_REQUEST', field });
     }
   });
 
   it('a body over 16 KiB is refused before anything else', async () => {
-    const res = await t.anonymous.post('/v1/join', { token: liveToken, email: 'a@example.test', firstName: 'A', lastName: 'B'.repeat(17_000) });
+    const res = await t.request('POST', '/v1/join', { token: joinerToken, body: { token: liveToken, lastName: 'B'.repeat(17_000) } });
     expect(res.body).toMatchObject({ status: 400, field: 'body' });
   });
 
   it('a body that is not JSON, or not sent as JSON, is refused', async () => {
-    expectRefusal(await t.request('POST', '/v1/join', { rawBody: '{"token":' }));
+    expectRefusal(await t.request('POST', '/v1/join', { token: joinerToken, rawBody: '{"token":' }));
     const asText = await t.request('POST', '/v1/join', {
-      rawBody: JSON.stringify({ token: liveToken, email: 'a@example.test', firstName: 'A', lastName: 'B' }),
+      token: joinerToken,
+      rawBody: JSON.stringify({ token: liveToken }),
       headers: { 'content-type': 'text/plain' },
     });
     expect(asText.body).toMatchObject({ status: 400, field: 'body' });

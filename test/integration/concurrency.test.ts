@@ -31,8 +31,8 @@ describe('parallel joins on one link', () => {
 
     const { Item: link } = await t.db.send(new GetCommand({ TableName: t.stack.tableName, Key: keys.link(id) }));
     expect(link?.useCount).toBe(1);
-    const { Item: owner } = await t.db.send(new GetCommand({ TableName: t.stack.tableName, Key: keys.emailOwner(person.email) }));
-    expect(owner?.userId).toBe(results.find((r) => r.status === 201)!.body.userId);
+    const { Item: claim } = await t.db.send(new GetCommand({ TableName: t.stack.tableName, Key: keys.memberEmail(DEMO_DOMAIN, person.email) }));
+    expect(claim?.userId).toBe(results.find((r) => r.status === 201)!.body.userId);
   });
 
   it('one new person joining two domains at once becomes one user with two memberships', async () => {

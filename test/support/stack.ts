@@ -19,7 +19,8 @@ export interface TestStack {
   stack: LocalStack;
   db: DynamoDBDocumentClient;
   sesEndpoint: string;
-  tokenFor(email: string): Promise<string>;
+  /** A token from the local identity provider; an unknown email gets a verified identity (with these names). */
+  tokenFor(email: string, names?: { givenName?: string; familyName?: string }): Promise<string>;
   request(method: string, path: string, options?: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> }): Promise<Reply>;
   /** A signed-in caller: `as('owner@demo.test').post(path, body)`. */
   as(email: string): Caller;
@@ -65,9 +66,9 @@ export function useStack(options: Partial<LocalStackOptions> = {}): TestStack {
       }
       return { status: res.status, headers: res.headers, body: parsed };
     };
-    const tokenFor = async (email: string) => {
+    const tokenFor = async (email: string, names: { givenName?: string; familyName?: string } = {}) => {
       if (!tokens.has(email)) {
-        const res = await request('POST', '/local/token', { body: { email } });
+        const res = await request('POST', '/local/token', { body: { email, ...names } });
         if (res.status !== 200) throw new Error(`no token for ${email}: ${JSON.stringify(res.body)}`);
         tokens.set(email, res.body.token);
       }

@@ -33,8 +33,12 @@ export function when(t: TestStack) {
       return { token: tokenOf(res.body.url), id: res.body.id };
     },
     lookup: (token: string) => t.anonymous.post('/v1/join/lookup', { token }),
-    join: (token: string, person: { email: string; firstName: string; lastName: string } = newPerson()) =>
-      t.anonymous.post('/v1/join', { token, ...person }),
+    /** The person signs in (a verified identity with their name) and joins with the link's token. */
+    join: async (token: string, person: { email: string; firstName: string; lastName: string } = newPerson(), body: Record<string, unknown> = {}) =>
+      t.request('POST', '/v1/join', {
+        token: await t.tokenFor(person.email, { givenName: person.firstName, familyName: person.lastName }),
+        body: { token, ...body },
+      }),
     revokeAll: (admin = OWNER, domainId = DEMO_DOMAIN) => t.as(admin).post(`${linksPath(domainId)}/revoke-all`),
     setLinksEnabled: (enabled: boolean, admin = OWNER, domainId = DEMO_DOMAIN) =>
       t.as(admin).put(`/v1/domains/${domainId}/settings/invite-links`, { enabled }),

@@ -9,7 +9,7 @@ import { backoffMs, JOIN_MAX_ATTEMPTS, joinInOneTransaction } from '../../shared
 const TABLE = 'invite-links';
 const db = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
 const ddb = mockClient(DynamoDBDocumentClient);
-const person = { email: 'pat@example.test', firstName: 'Pat', lastName: 'Doe' };
+const person = { userId: 'sub-pat', email: 'pat@example.test', firstName: 'Pat', lastName: 'Doe' };
 const now = new Date('2026-01-02T00:00:00.000Z');
 const link = {
   PK: 'LINK#abc',
@@ -88,14 +88,20 @@ describe('a join the transaction refuses', () => {
     expect(await joinInOneTransaction(db, TABLE, 'abc', person, now)).toEqual({ ok: false, reason: 'already-member' });
   });
 
-  it('retries when the same new email was registered a moment ago, then joins the existing user', async () => {
+  it('reports the email already held in the domain by another identity as already-member', async () => {
+    ddb.on(TransactWriteCommand).rejects(cancelled([none, none, none, { Code: 'ConditionalCheckFailed' }, none, none]));
+    expect(await joinInOneTransaction(db, TABLE, 'abc', person, now)).toEqual({ ok: false, reason: 'already-member' });
+  });
+
+  it("retries when the person's first join elsewhere made their profile a moment ago, then joins without writing it", async () => {
     ddb.on(TransactWriteCommand).rejectsOnce(cancelled([none, none, none, none, none, { Code: 'ConditionalCheckFailed' }])).resolves({});
     ddb.on(BatchGetCommand)
       .resolvesOnce({ Responses: { [TABLE]: [link] } })
-      .resolves({ Responses: { [TABLE]: [link, { PK: 'EMAIL#pat@example.test', SK: 'USER', entityType: 'EmailOwner', userId: 'u-existing' }] } });
+      .resolves({ Responses: { [TABLE]: [link, { PK: 'USER#sub-pat', SK: 'PROFILE', entityType: 'User', userId: 'sub-pat' }] } });
     const outcome = await joinInOneTransaction(db, TABLE, 'abc', person, now, async () => undefined);
-    expect(outcome).toMatchObject({ ok: true, membership: { userId: 'u-existing' } });
-    const second = ddb.commandCalls(TransactWriteCommand)[1]!.args[0].input.TransactItems!;
-    expect(second).toHaveLength(4);
+    expect(outcome).toMatchObject({ ok: true, membership: { userId: 'sub-pat', email: 'pat@example.test' } });
+    const [first, second] = ddb.commandCalls(TransactWriteCommand).map((c) => c.args[0].input.TransactItems!);
+    expect(first).toHaveLength(6);
+    expect(second).toHaveLength(5);
   });
 });

@@ -17,7 +17,13 @@ export const items = {
     groups,
   }),
   user: (u: User): Item => ({ ...keys.user(u.userId), entityType: ENTITY.User, ...u }),
-  emailOwner: (email: string, userId: string): Item => ({ ...keys.emailOwner(email), entityType: ENTITY.EmailOwner, userId }),
+  memberEmail: (domainId: string, email: string, userId: string): Item => ({
+    ...keys.memberEmail(domainId, email),
+    entityType: ENTITY.MemberEmail,
+    domainId,
+    email,
+    userId,
+  }),
   membership: (m: Membership): Item => ({
     ...keys.membership(m.userId, m.domainId),
     ...keys.membershipIndex(m.userId, m.domainId),

@@ -1,7 +1,8 @@
 /**
  * A join is one read and one transaction (2 round trips): the link is still valid, the membership
- * (and the user, if new) is created, the link's use count goes up and the join record the
- * notifier reads is written, all or nothing.
+ * (and the user's profile, on their first join anywhere) is created, the domain's claim on the
+ * email is taken, the link's use count goes up and the join record the notifier reads is
+ * written, all or nothing. The person is their identity's `sub`, already verified by the API.
  */
 import { randomUUID } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
@@ -18,7 +19,8 @@ import { ENTITY, TABLE } from './table.ts';
 const LINK = 0;
 const DOMAIN = 1;
 const MEMBERSHIP = 2;
-const NEW_USER = [4, 5];
+const MEMBER_EMAIL = 3;
+const NEW_USER = 5;
 
 export const JOIN_MAX_ATTEMPTS = 8;
 
@@ -33,7 +35,7 @@ export async function joinInOneTransaction(
   for (let attempt = 1; ; attempt++) {
     const { Responses, UnprocessedKeys } = await db.send(
       new BatchGetCommand({
-        RequestItems: { [table]: { Keys: [keys.link(linkId), keys.emailOwner(person.email)], ConsistentRead: true } },
+        RequestItems: { [table]: { Keys: [keys.link(linkId), keys.user(person.userId)], ConsistentRead: true } },
       }),
     );
     if (UnprocessedKeys?.[table] && attempt < JOIN_MAX_ATTEMPTS) {
@@ -44,10 +46,10 @@ export async function joinInOneTransaction(
     const linkItem = found.find((i) => i.entityType === ENTITY.InviteLink);
     if (!linkItem) return { ok: false, reason: 'link-gone' };
     const link = dataOf<InviteLink>(linkItem);
-    const existingUserId = found.find((i) => i.entityType === ENTITY.EmailOwner)?.userId as string | undefined;
+    const isNewUser = !found.some((i) => i.entityType === ENTITY.User);
 
     const joinedAt = now.toISOString();
-    const userId = existingUserId ?? randomUUID();
+    const { userId } = person;
     const membership: Membership = {
       userId,
       domainId: link.domainId,
@@ -105,13 +107,9 @@ export async function joinInOneTransaction(
               },
             },
             { Put: { TableName: table, Item: items.membership(membership), ...notExists } },
+            { Put: { TableName: table, Item: items.memberEmail(link.domainId, person.email, userId), ...notExists } },
             { Put: { TableName: table, Item: items.join(join) } },
-            ...(existingUserId
-              ? []
-              : [
-                  { Put: { TableName: table, Item: items.user({ userId, ...person, createdAt: joinedAt }), ...notExists } },
-                  { Put: { TableName: table, Item: items.emailOwner(person.email, userId), ...notExists } },
-                ]),
+            ...(isNewUser ? [{ Put: { TableName: table, Item: items.user({ ...person, createdAt: joinedAt }), ...notExists } }] : []),
           ],
         }),
       );
@@ -126,9 +124,9 @@ export async function joinInOneTransaction(
         if (!domain) return { ok: false, reason: 'link-gone' };
         return { ok: false, reason: 'link-unusable', link: current, domain };
       }
-      if (codes[MEMBERSHIP] === 'ConditionalCheckFailed') return { ok: false, reason: 'already-member' };
-      // A conflict with a concurrent join, or the same new email registered a moment ago: read again and retry.
-      const retryable = codes.includes('TransactionConflict') || NEW_USER.some((i) => codes[i] === 'ConditionalCheckFailed');
+      if (codes[MEMBERSHIP] === 'ConditionalCheckFailed' || codes[MEMBER_EMAIL] === 'ConditionalCheckFailed') return { ok: false, reason: 'already-member' };
+      // A conflict with a concurrent join, or this person's first join elsewhere a moment ago: read again and retry.
+      const retryable = codes.includes('TransactionConflict') || codes[NEW_USER] === 'ConditionalCheckFailed';
       if (!retryable || attempt >= JOIN_MAX_ATTEMPTS) throw error;
       await sleep(backoffMs(attempt));
     }

@@ -21,7 +21,8 @@ export const keys = {
   membershipIndex: (userId: string, domainId: string): Key => ({ [GSI1PK]: `DOMAIN#${domainId}`, [GSI1SK]: `MEMBER#${userId}` }),
   membersPrefix: 'MEMBER#',
 
-  emailOwner: (email: string): Key => ({ [PK]: `EMAIL#${email}`, [SK]: 'USER' }),
+  /** One per member: a domain holds an email once, whichever identity (sub) signs in with it. */
+  memberEmail: (domainId: string, email: string): Key => ({ [PK]: `MEMBER_EMAIL#${domainId}#${email}`, [SK]: 'MEMBER_EMAIL' }),
 
   link: (linkId: string): Key => ({ [PK]: `LINK#${linkId}`, [SK]: 'LINK' }),
   linkIndex: (domainId: string, generation: number, createdAt: string, linkId: string): Key => ({

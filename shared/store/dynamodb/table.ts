@@ -17,7 +17,7 @@ export const ENTITY = {
   Directory: 'Directory',
   User: 'User',
   Membership: 'Membership',
-  EmailOwner: 'EmailOwner',
+  MemberEmail: 'MemberEmail',
   InviteLink: 'InviteLink',
   Join: 'Join',
   NotificationClaim: 'NotificationClaim',
