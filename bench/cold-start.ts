@@ -39,7 +39,7 @@ function sampleEvent(name: string): unknown {
     'create-invite-link': { userType: 'STANDARD', primaryTeamId: 'producers' },
     'put-invite-link-settings': { enabled: true },
     'lookup-invite-link': { token: 'A'.repeat(43) },
-    join: { token: 'A'.repeat(43), email: 'cold@example.test', firstName: 'Cold', lastName: 'Start' },
+    join: { token: 'A'.repeat(43) },
   };
   return apiEvent(route, body[name]);
 }
@@ -59,7 +59,7 @@ function apiEvent(route: Route, body: unknown) {
       http: { method: route.method, path: rawPath, sourceIp: '127.0.0.1' },
       requestId: 'bench',
       routeKey: `${route.method} ${route.path}`,
-      authorizer: { jwt: { claims: { sub: 'u-demo-owner' }, scopes: [] } },
+      authorizer: { jwt: { claims: { sub: 'u-demo-owner', email: 'owner@demo.test', email_verified: 'true', given_name: 'Olivia', family_name: 'Owner' }, scopes: [] } },
     },
   };
 }

@@ -18,13 +18,17 @@ export function localApi(baseUrl: string) {
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
   };
-  const tokenFor = async (email: string) => {
-    if (!tokens.has(email)) tokens.set(email, (await call('POST', '/local/token', { email })).body.token);
+  /** From the stack's identity provider; an unknown email gets a verified identity with these names. */
+  const tokenFor = async (email: string, names: { givenName?: string; familyName?: string } = {}) => {
+    if (!tokens.has(email)) tokens.set(email, (await call('POST', '/local/token', { email, ...names })).body.token);
     return tokens.get(email)!;
   };
   return {
     call,
     tokenFor,
+    /** The person signs in (their identity is made first, outside any timing) and joins with the link's token. */
+    join: async (linkToken: string, person: BenchPerson) =>
+      call('POST', '/v1/join', { token: linkToken }, await tokenFor(person.email, { givenName: person.firstName, familyName: person.lastName })),
     as: async (email: string) => {
       const token = await tokenFor(email);
       return (method: string, path: string, body?: unknown) => call(method, path, body, token);
@@ -32,8 +36,14 @@ export function localApi(baseUrl: string) {
   };
 }
 
+export interface BenchPerson {
+  email: string;
+  firstName: string;
+  lastName: string;
+}
+
 let serial = 0;
-export const benchPerson = (tag: string) => {
+export const benchPerson = (tag: string): BenchPerson => {
   serial += 1;
   return { email: `bench-${tag}-${serial}-${Date.now()}@example.test`, firstName: 'Bench', lastName: `Person ${serial}` };
 };
