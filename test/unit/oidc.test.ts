@@ -1,35 +1,74 @@
-/** The pages' hosted-UI sign-in (web/src/lib/oidc.ts): PKCE, the URLs, the code exchange, state. */
+/** The pages' OpenID Connect sign-in (web/src/lib/oidc.ts): endpoints, the round trip, the token for the API, sign-out, where to go back to. */
 import { describe, expect, it, vi } from 'vitest';
-import type { PageConfig } from '../../web/src/lib/api.ts';
+import type { IdentityProviderConfig } from '../../web/page-config.ts';
 import {
-  authorizeUrl,
-  base64url,
+  allowsInsecureRequests,
+  apiToken,
+  authorizationUrl,
   beginSignIn,
   callbackErrorMessage,
-  codeChallenge,
   completeSignIn,
-  exchangeCode,
-  hostedUiOrigin,
-  logoutUrl,
-  pkcePair,
-  randomState,
-  readCallback,
+  isCallback,
+  namesFromClaims,
+  PENDING_KEY,
+  providerName,
+  readIdTokenClaims,
+  rememberReturnTo,
+  resolveProvider,
+  RETURN_TO_KEY,
+  sanitizeReturnTo,
   SignInError,
-  takePending,
+  signOutUrl,
+  takeReturnTo,
   withoutCallbackParams,
+  type Provider,
 } from '../../web/src/lib/oidc.ts';
 
+const LOCAL_ISSUER = 'http://localhost:3000/oidc';
+const local: IdentityProviderConfig = {
+  issuer: LOCAL_ISSUER,
+  clientId: 'invite-links-web',
+  audience: ['invite-links-web'],
+  scope: 'openid email profile',
+  displayName: 'the local identity provider',
+  signUpParams: { screen_hint: 'signup' },
+};
+const LOCAL_METADATA = {
+  issuer: LOCAL_ISSUER,
+  authorization_endpoint: `${LOCAL_ISSUER}/auth`,
+  token_endpoint: `${LOCAL_ISSUER}/token`,
+  end_session_endpoint: `${LOCAL_ISSUER}/session/end`,
+  jwks_uri: `${LOCAL_ISSUER}/jwks`,
+  authorization_response_iss_parameter_supported: true,
+  id_token_signing_alg_values_supported: ['RS256'],
+};
+
 const HOSTED = 'https://invites.auth.eu-west-1.amazoncognito.com';
-const config: PageConfig = {
-  apiBaseUrl: 'https://abc.execute-api.eu-west-1.amazonaws.com',
-  identityProvider: {
-    issuer: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf',
-    clientId: 'client123',
-    audience: ['client123'],
-    hostedUiDomain: HOSTED,
+const COGNITO_ISSUER = 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf';
+const cognito: IdentityProviderConfig = {
+  issuer: COGNITO_ISSUER,
+  clientId: 'client123',
+  audience: ['client123'],
+  scope: 'openid email profile',
+  displayName: 'Cognito',
+  endpoints: {
+    authorization: `${HOSTED}/oauth2/authorize`,
+    token: `${HOSTED}/oauth2/token`,
+    signUp: `${HOSTED}/signup`,
+    logout: `${HOSTED}/logout`,
   },
 };
-const REDIRECT = 'https://d111.cloudfront.net/signin';
+
+const EXTERNAL_ISSUER = 'https://login.example.com';
+const external: IdentityProviderConfig = {
+  issuer: EXTERNAL_ISSUER,
+  clientId: 'pages',
+  audience: ['https://api.example.com'],
+  scope: 'openid email profile',
+};
+
+const ORIGIN = 'https://d111.cloudfront.net';
+const REDIRECT = `${ORIGIN}/join`;
 
 class MemoryStorage {
   items = new Map<string, string>();
@@ -38,158 +77,325 @@ class MemoryStorage {
   removeItem = (key: string) => void this.items.delete(key);
 }
 
-function fakeFetch(status: number, body: unknown) {
-  return vi.fn(async (_url: string | URL | Request, _init?: RequestInit) =>
-    new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } }),
-  );
+const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+
+/** A stand-in for the provider: answers by URL, records every request. */
+function fakeProvider(routes: Record<string, () => Response | Promise<Response>>) {
+  return vi.fn(async (input: string | URL | Request, _init?: RequestInit) => {
+    const url = String(input);
+    const route = routes[url];
+    if (!route) throw new TypeError(`Failed to fetch ${url}`);
+    return route();
+  });
 }
 
-describe('PKCE', () => {
-  it('makes a 43–128 character base64url verifier, different every time', async () => {
-    const seen = new Set<string>();
-    for (let i = 0; i < 50; i++) {
-      const { verifier, challenge } = await pkcePair();
-      expect(verifier).toMatch(/^[A-Za-z0-9\-._~]{43,128}$/);
-      expect(verifier).toMatch(/^[A-Za-z0-9_-]+$/);
-      expect(challenge).toBe(await codeChallenge(verifier));
-      seen.add(verifier);
-    }
-    expect(seen.size).toBe(50);
+const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+/** An ID token as the token endpoint returns it (oauth4webapi checks its claims; its signature is TLS's business there). */
+function idToken(claims: Record<string, unknown>): string {
+  const now = Math.floor(Date.now() / 1000);
+  return `${b64url({ alg: 'RS256', typ: 'JWT', kid: 'k1' })}.${b64url({ iat: now, exp: now + 3600, ...claims })}.c2lnbmF0dXJl`;
+}
+
+/** A provider for config with endpoints: no network at all. */
+const cognitoProvider = () => resolveProvider(cognito);
+const localProvider = (): Provider => ({ config: local, as: LOCAL_METADATA, client: { client_id: local.clientId }, insecure: true });
+
+describe('where the provider lives', () => {
+  it('uses the endpoints config.json gives (Cognito) without asking anyone', async () => {
+    const fetchImpl = fakeProvider({});
+    const provider = await resolveProvider(cognito, fetchImpl as unknown as typeof fetch);
+    expect(fetchImpl).not.toHaveBeenCalled();
+    expect(provider.as).toEqual({ issuer: COGNITO_ISSUER, authorization_endpoint: `${HOSTED}/oauth2/authorize`, token_endpoint: `${HOSTED}/oauth2/token` });
+    expect(provider.insecure).toBe(false);
   });
 
-  it('matches RFC 7636 Appendix B: octets → verifier → S256 challenge', async () => {
-    // The RFC's verifier is dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk (from these 32 octets).
-    const octets = [116, 24, 223, 180, 151, 153, 224, 37, 79, 250, 96, 125, 216, 173, 187, 186, 22, 212, 37, 77, 105, 214, 191, 240, 91, 88, 5, 88, 83, 132, 141, 121];
-    expect(base64url(new Uint8Array(octets))).toBe('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk');
-    expect(await codeChallenge('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk')).toBe('E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM');
+  it('otherwise reads the discovery document at {issuer}/.well-known/openid-configuration, over http only on this machine', async () => {
+    const fetchImpl = fakeProvider({ [`${LOCAL_ISSUER}/.well-known/openid-configuration`]: () => json(200, LOCAL_METADATA) });
+    const provider = await resolveProvider(local, fetchImpl as unknown as typeof fetch);
+    expect(fetchImpl).toHaveBeenCalledTimes(1);
+    expect(provider.as.authorization_endpoint).toBe(`${LOCAL_ISSUER}/auth`);
+    expect(provider.as.end_session_endpoint).toBe(`${LOCAL_ISSUER}/session/end`);
+    expect(provider.insecure).toBe(true);
+
+    const https = fakeProvider({ [`${EXTERNAL_ISSUER}/.well-known/openid-configuration`]: () => json(200, { ...LOCAL_METADATA, issuer: EXTERNAL_ISSUER }) });
+    expect((await resolveProvider(external, https as unknown as typeof fetch)).insecure).toBe(false);
   });
 
-  it('makes an unguessable state', () => {
-    const state = randomState();
-    expect(state).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(randomState()).not.toBe(state);
+  it('allows plain http for localhost and 127.0.0.1 only', async () => {
+    expect(allowsInsecureRequests('http://localhost:3000/oidc')).toBe(true);
+    expect(allowsInsecureRequests('http://127.0.0.1:3000/oidc')).toBe(true);
+    expect(allowsInsecureRequests('http://localhost.evil.example/oidc')).toBe(false);
+    expect(allowsInsecureRequests('https://login.example.com')).toBe(false);
+    expect(allowsInsecureRequests('not a url')).toBe(false);
+    const fetchImpl = fakeProvider({});
+    await expect(resolveProvider({ ...external, issuer: 'http://login.example.com' }, fetchImpl as unknown as typeof fetch)).rejects.toThrow(/must use https/);
+    await expect(resolveProvider({ ...cognito, endpoints: { ...cognito.endpoints!, token: 'http://example.com/token' } })).rejects.toThrow(/must use https/);
+    expect(fetchImpl).not.toHaveBeenCalled();
+  });
+
+  it('refuses a discovery document for another issuer, and says so when the provider cannot be reached', async () => {
+    const foreign = fakeProvider({ [`${LOCAL_ISSUER}/.well-known/openid-configuration`]: () => json(200, { ...LOCAL_METADATA, issuer: 'http://localhost:3000/other' }) });
+    await expect(resolveProvider(local, foreign as unknown as typeof fetch)).rejects.toThrow(SignInError);
+    const offline = fakeProvider({});
+    await expect(resolveProvider(local, offline as unknown as typeof fetch)).rejects.toThrow(/the local identity provider could not be reached/);
+  });
+
+  it('names the provider by its display name, else its host', () => {
+    expect(providerName(local)).toBe('the local identity provider');
+    expect(providerName(external)).toBe('login.example.com');
   });
 });
 
-describe('authorizeUrl', () => {
-  it('asks the hosted UI for a code with the S256 challenge', () => {
-    const url = authorizeUrl(config, { state: 'st/ate+1', challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', redirectUri: REDIRECT });
-    expect(url.startsWith(`${HOSTED}/oauth2/authorize?`)).toBe(true);
-    expect(url).toContain('scope=openid+email');
-    const parsed = new URL(url);
-    expect(Object.fromEntries(parsed.searchParams)).toEqual({
+describe('leaving for the provider', () => {
+  it('asks for a code with S256 PKCE, state and nonce, and remembers them in this tab only', async () => {
+    const storage = new MemoryStorage();
+    const url = new URL(await beginSignIn(localProvider(), { redirectUri: REDIRECT }, storage));
+    expect(url.origin + url.pathname).toBe(`${LOCAL_ISSUER}/auth`);
+    const params = Object.fromEntries(url.searchParams);
+    const pending = JSON.parse(storage.items.get(PENDING_KEY)!) as { state: string; verifier: string; nonce: string; redirectUri: string };
+    expect(params).toEqual({
+      response_type: 'code',
+      client_id: 'invite-links-web',
+      redirect_uri: REDIRECT,
+      scope: 'openid email profile',
+      state: pending.state,
+      nonce: pending.nonce,
+      code_challenge: params.code_challenge,
+      code_challenge_method: 'S256',
+    });
+    expect(pending.redirectUri).toBe(REDIRECT);
+    expect(pending.verifier).toMatch(/^[A-Za-z0-9_-]{43,128}$/);
+    const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(pending.verifier));
+    expect(params.code_challenge).toBe(Buffer.from(digest).toString('base64url'));
+    // The verifier itself never leaves the tab.
+    expect(url.href).not.toContain(pending.verifier);
+
+    await beginSignIn(localProvider(), { redirectUri: REDIRECT }, storage);
+    const again = JSON.parse(storage.items.get(PENDING_KEY)!) as typeof pending;
+    expect(again.state).not.toBe(pending.state);
+    expect(again.nonce).not.toBe(pending.nonce);
+    expect(again.verifier).not.toBe(pending.verifier);
+  });
+
+  it('sends "Create account" to Cognito’s sign-up page with the same parameters', async () => {
+    const provider = await cognitoProvider();
+    const url = new URL(authorizationUrl(provider, { redirectUri: REDIRECT, state: 's', nonce: 'n', codeChallenge: 'c', signUp: true }));
+    expect(url.origin + url.pathname).toBe(`${HOSTED}/signup`);
+    expect(Object.fromEntries(url.searchParams)).toEqual({
       response_type: 'code',
       client_id: 'client123',
       redirect_uri: REDIRECT,
-      scope: 'openid email',
-      state: 'st/ate+1',
-      code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+      scope: 'openid email profile',
+      state: 's',
+      nonce: 'n',
+      code_challenge: 'c',
       code_challenge_method: 'S256',
     });
+    const signIn = new URL(authorizationUrl(provider, { redirectUri: REDIRECT, state: 's', nonce: 'n', codeChallenge: 'c' }));
+    expect(signIn.origin + signIn.pathname).toBe(`${HOSTED}/oauth2/authorize`);
   });
 
-  it('takes the hosted UI domain with or without https://', () => {
-    const bare: PageConfig = { ...config, identityProvider: { ...config.identityProvider!, hostedUiDomain: 'invites.auth.eu-west-1.amazoncognito.com' } };
-    expect(hostedUiOrigin(bare)).toBe(HOSTED);
-    expect(authorizeUrl(bare, { state: 's', challenge: 'c', redirectUri: REDIRECT })).toMatch(new RegExp(`^${HOSTED}/oauth2/authorize\\?`));
-    const slash: PageConfig = { ...config, identityProvider: { ...config.identityProvider!, hostedUiDomain: `${HOSTED}/` } };
-    expect(hostedUiOrigin(slash)).toBe(HOSTED);
+  it('asks other providers for sign-up with the configured parameters (screen_hint), which cannot replace the protocol’s own', () => {
+    const url = new URL(authorizationUrl(localProvider(), { redirectUri: REDIRECT, state: 's', nonce: 'n', codeChallenge: 'c', signUp: true }));
+    expect(url.origin + url.pathname).toBe(`${LOCAL_ISSUER}/auth`);
+    expect(url.searchParams.get('screen_hint')).toBe('signup');
+    expect(url.searchParams.get('client_id')).toBe('invite-links-web');
+
+    const sneaky: Provider = { ...localProvider(), config: { ...local, signUpParams: { screen_hint: 'signup', redirect_uri: 'https://evil.example/cb' } } };
+    const guarded = new URL(authorizationUrl(sneaky, { redirectUri: REDIRECT, state: 's', nonce: 'n', codeChallenge: 'c', signUp: true }));
+    expect(guarded.searchParams.getAll('redirect_uri')).toEqual([REDIRECT]);
+    // Sign-in proper carries no sign-up parameters.
+    expect(new URL(authorizationUrl(localProvider(), { redirectUri: REDIRECT, state: 's', nonce: 'n', codeChallenge: 'c' })).searchParams.has('screen_hint')).toBe(false);
   });
 
-  it('refuses without a hosted UI, or over plain http', () => {
-    expect(() => authorizeUrl({ apiBaseUrl: '', auth: 'local-dev' }, { state: 's', challenge: 'c', redirectUri: REDIRECT })).toThrow(SignInError);
-    const http: PageConfig = { ...config, identityProvider: { ...config.identityProvider!, hostedUiDomain: 'http://evil.example' } };
-    expect(() => hostedUiOrigin(http)).toThrow(/https/);
+  it('asks the provider to sign in again for "Use another account"', () => {
+    const url = new URL(authorizationUrl(localProvider(), { redirectUri: REDIRECT, state: 's', nonce: 'n', codeChallenge: 'c', prompt: 'login' }));
+    expect(url.searchParams.get('prompt')).toBe('login');
   });
 
-  it('builds the hosted UI sign-out URL', () => {
-    const url = new URL(logoutUrl(config, REDIRECT));
-    expect(url.origin + url.pathname).toBe(`${HOSTED}/logout`);
-    expect(Object.fromEntries(url.searchParams)).toEqual({ client_id: 'client123', logout_uri: REDIRECT });
+  it('refuses to send anyone to a discovered http endpoint that is not on this machine', () => {
+    const remote: Provider = { ...localProvider(), as: { ...LOCAL_METADATA, authorization_endpoint: 'http://evil.example/auth' } };
+    expect(() => authorizationUrl(remote, { redirectUri: REDIRECT, state: 's', nonce: 'n', codeChallenge: 'c' })).toThrow(/must use https/);
   });
 });
 
-describe('exchangeCode', () => {
-  it('posts exactly the form the token endpoint wants and returns the ID token', async () => {
-    const fetchImpl = fakeFetch(200, { id_token: 'ID.TOKEN.x', access_token: 'ACCESS.TOKEN.y', refresh_token: 'r', token_type: 'Bearer', expires_in: 3600 });
-    const token = await exchangeCode(config, { code: 'c0de', verifier: 'v'.repeat(43), redirectUri: REDIRECT }, fetchImpl as unknown as typeof fetch);
-    expect(token).toBe('ID.TOKEN.x');
+describe('coming back', () => {
+  /** Starts a sign-in and returns what the provider would send back for it. */
+  async function started(provider: Provider, storage = new MemoryStorage()) {
+    const url = new URL(await beginSignIn(provider, { redirectUri: REDIRECT }, storage));
+    const pending = JSON.parse(storage.items.get(PENDING_KEY)!) as { state: string; nonce: string; verifier: string };
+    return { storage, pending, state: url.searchParams.get('state')!, nonce: url.searchParams.get('nonce')! };
+  }
+  const tokenEndpoint = (body: () => unknown, status = 200) => fakeProvider({ [`${LOCAL_ISSUER}/token`]: () => json(status, body()) });
+
+  it('checks state and issuer, trades the code with the verifier, checks the ID token, and returns the ID token for the API', async () => {
+    const { storage, pending, state, nonce } = await started(localProvider());
+    const id = idToken({ iss: LOCAL_ISSUER, aud: 'invite-links-web', sub: 'u1', nonce, email: 'new@demo.test', email_verified: true, given_name: 'Ada' });
+    const fetchImpl = tokenEndpoint(() => ({ access_token: 'ACCESS', token_type: 'Bearer', id_token: id, expires_in: 3600 }));
+
+    const signedIn = await completeSignIn(localProvider(), new URLSearchParams({ code: 'c0de', state, iss: LOCAL_ISSUER }), storage, fetchImpl as unknown as typeof fetch);
+    expect(signedIn.token).toBe(id);
+    expect(signedIn.idToken).toBe(id);
+    expect(signedIn.claims).toMatchObject({ sub: 'u1', email: 'new@demo.test', given_name: 'Ada' });
+
     expect(fetchImpl).toHaveBeenCalledTimes(1);
     const [url, init] = fetchImpl.mock.calls[0]!;
-    expect(url).toBe(`${HOSTED}/oauth2/token`);
+    expect(url).toBe(`${LOCAL_ISSUER}/token`);
     expect(init?.method).toBe('POST');
-    expect((init?.headers as Record<string, string>)['content-type']).toBe('application/x-www-form-urlencoded');
     expect(init?.headers).not.toHaveProperty('authorization');
-    expect(init?.credentials).toBe('omit');
-    const body = new URLSearchParams(init?.body as string);
-    expect([...body.keys()].sort()).toEqual(['client_id', 'code', 'code_verifier', 'grant_type', 'redirect_uri']);
-    expect(Object.fromEntries(body)).toEqual({
+    expect(Object.fromEntries(new URLSearchParams(String(init?.body)))).toEqual({
       grant_type: 'authorization_code',
-      client_id: 'client123',
+      client_id: 'invite-links-web',
       code: 'c0de',
       redirect_uri: REDIRECT,
-      code_verifier: 'v'.repeat(43),
+      code_verifier: pending.verifier,
     });
-  });
 
-  it('returns the access token when the API audience is not the client id', async () => {
-    const external: PageConfig = { ...config, identityProvider: { ...config.identityProvider!, audience: ['https://api.example.com'] } };
-    const fetchImpl = fakeFetch(200, { id_token: 'ID', access_token: 'ACCESS' });
-    expect(await exchangeCode(external, { code: 'c', verifier: 'v', redirectUri: REDIRECT }, fetchImpl as unknown as typeof fetch)).toBe('ACCESS');
-  });
-
-  it('rejects a non-200 with a readable error that holds no code or token', async () => {
-    const fetchImpl = fakeFetch(400, { error: 'invalid_grant' });
-    const attempt = exchangeCode(config, { code: 'secret-code', verifier: 'secret-verifier', redirectUri: REDIRECT }, fetchImpl as unknown as typeof fetch);
-    await expect(attempt).rejects.toBeInstanceOf(SignInError);
-    const error = (await attempt.catch((e: unknown) => e)) as Error;
-    expect(error.message).toMatch(/did not complete the sign-in \(invalid_grant\).*already used or has expired/);
-    expect(error.message).not.toMatch(/secret/);
-  });
-
-  it('rejects a 500 without a JSON body, a network failure, and a 200 without a token', async () => {
-    const html = vi.fn(async () => new Response('<html>oops</html>', { status: 500 }));
-    await expect(exchangeCode(config, { code: 'c', verifier: 'v', redirectUri: REDIRECT }, html as unknown as typeof fetch)).rejects.toThrow(/HTTP 500/);
-    const offline = vi.fn(async () => {
-      throw new TypeError('Failed to fetch');
-    });
-    await expect(exchangeCode(config, { code: 'c', verifier: 'v', redirectUri: REDIRECT }, offline as unknown as typeof fetch)).rejects.toThrow(/could not be reached/);
-    const empty = fakeFetch(200, { access_token: 'ACCESS' });
-    await expect(exchangeCode(config, { code: 'c', verifier: 'v', redirectUri: REDIRECT }, empty as unknown as typeof fetch)).rejects.toThrow(/no usable token/);
-  });
-});
-
-describe('the round trip', () => {
-  it('remembers state and verifier, checks state on return, and forgets them after one use', async () => {
-    const storage = new MemoryStorage();
-    const url = new URL(await beginSignIn(config, REDIRECT, storage));
-    const state = url.searchParams.get('state')!;
-    const challenge = url.searchParams.get('code_challenge')!;
-    const stored = JSON.parse([...storage.items.values()][0]!) as { verifier: string };
-    expect(await codeChallenge(stored.verifier)).toBe(challenge);
-
-    const fetchImpl = fakeFetch(200, { id_token: 'ID' });
-    expect(await completeSignIn(config, { code: 'c', state }, storage, fetchImpl as unknown as typeof fetch)).toBe('ID');
-    expect(new URLSearchParams(fetchImpl.mock.calls[0]![1]!.body as string).get('code_verifier')).toBe(stored.verifier);
-    expect(storage.items.size).toBe(0);
-    // Replaying the same callback fails: the pending sign-in is gone.
-    await expect(completeSignIn(config, { code: 'c', state }, storage, fetchImpl as unknown as typeof fetch)).rejects.toThrow(/not started in this tab|already finished/);
+    // Once only: the pending sign-in is gone, so replaying the callback fails before any request.
+    expect(storage.items.has(PENDING_KEY)).toBe(false);
+    await expect(completeSignIn(localProvider(), new URLSearchParams({ code: 'c0de', state, iss: LOCAL_ISSUER }), storage, fetchImpl as unknown as typeof fetch)).rejects.toThrow(
+      /not started in this tab|already finished/,
+    );
     expect(fetchImpl).toHaveBeenCalledTimes(1);
   });
 
-  it('refuses a state that does not match, and clears the pending sign-in anyway', async () => {
-    const storage = new MemoryStorage();
-    await beginSignIn(config, REDIRECT, storage);
-    expect(() => takePending('forged', storage)).toThrow(/does not match/);
+  it('returns the access token when the API’s audience is not the client', async () => {
+    const as = { issuer: EXTERNAL_ISSUER, authorization_endpoint: `${EXTERNAL_ISSUER}/authorize`, token_endpoint: `${EXTERNAL_ISSUER}/token` };
+    const provider: Provider = { config: external, as, client: { client_id: 'pages' }, insecure: false };
+    const { storage, state, nonce } = await started(provider);
+    const id = idToken({ iss: EXTERNAL_ISSUER, aud: 'pages', sub: 'u1', nonce });
+    const fetchImpl = fakeProvider({ [`${EXTERNAL_ISSUER}/token`]: () => json(200, { access_token: 'ACCESS', token_type: 'Bearer', id_token: id }) });
+    const signedIn = await completeSignIn(provider, new URLSearchParams({ code: 'c', state }), storage, fetchImpl as unknown as typeof fetch);
+    expect(signedIn.token).toBe('ACCESS');
+    expect(signedIn.idToken).toBe(id);
+  });
+
+  it('refuses a state it did not send, before any request, and forgets the pending sign-in', async () => {
+    const { storage } = await started(localProvider());
+    const fetchImpl = tokenEndpoint(() => ({}));
+    await expect(completeSignIn(localProvider(), new URLSearchParams({ code: 'c', state: 'forged', iss: LOCAL_ISSUER }), storage, fetchImpl as unknown as typeof fetch)).rejects.toThrow(/does not match/);
+    expect(fetchImpl).not.toHaveBeenCalled();
     expect(storage.items.size).toBe(0);
   });
 
-  it('reads and strips what the hosted UI sends back', () => {
-    expect(readCallback('?code=abc&state=xyz')).toEqual({ kind: 'code', code: 'abc', state: 'xyz' });
-    expect(readCallback('?error=access_denied&error_description=User+cancelled&state=xyz')).toEqual({ kind: 'error', error: 'access_denied', description: 'User cancelled' });
-    expect(readCallback('?reason=expired')).toEqual({ kind: 'none' });
-    expect(withoutCallbackParams('?code=abc&state=xyz')).toBe('');
-    expect(withoutCallbackParams('?reason=expired&code=abc&state=xyz')).toBe('?reason=expired');
+  it('refuses an answer from another issuer (RFC 9207 iss)', async () => {
+    const { storage, state } = await started(localProvider());
+    const fetchImpl = tokenEndpoint(() => ({}));
+    await expect(completeSignIn(localProvider(), new URLSearchParams({ code: 'c', state, iss: 'https://evil.example' }), storage, fetchImpl as unknown as typeof fetch)).rejects.toThrow(SignInError);
+    expect(fetchImpl).not.toHaveBeenCalled();
+  });
+
+  it('refuses an ID token with the wrong nonce, issuer or audience', async () => {
+    for (const claims of [
+      { iss: LOCAL_ISSUER, aud: 'invite-links-web', sub: 'u1', nonce: 'replayed' },
+      { iss: 'https://evil.example', aud: 'invite-links-web', sub: 'u1' },
+      { iss: LOCAL_ISSUER, aud: 'someone-else', sub: 'u1' },
+    ]) {
+      const { storage, state, nonce } = await started(localProvider());
+      const fetchImpl = tokenEndpoint(() => ({ access_token: 'A', token_type: 'Bearer', id_token: idToken({ nonce, ...claims }) }));
+      const attempt = completeSignIn(localProvider(), new URLSearchParams({ code: 'c', state, iss: LOCAL_ISSUER }), storage, fetchImpl as unknown as typeof fetch);
+      await expect(attempt).rejects.toThrow(/could not be checked/);
+    }
+  });
+
+  it('turns the provider’s error answer into kind words', async () => {
+    const { storage, state } = await started(localProvider());
+    const attempt = completeSignIn(localProvider(), new URLSearchParams({ error: 'access_denied', error_description: 'User cancelled', state, iss: LOCAL_ISSUER }), storage);
+    await expect(attempt).rejects.toThrow(/^Sign-in was cancelled or not allowed\. \(User cancelled\)/);
+    // Without a sign-in started here, the words stay but an unverified description is not shown.
+    const stray = completeSignIn(localProvider(), new URLSearchParams({ error: 'access_denied', error_description: 'Call 555-0100' }), new MemoryStorage());
+    await expect(stray).rejects.toThrow(/^Sign-in was cancelled or not allowed\. Try again/);
+  });
+
+  it('explains a refused code without repeating the code or verifier, and a provider it cannot reach', async () => {
+    const { storage, state } = await started(localProvider());
+    const refused = tokenEndpoint(() => ({ error: 'invalid_grant' }), 400);
+    const attempt = completeSignIn(localProvider(), new URLSearchParams({ code: 'secret-code', state, iss: LOCAL_ISSUER }), storage, refused as unknown as typeof fetch);
+    const error = (await attempt.catch((e: unknown) => e)) as Error;
+    expect(error).toBeInstanceOf(SignInError);
+    expect(error.message).toMatch(/did not complete the sign-in \(invalid_grant\).*already used or has expired/);
+    expect(error.message).not.toMatch(/secret/);
+
+    const second = await started(localProvider());
+    await expect(
+      completeSignIn(localProvider(), new URLSearchParams({ code: 'c', state: second.state, iss: LOCAL_ISSUER }), second.storage, fakeProvider({}) as unknown as typeof fetch),
+    ).rejects.toThrow(/could not be reached/);
+  });
+});
+
+describe('the token the API gets', () => {
+  it('is the ID token when the audience includes the client id, else the access token', () => {
+    expect(apiToken({ clientId: 'c', audience: ['c'] }, { id_token: 'ID', access_token: 'ACCESS' })).toBe('ID');
+    expect(apiToken({ clientId: 'c', audience: ['https://api'] }, { id_token: 'ID', access_token: 'ACCESS' })).toBe('ACCESS');
+    expect(() => apiToken({ clientId: 'c', audience: ['c'] }, { access_token: 'ACCESS' })).toThrow(SignInError);
+  });
+});
+
+describe('signing out', () => {
+  it('goes through Cognito’s logout with client_id and logout_uri', async () => {
+    const url = new URL(signOutUrl(await cognitoProvider(), { origin: ORIGIN }));
+    expect(url.origin + url.pathname).toBe(`${HOSTED}/logout`);
+    expect(Object.fromEntries(url.searchParams)).toEqual({ client_id: 'client123', logout_uri: `${ORIGIN}/signin` });
+  });
+
+  it('goes through the discovered end_session_endpoint with client_id and post_logout_redirect_uri, never the ID token', () => {
+    const url = new URL(signOutUrl(localProvider(), { origin: ORIGIN }));
+    expect(url.origin + url.pathname).toBe(`${LOCAL_ISSUER}/session/end`);
+    expect(Object.fromEntries(url.searchParams)).toEqual({ client_id: 'invite-links-web', post_logout_redirect_uri: `${ORIGIN}/signin` });
+  });
+
+  it('goes straight to /signin when the provider has no logout', async () => {
+    const { end_session_endpoint: _, ...withoutLogout } = LOCAL_METADATA;
+    expect(signOutUrl({ ...localProvider(), as: withoutLogout }, { origin: ORIGIN })).toBe('/signin');
+    expect(signOutUrl(await resolveProvider({ ...cognito, endpoints: { authorization: `${HOSTED}/oauth2/authorize`, token: `${HOSTED}/oauth2/token` } }), { origin: ORIGIN })).toBe('/signin');
+    expect(signOutUrl(undefined, { origin: ORIGIN })).toBe('/signin');
+  });
+});
+
+describe('the address bar', () => {
+  it('knows a callback and strips what the provider added, keeping the rest', () => {
+    expect(isCallback('?code=abc&state=xyz')).toBe(true);
+    expect(isCallback('?error=access_denied&state=xyz')).toBe(true);
+    expect(isCallback('?reason=expired')).toBe(false);
+    expect(isCallback('')).toBe(false);
+    expect(withoutCallbackParams('?code=abc&state=xyz&iss=http%3A%2F%2Flocalhost%3A3000%2Foidc')).toBe('');
+    expect(withoutCallbackParams('?reason=expired&code=abc&state=xyz&session_state=s')).toBe('?reason=expired');
+    expect(withoutCallbackParams('?error=access_denied&error_description=no&error_uri=x&domain=d')).toBe('?domain=d');
+  });
+});
+
+describe('going back where the person was', () => {
+  it('accepts only paths on this origin', () => {
+    expect(sanitizeReturnTo('/users?domain=demo-media-co', ORIGIN)).toBe('/users?domain=demo-media-co');
+    expect(sanitizeReturnTo('/settings#x', ORIGIN)).toBe('/settings#x');
+    for (const bad of ['https://evil.example/', '//evil.example/x', '/\\evil.example', '\\\\evil.example', 'javascript:alert(1)', 'users', '/\tevil', '', null, undefined, '/signin', '/signin?reason=expired']) {
+      expect(sanitizeReturnTo(bad, ORIGIN)).toBeUndefined();
+    }
+  });
+
+  it('remembers one page and gives it back once, or /', () => {
+    const storage = new MemoryStorage();
+    rememberReturnTo('/users?domain=x', ORIGIN, storage);
+    expect(takeReturnTo(ORIGIN, storage)).toBe('/users?domain=x');
+    expect(takeReturnTo(ORIGIN, storage)).toBe('/');
+    rememberReturnTo('//evil.example', ORIGIN, storage);
+    expect(storage.items.has(RETURN_TO_KEY)).toBe(false);
+    storage.setItem(RETURN_TO_KEY, 'https://evil.example/');
+    expect(takeReturnTo(ORIGIN, storage)).toBe('/');
+  });
+});
+
+describe('words and names', () => {
+  it('reads the names the join form starts with from the ID token, in any script', () => {
+    const claims = readIdTokenClaims(idToken({ given_name: ' Zoë ', family_name: '山田' }));
+    expect(namesFromClaims(claims)).toEqual({ firstName: 'Zoë', lastName: '山田' });
+    expect(namesFromClaims(readIdTokenClaims(undefined))).toEqual({ firstName: '', lastName: '' });
+    expect(readIdTokenClaims('not-a-jwt')).toEqual({});
+    expect(readIdTokenClaims('a.!!!.c')).toEqual({});
+  });
+
+  it('says what a provider error means, the description as text', () => {
     expect(callbackErrorMessage('access_denied', 'User cancelled')).toMatch(/cancelled.*\(User cancelled\)/);
+    expect(callbackErrorMessage('something_new')).toMatch(/^Sign-in did not complete\. Try again/);
   });
 });

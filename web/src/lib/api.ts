@@ -1,11 +1,7 @@
 /** The v1 API over fetch: bearer token from sessionStorage, problem+json turned into ApiError. */
+import type { PageConfig } from '../../page-config.ts';
 
-export interface PageConfig {
-  apiBaseUrl: string;
-  /** 'local-dev' on the local stack; in AWS the CDK writes identityProvider instead. */
-  auth?: 'local-dev';
-  identityProvider?: { issuer: string; clientId: string; audience: string[]; hostedUiDomain?: string };
-}
+export type { IdentityProviderConfig, PageConfig } from '../../page-config.ts';
 
 export class ApiError extends Error {
   constructor(
@@ -14,6 +10,8 @@ export class ApiError extends Error {
     readonly title: string,
     readonly detail: string,
     readonly field?: string,
+    /** From Retry-After (429, 503), in seconds. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(detail || title);
   }
@@ -25,10 +23,19 @@ export class ApiError extends Error {
 }
 
 const TOKEN_KEY = 'invite-links.token';
+const ID_TOKEN_KEY = 'invite-links.id-token';
+/** This tab's sign-in: the API's bearer token, and the ID token (the provider's logout takes it as a hint). */
 export const session = {
   token: () => sessionStorage.getItem(TOKEN_KEY) ?? undefined,
-  signIn: (token: string) => sessionStorage.setItem(TOKEN_KEY, token),
-  signOut: () => sessionStorage.removeItem(TOKEN_KEY),
+  idToken: () => sessionStorage.getItem(ID_TOKEN_KEY) ?? undefined,
+  signIn: (token: string, idToken: string) => {
+    sessionStorage.setItem(TOKEN_KEY, token);
+    sessionStorage.setItem(ID_TOKEN_KEY, idToken);
+  },
+  signOut: () => {
+    sessionStorage.removeItem(TOKEN_KEY);
+    sessionStorage.removeItem(ID_TOKEN_KEY);
+  },
 };
 
 let config: Promise<PageConfig> | undefined;
@@ -67,5 +74,12 @@ export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: st
   }
   if (res.ok) return parsed as T;
   const p = (parsed ?? {}) as Partial<Record<'code' | 'title' | 'detail' | 'field', string>>;
-  throw new ApiError(res.status, p.code ?? `HTTP_${res.status}`, p.title ?? res.statusText, p.detail ?? '', p.field);
+  throw new ApiError(res.status, p.code ?? `HTTP_${res.status}`, p.title ?? res.statusText, p.detail ?? '', p.field, retryAfterSeconds(res.headers.get('retry-after')));
+}
+
+/** Retry-After as seconds: either delay-seconds or an HTTP date (RFC 9110 §10.2.3). */
+function retryAfterSeconds(value: string | null): number | undefined {
+  if (!value) return undefined;
+  const seconds = /^\d+$/.test(value.trim()) ? Number(value.trim()) : Math.ceil((Date.parse(value) - Date.now()) / 1000);
+  return Number.isFinite(seconds) ? Math.max(1, seconds) : undefined;
 }

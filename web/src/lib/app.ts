@@ -1,18 +1,18 @@
-/** What every signed-in page shares: the config, the caller, the top bar, the chosen domain. */
-import { api, ApiError, loadConfig, session, type PageConfig } from './api.ts';
-import { canSignIn, logoutUrl } from './oidc.ts';
+/** What every signed-in page shares: the caller (or a trip to /signin), the top bar, the chosen domain. */
+import { api, ApiError, session } from './api.ts';
+import { rememberReturnTo } from './oidc.ts';
+import { signOut } from './sign-in.ts';
 import { byId, h, render } from './dom.ts';
 import type { Me, Membership } from './model.ts';
 
 export type PageName = 'users' | 'settings';
 
-/** Loads the caller, or sends them to the sign-in page. Resolves only when signed in. */
+/** Loads the caller, or sends them to the sign-in page (which brings them back here). Resolves only when signed in. */
 export async function startSignedInPage(active: PageName): Promise<Me> {
-  const config = await loadConfig();
   if (!session.token()) return toSignIn();
   try {
     const me = await api<Me>('GET', '/v1/me');
-    renderTopBar(me, active, config);
+    renderTopBar(me, active);
     return me;
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) {
@@ -24,16 +24,12 @@ export async function startSignedInPage(active: PageName): Promise<Me> {
 }
 
 function toSignIn(reason?: string): Promise<never> {
+  rememberReturnTo(`${location.pathname}${location.search}${location.hash}`, location.origin);
   location.replace(`/signin${reason ? `?reason=${reason}` : ''}`);
   return new Promise<never>(() => undefined);
 }
 
-function renderTopBar(me: Me, active: PageName, config: PageConfig) {
-  // With the hosted UI, signing out ends its session too; otherwise the next sign-in would be silent.
-  const signOut = () => {
-    session.signOut();
-    location.assign(canSignIn(config) ? logoutUrl(config, `${location.origin}/signin`) : '/signin');
-  };
+function renderTopBar(me: Me, active: PageName) {
   const link = (page: PageName, href: string, label: string) =>
     h('a', { href, class: 'nav-link', 'aria-current': page === active ? 'page' : undefined }, label);
   render(
@@ -44,7 +40,7 @@ function renderTopBar(me: Me, active: PageName, config: PageConfig) {
       'div',
       { class: 'who' },
       h('span', { class: 'who-email', title: 'Signed in as' }, me.email),
-      h('button', { type: 'button', class: 'button subtle small', title: `Signed in as ${me.email}`, onclick: signOut }, 'Sign out'),
+      h('button', { type: 'button', class: 'button subtle small', title: `Signed in as ${me.email}`, onclick: () => void signOut() }, 'Sign out'),
     ),
   );
 }

@@ -1,228 +1,323 @@
 /**
- * Sign-in through the identity provider's hosted UI: OAuth 2.0 authorization code + PKCE (S256),
- * a public client with no secret, no libraries. The functions here are pure or take what they
- * touch (fetch, storage) as arguments, so they run in tests without a browser.
+ * Sign-in with OpenID Connect: authorization code + PKCE (S256) + nonce, a public client, through
+ * oauth4webapi, against whichever provider /config.json names (the local stack's own, Cognito's
+ * managed login, or an operator's). The functions here are pure or take what they touch (fetch,
+ * storage, the origin) as arguments, so they run in tests without a browser; lib/sign-in.ts ties
+ * them to this tab.
  *
- * Tokens never go into a URL or a log: the code comes back in the query string (it is single-use
- * and worthless without the verifier, which never leaves this tab), the token comes back in the
- * token endpoint's response body and goes to sessionStorage only.
+ * Tokens never go into a URL or a log: the code comes back in the query string (single-use and
+ * worthless without the verifier, which never leaves this tab) and is taken out of the address bar
+ * at once; the tokens come back in the token endpoint's response body and go to sessionStorage
+ * only. Sign-out names the client, not the ID token: an `id_token_hint` would put a token that the
+ * API accepts into a URL.
  */
-import type { PageConfig } from './api.ts';
+import * as oauth from 'oauth4webapi';
+import type { IdentityProviderConfig } from '../../page-config.ts';
 
-/** Why a sign-in could not finish, in words for the person signing in. */
+/** Why a sign-in could not start or finish, in words for the person signing in. */
 export class SignInError extends Error {
   override readonly name = 'SignInError';
 }
 
-/** base64url without padding (RFC 4648 §5), as PKCE and state want it. */
-export function base64url(bytes: Uint8Array): string {
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+/** The provider, ready to use: its metadata (given or discovered) and this client. */
+export interface Provider {
+  config: IdentityProviderConfig;
+  as: oauth.AuthorizationServer;
+  client: oauth.Client;
+  /** Plain http allowed: only for a provider on this machine (the local stack's). */
+  insecure: boolean;
 }
 
-function randomString(byteCount: number): string {
-  return base64url(crypto.getRandomValues(new Uint8Array(byteCount)));
+/** What a finished sign-in gives the pages. */
+export interface SignedIn {
+  /** The bearer token for the API (see apiToken). */
+  token: string;
+  /** The ID token itself: the join page reads the person's names from it. */
+  idToken: string;
+  /** The ID token's claims, checked by oauth4webapi (issuer, audience, expiry, nonce). */
+  claims: oauth.IDToken;
 }
 
-/** An unguessable `state` value (256 bits). */
-export function randomState(): string {
-  return randomString(32);
+const isLocalHost = (hostname: string) => hostname === 'localhost' || hostname === '127.0.0.1';
+
+/** Whether plain http may be used with this issuer: only when it runs on this machine. */
+export function allowsInsecureRequests(issuer: string): boolean {
+  try {
+    return isLocalHost(new URL(issuer).hostname);
+  } catch {
+    return false;
+  }
 }
 
-/** The S256 code challenge of a verifier: base64url(SHA-256(ASCII(verifier))), RFC 7636 §4.2. */
-export async function codeChallenge(verifier: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier));
-  return base64url(new Uint8Array(digest));
+/** The provider's name in the pages' words. */
+export function providerName(config: IdentityProviderConfig): string {
+  if (config.displayName) return config.displayName;
+  try {
+    return new URL(config.issuer).host;
+  } catch {
+    return 'your identity provider';
+  }
 }
 
-/** A fresh PKCE pair: a 43-character verifier from 32 random bytes, and its S256 challenge. */
-export async function pkcePair(): Promise<{ verifier: string; challenge: string }> {
-  const verifier = randomString(32);
-  return { verifier, challenge: await codeChallenge(verifier) };
+/** An address the browser is sent to: https, or http on this machine for a local provider. */
+function endpointUrl(value: unknown, what: string, insecure: boolean): URL {
+  let url: URL | undefined;
+  try {
+    url = typeof value === 'string' ? new URL(value) : undefined;
+  } catch {
+    url = undefined;
+  }
+  if (!url) throw new SignInError(`The identity provider's ${what} address is missing or not valid, so sign-in cannot start. Ask an admin to check the setup.`);
+  if (url.protocol === 'https:' || (insecure && url.protocol === 'http:' && isLocalHost(url.hostname))) return url;
+  throw new SignInError(`The identity provider's ${what} address must use https, so sign-in cannot start. Ask an admin to check the setup.`);
 }
 
-/** `https://<hosted UI domain>`, whether config.json names the domain with or without the scheme. */
-export function hostedUiOrigin(config: PageConfig): string {
-  const domain = config.identityProvider?.hostedUiDomain?.trim();
-  if (!domain) throw new SignInError('This deployment has no hosted sign-in page configured.');
-  const url = new URL(/^https?:\/\//i.test(domain) ? domain : `https://${domain}`);
-  if (url.protocol !== 'https:') throw new SignInError('The hosted sign-in page must use https.');
-  return url.origin;
-}
-
-/** Whether the pages can sign people in themselves (a hosted UI is configured). */
-export function canSignIn(config: PageConfig): boolean {
-  return Boolean(config.identityProvider?.clientId && config.identityProvider.hostedUiDomain);
-}
-
-function clientIdOf(config: PageConfig): string {
-  const clientId = config.identityProvider?.clientId;
-  if (!clientId) throw new SignInError('This deployment has no identity provider client configured.');
-  return clientId;
-}
-
-/** Where to send the browser to sign in. */
-export function authorizeUrl(config: PageConfig, { state, challenge, redirectUri }: { state: string; challenge: string; redirectUri: string }): string {
-  // Built by hand: URLSearchParams would encode the space between the scopes as '+' too, but
-  // spelling it out keeps the exact query visible here.
-  const query = [
-    ['response_type', 'code'],
-    ['client_id', clientIdOf(config)],
-    ['redirect_uri', redirectUri],
-    ['scope', 'openid email'],
-    ['state', state],
-    ['code_challenge', challenge],
-    ['code_challenge_method', 'S256'],
-  ]
-    .map(([key, value]) => `${key}=${encodeURIComponent(value!).replace(/%20/g, '+')}`)
-    .join('&');
-  return `${hostedUiOrigin(config)}/oauth2/authorize?${query}`;
-}
-
-/** The hosted UI's sign-out, which ends its session too and then returns to `logoutUri`. */
-export function logoutUrl(config: PageConfig, logoutUri: string): string {
-  const query = new URLSearchParams({ client_id: clientIdOf(config), logout_uri: logoutUri });
-  return `${hostedUiOrigin(config)}/logout?${query}`;
-}
-
-interface TokenResponse {
-  id_token?: unknown;
-  access_token?: unknown;
-  error?: unknown;
-  error_description?: unknown;
+/** oauth4webapi's per-request options: a stand-in fetch (tests) and, for a local provider only, plain http. */
+function requestOptions(insecure: boolean, fetchImpl?: typeof fetch): oauth.HttpRequestOptions<'GET'> & oauth.TokenEndpointRequestOptions {
+  return {
+    ...(fetchImpl ? { [oauth.customFetch]: fetchImpl } : {}),
+    ...(insecure ? { [oauth.allowInsecureRequests]: true } : {}),
+  };
 }
 
 /**
- * Trades the code for tokens at `/oauth2/token` and returns the one to send to the API.
- *
- * The ID token when the API's audience is this client id: a Cognito ID token carries
- * `aud` = client id (which is what the JWT authorizer's audience is checked against) and the
- * `email` claim, while a Cognito access token has no `aud` at all (only `client_id`), so the ID
- * token is the one that is a JWT *for this audience* at any standards-following authorizer. With
- * an external provider whose API audience is something else, the access token is meant for it.
+ * The provider's metadata: the endpoints config.json gives (Cognito, whose discovery document is
+ * not served with CORS), else its discovery document at `${issuer}/.well-known/openid-configuration`.
  */
-export async function exchangeCode(
-  config: PageConfig,
-  { code, verifier, redirectUri }: { code: string; verifier: string; redirectUri: string },
-  fetchImpl: typeof fetch = fetch,
-): Promise<string> {
-  const clientId = clientIdOf(config);
-  const body = new URLSearchParams({ grant_type: 'authorization_code', client_id: clientId, code, redirect_uri: redirectUri, code_verifier: verifier });
-  let res: Response;
+export async function resolveProvider(config: IdentityProviderConfig, fetchImpl?: typeof fetch): Promise<Provider> {
+  const insecure = allowsInsecureRequests(config.issuer);
+  const client: oauth.Client = { client_id: config.clientId };
+  if (config.endpoints) {
+    const as: oauth.AuthorizationServer = {
+      issuer: config.issuer,
+      authorization_endpoint: endpointUrl(config.endpoints.authorization, 'sign-in', insecure).href,
+      token_endpoint: endpointUrl(config.endpoints.token, 'token', insecure).href,
+    };
+    return { config, as, client, insecure };
+  }
+  const issuer = endpointUrl(config.issuer, 'issuer', insecure);
+  let response: Response;
   try {
-    res = await fetchImpl(`${hostedUiOrigin(config)}/oauth2/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body: body.toString(),
-      cache: 'no-store',
-      credentials: 'omit',
-      referrerPolicy: 'no-referrer',
-    });
+    response = await oauth.discoveryRequest(issuer, requestOptions(insecure, fetchImpl));
   } catch {
-    throw new SignInError('The sign-in service could not be reached. Check your connection and try again.');
+    throw new SignInError(`${providerName(config)} could not be reached. Check your connection and try again.`);
   }
-  let parsed: TokenResponse = {};
   try {
-    parsed = ((await res.json()) ?? {}) as TokenResponse;
+    return { config, as: await oauth.processDiscoveryResponse(issuer, response), client, insecure };
   } catch {
-    parsed = {};
+    throw new SignInError(`${providerName(config)} did not describe itself as expected, so sign-in cannot start. Try again later, or ask an admin.`);
   }
-  if (!res.ok) {
-    const reason = typeof parsed.error === 'string' ? parsed.error : `HTTP ${res.status}`;
-    const hint = reason === 'invalid_grant' ? ' The sign-in code was already used or has expired.' : '';
-    throw new SignInError(`The identity provider did not complete the sign-in (${reason}).${hint} Start again.`);
-  }
-  const wantIdToken = config.identityProvider?.audience?.includes(clientId) ?? true;
-  const token = wantIdToken ? parsed.id_token : (parsed.access_token ?? parsed.id_token);
-  if (typeof token !== 'string' || token === '') throw new SignInError('The identity provider sent no usable token. Start again.');
-  return token;
 }
 
-// --- The round trip: what is kept in this tab between leaving for the hosted UI and coming back.
+export interface AuthorizationRequest {
+  redirectUri: string;
+  state: string;
+  nonce: string;
+  codeChallenge: string;
+  /** Ask for the provider's sign-up screen instead of its sign-in screen. */
+  signUp?: boolean;
+  /** `login`: ask again even when the provider still has a session ("use another account"). */
+  prompt?: 'login';
+}
 
-const PENDING_KEY = 'invite-links.oidc-pending';
+/**
+ * Where to send the browser. Sign-up goes to the provider's sign-up page when config.json names one
+ * (Cognito's takes the authorize parameters), otherwise to the authorization endpoint with the
+ * configured sign-up parameters (`screen_hint=signup` for the local provider).
+ */
+export function authorizationUrl(provider: Provider, request: AuthorizationRequest): string {
+  const { config, as, insecure } = provider;
+  const signUpEndpoint = request.signUp ? config.endpoints?.signUp : undefined;
+  const url = signUpEndpoint ? endpointUrl(signUpEndpoint, 'sign-up', insecure) : endpointUrl(as.authorization_endpoint, 'sign-in', insecure);
+  // The extra parameters go first, so none of them can replace the protocol's own below.
+  if (request.signUp && !signUpEndpoint) for (const [name, value] of Object.entries(config.signUpParams ?? {})) url.searchParams.set(name, value);
+  const params: Record<string, string> = {
+    response_type: 'code',
+    client_id: config.clientId,
+    redirect_uri: request.redirectUri,
+    scope: config.scope,
+    state: request.state,
+    nonce: request.nonce,
+    code_challenge: request.codeChallenge,
+    code_challenge_method: 'S256',
+    ...(request.prompt ? { prompt: request.prompt } : {}),
+  };
+  for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
+  return url.href;
+}
+
+// --- The round trip: what this tab keeps between leaving for the provider and coming back.
+
+export const PENDING_KEY = 'invite-links.oidc-pending';
 
 interface Pending {
   state: string;
   verifier: string;
+  nonce: string;
   redirectUri: string;
 }
 
-/** Makes and remembers a state and verifier, and returns the URL to send the browser to. */
-export async function beginSignIn(config: PageConfig, redirectUri: string, storage: Pick<Storage, 'setItem'> = sessionStorage): Promise<string> {
-  const { verifier, challenge } = await pkcePair();
-  const state = randomState();
-  const url = authorizeUrl(config, { state, challenge, redirectUri });
-  storage.setItem(PENDING_KEY, JSON.stringify({ state, verifier, redirectUri } satisfies Pending));
+/** Makes and remembers a state, nonce and PKCE verifier, and returns the URL to send the browser to. */
+export async function beginSignIn(
+  provider: Provider,
+  request: Pick<AuthorizationRequest, 'redirectUri' | 'signUp' | 'prompt'>,
+  storage: Pick<Storage, 'setItem'> = sessionStorage,
+): Promise<string> {
+  const verifier = oauth.generateRandomCodeVerifier();
+  const pending: Pending = { state: oauth.generateRandomState(), verifier, nonce: oauth.generateRandomNonce(), redirectUri: request.redirectUri };
+  const url = authorizationUrl(provider, { ...request, state: pending.state, nonce: pending.nonce, codeChallenge: await oauth.calculatePKCECodeChallenge(verifier) });
+  storage.setItem(PENDING_KEY, JSON.stringify(pending));
   return url;
 }
 
-/** What the hosted UI sent back in the query string, if anything. */
-export type Callback =
-  | { kind: 'none' }
-  | { kind: 'error'; error: string; description?: string }
-  | { kind: 'code'; code: string; state: string };
-
-export function readCallback(search: string): Callback {
-  const params = new URLSearchParams(search);
-  const error = params.get('error');
-  if (error) return { kind: 'error', error, ...(params.get('error_description') ? { description: params.get('error_description')! } : {}) };
-  const code = params.get('code');
-  if (code) return { kind: 'code', code, state: params.get('state') ?? '' };
-  return { kind: 'none' };
+/** The pending sign-in, once: it is removed whatever happens next, so a callback is redeemed from this tab at most once. */
+function takePending(storage: Pick<Storage, 'getItem' | 'removeItem'>): Pending | undefined {
+  const raw = storage.getItem(PENDING_KEY);
+  storage.removeItem(PENDING_KEY);
+  try {
+    const pending = (raw ? JSON.parse(raw) : {}) as Partial<Pending>;
+    return pending.state && pending.verifier && pending.nonce && pending.redirectUri ? (pending as Pending) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
-/** The query string without what the hosted UI added (code, state, error…), for history.replaceState. */
+const CALLBACK_PARAMS = ['code', 'state', 'error', 'error_description', 'error_uri', 'iss', 'session_state'];
+
+/** Whether this query string is the provider's answer (a code or an error). */
+export function isCallback(search: string): boolean {
+  const params = new URLSearchParams(search);
+  return params.has('code') || params.has('error');
+}
+
+/** The query string without what the provider added, for history.replaceState. */
 export function withoutCallbackParams(search: string): string {
   const params = new URLSearchParams(search);
-  for (const key of ['code', 'state', 'error', 'error_description', 'error_uri', 'session_state', 'iss']) params.delete(key);
+  for (const name of CALLBACK_PARAMS) params.delete(name);
   const rest = params.toString();
   return rest ? `?${rest}` : '';
 }
 
 /**
- * The verifier for a returning `state`, once: the pending sign-in is removed whether or not it
- * matches, so a code can be redeemed from this tab at most once and a stale one never lingers.
+ * Runs a callback to its end: checks it against the sign-in this tab started (state, issuer),
+ * trades the code with the PKCE verifier, checks the ID token (issuer, audience, expiry, nonce)
+ * and returns the tokens.
  */
-export function takePending(state: string, storage: Pick<Storage, 'getItem' | 'removeItem'> = sessionStorage): { verifier: string; redirectUri: string } {
-  const raw = storage.getItem(PENDING_KEY);
-  storage.removeItem(PENDING_KEY);
-  let pending: Partial<Pending> = {};
-  try {
-    pending = raw ? (JSON.parse(raw) as Partial<Pending>) : {};
-  } catch {
-    pending = {};
-  }
-  if (!pending.state || !pending.verifier || !pending.redirectUri) {
-    throw new SignInError('This sign-in was not started in this tab, or was already finished. Start again.');
-  }
-  if (!timingSafeEqual(pending.state, state)) throw new SignInError('This sign-in does not match the one started in this tab. Start again.');
-  return { verifier: pending.verifier, redirectUri: pending.redirectUri };
-}
-
-function timingSafeEqual(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return diff === 0;
-}
-
-/** Runs a code callback to its end: checks state, trades the code, returns the token. */
 export async function completeSignIn(
-  config: PageConfig,
-  callback: { code: string; state: string },
+  provider: Provider,
+  callback: URLSearchParams,
   storage: Pick<Storage, 'getItem' | 'removeItem'> = sessionStorage,
-  fetchImpl: typeof fetch = fetch,
-): Promise<string> {
-  const { verifier, redirectUri } = takePending(callback.state, storage);
-  return exchangeCode(config, { code: callback.code, verifier, redirectUri }, fetchImpl);
+  fetchImpl?: typeof fetch,
+): Promise<SignedIn> {
+  const { as, client, config, insecure } = provider;
+  const pending = takePending(storage);
+  const error = callback.get('error');
+  if (!pending) {
+    throw new SignInError(error ? callbackErrorMessage(error) : 'This sign-in was not started in this tab, or was already finished. Start again.');
+  }
+  let validated: URLSearchParams;
+  try {
+    validated = oauth.validateAuthResponse(as, client, callback, pending.state);
+  } catch (cause) {
+    if (cause instanceof oauth.AuthorizationResponseError) throw new SignInError(callbackErrorMessage(cause.error, cause.error_description));
+    // An error that does not match this tab's sign-in grants nothing; its description is not shown, since anyone could have written it.
+    if (error) throw new SignInError(callbackErrorMessage(error));
+    throw new SignInError('This sign-in does not match the one started in this tab. Start again.');
+  }
+  let response: Response;
+  try {
+    response = await oauth.authorizationCodeGrantRequest(as, client, oauth.None(), validated, pending.redirectUri, pending.verifier, requestOptions(insecure, fetchImpl));
+  } catch {
+    throw new SignInError(`${providerName(config)} could not be reached. Check your connection and try again.`);
+  }
+  let tokens: oauth.TokenEndpointResponse;
+  try {
+    tokens = await oauth.processAuthorizationCodeResponse(as, client, response, { expectedNonce: pending.nonce, requireIdToken: true });
+  } catch (cause) {
+    if (cause instanceof oauth.ResponseBodyError) {
+      const hint = cause.error === 'invalid_grant' ? ' The sign-in code was already used or has expired.' : '';
+      throw new SignInError(`${providerName(config)} did not complete the sign-in (${cause.error}).${hint} Start again.`);
+    }
+    throw new SignInError(`${providerName(config)}'s answer could not be checked, so you are not signed in. Start again.`);
+  }
+  const claims = oauth.getValidatedIdTokenClaims(tokens);
+  if (!claims || !tokens.id_token) throw new SignInError(`${providerName(config)} sent no ID token. Start again.`);
+  return { token: apiToken(config, tokens), idToken: tokens.id_token, claims };
 }
 
-/** The hosted UI's `error` / `error_description`, in words. The description is shown as text, never markup. */
+/**
+ * The token to send to the API: the ID token when the API's audience is this client (Cognito's and
+ * the local provider's ID tokens carry `aud` = client id, and a Cognito access token has no `aud`
+ * at all), otherwise the access token, which is the one meant for an API of its own.
+ */
+export function apiToken(config: Pick<IdentityProviderConfig, 'audience' | 'clientId'>, tokens: { id_token?: string; access_token?: string }): string {
+  const token = config.audience.includes(config.clientId) ? tokens.id_token : tokens.access_token;
+  if (!token) throw new SignInError('The identity provider sent no usable token. Start again.');
+  return token;
+}
+
+/**
+ * Where "Sign out" goes once the session is cleared: Cognito's logout (client_id + logout_uri), or
+ * the provider's end_session_endpoint (id_token_hint, client_id, post_logout_redirect_uri), so the
+ * next sign-in is not silent; otherwise straight to /signin.
+ */
+export function signOutUrl(provider: Provider | undefined, { origin }: { origin: string }): string {
+  const back = `${origin}/signin`;
+  if (!provider) return '/signin';
+  const { config, as, insecure } = provider;
+  if (config.endpoints?.logout) {
+    const url = endpointUrl(config.endpoints.logout, 'sign-out', insecure);
+    url.searchParams.set('client_id', config.clientId);
+    url.searchParams.set('logout_uri', back);
+    return url.href;
+  }
+  if (!config.endpoints && as.end_session_endpoint) {
+    const url = endpointUrl(as.end_session_endpoint, 'sign-out', insecure);
+    url.searchParams.set('client_id', config.clientId);
+    url.searchParams.set('post_logout_redirect_uri', back);
+    return url.href;
+  }
+  return '/signin';
+}
+
+// --- Where to go after signing in.
+
+export const RETURN_TO_KEY = 'invite-links.return-to';
+
+/** A path on this origin to go back to, or undefined: never another origin, never a protocol-relative or backslash trick, never /signin itself. */
+export function sanitizeReturnTo(value: string | null | undefined, origin: string): string | undefined {
+  if (!value || !value.startsWith('/') || value.startsWith('//') || /[\\\u0000-\u001f\u007f]/.test(value)) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value, origin);
+  } catch {
+    return undefined;
+  }
+  if (url.origin !== origin || url.pathname === '/signin' || url.pathname === '/signin.html') return undefined;
+  return `${url.pathname}${url.search}${url.hash}`;
+}
+
+/** Remembers the page to come back to after signing in (only a path on this origin). */
+export function rememberReturnTo(path: string, origin: string, storage: Pick<Storage, 'setItem' | 'removeItem'> = sessionStorage): void {
+  const safe = sanitizeReturnTo(path, origin);
+  if (safe) storage.setItem(RETURN_TO_KEY, safe);
+  else storage.removeItem(RETURN_TO_KEY);
+}
+
+/** The remembered page, once, or `/`. */
+export function takeReturnTo(origin: string, storage: Pick<Storage, 'getItem' | 'removeItem'> = sessionStorage): string {
+  const saved = storage.getItem(RETURN_TO_KEY);
+  storage.removeItem(RETURN_TO_KEY);
+  return sanitizeReturnTo(saved, origin) ?? '/';
+}
+
+// --- Words.
+
+/** The provider's `error` / `error_description`, in words. The description is shown as text, never markup. */
 export function callbackErrorMessage(error: string, description?: string): string {
   const known: Record<string, string> = {
     access_denied: 'Sign-in was cancelled or not allowed.',
+    login_required: 'You need to sign in again.',
     unauthorized_client: 'This app is not allowed to sign people in with that identity provider.',
     invalid_request: 'The sign-in request was not accepted.',
     invalid_scope: 'The sign-in request asked for something the identity provider does not offer.',
@@ -232,4 +327,26 @@ export function callbackErrorMessage(error: string, description?: string): strin
   const base = known[error] ?? 'Sign-in did not complete.';
   const detail = description ? ` (${description.slice(0, 200)})` : '';
   return `${base}${detail} Try again, or ask an admin if it keeps happening.`;
+}
+
+/**
+ * The claims of an ID token this tab already checked when it signed in, read back for display
+ * (the names on the join form). Never used to decide anything: the API checks the token itself.
+ */
+export function readIdTokenClaims(idToken: string | undefined): Record<string, unknown> {
+  const payload = idToken?.split('.')[1];
+  if (!payload) return {};
+  try {
+    const json = new TextDecoder().decode(Uint8Array.from(atob(payload.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0)));
+    const claims: unknown = JSON.parse(json);
+    return claims && typeof claims === 'object' && !Array.isArray(claims) ? (claims as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** First and last name from ID token claims (`given_name`, `family_name`), '' when absent. */
+export function namesFromClaims(claims: Record<string, unknown>): { firstName: string; lastName: string } {
+  const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
+  return { firstName: text(claims.given_name), lastName: text(claims.family_name) };
 }

@@ -1,11 +1,15 @@
 /**
- * Join page (/join#<token>): what the link grants, account setup, then success, or a kind page
- * when the link no longer works. The token lives only in the fragment (never sent to a server
- * in a URL) and is taken out of the address bar at once; the API gets it in a request body.
+ * Join page (/join#<token>): what the link grants, then an account at the identity provider (a new
+ * one, or the one the person has), then "Join <domain> as <email>", or a kind page when the link no
+ * longer works. The link token lives only in the fragment (never sent to a server in a URL), is
+ * taken out of the address bar at once and kept in this tab's sessionStorage across the trip to the
+ * provider; the API gets it in a request body.
  */
-import { api, ApiError } from '../lib/api.ts';
+import { api, ApiError, loadConfig, session } from '../lib/api.ts';
 import { byId, h, render, type Child } from '../lib/dom.ts';
-import { formatDateTime, USER_TYPE_LABEL, type UserType } from '../lib/model.ts';
+import { formatDateTime, USER_TYPE_LABEL, type Me, type UserType } from '../lib/model.ts';
+import { namesFromClaims, providerName, readIdTokenClaims, SignInError } from '../lib/oidc.ts';
+import { finishSignIn, goToProvider, takeCallback } from '../lib/sign-in.ts';
 
 interface Lookup {
   domainName: string;
@@ -18,10 +22,21 @@ interface Lookup {
   expiresAt: string;
 }
 
+/** POST /v1/join's 201. */
+interface Joined {
+  userId: string;
+  domainId: string;
+  email: string;
+  userType: UserType;
+  teamIds: string[];
+  roleGroupIds: string[];
+  groupIds: string[];
+}
+
 const main = byId('main');
 const TOKEN_KEY = 'invite-links.join-token';
 
-/** Read once, then gone from the address bar (history, screenshots, shoulder-surfing); kept for this tab so a reload still works. */
+/** Read once, then gone from the address bar (history, screenshots, shoulder-surfing); kept for this tab so a reload and the provider round trip still work. */
 function takeToken(): string | undefined {
   const fromHash = decodeURIComponent(location.hash.slice(1));
   if (location.hash) history.replaceState(null, '', location.pathname + location.search);
@@ -30,15 +45,44 @@ function takeToken(): string | undefined {
 }
 
 async function start() {
+  // The provider's code and state leave the address bar before anything else can fail.
+  const callback = takeCallback();
   const token = takeToken();
   if (!token) return showLinkProblem('LINK_NOT_FOUND');
   render(main, h('p', { class: 'loading' }, 'Checking your invite link…'));
+  let link: Lookup;
   try {
-    const link = await api<Lookup>('POST', '/v1/join/lookup', { token });
-    showForm(token, link);
+    link = await api<Lookup>('POST', '/v1/join/lookup', { token });
   } catch (error) {
-    handleLinkError(error);
+    return handleLinkError(error);
   }
+  const provider = providerName((await loadConfig()).identityProvider);
+  if (callback) {
+    render(main, invitation(link, h('p', { class: 'loading', role: 'status' }, 'Signing you in…')));
+    try {
+      await finishSignIn(callback);
+    } catch (error) {
+      session.signOut();
+      return showAccountChoice(link, provider, error instanceof SignInError ? error.message : 'Sign-in did not complete. Try again.');
+    }
+    return showSignedIn(token, link, provider, true);
+  }
+  if (session.token()) return showSignedIn(token, link, provider, false);
+  showAccountChoice(link, provider);
+}
+
+/** The card every step shares: who invites, what the link gives, until when; then this step's part. */
+function invitation(link: Lookup, ...step: Child[]): HTMLElement {
+  return h(
+    'article',
+    { class: 'card join' },
+    h('p', { class: 'eyebrow' }, 'You are invited'),
+    h('h1', {}, `Join ${link.domainName}`),
+    h('p', {}, 'This invite link gives you:'),
+    grants(link),
+    h('p', { class: 'muted small expiry' }, `The link works until ${formatDateTime(link.expiresAt)}.`),
+    h('section', { class: 'join-step' }, ...step),
+  );
 }
 
 /** The link's grants as a definition list, in the words the person will see in the product. */
@@ -58,140 +102,201 @@ function grants(link: Lookup): HTMLElement {
   );
 }
 
-interface Field {
-  name: 'email' | 'firstName' | 'lastName';
-  label: string;
-  type: string;
-  autocomplete: string;
-  validate(value: string): string | undefined;
+/** Step 1: not signed in. A new account, or the one the person has; both come back here. */
+function showAccountChoice(link: Lookup, provider: string, message?: string) {
+  const status = h('div', { role: 'alert', class: 'form-error' }, message ?? '');
+  const createAccount = h('button', { type: 'button', class: 'button primary wide', id: 'create-account' }, 'Create account');
+  const signIn = h('button', { type: 'button', class: 'button', id: 'sign-in' }, 'Sign in');
+  const leave = (signUp: boolean) => {
+    render(status);
+    for (const button of [createAccount, signIn]) button.disabled = true;
+    (signUp ? createAccount : signIn).setAttribute('aria-busy', 'true');
+    goToProvider('/join', { signUp }).catch((error: unknown) => {
+      for (const button of [createAccount, signIn]) {
+        button.disabled = false;
+        button.removeAttribute('aria-busy');
+      }
+      render(status, error instanceof SignInError ? error.message : 'Sign-in could not start. Reload and try again.');
+    });
+  };
+  createAccount.addEventListener('click', () => leave(true));
+  signIn.addEventListener('click', () => leave(false));
+  render(
+    main,
+    invitation(
+      link,
+      h('h2', { id: 'join-step-title' }, 'Your account'),
+      status,
+      h('p', {}, `To join, create an account with ${provider} (we email you a code to check your address) or sign in to the one you have. You come straight back here afterwards.`),
+      h('div', { class: 'account-actions' }, createAccount, h('p', { class: 'or' }, 'I already have an account — ', signIn)),
+    ),
+  );
+  if (message) status.focus();
 }
 
-const nameRule = (label: string) => (value: string) => {
-  if (!value.trim()) return `Enter your ${label.toLowerCase()}.`;
-  if (value.trim().length > 100) return `${label} must be at most 100 characters.`;
-  if (/[<>\p{Cc}]/u.test(value)) return `${label} cannot contain < or >.`;
-  return undefined;
-};
+/** Steps 2 and 3: signed in (just now, or already). The API says who the token belongs to. */
+async function showSignedIn(token: string, link: Lookup, provider: string, justSignedIn: boolean) {
+  let me: Me;
+  try {
+    me = await api<Me>('GET', '/v1/me');
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) {
+      session.signOut();
+      return showAccountChoice(
+        link,
+        provider,
+        justSignedIn
+          ? `You signed in with ${provider}, but this service did not accept the sign-in. Try again, or use another account.`
+          : 'Your session ended. Sign in again to join.',
+      );
+    }
+    return showUnavailable(error);
+  }
+  showForm(token, link, provider, me);
+}
 
-const FIELDS: Field[] = [
-  {
-    name: 'email',
-    label: 'Email',
-    type: 'email',
-    autocomplete: 'email',
-    validate: (value) => {
-      const v = value.trim();
-      if (!v) return 'Enter your email address.';
-      if (v.length > 254 || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v)) return 'Enter an email address like name@example.com.';
-      return undefined;
-    },
-  },
-  { name: 'firstName', label: 'First name', type: 'text', autocomplete: 'given-name', validate: nameRule('First name') },
-  { name: 'lastName', label: 'Last name', type: 'text', autocomplete: 'family-name', validate: nameRule('Last name') },
+type NameField = 'firstName' | 'lastName';
+const NAME_FIELDS: { name: NameField; label: string; autocomplete: string }[] = [
+  { name: 'firstName', label: 'First name', autocomplete: 'given-name' },
+  { name: 'lastName', label: 'Last name', autocomplete: 'family-name' },
 ];
 
-function showForm(token: string, link: Lookup) {
-  const inputs = new Map<Field['name'], { input: HTMLInputElement; error: HTMLElement; field: Field }>();
-  const formError = h('div', { role: 'alert', class: 'form-error' });
-  const setError = (name: Field['name'], message: Child | undefined) => {
-    const entry = inputs.get(name)!;
-    render(entry.error, message ?? '');
-    entry.error.hidden = !message;
-    if (message) entry.input.setAttribute('aria-invalid', 'true');
-    else entry.input.removeAttribute('aria-invalid');
+/** The API's rule for a name, checked here first so mistakes show at the field. */
+function nameProblem(label: string, value: string): string | undefined {
+  if (!value.trim()) return `Enter your ${label.toLowerCase()}.`;
+  if (value.trim().length > 100) return `${label} must be at most 100 characters.`;
+  if (/[<>\p{Cc}]/u.test(value)) return `${label} cannot contain < or > or control characters.`;
+  return undefined;
+}
+
+/** "Not you?": forget this tab's sign-in and ask the provider again, even if it still has a session. */
+function useAnotherAccount(status: HTMLElement) {
+  session.signOut();
+  goToProvider('/join', { prompt: 'login' }).catch((error: unknown) => {
+    render(status, error instanceof SignInError ? error.message : 'Sign-in could not start. Reload and try again.');
+  });
+}
+
+/** Step 2's form: "Join <domain> as <email>", names prefilled from the ID token. */
+function showForm(token: string, link: Lookup, provider: string, me: Me) {
+  const names = namesFromClaims(readIdTokenClaims(session.idToken()));
+  const formError = h('div', { role: 'alert', class: 'form-error', tabindex: '-1' });
+  const fields = new Map<NameField, { input: HTMLInputElement; error: HTMLElement; label: string }>();
+  const setError = (name: NameField, message: string | undefined) => {
+    const { input, error } = fields.get(name)!;
+    render(error, message ?? '');
+    error.hidden = !message;
+    if (message) input.setAttribute('aria-invalid', 'true');
+    else input.removeAttribute('aria-invalid');
   };
-  const check = (name: Field['name']) => {
-    const { input, field } = inputs.get(name)!;
-    const message = field.validate(input.value);
+  const check = (name: NameField) => {
+    const { input, label } = fields.get(name)!;
+    const message = nameProblem(label, input.value);
     setError(name, message);
     return !message;
   };
-
-  const rows = FIELDS.map((field) => {
-    const id = `join-${field.name}`;
+  const rows = NAME_FIELDS.map(({ name, label, autocomplete }) => {
+    const id = `join-${name}`;
     const error = h('p', { class: 'field-error', id: `${id}-error`, hidden: true });
     const input = h('input', {
       id,
-      name: field.name,
-      type: field.type,
-      autocomplete: field.autocomplete,
+      name,
+      type: 'text',
+      autocomplete,
       required: true,
+      value: names[name],
       'aria-describedby': `${id}-error`,
-      onblur: () => input.value && check(field.name),
-      oninput: () => input.hasAttribute('aria-invalid') && check(field.name),
+      onblur: () => input.value && check(name),
+      oninput: () => input.hasAttribute('aria-invalid') && check(name),
     });
-    inputs.set(field.name, { input, error, field });
-    return h('div', { class: 'field' }, h('label', { for: id }, field.label), input, error);
+    fields.set(name, { input, error, label });
+    return h('div', { class: 'field' }, h('label', { for: id }, label), input, error);
   });
+  const anotherAccount = (text = 'Use another account') =>
+    h('button', { type: 'button', class: 'link-button', onclick: () => useAnotherAccount(formError) }, text);
 
-  const submit = h('button', { type: 'submit', class: 'button primary wide' }, `Join ${link.domainName}`);
+  const submitText = `Join ${link.domainName}`;
+  const submit = h('button', { type: 'submit', class: 'button primary wide' }, submitText);
   const form = h(
     'form',
     {
       class: 'join-form',
       novalidate: true,
+      'aria-labelledby': 'join-step-title',
       onsubmit: async (event: Event) => {
         event.preventDefault();
+        if (submit.disabled) return;
         render(formError);
-        const invalid = FIELDS.filter((f) => !check(f.name));
-        if (invalid[0]) return inputs.get(invalid[0].name)!.input.focus();
-        const value = (name: Field['name']) => inputs.get(name)!.input.value.trim();
+        const invalid = NAME_FIELDS.find((f) => !check(f.name));
+        if (invalid) return fields.get(invalid.name)!.input.focus();
+        const value = (name: NameField) => fields.get(name)!.input.value.trim();
         submit.disabled = true;
         submit.textContent = 'Joining…';
         try {
-          await api('POST', '/v1/join', { token, email: value('email'), firstName: value('firstName'), lastName: value('lastName') });
+          const joined = await api<Joined>('POST', '/v1/join', { token, firstName: value('firstName'), lastName: value('lastName') });
           sessionStorage.removeItem(TOKEN_KEY);
-          showSuccess(link, value('email'));
+          location.replace(`/?domain=${encodeURIComponent(joined.domainId)}`);
         } catch (error) {
           submit.disabled = false;
-          submit.textContent = `Join ${link.domainName}`;
-          if (!(error instanceof ApiError)) return render(formError, 'Something went wrong. Try again.');
-          if (error.code === 'ALREADY_MEMBER') {
-            setError('email', `This email already belongs to a member of ${link.domainName}, so it cannot join again. Sign in with it instead, or use a different email.`);
-            return inputs.get('email')!.input.focus();
-          }
-          const field = error.field as Field['name'] | undefined;
-          if (error.code === 'INVALID_REQUEST' && field && inputs.has(field)) {
-            setError(field, `${inputs.get(field)!.field.label} ${error.fieldMessage}.`);
-            return inputs.get(field)!.input.focus();
-          }
-          if (error.status === 404 || error.status === 410 || error.field === 'token') return handleLinkError(error);
-          render(formError, error.code === 'RATE_LIMITED' ? 'Too many people are joining right now. Wait a moment and try again.' : `${error.title}. ${error.detail}`);
+          submit.textContent = submitText;
+          joinFailed(error);
         }
       },
     },
-    h('h2', {}, 'Set up your account'),
+    h('h2', { id: 'join-step-title' }, `Join ${link.domainName} as ${me.email}`),
+    h('p', { class: 'muted small' }, 'Not you? ', anotherAccount(), '.'),
     rows,
     formError,
     submit,
   );
 
-  render(
-    main,
-    h(
-      'article',
-      { class: 'card join' },
-      h('p', { class: 'eyebrow' }, 'You are invited'),
-      h('h1', {}, `Join ${link.domainName}`),
-      h('p', {}, 'This invite link gives you:'),
-      grants(link),
-      h('p', { class: 'muted small expiry' }, `The link works until ${formatDateTime(link.expiresAt)}.`),
-      form,
-    ),
-  );
+  const joinFailed = (error: unknown) => {
+    const say = (...message: Child[]) => {
+      render(formError, ...message);
+      formError.focus();
+    };
+    if (!(error instanceof ApiError)) return say('Something went wrong. Try again.');
+    if (error.code === 'ALREADY_MEMBER') return showAlreadyMember(link, me);
+    if (error.status === 401) {
+      session.signOut();
+      return showAccountChoice(link, provider, 'Your session ended. Sign in again to join.');
+    }
+    if (error.code === 'EMAIL_NOT_VERIFIED') {
+      return say(`${me.email} is not verified yet at ${provider}. Verify it there (with the code or link they emailed you), then try again, or `, anotherAccount('use another account'), '.');
+    }
+    if (error.code === 'EMAIL_DOMAIN_NOT_ALLOWED') {
+      return say(`This link is not for ${me.email}: ${error.detail || 'its email domain is not allowed.'} You can `, anotherAccount('use another account'), '.');
+    }
+    const field = error.field as NameField | undefined;
+    if (error.code === 'INVALID_REQUEST' && field && fields.has(field)) {
+      setError(field, `${fields.get(field)!.label} ${error.fieldMessage}.`);
+      return fields.get(field)!.input.focus();
+    }
+    if (error.status === 404 || error.status === 410 || error.field === 'token') return handleLinkError(error);
+    if (error.code === 'RATE_LIMITED' || error.code === 'BUSY' || error.status === 503) {
+      const wait = error.retryAfterSeconds ? ` Try again in ${error.retryAfterSeconds} second${error.retryAfterSeconds === 1 ? '' : 's'}.` : ' Wait a moment, then try again.';
+      return say(`Many people are joining right now.${wait}`);
+    }
+    say(`${error.title}. ${error.detail}`);
+  };
+
+  render(main, invitation(link, form));
 }
 
-function showSuccess(link: Lookup, email: string) {
+/** 409: the person is in this domain already, so there is nothing to join; the app is one link away. */
+function showAlreadyMember(link: Lookup, me: Me) {
+  sessionStorage.removeItem(TOKEN_KEY);
+  // The lookup names the domain but gives no id: find it among the caller's memberships when the name is unambiguous.
+  const matches = me.memberships.filter((m) => m.domainName === link.domainName);
+  const href = matches.length === 1 ? `/?domain=${encodeURIComponent(matches[0]!.domainId)}` : '/';
   render(
     main,
     h(
       'article',
-      { class: 'card join success-page' },
-      h('p', { class: 'eyebrow' }, 'All set'),
-      h('h1', { tabindex: '-1', id: 'result-title' }, `Welcome to ${link.domainName}`),
-      h('p', {}, `Your account ${email} is now a member of ${link.domainName}:`),
-      grants(link),
-      h('p', {}, `Sign in with ${email} to get started. The person who shared the link gets an email saying you joined.`),
+      { class: 'card join success-page', 'data-problem': 'ALREADY_MEMBER' },
+      h('h1', { tabindex: '-1', id: 'result-title' }, `You're already a member of ${link.domainName}`),
+      h('p', {}, `${me.email} already belongs to ${link.domainName}, so there is nothing to join.`),
+      h('p', {}, h('a', { href, class: 'button primary' }, `Go to ${link.domainName}`)),
     ),
   );
   byId('result-title').focus();
@@ -213,6 +318,10 @@ const PROBLEMS: Record<string, { title: string; body: string[] }> = {
       'Ask the person who invited you for a new link or another way in.',
     ],
   },
+  LINK_USED_UP: {
+    title: 'This invite link has been used up',
+    body: ['The link was made for a set number of people, and that many have joined.', 'Ask the person who sent it for a new link.'],
+  },
   LINK_NOT_FOUND: {
     title: 'We can’t find this invite link',
     body: ['The link may be incomplete: check that you opened or copied the whole link.', 'If it still does not work, ask the person who sent it for a new link.'],
@@ -222,6 +331,10 @@ const PROBLEMS: Record<string, { title: string; body: string[] }> = {
 function handleLinkError(error: unknown) {
   if (error instanceof ApiError && error.code === 'INVALID_REQUEST' && error.field === 'token') return showLinkProblem('LINK_NOT_FOUND');
   if (error instanceof ApiError && PROBLEMS[error.code]) return showLinkProblem(error.code);
+  showUnavailable(error);
+}
+
+function showUnavailable(error: unknown) {
   const message = error instanceof ApiError && error.code === 'RATE_LIMITED' ? 'Too many attempts right now. Wait a moment, then try again.' : 'We could not check your invite link just now.';
   render(
     main,

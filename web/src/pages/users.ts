@@ -15,7 +15,7 @@ async function start() {
     render(
       main,
       h('h1', {}, 'Users'),
-      h('div', { class: 'notice' }, h('p', {}, 'You can see and invite users only in a domain where you may invite people. Ask a domain admin if you need to.')),
+      h('div', { class: 'notice', id: 'no-invite' }, membershipSummary(me), h('p', {}, 'You can see and invite users only in a domain where you may invite people. Ask a domain admin if you need to.')),
     );
     return;
   }
@@ -54,6 +54,21 @@ async function showDomain(me: Me, candidates: Membership[], membership: Membersh
     modal.dialog,
   );
   await refreshUsers();
+}
+
+/** Who the caller is where (the ?domain= one first): someone who just joined sees the domain they joined. */
+function membershipSummary(me: Me): HTMLElement {
+  const here = chooseDomain(me.memberships);
+  if (!here) return h('p', {}, `You're signed in as ${me.email}, and not a member of any domain yet. To join one, open the invite link you were sent.`);
+  const others = me.memberships.filter((m) => m !== here);
+  return h(
+    'p',
+    {},
+    `You're a member of `,
+    h('strong', {}, here.domainName),
+    ` as a ${USER_TYPE_LABEL[here.userType]} user.`,
+    others.length ? ` You're also in ${others.map((m) => m.domainName).join(', ')}.` : '',
+  );
 }
 
 function usersTable(members: Member[], { teams }: Directory): HTMLElement {

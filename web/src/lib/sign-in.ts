@@ -1,0 +1,52 @@
+/** lib/oidc.ts tied to this tab: the provider from /config.json, the address bar, sessionStorage and the session. */
+import { loadConfig, session } from './api.ts';
+import { beginSignIn, completeSignIn, isCallback, resolveProvider, signOutUrl, withoutCallbackParams, type Provider, type SignedIn } from './oidc.ts';
+
+let provider: Promise<Provider> | undefined;
+
+/** The provider, discovered once per page (a failed discovery is tried again next time). */
+export function identityProvider(): Promise<Provider> {
+  provider ??= loadConfig().then((config) => resolveProvider(config.identityProvider));
+  provider.catch(() => {
+    provider = undefined;
+  });
+  return provider;
+}
+
+/** The pages the provider may send people back to (each is a redirect URI of the pages' client). */
+export type ReturnPage = '/signin' | '/join';
+
+/** Leaves for the provider's sign-in (or sign-up) page; resolves only if that fails. */
+export async function goToProvider(page: ReturnPage, options: { signUp?: boolean; prompt?: 'login' } = {}): Promise<never> {
+  const url = await beginSignIn(await identityProvider(), { redirectUri: `${location.origin}${page}`, ...options });
+  location.assign(url);
+  return new Promise<never>(() => undefined);
+}
+
+/** The provider's answer from the query string, taken out of the address bar (and so out of history) at once; undefined when there is none. */
+export function takeCallback(): URLSearchParams | undefined {
+  if (!isCallback(location.search)) return undefined;
+  const callback = new URLSearchParams(location.search);
+  history.replaceState(null, '', `${location.pathname}${withoutCallbackParams(location.search)}${location.hash}`);
+  return callback;
+}
+
+/** Finishes the sign-in this tab started and keeps its tokens in the session. */
+export async function finishSignIn(callback: URLSearchParams): Promise<SignedIn> {
+  session.signOut();
+  const signedIn = await completeSignIn(await identityProvider(), callback);
+  session.signIn(signedIn.token, signedIn.idToken);
+  return signedIn;
+}
+
+/** Clears the session, then ends the provider's session too where it has a logout, so the next sign-in is not silent. */
+export async function signOut(): Promise<void> {
+  session.signOut();
+  let target = '/signin';
+  try {
+    target = signOutUrl(await identityProvider(), { origin: location.origin });
+  } catch {
+    // The provider is unreachable or misconfigured: this tab is signed out all the same.
+  }
+  location.assign(target);
+}
