@@ -1,7 +1,7 @@
 /**
  * The CDK app users deploy with one command:
- *   npx cdk deploy -c jwtIssuer=https://... -c jwtAudience=... -c notifyFrom=invites@example.com
  *   npx cdk deploy -c createUserPool=true -c notifyFrom=invites@example.com
+ *   npx cdk deploy -c jwtIssuer=https://... -c jwtAudience=... [-c jwtClientId=...] -c notifyFrom=invites@example.com
  * cdk-nag's AwsSolutions pack checks every synth; see docs/deploy.md.
  */
 import { Annotations, App, Validations } from 'aws-cdk-lib';
@@ -16,7 +16,8 @@ const context = (key: string): string | undefined => {
 
 const createUserPool = context('createUserPool') === 'true';
 const jwtIssuer = context('jwtIssuer');
-const jwtAudience = context('jwtAudience')?.split(',').map((a) => a.trim()).filter(Boolean);
+const list = (key: string) => context(key)?.split(',').map((item) => item.trim()).filter(Boolean);
+const jwtAudience = list('jwtAudience');
 const notifyFrom = context('notifyFrom');
 if (!createUserPool && (!jwtIssuer || !jwtAudience?.length)) {
   throw new Error('Missing identity provider: pass -c jwtIssuer=<issuer URL> -c jwtAudience=<audience>, or -c createUserPool=true.');
@@ -29,7 +30,7 @@ const stack = new InviteLinksStack(app, context('stackName') ?? 'InviteLinks', {
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
   notifyFrom,
   createUserPool,
-  ...(createUserPool ? {} : { jwtIssuer, jwtAudience }),
+  ...(createUserPool ? {} : { jwtIssuer, jwtAudience, jwtClientId: context('jwtClientId'), identityProviderOrigins: list('identityProviderOrigins') }),
   ...(ttl ? { inviteLinkTtlSeconds: Number(ttl) } : {}),
   ...(context('userPoolDomainPrefix') ? { userPoolDomainPrefix: context('userPoolDomainPrefix') } : {}),
   ...(context('webAssetDir') ? { webAssetDir: context('webAssetDir') } : {}),

@@ -1,11 +1,11 @@
 /** The production system: table, API, notifier, pages, and optionally a Cognito user pool. */
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, Token, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { Api } from './constructs/api.ts';
 import { Notifier } from './constructs/notifier.ts';
 import { REPO_ROOT } from './constructs/service-function.ts';
 import { inviteLinksTable } from './constructs/table.ts';
-import { InviteLinksUserPool } from './constructs/user-pool.ts';
+import { InviteLinksUserPool, managedLoginUrl, SIGN_IN_SCOPES } from './constructs/user-pool.ts';
 import { Web } from './constructs/web.ts';
 
 export interface InviteLinksStackProps extends StackProps {
@@ -13,9 +13,15 @@ export interface InviteLinksStackProps extends StackProps {
   notifyFrom: string;
   /** Create a Cognito user pool and trust its tokens; otherwise give jwtIssuer and jwtAudience. */
   createUserPool?: boolean;
+  /** Your own OpenID Connect provider: exactly the `iss` of its tokens. */
   jwtIssuer?: string;
+  /** The audiences the API accepts from jwtIssuer. */
   jwtAudience?: string[];
-  /** Hosted UI domain prefix when createUserPool; defaults to invite-links-<account>. */
+  /** The pages' public client at jwtIssuer; defaults to the first audience. */
+  jwtClientId?: string;
+  /** Origins besides jwtIssuer's that the pages fetch from, e.g. a token endpoint on another host. */
+  identityProviderOrigins?: string[];
+  /** Managed login domain prefix when createUserPool; defaults to invite-links-<account>. */
   userPoolDomainPrefix?: string;
   /** Link lifetime override; the service's default is 7 days. */
   inviteLinkTtlSeconds?: number;
@@ -35,12 +41,11 @@ export class InviteLinksStack extends Stack {
     super(scope, id, props);
     const table = inviteLinksTable(this, 'Table');
 
-    const external = props.createUserPool ? undefined : requireIssuer(props);
-    const connectSources = external ? [new URL(external.issuer).origin] : [];
-    // The hosted UI domain is known before the web distribution exists, so the CSP can name it.
+    const external = props.createUserPool ? undefined : externalProvider(props);
+    // The managed login URL is known before the web distribution exists, so the CSP can name it.
     const domainPrefix = props.userPoolDomainPrefix ?? `invite-links-${this.account}`;
-    const hostedUi = props.createUserPool ? `https://${domainPrefix}.auth.${this.region}.amazoncognito.com` : undefined;
-    this.web = new Web(this, 'Web', { connectSources: hostedUi ? [hostedUi] : connectSources });
+    const managedLogin = props.createUserPool ? managedLoginUrl(domainPrefix, this.region) : undefined;
+    this.web = new Web(this, 'Web', { connectSources: managedLogin ? [managedLogin] : external!.origins });
 
     if (props.createUserPool) this.userPool = new InviteLinksUserPool(this, 'Users', { webUrl: this.web.url, domainPrefix });
     const issuer = this.userPool ? this.userPool.issuer : external!.issuer;
@@ -68,9 +73,22 @@ export class InviteLinksStack extends Stack {
       apiBaseUrl: this.api.url,
       identityProvider: {
         issuer,
-        clientId: audience[0]!,
+        clientId: this.userPool ? this.userPool.client.userPoolClientId : external!.clientId,
         audience,
-        ...(hostedUi ? { hostedUiDomain: hostedUi } : {}),
+        scope: SIGN_IN_SCOPES.map((scope) => scope.scopeName).join(' '),
+        // Cognito serves its discovery document without CORS, so the pages get its endpoints here;
+        // another provider's pages read them from its discovery document.
+        ...(managedLogin
+          ? {
+              displayName: 'Cognito',
+              endpoints: {
+                authorization: `${managedLogin}/oauth2/authorize`,
+                token: `${managedLogin}/oauth2/token`,
+                signUp: `${managedLogin}/signup`,
+                logout: `${managedLogin}/logout`,
+              },
+            }
+          : {}),
       },
     });
 
@@ -81,14 +99,36 @@ export class InviteLinksStack extends Stack {
     if (this.userPool) {
       new CfnOutput(this, 'UserPoolId', { value: this.userPool.pool.userPoolId });
       new CfnOutput(this, 'UserPoolClientId', { value: this.userPool.client.userPoolClientId });
-      new CfnOutput(this, 'HostedUiUrl', { value: hostedUi! });
+      new CfnOutput(this, 'HostedUiUrl', { value: managedLogin!, description: 'Cognito managed login: sign-up and sign-in pages' });
     }
   }
 }
 
-function requireIssuer(props: InviteLinksStackProps): { issuer: string; audience: string[] } {
+interface ExternalProvider {
+  issuer: string;
+  audience: string[];
+  clientId: string;
+  /** What the pages fetch from: the issuer's origin (discovery) and any other origins named. */
+  origins: string[];
+}
+
+function externalProvider(props: InviteLinksStackProps): ExternalProvider {
   if (!props.jwtIssuer || !props.jwtAudience?.length) {
     throw new Error('Give jwtIssuer and jwtAudience (your identity provider), or set createUserPool to create a Cognito user pool.');
   }
-  return { issuer: props.jwtIssuer, audience: props.jwtAudience };
+  const origins = [props.jwtIssuer, ...(props.identityProviderOrigins ?? [])].map(originOf);
+  return {
+    issuer: props.jwtIssuer,
+    audience: props.jwtAudience,
+    clientId: props.jwtClientId ?? props.jwtAudience[0]!,
+    origins: [...new Set(origins)],
+  };
+}
+
+/** `https://host[:port]` of a URL: what connect-src names, so a path is dropped. */
+function originOf(url: string): string {
+  if (Token.isUnresolved(url)) return url;
+  const parsed = URL.parse(url);
+  if (parsed?.protocol !== 'https:') throw new Error(`The identity provider must be reached over https: "${url}".`);
+  return parsed.origin;
 }

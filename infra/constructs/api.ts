@@ -1,6 +1,6 @@
 /**
  * The HTTP API, built by walking THE route table (shared/routes.ts): one function per handler,
- * a JWT authorizer on every `jwt` route, per-route throttling on the public join routes, CORS for
+ * a JWT authorizer on every `jwt` route, per-route throttling on the public routes, CORS for
  * the web origin only, and access logs that never hold a body, a query string or a header.
  */
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
@@ -113,7 +113,7 @@ export class Api extends Construct {
         this.stage.node.addDependency(created);
         Validations.of(created).acknowledge({
           id: 'AwsSolutions-APIG4',
-          reason: 'Public by contract: the join page calls it before the person has an account; the link token in the body authorizes, and the route is throttled.',
+          reason: 'Public by contract: the join page shows what a link grants before the person signs in; the link token in the body is the only key, and the route is throttled.',
         });
       }
     }

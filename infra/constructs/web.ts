@@ -22,15 +22,10 @@ import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3'
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { contentSecurityPolicy } from '../../web/content-security-policy.ts';
-
-/** What the pages read from /config.json at start: where the API is and who issues tokens. */
-export interface WebConfig {
-  apiBaseUrl: string;
-  identityProvider: { issuer: string; clientId: string; audience: string[]; hostedUiDomain?: string };
-}
+import type { PageConfig } from '../../web/page-config.ts';
 
 export interface WebProps {
-  /** Extra origins the pages may fetch from, e.g. the identity provider's token endpoint. */
+  /** Extra origins the pages may fetch from: the identity provider's discovery document and token endpoint. */
   connectSources?: string[];
 }
 
@@ -115,7 +110,7 @@ export class Web extends Construct {
   }
 
   /** Uploads web/dist plus a generated config.json, and invalidates CloudFront's cache. */
-  deployPages(assetDir: string, config: WebConfig): BucketDeployment {
+  deployPages(assetDir: string, config: PageConfig): BucketDeployment {
     const deployment = new BucketDeployment(this, 'Deploy', {
       destinationBucket: this.bucket,
       sources: [Source.asset(assetDir), Source.jsonData('config.json', config)],

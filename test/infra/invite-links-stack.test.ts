@@ -1,5 +1,5 @@
 /** The production stack, read from its synthesized template (esbuild bundling included, once for this file). */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { Stack, Validations, type App, type CfnElement } from 'aws-cdk-lib';
@@ -12,7 +12,7 @@ import { ITERATOR_AGE_ALARM_MS, NOTIFIER_TABLE_ACTIONS } from '../../infra/const
 import type { ServiceFunction } from '../../infra/constructs/service-function.ts';
 import { API_FUNCTIONS, PUBLIC_THROTTLE, routeKey, ROUTES, type ApiFunctionName } from '../../shared/routes.ts';
 import { JOIN_RECORD_FILTER, NOTIFIER_DELIVERY, TABLE } from '../../shared/store/dynamodb/table.ts';
-import { AUDIENCE, ISSUER, synthesize, type Synthesized } from './synth.ts';
+import { AUDIENCE, deployedPageConfig, ISSUER, synthesize, type Synthesized } from './synth.ts';
 
 type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string; UpdateReplacePolicy?: string };
 
@@ -159,7 +159,7 @@ describe('least privilege: a function can touch only the table actions it uses',
 });
 
 describe('the HTTP API', () => {
-  it('has every route of the route table, JWT-authorized except the two public join routes', () => {
+  it('has every route of the route table, each `jwt` route behind the JWT authorizer', () => {
     const routes = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties);
     expect(routes.map((r) => r.RouteKey).sort()).toEqual(ROUTES.map(routeKey).sort());
     const [authorizerId] = ofType('AWS::ApiGatewayV2::Authorizer').map(([id]) => id);
@@ -171,7 +171,17 @@ describe('the HTTP API', () => {
       const integrationId = (synthesized.Target['Fn::Join'][1] as unknown[])[1] as { Ref: string };
       expect(resources[integrationId.Ref]!.Properties.IntegrationUri).toEqual({ 'Fn::GetAtt': [logicalId(s.stack.api.functions[route.function].fn), 'Arn'] });
     }
-    expect(ROUTES.filter((r) => r.auth === 'public').map(routeKey).sort()).toEqual(['POST /v1/join', 'POST /v1/join/lookup']);
+  });
+
+  it('POST /v1/join takes the person\'s bearer token: it is behind the JWT authorizer', () => {
+    const join = ofType('AWS::ApiGatewayV2::Route').find(([, r]) => r.Properties.RouteKey === 'POST /v1/join')![1];
+    expect(join.Properties).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: ofType('AWS::ApiGatewayV2::Authorizer')[0]![0] } });
+  });
+
+  it('POST /v1/join/lookup is the only public route: the join page shows what a link grants before sign-in', () => {
+    expect(ROUTES.filter((r) => r.auth === 'public').map(routeKey)).toEqual(['POST /v1/join/lookup']);
+    const lookup = ofType('AWS::ApiGatewayV2::Route').find(([, r]) => r.Properties.RouteKey === 'POST /v1/join/lookup')![1];
+    expect(lookup.Properties.AuthorizationType).toBe('NONE');
   });
 
   it('trusts tokens of the configured issuer and audience', () => {
@@ -183,7 +193,7 @@ describe('the HTTP API', () => {
     });
   });
 
-  it('throttles the public join routes per route, and only those', () => {
+  it('throttles the public routes per route, and only those', () => {
     const [, stage] = ofType('AWS::ApiGatewayV2::Stage')[0]!;
     const expected = Object.fromEntries(
       ROUTES.filter((r) => r.auth === 'public').map((r) => [
@@ -318,15 +328,10 @@ describe('the pages', () => {
     const [, deployment] = ofType('Custom::CDKBucketDeployment')[0]!;
     expect(deployment.Properties.SourceObjectKeys).toHaveLength(2);
     expect(deployment.Properties.DistributionPaths).toEqual(['/*']);
-    // config.json's token values (API URL, issuer) are filled in at deploy time from these markers.
-    const markers = JSON.stringify(deployment.Properties.SourceMarkers);
-    expect(markers).toContain(logicalId(s.stack.api.httpApi));
-    const outdir = (s.stack.node.root as App).outdir;
-    const configDir = readdirSync(outdir).find((d) => existsSync(join(outdir, d, 'config.json')))!;
-    const config = JSON.parse(readFileSync(join(outdir, configDir, 'config.json'), 'utf8'));
-    expect(config).toEqual({
-      apiBaseUrl: expect.stringMatching(/^https:\/\/<<marker:0xbaba:0>>\.execute-api\.us-east-1\.<<marker:0xbaba:1>>$/),
-      identityProvider: { issuer: ISSUER, clientId: AUDIENCE, audience: [AUDIENCE] },
+    // An external provider's pages read its discovery document, so config.json names no endpoints.
+    expect(deployedPageConfig(s)).toEqual({
+      apiBaseUrl: resolve(s.stack.api.url),
+      identityProvider: { issuer: ISSUER, clientId: AUDIENCE, audience: [AUDIENCE], scope: 'openid email profile' },
     });
   });
 });

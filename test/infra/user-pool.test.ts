@@ -1,41 +1,94 @@
 /** The stack with `createUserPool`: Cognito becomes the identity provider. Bundling is skipped; the main stack test covers it. */
 import { App, Stack, type CfnElement } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InviteLinksStack } from '../../infra/invite-links-stack.ts';
-import { synthesize, type Synthesized } from './synth.ts';
+import { routeKey, ROUTES } from '../../shared/routes.ts';
+import { deployedContentSecurityPolicy, deployedPageConfig, synthesize, type Synthesized } from './synth.ts';
 
 let s: Synthesized;
 const logicalId = (c: IConstruct) => Stack.of(c).getLogicalId(c.node.defaultChild as CfnElement);
-/** The hosted UI sends people back to the sign-in page, which finishes the code + PKCE flow. */
-const signinUrl = () => ({ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [logicalId(s.stack.web.distribution), 'DomainName'] }, '/signin']] });
+const pageUrl = (path: string) => ({ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [logicalId(s.stack.web.distribution), 'DomainName'] }, path]] });
+const client = () => Object.values(s.template.findResources('AWS::Cognito::UserPoolClient'))[0]!.Properties;
+const MANAGED_LOGIN = 'https://invite-links-test.auth.us-east-1.amazoncognito.com';
 
 beforeAll(() => {
   s = synthesize({ createUserPool: true, jwtIssuer: undefined, jwtAudience: undefined, userPoolDomainPrefix: 'invite-links-test', inviteLinkTtlSeconds: 3600 }, { bundle: false });
 });
 
-describe('with createUserPool', () => {
-  it('creates an invite-only user pool with a public client for the pages', () => {
+describe('the user pool', () => {
+  it('lets invitees sign themselves up with their email as their name', () => {
     s.template.hasResourceProperties('AWS::Cognito::UserPool', {
-      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
-      DeletionProtection: 'ACTIVE',
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: false },
       UsernameAttributes: ['email'],
+      DeletionProtection: 'ACTIVE',
     });
-    s.template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
-      GenerateSecret: false,
-      AllowedOAuthFlows: ['code'],
-      AllowedOAuthScopes: ['openid', 'email'],
-      AllowedOAuthFlowsUserPoolClient: true,
-      CallbackURLs: [signinUrl()],
-      LogoutURLs: [signinUrl()],
-      SupportedIdentityProviders: ['COGNITO'],
-    });
-    // Authorization code only: no implicit flow that would put tokens in a URL.
-    const client = Object.values(s.template.findResources('AWS::Cognito::UserPoolClient'))[0]!;
-    expect(client.Properties.AllowedOAuthFlows).toEqual(['code']);
   });
 
-  it('the API trusts that pool and its client', () => {
+  it('verifies the email with a code sent to it, and keeps the old one until a new one is verified', () => {
+    s.template.hasResourceProperties('AWS::Cognito::UserPool', {
+      AutoVerifiedAttributes: ['email'],
+      VerificationMessageTemplate: Match.objectLike({ DefaultEmailOption: 'CONFIRM_WITH_CODE' }),
+      UserAttributeUpdateSettings: { AttributesRequireVerificationBeforeUpdate: ['email'] },
+      AccountRecoverySetting: { RecoveryMechanisms: [{ Name: 'verified_email', Priority: 1 }] },
+    });
+  });
+
+  it('requires the email (fixed) and the given and family names', () => {
+    s.template.hasResourceProperties('AWS::Cognito::UserPool', {
+      Schema: Match.arrayWith([
+        { Name: 'email', Required: true, Mutable: false },
+        { Name: 'given_name', Required: true, Mutable: true },
+        { Name: 'family_name', Required: true, Mutable: true },
+      ]),
+    });
+  });
+
+  it('offers a password or a one-time code emailed to the verified address (Essentials plan)', () => {
+    s.template.hasResourceProperties('AWS::Cognito::UserPool', {
+      UserPoolTier: 'ESSENTIALS',
+      Policies: Match.objectLike({
+        SignInPolicy: { AllowedFirstAuthFactors: ['PASSWORD', 'EMAIL_OTP'] },
+        PasswordPolicy: Match.objectLike({ MinimumLength: 12 }),
+      }),
+    });
+    expect(client().ExplicitAuthFlows).toEqual(['ALLOW_USER_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']);
+  });
+
+  it('serves managed login (v2) on its domain, with Cognito\'s own style for the pages\' client', () => {
+    s.template.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'invite-links-test', ManagedLoginVersion: 2 });
+    s.template.hasResourceProperties('AWS::Cognito::ManagedLoginBranding', {
+      UserPoolId: { Ref: logicalId(s.stack.userPool!.pool) },
+      ClientId: { Ref: logicalId(s.stack.userPool!.client) },
+      UseCognitoProvidedValues: true,
+    });
+  });
+});
+
+describe('the pages\' app client', () => {
+  it('is public and uses the authorization code grant only, never the implicit flow', () => {
+    expect(client()).toMatchObject({ GenerateSecret: false, AllowedOAuthFlows: ['code'], AllowedOAuthFlowsUserPoolClient: true, SupportedIdentityProviders: ['COGNITO'] });
+  });
+
+  it('asks for openid, email and profile', () => {
+    expect(client().AllowedOAuthScopes).toEqual(['openid', 'email', 'profile']);
+  });
+
+  it('returns people to the sign-in page or the join page, and signs them out to the sign-in page', () => {
+    expect(client().CallbackURLs).toEqual([pageUrl('/signin'), pageUrl('/join')]);
+    expect(client().LogoutURLs).toEqual([pageUrl('/signin')]);
+  });
+
+  it('reads the email, whether it is verified, and the names; says nothing about who has an account', () => {
+    expect(client().ReadAttributes.sort()).toEqual(['email', 'email_verified', 'family_name', 'given_name']);
+    expect(client().WriteAttributes.sort()).toEqual(['email', 'family_name', 'given_name']);
+    expect(client().PreventUserExistenceErrors).toBe('ENABLED');
+  });
+});
+
+describe('the API with the user pool', () => {
+  it('trusts that pool and its client', () => {
     const pool = s.stack.userPool!;
     s.template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       JwtConfiguration: {
@@ -45,19 +98,61 @@ describe('with createUserPool', () => {
     });
   });
 
-  it('the pages may reach the hosted UI', () => {
-    const csp = JSON.stringify(s.template.findResources('AWS::CloudFront::ResponseHeadersPolicy'));
-    expect(csp).toContain('https://invite-links-test.auth.');
-    expect(csp).toContain('.amazoncognito.com');
+  it('puts POST /v1/join and every jwt route behind that authorizer; POST /v1/join/lookup stays public', () => {
+    const routes = Object.values(s.template.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties);
+    const [authorizerId] = Object.keys(s.template.findResources('AWS::ApiGatewayV2::Authorizer'));
+    const authOf = (key: string) => routes.find((r) => r.RouteKey === key)!;
+    for (const route of ROUTES.filter((r) => r.auth === 'jwt')) {
+      expect(authOf(routeKey(route)), routeKey(route)).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: authorizerId } });
+    }
+    expect(authOf('POST /v1/join')).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: authorizerId } });
+    expect(authOf('POST /v1/join/lookup').AuthorizationType).toBe('NONE');
   });
 
   it('passes a shortened link lifetime to the API functions', () => {
     const fn = s.template.toJSON().Resources[logicalId(s.stack.api.functions['create-invite-link'].fn)];
     expect(fn.Properties.Environment.Variables.INVITE_LINK_TTL_SECONDS).toBe('3600');
   });
+});
 
-  it('has no unacknowledged cdk-nag finding', () => {
-    expect(s.nag.validateScope(s.stack).violations.map((v) => v.ruleName)).toEqual([]);
+describe('the pages with the user pool', () => {
+  it('get Cognito\'s endpoints in config.json, since its discovery document is served without CORS', () => {
+    const pool = s.stack.userPool!;
+    expect(deployedPageConfig(s)).toEqual(
+      s.stack.resolve({
+        apiBaseUrl: s.stack.api.url,
+        identityProvider: {
+          issuer: pool.issuer,
+          clientId: pool.client.userPoolClientId,
+          audience: [pool.client.userPoolClientId],
+          scope: 'openid email profile',
+          displayName: 'Cognito',
+          endpoints: {
+            authorization: `${MANAGED_LOGIN}/oauth2/authorize`,
+            token: `${MANAGED_LOGIN}/oauth2/token`,
+            signUp: `${MANAGED_LOGIN}/signup`,
+            logout: `${MANAGED_LOGIN}/logout`,
+          },
+        },
+      }),
+    );
+  });
+
+  it('may reach managed login (its token endpoint)', () => {
+    expect(deployedContentSecurityPolicy(s)).toContain(`connect-src 'self' https://*.execute-api.us-east-1.amazonaws.com ${MANAGED_LOGIN}`);
+  });
+});
+
+describe('outputs with the user pool', () => {
+  it('name the pool, its client and managed login', () => {
+    for (const name of ['UserPoolId', 'UserPoolClientId']) s.template.hasOutput(name, {});
+    s.template.hasOutput('HostedUiUrl', { Value: MANAGED_LOGIN });
+  });
+});
+
+describe('cdk-nag AwsSolutions with the user pool', () => {
+  it('has no unacknowledged finding', () => {
+    expect(s.nag.validateScope(s.stack).violations.map((v) => `${v.ruleName} ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
   });
 });
 
