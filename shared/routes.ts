@@ -4,7 +4,7 @@
  * is exactly what its code uses.
  */
 
-/** Public join routes are throttled per route: requests per second and burst, as API Gateway counts them. */
+/** The public route (the link lookup) is throttled per route: requests per second and burst, as API Gateway counts them. */
 export const PUBLIC_THROTTLE = { rateLimit: 100, burstLimit: 200 } as const;
 
 /** DynamoDB actions, without the `dynamodb:` prefix; `QueryByDomain` is a Query of the by-domain index only. */

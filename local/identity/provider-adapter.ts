@@ -45,8 +45,9 @@ export function dynamoAdapter(db: DynamoDBDocumentClient, table: string) {
         new UpdateCommand({
           TableName: table,
           Key: key(this.model, id),
-          UpdateExpression: 'SET consumed = :now',
+          UpdateExpression: 'SET #consumed = :now',
           ConditionExpression: 'attribute_exists(PK)',
+          ExpressionAttributeNames: { '#consumed': 'consumed' },
           ExpressionAttributeValues: { ':now': Math.floor(Date.now() / 1000) },
         }),
       ).catch((error: Error) => {

@@ -94,6 +94,8 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
     // Like Cognito, the ID token itself carries the scopes' claims: it is what the API receives.
     conformIdTokenClaims: false,
     responseTypes: ['code'],
+    // The pages share the provider's origin; no other origin may call it from a browser.
+    clientBasedCORS: (_ctx, origin) => origin === options.origin,
     pkce: { required: () => true },
     extraParams: ['screen_hint'],
     enabledJWA: { idTokenSigningAlgValues: [ALG] },
@@ -131,6 +133,7 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
     renderError: (ctx, out) => sendPage(ctx, errorPage('Sign-in could not go on', `${out.error_description ?? out.error ?? 'Something went wrong'}. Go back to the app and start again.`)),
   };
   const provider = new Provider(issuer, configuration);
+  provider.on('server_error', (_ctx, error) => console.error('identity provider:', error));
   const callback = provider.callback();
   const interactions = new InteractionPages(provider, identities);
 

@@ -1,15 +1,19 @@
 /**
- * The pages, end to end in headless Chromium: the owner makes a link in the invite modal, a new
- * person joins through it, the creator is emailed, and the Login Settings kill the link.
- * Screenshots go to docs/screenshots/ when missing, or all of them with UPDATE_SCREENSHOTS=1.
+ * The pages, end to end in headless Chromium, signing in through the local identity provider as
+ * people do: the owner signs in with an emailed code and makes a link in the invite modal; a new
+ * person opens it (on a phone-sized screen), creates an account verified through the local SES
+ * inbox, joins and lands in the app; the owner's email names the verified address; a member of
+ * another domain joins by signing in only; sign-out and signing in again work; the Login Settings
+ * kill the link. Screenshots go to docs/screenshots/ when missing, or all with UPDATE_SCREENSHOTS=1.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/browser.ts';
 import { useStack } from '../support/stack.ts';
-import { MANAGER, newPerson, OWNER } from '../support/steps.ts';
+import { MANAGER, newPerson, OTHER_OWNER, OWNER } from '../support/steps.ts';
 
 const t = useStack({ notifier: { pollIntervalMs: 100 } });
 
@@ -22,8 +26,8 @@ let person: { context: BrowserContext; page: Page };
 const joiner = newPerson('joiner');
 let linkUrl = '';
 
-async function newContext() {
-  const context = await browser.newContext({ viewport: VIEWPORTS.desktop, locale: 'en-GB', timezoneId: 'UTC' });
+async function newContext(viewport: keyof typeof VIEWPORTS = 'desktop') {
+  const context = await browser.newContext({ viewport: VIEWPORTS[viewport], locale: 'en-GB', timezoneId: 'UTC' });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: t.stack.url });
   const page = await context.newPage();
   page.setDefaultTimeout(10_000);
@@ -36,6 +40,7 @@ async function newContext() {
  */
 async function screenshot(page: Page, name: string, modal?: string) {
   const update = process.env.UPDATE_SCREENSHOTS === '1';
+  const original = page.viewportSize();
   for (const [size, viewport] of Object.entries(VIEWPORTS)) {
     const file = join(SCREENSHOTS, `${name}-${size}.png`);
     if (!update && existsSync(file)) continue;
@@ -47,18 +52,48 @@ async function screenshot(page: Page, name: string, modal?: string) {
     }
     await page.screenshot({ path: file, fullPage: true, animations: 'disabled', caret: 'hide' });
   }
-  await page.setViewportSize(VIEWPORTS.desktop);
+  if (original) await page.setViewportSize(original);
+}
+
+/** The newest one-time code the local identity provider emailed to this address, read from the local SES. */
+async function emailedCode(email: string, after: number): Promise<string> {
+  let code: string | undefined;
+  await expect
+    .poll(
+      async () => {
+        const store = (await (await fetch(`${t.sesEndpoint}/store`)).json()) as { emails: { destination: { to: string[] }; subject: string; body: { text: string }; at: number }[] };
+        const mine = store.emails.filter((m) => m.destination.to.includes(email) && m.subject === 'Your Invite links code' && m.at >= after);
+        code = /code is (\d{6})/.exec(mine.at(-1)?.body.text ?? '')?.[1];
+        return code;
+      },
+      { timeout: 5_000, interval: 100 },
+    )
+    .toMatch(/^\d{6}$/);
+  return code!;
+}
+
+/** On the provider's page: the email (and the name, to create an account), then the emailed code. */
+async function throughProvider(page: Page, email: string, options: { newAccount?: { firstName: string; lastName: string }; shots?: string } = {}) {
+  await page.waitForURL(/\/oidc\/interaction\//);
+  const sentAfter = Math.floor(Date.now() / 1000) - 1;
+  await page.getByLabel('Email').fill(email);
+  if (options.newAccount) {
+    await page.getByLabel('First name').fill(options.newAccount.firstName);
+    await page.getByLabel('Last name').fill(options.newAccount.lastName);
+  }
+  if (options.shots) await screenshot(page, `${options.shots}`);
+  await page.getByRole('button', { name: 'Send code' }).click();
+  await page.getByRole('heading', { name: 'Check your email' }).waitFor();
+  if (options.shots) await screenshot(page, 'provider-code');
+  await page.getByLabel('Code').fill(await emailedCode(email, sentAfter));
+  await page.getByRole('button', { name: 'Continue' }).click();
 }
 
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  owner = await newContext();
-  person = await newContext();
+  browser = await launchChromium();
+  owner = await newContext('desktop');
+  person = await newContext('mobile');
 });
 
 afterAll(async () => {
@@ -66,15 +101,18 @@ afterAll(async () => {
 });
 
 describe('the pages, end to end', () => {
-  it('lets the owner sign in through the local development sign-in', async () => {
+  it('lets the owner sign in through the identity provider with an emailed code', async () => {
     const { page } = owner;
-    await page.goto(`${t.stack.url}/signin`);
-    await expect.poll(() => page.getByText('Local development sign-in').isVisible()).toBe(true);
+    await page.goto(`${t.stack.url}/`);
+    await page.waitForURL(`${t.stack.url}/signin`);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
     await screenshot(page, 'signin');
-    await page.click(`button[data-email="${OWNER}"]`);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await throughProvider(page, OWNER, { shots: 'provider-signin' });
     await page.waitForURL(`${t.stack.url}/`);
     await page.getByRole('heading', { name: 'Users' }).waitFor();
     expect(await page.locator('.who-email').textContent()).toBe(OWNER);
+    expect(page.url()).not.toContain('code=');
   });
 
   it('creates a link with two teams and a role group in the invite modal, and copies it', async () => {
@@ -98,7 +136,7 @@ describe('the pages, end to end', () => {
     expect(await modal.isVisible()).toBe(false);
   });
 
-  it('shows a new person the domain and the grants, takes the token out of the address bar, and lets them join', async () => {
+  it('shows a new person what the link grants, takes the token out of the address bar, and offers to create an account or sign in', async () => {
     const { page } = person;
     const response = await page.goto(linkUrl);
     expect(response?.headers()['referrer-policy']).toBe('no-referrer');
@@ -107,45 +145,40 @@ describe('the pages, end to end', () => {
     expect(page.url()).toBe(`${t.stack.url}/join`);
     const grants = await page.locator('.grants').innerText();
     for (const grant of ['Standard', 'Producers', 'Marketing', 'Contributors']) expect(grants).toContain(grant);
-
+    await page.getByRole('button', { name: 'Create account' }).waitFor();
     await screenshot(page, 'join');
-    await page.getByRole('button', { name: 'Join Demo Media Co' }).click();
-    expect(await page.locator('#join-email-error').textContent()).toBe('Enter your email address.');
-
-    await page.getByLabel('Email').fill(joiner.email);
-    await page.getByLabel('First name').fill(joiner.firstName);
-    await page.getByLabel('Last name').fill(joiner.lastName);
-    await page.getByRole('button', { name: 'Join Demo Media Co' }).click();
-    await page.getByRole('heading', { name: 'Welcome to Demo Media Co' }).waitFor();
-    await screenshot(page, 'join-success');
   });
 
-  it('explains on the form that a member of the domain cannot join it again', async () => {
+  it('creates their account with a code from the local inbox, joins, and lands in the app in Demo Media Co', async () => {
+    const { page } = person;
+    const requests: string[] = [];
+    page.on('request', (req) => requests.push(req.url()));
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('heading', { name: 'Create your account' }).waitFor();
+    await throughProvider(page, joiner.email, { newAccount: joiner, shots: 'provider-signup' });
+
+    await page.getByRole('heading', { name: `Join Demo Media Co as ${joiner.email}` }).waitFor();
+    expect(await page.getByLabel('First name').inputValue()).toBe(joiner.firstName);
+    expect(await page.getByLabel('Last name').inputValue()).toBe(joiner.lastName);
+    expect(page.url()).toBe(`${t.stack.url}/join`);
+    await screenshot(page, 'join-signed-in');
+    await page.getByRole('button', { name: 'Join Demo Media Co' }).click();
+
+    await page.waitForURL(`${t.stack.url}/?domain=demo-media-co`);
+    await page.getByText("You're a member of Demo Media Co").waitFor();
+    expect(await page.locator('.who-email').textContent()).toBe(joiner.email);
+    await screenshot(page, 'joined');
+    // The link's token never travelled in a URL: not to the provider, not back.
+    const token = new URL(linkUrl).hash.slice(1);
+    expect(requests.filter((url) => url.includes(token))).toEqual([]);
+  });
+
+  it('tells someone already in the domain that they are a member, instead of joining twice', async () => {
     const { page } = person;
     await page.goto(linkUrl);
-    await page.getByLabel('Email').fill(joiner.email);
-    await page.getByLabel('First name').fill(joiner.firstName);
-    await page.getByLabel('Last name').fill(joiner.lastName);
+    await page.getByRole('heading', { name: `Join Demo Media Co as ${joiner.email}` }).waitFor();
     await page.getByRole('button', { name: 'Join Demo Media Co' }).click();
-    await page.locator('#join-email-error').getByText('already belongs to a member of Demo Media Co').waitFor();
-    expect(await page.getByLabel('Email').getAttribute('aria-invalid')).toBe('true');
-  });
-
-  it('offers a member who may invite only what they may hand out, and no Login Settings', async () => {
-    const manager = await newContext();
-    const { page } = manager;
-    await page.goto(`${t.stack.url}/signin`);
-    await page.click(`button[data-email="${MANAGER}"]`);
-    await page.waitForURL(`${t.stack.url}/`);
-    await page.click('#new-users');
-    const modal = page.locator('#invite-modal');
-    await modal.getByRole('button', { name: 'Copy link' }).waitFor();
-    const values = (name: string) => modal.locator(`input[name=${name}]`).evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value));
-    expect(await values('userType')).toEqual(['BROWSE', 'STANDARD']);
-    expect(await values('roleGroupIds')).toEqual(['user-managers']);
-    await page.goto(`${t.stack.url}/settings`);
-    await page.locator('#not-admin').getByText('Login Settings are for domain admins').waitFor();
-    await manager.context.close();
+    await page.getByRole('heading', { name: "You're already a member of Demo Media Co" }).waitFor();
   });
 
   it('lists the person on the Users page as joined via link', async () => {
@@ -158,13 +191,60 @@ describe('the pages, end to end', () => {
     await screenshot(page, 'users');
   });
 
-  it('emails the link creator, naming the person who joined', async () => {
+  it('emails the link creator, naming the verified address that joined', async () => {
     const mails = async () => {
-      const store = (await (await fetch(`${t.sesEndpoint}/store`)).json()) as { emails: { destination: { to: string[] } }[] };
-      return store.emails.filter((m) => JSON.stringify(m).includes(joiner.email));
+      const store = (await (await fetch(`${t.sesEndpoint}/store`)).json()) as { emails: { destination: { to: string[] }; subject: string }[] };
+      return store.emails.filter((m) => m.destination.to.includes(OWNER) && JSON.stringify(m).includes(joiner.email));
     };
     await expect.poll(mails, { timeout: 5_000, interval: 200 }).toHaveLength(1);
-    expect((await mails())[0]!.destination.to).toContain(OWNER);
+  });
+
+  it('lets a member of another domain join by signing in only: the same account, a second domain', async () => {
+    const other = await newContext('desktop');
+    const { page } = other;
+    await page.goto(linkUrl);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await throughProvider(page, OTHER_OWNER);
+    await page.getByRole('heading', { name: `Join Demo Media Co as ${OTHER_OWNER}` }).waitFor();
+    await page.getByRole('button', { name: 'Join Demo Media Co' }).click();
+    await page.waitForURL(`${t.stack.url}/?domain=demo-media-co`);
+    const me = (await t.as(OTHER_OWNER).get('/v1/me')).body;
+    expect(me.memberships.map((m: { domainName: string }) => m.domainName).sort()).toEqual(['Demo Media Co', 'Other Studio']);
+    await other.context.close();
+  });
+
+  it('signs the person out, of the app and of the provider, and signs them in again later', async () => {
+    const { page } = person;
+    await page.goto(`${t.stack.url}/`);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Yes, sign me out' }).click();
+    await page.waitForURL(`${t.stack.url}/signin`);
+    await page.goto(`${t.stack.url}/`);
+    await page.waitForURL(`${t.stack.url}/signin`);
+
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    // The provider's session ended too: it asks for the email and a new code.
+    await throughProvider(page, joiner.email);
+    await page.waitForURL(`${t.stack.url}/`);
+    await page.getByText("You're a member of Demo Media Co").waitFor();
+  });
+
+  it('offers a member who may invite only what they may hand out, and no Login Settings', async () => {
+    const manager = await newContext();
+    const { page } = manager;
+    await page.goto(`${t.stack.url}/signin`);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await throughProvider(page, MANAGER);
+    await page.waitForURL(`${t.stack.url}/`);
+    await page.click('#new-users');
+    const modal = page.locator('#invite-modal');
+    await modal.getByRole('button', { name: 'Copy link' }).waitFor();
+    const values = (name: string) => modal.locator(`input[name=${name}]`).evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value));
+    expect(await values('userType')).toEqual(['BROWSE', 'STANDARD']);
+    expect(await values('roleGroupIds')).toEqual(['user-managers']);
+    await page.goto(`${t.stack.url}/settings`);
+    await page.locator('#not-admin').getByText('Login Settings are for domain admins').waitFor();
+    await manager.context.close();
   });
 
   it('shows the revoked page for the same link after DELETE ALL EXISTING LINKS', async () => {
