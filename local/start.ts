@@ -40,12 +40,14 @@ try {
 Invite links is running (up in ${((Date.now() - t0) / 1000).toFixed(1)} s).
 
   API and pages   ${stack.url}
+  Sign-in (OIDC)  ${stack.identityProvider.issuer}   one-time codes arrive in the inbox below
   Emails (inbox)  ${ses.endpoint}/        JSON: ${ses.endpoint}/store
   Notifier        table stream -> functions/notify-signup.ts -> local SES; dead letters: ${stack.notifier?.dlqLocation === 'memory' ? 'in memory (and on stderr)' : stack.notifier?.dlqLocation}
   DynamoDB Local  ${dynamo.endpoint}   table ${stack.tableName}
   Data            ${dataDir ?? 'in memory (DATA_DIR=:memory:)'}
 
-Get a token:  npm run token -- owner@demo.test
+Try it:       open ${stack.url} and sign in as owner@demo.test (the code is in the inbox)
+Get a token:  TOKEN=$(npm run -s token -- owner@demo.test)
 Then:         curl -H "Authorization: Bearer $TOKEN" ${stack.url}/v1/me
 
 Ctrl-C stops everything.`);
