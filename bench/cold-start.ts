@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
-import { ROUTES, type Route } from '../shared/routes.ts';
+import { OPERATION_LIST, type Operation } from '../shared/operations.ts';
 import { median, round } from './stats.ts';
 
 const run = promisify(execFile);
@@ -33,7 +33,7 @@ export interface BundleSettings {
 
 /** A representative first request per API function; notify-signup gets a one-record stream batch. */
 function sampleEvent(name: string): unknown {
-  const route = ROUTES.find((r) => r.function === name);
+  const route = OPERATION_LIST.find((r) => r.name === name);
   if (!route) return streamBatch();
   const body: Record<string, unknown> = {
     'create-invite-link': { userType: 'STANDARD', primaryTeamId: 'producers' },
@@ -44,7 +44,7 @@ function sampleEvent(name: string): unknown {
   return apiEvent(route, body[name]);
 }
 
-function apiEvent(route: Route, body: unknown) {
+function apiEvent(route: Operation, body: unknown) {
   const rawPath = route.path.replace('{domainId}', 'demo-media-co').replace('{linkId}', 'B'.repeat(43));
   return {
     version: '2.0',

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { startLocalStack } from '../local/stack.ts';
 import { freePort, startDynamoDbLocal, startSesLocal } from '../local/services.ts';
-import { API_FUNCTIONS } from '../shared/routes.ts';
+import { OPERATION_LIST } from '../shared/operations.ts';
 import { measureColdStarts } from './cold-start.ts';
 import { costPerMillionJoins, writeCostDoc } from './cost.ts';
 import { meter, type Reading } from './dynamodb-meter.ts';
@@ -45,7 +45,7 @@ try {
   // 1. Cold start per handler, bundled as deployed; first, while the table holds only the demo data.
   log(`cold starts, ${COLD_RUNS} fresh processes per handler`);
   const coldStarts = await measureColdStarts({
-    functions: [...Object.keys(API_FUNCTIONS), 'notify-signup'],
+    functions: [...OPERATION_LIST.map((op) => op.name), 'notify-signup'],
     settings: BUNDLING,
     env: {
       TABLE_NAME: stack.tableName,

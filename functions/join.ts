@@ -1,18 +1,18 @@
 /** POST /v1/join: a signed-in person with a verified email joins the domain of the link in the body. */
 import { alreadyMember, linkNotFound } from '#shared/domain/errors.ts';
 import { assertUsable, linkIdOf } from '#shared/domain/invite-link.ts';
-import { httpHandler } from '#shared/http/handler.ts';
+import { operationHandler } from '#shared/http/handler.ts';
 import { joinerOf } from '#shared/http/joiner.ts';
-import { joinBody } from '#shared/http/schemas.ts';
+import { OPERATIONS } from '#shared/operations.ts';
 import { store } from '#shared/store/dynamodb/index.ts';
 
-export const handler = httpHandler({ auth: 'jwt', body: joinBody }, async ({ body, callerId, claims }) => {
+export const handler = operationHandler(OPERATIONS.join, async ({ body, callerId, claims }) => {
   const now = new Date();
   const { token, ...names } = body;
   const outcome = await store.join(linkIdOf(token), joinerOf(callerId, claims, names), now);
   if (outcome.ok) {
     const { userId, domainId, email, userType, teamIds, roleGroupIds, groupIds } = outcome.membership;
-    return { status: 201, body: { userId, domainId, email, userType, teamIds, roleGroupIds, groupIds } };
+    return { userId, domainId, email, userType, teamIds, roleGroupIds, groupIds };
   }
   if (outcome.reason === 'link-gone') throw linkNotFound();
   if (outcome.reason === 'already-member') throw alreadyMember();

@@ -1,11 +1,11 @@
 /** POST /v1/join/lookup: what a link grants, for the join page. Public; the token comes in the body. */
 import { linkNotFound } from '#shared/domain/errors.ts';
 import { assertUsable, linkIdOf } from '#shared/domain/invite-link.ts';
-import { httpHandler } from '#shared/http/handler.ts';
-import { lookupBody } from '#shared/http/schemas.ts';
+import { operationHandler } from '#shared/http/handler.ts';
+import { OPERATIONS } from '#shared/operations.ts';
 import { store } from '#shared/store/dynamodb/index.ts';
 
-export const handler = httpHandler({ auth: 'public', body: lookupBody }, async ({ body }) => {
+export const handler = operationHandler(OPERATIONS['lookup-invite-link'], async ({ body }) => {
   const link = await store.getInviteLink(linkIdOf(body.token));
   const directory = link && (await store.getDirectory(link.domainId));
   if (!link || !directory) throw linkNotFound();
@@ -13,16 +13,13 @@ export const handler = httpHandler({ auth: 'public', body: lookupBody }, async (
   const nameOf = (items: { id: string; name: string }[], id: string | undefined) => items.find((i) => i.id === id)?.name;
   const namesOf = (items: { id: string; name: string }[], ids: string[]) => ids.map((id) => nameOf(items, id) ?? id);
   return {
-    status: 200,
-    body: {
-      domainName: directory.domain.name,
-      userType: link.userType,
-      primaryTeamName: nameOf(directory.teams, link.primaryTeamId),
-      primaryGroupName: nameOf(directory.groups, link.primaryGroupId),
-      additionalTeamNames: namesOf(directory.teams, link.additionalTeamIds),
-      roleGroupNames: namesOf(directory.roleGroups, link.roleGroupIds),
-      groupNames: namesOf(directory.groups, link.groupIds),
-      expiresAt: link.expiresAt,
-    },
+    domainName: directory.domain.name,
+    userType: link.userType,
+    primaryTeamName: nameOf(directory.teams, link.primaryTeamId),
+    primaryGroupName: nameOf(directory.groups, link.primaryGroupId),
+    additionalTeamNames: namesOf(directory.teams, link.additionalTeamIds),
+    roleGroupNames: namesOf(directory.roleGroups, link.roleGroupIds),
+    groupNames: namesOf(directory.groups, link.groupIds),
+    expiresAt: link.expiresAt,
   };
 });

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { ServiceError, rateLimited, unauthenticated } from '#shared/domain/errors.ts';
 import { problemResponse } from '#shared/http/problem.ts';
-import { PUBLIC_THROTTLE, routeKey, ROUTES, type ApiFunctionName, type Route } from '#shared/routes.ts';
+import { OPERATION_LIST, PUBLIC_THROTTLE, routeKey, type NamedOperation, type OperationName } from '#shared/operations.ts';
 import type { AuthorizerClaims, JwtAuthorizer } from './jwt-authorizer.ts';
 
 type Handler = (event: APIGatewayProxyEventV2WithJWTAuthorizer, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -43,9 +43,9 @@ export interface FrontDoor {
 }
 
 export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDoor> {
-  const matchers = ROUTES.map((route) => ({ route, pattern: templateToRegExp(route.path) }));
-  const handlers = new Map<ApiFunctionName, Promise<Handler>>();
-  const loadHandler = (name: ApiFunctionName) => {
+  const matchers = OPERATION_LIST.map((route) => ({ route, pattern: templateToRegExp(route.path) }));
+  const handlers = new Map<OperationName, Promise<Handler>>();
+  const loadHandler = (name: OperationName) => {
     if (!handlers.has(name)) handlers.set(name, import(`../functions/${name}.ts`).then((m: { handler: Handler }) => m.handler));
     return handlers.get(name)!;
   };
@@ -83,8 +83,8 @@ export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDo
       claims = await authorizer.authorize(req.headers.authorization);
       if (!claims) return send(res, problemResponse(unauthenticated()));
     }
-    const handler = await loadHandler(route.function);
-    const result = await handler(toEvent(req, url, route, pathParameters, body, claims), lambdaContext(route.function));
+    const handler = await loadHandler(route.name);
+    const result = await handler(toEvent(req, url, route, pathParameters, body, claims), lambdaContext(route.name));
     send(res, result);
   }
 
@@ -125,7 +125,7 @@ function templateToRegExp(template: string): RegExp {
 function toEvent(
   req: IncomingMessage,
   url: URL,
-  route: Route,
+  route: NamedOperation,
   pathParameters: Record<string, string>,
   body: Buffer,
   claims: AuthorizerClaims | undefined,

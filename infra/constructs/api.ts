@@ -1,6 +1,6 @@
 /**
- * The HTTP API, built by walking THE route table (shared/routes.ts): one function per handler,
- * a JWT authorizer on every `jwt` route, per-route throttling on the public routes, CORS for
+ * The HTTP API, built by walking THE operation table (shared/operations.ts): one function per
+ * operation, a JWT authorizer on every `jwt` one, per-route throttling on the public ones, CORS for
  * the web origin only, and access logs that never hold a body, a query string or a header.
  */
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
@@ -19,7 +19,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { API_FUNCTIONS, PUBLIC_THROTTLE, routeKey, ROUTES, type ApiFunctionName } from '#shared/routes.ts';
+import { OPERATION_LIST, PUBLIC_THROTTLE, routeKey, type OperationName } from '#shared/operations.ts';
 import { ServiceFunction } from './service-function.ts';
 
 /** API Gateway waits at most 30 s; a request here is a few DynamoDB round trips, so 10 s leaves room for SDK retries. */
@@ -57,7 +57,7 @@ export interface ApiProps {
 export class Api extends Construct {
   readonly httpApi: HttpApi;
   readonly stage: HttpStage;
-  readonly functions: Record<ApiFunctionName, ServiceFunction>;
+  readonly functions: Record<OperationName, ServiceFunction>;
   readonly accessLogs: LogGroup;
 
   constructor(scope: Construct, id: string, props: ApiProps) {
@@ -86,25 +86,20 @@ export class Api extends Construct {
 
     const authorizer = new HttpJwtAuthorizer('JwtAuthorizer', props.jwtIssuer, { jwtAudience: props.jwtAudience });
 
-    this.functions = {} as Record<ApiFunctionName, ServiceFunction>;
-    const integrations = new Map<ApiFunctionName, HttpLambdaIntegration>();
-    for (const [name, { tableActions }] of Object.entries(API_FUNCTIONS) as [ApiFunctionName, (typeof API_FUNCTIONS)[ApiFunctionName]][]) {
-      const fn = new ServiceFunction(this, pascal(name), {
-        name,
-        description: `invite-links API: ${name}`,
+    this.functions = {} as Record<OperationName, ServiceFunction>;
+    const throttled: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
+    for (const route of OPERATION_LIST) {
+      const fn = new ServiceFunction(this, pascal(route.name), {
+        name: route.name,
+        description: `invite-links API: ${routeKey(route)}`,
         timeout: API_TIMEOUT,
         environment: props.environment,
-      }).bindTable(props.table, tableActions);
-      this.functions[name] = fn;
-      integrations.set(name, new HttpLambdaIntegration(`${pascal(name)}Integration`, fn.fn));
-    }
-
-    const throttled: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
-    for (const route of ROUTES) {
+      }).bindTable(props.table, route.tableActions);
+      this.functions[route.name] = fn;
       const [created] = this.httpApi.addRoutes({
         path: route.path,
         methods: [HttpMethod[route.method]],
-        integration: integrations.get(route.function)!,
+        integration: new HttpLambdaIntegration(`${pascal(route.name)}Integration`, fn.fn),
         ...(route.auth === 'jwt' ? { authorizer } : {}),
       }) as [HttpRoute];
       if (route.auth === 'public') {

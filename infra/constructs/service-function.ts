@@ -10,7 +10,7 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { TableAction } from '#shared/routes.ts';
+import type { TableAction } from '#shared/operations.ts';
 import { TABLE } from '#shared/store/dynamodb/table.ts';
 
 export const REPO_ROOT = new URL('../..', import.meta.url).pathname;
@@ -20,7 +20,7 @@ export type { TableAction };
 export const FUNCTION_DEFAULTS = {
   runtime: Runtime.NODEJS_24_X,
   architecture: Architecture.ARM_64,
-  /** Measured in issue 6's bench; 512 MB on arm64 gives the CPU share that keeps cold starts short. */
+  /** Measured by the bench; 512 MB on arm64 gives the CPU share that keeps cold starts short. */
   memorySize: 512,
   logRetention: RetentionDays.ONE_MONTH,
 } as const;
@@ -100,6 +100,7 @@ export class ServiceFunction extends Construct {
 
   /** Sets TABLE_NAME and grants exactly `dynamodb:<action>` for these actions: on the table, and Query on the index only for `QueryByDomain`. */
   bindTable(table: ITable, actions: readonly TableAction[]): this {
+    if (actions.length === 0) return this;
     this.fn.addEnvironment('TABLE_NAME', table.tableName);
     const onTable = actions.filter((a) => a !== 'QueryByDomain');
     if (onTable.length > 0) {

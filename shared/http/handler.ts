@@ -1,7 +1,8 @@
 /**
  * The middy stack every API handler shares: headers normalised, security headers, one error
- * handler, then input parsed and validated against the route's zod schemas. Handlers receive
- * typed input and return `{ status, body }`; they never build responses or error bodies.
+ * handler, then input parsed and validated against its operation's zod schemas (shared/operations.ts).
+ * Handlers receive typed input and return the success body their operation describes; the status
+ * comes from the operation. They never build responses or error bodies.
  */
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
@@ -10,6 +11,7 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructured
 import type * as z from 'zod/mini';
 import { MAX_BODY_BYTES } from '../config.ts';
 import { invalidRequest, ServiceError, unauthenticated } from '../domain/errors.ts';
+import type { Operation } from '../operations.ts';
 import { problemResponse } from './problem.ts';
 
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -18,14 +20,6 @@ export type ApiResult = APIGatewayProxyStructuredResultV2;
 type Schema = z.ZodMiniType;
 export type Claims = Readonly<Record<string, string | undefined>>;
 type Out<S> = S extends Schema ? z.output<S> : undefined;
-
-interface Spec<B, P, Q> {
-  /** `jwt`: the caller is the token's subject, already verified by the API's JWT authorizer. */
-  auth: 'jwt' | 'public';
-  body?: B;
-  params?: P;
-  query?: Q;
-}
 
 export interface ApiRequest<B, P, Q> {
   body: Out<B>;
@@ -38,34 +32,33 @@ export interface ApiRequest<B, P, Q> {
   event: ApiEvent;
 }
 
-export interface Reply {
-  status: number;
-  body?: unknown;
-}
+type Field<O, K extends string> = O extends { [P in K]: infer S } ? S : undefined;
+/** What the handler of operation O receives, and what it returns (its success body; nothing for a 204). */
+export type RequestOf<O> = ApiRequest<Field<O, 'body'>, Field<O, 'params'>, Field<O, 'query'>>;
+export type ResponseOf<O> = O extends { response: infer S extends Schema } ? z.input<S> : void;
 
-export function httpHandler<B extends Schema | undefined = undefined, P extends Schema | undefined = undefined, Q extends Schema | undefined = undefined>(
-  spec: Spec<B, P, Q>,
-  handle: (request: ApiRequest<B, P, Q>) => Promise<Reply>,
-) {
+export function operationHandler<O extends Operation>(operation: O, handle: (request: RequestOf<O>) => Promise<ResponseOf<O>>) {
+  const { auth, status } = operation;
   return middy<ApiEvent, ApiResult, Error, Context>()
     .use(httpHeaderNormalizer())
     .use(httpSecurityHeaders())
     .use({ onError: toProblem })
     .handler(async (event) => {
-      const request: ApiRequest<B, P, Q> = {
-        callerId: spec.auth === 'jwt' ? callerOf(event) : '',
-        claims: spec.auth === 'jwt' ? claimsOf(event) : {},
-        params: validate(spec.params, event.pathParameters ?? {}, 'path') as Out<P>,
-        query: validate(spec.query, event.queryStringParameters, 'query') as Out<Q>,
-        body: validate(spec.body, parseBody(event, spec.body !== undefined), 'body') as Out<B>,
+      const request = {
+        callerId: auth === 'jwt' ? callerOf(event) : '',
+        claims: auth === 'jwt' ? claimsOf(event) : {},
+        params: validate(operation.params, event.pathParameters ?? {}, 'path'),
+        query: validate(operation.query, event.queryStringParameters, 'query'),
+        body: validate(operation.body, parseBody(event, operation.body !== undefined), 'body'),
         event,
+      } as RequestOf<O>;
+      const body = await handle(request);
+      const result: ApiResult = {
+        statusCode: status,
+        headers: { 'cache-control': 'no-store', ...(status === 204 ? {} : { 'content-type': 'application/json' }) },
+        body: status === 204 || body === undefined ? '' : JSON.stringify(body),
       };
-      const reply = await handle(request);
-      return {
-        statusCode: reply.status,
-        headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
-        body: reply.body === undefined ? '' : JSON.stringify(reply.body),
-      };
+      return result;
     });
 }
 

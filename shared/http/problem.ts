@@ -4,7 +4,8 @@ import { ServiceError, type ErrorKind } from '../domain/errors.ts';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
-const PROBLEMS: Record<ErrorKind, { status: number; code: string; title: string }> = {
+/** Every error kind's status, code and title: the API's error table (docs/api.md is written from it). */
+export const PROBLEMS: Record<ErrorKind, { status: number; code: string; title: string }> = {
   InvalidRequest: { status: 400, code: 'INVALID_REQUEST', title: 'The request is not valid' },
   Unauthenticated: { status: 401, code: 'UNAUTHENTICATED', title: 'Sign in first' },
   Forbidden: { status: 403, code: 'FORBIDDEN', title: 'Not allowed' },
@@ -41,7 +42,7 @@ export function problemOf(error: ServiceError): Problem {
   };
 }
 
-const INTERNAL: Problem = {
+export const INTERNAL: Problem = {
   type: 'about:blank',
   status: 500,
   title: 'Something went wrong on our side',

@@ -1,7 +1,12 @@
-/** How the product's records look in API responses. Tokens appear only in a freshly created link's url. */
+/** How the product's records look in API responses (shapes in responses.ts). Tokens appear only in a freshly created link's url. */
+import type * as z from 'zod/mini';
 import type { InviteLink, Membership } from '../domain/types.ts';
+import type { inviteLink, member } from './responses.ts';
 
-export function inviteLinkView(link: InviteLink) {
+/** Lists the pages show in name order. */
+export const byName = <T extends { name: string }>(items: readonly T[]) => [...items].sort((a, b) => a.name.localeCompare(b.name));
+
+export function inviteLinkView(link: InviteLink): z.output<typeof inviteLink> {
   return {
     id: link.linkId,
     expiresAt: link.expiresAt,
@@ -18,7 +23,7 @@ export function inviteLinkView(link: InviteLink) {
   };
 }
 
-export function memberView(m: Membership) {
+export function memberView(m: Membership): z.output<typeof member> {
   return {
     userId: m.userId,
     email: m.email,

@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ACCESS_LOG_FIELDS } from '../../infra/constructs/api.ts';
 import { ITERATOR_AGE_ALARM_MS, NOTIFIER_TABLE_ACTIONS } from '../../infra/constructs/notifier.ts';
 import type { ServiceFunction } from '../../infra/constructs/service-function.ts';
-import { API_FUNCTIONS, PUBLIC_THROTTLE, routeKey, ROUTES, type ApiFunctionName } from '../../shared/routes.ts';
+import { OPERATION_LIST, PUBLIC_THROTTLE, routeKey } from '../../shared/operations.ts';
 import { JOIN_RECORD_FILTER, NOTIFIER_DELIVERY, TABLE } from '../../shared/store/dynamodb/table.ts';
 import { AUDIENCE, deployedPageConfig, ISSUER, synthesize, type Synthesized } from './synth.ts';
 
@@ -35,7 +35,7 @@ function dynamoStatements(fn: ServiceFunction) {
 beforeAll(() => {
   s = synthesize();
   resources = s.template.toJSON().Resources;
-  console.info(`stack constructed with esbuild bundling of ${Object.keys(API_FUNCTIONS).length + 1} functions in ${Math.round(s.bundlingMs)} ms`);
+  console.info(`stack constructed with esbuild bundling of ${OPERATION_LIST.length + 1} functions in ${Math.round(s.bundlingMs)} ms`);
 });
 
 describe('the table', () => {
@@ -91,9 +91,11 @@ describe('the functions', () => {
       expect(props.Environment.Variables).toMatchObject({
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: 'invite-links',
-        TABLE_NAME: { Ref: logicalId(s.stack.node.findChild('Table')) },
         PUBLIC_BASE_URL: resolve(s.stack.web.url),
       });
+      // Only a function that touches the table is told its name (the API document's does not).
+      const touchesTable = fn !== s.stack.api.functions['get-openapi'];
+      expect(props.Environment.Variables.TABLE_NAME).toEqual(touchesTable ? { Ref: logicalId(s.stack.node.findChild('Table')) } : undefined);
       expect(props.Environment.Variables).not.toHaveProperty('INVITE_LINK_TTL_SECONDS');
       expect(resources[logicalId(fn.logGroup)]!.Properties.RetentionInDays).toBe(30);
     }
@@ -120,8 +122,8 @@ describe('least privilege: a function can touch only the table actions it uses',
   const tableArn = () => ({ 'Fn::GetAtt': [logicalId(s.stack.node.findChild('Table')), 'Arn'] });
   const indexArn = () => ({ 'Fn::Join': ['', [tableArn(), `/index/${TABLE.byDomainIndex.name}`]] });
 
-  it.each(Object.entries(API_FUNCTIONS) as [ApiFunctionName, { tableActions: readonly string[] }][])(
-    '%s gets exactly its tableActions from shared/routes.ts',
+  it.each(OPERATION_LIST.map((op) => [op.name, op] as const))(
+    '%s gets exactly its tableActions from shared/operations.ts',
     (name, { tableActions }) => {
       const onTable = tableActions.filter((a) => a !== 'QueryByDomain');
       const expected = [
@@ -161,15 +163,15 @@ describe('least privilege: a function can touch only the table actions it uses',
 describe('the HTTP API', () => {
   it('has every route of the route table, each `jwt` route behind the JWT authorizer', () => {
     const routes = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties);
-    expect(routes.map((r) => r.RouteKey).sort()).toEqual(ROUTES.map(routeKey).sort());
+    expect(routes.map((r) => r.RouteKey).sort()).toEqual(OPERATION_LIST.map(routeKey).sort());
     const [authorizerId] = ofType('AWS::ApiGatewayV2::Authorizer').map(([id]) => id);
-    for (const route of ROUTES) {
+    for (const route of OPERATION_LIST) {
       const synthesized = routes.find((r) => r.RouteKey === routeKey(route))!;
       if (route.auth === 'jwt') expect(synthesized).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: authorizerId } });
       else expect(synthesized.AuthorizationType).toBe('NONE');
       // ...and reaches the function the route table names.
       const integrationId = (synthesized.Target['Fn::Join'][1] as unknown[])[1] as { Ref: string };
-      expect(resources[integrationId.Ref]!.Properties.IntegrationUri).toEqual({ 'Fn::GetAtt': [logicalId(s.stack.api.functions[route.function].fn), 'Arn'] });
+      expect(resources[integrationId.Ref]!.Properties.IntegrationUri).toEqual({ 'Fn::GetAtt': [logicalId(s.stack.api.functions[route.name].fn), 'Arn'] });
     }
   });
 
@@ -178,10 +180,12 @@ describe('the HTTP API', () => {
     expect(join.Properties).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: ofType('AWS::ApiGatewayV2::Authorizer')[0]![0] } });
   });
 
-  it('POST /v1/join/lookup is the only public route: the join page shows what a link grants before sign-in', () => {
-    expect(ROUTES.filter((r) => r.auth === 'public').map(routeKey)).toEqual(['POST /v1/join/lookup']);
-    const lookup = ofType('AWS::ApiGatewayV2::Route').find(([, r]) => r.Properties.RouteKey === 'POST /v1/join/lookup')![1];
-    expect(lookup.Properties.AuthorizationType).toBe('NONE');
+  it('only the link lookup and the API document are public: the join page shows what a link grants before sign-in', () => {
+    expect(OPERATION_LIST.filter((r) => r.auth === 'public').map(routeKey)).toEqual(['POST /v1/join/lookup', 'GET /v1/openapi.json']);
+    for (const key of ['POST /v1/join/lookup', 'GET /v1/openapi.json']) {
+      const route = ofType('AWS::ApiGatewayV2::Route').find(([, r]) => r.Properties.RouteKey === key)![1];
+      expect(route.Properties.AuthorizationType, key).toBe('NONE');
+    }
   });
 
   it('trusts tokens of the configured issuer and audience', () => {
@@ -196,7 +200,7 @@ describe('the HTTP API', () => {
   it('throttles the public routes per route, and only those', () => {
     const [, stage] = ofType('AWS::ApiGatewayV2::Stage')[0]!;
     const expected = Object.fromEntries(
-      ROUTES.filter((r) => r.auth === 'public').map((r) => [
+      OPERATION_LIST.filter((r) => r.auth === 'public').map((r) => [
         routeKey(r),
         { ThrottlingRateLimit: PUBLIC_THROTTLE.rateLimit, ThrottlingBurstLimit: PUBLIC_THROTTLE.burstLimit },
       ]),

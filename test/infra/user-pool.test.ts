@@ -4,7 +4,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InviteLinksStack } from '../../infra/invite-links-stack.ts';
-import { routeKey, ROUTES } from '../../shared/routes.ts';
+import { OPERATION_LIST, routeKey } from '../../shared/operations.ts';
 import { deployedContentSecurityPolicy, deployedPageConfig, synthesize, type Synthesized } from './synth.ts';
 
 let s: Synthesized;
@@ -102,7 +102,7 @@ describe('the API with the user pool', () => {
     const routes = Object.values(s.template.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties);
     const [authorizerId] = Object.keys(s.template.findResources('AWS::ApiGatewayV2::Authorizer'));
     const authOf = (key: string) => routes.find((r) => r.RouteKey === key)!;
-    for (const route of ROUTES.filter((r) => r.auth === 'jwt')) {
+    for (const route of OPERATION_LIST.filter((r) => r.auth === 'jwt')) {
       expect(authOf(routeKey(route)), routeKey(route)).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: authorizerId } });
     }
     expect(authOf('POST /v1/join')).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: authorizerId } });

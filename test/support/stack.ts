@@ -8,6 +8,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack.ts';
 import { LOCAL_AWS } from '../../local/services.ts';
+import { assertDocumented } from './openapi-check.ts';
 
 export interface Reply<T = any> {
   status: number;
@@ -64,6 +65,7 @@ export function useStack(options: Partial<LocalStackOptions> = {}): TestStack {
       } catch {
         // not JSON: keep the text
       }
+      assertDocumented(method, path, res.status, res.headers.get('content-type'), parsed);
       return { status: res.status, headers: res.headers, body: parsed };
     };
     const tokenFor = async (email: string, names: { givenName?: string; familyName?: string } = {}) => {

@@ -1,49 +1,27 @@
-/** The API's shapes as the pages use them (see /work/shared/contract.md), and how to show them. */
-
+/**
+ * The API's shapes as the pages use them: the types come from the response schemas the operation
+ * table names (shared/http/responses.ts), so the pages never restate them. Type-only imports:
+ * nothing of zod reaches the bundles.
+ */
+import type * as z from 'zod/mini';
+import type * as api from '../../../shared/http/responses.ts';
 import type { UserType } from '../../../shared/domain/types.ts';
-import type { inviteLinkView, memberView } from '../../../shared/http/views.ts';
 
-// The API's own definitions, shared with the handlers: the pages never restate them.
+// The API's own definitions, shared with the handlers.
 export { INVITE_PERMISSION, USER_TYPES, type UserType } from '../../../shared/domain/types.ts';
 import { INVITE_PERMISSION, USER_TYPES } from '../../../shared/domain/types.ts';
 
-/** One entry of GET /v1/me's memberships. */
-export interface Membership {
-  domainId: string;
-  domainName: string;
-  userType: UserType;
-  isAdmin: boolean;
-  permissions: string[];
-}
-export interface Me {
-  userId: string;
-  email: string;
-  memberships: Membership[];
-}
-export interface Team {
-  id: string;
-  name: string;
-  isDefault: boolean;
-}
-export interface RoleGroup {
-  id: string;
-  name: string;
-  assignable: boolean;
-}
-export interface Group {
-  id: string;
-  name: string;
-}
-export type Member = ReturnType<typeof memberView>;
-export type InviteLink = ReturnType<typeof inviteLinkView> & { useCount?: number };
-export interface CreatedLink extends InviteLink {
-  url: string;
-}
-export interface LinkSettings {
-  enabled: boolean;
-  updatedAt?: string;
-  updatedBy?: string;
-}
+export type Membership = z.output<typeof api.membershipSummary>;
+export type Me = z.output<typeof api.me>;
+export type Team = z.output<typeof api.team>;
+export type RoleGroup = z.output<typeof api.roleGroup>;
+export type Group = z.output<typeof api.group>;
+export type Member = z.output<typeof api.member>;
+export type InviteLink = z.output<typeof api.inviteLink> & { useCount?: number };
+export type CreatedLink = z.output<typeof api.createdInviteLink>;
+export type LinkSettings = z.output<typeof api.linkSettings>;
+export type LinkLookup = z.output<typeof api.linkLookup>;
+export type Joined = z.output<typeof api.joined>;
 export interface Items<T> {
   items: T[];
 }

@@ -7,31 +7,9 @@
  */
 import { api, ApiError, loadConfig, session } from '../lib/api.ts';
 import { byId, h, render, type Child } from '../lib/dom.ts';
-import { formatDateTime, USER_TYPE_LABEL, type Me, type UserType } from '../lib/model.ts';
+import { formatDateTime, USER_TYPE_LABEL, type Joined, type LinkLookup, type Me } from '../lib/model.ts';
 import { namesFromClaims, providerName, readIdTokenClaims, SignInError } from '../lib/oidc.ts';
 import { finishSignIn, goToProvider, takeCallback } from '../lib/sign-in.ts';
-
-interface Lookup {
-  domainName: string;
-  userType: UserType;
-  primaryTeamName?: string;
-  primaryGroupName?: string;
-  additionalTeamNames?: string[];
-  roleGroupNames?: string[];
-  groupNames?: string[];
-  expiresAt: string;
-}
-
-/** POST /v1/join's 201. */
-interface Joined {
-  userId: string;
-  domainId: string;
-  email: string;
-  userType: UserType;
-  teamIds: string[];
-  roleGroupIds: string[];
-  groupIds: string[];
-}
 
 const main = byId('main');
 const TOKEN_KEY = 'invite-links.join-token';
@@ -50,9 +28,9 @@ async function start() {
   const token = takeToken();
   if (!token) return showLinkProblem('LINK_NOT_FOUND');
   render(main, h('p', { class: 'loading' }, 'Checking your invite link…'));
-  let link: Lookup;
+  let link: LinkLookup;
   try {
-    link = await api<Lookup>('POST', '/v1/join/lookup', { token });
+    link = await api<LinkLookup>('POST', '/v1/join/lookup', { token });
   } catch (error) {
     return handleLinkError(error);
   }
@@ -72,7 +50,7 @@ async function start() {
 }
 
 /** The card every step shares: who invites, what the link gives, until when; then this step's part. */
-function invitation(link: Lookup, ...step: Child[]): HTMLElement {
+function invitation(link: LinkLookup, ...step: Child[]): HTMLElement {
   return h(
     'article',
     { class: 'card join' },
@@ -86,7 +64,7 @@ function invitation(link: Lookup, ...step: Child[]): HTMLElement {
 }
 
 /** The link's grants as a definition list, in the words the person will see in the product. */
-function grants(link: Lookup): HTMLElement {
+function grants(link: LinkLookup): HTMLElement {
   const rows: [string, string | undefined][] = [
     ['User type', USER_TYPE_LABEL[link.userType]],
     ['Primary team', link.primaryTeamName],
@@ -103,7 +81,7 @@ function grants(link: Lookup): HTMLElement {
 }
 
 /** Step 1: not signed in. A new account, or the one the person has; both come back here. */
-function showAccountChoice(link: Lookup, provider: string, message?: string) {
+function showAccountChoice(link: LinkLookup, provider: string, message?: string) {
   const status = h('div', { role: 'alert', class: 'form-error' }, message ?? '');
   const createAccount = h('button', { type: 'button', class: 'button primary wide', id: 'create-account' }, 'Create account');
   const signIn = h('button', { type: 'button', class: 'button', id: 'sign-in' }, 'Sign in');
@@ -135,7 +113,7 @@ function showAccountChoice(link: Lookup, provider: string, message?: string) {
 }
 
 /** Steps 2 and 3: signed in (just now, or already). The API says who the token belongs to. */
-async function showSignedIn(token: string, link: Lookup, provider: string, justSignedIn: boolean) {
+async function showSignedIn(token: string, link: LinkLookup, provider: string, justSignedIn: boolean) {
   let me: Me;
   try {
     me = await api<Me>('GET', '/v1/me');
@@ -178,7 +156,7 @@ function useAnotherAccount(status: HTMLElement) {
 }
 
 /** Step 2's form: "Join <domain> as <email>", names prefilled from the ID token. */
-function showForm(token: string, link: Lookup, provider: string, me: Me) {
+function showForm(token: string, link: LinkLookup, provider: string, me: Me) {
   const names = namesFromClaims(readIdTokenClaims(session.idToken()));
   const formError = h('div', { role: 'alert', class: 'form-error', tabindex: '-1' });
   const fields = new Map<NameField, { input: HTMLInputElement; error: HTMLElement; label: string }>();
@@ -284,7 +262,7 @@ function showForm(token: string, link: Lookup, provider: string, me: Me) {
 }
 
 /** 409: the person is in this domain already, so there is nothing to join; the app is one link away. */
-function showAlreadyMember(link: Lookup, me: Me) {
+function showAlreadyMember(link: LinkLookup, me: Me) {
   sessionStorage.removeItem(TOKEN_KEY);
   // The lookup names the domain but gives no id: find it among the caller's memberships when the name is unambiguous.
   const matches = me.memberships.filter((m) => m.domainName === link.domainName);

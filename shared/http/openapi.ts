@@ -1,0 +1,166 @@
+/**
+ * The OpenAPI 3.1 document and docs/api.md, both written from the operation table and the zod
+ * schemas the handlers validate with (zod's own JSON Schema output): nothing here restates a
+ * shape. `npm run openapi` writes them into docs/; a test fails when they are stale.
+ */
+import * as z from 'zod/mini';
+import type { ErrorKind } from '../domain/errors.ts';
+import { errorsOf, OPERATION_LIST, routeKey, type NamedOperation } from '../operations.ts';
+import { INTERNAL, PROBLEMS, PROBLEM_CONTENT_TYPE } from './problem.ts';
+
+type JsonSchema = Record<string, unknown>;
+
+const jsonSchema = (schema: z.ZodMiniType, io: 'input' | 'output'): JsonSchema => {
+  const { $schema: _, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as JsonSchema;
+  return rest;
+};
+
+/** An optional object (a query or body that may be absent) as its object schema, and whether it may be absent. */
+function objectSchema(schema: z.ZodMiniType, io: 'input' | 'output'): { schema: JsonSchema; optional: boolean } {
+  const def = (schema as unknown as { _zod: { def: { type: string; innerType?: z.ZodMiniType } } })._zod.def;
+  if (def.type === 'optional' && def.innerType) return { schema: jsonSchema(def.innerType, io), optional: true };
+  return { schema: jsonSchema(schema, io), optional: false };
+}
+
+function parameters(op: NamedOperation) {
+  const list: JsonSchema[] = [];
+  for (const [where, schema] of [['path', op.params], ['query', op.query]] as const) {
+    if (!schema) continue;
+    const { schema: object } = objectSchema(schema, 'input');
+    const required = new Set((object.required as string[] | undefined) ?? []);
+    for (const [name, property] of Object.entries((object.properties ?? {}) as Record<string, JsonSchema>)) {
+      list.push({ name, in: where, required: where === 'path' || required.has(name), schema: property });
+    }
+  }
+  return list;
+}
+
+const problemRef = { $ref: '#/components/schemas/Problem' };
+
+/** One response per status: the problem+json codes the operation can answer with there. */
+function errorResponses(kinds: ErrorKind[]) {
+  const byStatus = new Map<number, ErrorKind[]>();
+  for (const kind of kinds) byStatus.set(PROBLEMS[kind].status, [...(byStatus.get(PROBLEMS[kind].status) ?? []), kind]);
+  const responses: Record<string, unknown> = {};
+  for (const [status, group] of [...byStatus].sort(([a], [b]) => a - b)) {
+    const codes = [...new Set(group.map((k) => PROBLEMS[k].code))];
+    const problem = { allOf: [problemRef, { properties: { status: { const: status }, code: { enum: codes } } }] };
+    // API Gateway answers the refusals it makes itself (no valid token, throttling) with its own body.
+    const gateway = status === 401 || status === 429;
+    responses[String(status)] = {
+      description: group.map((k) => `\`${PROBLEMS[k].code}\`: ${PROBLEMS[k].title}`).join('; ') + (gateway ? '. In AWS, API Gateway itself may answer with `{"message": ...}`.' : '.'),
+      content: {
+        [PROBLEM_CONTENT_TYPE]: { schema: problem },
+        ...(gateway ? { 'application/json': { schema: { $ref: '#/components/schemas/GatewayMessage' } } } : {}),
+      },
+    };
+  }
+  responses['500'] = { description: INTERNAL.title, content: { [PROBLEM_CONTENT_TYPE]: { schema: problemRef } } };
+  return responses;
+}
+
+const camel = (name: string) => name.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
+const tagOf = (op: NamedOperation) =>
+  op.path.startsWith('/v1/join') ? 'Joining' : op.path.includes('/invite-links') || op.path.includes('/settings') ? 'Invite links' : op.path === '/v1/openapi.json' ? 'About' : 'Directory';
+
+export function openApiDocument(): JsonSchema {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const op of OPERATION_LIST) {
+    const body = op.body && objectSchema(op.body, 'input');
+    (paths[op.path] ??= {})[op.method.toLowerCase()] = {
+      operationId: camel(op.name),
+      tags: [tagOf(op)],
+      summary: op.summary,
+      description: [op.description, `**Who:** ${op.who}`].filter(Boolean).join('\n\n'),
+      security: op.auth === 'jwt' ? [{ bearer: [] }] : [],
+      ...(parameters(op).length > 0 ? { parameters: parameters(op) } : {}),
+      ...(body ? { requestBody: { required: !body.optional, content: { 'application/json': { schema: body.schema } } } } : {}),
+      responses: {
+        [String(op.status)]: op.response
+          ? { description: op.summary, content: { 'application/json': { schema: jsonSchema(op.response, 'output') } } }
+          : { description: 'Done; no body.' },
+        ...errorResponses(errorsOf(op)),
+      },
+    };
+  }
+  const codes = [...new Set([...Object.values(PROBLEMS).map((p) => p.code), INTERNAL.code])];
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Invite links API',
+      version: '1',
+      description:
+        'Shareable, expiring invite links for a SaaS user directory. JSON in and out; every error is `application/problem+json` (RFC 9457) with a machine-readable `code`. Signed-in routes take `Authorization: Bearer <JWT>` from the identity provider; the caller’s memberships and permissions come from server-side data, never from the request. A caller who is not a member of `{domainId}` gets 404 for everything under it.',
+    },
+    servers: [{ url: '/' }],
+    tags: [
+      { name: 'Directory', description: 'Who the caller is; a domain’s teams, role groups, legacy groups and users.' },
+      { name: 'Invite links', description: 'Making, listing and revoking links; the domain switch.' },
+      { name: 'Joining', description: 'What the join page calls.' },
+      { name: 'About', description: 'This document.' },
+    ],
+    components: {
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'An RSA-signed token from the deployment’s identity provider (Cognito, the operator’s, or the local stack’s at /oidc), checked by the API Gateway JWT authorizer: issuer, audience, expiry, signature.',
+        },
+      },
+      schemas: {
+        Problem: {
+          type: 'object',
+          description: 'RFC 9457 problem details; `field` names the request field at fault.',
+          required: ['type', 'status', 'title', 'detail', 'code'],
+          properties: {
+            type: { type: 'string' },
+            status: { type: 'integer' },
+            title: { type: 'string' },
+            detail: { type: 'string' },
+            code: { type: 'string', enum: codes },
+            field: { type: 'string' },
+          },
+          additionalProperties: false,
+        },
+        GatewayMessage: { type: 'object', required: ['message'], properties: { message: { type: 'string' } } },
+      },
+    },
+    paths,
+  };
+}
+
+/** docs/api.md: the API in a table, and the error codes, from the same sources. */
+export function apiMarkdown(): string {
+  const rows = OPERATION_LIST.map((op) => {
+    const errors = errorsOf(op).map((k) => `${PROBLEMS[k].status} \`${PROBLEMS[k].code}\``);
+    return `| \`${routeKey(op)}\` | ${op.summary} | ${op.who} | ${op.status} | ${[...new Set(errors)].join(', ')} |`;
+  });
+  const codes = Object.values(PROBLEMS).map((p) => `| ${p.status} | \`${p.code}\` | ${p.title} |`);
+  return [
+    '# The API (v1)',
+    '',
+    '<!-- Written by `npm run openapi` from shared/operations.ts; edit that, not this. -->',
+    '',
+    'JSON in and out. Errors are `application/problem+json` (RFC 9457) with `status`, `title`, `detail`, a',
+    'machine-readable `code` and, for bad input, the `field` at fault. Signed-in routes take',
+    '`Authorization: Bearer <JWT>`. The full description with every schema is the OpenAPI 3.1 document:',
+    '[openapi.json](openapi.json) here, `GET /v1/openapi.json` on a running service, rendered at `/api`.',
+    '',
+    '| operation | what | who | success | errors |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows,
+    '',
+    'Every operation can also answer 500 `INTERNAL`. A caller who is not a member of `{domainId}` gets',
+    '404 for everything under it. In AWS, API Gateway answers the refusals it makes itself (a missing or',
+    'invalid token: 401; throttling: 429) with `{"message": ...}`.',
+    '',
+    '## Error codes',
+    '',
+    '| status | code | title |',
+    '| --- | --- | --- |',
+    ...codes,
+    `| ${INTERNAL.status} | \`${INTERNAL.code}\` | ${INTERNAL.title} |`,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,91 @@
+/**
+ * The API's output shapes. Handlers are typed by them, the OpenAPI document is generated from
+ * them, the pages take their types from them, and the integration tests check every response
+ * against the document, so none of these can drift. Strict: a field not named here is a bug.
+ */
+import * as z from 'zod/mini';
+import { USER_TYPES } from '../domain/types.ts';
+
+const userType = z.enum(USER_TYPES);
+const ids = z.array(z.string());
+const timestamp = z.string().check(z.iso.datetime());
+const items = <T extends z.ZodMiniType>(item: T) => z.strictObject({ items: z.array(item) });
+
+export const membershipSummary = z.strictObject({
+  domainId: z.string(),
+  domainName: z.string(),
+  userType,
+  isAdmin: z.boolean(),
+  permissions: z.array(z.string()),
+});
+
+export const me = z.strictObject({ userId: z.string(), email: z.string(), memberships: z.array(membershipSummary) });
+
+export const team = z.strictObject({ id: z.string(), name: z.string(), isDefault: z.boolean() });
+/** `assignable`: the role ceiling shown ahead of time; the modal offers only what the caller may hand out. */
+export const roleGroup = z.strictObject({ id: z.string(), name: z.string(), permissions: z.array(z.string()), assignable: z.boolean() });
+export const group = z.strictObject({ id: z.string(), name: z.string() });
+export const teams = items(team);
+export const roleGroups = items(roleGroup);
+export const groups = items(group);
+
+export const member = z.strictObject({
+  userId: z.string(),
+  email: z.string(),
+  firstName: z.string(),
+  lastName: z.string(),
+  userType,
+  isAdmin: z.boolean(),
+  teamIds: ids,
+  roleGroupIds: ids,
+  groupIds: ids,
+  joinedVia: z.optional(z.strictObject({ linkId: z.string(), at: timestamp })),
+});
+export const members = items(member);
+
+export const linkSettings = z.strictObject({ enabled: z.boolean(), updatedAt: z.optional(timestamp), updatedBy: z.optional(z.string()) });
+
+const linkFields = {
+  id: z.string(),
+  expiresAt: timestamp,
+  userType,
+  primaryTeamId: z.optional(z.string()),
+  primaryGroupId: z.optional(z.string()),
+  additionalTeamIds: ids,
+  roleGroupIds: ids,
+  groupIds: ids,
+  onboarding: z.boolean(),
+  createdBy: z.string(),
+  createdByEmail: z.string(),
+  createdAt: timestamp,
+};
+export const inviteLink = z.strictObject(linkFields);
+/** Only here, once: the link a person opens, holding the token in its fragment. */
+export const createdInviteLink = z.strictObject({ ...linkFields, url: z.string() });
+export const activeInviteLinks = items(z.strictObject({ ...linkFields, useCount: z.number() }));
+
+export const revokedAll = z.strictObject({ revokedAt: timestamp, revokedBy: z.string() });
+
+export const linkLookup = z.strictObject({
+  domainName: z.string(),
+  userType,
+  primaryTeamName: z.optional(z.string()),
+  primaryGroupName: z.optional(z.string()),
+  additionalTeamNames: z.array(z.string()),
+  roleGroupNames: z.array(z.string()),
+  groupNames: z.array(z.string()),
+  expiresAt: timestamp,
+});
+
+export const joined = z.strictObject({
+  userId: z.string(),
+  domainId: z.string(),
+  email: z.string(),
+  userType,
+  teamIds: ids,
+  roleGroupIds: ids,
+  groupIds: ids,
+});
+
+/** The OpenAPI document itself: described loosely, it describes itself. */
+export const openApiDocument = z.looseObject({ openapi: z.string(), info: z.looseObject({}), paths: z.looseObject({}) });

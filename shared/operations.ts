@@ -1,0 +1,155 @@
+/**
+ * THE operation table: each operation of the API, once, with everything about it. The handler in
+ * functions/<name>.ts takes its entry (input parsing, types, success status); the CDK API, the
+ * local front door, the OpenAPI document, docs/api.md and the pages' types are all derived from
+ * it. A function's DynamoDB actions live beside it, so its IAM grant is exactly what its code
+ * uses. Importing this module needs no environment variable.
+ */
+import type * as z from 'zod/mini';
+import type { ErrorKind } from './domain/errors.ts';
+import * as input from './http/schemas.ts';
+import * as output from './http/responses.ts';
+
+/** The public route (the link lookup) is throttled per route: requests per second and burst, as API Gateway counts them. */
+export const PUBLIC_THROTTLE = { rateLimit: 100, burstLimit: 200 } as const;
+
+/** DynamoDB actions, without the `dynamodb:` prefix; `QueryByDomain` is a Query of the by-domain index only. */
+export type TableAction = 'QueryByDomain' | 'GetItem' | 'BatchGetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'ConditionCheckItem';
+
+/** The caller's membership and the domain's directory, read together (shared/access.ts). */
+const CALLER = 'BatchGetItem' satisfies TableAction;
+
+export interface Operation {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** API Gateway path template: `{name}` is one path segment. */
+  path: string;
+  /** `jwt`: behind the JWT authorizer; the caller is the token's `sub`. */
+  auth: 'jwt' | 'public';
+  summary: string;
+  /** Who may call it, in the product's words. */
+  who: string;
+  description?: string;
+  params?: z.ZodMiniType;
+  query?: z.ZodMiniType;
+  body?: z.ZodMiniType;
+  status: 200 | 201 | 204;
+  /** The success body; none for 204. */
+  response?: z.ZodMiniType;
+  /** The errors this operation answers with besides those every operation of its kind can give (see errorsOf). */
+  errors: readonly ErrorKind[];
+  tableActions: readonly TableAction[];
+}
+
+const MAY_INVITE = 'Members who may invite (domain admins, and role groups granting `users:create`).';
+const ADMINS = 'Domain admins.';
+const MEMBER_CHECK: ErrorKind[] = ['Forbidden', 'NotFound'];
+
+export const OPERATIONS = {
+  'get-me': {
+    method: 'GET', path: '/v1/me', auth: 'jwt', status: 200,
+    summary: 'Who the caller is, and the domains they belong to',
+    who: 'Any signed-in person; `memberships` is `[]` for someone who has joined no domain yet.',
+    response: output.me, errors: [], tableActions: ['Query'],
+  },
+  'list-teams': {
+    method: 'GET', path: '/v1/domains/{domainId}/teams', auth: 'jwt', status: 200,
+    summary: 'The domain’s teams, for the invite modal', who: MAY_INVITE,
+    params: input.domainParams, response: output.teams, errors: MEMBER_CHECK, tableActions: [CALLER],
+  },
+  'list-role-groups': {
+    method: 'GET', path: '/v1/domains/{domainId}/role-groups', auth: 'jwt', status: 200,
+    summary: 'The domain’s role groups, each saying whether the caller may hand it out', who: MAY_INVITE,
+    params: input.domainParams, response: output.roleGroups, errors: MEMBER_CHECK, tableActions: [CALLER],
+  },
+  'list-groups': {
+    method: 'GET', path: '/v1/domains/{domainId}/groups', auth: 'jwt', status: 200,
+    summary: 'The domain’s legacy groups', who: MAY_INVITE,
+    params: input.domainParams, response: output.groups, errors: MEMBER_CHECK, tableActions: [CALLER],
+  },
+  'list-users': {
+    method: 'GET', path: '/v1/domains/{domainId}/users', auth: 'jwt', status: 200,
+    summary: 'The domain’s users and how they came in', who: MAY_INVITE,
+    description: '`?inviteLinkId=` keeps only the people who joined through that link.',
+    params: input.domainParams, query: input.usersQuery, response: output.members, errors: MEMBER_CHECK, tableActions: [CALLER, 'QueryByDomain'],
+  },
+  'get-invite-link-settings': {
+    method: 'GET', path: '/v1/domains/{domainId}/settings/invite-links', auth: 'jwt', status: 200,
+    summary: 'Whether the domain allows invite links (Login Settings)', who: MAY_INVITE,
+    params: input.domainParams, response: output.linkSettings, errors: MEMBER_CHECK, tableActions: [CALLER],
+  },
+  'put-invite-link-settings': {
+    method: 'PUT', path: '/v1/domains/{domainId}/settings/invite-links', auth: 'jwt', status: 200,
+    summary: 'Turn invite links on or off for the domain', who: ADMINS,
+    description: 'Turning links off kills every existing link at once and for good: turning them on again brings none back.',
+    params: input.domainParams, body: input.settingsBody, response: output.linkSettings, errors: MEMBER_CHECK,
+    tableActions: ['ConditionCheckItem', 'UpdateItem'],
+  },
+  'create-invite-link': {
+    method: 'POST', path: '/v1/domains/{domainId}/invite-links', auth: 'jwt', status: 201,
+    summary: 'Make an invite link with a fixed configuration', who: MAY_INVITE,
+    description: 'The link expires after the domain’s link lifetime (7 days unless the operator shortened it). `url` holds the secret token and is returned only here. A creator who is not an admin cannot hand out a user type above their own nor a role group they do not hold.',
+    params: input.domainParams, body: input.createInviteLinkBody, response: output.createdInviteLink,
+    errors: [...MEMBER_CHECK, 'LinkCreationDisabled', 'UnknownReference'], tableActions: [CALLER, 'ConditionCheckItem', 'PutItem'],
+  },
+  'create-onboarding-link': {
+    method: 'POST', path: '/v1/domains/{domainId}/invite-links/onboarding', auth: 'jwt', status: 201,
+    summary: 'Make the one-call onboarding link: Standard users in the default team', who: MAY_INVITE,
+    params: input.domainParams, body: input.onboardingBody, response: output.createdInviteLink,
+    errors: [...MEMBER_CHECK, 'LinkCreationDisabled'], tableActions: [CALLER, 'ConditionCheckItem', 'PutItem'],
+  },
+  'list-invite-links': {
+    method: 'GET', path: '/v1/domains/{domainId}/invite-links', auth: 'jwt', status: 200,
+    summary: 'The domain’s active links with their use counts (never a token or url)', who: MAY_INVITE,
+    params: input.domainParams, response: output.activeInviteLinks, errors: MEMBER_CHECK, tableActions: [CALLER, 'QueryByDomain'],
+  },
+  'revoke-invite-link': {
+    method: 'DELETE', path: '/v1/domains/{domainId}/invite-links/{linkId}', auth: 'jwt', status: 204,
+    summary: 'Revoke one link', who: 'The link’s creator, or a domain admin.',
+    params: input.linkParams, errors: MEMBER_CHECK, tableActions: [CALLER, 'GetItem', 'UpdateItem'],
+  },
+  'revoke-all-invite-links': {
+    method: 'POST', path: '/v1/domains/{domainId}/invite-links/revoke-all', auth: 'jwt', status: 200,
+    summary: 'Delete all existing links', who: ADMINS,
+    description: 'Every existing link stops working at once, in one conditional write whatever their number; new links can be made.',
+    params: input.domainParams, response: output.revokedAll, errors: MEMBER_CHECK, tableActions: ['ConditionCheckItem', 'UpdateItem'],
+  },
+  'lookup-invite-link': {
+    method: 'POST', path: '/v1/join/lookup', auth: 'public', status: 200,
+    summary: 'What a link grants, for the join page', who: 'Anyone holding the link: the token travels in the body, never in a URL.',
+    body: input.lookupBody, response: output.linkLookup,
+    errors: ['LinkNotFound', 'LinkExpired', 'LinkRevoked', 'LinksDisabled'], tableActions: ['GetItem', 'Query'],
+  },
+  join: {
+    method: 'POST', path: '/v1/join', auth: 'jwt', status: 201,
+    summary: 'Join the link’s domain with the configuration it carries', who: 'Any signed-in person whose token carries a verified email.',
+    description: 'The email is the caller’s verified email from their token (`email`, `email_verified`), never the request’s; names default to the token’s `given_name` and `family_name`. Someone already in another domain joins with the same account.',
+    body: input.joinBody, response: output.joined,
+    errors: ['EmailNotVerified', 'LinkNotFound', 'AlreadyMember', 'LinkExpired', 'LinkRevoked', 'LinksDisabled'],
+    tableActions: ['BatchGetItem', 'GetItem', 'ConditionCheckItem', 'UpdateItem', 'PutItem'],
+  },
+  'get-openapi': {
+    method: 'GET', path: '/v1/openapi.json', auth: 'public', status: 200,
+    summary: 'This document: the OpenAPI 3.1 description of the API', who: 'Anyone.',
+    response: output.openApiDocument, errors: [], tableActions: [],
+  },
+} as const satisfies Record<string, Operation>;
+
+export type OperationName = keyof typeof OPERATIONS;
+export type OperationOf<N extends OperationName> = (typeof OPERATIONS)[N];
+
+/** Every operation with its name (= its function's file under functions/), in table order. */
+export const OPERATION_LIST = (Object.entries(OPERATIONS) as [OperationName, Operation][]).map(([name, op]) => ({ name, ...op }));
+export type NamedOperation = (typeof OPERATION_LIST)[number];
+
+/** The API Gateway route key of an operation, e.g. `POST /v1/join`. */
+export const routeKey = (op: Pick<Operation, 'method' | 'path'>) => `${op.method} ${op.path}`;
+
+/** Every error an operation can answer with: its own, plus those of its kind (bad input, no token, throttled). */
+export function errorsOf(op: Operation): ErrorKind[] {
+  const kinds = new Set<ErrorKind>();
+  if (op.params || op.query || op.body) kinds.add('InvalidRequest');
+  if (op.auth === 'jwt') kinds.add('Unauthenticated');
+  for (const kind of op.errors) kinds.add(kind);
+  if (op.auth === 'public') kinds.add('RateLimited');
+  return [...kinds];
+}
