@@ -183,7 +183,6 @@ try {
               createdAt: created,
               expiresAt: new Date(now + 86_400_000).toISOString(),
               generation: domain.linkGeneration,
-              useCount: 0,
               onboarding: false,
             }),
           },

@@ -46,13 +46,18 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
   return { streamArn: Table!.LatestStreamArn! };
 }
 
-/** Seeds the contract's demo data unless the demo domain already exists; a marker item makes it happen once. */
+/**
+ * Seeds the contract's demo data once; a marker item makes it happen once per version of the seed
+ * (a data layout change bumps the version, so a DATA_DIR from before gets the demo data anew).
+ */
+const SEED_VERSION = 2;
+
 export async function seedDemoData(db: DynamoDBDocumentClient, tableName: string): Promise<boolean> {
   try {
     await db.send(
       new PutCommand({
         TableName: tableName,
-        Item: { [TABLE.partitionKey]: 'SEED#demo', [TABLE.sortKey]: 'SEED', entityType: 'SeedMarker', seededAt: new Date().toISOString() },
+        Item: { [TABLE.partitionKey]: `SEED#demo@${SEED_VERSION}`, [TABLE.sortKey]: 'SEED', entityType: 'SeedMarker', seededAt: new Date().toISOString() },
         ConditionExpression: `attribute_not_exists(${TABLE.partitionKey})`,
       }),
     );
@@ -61,10 +66,7 @@ export async function seedDemoData(db: DynamoDBDocumentClient, tableName: string
     throw error;
   }
   const all: Item[] = [
-    ...DEMO_DIRECTORIES.flatMap((d) => [
-      items.domain(d.domain),
-      items.directory(d),
-    ]),
+    ...DEMO_DIRECTORIES.flatMap((d) => [items.domain(d.domain), ...items.domainGates(d.domain), items.directory(d)]),
     ...DEMO_USERS.map(items.user),
     ...DEMO_MEMBERSHIPS.flatMap((m) => [items.membership(m), items.memberEmail(m.domainId, m.email, m.userId)]),
   ];

@@ -36,7 +36,6 @@ export async function createInviteLink(
       createdAt: now.toISOString(),
       expiresAt: expiresAtFor(now, linkTtlSeconds()),
       generation: directory.domain.linkGeneration,
-      useCount: 0,
       onboarding,
     };
     const outcome = await store.createInviteLink(link);

@@ -81,7 +81,7 @@ export const OPERATIONS = {
     method: 'PUT', path: '/v1/domains/{domainId}/settings/invite-links', auth: 'jwt', status: 200,
     summary: 'Turn invite links on or off for the domain', who: ADMINS,
     description: 'Turning links off kills every existing link at once and for good: turning them on again brings none back.',
-    params: input.domainParams, body: input.settingsBody, response: output.linkSettings, errors: MEMBER_CHECK,
+    params: input.domainParams, body: input.settingsBody, response: output.linkSettings, errors: [...MEMBER_CHECK, 'Busy'],
     tableActions: ['ConditionCheckItem', 'UpdateItem'],
   },
   'create-invite-link': {
@@ -105,13 +105,13 @@ export const OPERATIONS = {
   'revoke-invite-link': {
     method: 'DELETE', path: '/v1/domains/{domainId}/invite-links/{linkId}', auth: 'jwt', status: 204,
     summary: 'Revoke one link', who: 'The link’s creator, or a domain admin.',
-    params: input.linkParams, errors: MEMBER_CHECK, tableActions: [CALLER, 'GetItem', 'UpdateItem'],
+    params: input.linkParams, errors: [...MEMBER_CHECK, 'Busy'], tableActions: [CALLER, 'GetItem', 'UpdateItem'],
   },
   'revoke-all-invite-links': {
     method: 'POST', path: '/v1/domains/{domainId}/invite-links/revoke-all', auth: 'jwt', status: 200,
     summary: 'Delete all existing links', who: ADMINS,
     description: 'Every existing link stops working at once, in one conditional write whatever their number; new links can be made.',
-    params: input.domainParams, response: output.revokedAll, errors: MEMBER_CHECK, tableActions: ['ConditionCheckItem', 'UpdateItem'],
+    params: input.domainParams, response: output.revokedAll, errors: [...MEMBER_CHECK, 'Busy'], tableActions: ['ConditionCheckItem', 'UpdateItem'],
   },
   'lookup-invite-link': {
     method: 'POST', path: '/v1/join/lookup', auth: 'public', status: 200,
@@ -124,7 +124,7 @@ export const OPERATIONS = {
     summary: 'Join the link’s domain with the configuration it carries', who: 'Any signed-in person whose token carries a verified email.',
     description: 'The email is the caller’s verified email from their token (`email`, `email_verified`), never the request’s; names default to the token’s `given_name` and `family_name`. Someone already in another domain joins with the same account.',
     body: input.joinBody, response: output.joined,
-    errors: ['EmailNotVerified', 'LinkNotFound', 'AlreadyMember', 'LinkExpired', 'LinkRevoked', 'LinksDisabled'],
+    errors: ['EmailNotVerified', 'LinkNotFound', 'AlreadyMember', 'LinkExpired', 'LinkRevoked', 'LinksDisabled', 'Busy'],
     tableActions: ['BatchGetItem', 'GetItem', 'ConditionCheckItem', 'UpdateItem', 'PutItem'],
   },
   'get-openapi': {

@@ -15,7 +15,8 @@ export type ErrorKind =
   | 'LinkRevoked'
   | 'LinksDisabled'
   | 'UnknownReference'
-  | 'RateLimited';
+  | 'RateLimited'
+  | 'Busy';
 
 export class ServiceError extends Error {
   constructor(
@@ -23,6 +24,8 @@ export class ServiceError extends Error {
     message: string,
     /** The request field at fault, where there is one (`email`, `additionalTeamIds[1]`). */
     readonly field?: string,
+    /** When to try again, for the errors that say so (Retry-After). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = kind;
@@ -52,3 +55,5 @@ export const linksDisabled = () =>
 export const unknownReference = (field: string, id: string) =>
   new ServiceError('UnknownReference', `${field}: "${id}" does not exist in this domain.`, field);
 export const rateLimited = () => new ServiceError('RateLimited', 'Too many attempts. Wait a moment and try again.');
+export const busy = (retryAfterSeconds = 1) =>
+  new ServiceError('Busy', 'Many people are doing the same thing at this moment and this request kept colliding with theirs. Try again shortly.', undefined, retryAfterSeconds);

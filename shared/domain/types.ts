@@ -74,7 +74,6 @@ export interface InviteLink extends LinkGrant {
   expiresAt: string;
   /** The domain's link generation when the link was made. */
   generation: number;
-  useCount: number;
   revokedAt?: string;
   onboarding: boolean;
 }

@@ -19,6 +19,7 @@ export const PROBLEMS: Record<ErrorKind, { status: number; code: string; title: 
   LinksDisabled: { status: 410, code: 'LINKS_DISABLED', title: 'Invite links are turned off' },
   UnknownReference: { status: 422, code: 'UNKNOWN_REFERENCE', title: 'Unknown team, role group or group' },
   RateLimited: { status: 429, code: 'RATE_LIMITED', title: 'Too many attempts' },
+  Busy: { status: 503, code: 'BUSY', title: 'Busy, try again shortly' },
 };
 
 export interface Problem {
@@ -52,9 +53,10 @@ export const INTERNAL: Problem = {
 
 export function problemResponse(error: unknown): APIGatewayProxyStructuredResultV2 {
   const problem = error instanceof ServiceError ? problemOf(error) : INTERNAL;
+  const retryAfter = error instanceof ServiceError ? error.retryAfterSeconds : undefined;
   return {
     statusCode: problem.status,
-    headers: { 'content-type': PROBLEM_CONTENT_TYPE, 'cache-control': 'no-store' },
+    headers: { 'content-type': PROBLEM_CONTENT_TYPE, 'cache-control': 'no-store', ...(retryAfter !== undefined ? { 'retry-after': String(retryAfter) } : {}) },
     body: JSON.stringify(problem),
   };
 }

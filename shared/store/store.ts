@@ -35,8 +35,9 @@ export interface Store {
   /** Creates the link only if the domain still has links enabled at the generation the link records. */
   createInviteLink(link: InviteLink): Promise<'created' | 'links-disabled' | 'generation-moved'>;
   getInviteLink(linkId: string): Promise<InviteLink | undefined>;
-  /** Links of the domain's live generation that are neither expired nor revoked, newest first. */
-  listInviteLinks(domain: Domain, now: Date): Promise<InviteLink[]>;
+  /** Links of the domain's live generation that are neither expired nor revoked, newest first, with their use counts. */
+  listInviteLinks(domain: Domain, now: Date): Promise<(InviteLink & { useCount: number })[]>;
+  /** One transaction over the link and all its use counters, so no join counts after it returns. */
   revokeInviteLink(linkId: string, at: string): Promise<void>;
   /** "Delete all existing links": one conditional write, whatever the number of links. */
   revokeAllInviteLinks(domainId: string, adminUserId: string, at: string): Promise<AdminWriteOutcome>;

@@ -29,8 +29,8 @@ describe('parallel joins on one link', () => {
     expect(statuses).toEqual([201, ...Array(19).fill(409)]);
     expect(results.filter((r) => r.status === 409).every((r) => r.body.code === 'ALREADY_MEMBER')).toBe(true);
 
-    const { Item: link } = await t.db.send(new GetCommand({ TableName: t.stack.tableName, Key: keys.link(id) }));
-    expect(link?.useCount).toBe(1);
+    const listed = (await t.as(OWNER).get(linksPath())).body.items.find((l: { id: string }) => l.id === id);
+    expect(listed.useCount).toBe(1);
     const { Item: claim } = await t.db.send(new GetCommand({ TableName: t.stack.tableName, Key: keys.memberEmail(DEMO_DOMAIN, person.email) }));
     expect(claim?.userId).toBe(results.find((r) => r.status === 201)!.body.userId);
   });

@@ -31,7 +31,6 @@ const link: InviteLink = {
   createdAt: '2026-01-01T00:00:00.000Z',
   expiresAt: '2026-01-08T00:00:00.000Z',
   generation: 3,
-  useCount: 0,
   onboarding: false,
 };
 const member = (m: Partial<Membership>): Membership => ({

@@ -4,7 +4,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { backoffMs, JOIN_MAX_ATTEMPTS, joinInOneTransaction } from '../../shared/store/dynamodb/join.ts';
+import { backoffMs, CONFLICT_MAX_ATTEMPTS } from '../../shared/store/dynamodb/conflicts.ts';
+import { joinInOneTransaction } from '../../shared/store/dynamodb/join.ts';
 
 const TABLE = 'invite-links';
 const db = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
@@ -27,7 +28,6 @@ const link = {
   createdAt: '2026-01-01T00:00:00.000Z',
   expiresAt: '2026-01-08T00:00:00.000Z',
   generation: 0,
-  useCount: 0,
   onboarding: false,
 };
 const cancelled = (reasons: { Code: string; Item?: Record<string, unknown> }[]) =>
@@ -48,17 +48,26 @@ describe('a join that collides with a concurrent one (TransactionConflict)', () 
     const conflict = cancelled([{ Code: 'TransactionConflict' }, none, none, none, none, none]);
     ddb.on(TransactWriteCommand).rejectsOnce(conflict).rejectsOnce(conflict).resolves({});
     const sleep = vi.fn(async () => undefined);
-    const outcome = await joinInOneTransaction(db, TABLE, 'abc', person, now, sleep);
+    const outcome = await joinInOneTransaction(db, TABLE, 'abc', person, now, { sleep });
     expect(outcome.ok).toBe(true);
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(3);
     expect(ddb.commandCalls(BatchGetCommand)).toHaveLength(3);
     expect(sleep).toHaveBeenCalledTimes(2);
   });
 
-  it('gives up after a bounded number of attempts and reports the failure', async () => {
+  it('gives up after a bounded number of attempts as BUSY (503 with Retry-After), never a 500', async () => {
     ddb.on(TransactWriteCommand).rejects(cancelled([{ Code: 'TransactionConflict' }, none, none, none, none, none]));
-    await expect(joinInOneTransaction(db, TABLE, 'abc', person, now, async () => undefined)).rejects.toBeInstanceOf(TransactionCanceledException);
-    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(JOIN_MAX_ATTEMPTS);
+    const refused = joinInOneTransaction(db, TABLE, 'abc', person, now, { sleep: async () => undefined });
+    await expect(refused).rejects.toMatchObject({ kind: 'Busy', retryAfterSeconds: expect.any(Number) });
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(CONFLICT_MAX_ATTEMPTS);
+  });
+
+  it('holds one random use counter and one random domain gate, never the link or domain item', async () => {
+    ddb.on(TransactWriteCommand).resolves({});
+    await joinInOneTransaction(db, TABLE, 'abc', person, now, { pick: (n) => n - 1 });
+    const [counter, gate] = ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
+    expect(counter!.Update!.Key).toEqual({ PK: 'USES#abc#7', SK: 'USES' });
+    expect(gate!.ConditionCheck!.Key).toEqual({ PK: 'GATE#demo#15', SK: 'GATE' });
   });
 
   it('backs off with full jitter, growing and capped', () => {
@@ -70,8 +79,8 @@ describe('a join that collides with a concurrent one (TransactionConflict)', () 
 });
 
 describe('a join the transaction refuses', () => {
-  it('reports the link as it was when its condition failed', async () => {
-    const revoked = { ...link, revokedAt: '2026-01-01T12:00:00.000Z' };
+  it('reports the link as its counter was when its condition failed', async () => {
+    const revoked = { PK: 'USES#abc#3', SK: 'USES', entityType: 'LinkCounter', linkId: 'abc', useCount: 4, expiresAt: link.expiresAt, revokedAt: '2026-01-01T12:00:00.000Z' };
     ddb.on(TransactWriteCommand).rejects(cancelled([{ Code: 'ConditionalCheckFailed', Item: revoked }, none, none, none, none, none]));
     ddb.on(GetCommand).resolves({ Item: { PK: 'DOMAIN#demo', SK: 'DOMAIN', entityType: 'Domain', domainId: 'demo', linksEnabled: true, linkGeneration: 0 } });
     const outcome = await joinInOneTransaction(db, TABLE, 'abc', person, now);
@@ -98,7 +107,7 @@ describe('a join the transaction refuses', () => {
     ddb.on(BatchGetCommand)
       .resolvesOnce({ Responses: { [TABLE]: [link] } })
       .resolves({ Responses: { [TABLE]: [link, { PK: 'USER#sub-pat', SK: 'PROFILE', entityType: 'User', userId: 'sub-pat' }] } });
-    const outcome = await joinInOneTransaction(db, TABLE, 'abc', person, now, async () => undefined);
+    const outcome = await joinInOneTransaction(db, TABLE, 'abc', person, now, { sleep: async () => undefined });
     expect(outcome).toMatchObject({ ok: true, membership: { userId: 'sub-pat', email: 'pat@example.test' } });
     const [first, second] = ddb.commandCalls(TransactWriteCommand).map((c) => c.args[0].input.TransactItems!);
     expect(first).toHaveLength(6);

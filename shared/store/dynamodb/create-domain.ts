@@ -66,6 +66,8 @@ export async function createDomain(db: DynamoDBDocumentClient, table: string, re
                   },
                 }
               : { Put: { TableName: table, Item: items.user(user), ...absent } },
+            // Last, so the positions above stay put: the copies of the link switch that joins check.
+            ...items.domainGates(directory.domain).map((Item) => ({ Put: { TableName: table, Item } })),
           ],
         }),
       );

@@ -4,7 +4,6 @@ import {
   GetCommand,
   QueryCommand,
   TransactWriteCommand,
-  UpdateCommand,
   type BatchGetCommandInput,
   type BatchGetCommandOutput,
   type DynamoDBDocumentClient,
@@ -14,7 +13,8 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { Directory, Domain, InviteLink, Membership, User } from '../../domain/types.ts';
 import type { AdminWriteOutcome, JoinOutcome, NewMember, Store } from '../store.ts';
 import { dataOf, keys } from './keys.ts';
-import { ENTITY, TABLE } from './table.ts';
+import { ENTITY, SHARDS, TABLE } from './table.ts';
+import { retryingConflicts } from './conflicts.ts';
 import { joinInOneTransaction } from './join.ts';
 import { failedItem, reasonCodes } from './cancellation.ts';
 import { items } from './items.ts';
@@ -98,14 +98,14 @@ export class DynamoStore implements Store {
                 ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
               },
             },
-            {
+            ...[items.inviteLink(link), ...items.linkCounters(link)].map((Item) => ({
               Put: {
                 TableName: this.table,
-                Item: items.inviteLink(link),
+                Item,
                 ConditionExpression: 'attribute_not_exists(#pk)',
                 ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
               },
-            },
+            })),
           ],
         }),
       );
@@ -123,7 +123,7 @@ export class DynamoStore implements Store {
     return Item ? dataOf<InviteLink>(Item) : undefined;
   }
 
-  async listInviteLinks(domain: Domain, now: Date): Promise<InviteLink[]> {
+  async listInviteLinks(domain: Domain, now: Date): Promise<(InviteLink & { useCount: number })[]> {
     if (!domain.linksEnabled) return [];
     const index = TABLE.byDomainIndex;
     const items = await this.queryAll({
@@ -138,46 +138,76 @@ export class DynamoStore implements Store {
       },
       ScanIndexForward: false,
     });
-    return items.map((i) => dataOf<InviteLink>(i));
+    const links = items.map((i) => dataOf<InviteLink>(i));
+    const counts = await this.useCounts(links.map((l) => l.linkId));
+    return links.map((link) => ({ ...link, useCount: counts.get(link.linkId) ?? 0 }));
   }
 
-  async revokeInviteLink(linkId: string, at: string): Promise<void> {
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: keys.link(linkId),
-        UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :at)',
-        ConditionExpression: 'attribute_exists(#pk)',
-        ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
-        ExpressionAttributeValues: { ':at': at },
-      }),
-    );
+  /** A link's use count is the sum of its counters: one BatchGetItem per 100 counters. */
+  private async useCounts(linkIds: string[]): Promise<Map<string, number>> {
+    const counters = linkIds.flatMap((id) => Array.from({ length: SHARDS.linkCounters }, (_, shard) => keys.linkCounter(id, shard)));
+    const counts = new Map<string, number>();
+    const found = await this.batchGet(counters);
+    for (const counter of found) counts.set(counter.linkId as string, (counts.get(counter.linkId as string) ?? 0) + Number(counter.useCount ?? 0));
+    return counts;
+  }
+
+  revokeInviteLink(linkId: string, at: string): Promise<void> {
+    const revoke = { UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :at)', ExpressionAttributeValues: { ':at': at } };
+    return retryingConflicts(async () => {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [keys.link(linkId), ...Array.from({ length: SHARDS.linkCounters }, (_, shard) => keys.linkCounter(linkId, shard))].map((Key) => ({
+            Update: { TableName: this.table, Key, ...revoke },
+          })),
+        }),
+      );
+    });
   }
 
   revokeAllInviteLinks(domainId: string, adminUserId: string, at: string): Promise<AdminWriteOutcome> {
-    return this.adminWrite(domainId, adminUserId, {
-      UpdateExpression: 'ADD linkGeneration :one SET linksRevokedAt = :at, linksRevokedBy = :by',
-      ExpressionAttributeValues: { ':one': 1, ':at': at, ':by': adminUserId },
-    });
+    return this.adminWrite(
+      domainId,
+      adminUserId,
+      { UpdateExpression: 'ADD linkGeneration :one SET linksRevokedAt = :at, linksRevokedBy = :by', ExpressionAttributeValues: { ':one': 1, ':at': at, ':by': adminUserId } },
+      { UpdateExpression: 'ADD linkGeneration :one', ExpressionAttributeValues: { ':one': 1 } },
+    );
   }
 
   setInviteLinksEnabled(domainId: string, enabled: boolean, adminUserId: string, at: string): Promise<AdminWriteOutcome> {
     const set = 'SET linksEnabled = :enabled, settingsUpdatedAt = :at, settingsUpdatedBy = :by';
-    return this.adminWrite(domainId, adminUserId, {
-      UpdateExpression: enabled ? set : `${set} ADD linkGeneration :one`,
-      ExpressionAttributeValues: { ':enabled': enabled, ':at': at, ':by': adminUserId, ...(enabled ? {} : { ':one': 1 }) },
-    });
+    // Turning links off also moves the generation, so turning them on again revives nothing.
+    const moveGeneration = enabled ? '' : ' ADD linkGeneration :one';
+    return this.adminWrite(
+      domainId,
+      adminUserId,
+      { UpdateExpression: `${set}${moveGeneration}`, ExpressionAttributeValues: { ':enabled': enabled, ':at': at, ':by': adminUserId, ...(enabled ? {} : { ':one': 1 }) } },
+      { UpdateExpression: `SET linksEnabled = :enabled${moveGeneration}`, ExpressionAttributeValues: { ':enabled': enabled, ...(enabled ? {} : { ':one': 1 }) } },
+    );
   }
 
   join(linkId: string, person: NewMember, now: Date): Promise<JoinOutcome> {
     return joinInOneTransaction(this.db, this.table, linkId, person, now);
   }
 
-  /** An update of the domain item that happens only if the caller is, at that instant, its admin. */
-  private async adminWrite(
+  /**
+   * An update of the domain item, and the same change to every gate joins check, that happens only
+   * if the caller is, at that instant, its admin. Joins in flight on a gate make it retry.
+   */
+  private adminWrite(
     domainId: string,
     adminUserId: string,
     update: { UpdateExpression: string; ExpressionAttributeValues: Record<string, unknown> },
+    gateUpdate: { UpdateExpression: string; ExpressionAttributeValues: Record<string, unknown> },
+  ): Promise<AdminWriteOutcome> {
+    return retryingConflicts(() => this.adminWriteOnce(domainId, adminUserId, update, gateUpdate));
+  }
+
+  private async adminWriteOnce(
+    domainId: string,
+    adminUserId: string,
+    update: { UpdateExpression: string; ExpressionAttributeValues: Record<string, unknown> },
+    gateUpdate: { UpdateExpression: string; ExpressionAttributeValues: Record<string, unknown> },
   ): Promise<AdminWriteOutcome> {
     try {
       await this.db.send(
@@ -201,6 +231,9 @@ export class DynamoStore implements Store {
                 ...update,
               },
             },
+            ...Array.from({ length: SHARDS.domainGates }, (_, shard) => ({
+              Update: { TableName: this.table, Key: keys.domainGate(domainId, shard), ...gateUpdate },
+            })),
           ],
         }),
       );
@@ -212,6 +245,19 @@ export class DynamoStore implements Store {
       if (domainCode === 'ConditionalCheckFailed') return 'not-member';
       throw error;
     }
+  }
+
+  private async batchGet(keyList: Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
+    const found: Record<string, unknown>[] = [];
+    for (let i = 0; i < keyList.length; i += 100) {
+      let request: BatchGetCommandInput['RequestItems'] = { [this.table]: { Keys: keyList.slice(i, i + 100), ConsistentRead: true } };
+      while (request && Object.keys(request).length > 0) {
+        const page: BatchGetCommandOutput = await this.db.send(new BatchGetCommand({ RequestItems: request }));
+        found.push(...(page.Responses?.[this.table] ?? []));
+        request = page.UnprocessedKeys;
+      }
+    }
+    return found;
   }
 
   private async queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Record<string, unknown>[]> {

@@ -3,12 +3,23 @@ import { JOIN_RECORD_RETENTION_SECONDS } from '../../config.ts';
 import { ttlOf } from '../../domain/invite-link.ts';
 import type { Directory, Domain, InviteLink, JoinRecord, Membership, User } from '../../domain/types.ts';
 import { keys } from './keys.ts';
-import { ENTITY, TABLE } from './table.ts';
+import { ENTITY, SHARDS, TABLE } from './table.ts';
+
+const shards = (count: number) => Array.from({ length: count }, (_, shard) => shard);
 
 export type Item = Record<string, unknown>;
 
 export const items = {
   domain: (d: Domain): Item => ({ ...keys.domain(d.domainId), entityType: ENTITY.Domain, ...d }),
+  /** Every gate of a domain, as the domain item has them. */
+  domainGates: (d: Domain): Item[] =>
+    shards(SHARDS.domainGates).map((shard) => ({
+      ...keys.domainGate(d.domainId, shard),
+      entityType: ENTITY.DomainGate,
+      domainId: d.domainId,
+      linksEnabled: d.linksEnabled,
+      linkGeneration: d.linkGeneration,
+    })),
   directory: ({ domain, teams, roleGroups, groups }: Directory): Item => ({
     ...keys.directory(domain.domainId),
     entityType: ENTITY.Directory,
@@ -37,6 +48,16 @@ export const items = {
     [TABLE.ttlAttribute]: ttlOf(link.expiresAt),
     ...link,
   }),
+  /** Every use counter of a new link, at zero. */
+  linkCounters: (link: InviteLink): Item[] =>
+    shards(SHARDS.linkCounters).map((shard) => ({
+      ...keys.linkCounter(link.linkId, shard),
+      entityType: ENTITY.LinkCounter,
+      linkId: link.linkId,
+      useCount: 0,
+      expiresAt: link.expiresAt,
+      [TABLE.ttlAttribute]: ttlOf(link.expiresAt),
+    })),
   join: (join: JoinRecord): Item => ({
     ...keys.join(join.joinId),
     entityType: ENTITY.Join,

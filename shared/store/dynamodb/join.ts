@@ -1,28 +1,39 @@
 /**
- * A join is one read and one transaction (2 round trips): the link is still valid, the membership
+ * A join is one read and one transaction (2 round trips): the link still works, the membership
  * (and the user's profile, on their first join anywhere) is created, the domain's claim on the
- * email is taken, the link's use count goes up and the join record the notifier reads is
+ * email is taken, one of the link's use counters goes up and the join record the notifier reads is
  * written, all or nothing. The person is their identity's `sub`, already verified by the API.
+ *
+ * Concurrent joins of one domain or one link rarely share an item: each holds one random domain
+ * gate and one random use counter of its link (SHARDS in table.ts), never the domain or link item
+ * itself. The kill switches update every gate or every counter in their own single transaction,
+ * so a join either commits before one of them or fails after it.
  */
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { busy } from '../../domain/errors.ts';
 import { membershipFromGrant } from '../../domain/invite-link.ts';
 import type { Domain, InviteLink, JoinRecord, Membership } from '../../domain/types.ts';
 import type { JoinOutcome, NewMember } from '../store.ts';
 import { failedItem, reasonCodes } from './cancellation.ts';
+import { backoffMs, CONFLICT_MAX_ATTEMPTS, isConflict, sleep as realSleep, type Sleep } from './conflicts.ts';
 import { dataOf, keys } from './keys.ts';
 import { items } from './items.ts';
-import { ENTITY, TABLE } from './table.ts';
+import { ENTITY, SHARDS, TABLE } from './table.ts';
 
 /** Positions of the actions in the join transaction; cancellation reasons come back in this order. */
-const LINK = 0;
-const DOMAIN = 1;
+const COUNTER = 0;
+const GATE = 1;
 const MEMBERSHIP = 2;
 const MEMBER_EMAIL = 3;
 const NEW_USER = 5;
 
-export const JOIN_MAX_ATTEMPTS = 8;
+export interface JoinOptions {
+  sleep?: Sleep;
+  /** Which counter and gate to hold; random unless a test pins them. */
+  pick?: (shards: number) => number;
+}
 
 export async function joinInOneTransaction(
   db: DynamoDBDocumentClient,
@@ -30,7 +41,7 @@ export async function joinInOneTransaction(
   linkId: string,
   person: NewMember,
   now: Date,
-  sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  { sleep = realSleep, pick = randomInt }: JoinOptions = {},
 ): Promise<JoinOutcome> {
   for (let attempt = 1; ; attempt++) {
     const { Responses, UnprocessedKeys } = await db.send(
@@ -38,7 +49,8 @@ export async function joinInOneTransaction(
         RequestItems: { [table]: { Keys: [keys.link(linkId), keys.user(person.userId)], ConsistentRead: true } },
       }),
     );
-    if (UnprocessedKeys?.[table] && attempt < JOIN_MAX_ATTEMPTS) {
+    if (UnprocessedKeys?.[table]) {
+      if (attempt >= CONFLICT_MAX_ATTEMPTS) throw busy();
       await sleep(backoffMs(attempt));
       continue;
     }
@@ -89,7 +101,7 @@ export async function joinInOneTransaction(
             {
               Update: {
                 TableName: table,
-                Key: keys.link(linkId),
+                Key: keys.linkCounter(linkId, pick(SHARDS.linkCounters)),
                 UpdateExpression: 'ADD useCount :one',
                 ConditionExpression: 'attribute_exists(#pk) AND expiresAt > :now AND attribute_not_exists(revokedAt)',
                 ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
@@ -100,7 +112,7 @@ export async function joinInOneTransaction(
             {
               ConditionCheck: {
                 TableName: table,
-                Key: keys.domain(link.domainId),
+                Key: keys.domainGate(link.domainId, pick(SHARDS.domainGates)),
                 ConditionExpression: 'linksEnabled = :on AND linkGeneration = :generation',
                 ExpressionAttributeValues: { ':on': true, ':generation': link.generation },
                 ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -117,25 +129,37 @@ export async function joinInOneTransaction(
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
       const codes = reasonCodes(error);
-      if (codes[LINK] === 'ConditionalCheckFailed' || codes[DOMAIN] === 'ConditionalCheckFailed') {
-        const current = failedItem<InviteLink>(error, LINK) ?? (codes[LINK] === 'ConditionalCheckFailed' ? undefined : link);
-        if (!current) return { ok: false, reason: 'link-gone' };
-        const domain = failedItem<Domain>(error, DOMAIN) ?? (await readDomain(db, table, link.domainId));
-        if (!domain) return { ok: false, reason: 'link-gone' };
-        return { ok: false, reason: 'link-unusable', link: current, domain };
+      if (codes[COUNTER] === 'ConditionalCheckFailed' || codes[GATE] === 'ConditionalCheckFailed') {
+        return refusal(db, table, link, error, codes);
       }
       if (codes[MEMBERSHIP] === 'ConditionalCheckFailed' || codes[MEMBER_EMAIL] === 'ConditionalCheckFailed') return { ok: false, reason: 'already-member' };
-      // A conflict with a concurrent join, or this person's first join elsewhere a moment ago: read again and retry.
-      const retryable = codes.includes('TransactionConflict') || codes[NEW_USER] === 'ConditionalCheckFailed';
-      if (!retryable || attempt >= JOIN_MAX_ATTEMPTS) throw error;
+      // A concurrent transaction held one of our items, or this person's first join elsewhere made their profile a moment ago.
+      const retryable = isConflict(error) || codes[NEW_USER] === 'ConditionalCheckFailed';
+      if (!retryable) throw error;
+      if (attempt >= CONFLICT_MAX_ATTEMPTS) throw busy();
       await sleep(backoffMs(attempt));
     }
   }
 }
 
-/** Full jitter: a random wait up to 25 ms, 50 ms, 100 ms ... capped at 1 s. */
-export function backoffMs(attempt: number, random: () => number = Math.random): number {
-  return Math.floor(random() * Math.min(1000, 25 * 2 ** (attempt - 1)));
+/** Why the link no longer works, from the counter and gate as they were when their conditions failed. */
+async function refusal(
+  db: DynamoDBDocumentClient,
+  table: string,
+  link: InviteLink,
+  error: TransactionCanceledException,
+  codes: (string | undefined)[],
+): Promise<JoinOutcome> {
+  if (codes[COUNTER] === 'ConditionalCheckFailed') {
+    const counter = failedItem<{ revokedAt?: string; expiresAt: string }>(error, COUNTER);
+    // No counter at all: the link's items were removed (TTL after expiry).
+    if (!counter) return { ok: false, reason: 'link-gone' };
+    link = { ...link, expiresAt: counter.expiresAt, ...(counter.revokedAt ? { revokedAt: counter.revokedAt } : {}) };
+  }
+  const gate = codes[GATE] === 'ConditionalCheckFailed' ? failedItem<Pick<Domain, 'linksEnabled' | 'linkGeneration'>>(error, GATE) : undefined;
+  const domain = await readDomain(db, table, link.domainId);
+  if (!domain) return { ok: false, reason: 'link-gone' };
+  return { ok: false, reason: 'link-unusable', link, domain: gate ? { ...domain, ...gate } : domain };
 }
 
 async function readDomain(db: DynamoDBDocumentClient, table: string, domainId: string): Promise<Domain | undefined> {

@@ -24,7 +24,12 @@ export const keys = {
   /** One per member: a domain holds an email once, whichever identity (sub) signs in with it. */
   memberEmail: (domainId: string, email: string): Key => ({ [PK]: `MEMBER_EMAIL#${domainId}#${email}`, [SK]: 'MEMBER_EMAIL' }),
 
+  /** A copy of the domain's link switch and generation, one of SHARDS.domainGates: what a join checks. */
+  domainGate: (domainId: string, shard: number): Key => ({ [PK]: `GATE#${domainId}#${shard}`, [SK]: 'GATE' }),
+
   link: (linkId: string): Key => ({ [PK]: `LINK#${linkId}`, [SK]: 'LINK' }),
+  /** One of SHARDS.linkCounters per link: part of its use count, with its expiry and revocation, what a join updates. */
+  linkCounter: (linkId: string, shard: number): Key => ({ [PK]: `USES#${linkId}#${shard}`, [SK]: 'USES' }),
   linkIndex: (domainId: string, generation: number, createdAt: string, linkId: string): Key => ({
     [GSI1PK]: `DOMAIN#${domainId}`,
     [GSI1SK]: `${generationPrefix(generation)}${createdAt}#${linkId}`,

@@ -12,8 +12,19 @@ export const TABLE = {
   streamView: 'NEW_IMAGE',
 } as const;
 
+/**
+ * How many items each per-join hot spot is spread over, so that concurrent joins rarely hold the
+ * same item (in AWS a transaction is cancelled when another in-flight one holds any of its items).
+ * Every join holds one random domain gate and one random use counter of its link; the writes that
+ * kill links (delete-all, disable, revoke-one) update every gate, or every counter, in their one
+ * transaction. docs/data-model.md explains the numbers.
+ */
+export const SHARDS = { domainGates: 16, linkCounters: 8 } as const;
+
 export const ENTITY = {
   Domain: 'Domain',
+  DomainGate: 'DomainGate',
+  LinkCounter: 'LinkCounter',
   Directory: 'Directory',
   User: 'User',
   Membership: 'Membership',

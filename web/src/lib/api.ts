@@ -47,7 +47,21 @@ export function loadConfig(): Promise<PageConfig> {
   return config;
 }
 
+/** The API treats a request that kept colliding with concurrent ones as 503 BUSY: wait as it says, at most this long, and try once more. */
+const BUSY_RETRY_MAX_SECONDS = 10;
+
 export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
+  try {
+    return await apiOnce<T>(method, path, body);
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.code !== 'BUSY') throw error;
+    const wait = Math.min(error.retryAfterSeconds ?? 1, BUSY_RETRY_MAX_SECONDS);
+    await new Promise((resolve) => setTimeout(resolve, wait * 1000));
+    return apiOnce<T>(method, path, body);
+  }
+}
+
+async function apiOnce<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
   const { apiBaseUrl } = await loadConfig();
   const token = session.token();
   let res: Response;
