@@ -10,6 +10,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { email as emailSchema } from '#shared/http/schemas.ts';
 import { DEMO_USERS } from './demo-data.ts';
 import { startIdentityProvider, MOUNT_PATH, type LocalIdentityProvider } from './identity/provider.ts';
+import { emulateTransactionConflicts } from './conflict-emulation.ts';
 import { jwtAuthorizer } from './jwt-authorizer.ts';
 import { send, startFrontDoor } from './front-door.ts';
 import { servePages } from './pages.ts';
@@ -55,7 +56,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     ...(options.linkTtlSeconds !== undefined ? { INVITE_LINK_TTL_SECONDS: String(options.linkTtlSeconds) } : {}),
   });
-  const client = new DynamoDBClient({ endpoint: options.dynamoEndpoint, ...LOCAL_AWS });
+  // DynamoDB Local never cancels a transaction for a conflict; AWS does. The handlers' client, and
+  // the stack's own, fail here the way they would there (docs/conflict-emulation.md).
+  emulateTransactionConflicts((await import('#shared/store/dynamodb/client.ts')).dynamoDb);
+  const client = emulateTransactionConflicts(new DynamoDBClient({ endpoint: options.dynamoEndpoint, ...LOCAL_AWS }));
   const db = DynamoDBDocumentClient.from(client);
   const { streamArn } = await ensureTable(client, options.tableName);
   await seedDemoData(db, options.tableName);

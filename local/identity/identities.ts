@@ -14,6 +14,7 @@ import {
   UpdateTimeToLiveCommand,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
+import { isConflict, retryingConflicts } from '#shared/store/dynamodb/conflicts.ts';
 import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 export interface Identity {
@@ -90,6 +91,11 @@ export class IdentityStore {
    * provider's admin, or a finished sign-up, creates one). Safe to race: one sub per email wins.
    */
   async ensure(person: NewIdentity): Promise<Identity> {
+    // Another sign-up of the same email may be in flight: wait for it, as a provider would.
+    return retryingConflicts(() => this.ensureOnce(person));
+  }
+
+  private async ensureOnce(person: NewIdentity): Promise<Identity> {
     const existing = await this.findByEmail(person.email);
     if (existing) return existing;
     const identity: Identity = {
@@ -111,7 +117,7 @@ export class IdentityStore {
       );
       return identity;
     } catch (error) {
-      if ((error as Error).name !== 'TransactionCanceledException') throw error;
+      if ((error as Error).name !== 'TransactionCanceledException' || isConflict(error)) throw error;
       const winner = await this.findByEmail(person.email);
       if (!winner) throw error;
       return winner;

@@ -8,7 +8,8 @@ import { TransactionCanceledException, TransactionConflictException } from '@aws
 import { busy } from '../../domain/errors.ts';
 import { reasonCodes } from './cancellation.ts';
 
-export const CONFLICT_MAX_ATTEMPTS = 8;
+/** With the backoff below, about 4 s of trying before a request gives up as BUSY. */
+export const CONFLICT_MAX_ATTEMPTS = 10;
 
 export type Sleep = (ms: number) => Promise<void>;
 export const sleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
