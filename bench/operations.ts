@@ -75,7 +75,7 @@ export async function operations(api: ReturnType<typeof localApi>, store: Store)
       api: () => owner('GET', `${base}/invite-links`),
       direct: async () => {
         const { directory } = await asInviter(store, OWNER_ID, DOMAIN);
-        return store.listInviteLinks(directory.domain, new Date());
+        return store.listInviteLinks(directory.domain, new Date(), { limit: 50 });
       },
     },
     {

@@ -1,17 +1,20 @@
-/** GET /v1/domains/{domainId}/invite-links: the active links, with their use counts. Never a token or url. */
+/** GET /v1/domains/{domainId}/invite-links: a page of the active links, newest first, with their use counts. Never a token or url. */
 import { asInviter } from '#shared/access.ts';
 import { linkStatus } from '#shared/domain/invite-link.ts';
+import { decodeCursor, encodeCursor } from '#shared/http/cursor.ts';
 import { operationHandler } from '#shared/http/handler.ts';
-import { OPERATIONS } from '#shared/operations.ts';
+import { PAGE_SIZE } from '#shared/http/schemas.ts';
 import { inviteLinkView } from '#shared/http/views.ts';
+import { OPERATIONS } from '#shared/operations.ts';
 import { store } from '#shared/store/dynamodb/index.ts';
 
-export const handler = operationHandler(OPERATIONS['list-invite-links'], async ({ callerId, params }) => {
+export const handler = operationHandler(OPERATIONS['list-invite-links'], async ({ callerId, params, query }) => {
+  const after = query?.cursor ? decodeCursor(query.cursor, 'links', params.domainId, '') : undefined;
   const { directory } = await asInviter(store, callerId, params.domainId);
   const now = new Date();
-  const links = await store.listInviteLinks(directory.domain, now);
-  const items = links
-    .filter((link) => linkStatus(link, directory.domain, now) === 'ACTIVE')
-    .map((link) => ({ ...inviteLinkView(link), useCount: link.useCount }));
-  return { items };
+  const page = await store.listInviteLinks(directory.domain, now, { limit: query?.limit ?? PAGE_SIZE.default, after });
+  return {
+    items: page.items.filter((link) => linkStatus(link, directory.domain, now) === 'ACTIVE').map((link) => ({ ...inviteLinkView(link), useCount: link.useCount })),
+    ...(page.next ? { nextCursor: encodeCursor('links', params.domainId, '', page.next) } : {}),
+  };
 });

@@ -1,16 +1,22 @@
-/** GET /v1/domains/{domainId}/users[?inviteLinkId=]: the domain's users, and how they came in. */
+/** GET /v1/domains/{domainId}/users[?inviteLinkId=]: a page of the domain's users, and how they came in. */
 import { asInviter } from '#shared/access.ts';
+import { decodeCursor, encodeCursor } from '#shared/http/cursor.ts';
 import { operationHandler } from '#shared/http/handler.ts';
-import { OPERATIONS } from '#shared/operations.ts';
+import { PAGE_SIZE } from '#shared/http/schemas.ts';
 import { memberView } from '#shared/http/views.ts';
+import { OPERATIONS } from '#shared/operations.ts';
 import { store } from '#shared/store/dynamodb/index.ts';
 
 export const handler = operationHandler(OPERATIONS['list-users'], async ({ callerId, params, query }) => {
-  // The listing is read alongside the caller check and returned only if the check passes: one round trip.
-  const [, members] = await Promise.all([
+  const filter = query?.inviteLinkId ?? '';
+  const after = query?.cursor ? decodeCursor(query.cursor, 'users', params.domainId, filter) : undefined;
+  // The page is read alongside the caller check and returned only if the check passes: one round trip, one page at most.
+  const [, page] = await Promise.all([
     asInviter(store, callerId, params.domainId),
-    store.listMembers(params.domainId, { inviteLinkId: query?.inviteLinkId }),
+    store.listMembers(params.domainId, { limit: query?.limit ?? PAGE_SIZE.default, after, inviteLinkId: query?.inviteLinkId }),
   ]);
-  members.sort((a, b) => a.email.localeCompare(b.email));
-  return { items: members.map(memberView) };
+  return {
+    items: page.items.map(memberView),
+    ...(page.next ? { nextCursor: encodeCursor('users', params.domainId, filter, page.next) } : {}),
+  };
 });

@@ -69,7 +69,7 @@ export const OPERATIONS = {
   'list-users': {
     method: 'GET', path: '/v1/domains/{domainId}/users', auth: 'jwt', status: 200,
     summary: 'The domain’s users and how they came in', who: MAY_INVITE,
-    description: '`?inviteLinkId=` keeps only the people who joined through that link.',
+    description: 'In email order, a page at a time (`limit`, `cursor`). `?inviteLinkId=` keeps only the people who joined through that link.',
     params: input.domainParams, query: input.usersQuery, response: output.members, errors: MEMBER_CHECK, tableActions: [CALLER, 'QueryByDomain'],
   },
   'get-invite-link-settings': {
@@ -89,18 +89,19 @@ export const OPERATIONS = {
     summary: 'Make an invite link with a fixed configuration', who: MAY_INVITE,
     description: 'The link expires after the domain’s link lifetime (7 days unless the operator shortened it). `url` holds the secret token and is returned only here. A creator who is not an admin cannot hand out a user type above their own nor a role group they do not hold.',
     params: input.domainParams, body: input.createInviteLinkBody, response: output.createdInviteLink,
-    errors: [...MEMBER_CHECK, 'LinkCreationDisabled', 'UnknownReference'], tableActions: [CALLER, 'ConditionCheckItem', 'PutItem'],
+    errors: [...MEMBER_CHECK, 'LinkCreationDisabled', 'UnknownReference', 'Busy'], tableActions: [CALLER, 'ConditionCheckItem', 'PutItem'],
   },
   'create-onboarding-link': {
     method: 'POST', path: '/v1/domains/{domainId}/invite-links/onboarding', auth: 'jwt', status: 201,
     summary: 'Make the one-call onboarding link: Standard users in the default team', who: MAY_INVITE,
     params: input.domainParams, body: input.onboardingBody, response: output.createdInviteLink,
-    errors: [...MEMBER_CHECK, 'LinkCreationDisabled'], tableActions: [CALLER, 'ConditionCheckItem', 'PutItem'],
+    errors: [...MEMBER_CHECK, 'LinkCreationDisabled', 'Busy'], tableActions: [CALLER, 'ConditionCheckItem', 'PutItem'],
   },
   'list-invite-links': {
     method: 'GET', path: '/v1/domains/{domainId}/invite-links', auth: 'jwt', status: 200,
     summary: 'The domain’s active links with their use counts (never a token or url)', who: MAY_INVITE,
-    params: input.domainParams, response: output.activeInviteLinks, errors: MEMBER_CHECK, tableActions: [CALLER, 'QueryByDomain'],
+    description: 'Newest first, a page at a time (`limit`, `cursor`).',
+    params: input.domainParams, query: input.pageQuery, response: output.activeInviteLinks, errors: MEMBER_CHECK, tableActions: [CALLER, 'QueryByDomain'],
   },
   'revoke-invite-link': {
     method: 'DELETE', path: '/v1/domains/{domainId}/invite-links/{linkId}', auth: 'jwt', status: 204,

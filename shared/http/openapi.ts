@@ -12,8 +12,16 @@ type JsonSchema = Record<string, unknown>;
 
 const jsonSchema = (schema: z.ZodMiniType, io: 'input' | 'output'): JsonSchema => {
   const { $schema: _, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as JsonSchema;
-  return rest;
+  return withExamples(rest);
 };
+
+/** Timestamps get a plain example, or renderers make one up from the pattern (year 1656). */
+function withExamples(schema: unknown): JsonSchema {
+  if (Array.isArray(schema)) return schema.map(withExamples) as unknown as JsonSchema;
+  if (typeof schema !== 'object' || schema === null) return schema as JsonSchema;
+  const out = Object.fromEntries(Object.entries(schema).map(([k, v]) => [k, withExamples(v)]));
+  return (out.format as unknown) === 'date-time' ? { ...out, examples: ['2026-11-24T09:30:00.000Z'] } : out;
+}
 
 /** An optional object (a query or body that may be absent) as its object schema, and whether it may be absent. */
 function objectSchema(schema: z.ZodMiniType, io: 'input' | 'output'): { schema: JsonSchema; optional: boolean } {
@@ -44,7 +52,7 @@ function errorResponses(kinds: ErrorKind[]) {
   const responses: Record<string, unknown> = {};
   for (const [status, group] of [...byStatus].sort(([a], [b]) => a - b)) {
     const codes = [...new Set(group.map((k) => PROBLEMS[k].code))];
-    const problem = { allOf: [problemRef, { properties: { status: { const: status }, code: { enum: codes } } }] };
+    const problem = { allOf: [problemRef, { properties: { status: { const: status }, code: { enum: codes, examples: [codes[0]] } } }] };
     // API Gateway answers the refusals it makes itself (no valid token, throttling) with its own body.
     const gateway = status === 401 || status === 429;
     responses[String(status)] = {

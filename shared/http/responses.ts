@@ -10,6 +10,8 @@ const userType = z.enum(USER_TYPES);
 const ids = z.array(z.string());
 const timestamp = z.string().check(z.iso.datetime());
 const items = <T extends z.ZodMiniType>(item: T) => z.strictObject({ items: z.array(item) });
+/** A page of a list; `nextCursor` is absent on the last page. */
+const page = <T extends z.ZodMiniType>(item: T) => z.strictObject({ items: z.array(item), nextCursor: z.optional(z.string()) });
 
 export const membershipSummary = z.strictObject({
   domainId: z.string(),
@@ -41,7 +43,7 @@ export const member = z.strictObject({
   groupIds: ids,
   joinedVia: z.optional(z.strictObject({ linkId: z.string(), at: timestamp })),
 });
-export const members = items(member);
+export const members = page(member);
 
 export const linkSettings = z.strictObject({ enabled: z.boolean(), updatedAt: z.optional(timestamp), updatedBy: z.optional(z.string()) });
 
@@ -62,7 +64,7 @@ const linkFields = {
 export const inviteLink = z.strictObject(linkFields);
 /** Only here, once: the link a person opens, holding the token in its fragment. */
 export const createdInviteLink = z.strictObject({ ...linkFields, url: z.string() });
-export const activeInviteLinks = items(z.strictObject({ ...linkFields, useCount: z.number() }));
+export const activeInviteLinks = page(z.strictObject({ ...linkFields, useCount: z.number() }));
 
 export const revokedAll = z.strictObject({ revokedAt: timestamp, revokedBy: z.string() });
 

@@ -63,4 +63,16 @@ export const lookupBody = z.strictObject({ token });
 /** The email is not here: it is the caller's verified email, from their token. Names default to the token's. */
 export const joinBody = z.strictObject({ token, firstName: z.optional(personName), lastName: z.optional(personName) });
 
-export const usersQuery = z.optional(z.strictObject({ inviteLinkId: z.optional(linkId) }));
+/** Paging, on every list: `limit` 1 to 100 (default 50) and the `cursor` from the previous page's `nextCursor`. */
+export const PAGE_SIZE = { default: 50, max: 100 } as const;
+const paging = {
+  limit: z.optional(
+    z.pipe(
+      z.string().check(z.regex(/^\d{1,3}$/, `must be a whole number from 1 to ${PAGE_SIZE.max}`)),
+      z.pipe(z.transform(Number), z.number().check(z.minimum(1, `must be from 1 to ${PAGE_SIZE.max}`), z.maximum(PAGE_SIZE.max, `must be from 1 to ${PAGE_SIZE.max}`))),
+    ),
+  ),
+  cursor: z.optional(z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(4096, 'is not a cursor this API issued'), z.regex(/^[A-Za-z0-9_-]+$/, 'is not a cursor this API issued'))),
+};
+export const pageQuery = z.optional(z.strictObject(paging));
+export const usersQuery = z.optional(z.strictObject({ ...paging, inviteLinkId: z.optional(linkId) }));

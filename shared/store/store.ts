@@ -20,6 +20,17 @@ export type JoinRefusal =
 
 export type JoinOutcome = { ok: true; membership: Membership; join: JoinRecord } | ({ ok: false } & JoinRefusal);
 
+/** Where a page starts (after `after`, the position the previous page ended at) and how long it is. */
+export interface PageRequest {
+  limit: number;
+  after?: Record<string, string>;
+}
+/** A page and, unless it is the last, the position to continue after. */
+export interface Page<T> {
+  items: T[];
+  next?: Record<string, string>;
+}
+
 /** The result of an admin-only write whose admin check rides in the same transaction. */
 export type AdminWriteOutcome = 'done' | 'not-member' | 'not-admin';
 
@@ -30,13 +41,14 @@ export interface Store {
   getAccess(userId: string, domainId: string): Promise<{ membership?: Membership; directory?: Directory }>;
   /** The user and every membership they hold: one Query; undefined for someone who has joined nothing. */
   getUser(userId: string): Promise<{ user: User; memberships: Membership[] } | undefined>;
-  listMembers(domainId: string, filter?: { inviteLinkId?: string }): Promise<Membership[]>;
+  /** A page of the domain's members in email order, optionally only those who joined through one link. */
+  listMembers(domainId: string, page: PageRequest & { inviteLinkId?: string }): Promise<Page<Membership>>;
 
   /** Creates the link only if the domain still has links enabled at the generation the link records. */
   createInviteLink(link: InviteLink): Promise<'created' | 'links-disabled' | 'generation-moved'>;
   getInviteLink(linkId: string): Promise<InviteLink | undefined>;
-  /** Links of the domain's live generation that are neither expired nor revoked, newest first, with their use counts. */
-  listInviteLinks(domain: Domain, now: Date): Promise<(InviteLink & { useCount: number })[]>;
+  /** A page of the domain's live-generation links that are neither expired nor revoked, newest first, with their use counts. */
+  listInviteLinks(domain: Domain, now: Date, page: PageRequest): Promise<Page<InviteLink & { useCount: number }>>;
   /** One transaction over the link and all its use counters, so no join counts after it returns. */
   revokeInviteLink(linkId: string, at: string): Promise<void>;
   /** "Delete all existing links": one conditional write, whatever the number of links. */

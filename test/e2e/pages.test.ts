@@ -10,7 +10,9 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { items } from '../../shared/store/dynamodb/items.ts';
 import { launchChromium } from '../support/browser.ts';
 import { useStack } from '../support/stack.ts';
 import { MANAGER, newPerson, OTHER_OWNER, OWNER } from '../support/steps.ts';
@@ -278,6 +280,23 @@ describe('the pages, end to end', () => {
     const modal = page.locator('#invite-modal');
     await modal.getByText('Invite links are turned off').waitFor();
     expect(await modal.getByRole('button', { name: /copy/i }).count()).toBe(0);
+  });
+
+  it('shows a long users list a page at a time, loading more as the owner scrolls', async () => {
+    const at = '2026-01-01T00:00:00.000Z';
+    const seeded = Array.from({ length: 60 }, (_, i) =>
+      items.membership({ userId: `u-scroll-${i}`, domainId: 'demo-media-co', email: `scroll-${String(i).padStart(2, '0')}@example.test`, firstName: 'Scroll', lastName: `Person ${i}`, userType: 'BROWSE', isAdmin: false, teamIds: ['editors'], roleGroupIds: [], groupIds: [], createdAt: at }),
+    );
+    for (let i = 0; i < seeded.length; i += 25) {
+      await t.db.send(new BatchWriteCommand({ RequestItems: { [t.stack.tableName]: seeded.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) } }));
+    }
+    const { page } = owner;
+    await page.goto(`${t.stack.url}/`);
+    const rows = page.locator('table.users tbody tr');
+    await expect.poll(() => rows.count()).toBe(50);
+    await page.getByRole('button', { name: 'Load more' }).scrollIntoViewIfNeeded();
+    await expect.poll(() => rows.count()).toBeGreaterThan(60);
+    expect(await page.getByRole('button', { name: 'Load more' }).count()).toBe(0);
   });
 
   it('serves only the built files: no path reaches outside web/dist', async () => {

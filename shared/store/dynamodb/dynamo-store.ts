@@ -1,4 +1,5 @@
 /** The Store port over one DynamoDB table. Item layout: docs/data-model.md. */
+import { randomInt } from 'node:crypto';
 import {
   BatchGetCommand,
   GetCommand,
@@ -11,13 +12,16 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { Directory, Domain, InviteLink, Membership, User } from '../../domain/types.ts';
-import type { AdminWriteOutcome, JoinOutcome, NewMember, Store } from '../store.ts';
+import type { AdminWriteOutcome, JoinOutcome, NewMember, Page, PageRequest, Store } from '../store.ts';
 import { dataOf, keys } from './keys.ts';
 import { ENTITY, SHARDS, TABLE } from './table.ts';
 import { retryingConflicts } from './conflicts.ts';
 import { joinInOneTransaction } from './join.ts';
 import { failedItem, reasonCodes } from './cancellation.ts';
 import { items } from './items.ts';
+
+/** A filtered list reads at most this many items per request, so a sparse filter cannot make one request read a whole domain. */
+const MAX_READ_PER_PAGE = 1000;
 
 export class DynamoStore implements Store {
   constructor(
@@ -64,27 +68,25 @@ export class DynamoStore implements Store {
     };
   }
 
-  async listMembers(domainId: string, filter: { inviteLinkId?: string } = {}): Promise<Membership[]> {
+  async listMembers(domainId: string, page: PageRequest & { inviteLinkId?: string }): Promise<Page<Membership>> {
     const index = TABLE.byDomainIndex;
-    const items = await this.queryAll({
+    const { inviteLinkId } = page;
+    const found = await this.queryPage(page, {
       IndexName: index.name,
       KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-      ExpressionAttributeNames: {
-        '#pk': index.partitionKey,
-        '#sk': index.sortKey,
-        ...(filter.inviteLinkId ? { '#via': 'joinedVia', '#link': 'linkId' } : {}),
-      },
-      ExpressionAttributeValues: {
-        ':pk': keys.domainPartition(domainId),
-        ':prefix': keys.membersPrefix,
-        ...(filter.inviteLinkId ? { ':link': filter.inviteLinkId } : {}),
-      },
-      ...(filter.inviteLinkId ? { FilterExpression: '#via.#link = :link' } : {}),
+      ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey, ...(inviteLinkId ? { '#via': 'joinedVia', '#link': 'linkId' } : {}) },
+      ExpressionAttributeValues: { ':pk': keys.domainPartition(domainId), ':prefix': keys.membersPrefix, ...(inviteLinkId ? { ':link': inviteLinkId } : {}) },
+      ...(inviteLinkId ? { FilterExpression: '#via.#link = :link' } : {}),
     });
-    return items.map((i) => dataOf<Membership>(i));
+    return { items: found.items.map((i) => dataOf<Membership>(i)), next: found.next };
   }
 
-  async createInviteLink(link: InviteLink): Promise<'created' | 'links-disabled' | 'generation-moved'> {
+  createInviteLink(link: InviteLink): Promise<'created' | 'links-disabled' | 'generation-moved'> {
+    return retryingConflicts(() => this.createInviteLinkOnce(link));
+  }
+
+  /** Checks one random gate, like a join, so concurrent creations and joins rarely share an item. */
+  private async createInviteLinkOnce(link: InviteLink): Promise<'created' | 'links-disabled' | 'generation-moved'> {
     try {
       await this.db.send(
         new TransactWriteCommand({
@@ -92,7 +94,7 @@ export class DynamoStore implements Store {
             {
               ConditionCheck: {
                 TableName: this.table,
-                Key: keys.domain(link.domainId),
+                Key: keys.domainGate(link.domainId, randomInt(SHARDS.domainGates)),
                 ConditionExpression: 'linksEnabled = :on AND linkGeneration = :generation',
                 ExpressionAttributeValues: { ':on': true, ':generation': link.generation },
                 ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -111,10 +113,10 @@ export class DynamoStore implements Store {
       );
       return 'created';
     } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      const domain = failedItem<Domain>(error, 0);
-      if (!domain) throw error;
-      return domain.linksEnabled ? 'generation-moved' : 'links-disabled';
+      if (!(error instanceof TransactionCanceledException) || reasonCodes(error)[0] !== 'ConditionalCheckFailed') throw error;
+      const gate = failedItem<Pick<Domain, 'linksEnabled'>>(error, 0);
+      if (!gate) throw error;
+      return gate.linksEnabled ? 'generation-moved' : 'links-disabled';
     }
   }
 
@@ -123,31 +125,30 @@ export class DynamoStore implements Store {
     return Item ? dataOf<InviteLink>(Item) : undefined;
   }
 
-  async listInviteLinks(domain: Domain, now: Date): Promise<(InviteLink & { useCount: number })[]> {
-    if (!domain.linksEnabled) return [];
+  async listInviteLinks(domain: Domain, now: Date, page: PageRequest): Promise<Page<InviteLink & { useCount: number }>> {
+    const live = keys.linksOfGeneration(domain.linkGeneration);
+    // A cursor from before a delete-all points into a dead generation: every link there is dead.
+    if (!domain.linksEnabled || (page.after && !page.after[TABLE.byDomainIndex.sortKey]?.startsWith(live))) return { items: [] };
     const index = TABLE.byDomainIndex;
-    const items = await this.queryAll({
+    const found = await this.queryPage(page, {
       IndexName: index.name,
       KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
       FilterExpression: 'expiresAt > :now AND attribute_not_exists(revokedAt)',
       ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
-      ExpressionAttributeValues: {
-        ':pk': keys.domainPartition(domain.domainId),
-        ':prefix': keys.linksOfGeneration(domain.linkGeneration),
-        ':now': now.toISOString(),
-      },
+      ExpressionAttributeValues: { ':pk': keys.domainPartition(domain.domainId), ':prefix': live, ':now': now.toISOString() },
       ScanIndexForward: false,
     });
-    const links = items.map((i) => dataOf<InviteLink>(i));
+    const links = found.items.map((i) => dataOf<InviteLink>(i));
     const counts = await this.useCounts(links.map((l) => l.linkId));
-    return links.map((link) => ({ ...link, useCount: counts.get(link.linkId) ?? 0 }));
+    return { items: links.map((link) => ({ ...link, useCount: counts.get(link.linkId) ?? 0 })), next: found.next };
   }
 
   /** A link's use count is the sum of its counters: one BatchGetItem per 100 counters. */
   private async useCounts(linkIds: string[]): Promise<Map<string, number>> {
     const counters = linkIds.flatMap((id) => Array.from({ length: SHARDS.linkCounters }, (_, shard) => keys.linkCounter(id, shard)));
     const counts = new Map<string, number>();
-    const found = await this.batchGet(counters);
+    // A view, not a decision: eventually consistent reads at half the price.
+    const found = await this.batchGet(counters, false);
     for (const counter of found) counts.set(counter.linkId as string, (counts.get(counter.linkId as string) ?? 0) + Number(counter.useCount ?? 0));
     return counts;
   }
@@ -247,10 +248,28 @@ export class DynamoStore implements Store {
     }
   }
 
-  private async batchGet(keyList: Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
+  /**
+   * Up to `limit` items after `page.after`, reading on past filtered-out items but never more than
+   * MAX_READ_PER_PAGE items in one request (then the page is short and says where to go on).
+   */
+  private async queryPage(page: PageRequest, input: Omit<QueryCommandInput, 'TableName' | 'Limit' | 'ExclusiveStartKey'>): Promise<Page<Record<string, unknown>>> {
+    const items: Record<string, unknown>[] = [];
+    let after: Record<string, unknown> | undefined = page.after;
+    let read = 0;
+    do {
+      const limit = Math.min(page.limit - items.length, MAX_READ_PER_PAGE - read);
+      const result = await this.db.send(new QueryCommand({ ...input, TableName: this.table, Limit: limit, ExclusiveStartKey: after }));
+      items.push(...(result.Items ?? []));
+      read += result.ScannedCount ?? 0;
+      after = result.LastEvaluatedKey;
+    } while (after && items.length < page.limit && read < MAX_READ_PER_PAGE);
+    return { items, ...(after ? { next: after as Record<string, string> } : {}) };
+  }
+
+  private async batchGet(keyList: Record<string, unknown>[], consistent: boolean): Promise<Record<string, unknown>[]> {
     const found: Record<string, unknown>[] = [];
     for (let i = 0; i < keyList.length; i += 100) {
-      let request: BatchGetCommandInput['RequestItems'] = { [this.table]: { Keys: keyList.slice(i, i + 100), ConsistentRead: true } };
+      let request: BatchGetCommandInput['RequestItems'] = { [this.table]: { Keys: keyList.slice(i, i + 100), ConsistentRead: consistent } };
       while (request && Object.keys(request).length > 0) {
         const page: BatchGetCommandOutput = await this.db.send(new BatchGetCommand({ RequestItems: request }));
         found.push(...(page.Responses?.[this.table] ?? []));

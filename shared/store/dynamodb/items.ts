@@ -37,7 +37,7 @@ export const items = {
   }),
   membership: (m: Membership): Item => ({
     ...keys.membership(m.userId, m.domainId),
-    ...keys.membershipIndex(m.userId, m.domainId),
+    ...keys.membershipIndex(m.userId, m.domainId, m.email),
     entityType: ENTITY.Membership,
     ...m,
   }),

@@ -18,7 +18,8 @@ export const keys = {
   userPartition: (userId: string) => `USER#${userId}`,
   user: (userId: string): Key => ({ [PK]: `USER#${userId}`, [SK]: 'PROFILE' }),
   membership: (userId: string, domainId: string): Key => ({ [PK]: `USER#${userId}`, [SK]: `MEMBER#${domainId}` }),
-  membershipIndex: (userId: string, domainId: string): Key => ({ [GSI1PK]: `DOMAIN#${domainId}`, [GSI1SK]: `MEMBER#${userId}` }),
+  /** Members list in email order (then by user, should two identities ever share an email). */
+  membershipIndex: (userId: string, domainId: string, email: string): Key => ({ [GSI1PK]: `DOMAIN#${domainId}`, [GSI1SK]: `MEMBER#${email}#${userId}` }),
   membersPrefix: 'MEMBER#',
 
   /** One per member: a domain holds an email once, whichever identity (sub) signs in with it. */

@@ -5,6 +5,7 @@
  */
 import { api, ApiError } from '../lib/api.ts';
 import { h, render, uid, type Child } from '../lib/dom.ts';
+import { pagedList } from '../lib/paging.ts';
 import {
   formatDateTime,
   grantableUserTypes,
@@ -14,7 +15,6 @@ import {
   type CreatedLink,
   type Group,
   type InviteLink,
-  type Items,
   type LinkSettings,
   type Me,
   type Membership,
@@ -242,55 +242,56 @@ async function makeAndCopy(button: HTMLButtonElement, result: HTMLElement, creat
 async function renderActiveLinks(section: HTMLElement, directory: Directory, base: string) {
   const { me, membership } = directory;
   const status = h('p', { class: 'visually-hidden', role: 'status' });
-  let items: InviteLink[];
+  const mayRevoke = (link: InviteLink) => membership.isAdmin || link.createdBy === me.userId;
   try {
-    items = (await api<Items<InviteLink>>('GET', `${base}/invite-links`)).items;
+    await pagedList<InviteLink>(`${base}/invite-links`, ({ items, more }) => showActiveLinks(items, more));
   } catch (error) {
     render(section, errorNotice(error));
-    return;
   }
-  items.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-  const mayRevoke = (link: InviteLink) => membership.isAdmin || link.createdBy === me.userId;
-  render(
-    section,
-    h('h3', { id: 'active-links-title' }, `Active links (${items.length})`),
-    items.length === 0 ? h('p', { class: 'muted' }, 'No active links.') : null,
-    h(
-      'ul',
-      { class: 'link-list' },
-      items.map((link) => {
-        const revoke = h('button', { type: 'button', class: 'button danger small' }, 'Revoke');
-        revoke.setAttribute('aria-label', `Revoke link: ${describeLink(link, directory)}`);
-        revoke.addEventListener('click', async () => {
-          revoke.disabled = true;
-          try {
-            await api('DELETE', `${base}/invite-links/${encodeURIComponent(link.id)}`);
-            await renderActiveLinks(section, directory, base);
-            section.querySelector('[role=status]')!.textContent = 'Link revoked. It no longer works.';
-          } catch (error) {
-            revoke.disabled = false;
-            revoke.after(errorNotice(error));
-          }
-        });
-        return h(
-          'li',
-          { class: 'link-item' },
-          h(
-            'div',
-            {},
-            h('p', { class: 'link-config' }, link.onboarding ? h('span', { class: 'badge' }, 'Onboarding') : null, describeLink(link, directory)),
+
+  function showActiveLinks(items: InviteLink[], more: HTMLElement | null) {
+    render(
+      section,
+      h('h3', { id: 'active-links-title' }, more ? `Active links (the newest ${items.length})` : `Active links (${items.length})`),
+      items.length === 0 ? h('p', { class: 'muted' }, 'No active links.') : null,
+      h(
+        'ul',
+        { class: 'link-list' },
+        items.map((link) => {
+          const revoke = h('button', { type: 'button', class: 'button danger small' }, 'Revoke');
+          revoke.setAttribute('aria-label', `Revoke link: ${describeLink(link, directory)}`);
+          revoke.addEventListener('click', async () => {
+            revoke.disabled = true;
+            try {
+              await api('DELETE', `${base}/invite-links/${encodeURIComponent(link.id)}`);
+              await renderActiveLinks(section, directory, base);
+              section.querySelector('[role=status]')!.textContent = 'Link revoked. It no longer works.';
+            } catch (error) {
+              revoke.disabled = false;
+              revoke.after(errorNotice(error));
+            }
+          });
+          return h(
+            'li',
+            { class: 'link-item' },
             h(
-              'p',
-              { class: 'muted small' },
-              `Created by ${link.createdByEmail ?? link.createdBy} · used ${plural(link.useCount ?? 0, 'time')} · expires ${formatDateTime(link.expiresAt)}`,
+              'div',
+              {},
+              h('p', { class: 'link-config' }, link.onboarding ? h('span', { class: 'badge' }, 'Onboarding') : null, describeLink(link, directory)),
+              h(
+                'p',
+                { class: 'muted small' },
+                `Created by ${link.createdByEmail ?? link.createdBy} · used ${plural(link.useCount ?? 0, 'time')} · expires ${formatDateTime(link.expiresAt)}`,
+              ),
             ),
-          ),
-          mayRevoke(link) ? revoke : null,
-        );
-      }),
-    ),
-    status,
-  );
+            mayRevoke(link) ? revoke : null,
+          );
+        }),
+      ),
+      more,
+      status,
+    );
+  }
 }
 
 /** "Standard · Producers (primary) · + Marketing · role groups: Contributors", in names, not ids. */

@@ -25,6 +25,10 @@ export type Joined = z.output<typeof api.joined>;
 export interface Items<T> {
   items: T[];
 }
+/** A page of a list; the last has no nextCursor. */
+export interface Page<T> extends Items<T> {
+  nextCursor?: string;
+}
 
 export const USER_TYPE_LABEL: Record<UserType, string> = { POWER: 'Power', STANDARD: 'Standard', BROWSE: 'Browse' };
 export const USER_TYPE_HINT: Record<UserType, string> = {

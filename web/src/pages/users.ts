@@ -1,5 +1,6 @@
 /** Users page (/): the domain's users and how they came in; "+ New Users" opens the invite modal. */
 import { api } from '../lib/api.ts';
+import { pagedList } from '../lib/paging.ts';
 import { chooseDomain, domainPicker, failure, startSignedInPage } from '../lib/app.ts';
 import { byId, h, render } from '../lib/dom.ts';
 import { formatDate, mayInvite, plural, USER_TYPE_LABEL, type Group, type Items, type Me, type Member, type Membership, type RoleGroup, type Team } from '../lib/model.ts';
@@ -31,13 +32,13 @@ async function showDomain(me: Me, candidates: Membership[], membership: Membersh
     api<Items<Group>>('GET', `${base}/groups`),
   ]);
   const directory: Directory = { me, membership, teams: teams.items, roleGroups: roleGroups.items, groups: groups.items };
-  const table = h('div', { class: 'table-wrap' });
+  const table = h('div', { id: 'users-list' });
   const summary = h('p', { class: 'muted', id: 'users-summary' });
-  const refreshUsers = async () => {
-    const { items } = await api<Items<Member>>('GET', `${base}/users`);
-    summary.textContent = `${membership.domainName} · ${plural(items.length, 'user')}`;
-    render(table, usersTable(items, directory));
-  };
+  const refreshUsers = () =>
+    pagedList<Member>(`${base}/users`, ({ items, more }) => {
+      summary.textContent = `${membership.domainName} · ${more ? `the first ${plural(items.length, 'user')}` : plural(items.length, 'user')}`;
+      render(table, h('div', { class: 'table-wrap' }, usersTable(items, directory)), more);
+    });
   const modal = createInviteModal(directory, () => void refreshUsers());
   const newUsers = h('button', { type: 'button', class: 'button primary', id: 'new-users', 'aria-haspopup': 'dialog', onclick: () => modal.open() }, '+ New Users');
   render(

@@ -1,0 +1,114 @@
+/** Lists come a page at a time: `limit`, an opaque `cursor` bound to its list, domain and filter, a stable order. */
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Membership } from '../../shared/domain/types.ts';
+import { items } from '../../shared/store/dynamodb/items.ts';
+import { useStack } from '../support/stack.ts';
+import { DEMO_DOMAIN, linksPath, OTHER_DOMAIN, OTHER_OWNER, OWNER, when } from '../support/steps.ts';
+
+const t = useStack({ notifier: false });
+const usersPath = (query = '', domainId = DEMO_DOMAIN) => `/v1/domains/${domainId}/users${query}`;
+const SEEDED = 130;
+
+/** Every page of a list, following nextCursor to the end. */
+async function allPages(path: (cursor?: string) => string, as = OWNER) {
+  const pages: { items: { email?: string; id?: string }[]; nextCursor?: string }[] = [];
+  let cursor: string | undefined;
+  do {
+    const res = await t.as(as).get(path(cursor));
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    pages.push(res.body);
+    cursor = res.body.nextCursor;
+  } while (cursor && pages.length < 50);
+  return pages;
+}
+
+beforeAll(async () => {
+  const at = '2026-01-01T00:00:00.000Z';
+  const members: Membership[] = Array.from({ length: SEEDED }, (_, i) => ({
+    userId: `u-paged-${i}`,
+    domainId: DEMO_DOMAIN,
+    email: `paged-${String(i).padStart(3, '0')}@example.test`,
+    firstName: 'Paged',
+    lastName: `Person ${i}`,
+    userType: 'BROWSE',
+    isAdmin: false,
+    teamIds: ['editors'],
+    roleGroupIds: [],
+    groupIds: [],
+    createdAt: at,
+  }));
+  const writes = members.flatMap((m) => [items.membership(m), items.memberEmail(m.domainId, m.email, m.userId)]);
+  for (let i = 0; i < writes.length; i += 25) {
+    await t.db.send(new BatchWriteCommand({ RequestItems: { [t.stack.tableName]: writes.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) } }));
+  }
+});
+
+describe('paging the users list', () => {
+  it('gives 50 by default, then the rest page by page in email order, each user once, the last page without nextCursor', async () => {
+    const pages = await allPages((cursor) => usersPath(cursor ? `?cursor=${cursor}` : ''));
+    expect(pages[0]!.items).toHaveLength(50);
+    expect(pages.at(-1)!.nextCursor).toBeUndefined();
+    const emails = pages.flatMap((p) => p.items.map((u) => u.email!));
+    expect(emails).toHaveLength(new Set(emails).size);
+    expect(emails).toEqual([...emails].sort());
+    expect(emails.filter((e) => e.startsWith('paged-'))).toHaveLength(SEEDED);
+  });
+
+  it('takes a limit from 1 to 100', async () => {
+    expect((await t.as(OWNER).get(usersPath('?limit=1'))).body.items).toHaveLength(1);
+    expect((await t.as(OWNER).get(usersPath('?limit=100'))).body.items).toHaveLength(100);
+  });
+
+  it.each(['0', '101', 'abc', '1.5', '-1', ''])('refuses limit=%s with a 400 naming limit', async (limit) => {
+    const res = await t.as(OWNER).get(usersPath(`?limit=${limit}`));
+    expect(res.body).toMatchObject({ status: 400, code: 'INVALID_REQUEST', field: 'limit' });
+  });
+
+  it('refuses a cursor of another domain, another list, another filter, or one it never issued', async () => {
+    const users = (await t.as(OWNER).get(usersPath('?limit=2'))).body.nextCursor as string;
+    await when(t).linkToken(OTHER_OWNER, { userType: 'STANDARD', primaryTeamId: 'crew' }, OTHER_DOMAIN);
+    const otherUsers = (await t.as(OTHER_OWNER).get(usersPath('?limit=1', OTHER_DOMAIN))).body.nextCursor as string;
+    expect(otherUsers).toEqual(expect.any(String));
+    const cases = [
+      usersPath(`?cursor=${otherUsers}`),
+      `${linksPath()}?cursor=${users}`,
+      usersPath(`?cursor=${users}&inviteLinkId=${'A'.repeat(43)}`),
+      usersPath('?cursor=not-a-cursor'),
+      usersPath(`?cursor=${Buffer.from(JSON.stringify({ list: 'users', domainId: DEMO_DOMAIN, filter: '', at: { PK: 'x' } })).toString('base64url')}`),
+    ];
+    for (const path of cases) {
+      const res = await t.as(OWNER).get(path);
+      expect(res.body, path).toMatchObject({ status: 400, code: 'INVALID_REQUEST', field: 'cursor' });
+    }
+  });
+
+  it('pages a filtered list (one link’s joiners) without losing or repeating anyone', async () => {
+    const { token, id } = await when(t).linkToken(OWNER);
+    const joined = [];
+    for (let i = 0; i < 5; i++) joined.push((await when(t).join(token)).body.email as string);
+    const pages = await allPages((cursor) => usersPath(`?inviteLinkId=${id}&limit=2${cursor ? `&cursor=${cursor}` : ''}`));
+    expect(pages.flatMap((p) => p.items.map((u) => u.email)).sort()).toEqual(joined.sort());
+  });
+});
+
+describe('paging the links list', () => {
+  it('gives the active links newest first, page by page, with their use counts', async () => {
+    const made = [];
+    for (let i = 0; i < 7; i++) made.push((await when(t).linkToken(OWNER)).id);
+    const pages = await allPages((cursor) => `${linksPath()}?limit=3${cursor ? `&cursor=${cursor}` : ''}`);
+    const ids = pages.flatMap((p) => p.items.map((l) => l.id!));
+    expect(ids).toHaveLength(new Set(ids).size);
+    expect(ids.slice(0, 7)).toEqual([...made].reverse());
+    expect(pages[0]!.items).toHaveLength(3);
+  });
+
+  it('a cursor from before "Delete all existing links" gives an empty last page', async () => {
+    for (let i = 0; i < 3; i++) await when(t).linkToken(OWNER);
+    const cursor = (await t.as(OWNER).get(`${linksPath()}?limit=1`)).body.nextCursor as string;
+    expect((await when(t).revokeAll()).status).toBe(200);
+    const res = await t.as(OWNER).get(`${linksPath()}?cursor=${cursor}`);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ items: [] });
+  });
+});
