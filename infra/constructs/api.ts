@@ -20,7 +20,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { OPERATION_LIST, PUBLIC_THROTTLE, routeKey, type OperationName } from '#shared/operations.ts';
-import { ServiceFunction } from './service-function.ts';
+import { ServiceFunction, type LogOptions } from './service-function.ts';
 
 /** API Gateway waits at most 30 s; a request here is a few DynamoDB round trips, so 10 s leaves room for SDK retries. */
 const API_TIMEOUT = Duration.seconds(10);
@@ -52,6 +52,8 @@ export interface ApiProps {
   webOrigin: string;
   /** Environment every API function gets besides TABLE_NAME. */
   environment: Record<string, string>;
+  /** For every function's log group and the access logs (3 months unless given). */
+  logs?: LogOptions;
 }
 
 export class Api extends Construct {
@@ -73,7 +75,10 @@ export class Api extends Construct {
       },
     });
 
-    this.accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.THREE_MONTHS, removalPolicy: RemovalPolicy.DESTROY });
+    this.accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: props.logs?.retention ?? RetentionDays.THREE_MONTHS,
+      removalPolicy: props.logs?.removalPolicy ?? RemovalPolicy.DESTROY,
+    });
     this.stage = new HttpStage(this, 'DefaultStage', {
       httpApi: this.httpApi,
       stageName: '$default',
@@ -94,6 +99,7 @@ export class Api extends Construct {
         description: `invite-links API: ${routeKey(route)}`,
         timeout: API_TIMEOUT,
         environment: props.environment,
+        logs: props.logs,
       }).bindTable(props.table, route.tableActions);
       this.functions[route.name] = fn;
       const [created] = this.httpApi.addRoutes({

@@ -6,14 +6,14 @@
  */
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { JOIN_RECORD_FILTER, NOTIFIER_DELIVERY } from '#shared/store/dynamodb/table.ts';
-import { ServiceFunction, type TableAction } from './service-function.ts';
+import { ServiceFunction, type LogOptions, type TableAction } from './service-function.ts';
 
 /** It claims each join with a conditional write, then reads the creator's membership and the domain's directory together. */
 export const NOTIFIER_TABLE_ACTIONS: readonly TableAction[] = ['BatchGetItem', 'PutItem', 'UpdateItem'];
@@ -22,12 +22,14 @@ export const NOTIFIER_TABLE_ACTIONS: readonly TableAction[] = ['BatchGetItem', '
 export const ITERATOR_AGE_ALARM_MS = 5 * 60 * 1000;
 
 export interface NotifierProps {
-  table: Table;
+  /** Must have a stream with new images. */
+  table: ITable;
   /** The SES sender, e.g. `invites@example.com` or `Invite Links <invites@example.com>`. */
   notifyFrom: string;
   publicBaseUrl: string;
   /** defaults to functions/notify-signup.ts */
   entry?: string;
+  logs?: LogOptions;
 }
 
 export class Notifier extends Construct {
@@ -44,6 +46,7 @@ export class Notifier extends Construct {
       timeout: Duration.seconds(NOTIFIER_DELIVERY.functionTimeoutSeconds),
       // PUBLIC_BASE_URL also gives the emails their link to the domain's users page.
       environment: { NOTIFY_FROM: props.notifyFrom, PUBLIC_BASE_URL: props.publicBaseUrl },
+      logs: props.logs,
     }).bindTable(props.table, NOTIFIER_TABLE_ACTIONS);
 
     this.function.role.addToPrincipalPolicy(

@@ -39,6 +39,16 @@ export const BUNDLING = {
   banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
 };
 
+/** Where a function's (or the API's) logs go: retention and what happens to the log group when the stack goes. */
+export interface LogOptions {
+  retention?: RetentionDays;
+  /** Defaults to DESTROY: logs go with the stack. */
+  removalPolicy?: RemovalPolicy;
+}
+
+/** The actions that write items: with a customer managed key they need the key's encrypt actions too. */
+const WRITES: readonly TableAction[] = ['PutItem', 'UpdateItem', 'ConditionCheckItem'];
+
 export interface ServiceFunctionProps {
   /** File name under functions/, without `.ts`. */
   name: string;
@@ -47,6 +57,7 @@ export interface ServiceFunctionProps {
   description: string;
   timeout: Duration;
   environment?: Record<string, string>;
+  logs?: LogOptions;
 }
 
 export class ServiceFunction extends Construct {
@@ -57,8 +68,8 @@ export class ServiceFunction extends Construct {
   constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
     super(scope, id);
     this.logGroup = new LogGroup(this, 'Logs', {
-      retention: FUNCTION_DEFAULTS.logRetention,
-      removalPolicy: RemovalPolicy.DESTROY,
+      retention: props.logs?.retention ?? FUNCTION_DEFAULTS.logRetention,
+      removalPolicy: props.logs?.removalPolicy ?? RemovalPolicy.DESTROY,
     });
     // An own role instead of AWSLambdaBasicExecutionRole: it may write to its own log group only.
     this.role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
@@ -98,7 +109,10 @@ export class ServiceFunction extends Construct {
     });
   }
 
-  /** Sets TABLE_NAME and grants exactly `dynamodb:<action>` for these actions: on the table, and Query on the index only for `QueryByDomain`. */
+  /**
+   * Sets TABLE_NAME and grants exactly `dynamodb:<action>` for these actions: on the table, and Query on the index only
+   * for `QueryByDomain`; with a customer managed key, the key actions those reads and writes need.
+   */
   bindTable(table: ITable, actions: readonly TableAction[]): this {
     if (actions.length === 0) return this;
     this.fn.addEnvironment('TABLE_NAME', table.tableName);
@@ -110,6 +124,19 @@ export class ServiceFunction extends Construct {
       this.role.addToPrincipalPolicy(
         new PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${table.tableArn}/index/${TABLE.byDomainIndex.name}`] }),
       );
+    }
+    if (table.encryptionKey) {
+      // A table you bring may use a customer managed key: the key actions CDK's own table grants give.
+      const writes = actions.some((a) => WRITES.includes(a));
+      table.encryptionKey.grant(this.role, 'kms:Decrypt', 'kms:DescribeKey', ...(writes ? ['kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'] : []));
+      if (writes) {
+        for (const action of ['kms:ReEncrypt*', 'kms:GenerateDataKey*']) {
+          Validations.of(this.role).acknowledge({
+            id: `AwsSolutions-IAM5[Action::${action}]`,
+            reason: 'The encrypt actions DynamoDB needs on the table\'s customer managed key for writes, as CDK grants them; the statement names that one key.',
+          });
+        }
+      }
     }
     return this;
   }

@@ -3,7 +3,7 @@
  * through Cognito's managed login; its ID tokens are what the API's JWT authorizer accepts. The
  * pages are a public client using the authorization code + PKCE flow.
  */
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import {
   AccountRecovery,
   CfnManagedLoginBranding,
@@ -30,6 +30,8 @@ export interface InviteLinksUserPoolProps {
   webUrl: string;
   /** Managed login domain prefix, unique in the region. */
   domainPrefix: string;
+  /** Defaults to RETAIN; the pool is deletion-protected unless it is DESTROY. */
+  removalPolicy?: RemovalPolicy;
 }
 
 export class InviteLinksUserPool extends Construct {
@@ -37,9 +39,12 @@ export class InviteLinksUserPool extends Construct {
   readonly client: UserPoolClient;
   readonly domain: UserPoolDomain;
   readonly branding: CfnManagedLoginBranding;
+  /** https://<prefix>.auth.<region>.amazoncognito.com: the sign-up and sign-in pages. */
+  readonly managedLoginUrl: string;
 
   constructor(scope: Construct, id: string, props: InviteLinksUserPoolProps) {
     super(scope, id);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     this.pool = new UserPool(this, 'Pool', {
       // Invitees create their own account from the join page; the emailed code proves the address.
       selfSignUpEnabled: true,
@@ -57,8 +62,8 @@ export class InviteLinksUserPool extends Construct {
       featurePlan: FeaturePlan.ESSENTIALS,
       signInPolicy: { allowedFirstAuthFactors: { password: true, emailOtp: true } },
       accountRecovery: AccountRecovery.EMAIL_ONLY,
-      deletionProtection: true,
-      removalPolicy: RemovalPolicy.RETAIN,
+      deletionProtection: removalPolicy !== RemovalPolicy.DESTROY,
+      removalPolicy,
     });
 
     const callbackUrls = [`${props.webUrl}/signin`, `${props.webUrl}/join`];
@@ -93,6 +98,7 @@ export class InviteLinksUserPool extends Construct {
       useCognitoProvidedValues: true,
     });
     this.branding.node.addDependency(this.domain);
+    this.managedLoginUrl = managedLoginUrl(props.domainPrefix, Stack.of(this).region);
 
     Validations.of(this.pool).acknowledge({
       id: 'AwsSolutions-COG2',

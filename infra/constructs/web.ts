@@ -3,7 +3,7 @@
  * CloudFront adds the security headers the join page needs and serves /join from join.html
  * (and every other extensionless page path from <path>.html).
  */
-import { CfnElement, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { CfnElement, DefaultStackSynthesizer, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import {
   Distribution,
   Function as CloudFrontFunction,
@@ -118,16 +118,20 @@ export class Web extends Construct {
       distributionPaths: ['/*'],
       memoryLimit: 512,
     });
-    acknowledgeDeploymentHandler(this.bucket);
+    acknowledgeDeploymentHandler(deployment, this.bucket);
     return deployment;
   }
 }
 
-/** BucketDeployment's handler is a stack-level singleton that CDK owns; only its own findings are acknowledged. */
-function acknowledgeDeploymentHandler(pages: Bucket) {
+/**
+ * BucketDeployment's handler is a stack-level singleton that CDK owns, shared by every deployment
+ * of the same settings in the stack (a second InviteLinks, your own); each Web acknowledges the
+ * handler's generic findings and the grant on its own pages bucket.
+ */
+function acknowledgeDeploymentHandler(deployment: BucketDeployment, pages: Bucket) {
   const stack = Stack.of(pages);
-  const handler = stack.node.children.find((c) => c.node.id.startsWith('Custom::CDKBucketDeployment'));
-  if (!handler) return;
+  const handler = deployment.handlerRole.node.scope!;
+  const qualifier = stack.synthesizer.bootstrapQualifier ?? DefaultStackSynthesizer.DEFAULT_QUALIFIER;
   const reasons: Record<string, string> = {
     'AwsSolutions-L1': 'CDK pins the runtime of its BucketDeployment handler (Python); it runs only during deploys.',
     'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]':
@@ -141,7 +145,7 @@ function acknowledgeDeploymentHandler(pages: Bucket) {
     'Action::s3:DeleteObject*',
     'Action::s3:Abort*',
     // cdk-nag names tokens as <AWS::AccountId> and <LogicalId.Arn>.
-    `Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-${literal(stack.account, '<AWS::AccountId>')}-${literal(stack.region, '<AWS::Region>')}/*`,
+    `Resource::arn:<AWS::Partition>:s3:::cdk-${qualifier}-assets-${literal(stack.account, '<AWS::AccountId>')}-${literal(stack.region, '<AWS::Region>')}/*`,
     `Resource::<${stack.getLogicalId(pages.node.defaultChild as CfnElement)}.Arn>/*`,
   ]) {
     reasons[`AwsSolutions-IAM5[${finding}]`] = copy;

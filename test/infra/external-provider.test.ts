@@ -19,7 +19,7 @@ describe('with an external provider whose API audience is not the pages\' client
   it('tells the pages the client, the audience and the scope, and no endpoints: they read discovery', () => {
     expect(deployedPageConfig(s)).toEqual(
       s.stack.resolve({
-        apiBaseUrl: s.stack.api.url,
+        apiBaseUrl: s.invites.api.url,
         identityProvider: { issuer: ISSUER, clientId: 'pages-client', audience: [API_AUDIENCE], scope: 'openid email profile' },
       }),
     );
@@ -33,7 +33,7 @@ describe('with an external provider whose API audience is not the pages\' client
 
   it('creates no user pool', () => {
     s.template.resourceCountIs('AWS::Cognito::UserPool', 0);
-    expect(s.stack.userPool).toBeUndefined();
+    expect(s.invites.userPool).toBeUndefined();
   });
 
   it('refuses an identity provider origin that is not https', () => {

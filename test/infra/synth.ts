@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import type { InviteLinks } from '../../infra/invite-links.ts';
 import { InviteLinksStack, type InviteLinksStackProps } from '../../infra/invite-links-stack.ts';
 import { REPO_ROOT } from '../../infra/constructs/service-function.ts';
 
@@ -19,6 +20,8 @@ const NOTIFIER_ENTRY = `${REPO_ROOT}functions/notify-signup.ts`;
 
 export interface Synthesized {
   stack: InviteLinksStack;
+  /** The construct the stack wraps: what the tests read the resources from. */
+  invites: InviteLinks;
   template: Template;
   nag: AwsSolutionsChecks;
   bundlingMs: number;
@@ -43,7 +46,7 @@ export function synthesize(props: Partial<InviteLinksStackProps> = {}, { bundle 
     ...props,
   });
   const bundlingMs = performance.now() - started;
-  return { stack, template: Template.fromStack(stack), nag, bundlingMs };
+  return { stack, invites: stack.invites, template: Template.fromStack(stack), nag, bundlingMs };
 }
 
 /**

@@ -9,7 +9,7 @@ import { deployedContentSecurityPolicy, deployedPageConfig, synthesize, type Syn
 
 let s: Synthesized;
 const logicalId = (c: IConstruct) => Stack.of(c).getLogicalId(c.node.defaultChild as CfnElement);
-const pageUrl = (path: string) => ({ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [logicalId(s.stack.web.distribution), 'DomainName'] }, path]] });
+const pageUrl = (path: string) => ({ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [logicalId(s.invites.web.distribution), 'DomainName'] }, path]] });
 const client = () => Object.values(s.template.findResources('AWS::Cognito::UserPoolClient'))[0]!.Properties;
 const MANAGED_LOGIN = 'https://invite-links-test.auth.us-east-1.amazoncognito.com';
 
@@ -59,8 +59,8 @@ describe('the user pool', () => {
   it('serves managed login (v2) on its domain, with Cognito\'s own style for the pages\' client', () => {
     s.template.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'invite-links-test', ManagedLoginVersion: 2 });
     s.template.hasResourceProperties('AWS::Cognito::ManagedLoginBranding', {
-      UserPoolId: { Ref: logicalId(s.stack.userPool!.pool) },
-      ClientId: { Ref: logicalId(s.stack.userPool!.client) },
+      UserPoolId: { Ref: logicalId(s.invites.userPool!.pool) },
+      ClientId: { Ref: logicalId(s.invites.userPool!.client) },
       UseCognitoProvidedValues: true,
     });
   });
@@ -89,7 +89,7 @@ describe('the pages\' app client', () => {
 
 describe('the API with the user pool', () => {
   it('trusts that pool and its client', () => {
-    const pool = s.stack.userPool!;
+    const pool = s.invites.userPool!;
     s.template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       JwtConfiguration: {
         Issuer: s.stack.resolve(pool.issuer),
@@ -110,17 +110,17 @@ describe('the API with the user pool', () => {
   });
 
   it('passes a shortened link lifetime to the API functions', () => {
-    const fn = s.template.toJSON().Resources[logicalId(s.stack.api.functions['create-invite-link'].fn)];
+    const fn = s.template.toJSON().Resources[logicalId(s.invites.api.functions['create-invite-link'].fn)];
     expect(fn.Properties.Environment.Variables.INVITE_LINK_TTL_SECONDS).toBe('3600');
   });
 });
 
 describe('the pages with the user pool', () => {
   it('get Cognito\'s endpoints in config.json, since its discovery document is served without CORS', () => {
-    const pool = s.stack.userPool!;
+    const pool = s.invites.userPool!;
     expect(deployedPageConfig(s)).toEqual(
       s.stack.resolve({
-        apiBaseUrl: s.stack.api.url,
+        apiBaseUrl: s.invites.api.url,
         identityProvider: {
           issuer: pool.issuer,
           clientId: pool.client.userPoolClientId,
@@ -153,6 +153,14 @@ describe('outputs with the user pool', () => {
 describe('cdk-nag AwsSolutions with the user pool', () => {
   it('has no unacknowledged finding', () => {
     expect(s.nag.validateScope(s.stack).violations.map((v) => `${v.ruleName} ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
+  });
+});
+
+describe('without a domain prefix', () => {
+  it('names managed login after the stack and the account, unique in the region', () => {
+    const { template } = synthesize({ createUserPool: true, jwtIssuer: undefined, jwtAudience: undefined }, { bundle: false });
+    template.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'invitelinkstest-123456789012' });
+    template.hasOutput('HostedUiUrl', { Value: 'https://invitelinkstest-123456789012.auth.us-east-1.amazoncognito.com' });
   });
 });
 

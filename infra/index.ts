@@ -1,0 +1,10 @@
+/**
+ * What you import to put the invite-link service in your own CDK app (docs/deploy.md, "Embedding
+ * the service in your own stack"). The stack `cdk deploy` builds from this repository is in
+ * invite-links-stack.ts.
+ */
+export { InviteLinks, type InviteLinksFunctionName, type InviteLinksProps } from './invite-links.ts';
+/** The table's keys, index, TTL attribute and stream view, for a table of yours to match. */
+export { TABLE } from '#shared/store/dynamodb/table.ts';
+/** A table built exactly as the service builds its own, e.g. for a stateful stack of yours. */
+export { inviteLinksTable } from './constructs/table.ts';

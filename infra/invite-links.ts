@@ -1,0 +1,201 @@
+/**
+ * The whole service as one construct: the table (or yours), the API, the signup notifier, the
+ * pages, an event bus (or yours) and optionally a Cognito user pool. It fixes no physical name,
+ * so a stack may hold it more than once. infra/invite-links-stack.ts deploys it on its own;
+ * docs/deploy.md shows how to put it in your own stack.
+ */
+import { Annotations, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { EventBus, type IEventBus } from 'aws-cdk-lib/aws-events';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { OperationName } from '#shared/operations.ts';
+import { Api } from './constructs/api.ts';
+import { Notifier } from './constructs/notifier.ts';
+import { REPO_ROOT, type LogOptions } from './constructs/service-function.ts';
+import { inviteLinksTable, tableProblems } from './constructs/table.ts';
+import { InviteLinksUserPool, managedLoginUrl, SIGN_IN_SCOPES } from './constructs/user-pool.ts';
+import { Web } from './constructs/web.ts';
+
+export interface InviteLinksProps {
+  /** SES sender of the signup emails; its address or domain must be a verified SES identity. */
+  notifyFrom: string;
+  /** Create a Cognito user pool and trust its tokens; otherwise give jwtIssuer and jwtAudience. */
+  createUserPool?: boolean;
+  /** Your own OpenID Connect provider: exactly the `iss` of its tokens. */
+  jwtIssuer?: string;
+  /** The audiences the API accepts from jwtIssuer. */
+  jwtAudience?: string[];
+  /** The pages' public client at jwtIssuer; defaults to the first audience. */
+  jwtClientId?: string;
+  /** Origins besides jwtIssuer's that the pages fetch from, e.g. a token endpoint on another host. */
+  identityProviderOrigins?: string[];
+  /**
+   * Managed login domain prefix when createUserPool; unique in the region across all accounts.
+   * Defaults to this construct's path in lower case (stack name included) and the account.
+   */
+  userPoolDomainPrefix?: string;
+  /** Link lifetime override; the service's default is 7 days. */
+  inviteLinkTtlSeconds?: number;
+  /** Built pages; defaults to web/dist (written by `npm run build:web`). */
+  webAssetDir?: string;
+  /** Notifier entry; defaults to functions/notify-signup.ts. */
+  notifierEntry?: string;
+  /**
+   * A table of yours instead of a new one. It must be keyed PK/SK (strings), have the global
+   * secondary index GSI1 keyed GSI1PK/GSI1SK projecting ALL, a stream with new images, and TTL
+   * on `ttl`. Checked at synth when the table is defined in this app; an imported one is trusted.
+   */
+  table?: ITable;
+  /** The bus the service's events go to; a new one when absent. */
+  eventBus?: IEventBus;
+  /** Every function's log group and the API's access logs; defaults: 1 month and 3 months. */
+  logRetention?: RetentionDays;
+  /** For the table (default RETAIN), the user pool (default RETAIN) and the log groups (default DESTROY) this creates. */
+  removalPolicy?: RemovalPolicy;
+}
+
+/** The functions by name: each API operation's (its file under functions/) and the notifier's. */
+export type InviteLinksFunctionName = OperationName | 'notify-signup';
+
+export class InviteLinks extends Construct {
+  /** Base URL of the v1 API, no trailing slash. */
+  readonly apiUrl: string;
+  /** The pages; invite links point here (PUBLIC_BASE_URL). */
+  readonly webUrl: string;
+  readonly table: ITable;
+  readonly eventBus: IEventBus;
+  readonly functions: Readonly<Record<InviteLinksFunctionName, NodejsFunction>>;
+  readonly api: Api;
+  readonly web: Web;
+  /** The signup notifier: its dead-letter queue and alarms. */
+  readonly notifier: Notifier;
+  readonly userPool?: InviteLinksUserPool;
+
+  constructor(scope: Construct, id: string, props: InviteLinksProps) {
+    super(scope, id);
+    const logs: LogOptions = { retention: props.logRetention, removalPolicy: props.removalPolicy };
+
+    this.table = props.table ?? inviteLinksTable(this, 'Table', props.removalPolicy);
+    if (props.table) checkGivenTable(this, props.table);
+    this.eventBus = props.eventBus ?? new EventBus(this, 'Events', { description: 'invite-links: the service\'s events' });
+
+    const external = props.createUserPool ? undefined : externalProvider(props);
+    // The managed login URL is known before the web distribution exists, so the CSP can name it.
+    const domainPrefix = props.userPoolDomainPrefix ?? defaultDomainPrefix(this);
+    const managedLogin = props.createUserPool ? managedLoginUrl(domainPrefix, Stack.of(this).region) : undefined;
+    this.web = new Web(this, 'Web', { connectSources: managedLogin ? [managedLogin] : external!.origins });
+    this.webUrl = this.web.url;
+
+    if (props.createUserPool) {
+      this.userPool = new InviteLinksUserPool(this, 'Users', { webUrl: this.webUrl, domainPrefix, removalPolicy: props.removalPolicy });
+    }
+    const issuer = this.userPool ? this.userPool.issuer : external!.issuer;
+    const audience = this.userPool ? [this.userPool.client.userPoolClientId] : external!.audience;
+
+    this.api = new Api(this, 'Api', {
+      table: this.table,
+      jwtIssuer: issuer,
+      jwtAudience: audience,
+      webOrigin: this.webUrl,
+      environment: {
+        PUBLIC_BASE_URL: this.webUrl,
+        ...(props.inviteLinkTtlSeconds ? { INVITE_LINK_TTL_SECONDS: String(props.inviteLinkTtlSeconds) } : {}),
+      },
+      logs,
+    });
+    this.apiUrl = this.api.url;
+
+    this.notifier = new Notifier(this, 'Notifier', {
+      table: this.table,
+      notifyFrom: props.notifyFrom,
+      publicBaseUrl: this.webUrl,
+      ...(props.notifierEntry ? { entry: props.notifierEntry } : {}),
+      logs,
+    });
+
+    const byOperation = Object.entries(this.api.functions).map(([name, fn]) => [name, fn.fn] as const);
+    this.functions = Object.fromEntries([...byOperation, ['notify-signup', this.notifier.function.fn]]) as Record<InviteLinksFunctionName, NodejsFunction>;
+
+    this.web.deployPages(props.webAssetDir ?? `${REPO_ROOT}web/dist`, {
+      apiBaseUrl: this.apiUrl,
+      identityProvider: {
+        issuer,
+        clientId: this.userPool ? this.userPool.client.userPoolClientId : external!.clientId,
+        audience,
+        scope: SIGN_IN_SCOPES.map((scope) => scope.scopeName).join(' '),
+        // Cognito serves its discovery document without CORS, so the pages get its endpoints here;
+        // another provider's pages read them from its discovery document.
+        ...(managedLogin
+          ? {
+              displayName: 'Cognito',
+              endpoints: {
+                authorization: `${managedLogin}/oauth2/authorize`,
+                token: `${managedLogin}/oauth2/token`,
+                signUp: `${managedLogin}/signup`,
+                logout: `${managedLogin}/logout`,
+              },
+            }
+          : {}),
+      },
+    });
+  }
+}
+
+/** A table without a stream is refused at once (the notifier needs it); the rest is checked at synth, once the app is complete. */
+function checkGivenTable(scope: Construct, table: ITable) {
+  if (!table.tableStreamArn) {
+    throw new Error(`InviteLinks ${scope.node.path}: the table given has no stream; the signup notifier reads join records from it (NEW_IMAGE).`);
+  }
+  scope.node.addValidation({
+    validate: () => {
+      const { errors, warnings } = tableProblems(table);
+      for (const warning of warnings) Annotations.of(scope).addWarningV2('invite-links:table-ttl', `The table given: ${warning}.`);
+      return errors.map((error) => `The table given to InviteLinks (${table.node.path}): ${error}.`);
+    },
+  });
+}
+
+/**
+ * Managed login prefixes are unique per region across every account, so the default is this
+ * construct's path (stack name included, hashed when nested) and the account, in the characters
+ * Cognito takes, without the words it refuses, within its 63.
+ */
+function defaultDomainPrefix(scope: Construct): string {
+  const path = Names.uniqueResourceName(scope, { maxLength: 50, separator: '-' })
+    .toLowerCase()
+    .replace(/aws|amazon|cognito/g, '-')
+    .replace(/-+/g, '-')
+    .replace(/^-|-$/g, '');
+  return `${path || 'invite-links'}-${Stack.of(scope).account}`;
+}
+
+interface ExternalProvider {
+  issuer: string;
+  audience: string[];
+  clientId: string;
+  /** What the pages fetch from: the issuer's origin (discovery) and any other origins named. */
+  origins: string[];
+}
+
+function externalProvider(props: InviteLinksProps): ExternalProvider {
+  if (!props.jwtIssuer || !props.jwtAudience?.length) {
+    throw new Error('Give jwtIssuer and jwtAudience (your identity provider), or set createUserPool to create a Cognito user pool.');
+  }
+  const origins = [props.jwtIssuer, ...(props.identityProviderOrigins ?? [])].map(originOf);
+  return {
+    issuer: props.jwtIssuer,
+    audience: props.jwtAudience,
+    clientId: props.jwtClientId ?? props.jwtAudience[0]!,
+    origins: [...new Set(origins)],
+  };
+}
+
+/** `https://host[:port]` of a URL: what connect-src names, so a path is dropped. */
+function originOf(url: string): string {
+  if (Token.isUnresolved(url)) return url;
+  const parsed = URL.parse(url);
+  if (parsed?.protocol !== 'https:') throw new Error(`The identity provider must be reached over https: "${url}".`);
+  return parsed.origin;
+}
