@@ -1,11 +1,11 @@
 /**
  * Builds the pages: each entry under web/src/pages/ becomes one minified ES module in
- * web/dist/assets/, the page shells come from web/page.html, and web/public/ is copied to
- * web/dist/. `npm run build:web` runs it; the local stack calls buildWeb() itself when web/dist
- * is missing or older than its sources.
+ * web/dist/assets/ (and, when it imports CSS, one stylesheet beside it that its shell links), the
+ * page shells come from web/page.html, and web/public/ is copied to web/dist/. `npm run build:web`
+ * runs it; the local stack calls buildWeb() itself when web/dist is missing or older than its sources.
  */
 import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -27,6 +27,7 @@ const PAGES = [
   { files: ['signin.html'], title: 'Sign in', entry: 'signin', brand: '<a class="brand" href="/signin">Invite links</a>' },
   // The join page is for people without an account: its brand leads nowhere.
   { files: ['join.html'], title: 'Join', entry: 'join', brand: '<span class="brand">Invite links</span>' },
+  { files: ['api.html'], title: 'API reference', entry: 'api', brand: home },
 ] as const;
 const PAGE_ENTRIES = PAGES.map((p) => p.entry);
 
@@ -54,9 +55,16 @@ export async function buildWeb(outDir = DIST_DIR): Promise<void> {
     await copyFile(file, temporary);
     await rename(temporary, target);
   }
+  const built = new Set(result.outputFiles.map((file) => relative(outDir, file.path).split(sep).join('/')));
   const shell = await readFile(join(WEB_DIR, 'page.html'), 'utf8');
   for (const page of PAGES) {
-    const html = shell.replace('{{title}}', page.title).replace('{{entry}}', page.entry).replace('{{brand}}', page.brand);
+    // A page whose entry imports CSS (the API reference's renderer) links the stylesheet esbuild wrote for it.
+    const styles = built.has(`assets/${page.entry}.css`) ? `\n  <link rel="stylesheet" href="/assets/${page.entry}.css">` : '';
+    const html = shell
+      .replace('{{title}}', page.title)
+      .replace('{{styles}}', styles)
+      .replace('{{entry}}', page.entry)
+      .replace('{{brand}}', page.brand);
     for (const file of page.files) await writeAtomically(join(outDir, file), new TextEncoder().encode(html));
   }
   await writeAtomically(join(outDir, STAMP), new TextEncoder().encode(new Date().toISOString()));

@@ -1,0 +1,120 @@
+/**
+ * The API reference (/api) in headless Chromium against a real local stack: it renders the
+ * service's OpenAPI document (operations, their problem+json errors, the schemas) under the pages'
+ * CSP, breaks none of its rules, asks no other origin for anything, works by keyboard and fits a
+ * 375 px screen.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/browser.ts';
+import { useStack } from '../support/stack.ts';
+
+const t = useStack();
+
+const VIEWPORTS = { desktop: { width: 1280, height: 800 }, mobile: { width: 375, height: 812 } } as const;
+
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+const violations: string[] = [];
+const otherOrigins: string[] = [];
+const pageErrors: string[] = [];
+
+/** A page that records every CSP violation, request to another origin and uncaught error. */
+async function openReference(viewport: keyof typeof VIEWPORTS): Promise<Page> {
+  const context = await browser.newContext({ viewport: VIEWPORTS[viewport], locale: 'en-GB', timezoneId: 'UTC' });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  await page.exposeFunction('reportCspViolation', (violation: string) => violations.push(violation));
+  await page.addInitScript(() => {
+    document.addEventListener(
+      'securitypolicyviolation',
+      (e) => (window as unknown as { reportCspViolation(v: string): void }).reportCspViolation(`${e.effectiveDirective} ${e.blockedURI} at ${e.sourceFile}:${e.lineNumber}`),
+      true,
+    );
+  });
+  page.on('console', (message) => {
+    if (message.text().includes('Content Security Policy')) violations.push(message.text());
+  });
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    if (url.protocol !== 'data:' && url.origin !== t.stack.url) otherOrigins.push(request.url());
+  });
+  page.on('pageerror', (error) => pageErrors.push(String(error)));
+  const response = await page.goto(`${t.stack.url}/api`);
+  expect(response?.headers()['content-security-policy']).toContain("style-src 'self';");
+  await page.getByRole('heading', { name: 'API reference', level: 1 }).waitFor();
+  await page.locator('.opblock').first().waitFor();
+  return page;
+}
+
+const operation = (page: Page, method: string, path: string) =>
+  page.locator(`.opblock-${method.toLowerCase()}`).filter({ has: page.locator(`.opblock-summary-path[data-path="${path}"]`) });
+
+/** Opens the Schemas section and the named schema, by keyboard, and returns the schema's box. */
+async function openSchema(page: Page, name: string) {
+  const section = page.locator('section.models');
+  const sectionToggle = section.getByRole('button', { name: 'Schemas' });
+  if ((await sectionToggle.getAttribute('aria-expanded')) !== 'true') {
+    await sectionToggle.focus();
+    await page.keyboard.press('Enter');
+  }
+  const schemaToggle = page.getByRole('button', { name, exact: true });
+  await section.locator(schemaToggle).focus();
+  await page.keyboard.press('Enter');
+  await expect.poll(() => section.locator(schemaToggle).getAttribute('aria-expanded')).toBe('true');
+  return section.locator('article').filter({ has: schemaToggle }).first();
+}
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  for (const context of contexts) await context.close();
+  await browser?.close();
+});
+
+describe('the API reference at /api', () => {
+  let desktop: Page;
+
+  it('lists the operations of the document and the schemas it defines', async () => {
+    desktop = await openReference('desktop');
+    expect(await desktop.title()).toBe('API reference · Invite links');
+    await expect.poll(() => operation(desktop, 'GET', '/v1/me').count()).toBe(1);
+    expect(await operation(desktop, 'GET', '/v1/me').locator('.opblock-summary-description').innerText()).not.toBe('');
+    await desktop.locator('section.models').getByRole('button', { name: 'Problem', exact: true }).waitFor();
+  });
+
+  it('opens an operation by keyboard and shows its errors as application/problem+json', async () => {
+    const lookup = operation(desktop, 'POST', '/v1/join/lookup');
+    const summary = lookup.locator('button.opblock-summary-control');
+    await summary.focus();
+    await desktop.keyboard.press('Enter');
+    expect(await summary.getAttribute('aria-expanded')).toBe('true');
+    const gone = lookup.locator('tr.response[data-code="410"]');
+    await gone.waitFor();
+    expect(await gone.locator('select.content-type option').allInnerTexts()).toContain('application/problem+json');
+  });
+
+  it('opens a schema by keyboard and shows its properties', async () => {
+    const problem = await openSchema(desktop, 'Problem');
+    for (const property of ['type', 'status', 'title', 'detail', 'code']) await problem.getByText(property, { exact: true }).first().waitFor();
+  });
+
+  it('fits a 375 px screen: nothing scrolls sideways, with an operation and a schema open', async () => {
+    const phone = await openReference('mobile');
+    const create = operation(phone, 'POST', '/v1/domains/{domainId}/invite-links');
+    await create.locator('button.opblock-summary-control').click();
+    await create.locator('tr.response[data-code="422"]').waitFor();
+    await openSchema(phone, 'Problem');
+    const width = await phone.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+    expect(width.scroll).toBeLessThanOrEqual(width.client);
+  });
+
+  it('broke no rule of the CSP, asked no other origin for anything and threw nothing', () => {
+    expect(violations).toEqual([]);
+    expect(otherOrigins).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,40 @@
+/**
+ * API reference (/api): the service's OpenAPI 3.1 document, rendered by Swagger UI. The renderer
+ * is bundled into this page's script and its stylesheet into /assets/api.css, so the page needs
+ * nothing from another host and nothing the pages' CSP forbids (no inline style or script, no eval).
+ * Read-only: no "Try it out", so the page never holds or sends a token.
+ */
+import SwaggerUI from 'swagger-ui-dist/swagger-ui-es-bundle.js';
+import 'swagger-ui-dist/swagger-ui.css';
+import './api.css';
+import { loadConfig } from '../lib/api.ts';
+import { byId, h, render } from '../lib/dom.ts';
+
+const main = byId('main');
+
+async function start() {
+  const { apiBaseUrl } = await loadConfig();
+  const url = `${apiBaseUrl}/v1/openapi.json`;
+  const reference = h('div', { class: 'api-reference', 'aria-busy': 'true' });
+  render(
+    main,
+    h('div', { class: 'page-head' }, h('h1', {}, 'API reference')),
+    h('p', { class: 'muted' }, 'Every operation of the v1 API, its input, its answers and its errors, from the service’s OpenAPI 3.1 document.'),
+    reference,
+  );
+  SwaggerUI({
+    url,
+    domNode: reference,
+    // Operations and tags get addresses (#/Joining/lookupInviteLink) that can be shared.
+    deepLinking: true,
+    supportedSubmitMethods: [],
+    validatorUrl: null,
+    docExpansion: 'list',
+    defaultModelsExpandDepth: 1,
+    onComplete: () => reference.removeAttribute('aria-busy'),
+  });
+}
+
+start().catch((error: unknown) => {
+  render(main, h('h1', {}, 'API reference'), h('p', { class: 'notice error', role: 'alert' }, `The API reference could not be shown: ${String(error)}`));
+});
