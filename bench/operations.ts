@@ -84,8 +84,9 @@ export async function operations(api: ReturnType<typeof localApi>, store: Store)
       prepare: newLink,
       api: (link: { id: string }) => owner('DELETE', `${base}/invite-links/${link.id}`),
       direct: async (link: { id: string }) => {
-        await Promise.all([asMember(store, OWNER_ID, DOMAIN), store.getInviteLink(link.id)]);
-        return store.revokeInviteLink(link.id, new Date().toISOString());
+        await asMember(store, OWNER_ID, DOMAIN);
+        const found = await store.getInviteLink(link.id);
+        return store.revokeInviteLink(found!, new Date().toISOString());
       },
     },
     {

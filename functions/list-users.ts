@@ -10,11 +10,9 @@ import { store } from '#shared/store/dynamodb/index.ts';
 export const handler = operationHandler(OPERATIONS['list-users'], async ({ callerId, params, query }) => {
   const filter = query?.inviteLinkId ?? '';
   const after = query?.cursor ? decodeCursor(query.cursor, 'users', params.domainId, filter) : undefined;
-  // The page is read alongside the caller check and returned only if the check passes: one round trip, one page at most.
-  const [, page] = await Promise.all([
-    asInviter(store, callerId, params.domainId),
-    store.listMembers(params.domainId, { limit: query?.limit ?? PAGE_SIZE.default, after, inviteLinkId: query?.inviteLinkId }),
-  ]);
+  // Authorize before reading: a refused caller costs the caller check and nothing more.
+  await asInviter(store, callerId, params.domainId);
+  const page = await store.listMembers(params.domainId, { limit: query?.limit ?? PAGE_SIZE.default, after, inviteLinkId: query?.inviteLinkId });
   return {
     items: page.items.map(memberView),
     ...(page.next ? { nextCursor: encodeCursor('users', params.domainId, filter, page.next) } : {}),

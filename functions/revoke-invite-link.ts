@@ -6,11 +6,10 @@ import { OPERATIONS } from '#shared/operations.ts';
 import { store } from '#shared/store/dynamodb/index.ts';
 
 export const handler = operationHandler(OPERATIONS['revoke-invite-link'], async ({ callerId, params }) => {
-  const [{ member }, link] = await Promise.all([
-    asMember(store, callerId, params.domainId),
-    store.getInviteLink(params.linkId),
-  ]);
+  // Authorize before reading: a caller who is not a member costs the caller check and nothing more.
+  const { member } = await asMember(store, callerId, params.domainId);
+  const link = await store.getInviteLink(params.linkId);
   if (!link || link.domainId !== params.domainId) throw notFound('The invite link');
   if (link.createdBy !== member.userId && !member.isAdmin) throw forbidden('Only the link\'s creator or an admin may revoke it.');
-  await store.revokeInviteLink(link.linkId, new Date().toISOString());
+  await store.revokeInviteLink(link, new Date().toISOString());
 });

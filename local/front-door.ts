@@ -7,9 +7,9 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { ServiceError, rateLimited, unauthenticated } from '#shared/domain/errors.ts';
+import { invalidRequest, payloadTooLarge, ServiceError, rateLimited, unauthenticated } from '#shared/domain/errors.ts';
 import { problemResponse } from '#shared/http/problem.ts';
-import { OPERATION_LIST, PUBLIC_THROTTLE, routeKey, type NamedOperation, type OperationName } from '#shared/operations.ts';
+import { CLIENT_LIMITS, OPERATION_LIST, PUBLIC_THROTTLE, routeKey, type ClientLimit, type NamedOperation, type OperationName } from '#shared/operations.ts';
 import type { AuthorizerClaims, JwtAuthorizer } from './jwt-authorizer.ts';
 
 type Handler = (event: APIGatewayProxyEventV2WithJWTAuthorizer, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -20,6 +20,8 @@ const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 export interface FrontDoorOptions {
   port: number;
   throttle?: { rateLimit: number; burstLimit: number };
+  /** Per client address, as WAF counts in AWS; tests shorten them. */
+  clientLimits?: Partial<Record<ClientLimit, { requests: number; windowSeconds: number }>>;
   /**
    * What sits behind the door, made once the port is known (the identity provider's issuer names
    * it). Requests that arrive before it is ready wait for it.
@@ -51,6 +53,7 @@ export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDo
   };
   const buckets = new Map<string, TokenBucket>();
   const throttle = options.throttle ?? PUBLIC_THROTTLE;
+  const perClient = new ClientWindows({ ...CLIENT_LIMITS, ...options.clientLimits });
 
   let parts: Promise<FrontDoorParts> | undefined;
   const server = createServer((req, res) => {
@@ -65,18 +68,29 @@ export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDo
     const mount = mounts.find((m) => req.url === m.prefix || req.url?.startsWith(`${m.prefix}/`) || req.url?.startsWith(`${m.prefix}?`));
     if (mount) return mount.handle(req, res);
     const body = await readBody(req);
-    if (body === undefined) return send(res, { statusCode: 413, body: 'Request Entity Too Large' });
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const match = matchRoute(req.method ?? 'GET', url.pathname);
+    if (body === undefined) return send(res, problemResponse(payloadTooLarge()));
+    let url: URL;
+    let match: ReturnType<typeof matchRoute>;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+      match = matchRoute(req.method ?? 'GET', url.pathname);
+    } catch {
+      return send(res, problemResponse(invalidRequest('path', 'is not a valid URL path (a malformed %-escape?)')));
+    }
     if (!match) {
       if (fallback && (await fallback(req, res, body))) return;
       return send(res, problemResponse(new ServiceError('NotFound', `No route for ${req.method} ${url.pathname}.`)));
     }
     const { route, pathParameters } = match;
+    // WAF sits in front of everything else in AWS: its per-client count comes first.
+    if (route.clientLimit) {
+      const wait = perClient.take(route.clientLimit, req.socket.remoteAddress ?? 'unknown');
+      if (wait !== undefined) return send(res, problemResponse(rateLimited(wait)));
+    }
     if (route.auth === 'public') {
       const key = routeKey(route);
       if (!buckets.has(key)) buckets.set(key, new TokenBucket(throttle.rateLimit, throttle.burstLimit));
-      if (!buckets.get(key)!.take()) return send(res, problemResponse(rateLimited()));
+      if (!buckets.get(key)!.take()) return send(res, problemResponse(rateLimited(1)));
     }
     let claims: AuthorizerClaims | undefined;
     if (route.auth === 'jwt') {
@@ -102,6 +116,17 @@ export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDo
     server.listen(options.port, '127.0.0.1', () => resolve());
   });
   server.keepAliveTimeout = 5_000;
+  // Requests Node's parser refuses (oversize headers, malformed request lines) get a problem+json too.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+    const problem = problemResponse(tooLarge ? new ServiceError('InvalidRequest', 'headers: the request headers are too large.', 'headers') : invalidRequest('request', 'is not a valid HTTP request'));
+    const status = tooLarge ? 431 : 400;
+    const body = (problem.body as string).replace(/"status":\d+/, `"status":${status}`);
+    socket.end(
+      `HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
+  });
   const port = (server.address() as AddressInfo).port;
   parts = options.configure(`http://localhost:${port}`);
   parts.catch(() => server.close());
@@ -202,6 +227,27 @@ async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
 export function send(res: ServerResponse, result: APIGatewayProxyStructuredResultV2): void {
   res.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
   res.end(result.isBase64Encoded && result.body ? Buffer.from(result.body, 'base64') : (result.body ?? ''));
+}
+
+/** WAF's rate-based rule, per client address: at most `requests` in each window; the answer says how long to wait. */
+class ClientWindows {
+  private readonly windows = new Map<string, { start: number; count: number }>();
+  constructor(private readonly limits: Record<ClientLimit, { requests: number; windowSeconds: number }>) {}
+  /** Undefined when the request may go on, else the seconds until the client's window ends. */
+  take(limit: ClientLimit, client: string): number | undefined {
+    const { requests, windowSeconds } = this.limits[limit];
+    const key = `${limit} ${client}`;
+    const now = Date.now();
+    if (this.windows.size > 10_000) for (const [k, w] of this.windows) if (now - w.start >= windowSeconds * 1000) this.windows.delete(k);
+    let window = this.windows.get(key);
+    if (!window || now - window.start >= windowSeconds * 1000) {
+      window = { start: now, count: 0 };
+      this.windows.set(key, window);
+    }
+    window.count += 1;
+    if (window.count <= requests) return undefined;
+    return Math.max(1, Math.ceil((window.start + windowSeconds * 1000 - now) / 1000));
+  }
 }
 
 /** API Gateway's throttle: a steady rate with a burst allowance. */

@@ -12,7 +12,7 @@ import { DEMO_USERS } from './demo-data.ts';
 import { startIdentityProvider, MOUNT_PATH, type LocalIdentityProvider } from './identity/provider.ts';
 import { emulateTransactionConflicts } from './conflict-emulation.ts';
 import { jwtAuthorizer } from './jwt-authorizer.ts';
-import { send, startFrontDoor } from './front-door.ts';
+import { send, startFrontDoor, type FrontDoorOptions } from './front-door.ts';
 import { servePages } from './pages.ts';
 import { startStreamReader, type StreamReader, type StreamReaderOptions } from './stream-reader.ts';
 import { LOCAL_AWS } from './services.ts';
@@ -29,6 +29,7 @@ export interface LocalStackOptions {
   publicBaseUrl?: string;
   linkTtlSeconds?: number;
   throttle?: { rateLimit: number; burstLimit: number };
+  clientLimits?: FrontDoorOptions['clientLimits'];
   /** The stream-fed notifier; false leaves it off, an object tunes the reader (tests shorten its retry waits). */
   notifier?: false | Pick<StreamReaderOptions, 'pollIntervalMs' | 'retryDelayMs'>;
 }
@@ -68,6 +69,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const frontDoor = await startFrontDoor({
     port: options.port,
     throttle: options.throttle,
+    clientLimits: options.clientLimits,
     configure: async (origin) => {
       process.env.PUBLIC_BASE_URL = options.publicBaseUrl ?? origin;
       identityProvider = await startIdentityProvider({

@@ -9,6 +9,19 @@ export const TOKEN_BYTES = 32;
 /** Join records stay this long for the notifier, then TTL removes them. */
 export const JOIN_RECORD_RETENTION_SECONDS = 30 * 24 * 3600;
 
+/** How many links one person may have working at once in a domain, and make in one hour. */
+export function linkQuota(): { maxActive: number; perHour: number } {
+  return { maxActive: positive('LINK_QUOTA_ACTIVE', 100), perHour: positive('LINK_QUOTA_PER_HOUR', 200) };
+}
+
+function positive(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive whole number, got "${raw}"`);
+  return value;
+}
+
 export function tableName(): string {
   return required('TABLE_NAME');
 }

@@ -1,15 +1,16 @@
 /** Making a link, shared by the configurable link and the one-call onboarding link. */
 import { asInviter } from './access.ts';
-import { linkPublicUrl, linkTtlSeconds } from './config.ts';
-import { linkCreationDisabled } from './domain/errors.ts';
+import { linkPublicUrl, linkQuota, linkTtlSeconds } from './config.ts';
+import { withNewLink } from './domain/link-quota.ts';
+import { busy, linkCreationDisabled } from './domain/errors.ts';
 import { assertReferencesExist, expiresAtFor, linkIdOf, newLinkToken } from './domain/invite-link.ts';
 import { assertWithinCeiling } from './domain/permissions.ts';
 import type { Directory, InviteLink, LinkGrant } from './domain/types.ts';
 import { inviteLinkView } from './http/views.ts';
 import type { Store } from './store/store.ts';
 
-/** A delete-all racing the create moves the generation; read again and retry a few times. */
-const ATTEMPTS = 3;
+/** A delete-all racing the create moves the generation, another creation by the same person moves the quota: read again and retry a few times. */
+const ATTEMPTS = 5;
 
 export async function createInviteLink(
   store: Store,
@@ -19,7 +20,7 @@ export async function createInviteLink(
   onboarding: boolean,
 ) {
   for (let attempt = 1; ; attempt++) {
-    const { member, directory } = await asInviter(store, callerId, domainId);
+    const { member, directory, linkQuota: quota } = await asInviter(store, callerId, domainId, { linkQuota: true });
     if (!directory.domain.linksEnabled) throw linkCreationDisabled();
     const grant = grantFor(directory);
     assertWithinCeiling(member, grant);
@@ -38,9 +39,9 @@ export async function createInviteLink(
       generation: directory.domain.linkGeneration,
       onboarding,
     };
-    const outcome = await store.createInviteLink(link);
+    const outcome = await store.createInviteLink(link, withNewLink(quota, link, now, linkQuota()));
     if (outcome === 'created') return { ...inviteLinkView(link), url: linkPublicUrl(token) };
     if (outcome === 'links-disabled') throw linkCreationDisabled();
-    if (attempt >= ATTEMPTS) throw new Error('the link generation kept moving while creating a link');
+    if (attempt >= ATTEMPTS) throw busy();
   }
 }

@@ -13,6 +13,18 @@ import * as output from './http/responses.ts';
 /** The public route (the link lookup) is throttled per route: requests per second and burst, as API Gateway counts them. */
 export const PUBLIC_THROTTLE = { rateLimit: 100, burstLimit: 200 } as const;
 
+/**
+ * What one client address may send, as the WAF rate-based rules in front of the API count it in
+ * AWS and the local front door counts it locally: so one noisy client is refused while others go on.
+ */
+export const CLIENT_LIMITS = {
+  /** The public routes: the link lookup, the API document. */
+  public: { requests: 300, windowSeconds: 60 },
+  /** Joining: a person joins a handful of times at most. */
+  join: { requests: 30, windowSeconds: 60 },
+} as const;
+export type ClientLimit = keyof typeof CLIENT_LIMITS;
+
 /** DynamoDB actions, without the `dynamodb:` prefix; `QueryByDomain` is a Query of the by-domain index only. */
 export type TableAction = 'QueryByDomain' | 'GetItem' | 'BatchGetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'ConditionCheckItem';
 
@@ -25,6 +37,8 @@ export interface Operation {
   path: string;
   /** `jwt`: behind the JWT authorizer; the caller is the token's `sub`. */
   auth: 'jwt' | 'public';
+  /** The per-client rate limit it counts against, if any (CLIENT_LIMITS). */
+  clientLimit?: ClientLimit;
   summary: string;
   /** Who may call it, in the product's words. */
   who: string;
@@ -87,15 +101,15 @@ export const OPERATIONS = {
   'create-invite-link': {
     method: 'POST', path: '/v1/domains/{domainId}/invite-links', auth: 'jwt', status: 201,
     summary: 'Make an invite link with a fixed configuration', who: MAY_INVITE,
-    description: 'The link expires after the domain’s link lifetime (7 days unless the operator shortened it). `url` holds the secret token and is returned only here. A creator who is not an admin cannot hand out a user type above their own nor a role group they do not hold.',
+    description: 'The link expires after the domain’s link lifetime (7 days unless the operator shortened it). `url` holds the secret token and is returned only here. A creator who is not an admin cannot hand out a user type above their own nor a role group they do not hold. One person may have at most 100 links working at once in a domain and make at most 200 an hour (operator settings); beyond that, 429 with `Retry-After`.',
     params: input.domainParams, body: input.createInviteLinkBody, response: output.createdInviteLink,
-    errors: [...MEMBER_CHECK, 'LinkCreationDisabled', 'UnknownReference', 'Busy'], tableActions: [CALLER, 'ConditionCheckItem', 'PutItem'],
+    errors: [...MEMBER_CHECK, 'LinkCreationDisabled', 'UnknownReference', 'RateLimited', 'Busy'], tableActions: [CALLER, 'ConditionCheckItem', 'PutItem'],
   },
   'create-onboarding-link': {
     method: 'POST', path: '/v1/domains/{domainId}/invite-links/onboarding', auth: 'jwt', status: 201,
     summary: 'Make the one-call onboarding link: Standard users in the default team', who: MAY_INVITE,
     params: input.domainParams, body: input.onboardingBody, response: output.createdInviteLink,
-    errors: [...MEMBER_CHECK, 'LinkCreationDisabled', 'Busy'], tableActions: [CALLER, 'ConditionCheckItem', 'PutItem'],
+    errors: [...MEMBER_CHECK, 'LinkCreationDisabled', 'RateLimited', 'Busy'], tableActions: [CALLER, 'ConditionCheckItem', 'PutItem'],
   },
   'list-invite-links': {
     method: 'GET', path: '/v1/domains/{domainId}/invite-links', auth: 'jwt', status: 200,
@@ -115,13 +129,13 @@ export const OPERATIONS = {
     params: input.domainParams, response: output.revokedAll, errors: [...MEMBER_CHECK, 'Busy'], tableActions: ['ConditionCheckItem', 'UpdateItem'],
   },
   'lookup-invite-link': {
-    method: 'POST', path: '/v1/join/lookup', auth: 'public', status: 200,
+    method: 'POST', path: '/v1/join/lookup', auth: 'public', clientLimit: 'public', status: 200,
     summary: 'What a link grants, for the join page', who: 'Anyone holding the link: the token travels in the body, never in a URL.',
     body: input.lookupBody, response: output.linkLookup,
     errors: ['LinkNotFound', 'LinkExpired', 'LinkRevoked', 'LinksDisabled'], tableActions: ['GetItem', 'Query'],
   },
   join: {
-    method: 'POST', path: '/v1/join', auth: 'jwt', status: 201,
+    method: 'POST', path: '/v1/join', auth: 'jwt', clientLimit: 'join', status: 201,
     summary: 'Join the link’s domain with the configuration it carries', who: 'Any signed-in person whose token carries a verified email.',
     description: 'The email is the caller’s verified email from their token (`email`, `email_verified`), never the request’s; names default to the token’s `given_name` and `family_name`. Someone already in another domain joins with the same account.',
     body: input.joinBody, response: output.joined,
@@ -129,7 +143,7 @@ export const OPERATIONS = {
     tableActions: ['BatchGetItem', 'GetItem', 'ConditionCheckItem', 'UpdateItem', 'PutItem'],
   },
   'get-openapi': {
-    method: 'GET', path: '/v1/openapi.json', auth: 'public', status: 200,
+    method: 'GET', path: '/v1/openapi.json', auth: 'public', clientLimit: 'public', status: 200,
     summary: 'This document: the OpenAPI 3.1 description of the API', who: 'Anyone.',
     response: output.openApiDocument, errors: [], tableActions: [],
   },
@@ -151,6 +165,7 @@ export function errorsOf(op: Operation): ErrorKind[] {
   if (op.params || op.query || op.body) kinds.add('InvalidRequest');
   if (op.auth === 'jwt') kinds.add('Unauthenticated');
   for (const kind of op.errors) kinds.add(kind);
-  if (op.auth === 'public') kinds.add('RateLimited');
+  if (op.body) kinds.add('PayloadTooLarge');
+  if (op.auth === 'public' || op.clientLimit) kinds.add('RateLimited');
   return [...kinds];
 }

@@ -16,6 +16,7 @@ export type ErrorKind =
   | 'LinksDisabled'
   | 'UnknownReference'
   | 'RateLimited'
+  | 'PayloadTooLarge'
   | 'Busy';
 
 export class ServiceError extends Error {
@@ -54,6 +55,8 @@ export const linksDisabled = () =>
   new ServiceError('LinksDisabled', 'Invite links are turned off for this domain. Ask an admin for another way in.', 'token');
 export const unknownReference = (field: string, id: string) =>
   new ServiceError('UnknownReference', `${field}: "${id}" does not exist in this domain.`, field);
-export const rateLimited = () => new ServiceError('RateLimited', 'Too many attempts. Wait a moment and try again.');
+export const rateLimited = (retryAfterSeconds?: number) =>
+  new ServiceError('RateLimited', 'Too many attempts. Wait a moment and try again.', undefined, retryAfterSeconds);
+export const payloadTooLarge = () => new ServiceError('PayloadTooLarge', 'body: the request is far larger than any this API takes.', 'body');
 export const busy = (retryAfterSeconds = 1) =>
   new ServiceError('Busy', 'Many people are doing the same thing at this moment and this request kept colliding with theirs. Try again shortly.', undefined, retryAfterSeconds);

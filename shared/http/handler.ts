@@ -12,6 +12,7 @@ import type * as z from 'zod/mini';
 import { MAX_BODY_BYTES } from '../config.ts';
 import { invalidRequest, ServiceError, unauthenticated } from '../domain/errors.ts';
 import type { Operation } from '../operations.ts';
+import { duplicateKey, isJsonContentType } from './json-body.ts';
 import { problemResponse } from './problem.ts';
 
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -89,15 +90,18 @@ function parseBody(event: ApiEvent, expectsBody: boolean): unknown {
   if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) throw invalidRequest('body', `must be at most ${MAX_BODY_BYTES} bytes`);
   if (raw.trim() === '') return undefined;
   if (!expectsBody) throw invalidRequest('body', 'must be empty for this request');
-  const contentType = event.headers['content-type'] ?? '';
-  if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(contentType)) {
+  if (!isJsonContentType(event.headers['content-type'] ?? '')) {
     throw invalidRequest('body', 'must be JSON sent with Content-Type: application/json');
   }
+  let parsed: unknown;
   try {
-    return JSON.parse(raw) as unknown;
+    parsed = JSON.parse(raw) as unknown;
   } catch {
     throw invalidRequest('body', 'is not valid JSON');
   }
+  const repeated = duplicateKey(raw);
+  if (repeated !== undefined) throw invalidRequest('body', `names "${repeated.slice(0, 40)}" twice in one object`);
+  return parsed;
 }
 
 /** Validates one part of the request; the first problem found names its field. */

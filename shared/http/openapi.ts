@@ -56,7 +56,7 @@ function errorResponses(kinds: ErrorKind[]) {
     // API Gateway answers the refusals it makes itself (no valid token, throttling) with its own body.
     const gateway = status === 401 || status === 429;
     responses[String(status)] = {
-      ...(status === 503 ? { headers: { 'Retry-After': { description: 'Seconds to wait before trying again.', schema: { type: 'integer', minimum: 1 } } } } : {}),
+      ...(status === 503 || status === 429 ? { headers: { 'Retry-After': { description: 'Seconds to wait before trying again.', schema: { type: 'integer', minimum: 1 } } } } : {}),
       description: group.map((k) => `\`${PROBLEMS[k].code}\`: ${PROBLEMS[k].title}`).join('; ') + (gateway ? '. In AWS, API Gateway itself may answer with `{"message": ...}`.' : '.'),
       content: {
         [PROBLEM_CONTENT_TYPE]: { schema: problem },

@@ -19,6 +19,7 @@ export const PROBLEMS: Record<ErrorKind, { status: number; code: string; title: 
   LinksDisabled: { status: 410, code: 'LINKS_DISABLED', title: 'Invite links are turned off' },
   UnknownReference: { status: 422, code: 'UNKNOWN_REFERENCE', title: 'Unknown team, role group or group' },
   RateLimited: { status: 429, code: 'RATE_LIMITED', title: 'Too many attempts' },
+  PayloadTooLarge: { status: 413, code: 'PAYLOAD_TOO_LARGE', title: 'Request too large' },
   Busy: { status: 503, code: 'BUSY', title: 'Busy, try again shortly' },
 };
 

@@ -23,15 +23,33 @@ const base64url256 = z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/, 'must be th
 export const token = base64url256;
 export const linkId = base64url256;
 
+/**
+ * Text a person sees elsewhere (names, labels): NFC, and no control, format (bidi overrides,
+ * zero-width) or line/paragraph separator characters, which could fake a line or reorder text in
+ * an email or a page.
+ */
+const INVISIBLE_OR_CONTROL = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
 export const personName = z.string().check(
+  z.normalize('NFC'),
   z.trim(),
   z.minLength(1, 'is required'),
   z.maxLength(100, 'must be at most 100 characters'),
-  z.regex(/^[^\p{Cc}<>]*$/u, 'must not contain control characters or < >'),
+  z.refine((v) => !INVISIBLE_OR_CONTROL.test(v), 'must not contain control, invisible or direction-changing characters'),
+  z.regex(/^[^<>]*$/, 'must not contain < or >'),
 );
 
+/** RFC 5321 limits: 64 octets before the @, 63 per domain label, 254 in all. */
+const withinEmailLimits = (value: string) => {
+  const at = value.lastIndexOf('@');
+  return at > 0 && at <= 64 && value.slice(at + 1).split('.').every((label) => label.length <= 63);
+};
 export const email = z.pipe(
-  z.string().check(z.trim(), z.maxLength(254, 'must be at most 254 characters'), z.email('must be a valid email address')),
+  z.string().check(
+    z.trim(),
+    z.maxLength(254, 'must be at most 254 characters'),
+    z.email('must be a valid email address'),
+    z.refine(withinEmailLimits, 'must have at most 64 characters before the @ and 63 in each part of the domain'),
+  ),
   z.transform(normalizeEmail),
 );
 

@@ -2,6 +2,7 @@
  * The Store port: everything the handlers need from persistence, in the product's words.
  * shared/store/dynamodb/ implements it; domain rules and handler edges can be tested without it.
  */
+import type { LinkQuota } from '../domain/link-quota.ts';
 import type { Directory, Domain, InviteLink, JoinRecord, Membership, User } from '../domain/types.ts';
 
 /** A signed-in person joining: their identity's `sub` and verified email. */
@@ -38,19 +39,22 @@ export interface Store {
   /** The domain with its teams, role groups and legacy groups: one Query. */
   getDirectory(domainId: string): Promise<Directory | undefined>;
   /** A user's membership in a domain and the domain's directory together: one BatchGetItem. */
-  getAccess(userId: string, domainId: string): Promise<{ membership?: Membership; directory?: Directory }>;
+  getAccess(userId: string, domainId: string, also?: { linkQuota?: boolean }): Promise<{ membership?: Membership; directory?: Directory; linkQuota?: LinkQuota }>;
   /** The user and every membership they hold: one Query; undefined for someone who has joined nothing. */
   getUser(userId: string): Promise<{ user: User; memberships: Membership[] } | undefined>;
   /** A page of the domain's members in email order, optionally only those who joined through one link. */
   listMembers(domainId: string, page: PageRequest & { inviteLinkId?: string }): Promise<Page<Membership>>;
 
-  /** Creates the link only if the domain still has links enabled at the generation the link records. */
-  createInviteLink(link: InviteLink): Promise<'created' | 'links-disabled' | 'generation-moved'>;
+  /**
+   * Creates the link only if the domain still has links enabled at the generation the link records,
+   * and writes the creator's new quota record only if nobody changed it since it was read.
+   */
+  createInviteLink(link: InviteLink, quota: LinkQuota): Promise<'created' | 'links-disabled' | 'generation-moved' | 'quota-moved'>;
   getInviteLink(linkId: string): Promise<InviteLink | undefined>;
   /** A page of the domain's live-generation links that are neither expired nor revoked, newest first, with their use counts. */
   listInviteLinks(domain: Domain, now: Date, page: PageRequest): Promise<Page<InviteLink & { useCount: number }>>;
   /** One transaction over the link and all its use counters, so no join counts after it returns. */
-  revokeInviteLink(linkId: string, at: string): Promise<void>;
+  revokeInviteLink(link: InviteLink, at: string): Promise<void>;
   /** "Delete all existing links": one conditional write, whatever the number of links. */
   revokeAllInviteLinks(domainId: string, adminUserId: string, at: string): Promise<AdminWriteOutcome>;
   /** Turning links off also moves the generation, so turning them on again revives nothing. */

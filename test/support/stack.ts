@@ -45,6 +45,8 @@ export function useStack(options: Partial<LocalStackOptions> = {}): TestStack {
       dynamoEndpoint: inject('dynamoEndpoint'),
       sesEndpoint: inject('sesEndpoint'),
       tableName: `test-${randomUUID()}`,
+      // Every test is one client (127.0.0.1) doing the work of many people; flood.test.ts tests the limits themselves.
+      clientLimits: { public: { requests: 100_000, windowSeconds: 60 }, join: { requests: 100_000, windowSeconds: 60 } },
       ...options,
     });
     const db = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: inject('dynamoEndpoint'), ...LOCAL_AWS }));

@@ -11,6 +11,7 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import type { LinkQuota } from '../../domain/link-quota.ts';
 import type { Directory, Domain, InviteLink, Membership, User } from '../../domain/types.ts';
 import type { AdminWriteOutcome, JoinOutcome, NewMember, Page, PageRequest, Store } from '../store.ts';
 import { dataOf, keys } from './keys.ts';
@@ -39,10 +40,9 @@ export class DynamoStore implements Store {
     return directoryOf(items);
   }
 
-  async getAccess(userId: string, domainId: string): Promise<{ membership?: Membership; directory?: Directory }> {
-    let request: BatchGetCommandInput['RequestItems'] = {
-      [this.table]: { Keys: [keys.membership(userId, domainId), keys.domain(domainId), keys.directory(domainId)], ConsistentRead: true },
-    };
+  async getAccess(userId: string, domainId: string, also: { linkQuota?: boolean } = {}): Promise<{ membership?: Membership; directory?: Directory; linkQuota?: LinkQuota }> {
+    const wanted = [keys.membership(userId, domainId), keys.domain(domainId), keys.directory(domainId), ...(also.linkQuota ? [keys.linkQuota(domainId, userId)] : [])];
+    let request: BatchGetCommandInput['RequestItems'] = { [this.table]: { Keys: wanted, ConsistentRead: true } };
     const found: Record<string, unknown>[] = [];
     while (request && Object.keys(request).length > 0) {
       const page: BatchGetCommandOutput = await this.db.send(new BatchGetCommand({ RequestItems: request }));
@@ -50,7 +50,8 @@ export class DynamoStore implements Store {
       request = page.UnprocessedKeys;
     }
     const membership = found.find((i) => i.entityType === ENTITY.Membership);
-    return { membership: membership && dataOf<Membership>(membership), directory: directoryOf(found) };
+    const quota = found.find((i) => i.entityType === ENTITY.LinkQuota);
+    return { membership: membership && dataOf<Membership>(membership), directory: directoryOf(found), ...(quota ? { linkQuota: dataOf<LinkQuota>(quota) } : {}) };
   }
 
   async getUser(userId: string): Promise<{ user: User; memberships: Membership[] } | undefined> {
@@ -81,12 +82,12 @@ export class DynamoStore implements Store {
     return { items: found.items.map((i) => dataOf<Membership>(i)), next: found.next };
   }
 
-  createInviteLink(link: InviteLink): Promise<'created' | 'links-disabled' | 'generation-moved'> {
-    return retryingConflicts(() => this.createInviteLinkOnce(link));
+  createInviteLink(link: InviteLink, quota: LinkQuota): Promise<'created' | 'links-disabled' | 'generation-moved' | 'quota-moved'> {
+    return retryingConflicts(() => this.createInviteLinkOnce(link, quota));
   }
 
   /** Checks one random gate, like a join, so concurrent creations and joins rarely share an item. */
-  private async createInviteLinkOnce(link: InviteLink): Promise<'created' | 'links-disabled' | 'generation-moved'> {
+  private async createInviteLinkOnce(link: InviteLink, quota: LinkQuota): Promise<'created' | 'links-disabled' | 'generation-moved' | 'quota-moved'> {
     try {
       await this.db.send(
         new TransactWriteCommand({
@@ -98,6 +99,15 @@ export class DynamoStore implements Store {
                 ConditionExpression: 'linksEnabled = :on AND linkGeneration = :generation',
                 ExpressionAttributeValues: { ':on': true, ':generation': link.generation },
                 ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+              },
+            },
+            {
+              Put: {
+                TableName: this.table,
+                Item: { ...keys.linkQuota(link.domainId, link.createdBy), entityType: ENTITY.LinkQuota, ...quota },
+                ConditionExpression: 'attribute_not_exists(#pk) OR version = :read',
+                ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+                ExpressionAttributeValues: { ':read': quota.version - 1 },
               },
             },
             ...[items.inviteLink(link), ...items.linkCounters(link)].map((Item) => ({
@@ -113,7 +123,9 @@ export class DynamoStore implements Store {
       );
       return 'created';
     } catch (error) {
-      if (!(error instanceof TransactionCanceledException) || reasonCodes(error)[0] !== 'ConditionalCheckFailed') throw error;
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      if (reasonCodes(error)[1] === 'ConditionalCheckFailed') return 'quota-moved';
+      if (reasonCodes(error)[0] !== 'ConditionalCheckFailed') throw error;
       const gate = failedItem<Pick<Domain, 'linksEnabled'>>(error, 0);
       if (!gate) throw error;
       return gate.linksEnabled ? 'generation-moved' : 'links-disabled';
@@ -153,16 +165,40 @@ export class DynamoStore implements Store {
     return counts;
   }
 
-  revokeInviteLink(linkId: string, at: string): Promise<void> {
+  revokeInviteLink(link: InviteLink, at: string): Promise<void> {
     const revoke = { UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :at)', ExpressionAttributeValues: { ':at': at } };
-    return retryingConflicts(async () => {
-      await this.db.send(
+    const targets = [keys.link(link.linkId), ...Array.from({ length: SHARDS.linkCounters }, (_, shard) => keys.linkCounter(link.linkId, shard))];
+    const send = (releaseQuota: boolean) =>
+      this.db.send(
         new TransactWriteCommand({
-          TransactItems: [keys.link(linkId), ...Array.from({ length: SHARDS.linkCounters }, (_, shard) => keys.linkCounter(linkId, shard))].map((Key) => ({
-            Update: { TableName: this.table, Key, ...revoke },
-          })),
+          TransactItems: [
+            ...targets.map((Key) => ({ Update: { TableName: this.table, Key, ...revoke } })),
+            // The revoked link no longer counts against its creator's quota.
+            ...(releaseQuota
+              ? [
+                  {
+                    Update: {
+                      TableName: this.table,
+                      Key: keys.linkQuota(link.domainId, link.createdBy),
+                      UpdateExpression: 'REMOVE active.#link SET version = version + :one',
+                      ConditionExpression: 'attribute_exists(active)',
+                      ExpressionAttributeNames: { '#link': link.linkId },
+                      ExpressionAttributeValues: { ':one': 1 },
+                    },
+                  },
+                ]
+              : []),
+          ],
         }),
       );
+    return retryingConflicts(async () => {
+      try {
+        await send(true);
+      } catch (error) {
+        // A creator with no quota record (links made before quotas were kept): revoke all the same.
+        if (!(error instanceof TransactionCanceledException) || reasonCodes(error)[targets.length] !== 'ConditionalCheckFailed') throw error;
+        await send(false);
+      }
     });
   }
 

@@ -28,6 +28,9 @@ export const keys = {
   /** A copy of the domain's link switch and generation, one of SHARDS.domainGates: what a join checks. */
   domainGate: (domainId: string, shard: number): Key => ({ [PK]: `GATE#${domainId}#${shard}`, [SK]: 'GATE' }),
 
+  /** A creator's link quota in one domain (shared/domain/link-quota.ts). */
+  linkQuota: (domainId: string, userId: string): Key => ({ [PK]: `QUOTA#${domainId}#${userId}`, [SK]: 'LINKS' }),
+
   link: (linkId: string): Key => ({ [PK]: `LINK#${linkId}`, [SK]: 'LINK' }),
   /** One of SHARDS.linkCounters per link: part of its use count, with its expiry and revocation, what a join updates. */
   linkCounter: (linkId: string, shard: number): Key => ({ [PK]: `USES#${linkId}#${shard}`, [SK]: 'USES' }),

@@ -25,6 +25,7 @@ export const ENTITY = {
   Domain: 'Domain',
   DomainGate: 'DomainGate',
   LinkCounter: 'LinkCounter',
+  LinkQuota: 'LinkQuota',
   Directory: 'Directory',
   User: 'User',
   Membership: 'Membership',

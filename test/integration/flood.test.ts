@@ -1,0 +1,57 @@
+/** Per-client rate limits, as WAF applies them in AWS: a flood from one address is refused while others keep working. */
+import { request as httpRequest } from 'node:http';
+import { describe, expect, it } from 'vitest';
+import { useStack } from '../support/stack.ts';
+import { newPerson, OWNER, when } from '../support/steps.ts';
+
+const t = useStack({ notifier: false, clientLimits: { public: { requests: 20, windowSeconds: 60 }, join: { requests: 5, windowSeconds: 60 } } });
+
+/** One request from a chosen loopback address, as another client would send it. */
+function from(address: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  return new Promise<{ status: number; type: string; retryAfter?: string; body: any }>((resolve, reject) => {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const req = httpRequest(
+      `${t.stack.url}${path}`,
+      { method, localAddress: address, headers: { ...(payload ? { 'content-type': 'application/json' } : {}), ...headers } },
+      (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString()));
+        res.on('end', () => {
+          let parsed: unknown = text;
+          try {
+            parsed = JSON.parse(text);
+          } catch {
+            // not JSON
+          }
+          resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type'] ?? ''), retryAfter: res.headers['retry-after'] as string | undefined, body: parsed });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+describe('one noisy client cannot lock others out', () => {
+  it('a flood of lookups from one address gets 429 with Retry-After, while a visitor from another address keeps working', async () => {
+    const { token } = await when(t).linkToken(OWNER);
+    const flood = await Promise.all(Array.from({ length: 60 }, () => from('127.0.0.2', 'POST', '/v1/join/lookup', { token: 'B'.repeat(43) })));
+    const limited = flood.filter((r) => r.status === 429);
+    expect(limited.length).toBeGreaterThanOrEqual(40);
+    expect(limited[0]).toMatchObject({ type: 'application/problem+json', body: { code: 'RATE_LIMITED' } });
+    expect(Number(limited[0]!.retryAfter)).toBeGreaterThan(0);
+
+    const visitor = await Promise.all(Array.from({ length: 10 }, () => from('127.0.0.1', 'POST', '/v1/join/lookup', { token })));
+    expect(visitor.map((r) => r.status)).toEqual(Array(10).fill(200));
+  });
+
+  it('joining has a tighter limit of its own per address', async () => {
+    const { token } = await when(t).linkToken(OWNER);
+    const bearer = await t.tokenFor(newPerson('joiner').email, { givenName: 'Jo', familyName: 'Iner' });
+    const tries = [];
+    for (let i = 0; i < 7; i++) tries.push((await from('127.0.0.3', 'POST', '/v1/join', { token }, { authorization: `Bearer ${bearer}` })).status);
+    expect(tries.slice(0, 5).filter((s) => s === 429)).toEqual([]);
+    expect(tries.slice(5)).toEqual([429, 429]);
+  });
+});
+

@@ -1,0 +1,42 @@
+/** At most N live links per creator and M link creations per hour: 429 RATE_LIMITED with Retry-After beyond that. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useStack } from '../support/stack.ts';
+import { MANAGER, OWNER, when } from '../support/steps.ts';
+
+beforeAll(() => {
+  process.env.LINK_QUOTA_ACTIVE = '3';
+  process.env.LINK_QUOTA_PER_HOUR = '5';
+});
+afterAll(() => {
+  delete process.env.LINK_QUOTA_ACTIVE;
+  delete process.env.LINK_QUOTA_PER_HOUR;
+});
+const t = useStack({ notifier: false });
+
+describe('per-person quotas on making links', () => {
+  it('refuses a creator’s link beyond the live limit, counts only theirs, and a revoke frees a place', async () => {
+    const made = [];
+    for (let i = 0; i < 3; i++) made.push(await when(t).linkToken(MANAGER));
+    const refused = await when(t).createLink(MANAGER);
+    expect(refused.status).toBe(429);
+    expect(refused.body).toMatchObject({ code: 'RATE_LIMITED' });
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    // Another person's quota is their own.
+    expect((await when(t).createLink(OWNER)).status).toBe(201);
+
+    expect((await t.as(MANAGER).delete(`/v1/domains/demo-media-co/invite-links/${made[0]!.id}`)).status).toBe(204);
+    expect((await when(t).createLink(MANAGER)).status).toBe(201);
+  });
+
+  it('refuses the creation beyond the hourly limit, even after links died', async () => {
+    // The owner has made 1 so far; delete-all frees every live place but not this hour's count.
+    expect((await when(t).revokeAll()).status).toBe(200);
+    for (let i = 0; i < 3; i++) expect((await when(t).createLink(OWNER)).status).toBe(201);
+    expect((await when(t).revokeAll()).status).toBe(200);
+    expect((await when(t).createLink(OWNER)).status).toBe(201);
+    const refused = await when(t).createLink(OWNER);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(3600);
+  });
+});
