@@ -67,7 +67,7 @@ export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDo
     const { authorizer, mounts = [], fallback } = await ready;
     const mount = mounts.find((m) => req.url === m.prefix || req.url?.startsWith(`${m.prefix}/`) || req.url?.startsWith(`${m.prefix}?`));
     if (mount) return mount.handle(req, res);
-    const body = await readBody(req);
+    const body = await readBody(req, MAX_PAYLOAD_BYTES);
     if (body === undefined) return send(res, problemResponse(payloadTooLarge()));
     let url: URL;
     let match: ReturnType<typeof matchRoute>;
@@ -213,12 +213,13 @@ function lambdaContext(functionName: string): Context {
   };
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+/** The whole body, or undefined as soon as it grows past `max` bytes. */
+export async function readBody(req: IncomingMessage, max: number): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_PAYLOAD_BYTES) return undefined;
+    if (size > max) return undefined;
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);

@@ -14,6 +14,7 @@ import type Provider from 'oidc-provider';
 import { email as emailSchema, personName } from '#shared/http/schemas.ts';
 import { sendEmail } from '#shared/notify/mailer.ts';
 import { contentSecurityPolicy } from '../../web/content-security-policy.ts';
+import { readBody } from '../front-door.ts';
 import type { IdentityStore } from './identities.ts';
 import { codePage, emailPage, errorPage, signInCodeEmail } from './views.ts';
 
@@ -124,12 +125,6 @@ function send(res: ServerResponse, status: number, body: string): void {
 }
 
 async function readForm(req: IncomingMessage): Promise<URLSearchParams | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_FORM_BYTES) return undefined;
-    chunks.push(chunk);
-  }
-  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+  const body = await readBody(req, MAX_FORM_BYTES);
+  return body && new URLSearchParams(body.toString('utf8'));
 }

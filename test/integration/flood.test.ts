@@ -1,36 +1,13 @@
 /** Per-client rate limits, as WAF applies them in AWS: a flood from one address is refused while others keep working. */
-import { request as httpRequest } from 'node:http';
 import { describe, expect, it } from 'vitest';
+import { fromAddress } from '../support/from-address.ts';
 import { useStack } from '../support/stack.ts';
 import { newPerson, OWNER, when } from '../support/steps.ts';
 
 const t = useStack({ notifier: false, clientLimits: { public: { requests: 20, windowSeconds: 60 }, join: { requests: 5, windowSeconds: 60 } } });
 
-/** One request from a chosen loopback address, as another client would send it. */
-function from(address: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  return new Promise<{ status: number; type: string; retryAfter?: string; body: any }>((resolve, reject) => {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const req = httpRequest(
-      `${t.stack.url}${path}`,
-      { method, localAddress: address, headers: { ...(payload ? { 'content-type': 'application/json' } : {}), ...headers } },
-      (res) => {
-        let text = '';
-        res.on('data', (c: Buffer) => (text += c.toString()));
-        res.on('end', () => {
-          let parsed: unknown = text;
-          try {
-            parsed = JSON.parse(text);
-          } catch {
-            // not JSON
-          }
-          resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type'] ?? ''), retryAfter: res.headers['retry-after'] as string | undefined, body: parsed });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
+const from = (address: string, method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
+  fromAddress(t.stack.url, address, method, path, body, headers);
 
 describe('one noisy client cannot lock others out', () => {
   it('a flood of lookups from one address gets 429 with Retry-After, while a visitor from another address keeps working', async () => {

@@ -3,40 +3,17 @@
  * malformed paths and headers, oversize requests, odd content types, duplicate keys, invisible
  * characters in names. Every refusal is a 4xx problem+json, never a 500.
  */
-import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { fromAddress } from '../support/from-address.ts';
 import { useStack } from '../support/stack.ts';
 import { newPerson, OWNER, when } from '../support/steps.ts';
 
 const t = useStack({ notifier: false });
 
-/** One request from a chosen loopback address, as another client would send it. */
-function from(address: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  return new Promise<{ status: number; type: string; retryAfter?: string; body: any }>((resolve, reject) => {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const req = httpRequest(
-      `${t.stack.url}${path}`,
-      { method, localAddress: address, headers: { ...(payload ? { 'content-type': 'application/json' } : {}), ...headers } },
-      (res) => {
-        let text = '';
-        res.on('data', (c: Buffer) => (text += c.toString()));
-        res.on('end', () => {
-          let parsed: unknown = text;
-          try {
-            parsed = JSON.parse(text);
-          } catch {
-            // not JSON
-          }
-          resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type'] ?? ''), retryAfter: res.headers['retry-after'] as string | undefined, body: parsed });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
+const from = (address: string, method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
+  fromAddress(t.stack.url, address, method, path, body, headers);
 
 /** Raw bytes on a socket: for request lines and headers no HTTP client would send. The server closes after answering. */
 function raw(bytes: string) {
