@@ -4,6 +4,7 @@ import { operationHandler } from '#shared/http/handler.ts';
 import { OPERATIONS } from '#shared/operations.ts';
 import { store } from '#shared/store/dynamodb/index.ts';
 
-export const handler = operationHandler(OPERATIONS['create-invite-link'], ({ callerId, params, body }) =>
-  createInviteLink(store, callerId, params.domainId, () => body, false),
-);
+export const handler = operationHandler(OPERATIONS['create-invite-link'], ({ callerId, params, body }) => {
+  const { label, expiresInSeconds, maxUses, allowedEmailDomains, notifyCreator, ...grant } = body;
+  return createInviteLink(store, callerId, params.domainId, () => grant, false, { label, expiresInSeconds, maxUses, allowedEmailDomains, notifyCreator });
+});

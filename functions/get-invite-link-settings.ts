@@ -1,11 +1,12 @@
-/** GET /v1/domains/{domainId}/settings/invite-links: is the domain switch on? */
+/** GET /v1/domains/{domainId}/settings/invite-links: is the domain switch on, which email domains may join, how long links may live. */
 import { asInviter } from '#shared/access.ts';
+import { linkTtlSeconds } from '#shared/config.ts';
 import { operationHandler } from '#shared/http/handler.ts';
 import { OPERATIONS } from '#shared/operations.ts';
 import { store } from '#shared/store/dynamodb/index.ts';
 
 export const handler = operationHandler(OPERATIONS['get-invite-link-settings'], async ({ callerId, params }) => {
   const { directory } = await asInviter(store, callerId, params.domainId);
-  const { linksEnabled, settingsUpdatedAt, settingsUpdatedBy } = directory.domain;
-  return { enabled: linksEnabled, updatedAt: settingsUpdatedAt, updatedBy: settingsUpdatedBy };
+  const { linksEnabled, allowedEmailDomains, settingsUpdatedAt, settingsUpdatedBy } = directory.domain;
+  return { enabled: linksEnabled, allowedEmailDomains: allowedEmailDomains ?? [], maxLinkLifetimeSeconds: linkTtlSeconds(), updatedAt: settingsUpdatedAt, updatedBy: settingsUpdatedBy };
 });

@@ -1,5 +1,5 @@
 /** POST /v1/join: a signed-in person with a verified email joins the domain of the link in the body. */
-import { alreadyMember, linkNotFound } from '#shared/domain/errors.ts';
+import { alreadyMember, emailDomainNotAllowed, linkNotFound, linkUsedUp } from '#shared/domain/errors.ts';
 import { assertUsable, linkIdOf } from '#shared/domain/invite-link.ts';
 import { operationHandler } from '#shared/http/handler.ts';
 import { joinerOf } from '#shared/http/joiner.ts';
@@ -16,6 +16,8 @@ export const handler = operationHandler(OPERATIONS.join, async ({ body, callerId
   }
   if (outcome.reason === 'link-gone') throw linkNotFound();
   if (outcome.reason === 'already-member') throw alreadyMember();
+  if (outcome.reason === 'used-up') throw linkUsedUp();
+  if (outcome.reason === 'email-domain-not-allowed') throw emailDomainNotAllowed(outcome.allowed);
   assertUsable(outcome.link, outcome.domain, now);
   throw new Error('the join was refused although the link looks usable');
 });

@@ -14,7 +14,13 @@ export const handler = operationHandler(OPERATIONS['list-invite-links'], async (
   const now = new Date();
   const page = await store.listInviteLinks(directory.domain, now, { limit: query?.limit ?? PAGE_SIZE.default, after });
   return {
-    items: page.items.filter((link) => linkStatus(link, directory.domain, now) === 'ACTIVE').map((link) => ({ ...inviteLinkView(link), useCount: link.useCount })),
+    items: page.items
+      .filter((link) => linkStatus(link, directory.domain, now) === 'ACTIVE')
+      .map((link) => ({
+        ...inviteLinkView(link),
+        useCount: link.useCount,
+        ...(link.maxUses !== undefined ? { remainingUses: Math.max(0, link.maxUses - link.useCount) } : {}),
+      })),
     ...(page.next ? { nextCursor: encodeCursor('links', params.domainId, '', page.next) } : {}),
   };
 });

@@ -1,6 +1,6 @@
 /** POST /v1/join/lookup: what a link grants, for the join page. Public; the token comes in the body. */
-import { linkNotFound } from '#shared/domain/errors.ts';
-import { assertUsable, linkIdOf } from '#shared/domain/invite-link.ts';
+import { linkNotFound, linkUsedUp } from '#shared/domain/errors.ts';
+import { admittedEmailDomains, assertUsable, linkIdOf } from '#shared/domain/invite-link.ts';
 import { operationHandler } from '#shared/http/handler.ts';
 import { OPERATIONS } from '#shared/operations.ts';
 import { store } from '#shared/store/dynamodb/index.ts';
@@ -10,10 +10,14 @@ export const handler = operationHandler(OPERATIONS['lookup-invite-link'], async 
   const directory = link && (await store.getDirectory(link.domainId));
   if (!link || !directory) throw linkNotFound();
   assertUsable(link, directory.domain, new Date());
+  // Said before the person sets up an account: a used-up link (the join's own transaction decides for good).
+  if (link.maxUses !== undefined && (await store.useCount(link.linkId)) >= link.maxUses) throw linkUsedUp();
   const nameOf = (items: { id: string; name: string }[], id: string | undefined) => items.find((i) => i.id === id)?.name;
   const namesOf = (items: { id: string; name: string }[], ids: string[]) => ids.map((id) => nameOf(items, id) ?? id);
   return {
     domainName: directory.domain.name,
+    ...(link.label !== undefined ? { label: link.label } : {}),
+    allowedEmailDomains: admittedEmailDomains(link, directory.domain),
     userType: link.userType,
     primaryTeamName: nameOf(directory.teams, link.primaryTeamId),
     primaryGroupName: nameOf(directory.groups, link.primaryGroupId),

@@ -32,6 +32,11 @@ async function notifyCreator(record: DynamoDBRecord): Promise<void> {
   let messageId: string;
   let to: string;
   try {
+    if (join.notifyCreator === false) {
+      await claims.noRecipient(join.joinId, new Date());
+      logger.info('the link was made with notifyCreator false: join recorded, no email', log);
+      return;
+    }
     const audience = await audienceOf(join, store);
     if (!audience) {
       await claims.noRecipient(join.joinId, new Date());

@@ -2,7 +2,7 @@
 import { asInviter } from './access.ts';
 import { linkPublicUrl, linkQuota, linkTtlSeconds } from './config.ts';
 import { withNewLink } from './domain/link-quota.ts';
-import { busy, linkCreationDisabled } from './domain/errors.ts';
+import { busy, invalidRequest, linkCreationDisabled } from './domain/errors.ts';
 import { assertReferencesExist, expiresAtFor, linkIdOf, newLinkToken } from './domain/invite-link.ts';
 import { assertWithinCeiling } from './domain/permissions.ts';
 import type { Directory, InviteLink, LinkGrant } from './domain/types.ts';
@@ -12,13 +12,25 @@ import type { Store } from './store/store.ts';
 /** A delete-all racing the create moves the generation, another creation by the same person moves the quota: read again and retry a few times. */
 const ATTEMPTS = 5;
 
+/** What a link's creator may choose besides the grant (onboarding links take the defaults). */
+export interface LinkOptions {
+  label?: string;
+  expiresInSeconds?: number;
+  maxUses?: number;
+  allowedEmailDomains?: string[];
+  notifyCreator?: boolean;
+}
+
 export async function createInviteLink(
   store: Store,
   callerId: string,
   domainId: string,
   grantFor: (directory: Directory) => LinkGrant,
   onboarding: boolean,
+  options: LinkOptions = {},
 ) {
+  const lifetime = options.expiresInSeconds ?? linkTtlSeconds();
+  if (lifetime > linkTtlSeconds()) throw invalidRequest('expiresInSeconds', `must be at most ${linkTtlSeconds()} (this service's link lifetime)`);
   for (let attempt = 1; ; attempt++) {
     const { member, directory, linkQuota: quota } = await asInviter(store, callerId, domainId, { linkQuota: true });
     if (!directory.domain.linksEnabled) throw linkCreationDisabled();
@@ -35,9 +47,13 @@ export async function createInviteLink(
       createdBy: member.userId,
       createdByEmail: member.email,
       createdAt: now.toISOString(),
-      expiresAt: expiresAtFor(now, linkTtlSeconds()),
+      expiresAt: expiresAtFor(now, lifetime),
       generation: directory.domain.linkGeneration,
       onboarding,
+      ...(options.label !== undefined ? { label: options.label } : {}),
+      ...(options.maxUses !== undefined ? { maxUses: options.maxUses } : {}),
+      allowedEmailDomains: options.allowedEmailDomains ?? [],
+      notifyCreator: options.notifyCreator ?? true,
     };
     const outcome = await store.createInviteLink(link, withNewLink(quota, link, now, linkQuota()));
     if (outcome === 'created') return { ...inviteLinkView(link), url: linkPublicUrl(token) };

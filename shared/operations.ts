@@ -93,8 +93,8 @@ export const OPERATIONS = {
   },
   'put-invite-link-settings': {
     method: 'PUT', path: '/v1/domains/{domainId}/settings/invite-links', auth: 'jwt', status: 200,
-    summary: 'Turn invite links on or off for the domain', who: ADMINS,
-    description: 'Turning links off kills every existing link at once and for good: turning them on again brings none back.',
+    summary: 'Turn invite links on or off, and set the email domains every joiner must have', who: ADMINS,
+    description: 'Turning links off kills every existing link at once and for good: turning them on again brings none back. `allowedEmailDomains` (up to 20, exact, `[]` for any) is checked at every join together with the link’s own list.',
     params: input.domainParams, body: input.settingsBody, response: output.linkSettings, errors: [...MEMBER_CHECK, 'Busy'],
     tableActions: ['ConditionCheckItem', 'UpdateItem'],
   },
@@ -132,14 +132,14 @@ export const OPERATIONS = {
     method: 'POST', path: '/v1/join/lookup', auth: 'public', clientLimit: 'public', status: 200,
     summary: 'What a link grants, for the join page', who: 'Anyone holding the link: the token travels in the body, never in a URL.',
     body: input.lookupBody, response: output.linkLookup,
-    errors: ['LinkNotFound', 'LinkExpired', 'LinkRevoked', 'LinksDisabled'], tableActions: ['GetItem', 'Query'],
+    errors: ['LinkNotFound', 'LinkExpired', 'LinkRevoked', 'LinksDisabled', 'LinkUsedUp'], tableActions: ['GetItem', 'Query', 'BatchGetItem'],
   },
   join: {
     method: 'POST', path: '/v1/join', auth: 'jwt', clientLimit: 'join', status: 201,
     summary: 'Join the link’s domain with the configuration it carries', who: 'Any signed-in person whose token carries a verified email.',
     description: 'The email is the caller’s verified email from their token (`email`, `email_verified`), never the request’s; names default to the token’s `given_name` and `family_name`. Someone already in another domain joins with the same account.',
     body: input.joinBody, response: output.joined,
-    errors: ['EmailNotVerified', 'LinkNotFound', 'AlreadyMember', 'LinkExpired', 'LinkRevoked', 'LinksDisabled', 'Busy'],
+    errors: ['EmailNotVerified', 'EmailDomainNotAllowed', 'LinkNotFound', 'AlreadyMember', 'LinkExpired', 'LinkRevoked', 'LinksDisabled', 'LinkUsedUp', 'Busy'],
     tableActions: ['BatchGetItem', 'GetItem', 'ConditionCheckItem', 'UpdateItem', 'PutItem'],
   },
   'get-openapi': {

@@ -7,6 +7,8 @@ export type ErrorKind =
   | 'Unauthenticated'
   | 'Forbidden'
   | 'EmailNotVerified'
+  | 'EmailDomainNotAllowed'
+  | 'LinkUsedUp'
   | 'NotFound'
   | 'LinkNotFound'
   | 'AlreadyMember'
@@ -43,6 +45,9 @@ export const linkNotFound = () =>
   new ServiceError('LinkNotFound', 'This invite link does not exist. Ask whoever sent it for a new one.', 'token');
 export const emailNotVerified = (message = 'Your sign-in does not carry a verified email. Verify your email with your identity provider, then sign in again.') =>
   new ServiceError('EmailNotVerified', message);
+export const emailDomainNotAllowed = (allowed: string[]) =>
+  new ServiceError('EmailDomainNotAllowed', `This invite link is for people with an email address at ${allowed.join(', ')}.`);
+export const linkUsedUp = () => new ServiceError('LinkUsedUp', 'This invite link has been used as many times as it allows. Ask whoever sent it for a new one.', 'token');
 export const alreadyMember = () =>
   new ServiceError('AlreadyMember', 'You are already a member of this domain (your account or your email is in it already).');
 export const linkCreationDisabled = () =>

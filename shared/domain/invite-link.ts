@@ -76,6 +76,26 @@ export function membershipFromGrant(grant: LinkGrant): Pick<Membership, 'userTyp
   };
 }
 
+/** How many joins use counter `shard` of `shards` may take, so that all of them together take exactly `maxUses`. */
+export function capOf(shard: number, shards: number, maxUses: number): number {
+  return Math.floor(maxUses / shards) + (shard < maxUses % shards ? 1 : 0);
+}
+
+/**
+ * The email domains that may join through a link: the link's and the domain's lists together
+ * (both must admit the email); empty means any.
+ */
+export function admittedEmailDomains(link: Pick<InviteLink, 'allowedEmailDomains'>, domain: Pick<Domain, 'allowedEmailDomains'>): string[] {
+  const fromLink = link.allowedEmailDomains ?? [];
+  const fromDomain = domain.allowedEmailDomains ?? [];
+  if (fromLink.length === 0) return fromDomain;
+  if (fromDomain.length === 0) return fromLink;
+  return fromLink.filter((d) => fromDomain.includes(d));
+}
+
+/** The part after the @, as the lists hold it: exact, lower-case, no sub-domains. */
+export const emailDomainOf = (email: string) => email.slice(email.lastIndexOf('@') + 1).toLowerCase();
+
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }

@@ -16,6 +16,8 @@ export interface Domain {
   linkGeneration: number;
   settingsUpdatedAt?: string;
   settingsUpdatedBy?: string;
+  /** Email domains every joiner's verified email must be in; empty or absent: any. */
+  allowedEmailDomains?: string[];
 }
 
 export interface Team { id: string; name: string }
@@ -76,6 +78,13 @@ export interface InviteLink extends LinkGrant {
   generation: number;
   revokedAt?: string;
   onboarding: boolean;
+  label?: string;
+  /** At most this many joins; split over the use counters (capOf in invite-link.ts). */
+  maxUses?: number;
+  /** Email domains a joiner's verified email must be in; empty: any (the domain's own list still applies). */
+  allowedEmailDomains: string[];
+  /** False: the creator gets no signup emails for this link. */
+  notifyCreator: boolean;
 }
 
 /** Written by every join; the notifier reads it from the table's stream. */
@@ -91,4 +100,7 @@ export interface JoinRecord {
   linkExpiresAt: string;
   grant: LinkGrant;
   joinedAt: string;
+  /** The link's label and whether its creator wants signup emails (absent on records from before: yes). */
+  linkLabel?: string;
+  notifyCreator?: boolean;
 }

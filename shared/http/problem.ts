@@ -10,6 +10,8 @@ export const PROBLEMS: Record<ErrorKind, { status: number; code: string; title: 
   Unauthenticated: { status: 401, code: 'UNAUTHENTICATED', title: 'Sign in first' },
   Forbidden: { status: 403, code: 'FORBIDDEN', title: 'Not allowed' },
   EmailNotVerified: { status: 403, code: 'EMAIL_NOT_VERIFIED', title: 'Email not verified' },
+  EmailDomainNotAllowed: { status: 403, code: 'EMAIL_DOMAIN_NOT_ALLOWED', title: 'Email domain not allowed' },
+  LinkUsedUp: { status: 410, code: 'LINK_USED_UP', title: 'Invite link used up' },
   NotFound: { status: 404, code: 'NOT_FOUND', title: 'Not found' },
   LinkNotFound: { status: 404, code: 'LINK_NOT_FOUND', title: 'Invite link not found' },
   AlreadyMember: { status: 409, code: 'ALREADY_MEMBER', title: 'Already a member' },

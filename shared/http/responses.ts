@@ -45,7 +45,15 @@ export const member = z.strictObject({
 });
 export const members = page(member);
 
-export const linkSettings = z.strictObject({ enabled: z.boolean(), updatedAt: z.optional(timestamp), updatedBy: z.optional(z.string()) });
+export const linkSettings = z.strictObject({
+  enabled: z.boolean(),
+  /** Every joiner's verified email must be at one of these; empty: any. */
+  allowedEmailDomains: z.array(z.string()),
+  /** The longest life a link may be given here (the operator's INVITE_LINK_TTL_SECONDS). */
+  maxLinkLifetimeSeconds: z.number(),
+  updatedAt: z.optional(timestamp),
+  updatedBy: z.optional(z.string()),
+});
 
 const linkFields = {
   id: z.string(),
@@ -60,16 +68,23 @@ const linkFields = {
   createdBy: z.string(),
   createdByEmail: z.string(),
   createdAt: timestamp,
+  label: z.optional(z.string()),
+  maxUses: z.optional(z.number()),
+  allowedEmailDomains: z.array(z.string()),
+  notifyCreator: z.boolean(),
 };
 export const inviteLink = z.strictObject(linkFields);
 /** Only here, once: the link a person opens, holding the token in its fragment. */
 export const createdInviteLink = z.strictObject({ ...linkFields, url: z.string() });
-export const activeInviteLinks = page(z.strictObject({ ...linkFields, useCount: z.number() }));
+export const activeInviteLinks = page(z.strictObject({ ...linkFields, useCount: z.number(), remainingUses: z.optional(z.number()) }));
 
 export const revokedAll = z.strictObject({ revokedAt: timestamp, revokedBy: z.string() });
 
 export const linkLookup = z.strictObject({
   domainName: z.string(),
+  label: z.optional(z.string()),
+  /** The email domains that may join through this link (the link's and the domain's together); empty: any. */
+  allowedEmailDomains: z.array(z.string()),
   userType,
   primaryTeamName: z.optional(z.string()),
   primaryGroupName: z.optional(z.string()),

@@ -29,13 +29,32 @@ export const linkId = base64url256;
  * an email or a page.
  */
 const INVISIBLE_OR_CONTROL = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
-export const personName = z.string().check(
-  z.normalize('NFC'),
-  z.trim(),
-  z.minLength(1, 'is required'),
-  z.maxLength(100, 'must be at most 100 characters'),
-  z.refine((v) => !INVISIBLE_OR_CONTROL.test(v), 'must not contain control, invisible or direction-changing characters'),
-  z.regex(/^[^<>]*$/, 'must not contain < or >'),
+const visibleText = (max: number) =>
+  z.string().check(
+    z.normalize('NFC'),
+    z.trim(),
+    z.minLength(1, 'is required'),
+    z.maxLength(max, `must be at most ${max} characters`),
+    z.refine((v) => !INVISIBLE_OR_CONTROL.test(v), 'must not contain control, invisible or direction-changing characters'),
+    z.regex(/^[^<>]*$/, 'must not contain < or >'),
+  );
+export const personName = visibleText(100);
+/** A link's label, shown in lists and in the creator's email. */
+export const linkLabel = visibleText(80);
+
+/** An email domain a link or a domain admits: `example.com`, exact (no sub-domains), lower-cased. */
+export const emailDomain = z.pipe(
+  z.string().check(
+    z.trim(),
+    z.toLowerCase(),
+    z.maxLength(253, 'must be at most 253 characters'),
+    z.regex(/^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be an email domain like example.com'),
+  ),
+  z.transform((v: string) => v),
+);
+export const emailDomains = z.array(emailDomain).check(
+  z.maxLength(20, 'must list at most 20 domains'),
+  z.refine((list) => new Set(list).size === list.length, 'must not name the same domain twice'),
 );
 
 /** RFC 5321 limits: 64 octets before the @, 63 per domain label, 254 in all. */
@@ -64,6 +83,12 @@ export const createInviteLinkBody = z
     additionalTeamIds: z._default(idList, []),
     roleGroupIds: z._default(idList, []),
     groupIds: z._default(idList, []),
+    label: z.optional(linkLabel),
+    /** Up to the domain's link lifetime; checked against it when the link is made. */
+    expiresInSeconds: z.optional(z.number('must be a number of seconds').check(z.int('must be a whole number of seconds'), z.minimum(300, 'must be at least 300 (5 minutes)'))),
+    maxUses: z.optional(z.number('must be a number').check(z.int('must be a whole number'), z.minimum(1, 'must be at least 1'), z.maximum(10_000, 'must be at most 10000'))),
+    allowedEmailDomains: z._default(emailDomains, []),
+    notifyCreator: z._default(z.boolean('must be true or false'), true),
   })
   .check(
     z.refine((body) => (body.primaryTeamId === undefined) !== (body.primaryGroupId === undefined), {
@@ -74,7 +99,9 @@ export const createInviteLinkBody = z
 
 export const onboardingBody = z.optional(z.strictObject({}));
 
-export const settingsBody = z.strictObject({ enabled: z.boolean('must be true or false') });
+export const settingsBody = z
+  .strictObject({ enabled: z.optional(z.boolean('must be true or false')), allowedEmailDomains: z.optional(emailDomains) })
+  .check(z.refine((body) => body.enabled !== undefined || body.allowedEmailDomains !== undefined, { message: 'give enabled, allowedEmailDomains or both', path: ['enabled'] }));
 
 export const lookupBody = z.strictObject({ token });
 

@@ -20,6 +20,10 @@ export function inviteLinkView(link: InviteLink): z.output<typeof inviteLink> {
     createdBy: link.createdBy,
     createdByEmail: link.createdByEmail,
     createdAt: link.createdAt,
+    ...(link.label !== undefined ? { label: link.label } : {}),
+    ...(link.maxUses !== undefined ? { maxUses: link.maxUses } : {}),
+    allowedEmailDomains: link.allowedEmailDomains ?? [],
+    notifyCreator: link.notifyCreator ?? true,
   };
 }
 

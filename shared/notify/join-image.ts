@@ -27,6 +27,8 @@ const joinRecord = z.object({
     groupIds: z.array(z.string()),
   }),
   joinedAt: isoInstant,
+  linkLabel: z.optional(z.string()),
+  notifyCreator: z.optional(z.boolean()),
 }) satisfies z.ZodMiniType<JoinRecord>;
 
 /** Thrown for a record that can never be sent: retrying will not help, the dead-letter destination gets it. */

@@ -22,10 +22,10 @@ export function signupEmail(join: JoinRecord, audience: SignupAudience, usersUrl
     ['Additional teams', list(grant.additionalTeams)],
     ['Role groups', list(grant.roleGroups)],
     ['Legacy groups', list(grant.groups)],
-    ['Invite link', join.linkId],
+    ['Invite link', join.linkLabel ? `“${join.linkLabel}” (${join.linkId})` : join.linkId],
     ['Link expires', when(join.linkExpiresAt)],
   ];
-  const subject = `${join.email} joined ${domainName} through your invite link`;
+  const subject = `${join.email} joined ${domainName} through your invite link${join.linkLabel ? ` “${join.linkLabel}”` : ''}`;
   const intro = `${joiner ? `${joiner} (${join.email})` : join.email} signed up to ${domainName} using an invite link you created.`;
   const text = [
     `Hello ${audience.recipient.firstName},`,

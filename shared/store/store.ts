@@ -17,6 +17,8 @@ export interface NewMember {
 export type JoinRefusal =
   | { reason: 'link-gone' }
   | { reason: 'link-unusable'; link: InviteLink; domain: Domain }
+  | { reason: 'used-up' }
+  | { reason: 'email-domain-not-allowed'; allowed: string[] }
   | { reason: 'already-member' };
 
 export type JoinOutcome = { ok: true; membership: Membership; join: JoinRecord } | ({ ok: false } & JoinRefusal);
@@ -30,6 +32,11 @@ export interface PageRequest {
 export interface Page<T> {
   items: T[];
   next?: Record<string, string>;
+}
+
+export interface InviteLinkSettingsChange {
+  enabled?: boolean;
+  allowedEmailDomains?: string[];
 }
 
 /** The result of an admin-only write whose admin check rides in the same transaction. */
@@ -57,8 +64,10 @@ export interface Store {
   revokeInviteLink(link: InviteLink, at: string): Promise<void>;
   /** "Delete all existing links": one conditional write, whatever the number of links. */
   revokeAllInviteLinks(domainId: string, adminUserId: string, at: string): Promise<AdminWriteOutcome>;
-  /** Turning links off also moves the generation, so turning them on again revives nothing. */
-  setInviteLinksEnabled(domainId: string, enabled: boolean, adminUserId: string, at: string): Promise<AdminWriteOutcome>;
+  /** The switch and the domain-wide email domains. Turning links off also moves the generation, so turning them on again revives nothing. */
+  updateInviteLinkSettings(domainId: string, change: InviteLinkSettingsChange, adminUserId: string, at: string): Promise<AdminWriteOutcome>;
+  /** A link's use count: the sum of its counters (a view, eventually consistent). */
+  useCount(linkId: string): Promise<number>;
 
   /** One transaction: link still valid, membership (and the user's profile, on a first join) created, count up, join record written. */
   join(linkId: string, person: NewMember, now: Date): Promise<JoinOutcome>;

@@ -32,6 +32,8 @@ const link: InviteLink = {
   expiresAt: '2026-01-08T00:00:00.000Z',
   generation: 3,
   onboarding: false,
+  allowedEmailDomains: [],
+  notifyCreator: true,
 };
 const member = (m: Partial<Membership>): Membership => ({
   userId: 'u',

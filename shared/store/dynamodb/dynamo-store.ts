@@ -13,7 +13,7 @@ import {
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { LinkQuota } from '../../domain/link-quota.ts';
 import type { Directory, Domain, InviteLink, Membership, User } from '../../domain/types.ts';
-import type { AdminWriteOutcome, JoinOutcome, NewMember, Page, PageRequest, Store } from '../store.ts';
+import type { AdminWriteOutcome, InviteLinkSettingsChange, JoinOutcome, NewMember, Page, PageRequest, Store } from '../store.ts';
 import { dataOf, keys } from './keys.ts';
 import { ENTITY, SHARDS, TABLE } from './table.ts';
 import { retryingConflicts } from './conflicts.ts';
@@ -211,16 +211,31 @@ export class DynamoStore implements Store {
     );
   }
 
-  setInviteLinksEnabled(domainId: string, enabled: boolean, adminUserId: string, at: string): Promise<AdminWriteOutcome> {
-    const set = 'SET linksEnabled = :enabled, settingsUpdatedAt = :at, settingsUpdatedBy = :by';
+  updateInviteLinkSettings(domainId: string, change: InviteLinkSettingsChange, adminUserId: string, at: string): Promise<AdminWriteOutcome> {
+    // What joins check is copied onto every gate in the same transaction.
+    const gate: string[] = [];
+    const values: Record<string, unknown> = {};
+    if (change.enabled !== undefined) {
+      gate.push('linksEnabled = :enabled');
+      values[':enabled'] = change.enabled;
+    }
+    if (change.allowedEmailDomains !== undefined) {
+      gate.push('allowedEmailDomains = :domains');
+      values[':domains'] = change.allowedEmailDomains;
+    }
     // Turning links off also moves the generation, so turning them on again revives nothing.
-    const moveGeneration = enabled ? '' : ' ADD linkGeneration :one';
+    const moveGeneration = change.enabled === false ? ' ADD linkGeneration :one' : '';
+    if (moveGeneration) values[':one'] = 1;
     return this.adminWrite(
       domainId,
       adminUserId,
-      { UpdateExpression: `${set}${moveGeneration}`, ExpressionAttributeValues: { ':enabled': enabled, ':at': at, ':by': adminUserId, ...(enabled ? {} : { ':one': 1 }) } },
-      { UpdateExpression: `SET linksEnabled = :enabled${moveGeneration}`, ExpressionAttributeValues: { ':enabled': enabled, ...(enabled ? {} : { ':one': 1 }) } },
+      { UpdateExpression: `SET ${[...gate, 'settingsUpdatedAt = :at', 'settingsUpdatedBy = :by'].join(', ')}${moveGeneration}`, ExpressionAttributeValues: { ...values, ':at': at, ':by': adminUserId } },
+      { UpdateExpression: `SET ${gate.join(', ')}${moveGeneration}`, ExpressionAttributeValues: values },
     );
+  }
+
+  async useCount(linkId: string): Promise<number> {
+    return (await this.useCounts([linkId])).get(linkId) ?? 0;
   }
 
   join(linkId: string, person: NewMember, now: Date): Promise<JoinOutcome> {

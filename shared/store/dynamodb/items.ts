@@ -1,6 +1,6 @@
 /** Product records as table items: keys, entity type and TTL added in one place per type. */
 import { JOIN_RECORD_RETENTION_SECONDS } from '../../config.ts';
-import { ttlOf } from '../../domain/invite-link.ts';
+import { capOf, ttlOf } from '../../domain/invite-link.ts';
 import type { Directory, Domain, InviteLink, JoinRecord, Membership, User } from '../../domain/types.ts';
 import { keys } from './keys.ts';
 import { ENTITY, SHARDS, TABLE } from './table.ts';
@@ -19,6 +19,7 @@ export const items = {
       domainId: d.domainId,
       linksEnabled: d.linksEnabled,
       linkGeneration: d.linkGeneration,
+      allowedEmailDomains: d.allowedEmailDomains ?? [],
     })),
   directory: ({ domain, teams, roleGroups, groups }: Directory): Item => ({
     ...keys.directory(domain.domainId),
@@ -55,6 +56,7 @@ export const items = {
       entityType: ENTITY.LinkCounter,
       linkId: link.linkId,
       useCount: 0,
+      ...(link.maxUses !== undefined ? { cap: capOf(shard, SHARDS.linkCounters, link.maxUses) } : {}),
       expiresAt: link.expiresAt,
       [TABLE.ttlAttribute]: ttlOf(link.expiresAt),
     })),

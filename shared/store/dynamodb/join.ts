@@ -13,7 +13,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { busy } from '../../domain/errors.ts';
-import { membershipFromGrant } from '../../domain/invite-link.ts';
+import { admittedEmailDomains, capOf, emailDomainOf, membershipFromGrant } from '../../domain/invite-link.ts';
 import type { Domain, InviteLink, JoinRecord, Membership } from '../../domain/types.ts';
 import type { JoinOutcome, NewMember } from '../store.ts';
 import { failedItem, reasonCodes } from './cancellation.ts';
@@ -43,6 +43,8 @@ export async function joinInOneTransaction(
   now: Date,
   { sleep = realSleep, pick = randomInt }: JoinOptions = {},
 ): Promise<JoinOutcome> {
+  // Counters found full (a link with maxUses): the next try picks among the others.
+  const full = new Set<number>();
   for (let attempt = 1; ; attempt++) {
     const { Responses, UnprocessedKeys } = await db.send(
       new BatchGetCommand({
@@ -59,6 +61,14 @@ export async function joinInOneTransaction(
     if (!linkItem) return { ok: false, reason: 'link-gone' };
     const link = dataOf<InviteLink>(linkItem);
     const isNewUser = !found.some((i) => i.entityType === ENTITY.User);
+    const emailDomain = emailDomainOf(person.email);
+    const fromLink = link.allowedEmailDomains ?? [];
+    if (fromLink.length > 0 && !fromLink.includes(emailDomain)) return { ok: false, reason: 'email-domain-not-allowed', allowed: fromLink };
+    const counters = Array.from({ length: SHARDS.linkCounters }, (_, shard) => shard).filter(
+      (shard) => !full.has(shard) && (link.maxUses === undefined || capOf(shard, SHARDS.linkCounters, link.maxUses) > 0),
+    );
+    if (counters.length === 0) return { ok: false, reason: 'used-up' };
+    const counter = counters[pick(counters.length)]!;
 
     const joinedAt = now.toISOString();
     const { userId } = person;
@@ -92,6 +102,8 @@ export async function joinInOneTransaction(
         groupIds: link.groupIds,
       },
       joinedAt,
+      ...(link.label !== undefined ? { linkLabel: link.label } : {}),
+      notifyCreator: link.notifyCreator ?? true,
     };
     const notExists = { ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': TABLE.partitionKey } };
     try {
@@ -101,9 +113,9 @@ export async function joinInOneTransaction(
             {
               Update: {
                 TableName: table,
-                Key: keys.linkCounter(linkId, pick(SHARDS.linkCounters)),
+                Key: keys.linkCounter(linkId, counter),
                 UpdateExpression: 'ADD useCount :one',
-                ConditionExpression: 'attribute_exists(#pk) AND expiresAt > :now AND attribute_not_exists(revokedAt)',
+                ConditionExpression: 'attribute_exists(#pk) AND expiresAt > :now AND attribute_not_exists(revokedAt) AND (attribute_not_exists(cap) OR useCount < cap)',
                 ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
                 ExpressionAttributeValues: { ':one': 1, ':now': joinedAt },
                 ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -113,8 +125,10 @@ export async function joinInOneTransaction(
               ConditionCheck: {
                 TableName: table,
                 Key: keys.domainGate(link.domainId, pick(SHARDS.domainGates)),
-                ConditionExpression: 'linksEnabled = :on AND linkGeneration = :generation',
-                ExpressionAttributeValues: { ':on': true, ':generation': link.generation },
+                // The domain-wide email domains sit on the gate, so a change to them is serialized with joins.
+                ConditionExpression:
+                  'linksEnabled = :on AND linkGeneration = :generation AND (attribute_not_exists(allowedEmailDomains) OR size(allowedEmailDomains) = :none OR contains(allowedEmailDomains, :emailDomain))',
+                ExpressionAttributeValues: { ':on': true, ':generation': link.generation, ':none': 0, ':emailDomain': emailDomain },
                 ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
               },
             },
@@ -129,8 +143,18 @@ export async function joinInOneTransaction(
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
       const codes = reasonCodes(error);
+      if (codes[COUNTER] === 'ConditionalCheckFailed') {
+        const old = failedItem<{ useCount?: number; cap?: number; revokedAt?: string; expiresAt: string }>(error, COUNTER);
+        const stillWorks = old && old.revokedAt === undefined && Date.parse(old.expiresAt) > now.getTime();
+        if (stillWorks && old.cap !== undefined && (old.useCount ?? 0) >= old.cap) {
+          // That counter's share of maxUses is taken: try the others at once.
+          full.add(counter);
+          attempt -= 1;
+          continue;
+        }
+      }
       if (codes[COUNTER] === 'ConditionalCheckFailed' || codes[GATE] === 'ConditionalCheckFailed') {
-        return refusal(db, table, link, error, codes);
+        return refusal(db, table, link, error, codes, emailDomain);
       }
       if (codes[MEMBERSHIP] === 'ConditionalCheckFailed' || codes[MEMBER_EMAIL] === 'ConditionalCheckFailed') return { ok: false, reason: 'already-member' };
       // A concurrent transaction held one of our items, or this person's first join elsewhere made their profile a moment ago.
@@ -149,6 +173,7 @@ async function refusal(
   link: InviteLink,
   error: TransactionCanceledException,
   codes: (string | undefined)[],
+  emailDomain: string,
 ): Promise<JoinOutcome> {
   if (codes[COUNTER] === 'ConditionalCheckFailed') {
     const counter = failedItem<{ revokedAt?: string; expiresAt: string }>(error, COUNTER);
@@ -156,7 +181,11 @@ async function refusal(
     if (!counter) return { ok: false, reason: 'link-gone' };
     link = { ...link, expiresAt: counter.expiresAt, ...(counter.revokedAt ? { revokedAt: counter.revokedAt } : {}) };
   }
-  const gate = codes[GATE] === 'ConditionalCheckFailed' ? failedItem<Pick<Domain, 'linksEnabled' | 'linkGeneration'>>(error, GATE) : undefined;
+  const gate = codes[GATE] === 'ConditionalCheckFailed' ? failedItem<Pick<Domain, 'linksEnabled' | 'linkGeneration' | 'allowedEmailDomains'>>(error, GATE) : undefined;
+  const domainWide = gate?.allowedEmailDomains ?? [];
+  if (gate?.linksEnabled && gate.linkGeneration === link.generation && codes[COUNTER] !== 'ConditionalCheckFailed' && domainWide.length > 0 && !domainWide.includes(emailDomain)) {
+    return { ok: false, reason: 'email-domain-not-allowed', allowed: admittedEmailDomains(link, gate) };
+  }
   const domain = await readDomain(db, table, link.domainId);
   if (!domain) return { ok: false, reason: 'link-gone' };
   return { ok: false, reason: 'link-unusable', link, domain: gate ? { ...domain, ...gate } : domain };
