@@ -1,11 +1,14 @@
 /**
  * The CDK app users deploy with one command:
- *   npx cdk deploy -c createUserPool=true -c notifyFrom=invites@example.com
- *   npx cdk deploy -c jwtIssuer=https://... -c jwtAudience=... [-c jwtClientId=...] -c notifyFrom=invites@example.com
+ *   npx cdk deploy --all -c createUserPool=true -c notifyFrom=invites@example.com
+ *   npx cdk deploy --all -c jwtIssuer=https://... -c jwtAudience=... [-c jwtClientId=...] -c notifyFrom=invites@example.com
+ * Outside us-east-1 a companion stack there holds the WAF web ACL (unless -c webAclArn=... names one).
  * cdk-nag's AwsSolutions pack checks every synth; see docs/deploy.md.
  */
 import { Annotations, App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { WEB_ACL_REGION } from './constructs/web-acl.ts';
+import { InviteLinksEdgeStack } from './invite-links-edge-stack.ts';
 import { InviteLinksStack } from './invite-links-stack.ts';
 
 const app = new App();
@@ -25,9 +28,19 @@ if (!createUserPool && (!jwtIssuer || !jwtAudience?.length)) {
 if (!notifyFrom) throw new Error('Missing SES sender: pass -c notifyFrom=<verified address>.');
 const ttl = context('inviteLinkTtlSeconds');
 
-const stack = new InviteLinksStack(app, context('stackName') ?? 'InviteLinks', {
+const stackName = context('stackName') ?? 'InviteLinks';
+const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
+// A CloudFront web ACL lives in us-east-1: a stack there makes its own; elsewhere a companion stack does.
+const edge = !context('webAclArn') && env.region && env.region !== WEB_ACL_REGION
+  ? new InviteLinksEdgeStack(app, `${stackName}Edge`, { description: 'Invite links: the WAF web ACL in front of the pages and the API (CloudFront, us-east-1)', env })
+  : undefined;
+const webAclArn = context('webAclArn') ?? edge?.webAclArn;
+
+const stack = new InviteLinksStack(app, stackName, {
   description: 'Invite links: shareable, expiring invite links (API, table, notifier, pages)',
-  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+  env,
+  ...(edge ? { crossRegionReferences: true } : {}),
+  ...(webAclArn ? { webAclArn } : {}),
   notifyFrom,
   createUserPool,
   ...(createUserPool ? {} : { jwtIssuer, jwtAudience, jwtClientId: context('jwtClientId'), identityProviderOrigins: list('identityProviderOrigins') }),

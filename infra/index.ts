@@ -8,3 +8,6 @@ export { InviteLinks, type InviteLinksFunctionName, type InviteLinksProps } from
 export { TABLE } from '#shared/store/dynamodb/table.ts';
 /** A table built exactly as the service builds its own, e.g. for a stateful stack of yours. */
 export { inviteLinksTable } from './constructs/table.ts';
+/** The WAF web ACL for the distribution, and the us-east-1 stack that holds it for a stack elsewhere (its ARN is `webAclArn`). */
+export { InviteLinksWebAcl } from './constructs/web-acl.ts';
+export { InviteLinksEdgeStack } from './invite-links-edge-stack.ts';

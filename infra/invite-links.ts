@@ -1,8 +1,10 @@
 /**
  * The whole service as one construct: the table (or yours), the API, the signup notifier, the
- * pages, an event bus (or yours) and optionally a Cognito user pool. It fixes no physical name,
- * so a stack may hold it more than once. infra/invite-links-stack.ts deploys it on its own;
- * docs/deploy.md shows how to put it in your own stack.
+ * pages, an event bus (or yours) and optionally a Cognito user pool. Pages and API share one
+ * CloudFront origin (the API under /v1/*), behind a WAF web ACL: one you give (webAclArn), or its
+ * own when the stack is in us-east-1. It fixes no physical name, so a stack may hold it more than
+ * once. infra/invite-links-stack.ts deploys it on its own; docs/deploy.md shows how to put it in
+ * your own stack.
  */
 import { Annotations, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
@@ -16,6 +18,7 @@ import { Notifier } from './constructs/notifier.ts';
 import { REPO_ROOT, type LogOptions } from './constructs/service-function.ts';
 import { inviteLinksTable, tableProblems } from './constructs/table.ts';
 import { InviteLinksUserPool, managedLoginUrl, SIGN_IN_SCOPES } from './constructs/user-pool.ts';
+import { InviteLinksWebAcl, WEB_ACL_REGION } from './constructs/web-acl.ts';
 import { Web } from './constructs/web.ts';
 
 export interface InviteLinksProps {
@@ -54,13 +57,18 @@ export interface InviteLinksProps {
   logRetention?: RetentionDays;
   /** For the table (default RETAIN), the user pool (default RETAIN) and the log groups (default DESTROY) this creates. */
   removalPolicy?: RemovalPolicy;
+  /**
+   * The ARN of a WAFv2 web ACL with scope CLOUDFRONT (created in us-east-1), e.g. InviteLinksEdgeStack's.
+   * Without it the construct makes its own when its stack is in us-east-1, and has none elsewhere (synth warns).
+   */
+  webAclArn?: string;
 }
 
 /** The functions by name: each API operation's (its file under functions/) and the notifier's. */
 export type InviteLinksFunctionName = OperationName | 'notify-signup';
 
 export class InviteLinks extends Construct {
-  /** Base URL of the v1 API, no trailing slash. */
+  /** Base URL of the v1 API, no trailing slash: the pages' own origin, /v1/* going to the HTTP API. */
   readonly apiUrl: string;
   /** The pages; invite links point here (PUBLIC_BASE_URL). */
   readonly webUrl: string;
@@ -72,6 +80,10 @@ export class InviteLinks extends Construct {
   /** The signup notifier: its dead-letter queue and alarms. */
   readonly notifier: Notifier;
   readonly userPool?: InviteLinksUserPool;
+  /** The web ACL this construct made (stack in us-east-1, no webAclArn given). */
+  readonly webAcl?: InviteLinksWebAcl;
+  /** The web ACL in front of the distribution, if any. */
+  readonly webAclArn?: string;
 
   constructor(scope: Construct, id: string, props: InviteLinksProps) {
     super(scope, id);
@@ -85,7 +97,12 @@ export class InviteLinks extends Construct {
     // The managed login URL is known before the web distribution exists, so the CSP can name it.
     const domainPrefix = props.userPoolDomainPrefix ?? defaultDomainPrefix(this);
     const managedLogin = props.createUserPool ? managedLoginUrl(domainPrefix, Stack.of(this).region) : undefined;
-    this.web = new Web(this, 'Web', { connectSources: managedLogin ? [managedLogin] : external!.origins });
+    if (!props.webAclArn && Stack.of(this).region === WEB_ACL_REGION) this.webAcl = new InviteLinksWebAcl(this, 'Firewall');
+    this.webAclArn = props.webAclArn ?? this.webAcl?.arn;
+    this.web = new Web(this, 'Web', {
+      connectSources: managedLogin ? [managedLogin] : external!.origins,
+      ...(this.webAclArn ? { webAclArn: this.webAclArn } : {}),
+    });
     this.webUrl = this.web.url;
 
     if (props.createUserPool) {
@@ -98,14 +115,14 @@ export class InviteLinks extends Construct {
       table: this.table,
       jwtIssuer: issuer,
       jwtAudience: audience,
-      webOrigin: this.webUrl,
       environment: {
         PUBLIC_BASE_URL: this.webUrl,
         ...(props.inviteLinkTtlSeconds ? { INVITE_LINK_TTL_SECONDS: String(props.inviteLinkTtlSeconds) } : {}),
       },
       logs,
     });
-    this.apiUrl = this.api.url;
+    this.web.routeApi(this.api);
+    this.apiUrl = this.webUrl;
 
     this.notifier = new Notifier(this, 'Notifier', {
       table: this.table,
@@ -119,7 +136,8 @@ export class InviteLinks extends Construct {
     this.functions = Object.fromEntries([...byOperation, ['notify-signup', this.notifier.function.fn]]) as Record<InviteLinksFunctionName, NodejsFunction>;
 
     this.web.deployPages(props.webAssetDir ?? `${REPO_ROOT}web/dist`, {
-      apiBaseUrl: this.apiUrl,
+      // The API is the pages' own origin.
+      apiBaseUrl: '',
       identityProvider: {
         issuer,
         clientId: this.userPool ? this.userPool.client.userPoolClientId : external!.clientId,

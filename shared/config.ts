@@ -9,6 +9,17 @@ export const TOKEN_BYTES = 32;
 /** Join records stay this long for the notifier, then TTL removes them. */
 export const JOIN_RECORD_RETENTION_SECONDS = 30 * 24 * 3600;
 
+/**
+ * In AWS the API is reached only through CloudFront, which adds this header with a secret made at
+ * deploy; a request without it came to the execute-api endpoint directly and is refused.
+ */
+export const ORIGIN_VERIFY = { header: 'x-origin-verify', environment: 'ORIGIN_VERIFY_SECRET' } as const;
+
+/** The secret CloudFront sends, or undefined where there is no CloudFront (the local stack, tests). */
+export function originVerifySecret(): string | undefined {
+  return process.env[ORIGIN_VERIFY.environment] || undefined;
+}
+
 /** How many links one person may have working at once in a domain, and make in one hour. */
 export function linkQuota(): { maxActive: number; perHour: number } {
   return { maxActive: positive('LINK_QUOTA_ACTIVE', 100), perHour: positive('LINK_QUOTA_PER_HOUR', 200) };

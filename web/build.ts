@@ -2,7 +2,9 @@
  * Builds the pages: each entry under web/src/pages/ becomes one minified ES module in
  * web/dist/assets/ (and, when it imports CSS, one stylesheet beside it that its shell links), the
  * page shells come from web/page.html, and web/public/ is copied to web/dist/. `npm run build:web`
- * runs it; the local stack calls buildWeb() itself when web/dist is missing or older than its sources.
+ * runs it for deploying: source maps are written beside the code but not linked from it (the
+ * deployment leaves them out). The local stack calls buildWeb() itself, with linked maps, when
+ * web/dist is missing or older than its sources.
  */
 import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -31,7 +33,12 @@ const PAGES = [
 ] as const;
 const PAGE_ENTRIES = PAGES.map((p) => p.entry);
 
-export async function buildWeb(outDir = DIST_DIR): Promise<void> {
+export interface BuildOptions {
+  /** `linked` (the default, for the local stack) names each map in its file; `external` writes the maps without naming them. */
+  sourceMaps?: 'linked' | 'external';
+}
+
+export async function buildWeb(outDir = DIST_DIR, { sourceMaps = 'linked' }: BuildOptions = {}): Promise<void> {
   const result = await build({
     entryPoints: Object.fromEntries(PAGE_ENTRIES.map((name) => [name, join(WEB_DIR, 'src', 'pages', `${name}.ts`)])),
     outdir: join(outDir, 'assets'),
@@ -39,7 +46,7 @@ export async function buildWeb(outDir = DIST_DIR): Promise<void> {
     format: 'esm',
     splitting: false,
     minify: true,
-    sourcemap: 'linked',
+    sourcemap: sourceMaps,
     target: ['es2022'],
     write: false,
     logLevel: 'silent',
@@ -97,6 +104,6 @@ async function writeAtomically(path: string, contents: Uint8Array) {
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const t0 = Date.now();
-  await buildWeb();
-  console.log(`web/dist built in ${Date.now() - t0} ms`);
+  await buildWeb(DIST_DIR, { sourceMaps: 'external' });
+  console.log(`web/dist built for deploying in ${Date.now() - t0} ms`);
 }

@@ -1,6 +1,7 @@
 /**
  * The pages' Content-Security-Policy, one definition: CloudFront sends it in AWS (infra/constructs/web.ts)
- * and the local stack sends it locally (local/pages.ts). Only where the API lives differs.
+ * and the local stack sends it locally (local/pages.ts). The API is the pages' own origin in both;
+ * only an identity provider elsewhere is named.
  */
 export function contentSecurityPolicy(connectSources: string[] = []): string {
   return [

@@ -1,13 +1,15 @@
 /**
  * The HTTP API, built by walking THE operation table (shared/operations.ts): one function per
- * operation, a JWT authorizer on every `jwt` one, per-route throttling on the public ones, CORS for
- * the web origin only, and access logs that never hold a body, a query string or a header.
+ * operation, a JWT authorizer on every `jwt` one, per-route throttling on the public ones under a
+ * ceiling for every route, and access logs that never hold a body, a query string or a header.
+ * Browsers reach it only through the pages' CloudFront distribution (no CORS); the functions are
+ * told the secret CloudFront adds to every request, so a call to the execute-api endpoint itself
+ * can be refused.
  */
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   CfnStage,
-  CorsHttpMethod,
   HttpApi,
   HttpMethod,
   HttpStage,
@@ -18,9 +20,17 @@ import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { OPERATION_LIST, PUBLIC_THROTTLE, routeKey, type OperationName } from '#shared/operations.ts';
 import { ServiceFunction, type LogOptions } from './service-function.ts';
+
+/** The header CloudFront adds to every request it sends the API, and the variable that tells the functions its value. */
+export { ORIGIN_VERIFY } from '#shared/config.ts';
+import { ORIGIN_VERIFY } from '#shared/config.ts';
+
+/** Every route's ceiling, requests per second and burst, as API Gateway counts them across all callers. */
+export const ROUTE_CEILING = { rateLimit: 500, burstLimit: 1000 } as const;
 
 /** API Gateway waits at most 30 s; a request here is a few DynamoDB round trips, so 10 s leaves room for SDK retries. */
 const API_TIMEOUT = Duration.seconds(10);
@@ -48,8 +58,6 @@ export interface ApiProps {
   table: ITable;
   jwtIssuer: string;
   jwtAudience: string[];
-  /** The only origin browsers may call the API from, e.g. https://dxxxx.cloudfront.net */
-  webOrigin: string;
   /** Environment every API function gets besides TABLE_NAME. */
   environment: Record<string, string>;
   /** For every function's log group and the access logs (3 months unless given). */
@@ -61,18 +69,24 @@ export class Api extends Construct {
   readonly stage: HttpStage;
   readonly functions: Record<OperationName, ServiceFunction>;
   readonly accessLogs: LogGroup;
+  /** Generated at deploy; CloudFront sends it as ORIGIN_VERIFY.header, the functions read it from ORIGIN_VERIFY.environment. */
+  readonly originVerifySecret: Secret;
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
     this.httpApi = new HttpApi(this, 'HttpApi', {
       description: 'Invite links API (v1)',
       createDefaultStage: false,
-      corsPreflight: {
-        allowOrigins: [props.webOrigin],
-        allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PUT, CorsHttpMethod.DELETE],
-        allowHeaders: ['authorization', 'content-type'],
-        maxAge: Duration.hours(1),
-      },
+    });
+
+    this.originVerifySecret = new Secret(this, 'OriginVerify', {
+      description: 'invite-links: the header value CloudFront adds to API requests, so the execute-api endpoint alone gets nowhere',
+      generateSecretString: { passwordLength: 48, excludePunctuation: true, includeSpace: false },
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    Validations.of(this.originVerifySecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'Not a credential to data: a shared value between the distribution and the API functions, resolved into both by CloudFormation. Rotating it means a new value and a deploy that updates both (docs/deploy.md, Security).',
     });
 
     this.accessLogs = new LogGroup(this, 'AccessLogs', {
@@ -83,6 +97,7 @@ export class Api extends Construct {
       httpApi: this.httpApi,
       stageName: '$default',
       autoDeploy: true,
+      throttle: ROUTE_CEILING,
       accessLogSettings: {
         destination: new LogGroupLogDestination(this.accessLogs),
         format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
@@ -98,7 +113,8 @@ export class Api extends Construct {
         name: route.name,
         description: `invite-links API: ${routeKey(route)}`,
         timeout: API_TIMEOUT,
-        environment: props.environment,
+        // A CloudFormation dynamic reference: the value never appears in the template.
+        environment: { ...props.environment, [ORIGIN_VERIFY.environment]: this.originVerifySecret.secretValue.unsafeUnwrap() },
         logs: props.logs,
       }).bindTable(props.table, route.tableActions);
       this.functions[route.name] = fn;
@@ -121,9 +137,14 @@ export class Api extends Construct {
     (this.stage.node.defaultChild as CfnStage).routeSettings = throttled;
   }
 
-  /** https://{api-id}.execute-api.{region}.amazonaws.com, no trailing slash. */
+  /** {api-id}.execute-api.{region}.amazonaws.com: CloudFront's origin for /v1/*. */
+  get domainName(): string {
+    return `${this.httpApi.apiId}.execute-api.${this.httpApi.stack.region}.${this.httpApi.stack.urlSuffix}`;
+  }
+
+  /** https://{api-id}.execute-api.{region}.amazonaws.com, no trailing slash: the origin, which refuses calls without the CloudFront header. */
   get url(): string {
-    return `https://${this.httpApi.apiId}.execute-api.${this.httpApi.stack.region}.${this.httpApi.stack.urlSuffix}`;
+    return `https://${this.domainName}`;
   }
 }
 

@@ -1,10 +1,17 @@
 /**
- * The pages (web/dist) from a private S3 bucket behind CloudFront (origin access control).
- * CloudFront adds the security headers the join page needs and serves /join from join.html
- * (and every other extensionless page path from <path>.html).
+ * The service's one origin: the pages (web/dist) from a private S3 bucket (origin access control)
+ * and the API under /v1/* from the HTTP API, both behind one CloudFront distribution, so the pages
+ * call their own origin (no CORS, connect-src 'self'). CloudFront adds the security headers the
+ * pages need, serves /join from join.html (and every other extensionless page path from
+ * <path>.html), answers what API Gateway would refuse without a problem+json body itself, and
+ * sends the API a secret header the functions check. A WAF web ACL may sit in front of it all.
  */
-import { CfnElement, DefaultStackSynthesizer, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Annotations, CfnElement, DefaultStackSynthesizer, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import {
+  AllowedMethods,
+  CachePolicy,
   Distribution,
   Function as CloudFrontFunction,
   FunctionCode,
@@ -13,20 +20,97 @@ import {
   HeadersFrameOption,
   HeadersReferrerPolicy,
   HttpVersion,
+  OriginProtocolPolicy,
+  OriginRequestCookieBehavior,
+  OriginRequestHeaderBehavior,
+  OriginRequestPolicy,
+  OriginRequestQueryStringBehavior,
+  OriginSslPolicy,
   PriceClass,
   ResponseHeadersPolicy,
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
-import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
+import * as z from 'zod/mini';
+import { unauthenticated } from '#shared/domain/errors.ts';
+import { PROBLEM_CONTENT_TYPE, PROBLEMS, problemOf } from '#shared/http/problem.ts';
+import { OPERATION_LIST } from '#shared/operations.ts';
 import { contentSecurityPolicy } from '../../web/content-security-policy.ts';
 import type { PageConfig } from '../../web/page-config.ts';
+import { ORIGIN_VERIFY, type Api } from './api.ts';
 
 export interface WebProps {
-  /** Extra origins the pages may fetch from: the identity provider's discovery document and token endpoint. */
+  /** Origins the pages may fetch from besides their own: the identity provider's discovery document and token endpoint. */
   connectSources?: string[];
+  /** A WAFv2 web ACL with scope CLOUDFRONT (so in us-east-1) for the distribution; none when absent. */
+  webAclArn?: string;
+}
+
+/** The API's share of the distribution: every operation path starts /v1/. */
+export const API_PATH_PATTERN = '/v1/*';
+
+/**
+ * Statuses CloudFront would otherwise keep for 10 s and serve to the next caller of the same URL
+ * (it caches these whatever the cache policy): an API answer is one caller's, so none is kept.
+ */
+export const UNCACHED_ERROR_STATUSES = [404, 405, 414, 500, 501, 502, 503, 504] as const;
+
+/** CloudFront takes at most 10 query strings in an origin request policy's allow list. */
+const MAX_QUERY_STRINGS = 10;
+
+/** The query string names the operations take, read from their zod query schemas. */
+export function apiQueryStrings(): string[] {
+  const names = new Set<string>();
+  for (const op of OPERATION_LIST) {
+    if (!op.query) continue;
+    const def = (op.query as unknown as { _zod: { def: { type: string; innerType?: z.ZodMiniType } } })._zod.def;
+    const object = def.type === 'optional' && def.innerType ? def.innerType : op.query;
+    const schema = z.toJSONSchema(object, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, unknown> };
+    for (const name of Object.keys(schema.properties ?? {})) names.add(name);
+  }
+  return [...names].sort();
+}
+
+/** A path template as API Gateway matches it: `{name}` is one segment, nothing else varies. */
+const routePattern = (path: string) => `^${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{\w+\\?\}/g, '[^/]+')}$`;
+
+/**
+ * Viewer-request function on /v1/*: what API Gateway would refuse with `{"message": ...}`, CloudFront
+ * refuses first with the problem+json the handlers and the local front door give: a request no
+ * operation matches (404 NOT_FOUND) and a signed-in operation called without an Authorization
+ * header (401 UNAUTHENTICATED). Everything else goes on, untouched. Written from the operation table.
+ */
+export function apiEdgeFunctionCode(): string {
+  const routes = OPERATION_LIST.map((op) => `[${JSON.stringify(op.method)}, new RegExp(${JSON.stringify(routePattern(op.path))}), ${op.auth === 'jwt'}]`);
+  const { status, title, code } = PROBLEMS.NotFound;
+  return `var ROUTES = [
+  ${routes.join(',\n  ')}
+];
+var UNAUTHENTICATED = ${JSON.stringify(JSON.stringify(problemOf(unauthenticated())))};
+function problem(statusCode, statusDescription, body, headers) {
+  headers['content-type'] = { value: ${JSON.stringify(PROBLEM_CONTENT_TYPE)} };
+  headers['cache-control'] = { value: 'no-store' };
+  return { statusCode: statusCode, statusDescription: statusDescription, headers: headers, body: { encoding: 'text', data: body } };
+}
+function handler(event) {
+  var request = event.request;
+  var route = null;
+  for (var i = 0; i < ROUTES.length && !route; i++) {
+    if (ROUTES[i][0] === request.method && ROUTES[i][1].test(request.uri)) route = ROUTES[i];
+  }
+  if (!route) {
+    var detail = 'No route for ' + request.method + ' ' + request.uri + '.';
+    return problem(${status}, 'Not Found', JSON.stringify({ type: 'about:blank', status: ${status}, title: ${JSON.stringify(title)}, detail: detail, code: ${JSON.stringify(code)} }), {});
+  }
+  var authorization = request.headers.authorization;
+  if (route[2] && !(authorization && authorization.value.trim() !== '')) {
+    return problem(401, 'Unauthorized', UNAUTHENTICATED, { 'www-authenticate': { value: 'Bearer' } });
+  }
+  return request;
+}`;
 }
 
 /** Pages have clean URLs: /join is join.html, /users is users.html; files and / pass unchanged. */
@@ -41,12 +125,13 @@ export class Web extends Construct {
   readonly bucket: Bucket;
   readonly distribution: Distribution;
   readonly responseHeaders: ResponseHeadersPolicy;
+  /** What /v1/* requests carry to the API (routeApi). */
+  apiRequests?: OriginRequestPolicy;
   /** https://dxxxx.cloudfront.net, no trailing slash: the web origin and PUBLIC_BASE_URL. */
   readonly url: string;
 
   constructor(scope: Construct, id: string, props: WebProps = {}) {
     super(scope, id);
-    const region = Stack.of(this).region;
     this.bucket = new Bucket(this, 'Pages', {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       encryption: BucketEncryption.S3_MANAGED,
@@ -59,12 +144,8 @@ export class Web extends Construct {
     this.responseHeaders = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
       comment: 'invite-links pages: strict CSP, no referrer, HSTS',
       securityHeadersBehavior: {
-        // The API URL cannot appear here: the API's CORS names this distribution, so naming the
-        // API here would be a dependency cycle. The pages may call API Gateway in this region only.
-        contentSecurityPolicy: {
-          contentSecurityPolicy: contentSecurityPolicy([`https://*.execute-api.${region}.amazonaws.com`, ...(props.connectSources ?? [])]),
-          override: true,
-        },
+        // The API is this origin (/v1/*): only the identity provider is elsewhere.
+        contentSecurityPolicy: { contentSecurityPolicy: contentSecurityPolicy(props.connectSources ?? []), override: true },
         referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.NO_REFERRER, override: true },
         strictTransportSecurity: { accessControlMaxAge: Duration.days(365), includeSubdomains: true, override: true },
         contentTypeOptions: { override: true },
@@ -73,10 +154,12 @@ export class Web extends Construct {
     });
 
     this.distribution = new Distribution(this, 'Distribution', {
-      comment: 'invite-links pages',
+      comment: 'invite-links pages and API',
       defaultRootObject: 'index.html',
       httpVersion: HttpVersion.HTTP2_AND_3,
       priceClass: PriceClass.PRICE_CLASS_100,
+      ...(props.webAclArn ? { webAclId: props.webAclArn } : {}),
+      errorResponses: UNCACHED_ERROR_STATUSES.map((httpStatus) => ({ httpStatus, ttl: Duration.seconds(0) })),
       defaultBehavior: {
         origin: S3BucketOrigin.withOriginAccessControl(this.bucket),
         viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
@@ -99,9 +182,18 @@ export class Web extends Construct {
       id: 'AwsSolutions-S1',
       reason: 'Static pages read only by CloudFront through OAC; every object is public by design and rebuilt on deploy, so server access logs would record nothing of value.',
     });
+    if (!props.webAclArn) {
+      Annotations.of(this).addWarningV2(
+        'invite-links:no-web-acl',
+        'No WAF web ACL: no per-client rate limits or managed rules in front of the pages and the API. Pass webAclArn (InviteLinksEdgeStack makes one in us-east-1).',
+      );
+      Validations.of(this.distribution).acknowledge({
+        id: 'AwsSolutions-CFR2',
+        reason: 'No web ACL was given (webAclArn) and a stack outside us-east-1 cannot make one for CloudFront; synth warns (invite-links:no-web-acl). The API stage still throttles every route.',
+      });
+    }
     for (const [rule, reason] of [
       ['AwsSolutions-CFR1', 'Invite links are used worldwide; a geo restriction would lock out invitees.'],
-      ['AwsSolutions-CFR2', 'Static pages only; the API (a separate origin) is throttled per route. WAF can be added for a custom domain.'],
       ['AwsSolutions-CFR3', 'The pages hold no data and the link token stays in the URL fragment, so CloudFront access logs would add cost and nothing to audit.'],
       ['AwsSolutions-CFR4', 'The default *.cloudfront.net certificate fixes the viewer TLS policy; setting TLSv1.2_2021 needs a custom domain and certificate.'],
     ] as const) {
@@ -109,17 +201,80 @@ export class Web extends Construct {
     }
   }
 
-  /** Uploads web/dist plus a generated config.json, and invalidates CloudFront's cache. */
+  /**
+   * /v1/* to the HTTP API: never cached, every method, the viewer's headers but Host (with caching
+   * off, the only way CloudFront forwards Authorization), the query strings the operations take, no
+   * cookies, and the secret header the functions check. Pages then call '' (this origin).
+   */
+  routeApi(api: Api): void {
+    const queryStrings = apiQueryStrings();
+    if (queryStrings.length > MAX_QUERY_STRINGS) throw new Error(`The operations take ${queryStrings.length} query strings; CloudFront forwards at most ${MAX_QUERY_STRINGS} by name.`);
+    this.apiRequests = new OriginRequestPolicy(this, 'ApiRequests', {
+      comment: 'invite-links API: viewer headers but Host, the operations query strings, no cookies',
+      headerBehavior: OriginRequestHeaderBehavior.denyList('host'),
+      queryStringBehavior: queryStrings.length > 0 ? OriginRequestQueryStringBehavior.allowList(...queryStrings) : OriginRequestQueryStringBehavior.none(),
+      cookieBehavior: OriginRequestCookieBehavior.none(),
+    });
+    this.distribution.addBehavior(
+      API_PATH_PATTERN,
+      new HttpOrigin(api.domainName, {
+        protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
+        originSslProtocols: [OriginSslPolicy.TLS_V1_2],
+        // A CloudFormation dynamic reference, resolved at deploy: the template never holds the value.
+        customHeaders: { [ORIGIN_VERIFY.header]: api.originVerifySecret.secretValue.unsafeUnwrap() },
+      }),
+      {
+        viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+        allowedMethods: AllowedMethods.ALLOW_ALL,
+        cachePolicy: CachePolicy.CACHING_DISABLED,
+        originRequestPolicy: this.apiRequests,
+        functionAssociations: [
+          {
+            eventType: FunctionEventType.VIEWER_REQUEST,
+            function: new CloudFrontFunction(this, 'ApiRefusals', {
+              code: FunctionCode.fromInline(apiEdgeFunctionCode()),
+              runtime: FunctionRuntime.JS_2_0,
+              comment: 'problem+json for unknown API routes and signed-in routes without a token',
+            }),
+          },
+        ],
+      },
+    );
+  }
+
+  /**
+   * Uploads web/dist plus a generated config.json, and invalidates CloudFront's cache. Source maps
+   * stay behind: the pages' code is public, how it reads before minifying need not be.
+   */
   deployPages(assetDir: string, config: PageConfig): BucketDeployment {
+    refuseLinkedSourceMaps(this, assetDir);
     const deployment = new BucketDeployment(this, 'Deploy', {
       destinationBucket: this.bucket,
-      sources: [Source.asset(assetDir), Source.jsonData('config.json', config)],
+      sources: [Source.asset(assetDir, { exclude: [...SOURCE_MAPS] }), Source.jsonData('config.json', config)],
       distribution: this.distribution,
       distributionPaths: ['/*'],
       memoryLimit: 512,
     });
     acknowledgeDeploymentHandler(deployment, this.bucket);
     return deployment;
+  }
+}
+
+/** What the deployment leaves out of the pages. */
+export const SOURCE_MAPS = ['**/*.map'] as const;
+
+/**
+ * A page script or stylesheet that names its source map would point at a file that is not
+ * deployed: the pages must be built for deploying (`npm run build:web`, which leaves the maps
+ * unlinked), not by the local stack, which links them.
+ */
+function refuseLinkedSourceMaps(scope: Construct, assetDir: string) {
+  const files = readdirSync(assetDir, { recursive: true, withFileTypes: true }).filter((f) => f.isFile() && /\.(?:m?js|css)$/.test(f.name));
+  const linked = files
+    .map((f) => join(f.parentPath, f.name))
+    .filter((path) => /[#@]\s*sourceMappingURL=/.test(readFileSync(path, 'utf8')));
+  if (linked.length > 0) {
+    throw new Error(`${scope.node.path}: ${linked.join(', ')} name a source map, which is not deployed; build the pages with \`npm run build:web\`.`);
   }
 }
 

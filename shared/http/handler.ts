@@ -9,8 +9,9 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpSecurityHeaders from '@middy/http-security-headers';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
-import { MAX_BODY_BYTES } from '../config.ts';
-import { invalidRequest, ServiceError, unauthenticated } from '../domain/errors.ts';
+import { timingSafeEqual } from 'node:crypto';
+import { MAX_BODY_BYTES, ORIGIN_VERIFY, originVerifySecret } from '../config.ts';
+import { forbidden, invalidRequest, ServiceError, unauthenticated } from '../domain/errors.ts';
 import type { Operation } from '../operations.ts';
 import { duplicateKey, isJsonContentType } from './json-body.ts';
 import { problemResponse } from './problem.ts';
@@ -44,6 +45,7 @@ export function operationHandler<O extends Operation>(operation: O, handle: (req
     .use(httpHeaderNormalizer())
     .use(httpSecurityHeaders())
     .use({ onError: toProblem })
+    .use({ before: ({ event }) => assertCameThroughCloudFront(event) })
     .handler(async (event) => {
       const request = {
         callerId: auth === 'jwt' ? callerOf(event) : '',
@@ -77,6 +79,19 @@ function callerOf(event: ApiEvent): string {
   const sub = event.requestContext.authorizer?.jwt?.claims?.sub;
   if (typeof sub !== 'string' || sub === '') throw unauthenticated();
   return sub;
+}
+
+const originSecret = originVerifySecret();
+const originSecretBytes = originSecret === undefined ? undefined : Buffer.from(originSecret);
+
+/** First of all: a request that bypassed CloudFront (straight to execute-api) is refused, and the secret goes no further. */
+function assertCameThroughCloudFront(event: ApiEvent): void {
+  if (!originSecretBytes) return;
+  const given = Buffer.from(event.headers[ORIGIN_VERIFY.header] ?? '');
+  delete event.headers[ORIGIN_VERIFY.header];
+  if (given.length !== originSecretBytes.length || !timingSafeEqual(given, originSecretBytes)) {
+    throw forbidden('This API is served through its web address only.');
+  }
 }
 
 /** API Gateway hands claims over as strings ("true", "1700000000"); anything else is normalised the same way. */

@@ -20,6 +20,8 @@ import { OPERATION_LIST } from '../../shared/operations.ts';
 type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string };
 
 const ACCOUNT = '123456789012';
+/** The owner's CloudFront web ACL, made in us-east-1 (InviteLinksEdgeStack or their own). */
+const WEB_ACL_ARN = `arn:aws:wafv2:us-east-1:${ACCOUNT}:global/webacl/product-edge/0a1b2c3d-0000-4000-8000-000000000000`;
 const web = mkdtempSync(join(tmpdir(), 'invite-links-web-'));
 writeFileSync(join(web, 'index.html'), '<!doctype html><title>test</title>');
 
@@ -76,7 +78,7 @@ beforeAll(() => {
   ownTable = ownersTable(stack, 'Directory', { encryption: TableEncryption.CUSTOMER_MANAGED, encryptionKey: key });
   ownBus = new EventBus(stack, 'ProductEvents');
 
-  first = new InviteLinks(stack, 'Invites', { ...base(), logRetention: RetentionDays.ONE_WEEK, removalPolicy: RemovalPolicy.DESTROY });
+  first = new InviteLinks(stack, 'Invites', { ...base(), logRetention: RetentionDays.ONE_WEEK, removalPolicy: RemovalPolicy.DESTROY, webAclArn: WEB_ACL_ARN });
   second = new InviteLinks(stack, 'PartnerInvites', { ...base(), table: ownTable, eventBus: ownBus });
   template = Template.fromStack(stack);
   resources = template.toJSON().Resources;
@@ -116,6 +118,24 @@ describe('two copies in one stack', () => {
     template.resourceCountIs('Custom::CDKBucketDeployment', 2);
     const handlers = ofType('AWS::Lambda::Function').filter(([id]) => id.startsWith('CustomCDKBucketDeployment'));
     expect(handlers).toHaveLength(1);
+  });
+
+  it('each serve pages and API from one distribution of their own', () => {
+    template.resourceCountIs('AWS::CloudFront::Distribution', 2);
+    for (const invites of [first, second]) {
+      const behaviors = resource(invites.web.distribution).Properties.DistributionConfig.CacheBehaviors as { PathPattern: string }[];
+      expect(behaviors.map((b) => b.PathPattern)).toEqual(['/v1/*']);
+      expect(stack.resolve(invites.apiUrl)).toEqual(stack.resolve(invites.webUrl));
+    }
+    expect(logicalId(first.api.originVerifySecret)).not.toBe(logicalId(second.api.originVerifySecret));
+  });
+
+  it('put the web ACL given in front of that copy; in eu-west-1 they make none, and the copy without one warns', () => {
+    template.resourceCountIs('AWS::WAFv2::WebACL', 0);
+    expect(resource(first.web.distribution).Properties.DistributionConfig.WebACLId).toBe(WEB_ACL_ARN);
+    expect(resource(second.web.distribution).Properties.DistributionConfig).not.toHaveProperty('WebACLId');
+    Annotations.fromStack(stack).hasWarning('/Product/PartnerInvites/Web', Match.stringLikeRegexp('No WAF web ACL'));
+    Annotations.fromStack(stack).hasNoWarning('/Product/Invites/Web', Match.stringLikeRegexp('No WAF web ACL'));
   });
 
   it('leave the outputs to the stack they are in', () => {

@@ -19,15 +19,15 @@ describe('with an external provider whose API audience is not the pages\' client
   it('tells the pages the client, the audience and the scope, and no endpoints: they read discovery', () => {
     expect(deployedPageConfig(s)).toEqual(
       s.stack.resolve({
-        apiBaseUrl: s.invites.api.url,
+        apiBaseUrl: '',
         identityProvider: { issuer: ISSUER, clientId: 'pages-client', audience: [API_AUDIENCE], scope: 'openid email profile' },
       }),
     );
   });
 
-  it('lets the pages reach the issuer\'s origin and the other origins named, nothing more', () => {
+  it('lets the pages reach their own origin (the API), the issuer\'s origin and the other origins named, nothing more', () => {
     const csp = deployedContentSecurityPolicy(s);
-    expect(csp).toContain(`connect-src 'self' https://*.execute-api.us-east-1.amazonaws.com https://login.example.com ${TOKEN_HOST};`);
+    expect(csp).toContain(`connect-src 'self' https://login.example.com ${TOKEN_HOST};`);
     expect(csp).not.toContain('amazoncognito.com');
   });
 

@@ -7,9 +7,10 @@ import { Match } from 'aws-cdk-lib/assertions';
 import type { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ACCESS_LOG_FIELDS } from '../../infra/constructs/api.ts';
+import { ACCESS_LOG_FIELDS, ROUTE_CEILING } from '../../infra/constructs/api.ts';
 import { ITERATOR_AGE_ALARM_MS, NOTIFIER_TABLE_ACTIONS } from '../../infra/constructs/notifier.ts';
 import type { ServiceFunction } from '../../infra/constructs/service-function.ts';
+import { PAGE_REWRITE } from '../../infra/constructs/web.ts';
 import { OPERATION_LIST, PUBLIC_THROTTLE, routeKey } from '../../shared/operations.ts';
 import { JOIN_RECORD_FILTER, NOTIFIER_DELIVERY, TABLE } from '../../shared/store/dynamodb/table.ts';
 import { AUDIENCE, deployedPageConfig, ISSUER, synthesize, type Synthesized } from './synth.ts';
@@ -202,7 +203,7 @@ describe('the HTTP API', () => {
     });
   });
 
-  it('throttles the public routes per route, and only those', () => {
+  it('throttles the public routes per route, and every route under one ceiling', () => {
     const [, stage] = ofType('AWS::ApiGatewayV2::Stage')[0]!;
     const expected = Object.fromEntries(
       OPERATION_LIST.filter((r) => r.auth === 'public').map((r) => [
@@ -211,14 +212,15 @@ describe('the HTTP API', () => {
       ]),
     );
     expect(stage.Properties.RouteSettings).toEqual(expected);
+    expect(stage.Properties.DefaultRouteSettings).toEqual({ ThrottlingRateLimit: ROUTE_CEILING.rateLimit, ThrottlingBurstLimit: ROUTE_CEILING.burstLimit });
+    expect(ROUTE_CEILING.rateLimit).toBeGreaterThan(PUBLIC_THROTTLE.rateLimit);
     expect(stage.Properties).toMatchObject({ StageName: '$default', AutoDeploy: true });
   });
 
-  it('allows CORS from the web origin only', () => {
-    s.template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
-      ProtocolType: 'HTTP',
-      CorsConfiguration: Match.objectLike({ AllowOrigins: [resolve(s.invites.web.url)], AllowHeaders: ['authorization', 'content-type'] }),
-    });
+  it('answers no CORS preflight: browsers reach it through the pages\' own origin only', () => {
+    const [, api] = ofType('AWS::ApiGatewayV2::Api')[0]!;
+    expect(api.Properties).toMatchObject({ ProtocolType: 'HTTP' });
+    expect(api.Properties).not.toHaveProperty('CorsConfiguration');
   });
 
   it('logs each request without its body, query string or any header (so never a token)', () => {
@@ -293,7 +295,7 @@ describe('the pages', () => {
       DistributionConfig: Match.objectLike({
         DefaultRootObject: 'index.html',
         DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: 'redirect-to-https' }),
-        Origins: [Match.objectLike({ OriginAccessControlId: Match.anyValue() })],
+        Origins: Match.arrayWith([Match.objectLike({ OriginAccessControlId: Match.anyValue() })]),
       }),
     });
   });
@@ -302,10 +304,10 @@ describe('the pages', () => {
     const [, policy] = ofType('AWS::CloudFront::ResponseHeadersPolicy')[0]!;
     const headers = policy.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig;
     const csp = JSON.stringify(headers.ContentSecurityPolicy.ContentSecurityPolicy);
-    for (const directive of ["default-src 'self'", "connect-src 'self' https://*.execute-api.", "frame-ancestors 'none'", "base-uri 'none'", "form-action 'self'", "object-src 'none'"]) {
+    for (const directive of ["default-src 'self'", `connect-src 'self' ${new URL(ISSUER).origin};`, "frame-ancestors 'none'", "base-uri 'none'", "form-action 'self'", "object-src 'none'"]) {
       expect(csp).toContain(directive);
     }
-    expect(csp).toContain(new URL(ISSUER).origin);
+    expect(csp).not.toContain('execute-api');
     expect(csp).not.toMatch(/unsafe-inline|unsafe-eval/);
     expect(headers).toMatchObject({
       ReferrerPolicy: { ReferrerPolicy: 'no-referrer', Override: true },
@@ -319,7 +321,7 @@ describe('the pages', () => {
   });
 
   it('serve /join from join.html at the edge (clean URLs for every page), files and / unchanged', () => {
-    const [id, fn] = ofType('AWS::CloudFront::Function')[0]!;
+    const [id, fn] = ofType('AWS::CloudFront::Function').find(([, f]) => f.Properties.FunctionCode === PAGE_REWRITE)!;
     const handler = runInNewContext(`${fn.Properties.FunctionCode}; handler`) as (e: { request: { uri: string } }) => { uri: string };
     expect(handler({ request: { uri: '/join' } }).uri).toBe('/join.html');
     expect(handler({ request: { uri: '/join/' } }).uri).toBe('/join.html');
@@ -333,21 +335,26 @@ describe('the pages', () => {
     });
   });
 
-  it('are deployed with a generated config.json naming the API and the identity provider, then the cache is invalidated', () => {
+  it('are deployed with a generated config.json naming the API (their own origin) and the identity provider, then the cache is invalidated', () => {
     const [, deployment] = ofType('Custom::CDKBucketDeployment')[0]!;
     expect(deployment.Properties.SourceObjectKeys).toHaveLength(2);
     expect(deployment.Properties.DistributionPaths).toEqual(['/*']);
     // An external provider's pages read its discovery document, so config.json names no endpoints.
     expect(deployedPageConfig(s)).toEqual({
-      apiBaseUrl: resolve(s.invites.api.url),
+      apiBaseUrl: '',
       identityProvider: { issuer: ISSUER, clientId: AUDIENCE, audience: [AUDIENCE], scope: 'openid email profile' },
     });
   });
 });
 
 describe('outputs', () => {
-  it('name the API, the pages, the table and the dead-letter queue', () => {
-    for (const name of ['ApiUrl', 'WebUrl', 'TableName', 'NotifierDlqUrl']) s.template.hasOutput(name, {});
+  it('name the API, the pages, the table, the dead-letter queue and the web ACL', () => {
+    for (const name of ['ApiUrl', 'WebUrl', 'TableName', 'NotifierDlqUrl', 'WebAclArn']) s.template.hasOutput(name, {});
+  });
+
+  it('give the API at the pages\' address: /v1/* there goes to the HTTP API', () => {
+    s.template.hasOutput('ApiUrl', { Value: resolve(s.invites.web.url) });
+    s.template.hasOutput('WebAclArn', { Value: { 'Fn::GetAtt': [s.stack.getLogicalId(s.invites.webAcl!.webAcl), 'Arn'] } });
   });
 });
 

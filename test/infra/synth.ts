@@ -57,7 +57,7 @@ export function deployedPageConfig({ stack, template }: Synthesized): unknown {
   const outdir = (stack.node.root as App).outdir;
   const dir = readdirSync(outdir).find((d) => existsSync(join(outdir, d, 'config.json')))!;
   const [deployment] = Object.values(template.findResources('Custom::CDKBucketDeployment'));
-  const markers = Object.assign({}, ...(deployment!.Properties.SourceMarkers as Record<string, unknown>[])) as Record<string, unknown>;
+  const markers = Object.assign({}, ...((deployment!.Properties.SourceMarkers ?? []) as Record<string, unknown>[])) as Record<string, unknown>;
   const fill = (value: unknown): unknown => {
     if (Array.isArray(value)) return value.map(fill);
     if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fill(v)]));
