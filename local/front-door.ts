@@ -85,17 +85,21 @@ export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDo
     // WAF sits in front of everything else in AWS: its per-client count comes first.
     if (route.clientLimit) {
       const wait = perClient.take(route.clientLimit, req.socket.remoteAddress ?? 'unknown');
-      if (wait !== undefined) return send(res, problemResponse(rateLimited(wait)));
+      // WAF's custom response: the problem body, but WAF can only call it application/json.
+      if (wait !== undefined) return send(res, asPlainJson(problemResponse(rateLimited(wait))));
     }
     if (route.auth === 'public') {
       const key = routeKey(route);
       if (!buckets.has(key)) buckets.set(key, new TokenBucket(throttle.rateLimit, throttle.burstLimit));
-      if (!buckets.get(key)!.take()) return send(res, problemResponse(rateLimited(1)));
+      if (!buckets.get(key)!.take()) return send(res, GATEWAY.tooManyRequests);
     }
     let claims: AuthorizerClaims | undefined;
     if (route.auth === 'jwt') {
       claims = await authorizer.authorize(req.headers.authorization);
-      if (!claims) return send(res, problemResponse(unauthenticated()));
+      // No Authorization header: CloudFront's edge function answers, as the handlers would. A token the
+      // JWT authorizer rejects: API Gateway's own body, which nothing in AWS can change.
+      if (!req.headers.authorization) return send(res, problemResponse(unauthenticated()));
+      if (!claims) return send(res, GATEWAY.unauthorized);
     }
     const handler = await loadHandler(route.name);
     const result = await handler(toEvent(req, url, route, pathParameters, body, claims), lambdaContext(route.name));
@@ -229,6 +233,17 @@ export function send(res: ServerResponse, result: APIGatewayProxyStructuredResul
   res.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
   res.end(result.isBase64Encoded && result.body ? Buffer.from(result.body, 'base64') : (result.body ?? ''));
 }
+
+/** What API Gateway itself answers when it refuses a request, exactly (HTTP APIs cannot customise these). */
+const GATEWAY = {
+  unauthorized: { statusCode: 401, headers: { 'content-type': 'application/json', 'www-authenticate': 'Bearer' }, body: '{"message":"Unauthorized"}' },
+  tooManyRequests: { statusCode: 429, headers: { 'content-type': 'application/json' }, body: '{"message":"Too Many Requests"}' },
+} satisfies Record<string, APIGatewayProxyStructuredResultV2>;
+
+const asPlainJson = (result: APIGatewayProxyStructuredResultV2): APIGatewayProxyStructuredResultV2 => ({
+  ...result,
+  headers: { ...result.headers, 'content-type': 'application/json' },
+});
 
 /** WAF's rate-based rule, per client address: at most `requests` in each window; the answer says how long to wait. */
 class ClientWindows {

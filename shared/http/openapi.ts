@@ -57,10 +57,13 @@ function errorResponses(kinds: ErrorKind[]) {
     const gateway = status === 401 || status === 429;
     responses[String(status)] = {
       ...(status === 503 || status === 429 ? { headers: { 'Retry-After': { description: 'Seconds to wait before trying again.', schema: { type: 'integer', minimum: 1 } } } } : {}),
-      description: group.map((k) => `\`${PROBLEMS[k].code}\`: ${PROBLEMS[k].title}`).join('; ') + (gateway ? '. In AWS, API Gateway itself may answer with `{"message": ...}`.' : '.'),
+      description:
+        group.map((k) => `\`${PROBLEMS[k].code}\`: ${PROBLEMS[k].title}`).join('; ') +
+        (gateway ? '. A token the JWT authorizer rejects, or the stage throttle, gets API Gateway’s own `{"message": ...}` as application/json; a per-client limit (WAF) sends the problem body as application/json.' : '.'),
       content: {
         [PROBLEM_CONTENT_TYPE]: { schema: problem },
-        ...(gateway ? { 'application/json': { schema: { $ref: '#/components/schemas/GatewayMessage' } } } : {}),
+        // API Gateway's own refusal, or (429) WAF's, which carries the problem body as application/json.
+        ...(gateway ? { 'application/json': { schema: { anyOf: [{ $ref: '#/components/schemas/GatewayMessage' }, problem] } } } : {}),
       },
     };
   }
@@ -161,8 +164,10 @@ export function apiMarkdown(): string {
     ...rows,
     '',
     'Every operation can also answer 500 `INTERNAL`. A caller who is not a member of `{domainId}` gets',
-    '404 for everything under it. In AWS, API Gateway answers the refusals it makes itself (a missing or',
-    'invalid token: 401; throttling: 429) with `{"message": ...}`.',
+    '404 for everything under it. Refusals made before the API runs, the same in AWS and on the local stack:',
+    'no `Authorization` header: 401 problem+json (`UNAUTHENTICATED`); a token the JWT authorizer rejects:',
+    '401 `{"message": "Unauthorized"}`; the route throttle: 429 `{"message": "Too Many Requests"}`; a',
+    'per-client limit (WAF): 429 with the `RATE_LIMITED` problem body sent as `application/json` and `Retry-After`.',
     '',
     '## Error codes',
     '',

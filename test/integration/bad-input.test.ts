@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { useStack, type Reply } from '../support/stack.ts';
-import { DEMO_DOMAIN, linksPath, OWNER, when } from '../support/steps.ts';
+import { DEMO_DOMAIN, isUnauthorized, linksPath, OWNER, when } from '../support/steps.ts';
 
 const t = useStack();
 const base = `/v1/domains/${DEMO_DOMAIN}`;
@@ -159,12 +159,12 @@ describe('bad input on the signed-in routes', () => {
     expect((await t.as(OWNER).get(`${base}/users?inviteLinkId=short`)).body).toMatchObject({ status: 400, field: 'inviteLinkId' });
   });
 
-  it('any garbage in the Authorization header is a 401 problem', async () => {
+  it('any garbage in the Authorization header is a 401, as API Gateway answers it', async () => {
     await fc.assert(
       fc.asyncProperty(fc.string({ maxLength: 120 }).filter((s) => /^[\x20-\x7e]*$/.test(s)), async (header) => {
         const res = await t.request('GET', '/v1/me', { headers: { authorization: header } });
-        expect(res.status).toBe(401);
-        expectRefusal(res);
+        // Node drops an empty header value: that is no token at all.
+        expect(isUnauthorized(res, header.trim() !== ''), JSON.stringify(res.body)).toBe(true);
       }),
       { numRuns: 100 },
     );

@@ -1,4 +1,4 @@
-/** The public join routes are throttled like API Gateway does it: a rate with a burst. */
+/** The public routes are throttled like API Gateway does it: a rate with a burst, and its own answer. */
 import { describe, expect, it } from 'vitest';
 import { useStack } from '../support/stack.ts';
 import { when } from '../support/steps.ts';
@@ -6,14 +6,14 @@ import { when } from '../support/steps.ts';
 const t = useStack({ throttle: { rateLimit: 1, burstLimit: 3 } });
 
 describe('too many attempts', () => {
-  it('beyond the burst, the public routes answer 429 RATE_LIMITED as problem+json', async () => {
+  it('beyond the burst, the public routes answer 429 as API Gateway does', async () => {
     const token = 'B'.repeat(43);
     const statuses = [];
     for (let i = 0; i < 5; i++) statuses.push((await when(t).lookup(token)).status);
     expect(statuses).toEqual([404, 404, 404, 429, 429]);
     const limited = await when(t).lookup(token);
-    expect(limited.headers.get('content-type')).toBe('application/problem+json');
-    expect(limited.body).toMatchObject({ status: 429, code: 'RATE_LIMITED' });
+    expect(limited.headers.get('content-type')).toBe('application/json');
+    expect(limited.body).toEqual({ message: 'Too Many Requests' });
   });
 
   it('signed-in routes are not throttled by the public limit', async () => {

@@ -44,3 +44,14 @@ export function when(t: TestStack) {
       t.as(admin).put(`/v1/domains/${domainId}/settings/invite-links`, { enabled }),
   };
 }
+
+/**
+ * A refusal the gateway makes before the API runs, as it looks in AWS and locally: no token is a
+ * 401 problem (CloudFront's edge function), a token the JWT authorizer rejects is API Gateway's own
+ * `{"message": "Unauthorized"}`.
+ */
+export function isUnauthorized(res: { status: number; headers: Headers; body: any }, hadToken: boolean): boolean {
+  if (res.status !== 401) return false;
+  if (!hadToken) return res.headers.get('content-type') === 'application/problem+json' && res.body?.code === 'UNAUTHENTICATED';
+  return res.headers.get('content-type') === 'application/json' && res.body?.message === 'Unauthorized';
+}
