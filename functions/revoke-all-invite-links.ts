@@ -1,11 +1,12 @@
-/** POST /v1/domains/{domainId}/invite-links/revoke-all: "Delete all existing links", in one conditional write. */
+/** POST /v1/domains/{domainId}/invite-links/revoke-all: "Delete all existing links" (or all of one person's), in one conditional write. */
 import { assertAdminWriteDone } from '#shared/admin-write.ts';
 import { operationHandler } from '#shared/http/handler.ts';
 import { OPERATIONS } from '#shared/operations.ts';
 import { store } from '#shared/store/dynamodb/index.ts';
 
-export const handler = operationHandler(OPERATIONS['revoke-all-invite-links'], async ({ callerId, params }) => {
+export const handler = operationHandler(OPERATIONS['revoke-all-invite-links'], async ({ callerId, params, body }) => {
   const at = new Date().toISOString();
-  assertAdminWriteDone(await store.revokeAllInviteLinks(params.domainId, callerId, at));
-  return { revokedAt: at, revokedBy: callerId };
+  const createdBy = body?.createdBy;
+  assertAdminWriteDone(await store.revokeAllInviteLinks(params.domainId, callerId, at, createdBy));
+  return { revokedAt: at, revokedBy: callerId, ...(createdBy !== undefined ? { createdBy } : {}) };
 });

@@ -17,7 +17,7 @@ export const DEMO = {
 
 export const DEMO_DIRECTORIES: Directory[] = [
   {
-    domain: { domainId: DEMO.demoDomainId, name: 'Demo Media Co', defaultTeamId: 'editors', linksEnabled: true, linkGeneration: 0 },
+    domain: { domainId: DEMO.demoDomainId, name: 'Demo Media Co', defaultTeamId: 'editors', linksEnabled: true, linkGeneration: 0, adminCount: 1 },
     teams: [
       { id: 'editors', name: 'Editors' },
       { id: 'producers', name: 'Producers' },
@@ -31,7 +31,7 @@ export const DEMO_DIRECTORIES: Directory[] = [
     groups: [{ id: 'archive', name: 'Archive' }],
   },
   {
-    domain: { domainId: DEMO.otherDomainId, name: 'Other Studio', defaultTeamId: 'crew', linksEnabled: true, linkGeneration: 0 },
+    domain: { domainId: DEMO.otherDomainId, name: 'Other Studio', defaultTeamId: 'crew', linksEnabled: true, linkGeneration: 0, adminCount: 1 },
     teams: [{ id: 'crew', name: 'Crew' }],
     roleGroups: [],
     groups: [],

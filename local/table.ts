@@ -50,7 +50,7 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
  * Seeds the contract's demo data once; a marker item makes it happen once per version of the seed
  * (a data layout change bumps the version, so a DATA_DIR from before gets the demo data anew).
  */
-const SEED_VERSION = 2;
+const SEED_VERSION = 3;
 
 export async function seedDemoData(db: DynamoDBDocumentClient, tableName: string): Promise<boolean> {
   try {

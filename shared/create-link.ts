@@ -3,7 +3,7 @@ import { asInviter } from './access.ts';
 import { linkPublicUrl, linkQuota, linkTtlSeconds } from './config.ts';
 import { withNewLink } from './domain/link-quota.ts';
 import { busy, invalidRequest, linkCreationDisabled } from './domain/errors.ts';
-import { assertReferencesExist, expiresAtFor, linkIdOf, newLinkToken } from './domain/invite-link.ts';
+import { assertReferencesExist, creatorGenerationOf, expiresAtFor, linkIdOf, newLinkToken } from './domain/invite-link.ts';
 import { assertWithinCeiling } from './domain/permissions.ts';
 import type { Directory, InviteLink, LinkGrant } from './domain/types.ts';
 import { inviteLinkView } from './http/views.ts';
@@ -49,6 +49,7 @@ export async function createInviteLink(
       createdAt: now.toISOString(),
       expiresAt: expiresAtFor(now, lifetime),
       generation: directory.domain.linkGeneration,
+      creatorGeneration: creatorGenerationOf(directory.domain, member.userId),
       onboarding,
       ...(options.label !== undefined ? { label: options.label } : {}),
       ...(options.maxUses !== undefined ? { maxUses: options.maxUses } : {}),

@@ -26,13 +26,13 @@ export const CLIENT_LIMITS = {
 export type ClientLimit = keyof typeof CLIENT_LIMITS;
 
 /** DynamoDB actions, without the `dynamodb:` prefix; `QueryByDomain` is a Query of the by-domain index only. */
-export type TableAction = 'QueryByDomain' | 'GetItem' | 'BatchGetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'ConditionCheckItem';
+export type TableAction = 'QueryByDomain' | 'GetItem' | 'BatchGetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem';
 
 /** The caller's membership and the domain's directory, read together (shared/access.ts). */
 const CALLER = 'BatchGetItem' satisfies TableAction;
 
 export interface Operation {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** API Gateway path template: `{name}` is one path segment. */
   path: string;
   /** `jwt`: behind the JWT authorizer; the caller is the token's `sub`. */
@@ -86,6 +86,19 @@ export const OPERATIONS = {
     description: 'In email order, a page at a time (`limit`, `cursor`). `?inviteLinkId=` keeps only the people who joined through that link.',
     params: input.domainParams, query: input.usersQuery, response: output.members, errors: MEMBER_CHECK, tableActions: [CALLER, 'QueryByDomain'],
   },
+  'update-member': {
+    method: 'PATCH', path: '/v1/domains/{domainId}/users/{userId}', auth: 'jwt', status: 200,
+    summary: 'Change a member’s user type, teams, role groups, legacy groups or admin role', who: ADMINS,
+    description: 'Ids are checked like a link’s. The domain’s last admin cannot lose admin (409 `LAST_ADMIN`). When the change takes away authority the member’s links rely on (the right to invite, a user type rank or a role group, for a member who is not an admin), every link they made stops working (410 `LINK_REVOKED`).',
+    params: input.userParams, body: input.memberChangeBody, response: output.member,
+    errors: [...MEMBER_CHECK, 'UnknownReference', 'LastAdmin', 'Busy'], tableActions: [CALLER, 'GetItem', 'ConditionCheckItem', 'PutItem', 'UpdateItem'],
+  },
+  'remove-member': {
+    method: 'DELETE', path: '/v1/domains/{domainId}/users/{userId}', auth: 'jwt', status: 204,
+    summary: 'Remove a member from the domain', who: ADMINS,
+    description: 'The membership is gone; the person keeps their account and other domains, and every link they made here stops working. The domain’s last admin cannot be removed (409 `LAST_ADMIN`).',
+    params: input.userParams, errors: [...MEMBER_CHECK, 'LastAdmin', 'Busy'], tableActions: [CALLER, 'GetItem', 'ConditionCheckItem', 'UpdateItem', 'DeleteItem'],
+  },
   'get-invite-link-settings': {
     method: 'GET', path: '/v1/domains/{domainId}/settings/invite-links', auth: 'jwt', status: 200,
     summary: 'Whether the domain allows invite links (Login Settings)', who: MAY_INVITE,
@@ -124,9 +137,9 @@ export const OPERATIONS = {
   },
   'revoke-all-invite-links': {
     method: 'POST', path: '/v1/domains/{domainId}/invite-links/revoke-all', auth: 'jwt', status: 200,
-    summary: 'Delete all existing links', who: ADMINS,
-    description: 'Every existing link stops working at once, in one conditional write whatever their number; new links can be made.',
-    params: input.domainParams, response: output.revokedAll, errors: [...MEMBER_CHECK, 'Busy'], tableActions: ['ConditionCheckItem', 'UpdateItem'],
+    summary: 'Delete all existing links, or all of one person’s', who: ADMINS,
+    description: 'Every existing link stops working at once, in one conditional write whatever their number; new links can be made. With `{createdBy}`, only the links that person made.',
+    params: input.domainParams, body: input.revokeAllBody, response: output.revokedAll, errors: [...MEMBER_CHECK, 'Busy'], tableActions: ['ConditionCheckItem', 'UpdateItem'],
   },
   'lookup-invite-link': {
     method: 'POST', path: '/v1/join/lookup', auth: 'public', clientLimit: 'public', status: 200,

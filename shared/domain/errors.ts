@@ -12,6 +12,7 @@ export type ErrorKind =
   | 'NotFound'
   | 'LinkNotFound'
   | 'AlreadyMember'
+  | 'LastAdmin'
   | 'LinkCreationDisabled'
   | 'LinkExpired'
   | 'LinkRevoked'
@@ -48,6 +49,7 @@ export const emailNotVerified = (message = 'Your sign-in does not carry a verifi
 export const emailDomainNotAllowed = (allowed: string[]) =>
   new ServiceError('EmailDomainNotAllowed', `This invite link is for people with an email address at ${allowed.join(', ')}.`);
 export const linkUsedUp = () => new ServiceError('LinkUsedUp', 'This invite link has been used as many times as it allows. Ask whoever sent it for a new one.', 'token');
+export const lastAdmin = () => new ServiceError('LastAdmin', 'This is the domain’s last admin: make someone else an admin first.');
 export const alreadyMember = () =>
   new ServiceError('AlreadyMember', 'You are already a member of this domain (your account or your email is in it already).');
 export const linkCreationDisabled = () =>

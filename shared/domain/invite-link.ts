@@ -25,10 +25,15 @@ export function ttlOf(expiresAt: string): number {
   return Math.ceil(Date.parse(expiresAt) / 1000);
 }
 
+/** The attribute holding a creator's generation on the domain item and its gates. */
+export const creatorGenerationAttribute = (userId: string) => `creatorGeneration#${userId}` as const;
+export const creatorGenerationOf = (domain: Domain, userId: string) => domain[creatorGenerationAttribute(userId)] ?? 0;
+
 /** Why a link does or does not work now. Domain switch first: it outranks everything. */
 export function linkStatus(link: InviteLink, domain: Domain, now: Date): LinkStatus {
   if (!domain.linksEnabled) return 'DISABLED';
   if (link.revokedAt !== undefined || link.generation !== domain.linkGeneration) return 'REVOKED';
+  if ((link.creatorGeneration ?? 0) !== creatorGenerationOf(domain, link.createdBy)) return 'REVOKED';
   if (Date.parse(link.expiresAt) <= now.getTime()) return 'EXPIRED';
   return 'ACTIVE';
 }

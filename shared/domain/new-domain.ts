@@ -89,7 +89,7 @@ export function parseNewDomain(input: NewDomainInput): NewDomain {
 
   return {
     directory: {
-      domain: { domainId, name, defaultTeamId: defaultTeam.id, linksEnabled: true, linkGeneration: 0 },
+      domain: { domainId, name, defaultTeamId: defaultTeam.id, linksEnabled: true, linkGeneration: 0, adminCount: 1 },
       teams,
       roleGroups,
       groups,

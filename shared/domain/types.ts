@@ -18,6 +18,10 @@ export interface Domain {
   settingsUpdatedBy?: string;
   /** Email domains every joiner's verified email must be in; empty or absent: any. */
   allowedEmailDomains?: string[];
+  /** How many admins the domain has: the last one cannot be removed or demoted. */
+  adminCount?: number;
+  /** Per creator: bumped when their authority shrinks or "delete all of their links"; a link lives only in its creator's generation. */
+  [creatorGeneration: `creatorGeneration#${string}`]: number | undefined;
 }
 
 export interface Team { id: string; name: string }
@@ -54,6 +58,8 @@ export interface Membership {
   groupIds: string[];
   joinedVia?: { linkId: string; at: string };
   createdAt: string;
+  /** Bumped by every edit, so an edit made on a stale read is refused. */
+  version?: number;
 }
 
 /** What a link hands to everyone who joins through it. Fixed for the link's life. */
@@ -76,6 +82,8 @@ export interface InviteLink extends LinkGrant {
   expiresAt: string;
   /** The domain's link generation when the link was made. */
   generation: number;
+  /** Its creator's generation when the link was made (absent: 0). */
+  creatorGeneration?: number;
   revokedAt?: string;
   onboarding: boolean;
   label?: string;

@@ -78,7 +78,7 @@ export const inviteLink = z.strictObject(linkFields);
 export const createdInviteLink = z.strictObject({ ...linkFields, url: z.string() });
 export const activeInviteLinks = page(z.strictObject({ ...linkFields, useCount: z.number(), remainingUses: z.optional(z.number()) }));
 
-export const revokedAll = z.strictObject({ revokedAt: timestamp, revokedBy: z.string() });
+export const revokedAll = z.strictObject({ revokedAt: timestamp, revokedBy: z.string(), createdBy: z.optional(z.string()) });
 
 export const linkLookup = z.strictObject({
   domainName: z.string(),

@@ -73,6 +73,17 @@ export const email = z.pipe(
 );
 
 export const domainParams = z.strictObject({ domainId: entityId });
+/** A person's id is their identity provider's `sub`: a UUID for Cognito, other shapes elsewhere (`auth0|123`). */
+export const userId = z.string().check(z.minLength(1, 'is required'), z.maxLength(128, 'must be at most 128 characters'), z.regex(/^[A-Za-z0-9_.@|:+-]+$/, 'must be a user id'));
+export const userParams = z.strictObject({ domainId: entityId, userId });
+export const memberChangeBody = z.strictObject({
+  userType: z.optional(z.enum(USER_TYPES, `must be one of ${USER_TYPES.join(', ')}`)),
+  teamIds: z.optional(idList),
+  roleGroupIds: z.optional(idList),
+  groupIds: z.optional(idList),
+  isAdmin: z.optional(z.boolean('must be true or false')),
+});
+export const revokeAllBody = z.optional(z.strictObject({ createdBy: z.optional(userId) }));
 export const linkParams = z.strictObject({ domainId: entityId, linkId });
 
 export const createInviteLinkBody = z

@@ -41,6 +41,7 @@ export interface InviteLinkSettingsChange {
 
 /** The result of an admin-only write whose admin check rides in the same transaction. */
 export type AdminWriteOutcome = 'done' | 'not-member' | 'not-admin';
+export type MemberChangeOutcome = AdminWriteOutcome | 'gone' | 'changed' | 'last-admin';
 
 export interface Store {
   /** The domain with its teams, role groups and legacy groups: one Query. */
@@ -63,7 +64,15 @@ export interface Store {
   /** One transaction over the link and all its use counters, so no join counts after it returns. */
   revokeInviteLink(link: InviteLink, at: string): Promise<void>;
   /** "Delete all existing links": one conditional write, whatever the number of links. */
-  revokeAllInviteLinks(domainId: string, adminUserId: string, at: string): Promise<AdminWriteOutcome>;
+  revokeAllInviteLinks(domainId: string, adminUserId: string, at: string, createdBy?: string): Promise<AdminWriteOutcome>;
+  /** One member's place in a domain, strongly consistent. */
+  getMembership(userId: string, domainId: string): Promise<Membership | undefined>;
+  /**
+   * Writes `after` over `before` (as read: refused as 'changed' if it moved since), the domain's admin
+   * count with it, and, when `endLinks`, moves the member's creator generation so their links stop.
+   * `after` undefined removes the membership. The caller's admin check rides in the same transaction.
+   */
+  changeMember(before: Membership, after: Membership | undefined, endLinks: boolean, adminUserId: string): Promise<MemberChangeOutcome>;
   /** The switch and the domain-wide email domains. Turning links off also moves the generation, so turning them on again revives nothing. */
   updateInviteLinkSettings(domainId: string, change: InviteLinkSettingsChange, adminUserId: string, at: string): Promise<AdminWriteOutcome>;
   /** A link's use count: the sum of its counters (a view, eventually consistent). */

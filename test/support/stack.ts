@@ -32,6 +32,7 @@ export interface Caller {
   get(path: string): Promise<Reply>;
   post(path: string, body?: unknown): Promise<Reply>;
   put(path: string, body?: unknown): Promise<Reply>;
+  patch(path: string, body?: unknown): Promise<Reply>;
   delete(path: string): Promise<Reply>;
 }
 
@@ -82,6 +83,7 @@ export function useStack(options: Partial<LocalStackOptions> = {}): TestStack {
       get: async (path) => request('GET', path, { token: await token() }),
       post: async (path, body) => request('POST', path, { token: await token(), body }),
       put: async (path, body) => request('PUT', path, { token: await token(), body }),
+      patch: async (path, body) => request('PATCH', path, { token: await token(), body }),
       delete: async (path) => request('DELETE', path, { token: await token() }),
     });
     Object.assign(handle, {

@@ -13,13 +13,21 @@ import {
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { LinkQuota } from '../../domain/link-quota.ts';
 import type { Directory, Domain, InviteLink, Membership, User } from '../../domain/types.ts';
-import type { AdminWriteOutcome, InviteLinkSettingsChange, JoinOutcome, NewMember, Page, PageRequest, Store } from '../store.ts';
+import type { AdminWriteOutcome, InviteLinkSettingsChange, JoinOutcome, MemberChangeOutcome, NewMember, Page, PageRequest, Store } from '../store.ts';
+import { creatorGenerationAttribute } from '../../domain/invite-link.ts';
 import { dataOf, keys } from './keys.ts';
 import { ENTITY, SHARDS, TABLE } from './table.ts';
 import { retryingConflicts } from './conflicts.ts';
 import { joinInOneTransaction } from './join.ts';
 import { failedItem, reasonCodes } from './cancellation.ts';
 import { items } from './items.ts';
+
+/** One change to the domain item, or to each of its gates. */
+interface DomainUpdate {
+  UpdateExpression: string;
+  ExpressionAttributeNames?: Record<string, string>;
+  ExpressionAttributeValues: Record<string, unknown>;
+}
 
 /** A filtered list reads at most this many items per request, so a sparse filter cannot make one request read a whole domain. */
 const MAX_READ_PER_PAGE = 1000;
@@ -96,8 +104,9 @@ export class DynamoStore implements Store {
               ConditionCheck: {
                 TableName: this.table,
                 Key: keys.domainGate(link.domainId, randomInt(SHARDS.domainGates)),
-                ConditionExpression: 'linksEnabled = :on AND linkGeneration = :generation',
-                ExpressionAttributeValues: { ':on': true, ':generation': link.generation },
+                ConditionExpression: `linksEnabled = :on AND linkGeneration = :generation AND ${(link.creatorGeneration ?? 0) === 0 ? '(attribute_not_exists(#creator) OR #creator = :cg)' : '#creator = :cg'}`,
+                ExpressionAttributeNames: { '#creator': creatorGenerationAttribute(link.createdBy) },
+                ExpressionAttributeValues: { ':on': true, ':generation': link.generation, ':cg': link.creatorGeneration ?? 0 },
                 ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
               },
             },
@@ -202,7 +211,16 @@ export class DynamoStore implements Store {
     });
   }
 
-  revokeAllInviteLinks(domainId: string, adminUserId: string, at: string): Promise<AdminWriteOutcome> {
+  revokeAllInviteLinks(domainId: string, adminUserId: string, at: string, createdBy?: string): Promise<AdminWriteOutcome> {
+    if (createdBy !== undefined) {
+      // Only one person's links: their generation moves, on the domain and every gate, in one write.
+      const bump = {
+        UpdateExpression: 'SET #creator = if_not_exists(#creator, :zero) + :one',
+        ExpressionAttributeNames: { '#creator': creatorGenerationAttribute(createdBy) },
+        ExpressionAttributeValues: { ':zero': 0, ':one': 1 },
+      };
+      return this.adminWrite(domainId, adminUserId, bump, bump);
+    }
     return this.adminWrite(
       domainId,
       adminUserId,
@@ -238,6 +256,88 @@ export class DynamoStore implements Store {
     return (await this.useCounts([linkId])).get(linkId) ?? 0;
   }
 
+  async getMembership(userId: string, domainId: string): Promise<Membership | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.membership(userId, domainId), ConsistentRead: true }));
+    return Item ? dataOf<Membership>(Item) : undefined;
+  }
+
+  changeMember(before: Membership, after: Membership | undefined, endLinks: boolean, adminUserId: string): Promise<MemberChangeOutcome> {
+    return retryingConflicts(() => this.changeMemberOnce(before, after, endLinks, adminUserId));
+  }
+
+  private async changeMemberOnce(before: Membership, after: Membership | undefined, endLinks: boolean, adminUserId: string): Promise<MemberChangeOutcome> {
+    const { domainId, userId } = before;
+    const self = adminUserId === userId;
+    const adminDelta = (after?.isAdmin ? 1 : 0) - (before.isAdmin ? 1 : 0);
+    const read = before.version ?? 0;
+    // An admin editing themself: their own admin check rides on the membership write (an item appears once per transaction).
+    const unchanged = {
+      ConditionExpression: `attribute_exists(#pk) AND ((attribute_not_exists(version) AND :read = :zero) OR version = :read)${self ? ' AND isAdmin = :yes' : ''}`,
+      ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+      ExpressionAttributeValues: { ':read': read, ':zero': 0, ...(self ? { ':yes': true } : {}) },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+    };
+    const membershipWrite = after
+      ? { Put: { TableName: this.table, Item: items.membership({ ...after, version: read + 1 }), ...unchanged } }
+      : { Delete: { TableName: this.table, Key: keys.membership(userId, domainId), ...unchanged } };
+    const bump = endLinks ? { set: 'SET #creator = if_not_exists(#creator, :zero) + :one', names: { '#creator': creatorGenerationAttribute(userId) } } : undefined;
+    // The domain item takes the admin count and the creator's generation in one update.
+    const domainParts = [bump?.set.slice(4), ...(adminDelta !== 0 ? ['adminCount = if_not_exists(adminCount, :zero) + :delta'] : [])].filter(Boolean);
+    const domainWrite =
+      domainParts.length > 0
+        ? {
+            Update: {
+              TableName: this.table,
+              Key: keys.domain(domainId),
+              UpdateExpression: `SET ${domainParts.join(', ')}`,
+              // The last admin stays: a demotion or removal needs another admin left.
+              ConditionExpression: adminDelta < 0 ? 'adminCount > :one' : 'attribute_exists(#pk)',
+              ExpressionAttributeNames: { ...(adminDelta < 0 ? {} : { '#pk': TABLE.partitionKey }), ...bump?.names },
+              ExpressionAttributeValues: { ':zero': 0, ...(bump || adminDelta < 0 ? { ':one': 1 } : {}), ...(adminDelta !== 0 ? { ':delta': adminDelta } : {}) },
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+            },
+          }
+        : undefined;
+    const callerCheck = {
+      ConditionCheck: {
+        TableName: this.table,
+        Key: keys.membership(adminUserId, domainId),
+        ConditionExpression: 'isAdmin = :yes',
+        ExpressionAttributeValues: { ':yes': true },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+      },
+    };
+    const actions = [
+      ...(self ? [] : [callerCheck]),
+      membershipWrite,
+      ...(domainWrite ? [domainWrite] : []),
+      ...(after ? [] : [{ Delete: { TableName: this.table, Key: keys.memberEmail(domainId, before.email) } }]),
+      ...(bump
+        ? Array.from({ length: SHARDS.domainGates }, (_, shard) => ({
+            Update: { TableName: this.table, Key: keys.domainGate(domainId, shard), UpdateExpression: bump.set, ExpressionAttributeNames: bump.names, ExpressionAttributeValues: { ':zero': 0, ':one': 1 } },
+          }))
+        : []),
+    ];
+    const CALLER = self ? -1 : 0;
+    const MEMBER = self ? 0 : 1;
+    const DOMAIN = MEMBER + 1;
+    try {
+      await this.db.send(new TransactWriteCommand({ TransactItems: actions }));
+      return 'done';
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const codes = reasonCodes(error);
+      if (CALLER >= 0 && codes[CALLER] === 'ConditionalCheckFailed') return failedItem(error, CALLER) ? 'not-admin' : 'not-member';
+      if (codes[MEMBER] === 'ConditionalCheckFailed') {
+        const now = failedItem<Membership>(error, MEMBER);
+        if (!now) return 'gone';
+        return self && !now.isAdmin ? 'not-admin' : 'changed';
+      }
+      if (domainWrite && codes[DOMAIN] === 'ConditionalCheckFailed') return failedItem(error, DOMAIN) ? 'last-admin' : 'not-member';
+      throw error;
+    }
+  }
+
   join(linkId: string, person: NewMember, now: Date): Promise<JoinOutcome> {
     return joinInOneTransaction(this.db, this.table, linkId, person, now);
   }
@@ -249,8 +349,8 @@ export class DynamoStore implements Store {
   private adminWrite(
     domainId: string,
     adminUserId: string,
-    update: { UpdateExpression: string; ExpressionAttributeValues: Record<string, unknown> },
-    gateUpdate: { UpdateExpression: string; ExpressionAttributeValues: Record<string, unknown> },
+    update: DomainUpdate,
+    gateUpdate: DomainUpdate,
   ): Promise<AdminWriteOutcome> {
     return retryingConflicts(() => this.adminWriteOnce(domainId, adminUserId, update, gateUpdate));
   }
@@ -258,8 +358,8 @@ export class DynamoStore implements Store {
   private async adminWriteOnce(
     domainId: string,
     adminUserId: string,
-    update: { UpdateExpression: string; ExpressionAttributeValues: Record<string, unknown> },
-    gateUpdate: { UpdateExpression: string; ExpressionAttributeValues: Record<string, unknown> },
+    update: DomainUpdate,
+    gateUpdate: DomainUpdate,
   ): Promise<AdminWriteOutcome> {
     try {
       await this.db.send(
@@ -279,8 +379,8 @@ export class DynamoStore implements Store {
                 TableName: this.table,
                 Key: keys.domain(domainId),
                 ConditionExpression: 'attribute_exists(#pk)',
-                ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
                 ...update,
+                ExpressionAttributeNames: { '#pk': TABLE.partitionKey, ...update.ExpressionAttributeNames },
               },
             },
             ...Array.from({ length: SHARDS.domainGates }, (_, shard) => ({

@@ -13,7 +13,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { busy } from '../../domain/errors.ts';
-import { admittedEmailDomains, capOf, emailDomainOf, membershipFromGrant } from '../../domain/invite-link.ts';
+import { admittedEmailDomains, capOf, creatorGenerationAttribute, creatorGenerationOf, emailDomainOf, membershipFromGrant } from '../../domain/invite-link.ts';
 import type { Domain, InviteLink, JoinRecord, Membership } from '../../domain/types.ts';
 import type { JoinOutcome, NewMember } from '../store.ts';
 import { failedItem, reasonCodes } from './cancellation.ts';
@@ -125,10 +125,12 @@ export async function joinInOneTransaction(
               ConditionCheck: {
                 TableName: table,
                 Key: keys.domainGate(link.domainId, pick(SHARDS.domainGates)),
-                // The domain-wide email domains sit on the gate, so a change to them is serialized with joins.
+                // The domain-wide email domains and the creator's generation sit on the gate, so changing them is serialized with joins.
                 ConditionExpression:
-                  'linksEnabled = :on AND linkGeneration = :generation AND (attribute_not_exists(allowedEmailDomains) OR size(allowedEmailDomains) = :none OR contains(allowedEmailDomains, :emailDomain))',
-                ExpressionAttributeValues: { ':on': true, ':generation': link.generation, ':none': 0, ':emailDomain': emailDomain },
+                  'linksEnabled = :on AND linkGeneration = :generation AND (attribute_not_exists(allowedEmailDomains) OR size(allowedEmailDomains) = :none OR contains(allowedEmailDomains, :emailDomain))' +
+                  ` AND ${(link.creatorGeneration ?? 0) === 0 ? '(attribute_not_exists(#creator) OR #creator = :creatorGeneration)' : '#creator = :creatorGeneration'}`,
+                ExpressionAttributeNames: { '#creator': creatorGenerationAttribute(link.createdBy) },
+                ExpressionAttributeValues: { ':on': true, ':generation': link.generation, ':none': 0, ':emailDomain': emailDomain, ':creatorGeneration': link.creatorGeneration ?? 0 },
                 ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
               },
             },
@@ -183,7 +185,8 @@ async function refusal(
   }
   const gate = codes[GATE] === 'ConditionalCheckFailed' ? failedItem<Pick<Domain, 'linksEnabled' | 'linkGeneration' | 'allowedEmailDomains'>>(error, GATE) : undefined;
   const domainWide = gate?.allowedEmailDomains ?? [];
-  if (gate?.linksEnabled && gate.linkGeneration === link.generation && codes[COUNTER] !== 'ConditionalCheckFailed' && domainWide.length > 0 && !domainWide.includes(emailDomain)) {
+  const creatorStill = gate !== undefined && creatorGenerationOf(gate as Domain, link.createdBy) === (link.creatorGeneration ?? 0);
+  if (gate?.linksEnabled && gate.linkGeneration === link.generation && creatorStill && codes[COUNTER] !== 'ConditionalCheckFailed' && domainWide.length > 0 && !domainWide.includes(emailDomain)) {
     return { ok: false, reason: 'email-domain-not-allowed', allowed: admittedEmailDomains(link, gate) };
   }
   const domain = await readDomain(db, table, link.domainId);
