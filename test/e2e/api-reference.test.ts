@@ -60,9 +60,19 @@ async function openSchema(page: Page, name: string) {
     await page.keyboard.press('Enter');
   }
   const schemaToggle = page.getByRole('button', { name, exact: true });
-  await section.locator(schemaToggle).focus();
-  await page.keyboard.press('Enter');
-  await expect.poll(() => section.locator(schemaToggle).getAttribute('aria-expanded')).toBe('true');
+  // Swagger UI attaches its handlers a moment after it renders: press again until it opens (a busy machine is slow).
+  await expect
+    .poll(
+      async () => {
+        if ((await section.locator(schemaToggle).getAttribute('aria-expanded')) !== 'true') {
+          await section.locator(schemaToggle).focus();
+          await page.keyboard.press('Enter');
+        }
+        return section.locator(schemaToggle).getAttribute('aria-expanded');
+      },
+      { timeout: 15_000, interval: 500 },
+    )
+    .toBe('true');
   return section.locator('article').filter({ has: schemaToggle }).first();
 }
 

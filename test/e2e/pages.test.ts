@@ -6,21 +6,18 @@
  * another domain joins by signing in only; sign-out and signing in again work; the Login Settings
  * kill the link. Screenshots go to docs/screenshots/ when missing, or all with UPDATE_SCREENSHOTS=1.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { items } from '../../shared/store/dynamodb/items.ts';
 import { launchChromium } from '../support/browser.ts';
+import { pageSteps, screenshot, SCREENSHOTS } from '../support/pages.ts';
 import { useStack } from '../support/stack.ts';
 import { MANAGER, newPerson, OTHER_OWNER, OWNER } from '../support/steps.ts';
 
 const t = useStack({ notifier: { pollIntervalMs: 100 } });
-
-const SCREENSHOTS = join(import.meta.dirname, '../../docs/screenshots');
-const VIEWPORTS = { desktop: { width: 1280, height: 800 }, mobile: { width: 375, height: 812 } } as const;
 
 let browser: Browser;
 let owner: { context: BrowserContext; page: Page };
@@ -28,68 +25,7 @@ let person: { context: BrowserContext; page: Page };
 const joiner = newPerson('joiner');
 let linkUrl = '';
 
-async function newContext(viewport: keyof typeof VIEWPORTS = 'desktop') {
-  const context = await browser.newContext({ viewport: VIEWPORTS[viewport], locale: 'en-GB', timezoneId: 'UTC' });
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: t.stack.url });
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  return { context, page };
-}
-
-/**
- * Desktop and 375 px screenshots of what the page shows now; only when missing or asked for.
- * A modal scrolls inside the viewport, so for one the viewport grows to show all of it.
- */
-async function screenshot(page: Page, name: string, modal?: string) {
-  const update = process.env.UPDATE_SCREENSHOTS === '1';
-  const original = page.viewportSize();
-  for (const [size, viewport] of Object.entries(VIEWPORTS)) {
-    const file = join(SCREENSHOTS, `${name}-${size}.png`);
-    if (!update && existsSync(file)) continue;
-    await page.setViewportSize(viewport);
-    if (modal) {
-      const height = await page.locator(modal).evaluate((el) => el.scrollHeight);
-      await page.setViewportSize({ width: viewport.width, height: Math.max(viewport.height, height + 48) });
-      await page.locator(modal).evaluate((el) => el.scrollTo(0, 0));
-    }
-    await page.screenshot({ path: file, fullPage: true, animations: 'disabled', caret: 'hide' });
-  }
-  if (original) await page.setViewportSize(original);
-}
-
-/** The newest one-time code the local identity provider emailed to this address, read from the local SES. */
-async function emailedCode(email: string, after: number): Promise<string> {
-  let code: string | undefined;
-  await expect
-    .poll(
-      async () => {
-        const store = (await (await fetch(`${t.sesEndpoint}/store`)).json()) as { emails: { destination: { to: string[] }; subject: string; body: { text: string }; at: number }[] };
-        const mine = store.emails.filter((m) => m.destination.to.includes(email) && m.subject === 'Your Invite links code' && m.at >= after);
-        code = /code is (\d{6})/.exec(mine.at(-1)?.body.text ?? '')?.[1];
-        return code;
-      },
-      { timeout: 5_000, interval: 100 },
-    )
-    .toMatch(/^\d{6}$/);
-  return code!;
-}
-
-/** On the provider's page: the email (and the name, to create an account), then the emailed code. */
-async function throughProvider(page: Page, email: string, options: { newAccount?: { firstName: string; lastName: string }; shots?: string } = {}) {
-  await page.waitForURL(/\/oidc\/interaction\//);
-  const sentAfter = Math.floor(Date.now() / 1000) - 1;
-  await page.getByLabel('Email').fill(email);
-  if (options.newAccount) {
-    await page.getByLabel('First name').fill(options.newAccount.firstName);
-    await page.getByLabel('Last name').fill(options.newAccount.lastName);
-  }
-  if (options.shots) await screenshot(page, `${options.shots}`);
-  await page.getByRole('button', { name: 'Send code' }).click();
-  await page.getByRole('heading', { name: 'Check your email' }).waitFor();
-  if (options.shots) await screenshot(page, 'provider-code');
-  await page.getByLabel('Code').fill(await emailedCode(email, sentAfter));
-  await page.getByRole('button', { name: 'Continue' }).click();
-}
+const { newContext, throughProvider } = pageSteps(t, () => browser);
 
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });

@@ -1,14 +1,20 @@
 /**
- * The invite modal, tab "Invite by link": choose what the link grants, Copy makes it and puts it
- * on the clipboard; the onboarding link; the active links, each revocable. A native <dialog>:
- * showModal() keeps focus inside and Esc closes it.
+ * The invite modal, tab "Invite by link": choose what the link grants and its rules (label, uses,
+ * life, email domains, signup emails), Copy makes it and puts it on the clipboard; the onboarding
+ * link; the active links, each revocable. A native <dialog>: showModal() keeps focus inside, Tab
+ * wraps and Esc closes it.
  */
 import { api, ApiError } from '../lib/api.ts';
+import { trapFocus } from '../lib/dialog.ts';
 import { h, render, uid, type Child } from '../lib/dom.ts';
+import { formatEmailDomainsInput, parseEmailDomains } from '../lib/email-domains.ts';
 import { pagedList } from '../lib/paging.ts';
 import {
+  atDomains,
   formatDateTime,
+  formatDuration,
   grantableUserTypes,
+  LINK_RULES,
   plural,
   USER_TYPE_HINT,
   USER_TYPE_LABEL,
@@ -51,6 +57,7 @@ export function createInviteModal(directory: Directory, onClose: () => void) {
     ),
     panel,
   );
+  trapFocus(dialog);
 
   async function open() {
     render(panel, h('p', { class: 'loading' }, 'Loading…'));
@@ -63,7 +70,7 @@ export function createInviteModal(directory: Directory, onClose: () => void) {
       }
       const links = h('section', { class: 'links', 'aria-labelledby': 'active-links-title' });
       const refreshLinks = () => renderActiveLinks(links, directory, base);
-      render(panel, linkForm(directory, base, refreshLinks), onboardingSection(directory, base, refreshLinks), links);
+      render(panel, linkForm(directory, settings, base, refreshLinks), onboardingSection(directory, base, refreshLinks), links);
       await refreshLinks();
     } catch (error) {
       render(panel, errorNotice(error));
@@ -85,8 +92,8 @@ function linksOffNotice(membership: Membership): HTMLElement {
   );
 }
 
-/** The link's configuration: user type, primary team or legacy group, and the optional extras. */
-function linkForm(directory: Directory, base: string, refreshLinks: () => Promise<void>): HTMLElement {
+/** The link's configuration: user type, primary team or legacy group, the optional extras, and its rules. */
+function linkForm(directory: Directory, settings: LinkSettings, base: string, refreshLinks: () => Promise<void>): HTMLElement {
   const { membership, teams, roleGroups, groups } = directory;
   const userTypes = grantableUserTypes(membership);
   const defaultTeam = teams.find((t) => t.isDefault) ?? teams[0];
@@ -152,6 +159,7 @@ function linkForm(directory: Directory, base: string, refreshLinks: () => Promis
     }
   }
 
+  const rules = linkRules(settings, membership);
   const result = h('div', { class: 'copy-result', role: 'status', 'aria-live': 'polite' });
   const copyButton = h('button', { type: 'submit', class: 'button primary', id: 'copy-link' }, 'Copy link');
   const form = h(
@@ -161,6 +169,8 @@ function linkForm(directory: Directory, base: string, refreshLinks: () => Promis
       novalidate: true,
       onsubmit: (event: Event) => {
         event.preventDefault();
+        const chosenRules = rules.read();
+        if (!chosenRules) return;
         const checked = (name: string) => Array.from(form.querySelectorAll<HTMLInputElement>(`input[name=${name}]:checked`)).map((i) => i.value);
         const kind = primaryKind();
         const body = {
@@ -169,8 +179,9 @@ function linkForm(directory: Directory, base: string, refreshLinks: () => Promis
           additionalTeamIds: checked('additionalTeamIds'),
           roleGroupIds: checked('roleGroupIds'),
           groupIds: checked('groupIds'),
+          ...chosenRules,
         };
-        void makeAndCopy(copyButton, result, () => api<CreatedLink>('POST', `${base}/invite-links`, body), refreshLinks);
+        void makeAndCopy(copyButton, result, () => api<CreatedLink>('POST', `${base}/invite-links`, body), refreshLinks, rules.showApiError);
       },
     },
     h('h3', {}, 'Link settings'),
@@ -178,6 +189,7 @@ function linkForm(directory: Directory, base: string, refreshLinks: () => Promis
     userTypeField,
     primaryField,
     h('div', { class: 'optional-grid' }, moreTeams, roleGroupField, groups.length > 0 ? groupField : null),
+    rules.section,
     h('div', { class: 'actions' }, copyButton),
     result,
   );
@@ -202,8 +214,17 @@ function onboardingSection(directory: Directory, base: string, refreshLinks: () 
   );
 }
 
-/** Creates a link, copies its URL and says so; if the clipboard refuses, the URL is selected in a box to copy by hand. */
-async function makeAndCopy(button: HTMLButtonElement, result: HTMLElement, create: () => Promise<CreatedLink>, refreshLinks: () => Promise<void>) {
+/**
+ * Creates a link, copies its URL and says so; if the clipboard refuses, the URL is selected in a box
+ * to copy by hand. A refusal `showAtField` can place next to its field is shown there instead.
+ */
+async function makeAndCopy(
+  button: HTMLButtonElement,
+  result: HTMLElement,
+  create: () => Promise<CreatedLink>,
+  refreshLinks: () => Promise<void>,
+  showAtField: (error: unknown) => boolean = () => false,
+) {
   button.disabled = true;
   render(result, h('p', {}, 'Making the link…'));
   try {
@@ -215,13 +236,15 @@ async function makeAndCopy(button: HTMLButtonElement, result: HTMLElement, creat
       copied = false;
     }
     const box = h('input', { type: 'text', readonly: true, value: link.url, class: 'link-box', 'aria-label': 'Invite link', onfocus: () => box.select() });
+    const who = link.allowedEmailDomains.length ? `Anyone with an ${atDomains(link.allowedEmailDomains)} email who has it` : 'Anyone with it';
+    const limit = link.maxUses === undefined ? '' : ` (${plural(link.maxUses, 'person', 'people')} at most)`;
     render(
       result,
       h(
         'div',
         { class: copied ? 'notice success' : 'notice' },
         h('p', { class: 'copied' }, copied ? '✓ Link copied to the clipboard.' : 'Copy the link below (it is selected).'),
-        h('p', {}, `Anyone with it can join until ${formatDateTime(link.expiresAt)}. Share it only with the people you mean to invite.`),
+        h('p', {}, `${who} can join until ${formatDateTime(link.expiresAt)}${limit}. Share it only with the people you mean to invite.`),
         box,
       ),
     );
@@ -233,10 +256,172 @@ async function makeAndCopy(button: HTMLButtonElement, result: HTMLElement, creat
     } else box.focus();
     await refreshLinks();
   } catch (error) {
-    render(result, errorNotice(error));
+    if (showAtField(error)) render(result);
+    else render(result, errorNotice(error));
   } finally {
     button.disabled = false;
   }
+}
+
+type RuleField = 'label' | 'expiresInSeconds' | 'maxUses' | 'allowedEmailDomains';
+interface ChosenRules {
+  label?: string;
+  expiresInSeconds?: number;
+  maxUses?: number;
+  allowedEmailDomains?: string[];
+  notifyCreator: boolean;
+}
+
+/** Lifetimes offered when shorter than the domain's longest; the longest is always offered, and chosen (it is the API's default). */
+const LIFETIME_PRESETS = [3_600, 86_400, 3 * 86_400, 7 * 86_400, 14 * 86_400, 30 * 86_400];
+const INVISIBLE_OR_CONTROL = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
+
+/** The link's rules, within what the domain allows: label, life, uses, email domains, signup emails. */
+function linkRules(settings: LinkSettings, membership: Membership) {
+  const longest = settings.maxLinkLifetimeSeconds;
+  const domainWide = settings.allowedEmailDomains;
+  const fields = new Map<RuleField, { control: HTMLElement; setError: (message?: string) => void }>();
+
+  /** A labelled control with its hint and its error, both read out with it. */
+  const fieldRow = (field: RuleField, control: HTMLInputElement | HTMLSelectElement, label: string, hint?: string, optional = false) => {
+    const error = h('p', { class: 'field-error', id: `${control.id}-error`, hidden: true });
+    control.setAttribute('aria-describedby', [hint ? `${control.id}-hint` : '', error.id].filter(Boolean).join(' '));
+    const setError = (message?: string) => {
+      render(error, message ?? '');
+      error.hidden = !message;
+      if (message) control.setAttribute('aria-invalid', 'true');
+      else control.removeAttribute('aria-invalid');
+    };
+    fields.set(field, { control, setError });
+    return h(
+      'div',
+      { class: 'field' },
+      h('label', { for: control.id }, label, optional ? h('span', { class: 'optional' }, ' (optional)') : null),
+      control,
+      hint ? h('p', { class: 'hint', id: `${control.id}-hint` }, hint) : null,
+      error,
+    );
+  };
+
+  const labelInput = h('input', { type: 'text', id: 'link-label', name: 'label', maxlength: LINK_RULES.labelMaxLength, autocomplete: 'off' });
+  const labelRow = fieldRow('label', labelInput, 'Label', 'Shown in the active links and in the email you get when someone joins, like “Spring interns”.', true);
+
+  const lifetimes = [...LIFETIME_PRESETS.filter((s) => s >= LINK_RULES.minLifetimeSeconds && s < longest), longest];
+  const lifeSelect = h(
+    'select',
+    { id: 'link-life', name: 'expiresInSeconds' },
+    lifetimes.map((s) => h('option', { value: String(s), selected: s === longest }, s === longest ? `${formatDuration(s)} (the longest allowed)` : formatDuration(s))),
+  );
+  const lifeRow = fieldRow('expiresInSeconds', lifeSelect, 'Link works for', 'It stops working after this, however many people joined.');
+
+  const maxUsesInput = h('input', { type: 'number', id: 'max-uses', name: 'maxUses', min: 1, max: LINK_RULES.maxUses, step: 1, inputmode: 'numeric', value: '10' });
+  const maxUsesRow = fieldRow('maxUses', maxUsesInput, 'How many people can join', `From 1 to ${LINK_RULES.maxUses.toLocaleString('en-GB')}.`);
+  const usesField = h(
+    'fieldset',
+    { class: 'choices', onchange: () => syncUses() },
+    h('legend', {}, 'Uses'),
+    radio('uses', 'unlimited', true, 'Unlimited', 'until the link expires'),
+    radio('uses', 'limited', false, 'A set number of people'),
+    maxUsesRow,
+  );
+  const limited = () => usesField.querySelector<HTMLInputElement>('input[name=uses]:checked')?.value === 'limited';
+  const syncUses = () => {
+    maxUsesRow.hidden = !limited();
+    if (!limited()) fields.get('maxUses')!.setError();
+  };
+
+  const domainsInput = h('input', { type: 'text', id: 'link-email-domains', name: 'allowedEmailDomains', autocomplete: 'off', autocapitalize: 'none', spellcheck: 'false', inputmode: 'email' });
+  const domainsRow = fieldRow(
+    'allowedEmailDomains',
+    domainsInput,
+    'Only for emails at',
+    domainWide.length
+      ? `${membership.domainName} admits only ${atDomains(domainWide)} emails. Name some of them to narrow this link, or leave it empty for all of them.`
+      : 'Email domains, separated by commas, like example.com, example.org. Leave it empty for anyone with the link.',
+    true,
+  );
+  const notify = h('input', { type: 'checkbox', id: 'link-notify', name: 'notifyCreator', checked: true, 'aria-describedby': 'link-notify-hint' });
+  const notifyRow = h(
+    'div',
+    { class: 'notify-row' },
+    h('div', { class: 'choice' }, notify, h('label', { for: 'link-notify' }, 'Email me when someone joins')),
+    h('p', { class: 'hint', id: 'link-notify-hint' }, 'One email for each person, naming the address they joined with.'),
+  );
+
+  function readDomains(tidy = true): string[] | undefined {
+    const parsed = parseEmailDomains(domainsInput.value);
+    const setError = fields.get('allowedEmailDomains')!.setError;
+    if (!parsed.ok) return void setError(parsed.problem);
+    const outside = domainWide.length ? parsed.domains.filter((d) => !domainWide.includes(d)) : [];
+    if (outside.length) return void setError(`${membership.domainName} admits only ${atDomains(domainWide)} emails, so ${atDomains(outside)} cannot join. Leave it out.`);
+    setError();
+    if (tidy) domainsInput.value = formatEmailDomainsInput(parsed.domains);
+    return parsed.domains;
+  }
+  function checkLabel(): string {
+    const label = labelInput.value.trim();
+    fields.get('label')!.setError(
+      label.length > LINK_RULES.labelMaxLength
+        ? `A label has at most ${LINK_RULES.labelMaxLength} characters.`
+        : /[<>]/.test(label) || INVISIBLE_OR_CONTROL.test(label)
+          ? 'A label cannot contain < or >, or invisible characters.'
+          : undefined,
+    );
+    return label;
+  }
+  function checkUses(): number {
+    const maxUses = Number(maxUsesInput.value);
+    const fine = !limited() || (/^\d+$/.test(maxUsesInput.value.trim()) && maxUses >= 1 && maxUses <= LINK_RULES.maxUses);
+    fields.get('maxUses')!.setError(fine ? undefined : `Enter a whole number from 1 to ${LINK_RULES.maxUses.toLocaleString('en-GB')}.`);
+    return maxUses;
+  }
+  // Checked on Copy, then as they type once found wrong; not on blur, which would move the Copy button away from a pointer about to press it.
+  const recheck = (control: HTMLElement, check: () => unknown) =>
+    control.addEventListener('input', () => control.getAttribute('aria-invalid') === 'true' && check());
+  recheck(labelInput, checkLabel);
+  recheck(maxUsesInput, checkUses);
+  recheck(domainsInput, () => readDomains(false));
+
+  /** The rules for the request body, or undefined (with the mistakes shown at their fields, the first focused). */
+  function read(): ChosenRules | undefined {
+    const label = checkLabel();
+    const maxUses = checkUses();
+    const domains = readDomains();
+    const invalid = (['label', 'maxUses', 'allowedEmailDomains'] as const).find((f) => fields.get(f)!.control.getAttribute('aria-invalid') === 'true');
+    if (invalid) {
+      fields.get(invalid)!.control.focus();
+      return undefined;
+    }
+    const life = Number(lifeSelect.value);
+    return {
+      ...(label ? { label } : {}),
+      // The longest is the API's default: left out, so a link never asks for more than the domain allows now.
+      ...(life !== longest ? { expiresInSeconds: life } : {}),
+      ...(limited() ? { maxUses } : {}),
+      ...(domains?.length ? { allowedEmailDomains: domains } : {}),
+      notifyCreator: notify.checked,
+    };
+  }
+
+  /** A 400 naming one of these fields is shown at it; true when it was. */
+  function showApiError(error: unknown): boolean {
+    if (!(error instanceof ApiError) || error.code !== 'INVALID_REQUEST' || !error.field) return false;
+    const field = fields.get(error.field.replace(/[[.].*$/, '') as RuleField);
+    if (!field) return false;
+    field.setError(`The service says this ${error.fieldMessage}.`);
+    field.control.focus();
+    return true;
+  }
+
+  const section = h(
+    'section',
+    { class: 'link-rules', 'aria-labelledby': 'link-rules-title' },
+    h('h3', { id: 'link-rules-title' }, 'Limits and emails'),
+    h('div', { class: 'rules-grid' }, labelRow, lifeRow, usesField, domainsRow),
+    notifyRow,
+  );
+  syncUses();
+  return { section, read, showApiError };
 }
 
 async function renderActiveLinks(section: HTMLElement, directory: Directory, base: string) {
@@ -259,7 +444,7 @@ async function renderActiveLinks(section: HTMLElement, directory: Directory, bas
         { class: 'link-list' },
         items.map((link) => {
           const revoke = h('button', { type: 'button', class: 'button danger small' }, 'Revoke');
-          revoke.setAttribute('aria-label', `Revoke link: ${describeLink(link, directory)}`);
+          revoke.setAttribute('aria-label', `Revoke link: ${link.label ?? describeLink(link, directory)}`);
           revoke.addEventListener('click', async () => {
             revoke.disabled = true;
             try {
@@ -271,18 +456,27 @@ async function renderActiveLinks(section: HTMLElement, directory: Directory, bas
               revoke.after(errorNotice(error));
             }
           });
+          const badge = link.onboarding ? h('span', { class: 'badge' }, 'Onboarding') : null;
+          const limits = [
+            link.allowedEmailDomains.length ? `Only ${atDomains(link.allowedEmailDomains)} emails` : null,
+            link.notifyCreator ? null : 'No signup emails',
+          ].filter((text) => text !== null);
           return h(
             'li',
-            { class: 'link-item' },
+            { class: 'link-item', 'data-link-id': link.id },
             h(
               'div',
               {},
-              h('p', { class: 'link-config' }, link.onboarding ? h('span', { class: 'badge' }, 'Onboarding') : null, describeLink(link, directory)),
+              link.label ? h('p', { class: 'link-label' }, badge, link.label) : null,
+              h('p', { class: link.label ? 'link-config muted small' : 'link-config' }, link.label ? null : badge, describeLink(link, directory)),
               h(
                 'p',
-                { class: 'muted small' },
-                `Created by ${link.createdByEmail ?? link.createdBy} · used ${plural(link.useCount ?? 0, 'time')} · expires ${formatDateTime(link.expiresAt)}`,
+                { class: 'muted small link-meta' },
+                `Created by ${link.createdByEmail ?? link.createdBy} · `,
+                h('span', { class: 'link-uses' }, usesText(link)),
+                ` · expires ${formatDateTime(link.expiresAt)}`,
               ),
+              limits.length ? h('p', { class: 'muted small link-limits' }, limits.join(' · ')) : null,
             ),
             mayRevoke(link) ? revoke : null,
           );
@@ -292,6 +486,13 @@ async function renderActiveLinks(section: HTMLElement, directory: Directory, bas
       status,
     );
   }
+}
+
+/** "3 of 10 uses left", or for a link without a limit "used 2 times". */
+function usesText(link: InviteLink): string {
+  if (link.maxUses === undefined) return `used ${plural(link.useCount, 'time')}`;
+  const left = link.remainingUses ?? Math.max(0, link.maxUses - link.useCount);
+  return `${left} of ${plural(link.maxUses, 'use')} left`;
 }
 
 /** "Standard · Producers (primary) · + Marketing · role groups: Contributors", in names, not ids. */

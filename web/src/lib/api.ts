@@ -50,7 +50,7 @@ export function loadConfig(): Promise<PageConfig> {
 /** The API treats a request that kept colliding with concurrent ones as 503 BUSY: wait as it says, at most this long, and try once more. */
 const BUSY_RETRY_MAX_SECONDS = 10;
 
-export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
+export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
   try {
     return await apiOnce<T>(method, path, body);
   } catch (error) {
@@ -61,7 +61,7 @@ export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: st
   }
 }
 
-async function apiOnce<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
+async function apiOnce<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
   const { apiBaseUrl } = await loadConfig();
   const token = session.token();
   let res: Response;

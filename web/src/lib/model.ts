@@ -1,10 +1,11 @@
 /**
- * The API's shapes as the pages use them: the types come from the response schemas the operation
- * table names (shared/http/responses.ts), so the pages never restate them. Type-only imports:
- * nothing of zod reaches the bundles.
+ * The API's shapes as the pages use them: the types come from the schemas the operation table
+ * names (shared/http/responses.ts; schemas.ts for a request body), so the pages never restate
+ * them. Type-only imports: nothing of zod reaches the bundles.
  */
 import type * as z from 'zod/mini';
 import type * as api from '../../../shared/http/responses.ts';
+import type * as requests from '../../../shared/http/schemas.ts';
 import type { UserType } from '../../../shared/domain/types.ts';
 
 // The API's own definitions, shared with the handlers.
@@ -17,11 +18,14 @@ export type Team = z.output<typeof api.team>;
 export type RoleGroup = z.output<typeof api.roleGroup>;
 export type Group = z.output<typeof api.group>;
 export type Member = z.output<typeof api.member>;
-export type InviteLink = z.output<typeof api.inviteLink> & { useCount?: number };
+/** A link as the active-links list shows it: its configuration, rules and use count. */
+export type InviteLink = z.output<typeof api.activeInviteLinks>['items'][number];
 export type CreatedLink = z.output<typeof api.createdInviteLink>;
 export type LinkSettings = z.output<typeof api.linkSettings>;
 export type LinkLookup = z.output<typeof api.linkLookup>;
 export type Joined = z.output<typeof api.joined>;
+/** The body of PATCH .../users/{userId}: any of these; the answer is the member as listed (Member). */
+export type MemberChange = z.input<typeof requests.memberChangeBody>;
 export interface Items<T> {
   items: T[];
 }
@@ -37,6 +41,17 @@ export const USER_TYPE_HINT: Record<UserType, string> = {
   BROWSE: 'can look, not change',
 };
 
+/**
+ * The API's limits on a link's rules, checked here first so mistakes show at the field. The same
+ * numbers as the request schemas (shared/http/schemas.ts), which the pages cannot import (zod).
+ */
+export const LINK_RULES = {
+  labelMaxLength: 80,
+  minLifetimeSeconds: 300,
+  maxUses: 10_000,
+  maxEmailDomains: 20,
+} as const;
+
 export const mayInvite = (m: Membership) => m.isAdmin || m.permissions.includes(INVITE_PERMISSION);
 
 /** The user types this member may hand out: admins any, others up to their own. */
@@ -45,5 +60,20 @@ export const grantableUserTypes = (m: Membership) => USER_TYPES.filter((t) => m.
 export const formatDate = (iso: string) => new Date(iso).toLocaleDateString(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
 export const formatDateTime = (iso: string) =>
   new Date(iso).toLocaleString(undefined, { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+
+/** "7 days", "1 hour", "30 minutes": a whole number of the largest unit that fits exactly, else the largest that fits. */
+export function formatDuration(seconds: number): string {
+  const units: [number, string][] = [
+    [86_400, 'day'],
+    [3_600, 'hour'],
+    [60, 'minute'],
+  ];
+  const exact = units.find(([size]) => seconds >= size && seconds % size === 0);
+  const [size, unit] = exact ?? units.find(([size]) => seconds >= size) ?? [1, 'second'];
+  return plural(exact ? seconds / size : Math.floor(seconds / size), unit);
+}
+
+/** "@a.com", "@a.com or @b.com", "@a.com, @b.com or @c.com". */
+export const atDomains = (domains: string[]) => new Intl.ListFormat('en-GB', { type: 'disjunction' }).format(domains.map((d) => `@${d}`));
 
 export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;

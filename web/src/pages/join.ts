@@ -1,13 +1,14 @@
 /**
- * Join page (/join#<token>): what the link grants, then an account at the identity provider (a new
- * one, or the one the person has), then "Join <domain> as <email>", or a kind page when the link no
- * longer works. The link token lives only in the fragment (never sent to a server in a URL), is
- * taken out of the address bar at once and kept in this tab's sessionStorage across the trip to the
- * provider; the API gets it in a request body.
+ * Join page (/join#<token>): what the link grants and whose emails it admits, then an account at
+ * the identity provider (a new one, or the one the person has), then "Join <domain> as <email>", or
+ * a kind page when the link no longer works or is not for the person's email. The link token lives
+ * only in the fragment (never sent to a server in a URL), is taken out of the address bar at once
+ * and kept in this tab's sessionStorage across the trip to the provider; the API gets it in a
+ * request body.
  */
 import { api, ApiError, loadConfig, session } from '../lib/api.ts';
 import { byId, h, render, type Child } from '../lib/dom.ts';
-import { formatDateTime, USER_TYPE_LABEL, type Joined, type LinkLookup, type Me } from '../lib/model.ts';
+import { atDomains, formatDateTime, USER_TYPE_LABEL, type Joined, type LinkLookup, type Me } from '../lib/model.ts';
 import { namesFromClaims, providerName, readIdTokenClaims, SignInError } from '../lib/oidc.ts';
 import { finishSignIn, goToProvider, takeCallback } from '../lib/sign-in.ts';
 
@@ -56,6 +57,7 @@ function invitation(link: LinkLookup, ...step: Child[]): HTMLElement {
     { class: 'card join' },
     h('p', { class: 'eyebrow' }, 'You are invited'),
     h('h1', {}, `Join ${link.domainName}`),
+    link.label ? h('p', { class: 'invite-label' }, h('span', { class: 'muted' }, 'Invitation: '), link.label) : null,
     h('p', {}, 'This invite link gives you:'),
     grants(link),
     h('p', { class: 'muted small expiry' }, `The link works until ${formatDateTime(link.expiresAt)}.`),
@@ -77,6 +79,21 @@ function grants(link: LinkLookup): HTMLElement {
     'dl',
     { class: 'grants' },
     rows.filter(([, value]) => value).map(([term, value]) => h('div', {}, h('dt', {}, term), h('dd', {}, value!))),
+  );
+}
+
+/** "example.com" for "pat@Example.com": the part the link's list is matched against (exact, case-insensitive). */
+const emailDomainOf = (email: string) => email.slice(email.lastIndexOf('@') + 1).toLowerCase();
+const admits = (link: LinkLookup, email: string) => link.allowedEmailDomains.length === 0 || link.allowedEmailDomains.includes(emailDomainOf(email));
+
+/** Said before anyone makes an account, so nobody makes one with an email the link will refuse. */
+function whoMayJoin(link: LinkLookup): HTMLElement | null {
+  if (link.allowedEmailDomains.length === 0) return null;
+  return h(
+    'div',
+    { class: 'notice email-domains', id: 'allowed-email-domains' },
+    h('p', {}, h('strong', {}, `This link is for people with an ${atDomains(link.allowedEmailDomains)} email.`)),
+    h('p', {}, `Create your account, or sign in, with your ${atDomains(link.allowedEmailDomains)} address.`),
   );
 }
 
@@ -106,6 +123,7 @@ function showAccountChoice(link: LinkLookup, provider: string, message?: string)
       h('h2', { id: 'join-step-title' }, 'Your account'),
       status,
       h('p', {}, `To join, create an account with ${provider} (we email you a code to check your address) or sign in to the one you have. You come straight back here afterwards.`),
+      whoMayJoin(link),
       h('div', { class: 'account-actions' }, createAccount, h('p', { class: 'or' }, 'I already have an account — ', signIn)),
     ),
   );
@@ -130,7 +148,31 @@ async function showSignedIn(token: string, link: LinkLookup, provider: string, j
     }
     return showUnavailable(error);
   }
+  if (!admits(link, me.email)) return showNotForThisEmail(link, me);
   showForm(token, link, provider, me);
+}
+
+/** Signed in with an email the link does not admit (seen from the lookup, or a 403 EMAIL_DOMAIN_NOT_ALLOWED): another account is the way in. */
+function showNotForThisEmail(link: LinkLookup, me: Me) {
+  const status = h('div', { role: 'alert', class: 'form-error' });
+  const domains = link.allowedEmailDomains;
+  render(
+    main,
+    invitation(
+      link,
+      h('h2', { id: 'join-step-title', tabindex: '-1', 'data-problem': 'EMAIL_DOMAIN_NOT_ALLOWED' }, domains.length ? `This link is for people with an ${atDomains(domains)} email` : `This link is not for ${me.email}`),
+      h(
+        'p',
+        {},
+        `You're signed in as ${me.email}, so you can't join ${link.domainName} with this link. `,
+        domains.length ? `Sign in with your ${atDomains(domains)} address instead, or create an account with it.` : 'Sign in with the email address you were invited with.',
+      ),
+      h('p', { class: 'muted small' }, 'If you have no such address, ask the person who sent the link for one that fits your email.'),
+      status,
+      h('div', { class: 'account-actions' }, h('button', { type: 'button', class: 'button primary wide', onclick: () => useAnotherAccount(status) }, 'Use another account')),
+    ),
+  );
+  byId('join-step-title').focus();
 }
 
 type NameField = 'firstName' | 'lastName';
@@ -243,7 +285,11 @@ function showForm(token: string, link: LinkLookup, provider: string, me: Me) {
       return say(`${me.email} is not verified yet at ${provider}. Verify it there (with the code or link they emailed you), then try again, or `, anotherAccount('use another account'), '.');
     }
     if (error.code === 'EMAIL_DOMAIN_NOT_ALLOWED') {
-      return say(`This link is not for ${me.email}: ${error.detail || 'its email domain is not allowed.'} You can `, anotherAccount('use another account'), '.');
+      // The domain's list may have changed since the page looked the link up: ask again which emails it admits now.
+      return void api<LinkLookup>('POST', '/v1/join/lookup', { token }).then(
+        (fresh) => showNotForThisEmail(fresh, me),
+        () => showNotForThisEmail(link, me),
+      );
     }
     const field = error.field as NameField | undefined;
     if (error.code === 'INVALID_REQUEST' && field && fields.has(field)) {
@@ -280,14 +326,18 @@ function showAlreadyMember(link: LinkLookup, me: Me) {
   byId('result-title').focus();
 }
 
-const PROBLEMS: Record<string, { title: string; body: string[] }> = {
+/** Every way a link can stop working, in the words of the page that says so; `action` is what the person can do here. */
+const PROBLEMS: Record<string, { title: string; body: string[]; action?: { href: string; text: string } }> = {
   LINK_EXPIRED: {
     title: 'This invite link has expired',
-    body: ['Invite links work for 7 days, and this one has run out.', 'Ask the person who sent it for a new link.'],
+    body: ['Invite links work for a set time, and this one has run out.', 'Ask the person who sent it for a new link.'],
   },
   LINK_REVOKED: {
     title: 'This invite link was deleted',
-    body: ['Someone at the organisation deleted this link, so it no longer works.', 'If you still mean to join, ask the person who sent it for a new link.'],
+    body: [
+      'This link no longer works: someone at the organisation deleted it, or the person who made it can no longer invite people.',
+      'If you still mean to join, ask them, or someone else there, for a new link.',
+    ],
   },
   LINKS_DISABLED: {
     title: 'Joining by link is turned off',
@@ -298,7 +348,11 @@ const PROBLEMS: Record<string, { title: string; body: string[] }> = {
   },
   LINK_USED_UP: {
     title: 'This invite link has been used up',
-    body: ['The link was made for a set number of people, and that many have joined.', 'Ask the person who sent it for a new link.'],
+    body: [
+      'The link was made for a set number of people, and that many have joined already.',
+      'Ask the person who sent it for a new link. If you joined through this link before, you are in already: sign in instead.',
+    ],
+    action: { href: '/signin', text: 'Sign in' },
   },
   LINK_NOT_FOUND: {
     title: 'We can’t find this invite link',
@@ -336,6 +390,7 @@ function showLinkProblem(code: string) {
       { class: 'card join problem', 'data-problem': code },
       h('h1', {}, problem.title),
       problem.body.map((text) => h('p', {}, text)),
+      problem.action ? h('p', {}, h('a', { href: problem.action.href, class: 'button' }, problem.action.text)) : null,
     ),
   );
 }

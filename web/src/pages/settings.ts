@@ -1,11 +1,14 @@
 /**
- * Admin › Settings › Login Settings (/settings): the domain's invite-link switch and
- * DELETE ALL EXISTING LINKS, each destructive step behind a confirmation dialog. Admins only.
+ * Admin › Settings › Login Settings (/settings): the domain's invite-link switch, the email
+ * domains everyone who joins must have, and DELETE ALL EXISTING LINKS, each destructive step
+ * behind a confirmation dialog. Admins only.
  */
 import { api, ApiError } from '../lib/api.ts';
 import { chooseDomain, domainPicker, failure, startSignedInPage } from '../lib/app.ts';
+import { confirmDialog } from '../lib/dialog.ts';
 import { byId, h, render } from '../lib/dom.ts';
-import { formatDateTime, type LinkSettings, type Me, type Membership } from '../lib/model.ts';
+import { formatEmailDomainsInput, parseEmailDomains } from '../lib/email-domains.ts';
+import { atDomains, formatDateTime, formatDuration, type LinkSettings, type Me, type Membership } from '../lib/model.ts';
 
 const main = byId('main');
 
@@ -101,9 +104,11 @@ async function showDomain(me: Me, admins: Membership[], membership: Membership) 
         { class: 'hint', id: 'links-enabled-hint' },
         'When on, people who may invite can make shareable links that let anyone with the link join. Turning this off ends every existing link for good.',
       ),
+      h('p', { class: 'muted small' }, `A link works for ${formatDuration(settings.maxLinkLifetimeSeconds)} at most; whoever makes one can choose less.`),
       settings.updatedAt ? h('p', { class: 'muted small' }, `Last changed ${formatDateTime(settings.updatedAt)}.`) : null,
       switchStatus,
     ),
+    emailDomainsSetting(base, membership, settings),
     h(
       'section',
       { class: 'card setting danger-zone', 'aria-labelledby': 'revoke-title' },
@@ -117,30 +122,75 @@ async function showDomain(me: Me, admins: Membership[], membership: Membership) 
   );
 }
 
-/** A modal confirmation: Cancel is focused first, so Enter never destroys anything by accident. */
-function confirmDialog(options: { id: string; title: string; body: string[]; confirm: string; onConfirm: () => Promise<void> }) {
-  const cancel = h('button', { type: 'button', class: 'button', onclick: () => dialog.close() }, 'Cancel');
-  const confirm = h('button', { type: 'button', class: 'button danger' }, options.confirm);
-  confirm.addEventListener('click', async () => {
-    confirm.disabled = true;
-    await options.onConfirm();
-    confirm.disabled = false;
-    dialog.close();
+/** The email domains every joiner must have, domain-wide; links can narrow them further. */
+function emailDomainsSetting(base: string, membership: Membership, settings: LinkSettings): HTMLElement {
+  const status = h('p', { role: 'status', class: 'status', id: 'email-domains-status' });
+  const error = h('p', { class: 'field-error', id: 'email-domains-error', hidden: true });
+  const input = h('input', {
+    type: 'text',
+    id: 'email-domains',
+    name: 'allowedEmailDomains',
+    autocomplete: 'off',
+    autocapitalize: 'none',
+    spellcheck: 'false',
+    inputmode: 'email',
+    value: formatEmailDomainsInput(settings.allowedEmailDomains),
+    'aria-describedby': 'email-domains-hint email-domains-error',
   });
-  const dialog = h(
-    'dialog',
-    { class: 'modal confirm', id: options.id, 'aria-labelledby': `${options.id}-title`, 'aria-describedby': `${options.id}-body` },
-    h('h2', { id: `${options.id}-title` }, options.title),
-    h('div', { id: `${options.id}-body` }, options.body.map((text) => h('p', {}, text))),
-    h('div', { class: 'actions' }, cancel, confirm),
-  );
-  return {
-    dialog,
-    open: () => {
-      dialog.showModal();
-      cancel.focus();
-    },
+  const current = h('p', { class: 'muted small', id: 'email-domains-current' });
+  const showCurrent = (domains: string[]) =>
+    (current.textContent = domains.length ? `Now: only people with an ${atDomains(domains)} email can join.` : 'Now: anyone with a working link can join, whatever their email.');
+  const setError = (message?: string) => {
+    render(error, message ?? '');
+    error.hidden = !message;
+    if (message) input.setAttribute('aria-invalid', 'true');
+    else input.removeAttribute('aria-invalid');
   };
+  const save = h('button', { type: 'submit', class: 'button primary' }, 'Save email domains');
+  const form = h(
+    'form',
+    {
+      novalidate: true,
+      'aria-labelledby': 'email-domains-title',
+      onsubmit: async (event: Event) => {
+        event.preventDefault();
+        if (save.disabled) return;
+        render(status);
+        const parsed = parseEmailDomains(input.value);
+        if (!parsed.ok) {
+          setError(parsed.problem);
+          return input.focus();
+        }
+        setError();
+        save.disabled = true;
+        try {
+          const saved = await api<LinkSettings>('PUT', `${base}/settings/invite-links`, { allowedEmailDomains: parsed.domains });
+          input.value = formatEmailDomainsInput(saved.allowedEmailDomains);
+          showCurrent(saved.allowedEmailDomains);
+          status.textContent = saved.allowedEmailDomains.length
+            ? `Saved. From now on, only people with an ${atDomains(saved.allowedEmailDomains)} email can join ${membership.domainName}, through any link.`
+            : `Saved. Anyone with a working link can join ${membership.domainName} again, whatever their email.`;
+        } catch (failure) {
+          if (failure instanceof ApiError && failure.code === 'INVALID_REQUEST' && failure.field?.startsWith('allowedEmailDomains')) {
+            setError(`The service says this ${failure.fieldMessage}.`);
+            input.focus();
+          } else status.textContent = messageOf(failure);
+        } finally {
+          save.disabled = false;
+        }
+      },
+    },
+    h('div', { class: 'field' }, h('label', { for: 'email-domains' }, 'Only for emails at'), input, error),
+    h(
+      'p',
+      { class: 'hint', id: 'email-domains-hint' },
+      'Email domains, separated by commas, like example.com, example.org: exact, so sub-domains are not included. Leave it empty to let anyone join. It applies at once to every link, old and new; a link can narrow it further.',
+    ),
+    current,
+    h('div', { class: 'actions start' }, save),
+  );
+  showCurrent(settings.allowedEmailDomains);
+  return h('section', { class: 'card setting', 'aria-labelledby': 'email-domains-title' }, h('h2', { id: 'email-domains-title' }, 'Who can join'), form, status);
 }
 
 const messageOf = (error: unknown) => (error instanceof ApiError ? `${error.title}. ${error.detail}` : 'Something went wrong. Try again.');
