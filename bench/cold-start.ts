@@ -1,27 +1,23 @@
 /**
- * Cold start per handler: each function bundled as it is deployed, then imported and invoked once
- * in a fresh Node process against DynamoDB Local, beside the baseline handler, in the same run.
+ * Cold start per function, judged fairly: each function bundled as infra deploys it, imported and
+ * invoked once in a fresh Node process, paired round by round with its own bare handler
+ * (bare-handler.ts) that imports the same SDK clients and makes the same DynamoDB calls in the
+ * same order. Import is compared with import, first invocation with first invocation.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, statSync } from 'node:fs';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { DeleteItemCommand, DynamoDBClient, PutItemCommand, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { build } from 'esbuild';
-import { OPERATION_LIST, type Operation } from '../shared/operations.ts';
+import { TABLE } from '../shared/store/dynamodb/table.ts';
+import { bareHandlerSource, importsOf } from './bare-handler.ts';
+import { inWaves, type RecordedCall } from './dynamodb-meter.ts';
 import { median, round } from './stats.ts';
 
 const run = promisify(execFile);
-
-export interface ColdStart {
-  name: string;
-  bundleBytes: number;
-  initMs: number;
-  importMs: number;
-  invokeMs: number;
-  /** Median over rounds of this target's init time divided by the baseline's in the same round. */
-  ratio: number;
-}
+const REPO_ROOT = join(import.meta.dirname, '..');
 
 export interface BundleSettings {
   mainFields: string[];
@@ -31,55 +27,57 @@ export interface BundleSettings {
   banner?: string;
 }
 
-/** A representative first request per API function; notify-signup gets a one-record stream batch. */
-function sampleEvent(name: string): unknown {
-  const route = OPERATION_LIST.find((r) => r.name === name);
-  if (!route) return streamBatch();
-  const body: Record<string, unknown> = {
-    'create-invite-link': { userType: 'STANDARD', primaryTeamId: 'producers' },
-    'put-invite-link-settings': { enabled: true },
-    'lookup-invite-link': { token: 'A'.repeat(43) },
-    join: { token: 'A'.repeat(43) },
-  };
-  return apiEvent(route, body[name]);
+export interface ColdTarget {
+  /** The file under functions/, without `.ts`. */
+  name: string;
+  /** The event of one first invocation; each round (and the recording, round -1) gets its own, so each does the same work. */
+  event(round: number): unknown;
+  /** A reply that counts as a success: the operation's status, or no failed record for the notifier. */
+  ok(status: unknown): boolean;
 }
 
-function apiEvent(route: Operation, body: unknown) {
-  const rawPath = route.path.replace('{domainId}', 'demo-media-co').replace('{linkId}', 'B'.repeat(43));
-  return {
-    version: '2.0',
-    routeKey: `${route.method} ${route.path}`,
-    rawPath,
-    rawQueryString: '',
-    headers: { 'content-type': 'application/json' },
-    pathParameters: { domainId: 'demo-media-co', ...(route.path.includes('{linkId}') ? { linkId: 'B'.repeat(43) } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    isBase64Encoded: false,
-    requestContext: {
-      http: { method: route.method, path: rawPath, sourceIp: '127.0.0.1' },
-      requestId: 'bench',
-      routeKey: `${route.method} ${route.path}`,
-      authorizer: { jwt: { claims: { sub: 'u-demo-owner', email: 'owner@demo.test', email_verified: 'true', given_name: 'Olivia', family_name: 'Owner' }, scopes: [] } },
-    },
-  };
+export interface ColdStart {
+  name: string;
+  bundleKb: number;
+  /** SDK client packages in the bundle: the bare handler imports the same. */
+  sdk: string[];
+  /** The first invocation's requests as recorded, waves joined by ' → ', parallel requests by ' + '. */
+  calls: string;
+  importMs: number;
+  bareImportMs: number;
+  /** Median over rounds of import time over the bare handler's in the same round. */
+  importRatio: number;
+  invokeMs: number;
+  bareInvokeMs: number;
+  invokeRatio: number;
+  /** CPU time of the first invocation: what a smaller memory setting (less CPU) stretches. */
+  invokeCpuMs: number;
+  peakRssMb: number;
+  barePeakRssMb: number;
 }
 
-function streamBatch() {
-  return { Records: [] };
+export interface ChildReport {
+  importMs: number;
+  importCpuMs: number;
+  invokeMs: number;
+  invokeCpuMs: number;
+  /** Mean over the invocations after the first; null with one event. */
+  warmMs: number | null;
+  warmCpuMs: number | null;
+  statuses: unknown[];
+  peakRssMb: number;
 }
 
-export async function measureColdStarts(options: {
-  functions: string[];
-  settings: BundleSettings;
-  env: Record<string, string>;
-  runs: number;
-}): Promise<ColdStart[]> {
+export function coldStartBench(options: { settings: BundleSettings; env: Record<string, string>; table: string }) {
   const dir = mkdtempSync(join(tmpdir(), 'invite-links-bench-'));
-  const bundle = async (name: string, entry: string) => {
+  const cleaner = new DynamoDBClient({});
+
+  const bundle = async (name: string, entry: string | { contents: string }) => {
     const outfile = join(dir, `${name}.mjs`);
-    await build({
-      entryPoints: [entry],
+    const result = await build({
+      ...(typeof entry === 'string' ? { entryPoints: [entry] } : { stdin: { contents: entry.contents, resolveDir: REPO_ROOT, loader: 'js' } }),
       outfile,
+      absWorkingDir: REPO_ROOT,
       bundle: true,
       platform: 'node',
       format: 'esm',
@@ -87,46 +85,131 @@ export async function measureColdStarts(options: {
       mainFields: options.settings.mainFields,
       minify: options.settings.minify,
       sourcemap: options.settings.sourceMap,
+      sourcesContent: false,
       external: options.settings.externalModules,
       ...(options.settings.banner ? { banner: { js: options.settings.banner } } : {}),
+      metafile: true,
       logLevel: 'error',
     });
-    return outfile;
+    return { file: outfile, inputs: Object.keys(result.metafile.inputs) };
   };
-  const once = async (file: string, event: unknown) => {
-    const { stdout } = await run(process.execPath, [join(import.meta.dirname, 'cold-start-child.mjs'), file, JSON.stringify(event)], {
+
+  let serial = 0;
+  /** A fresh process that imports the bundle and invokes it with each event in turn. */
+  const instance = async (file: string, events: unknown[]): Promise<ChildReport> => {
+    const eventsFile = join(dir, `events-${++serial}.json`);
+    writeFileSync(eventsFile, JSON.stringify(events));
+    const { stdout } = await run(process.execPath, [join(import.meta.dirname, 'cold-start-child.mjs'), file, eventsFile], {
       env: { ...process.env, ...options.env },
-      cwd: join(import.meta.dirname, '..'),
+      cwd: REPO_ROOT,
+      maxBuffer: 16 * 1024 * 1024,
     });
-    return JSON.parse(stdout) as { importMs: number; invokeMs: number };
+    return JSON.parse(stdout) as ChildReport;
   };
-  const targets: { name: string; file: string; event: unknown }[] = [
-    { name: 'baseline (client-dynamodb + GetItem)', file: await bundle('baseline', join(import.meta.dirname, 'baseline-handler.ts')), event: {} },
-  ];
-  for (const name of options.functions) {
-    targets.push({ name, file: await bundle(name, join(import.meta.dirname, '..', 'functions', `${name}.ts`)), event: sampleEvent(name) });
-  }
-  // Every round runs every target, each round starting one further along, so neither drift in the
-  // machine's load nor a target's place in the round favours anyone.
-  const samples = targets.map(() => [] as { importMs: number; invokeMs: number }[]);
-  for (let pass = 0; pass < options.runs; pass++) {
-    for (let k = 0; k < targets.length; k++) {
-      const i = (pass + k) % targets.length;
-      samples[i]!.push(await once(targets[i]!.file, targets[i]!.event));
-    }
-  }
-  const init = (x: { importMs: number; invokeMs: number }) => x.importMs + x.invokeMs;
-  const baseline = samples[0]!;
-  return targets.map((target, i) => {
-    const s = samples[i]!;
-    return {
-      name: target.name,
-      bundleBytes: statSync(target.file).size,
-      initMs: round(median(s.map(init)), 1),
-      importMs: round(median(s.map((x) => x.importMs)), 1),
-      invokeMs: round(median(s.map((x) => x.invokeMs)), 1),
-      // Paired: each round's time over the baseline's in the same round, so a busy moment cancels out.
-      ratio: round(median(s.map((x, pass) => init(x) / init(baseline[pass]!))), 2),
-    };
+
+  /** Every item of the table as it is now (the table is small while cold starts are measured). */
+  const snapshot = async () => {
+    const items = new Map<string, Record<string, AttributeValue>>();
+    let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await cleaner.send(new ScanCommand({ TableName: options.table, ExclusiveStartKey, ConsistentRead: true }));
+      for (const item of page.Items ?? []) items.set(keyOf(item), item);
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return items;
+  };
+  /** Puts back, as they were before the recording, the items its requests wrote, so the bare handler's conditional writes meet the same state. */
+  const restore = async (before: Map<string, Record<string, AttributeValue>>, calls: RecordedCall[]) => {
+    const written = new Map(writtenKeys(calls).map((key) => [keyOf(key), key]));
+    await Promise.all(
+      [...written].map(([id, key]) => {
+        const item = before.get(id);
+        return item ? cleaner.send(new PutItemCommand({ TableName: options.table, Item: item })) : cleaner.send(new DeleteItemCommand({ TableName: options.table, Key: key }));
+      }),
+    );
+  };
+
+  return {
+    /** The function's bundle as measured (after `measure`). */
+    bundleOf: (name: string) => join(dir, `${name}.mjs`),
+    instance,
+    /**
+     * `record` runs one first invocation of the function in this process and returns the requests it sent;
+     * the bare handler is built from that. Then `runs` rounds, each running every function and its bare
+     * handler in fresh processes, in an order that rotates so that neither position nor drift favours anyone.
+     */
+    async measure(targets: ColdTarget[], runs: number, record: (target: ColdTarget) => Promise<{ calls: RecordedCall[]; status: unknown }>): Promise<ColdStart[]> {
+      const prepared = [];
+      for (const target of targets) {
+        const real = await bundle(target.name, join(REPO_ROOT, 'functions', `${target.name}.ts`));
+        const before = await snapshot();
+        const recorded = await record(target);
+        if (!target.ok(recorded.status)) throw new Error(`${target.name}: the recorded invocation answered ${JSON.stringify(recorded.status)}`);
+        const imports = importsOf(real.inputs);
+        const bare = await bundle(`bare-${target.name}`, { contents: bareHandlerSource(imports, recorded.calls, REPO_ROOT) });
+        prepared.push({ target, real, bare, imports, before, calls: recorded.calls, samples: [] as { real: ChildReport; bare: ChildReport }[] });
+      }
+      for (let pass = 0; pass < runs; pass++) {
+        for (let k = 0; k < prepared.length; k++) {
+          const p = prepared[(pass + k) % prepared.length]!;
+          const runReal = async () => {
+            const report = await instance(p.real.file, [p.target.event(pass)]);
+            if (!p.target.ok(report.statuses[0])) throw new Error(`${p.target.name}: a first invocation answered ${JSON.stringify(report.statuses[0])}`);
+            return report;
+          };
+          const runBare = async () => {
+            await restore(p.before, p.calls);
+            const report = await instance(p.bare.file, [{}]);
+            if (report.statuses[0] !== 200) throw new Error(`${p.target.name}: its bare handler's requests failed (${JSON.stringify(report.statuses[0])})`);
+            return report;
+          };
+          // Who goes first alternates, so the second of the pair never always finds the disk cache warmer.
+          if ((pass + k) % 2 === 0) {
+            const real = await runReal();
+            p.samples.push({ real, bare: await runBare() });
+          } else {
+            const bare = await runBare();
+            p.samples.push({ real: await runReal(), bare });
+          }
+        }
+      }
+      return prepared.map((p) => {
+        const m = (pick: (s: { real: ChildReport; bare: ChildReport }) => number, digits = 1) => round(median(p.samples.map(pick)), digits);
+        return {
+          name: p.target.name,
+          bundleKb: round(statSync(p.real.file).size / 1024, 0),
+          sdk: p.imports.packages.map((x) => x.replace('@aws-sdk/', '')),
+          calls: inWaves(p.calls).map((wave) => wave.map((c) => c.command.replace(/Command$/, '')).join(' + ')).join(' → ') || 'none',
+          importMs: m((s) => s.real.importMs),
+          bareImportMs: m((s) => s.bare.importMs),
+          importRatio: m((s) => s.real.importMs / s.bare.importMs, 2),
+          invokeMs: m((s) => s.real.invokeMs),
+          bareInvokeMs: m((s) => s.bare.invokeMs),
+          invokeRatio: m((s) => s.real.invokeMs / s.bare.invokeMs, 2),
+          invokeCpuMs: m((s) => s.real.invokeCpuMs),
+          peakRssMb: m((s) => s.real.peakRssMb, 0),
+          barePeakRssMb: m((s) => s.bare.peakRssMb, 0),
+        };
+      });
+    },
+    close() {
+      cleaner.destroy();
+    },
+  };
+}
+
+const keyOf = (item: Record<string, AttributeValue>) => JSON.stringify([item[TABLE.partitionKey]?.S, item[TABLE.sortKey]?.S]);
+
+/** The keys of the items the recorded requests wrote (a transaction's condition checks write nothing). */
+function writtenKeys(calls: RecordedCall[]): Record<string, AttributeValue>[] {
+  const key = (item: Record<string, AttributeValue>) => ({ [TABLE.partitionKey]: item[TABLE.partitionKey]!, [TABLE.sortKey]: item[TABLE.sortKey]! });
+  return calls.flatMap((c) => {
+    const input = c.input as { Item?: Record<string, AttributeValue>; Key?: Record<string, AttributeValue>; TransactItems?: Record<string, { Item?: Record<string, AttributeValue>; Key?: Record<string, AttributeValue> }>[] };
+    if (['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand'].includes(c.command)) return [key((input.Item ?? input.Key)!)];
+    if (c.command !== 'TransactWriteItemsCommand') return [];
+    return (input.TransactItems ?? []).flatMap((t) => {
+      const write = t.Put ?? t.Update ?? t.Delete;
+      return write ? [key((write.Item ?? write.Key)!)] : [];
+    });
   });
 }

@@ -39,7 +39,58 @@ export function costPerMillionJoins(c: CostInputs) {
   return { lines: Object.fromEntries(Object.entries(lines).map(([k, v]) => [k, round(v, 2)])), total: round(total, 2) };
 }
 
-export function writeCostDoc(path: string, inputs: CostInputs, cost: ReturnType<typeof costPerMillionJoins>) {
+/** Lambda gives a function CPU in proportion to its memory: one vCPU at 1,769 MB. */
+export const FULL_VCPU_MB = 1769;
+const SETTINGS_MB = [128, 256, 512, 1024, 1769];
+/** The memory a function may use at its peak: the rest is headroom for bigger pages, heap growth and the runtime. */
+const MAX_MEMORY_SHARE = 0.5;
+/** How much longer a warm join may take than on a whole vCPU: the bound the bench also sets on the front door's overhead. */
+const MAX_WARM_JOIN_STRETCH = 1.5;
+
+export interface MemoryInputs {
+  coldStarts: { name: string; peakRssMb: number; firstInvocationCpuMs: number }[];
+  underLoad: Record<string, { peakRssMb: number; warmMs: number; warmCpuMs: number; invocations: number }>;
+  currentMb: number;
+}
+
+/**
+ * The memory setting from what was measured: the smallest setting at which every function's peak
+ * resident memory is at most half of it and a warm join, its CPU time stretched to the setting's
+ * CPU share, takes at most 1.5x its time on a whole vCPU. Init (the import) runs on a whole vCPU
+ * whatever the setting in on-demand Lambda; invocations, the first one included, get the share.
+ */
+export function memoryAdvice(m: MemoryInputs) {
+  const peaks = [...m.coldStarts.map((c) => ({ name: c.name, mb: c.peakRssMb, when: 'cold start' })), ...Object.entries(m.underLoad).map(([name, u]) => ({ name, mb: u.peakRssMb, when: 'under load' }))];
+  const peak = peaks.reduce((a, b) => (b.mb > a.mb ? b : a));
+  const join = m.underLoad.join!;
+  const firstCpu = m.coldStarts.reduce((a, b) => (b.firstInvocationCpuMs > a.firstInvocationCpuMs ? b : a));
+  const settings = SETTINGS_MB.map((mb) => {
+    const stretch = Math.max(1, FULL_VCPU_MB / mb);
+    const warmJoinMs = join.warmMs - join.warmCpuMs + join.warmCpuMs * stretch;
+    return {
+      mb,
+      vcpu: round(Math.min(1, mb / FULL_VCPU_MB), 2),
+      peakShare: round(peak.mb / mb, 2),
+      warmJoinMs: round(warmJoinMs, 1),
+      warmJoinStretch: round(warmJoinMs / join.warmMs, 2),
+      /** The CPU-heaviest first invocation's CPU time at this share. */
+      firstInvocationCpuMs: round(firstCpu.firstInvocationCpuMs * stretch, 0),
+      joinDollarsPerMillion: round(1_000_000 * PRICES.lambdaArmPerGbSecond * (mb / 1024) * (Math.ceil(warmJoinMs) / 1000), 2),
+    };
+  });
+  const fits = settings.find((s) => s.peakShare <= MAX_MEMORY_SHARE && s.warmJoinStretch <= MAX_WARM_JOIN_STRETCH) ?? settings.at(-1)!;
+  return {
+    peak,
+    join,
+    firstInvocationCpu: { name: firstCpu.name, cpuMs: firstCpu.firstInvocationCpuMs },
+    settings,
+    rule: { maxMemoryShare: MAX_MEMORY_SHARE, maxWarmJoinStretch: MAX_WARM_JOIN_STRETCH },
+    currentMb: m.currentMb,
+    recommendedMb: fits.mb,
+  };
+}
+
+export function writeCostDoc(path: string, inputs: CostInputs, cost: ReturnType<typeof costPerMillionJoins>, memory: ReturnType<typeof memoryAdvice>) {
   const rows = Object.entries(cost.lines)
     .map(([k, v]) => `| ${k} | $${v.toFixed(2)} |`)
     .join('\n');
@@ -59,10 +110,12 @@ SES $${PRICES.sesPerThousandEmails}/1,000 emails.
 | join | ${inputs.join.readUnits} | ${inputs.join.writeUnits} | ${inputs.join.durationMs} ms |
 | notifier (per record; ${inputs.notifier.recordsPerInvocation} record(s) per invocation assumed) | ${inputs.notifier.readUnits} | ${inputs.notifier.writeUnits} | ${inputs.notifier.durationMs} ms |
 
-Write units are as billed: DynamoDB Local reports a transaction's writes once, AWS bills them
-twice, so the bench doubles the transactional part. Lambda memory: ${inputs.memoryMb} MB. Durations
-are the warm medians measured through the local front door, an upper bound of the billed handler
-time (Lambda bills per 1 ms); the notifier's is taken to equal the join's.
+Read units are as DynamoDB Local reports them. Write units are as AWS bills them: DynamoDB Local
+reports 2 capacity units for any TransactWriteItems, whatever it holds, so the bench counts a
+transaction's from its request: 2 per action per KB, plus 1 per KB where the item is in the
+by-domain index (bench/dynamodb-meter.ts). Lambda memory: ${inputs.memoryMb} MB. Durations are the warm
+medians measured through the local front door, an upper bound of the billed handler time (Lambda
+bills per 1 ms); the notifier's is taken to equal the join's.
 
 | per million joins | dollars |
 | --- | --- |
@@ -72,6 +125,31 @@ ${rows}
 SES dominates: the email is a tenth of a cent, everything else together is a few cents per
 thousand joins. Not included: CloudWatch Logs ingestion and storage, CloudFront for the pages,
 data transfer out, and the per-GB table storage.
+
+## The memory setting
+
+Lambda's memory setting buys CPU as much as memory: ${FULL_VCPU_MB} MB is one vCPU, ${inputs.memoryMb} MB is
+${round(inputs.memoryMb / FULL_VCPU_MB, 2)} of one. By AWS's guidance an on-demand function gets a whole vCPU for its init (up to
+10 s), so the import at a cold start does not depend on the setting; every invocation, the first
+included, gets the share. What the bench measured, on a whole core of this machine (not a
+Graviton's: read the CPU times as proportions, and confirm on Lambda with Power Tuning):
+
+- Peak resident memory of any function: **${memory.peak.mb} MB** (${memory.peak.name}, ${memory.peak.when}). Every
+  function's cold-start peak and the load runs are in bench/results.json (\`coldStarts[].peakRssMb\`,
+  \`memoryRuns\`); one instance serving ${memory.join.invocations} joins in a row peaked at ${memory.join.peakRssMb} MB.
+- A warm join: ${memory.join.warmMs} ms, of which ${memory.join.warmCpuMs} ms CPU; the rest is waiting for DynamoDB.
+- The CPU-heaviest first invocation: ${memory.firstInvocationCpu.cpuMs} ms CPU (${memory.firstInvocationCpu.name}).
+
+| memory | vCPU | peak memory used | warm join (CPU stretched) | that first invocation's CPU | join's Lambda duration per million |
+| --- | --- | --- | --- | --- | --- |
+${memory.settings.map((s) => `| ${s.mb} MB | ${s.vcpu} | ${Math.round(s.peakShare * 100)}% | ${s.warmJoinMs} ms (${s.warmJoinStretch}x) | ${s.firstInvocationCpuMs} ms | $${s.joinDollarsPerMillion.toFixed(2)} |`).join('\n')}
+
+The rule: the smallest setting at which the peak is at most ${Math.round(memory.rule.maxMemoryShare * 100)}% of the memory (room for
+larger pages, heap growth and the runtime; at the limit Lambda stops the instance) and a warm join
+takes at most ${memory.rule.maxWarmJoinStretch}x its time on a whole vCPU. That is **${memory.recommendedMb} MB**; infra sets ${memory.currentMb} MB
+(FUNCTION_DEFAULTS in infra/constructs/service-function.ts). Memory is not what limits these
+functions: the setting is chosen for the CPU share, and at every setting in the table the Lambda
+duration stays a few cents per million joins against $100 of email.
 `,
   );
 }

@@ -1,8 +1,12 @@
 /**
  * Counts what the service asks of DynamoDB, as the SDK itself sees it: one entry per request
  * sent, with the capacity DynamoDB reports (ReturnConsumedCapacity: TOTAL is added to each call).
+ * DynamoDB Local reports 2 capacity units for every TransactWriteItems, whatever it holds, so a
+ * transaction's write units are counted from the request, as AWS bills them (transactionWriteUnits).
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { SESClient } from '@aws-sdk/client-ses';
+import { TABLE } from '../shared/store/dynamodb/table.ts';
 
 export interface Reading {
   requests: number;
@@ -10,8 +14,9 @@ export interface Reading {
   roundTrips: number;
   commands: string[];
   readUnits: number;
+  /** As AWS bills them: reported by DynamoDB Local for single writes, counted from the request for transactions. */
   writeUnits: number;
-  /** The part of writeUnits spent in transactions: AWS bills these twice, DynamoDB Local reports them once. */
+  /** The part of writeUnits spent in transactions. */
   transactionalWriteUnits: number;
 }
 
@@ -33,6 +38,12 @@ export function meter(client: DynamoDBDocumentClient) {
       spans.push([started, performance.now()]);
       reading.requests += 1;
       reading.commands.push(String(context.commandName).replace(/Command$/, ''));
+      if (context.commandName === 'TransactWriteItemsCommand') {
+        const units = transactionWriteUnits(input);
+        reading.writeUnits += units;
+        reading.transactionalWriteUnits += units;
+        return result;
+      }
       const consumed = (result.output as { ConsumedCapacity?: Capacity | Capacity[] }).ConsumedCapacity;
       for (const c of [consumed ?? []].flat()) add(c, String(context.commandName));
       return result;
@@ -47,7 +58,6 @@ export function meter(client: DynamoDBDocumentClient) {
     const writes = c.WriteCapacityUnits ?? (/Get|Query|Scan/.test(command) ? 0 : total);
     reading.readUnits += reads;
     reading.writeUnits += writes;
-    if (command.startsWith('TransactWrite')) reading.transactionalWriteUnits += writes;
   }
 
   return {
@@ -64,6 +74,31 @@ export function meter(client: DynamoDBDocumentClient) {
       return taken;
     },
   };
+}
+
+/**
+ * A transaction's write units as AWS bills them: 2 per action per started KB (a Put's size is its
+ * item's; an Update, Delete or ConditionCheck is taken to be on an item under 1 KB, as every item
+ * the service updates is), plus 1 per KB for writing the by-domain index when the item is in it.
+ */
+export function transactionWriteUnits(input: Record<string, unknown>): number {
+  const index = TABLE.byDomainIndex.partitionKey;
+  let units = 0;
+  for (const action of (input.TransactItems as Record<string, { Item?: Record<string, unknown>; Key?: Record<string, unknown> }>[]) ?? []) {
+    const [kind, target] = Object.entries(action)[0]!;
+    const kb = target.Item ? Math.max(1, Math.ceil(Buffer.byteLength(JSON.stringify(target.Item)) / 1024)) : 1;
+    units += 2 * kb;
+    const indexed = target.Item ? index in target.Item : kind !== 'ConditionCheck' && inIndex(target.Key ?? {});
+    if (indexed) units += kb;
+  }
+  return units;
+}
+
+/** The items that carry the by-domain index's keys (keys.ts): links and memberships. */
+function inIndex(key: Record<string, unknown>): boolean {
+  const text = (v: unknown) => (typeof v === 'string' ? v : ((v as { S?: string } | undefined)?.S ?? ''));
+  const [pk, sk] = [text(key[TABLE.partitionKey]), text(key[TABLE.sortKey])];
+  return (pk.startsWith('LINK#') && sk === 'LINK') || (pk.startsWith('USER#') && sk.startsWith('MEMBER#'));
 }
 
 function empty(): Reading {
@@ -83,4 +118,65 @@ function waves(spans: [number, number][]): number {
     }
   }
   return count;
+}
+
+/** One request as sent: its client, command and input as it went on the wire (a DocumentClient's marshalled). */
+export interface RecordedCall {
+  client: 'dynamodb' | 'ses';
+  command: string;
+  input: Record<string, unknown>;
+  start: number;
+  end: number;
+}
+
+/**
+ * Records every request the given clients send while `work` runs, in order, with its input after
+ * marshalling: what a bare handler must send to do the same DynamoDB (and SES) work.
+ */
+export function callRecorder(clients: { dynamodb: DynamoDBDocumentClient; ses?: SESClient }) {
+  let calls: RecordedCall[] | undefined;
+  for (const [name, client] of Object.entries(clients) as ['dynamodb' | 'ses', DynamoDBDocumentClient | SESClient][]) {
+    (client.middlewareStack as DynamoDBDocumentClient['middlewareStack']).add(
+      (next, context) => async (args) => {
+        if (!calls) return next(args);
+        const { ReturnConsumedCapacity: _added, ...input } = args.input as Record<string, unknown>;
+        const call: RecordedCall = { client: name, command: String(context.commandName), input: structuredClone(input), start: performance.now(), end: NaN };
+        calls.push(call);
+        try {
+          return await next(args);
+        } finally {
+          call.end = performance.now();
+        }
+      },
+      // The build step runs after a DocumentClient has marshalled its input.
+      { step: 'build', priority: 'low', name: 'benchCallRecorder', override: true },
+    );
+  }
+  return {
+    async record(work: () => Promise<unknown>): Promise<RecordedCall[]> {
+      calls = [];
+      try {
+        await work();
+        return calls;
+      } finally {
+        calls = undefined;
+      }
+    },
+  };
+}
+
+/** Calls grouped as they were made: a call that started before the calls of the current wave all ended runs beside them. */
+export function inWaves(calls: RecordedCall[]): RecordedCall[][] {
+  const waves: RecordedCall[][] = [];
+  let waveEnd = -Infinity;
+  for (const call of [...calls].sort((a, b) => a.start - b.start)) {
+    if (call.start >= waveEnd || waves.length === 0) {
+      waves.push([call]);
+      waveEnd = call.end;
+    } else {
+      waves.at(-1)!.push(call);
+      waveEnd = Math.max(waveEnd, call.end);
+    }
+  }
+  return waves;
 }

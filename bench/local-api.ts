@@ -2,6 +2,8 @@
 export interface ApiReply {
   status: number;
   body: any;
+  /** The response body's size as sent. */
+  bytes: number;
 }
 
 export function localApi(baseUrl: string) {
@@ -16,7 +18,7 @@ export function localApi(baseUrl: string) {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+    return { status: res.status, body: text ? JSON.parse(text) : undefined, bytes: Buffer.byteLength(text) };
   };
   /** From the stack's identity provider; an unknown email gets a verified identity with these names. */
   const tokenFor = async (email: string, names: { givenName?: string; familyName?: string } = {}) => {

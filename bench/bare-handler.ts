@@ -1,0 +1,62 @@
+/**
+ * The yardstick a function's cold start is judged against: a bare handler that imports the same
+ * AWS SDK clients the function's bundle holds (and the same JSON payload, if it ships one) and,
+ * when invoked, sends the DynamoDB and SES requests a real first invocation of that function
+ * sent, recorded by the meter: same commands, same inputs, same order, parallel where the real
+ * ones overlapped. Nothing else: no middy, no validation, no domain code.
+ */
+import { inWaves, type RecordedCall } from './dynamodb-meter.ts';
+
+/** The SDK packages the bench knows how to import bare, and the client each one makes. */
+const SDK_CLIENTS = {
+  '@aws-sdk/client-dynamodb': { client: 'DynamoDBClient', as: 'dynamodb' },
+  '@aws-sdk/lib-dynamodb': { client: 'DynamoDBDocumentClient', as: 'documents' },
+  '@aws-sdk/client-ses': { client: 'SESClient', as: 'ses' },
+} as const;
+
+type SdkPackage = keyof typeof SDK_CLIENTS;
+
+/** From an esbuild metafile's inputs: the SDK client packages bundled, and the repository's own JSON files. */
+export function importsOf(inputs: string[]): { packages: SdkPackage[]; json: string[] } {
+  const bundled = new Set(inputs.map((path) => /node_modules\/(@aws-sdk\/[^/]+)\//.exec(path)?.[1]).filter(Boolean));
+  const unknown = [...bundled].filter((p) => /^@aws-sdk\/client-/.test(p!) && !(p! in SDK_CLIENTS));
+  if (unknown.length > 0) throw new Error(`bench/bare-handler.ts does not know the SDK client(s) ${unknown.join(', ')}: add them to SDK_CLIENTS`);
+  return {
+    packages: (Object.keys(SDK_CLIENTS) as SdkPackage[]).filter((p) => bundled.has(p)),
+    json: inputs.filter((path) => path.endsWith('.json') && !path.includes('node_modules/')),
+  };
+}
+
+/** The bare handler's source: the imports, one client per package at module scope, the recorded calls in their waves. */
+export function bareHandlerSource(imports: { packages: SdkPackage[]; json: string[] }, calls: RecordedCall[], repoRoot: string): string {
+  const { packages, json } = imports;
+  const commands = new Map<string, Set<string>>();
+  for (const call of calls) {
+    const pkg = call.client === 'ses' ? '@aws-sdk/client-ses' : '@aws-sdk/client-dynamodb';
+    if (!packages.includes(pkg)) throw new Error(`a recorded ${call.command} needs ${pkg}, which the function's bundle does not hold`);
+    commands.set(pkg, (commands.get(pkg) ?? new Set()).add(call.command));
+  }
+  const lines = packages.map((pkg) => {
+    const names = [SDK_CLIENTS[pkg].client, ...(commands.get(pkg) ?? [])];
+    return `import { ${names.join(', ')} } from '${pkg}';`;
+  });
+  json.forEach((path, i) => lines.push(`import payload${i} from '${repoRoot}/${path}' with { type: 'json' };`));
+  if (packages.includes('@aws-sdk/client-dynamodb')) lines.push('const dynamodb = new DynamoDBClient({});');
+  if (packages.includes('@aws-sdk/lib-dynamodb')) lines.push('export const documents = DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } });');
+  if (packages.includes('@aws-sdk/client-ses')) lines.push('const ses = new SESClient({});');
+  const waves = inWaves(calls).map((wave) => wave.map((c) => ({ client: c.client, command: c.command, input: c.input })));
+  lines.push(
+    `const commands = { ${[...new Set(calls.map((c) => c.command))].join(', ')} };`,
+    `const clients = { ${[...new Set(calls.map((c) => c.client))].join(', ')} };`,
+    `const waves = ${JSON.stringify(waves)};`,
+    'export const handler = async () => {',
+    '  let failed = 0;',
+    '  for (const wave of waves) {',
+    '    const sent = await Promise.allSettled(wave.map((c) => clients[c.client].send(new commands[c.command](c.input))));',
+    '    failed += sent.filter((s) => s.status === "rejected").length;',
+    '  }',
+    `  return { statusCode: failed ? 500 : 200, body: JSON.stringify([${json.map((_, i) => `payload${i}`).join(', ')}]) };`,
+    '};',
+  );
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,320 @@
+/**
+ * Joins under contention, open loop: each join starts at its scheduled time whether or not the
+ * earlier ones have finished, at a fixed mean rate (Poisson arrivals), into one domain, on one link
+ * and then spread over many. Beside them, the same load with the conflict emulation off, and the old item footprint
+ * (every join holding the domain item and the link item) sent bare at the same rate.
+ */
+import { randomUUID } from 'node:crypto';
+import { cpus } from 'node:os';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { conflictStats, emulateTransactionConflicts, resetConflictStats } from '../local/conflict-emulation.ts';
+import { LOCAL_AWS } from '../local/services.ts';
+import { ServiceError } from '../shared/domain/errors.ts';
+import { isConflict, retryingConflicts } from '../shared/store/dynamodb/conflicts.ts';
+import { items } from '../shared/store/dynamodb/items.ts';
+import { keys } from '../shared/store/dynamodb/keys.ts';
+import { TABLE } from '../shared/store/dynamodb/table.ts';
+import { benchPerson, type BenchPerson, type localApi } from './local-api.ts';
+import { median, percentile, pool, round } from './stats.ts';
+
+export interface JoinScenario {
+  name: string;
+  emulation: 'on' | 'off';
+  links: number;
+  rate: number;
+  joins: number;
+  succeeded: number;
+  /** Answers other than 201, by status (503 is BUSY: the join gave up after its retries). */
+  failures: Record<string, number>;
+  /** Join transactions cancelled for TransactionConflict, per 100 joins. */
+  conflictsPer100: number;
+  /** TransactWriteItems sent per join. */
+  attemptsMax: number;
+  attemptsMean: number;
+  p50: number;
+  p99: number;
+  max: number;
+  /** How late the scheduler started the latest join; latency counts from the scheduled time, so lateness is in it. */
+  startLateMaxMs: number;
+  /** Busy share of the machine's CPU (both cores, DynamoDB Local included) while the scenario ran, %. */
+  machineBusy: number;
+  /** Cancellations the emulation itself counted (every client in the process), as a cross-check. */
+  emulationCancelled: number;
+}
+
+export interface ContentionOptions {
+  api: ReturnType<typeof localApi>;
+  /** The handlers' client: the emulation is switched off and on again on it. */
+  handlerClient: DynamoDBDocumentClient;
+  dynamoEndpoint: string;
+  table: string;
+  domainId: string;
+  /** The scenario's links; the first alone is the one-link scenario. */
+  links: { token: string; id: string }[];
+  /** Joined before anything is measured, so neither Node nor DynamoDB Local is measured cold. */
+  warmUpLink: { token: string };
+  /** The old footprint's link item. */
+  baselineLinkId: string;
+  /**
+   * Candidate rates, joins per second, lowest first: the scenarios run at the highest one whose
+   * p99 with the emulation off stays under maxUncontendedP99Ms in a short probe (the lowest if none does).
+   */
+  rates: number[];
+  maxUncontendedP99Ms: number;
+  seconds: number;
+  arrivals: Arrivals;
+}
+
+export interface RateProbe {
+  rate: number;
+  joins: number;
+  p50: number;
+  p99: number;
+}
+
+type Outcome = { status: number; ms: number };
+
+export async function joinContention(o: ContentionOptions): Promise<{ rate: number; probes: RateProbe[]; scenarios: JoinScenario[] }> {
+  const counter = joinTransactions(o.handlerClient);
+  const signIn = async (tag: string, n: number) => {
+    const people = Array.from({ length: n }, () => benchPerson(tag));
+    await pool(people, 8, (p) => o.api.tokenFor(p.email, { givenName: p.firstName, familyName: p.lastName }));
+    return people;
+  };
+  const joinAll = (rate: number, links: { token: string }[], people: BenchPerson[]) =>
+    openLoop(rate, people.length, async (i) => (await o.api.join(links[i % links.length]!.token, people[i]!)).status, o.arrivals);
+
+  const probes: RateProbe[] = [];
+  let rate = o.rates[0]!;
+  const scenarios: JoinScenario[] = [];
+  try {
+    emulateTransactionConflicts(o.handlerClient, { enabled: false });
+    // Untimed warm-up, then a few seconds at each candidate rate on a link of its own.
+    await joinAll(rate, [o.warmUpLink], await signIn('warm-up', rate * 5));
+    for (const candidate of o.rates) {
+      const { outcomes } = await joinAll(candidate, [o.warmUpLink], await signIn(`probe${candidate}`, candidate * 5));
+      const ms = outcomes.map((x) => x.ms);
+      probes.push({ rate: candidate, joins: ms.length, p50: round(median(ms), 1), p99: round(percentile(ms, 99), 1) });
+      if (percentile(ms, 99) >= o.maxUncontendedP99Ms) break;
+      rate = candidate;
+    }
+
+    const count = Math.round(rate * o.seconds);
+    const scenario = async (name: string, emulation: 'on' | 'off', links: { token: string }[]): Promise<JoinScenario> => {
+      const people = await signIn(`${emulation}${links.length}`, count);
+      emulateTransactionConflicts(o.handlerClient, { enabled: emulation === 'on' });
+      await pause();
+      counter.reset();
+      resetConflictStats();
+      const run = await joinAll(rate, links, people);
+      return summary(rate, name, emulation, links.length, run, counter.read());
+    };
+    const one = o.links.slice(0, 1);
+    // Emulation off, then on, for each shape: the uncontended figure comes from the same table moments before.
+    scenarios.push(await scenario('one link, emulation off', 'off', one));
+    scenarios.push(await scenario('one link', 'on', one));
+    scenarios.push(await scenario(`${o.links.length} links, emulation off`, 'off', o.links));
+    scenarios.push(await scenario(`${o.links.length} links`, 'on', o.links));
+  } finally {
+    emulateTransactionConflicts(o.handlerClient, { enabled: true });
+  }
+  scenarios.push(await oldFootprint(o, rate, Math.round(rate * o.seconds)));
+  return { rate, probes, scenarios };
+}
+
+/**
+ * The old item footprint, bare: one TransactWriteItems per join holding the domain item
+ * (ConditionCheck) and the link item (ADD useCount) plus the person's four Puts, through its own
+ * client with the emulation on, retried as the service retries (retryingConflicts: backoffMs, CONFLICT_MAX_ATTEMPTS).
+ */
+async function oldFootprint(o: ContentionOptions, rate: number, count: number): Promise<JoinScenario> {
+  const client = emulateTransactionConflicts(new DynamoDBClient({ endpoint: o.dynamoEndpoint, ...LOCAL_AWS }), { enabled: true });
+  const db = DynamoDBDocumentClient.from(client);
+  const counter = joinTransactions(db);
+  const notExists = { ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': TABLE.partitionKey } };
+  const grant = { userType: 'STANDARD' as const, primaryTeamId: 'editors', additionalTeamIds: [], roleGroupIds: [], groupIds: [] };
+  const joinOnce = (person: BenchPerson & { userId: string }) => {
+    const joinedAt = new Date().toISOString();
+    const { userId } = person;
+    const membership = { ...person, domainId: o.domainId, isAdmin: false, userType: grant.userType, teamIds: ['editors'], roleGroupIds: [], groupIds: [], createdAt: joinedAt };
+    const join = { ...person, joinId: randomUUID(), linkId: o.baselineLinkId, domainId: o.domainId, linkCreatedBy: 'u-demo-owner', linkExpiresAt: joinedAt, grant, joinedAt };
+    return db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: o.table,
+              Key: keys.link(o.baselineLinkId),
+              UpdateExpression: 'ADD useCount :one',
+              ConditionExpression: 'attribute_exists(#pk) AND expiresAt > :now AND attribute_not_exists(revokedAt)',
+              ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+              ExpressionAttributeValues: { ':one': 1, ':now': joinedAt },
+            },
+          },
+          { ConditionCheck: { TableName: o.table, Key: keys.domain(o.domainId), ConditionExpression: 'linksEnabled = :on', ExpressionAttributeValues: { ':on': true } } },
+          { Put: { TableName: o.table, Item: items.membership(membership), ...notExists } },
+          { Put: { TableName: o.table, Item: items.memberEmail(o.domainId, person.email, userId), ...notExists } },
+          { Put: { TableName: o.table, Item: items.join(join) } },
+          { Put: { TableName: o.table, Item: items.user({ ...person, createdAt: joinedAt }), ...notExists } },
+        ],
+      }),
+    );
+  };
+  const people = Array.from({ length: count }, () => ({ ...benchPerson('old'), userId: `old-${randomUUID()}` }));
+  await pause();
+  counter.reset();
+  resetConflictStats();
+  const run = await openLoop(
+    rate,
+    count,
+    async (i) => {
+      try {
+        await retryingConflicts(() => joinOnce(people[i]!));
+        return 201;
+      } catch (error) {
+        if (error instanceof ServiceError && error.kind === 'Busy') return 503;
+        throw error;
+      }
+    },
+    o.arrivals,
+  );
+  const result = summary(rate, 'old footprint: bare TransactWriteItems', 'on', 1, run, counter.read());
+  client.destroy();
+  return result;
+}
+
+function summary(
+  rate: number,
+  name: string,
+  emulation: 'on' | 'off',
+  links: number,
+  run: { outcomes: Outcome[]; lateMax: number; busy: number },
+  counted: { attempts: number[]; conflicts: number },
+): JoinScenario {
+  const { outcomes } = run;
+  const failures: Record<string, number> = {};
+  for (const { status } of outcomes) if (status !== 201) failures[status] = (failures[status] ?? 0) + 1;
+  const ms = outcomes.map((x) => x.ms);
+  const { attempts, conflicts } = counted;
+  return {
+    name,
+    emulation,
+    links,
+    rate,
+    joins: outcomes.length,
+    succeeded: outcomes.filter((x) => x.status === 201).length,
+    failures,
+    conflictsPer100: round((100 * conflicts) / outcomes.length, 1),
+    attemptsMax: Math.max(0, ...attempts),
+    attemptsMean: round(attempts.reduce((a, b) => a + b, 0) / Math.max(1, attempts.length), 2),
+    p50: round(median(ms), 1),
+    p99: round(percentile(ms, 99), 1),
+    max: round(Math.max(...ms), 1),
+    startLateMaxMs: round(run.lateMax, 1),
+    machineBusy: run.busy,
+    emulationCancelled: conflictStats().transactionsCancelled,
+  };
+}
+
+/**
+ * Counts, per person, the join transactions sent and those cancelled for a conflict. A join's
+ * transaction is known by its membership Put (USER#<sub> / MEMBER#<domain>), which every attempt carries.
+ */
+export function joinTransactions(client: DynamoDBDocumentClient | DynamoDBClient) {
+  let attempts = new Map<string, number>();
+  let conflicts = 0;
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const person = context.commandName === 'TransactWriteItemsCommand' ? joinerOf(args.input) : undefined;
+      if (person === undefined) return next(args);
+      attempts.set(person, (attempts.get(person) ?? 0) + 1);
+      try {
+        return await next(args);
+      } catch (error) {
+        if (isConflict(error)) conflicts += 1;
+        throw error;
+      }
+    },
+    // The initialize step runs before the emulation (build step), so the attempts it refuses count too.
+    { step: 'initialize', name: 'benchJoinTransactions', override: true },
+  );
+  return {
+    reset() {
+      attempts = new Map();
+      conflicts = 0;
+    },
+    read: () => ({ attempts: [...attempts.values()], conflicts }),
+  };
+}
+
+function joinerOf(input: unknown): string | undefined {
+  const text = (v: unknown) => (typeof v === 'string' ? v : (v as { S?: string } | undefined)?.S);
+  for (const action of (input as { TransactItems?: { Put?: { Item?: Record<string, unknown> } }[] }).TransactItems ?? []) {
+    const item = action.Put?.Item;
+    const [pk, sk] = [text(item?.[TABLE.partitionKey]), text(item?.[TABLE.sortKey])];
+    if (pk?.startsWith('USER#') && sk?.startsWith('MEMBER#')) return `${pk}/${sk}`;
+  }
+  return undefined;
+}
+
+/**
+ * Open loop: task(i) starts at its scheduled time whether or not earlier ones have finished, and
+ * its latency counts from that time. Arrivals are a Poisson process at `rate` (people join
+ * independently of each other), from a fixed seed, so every scenario gets the same schedule;
+ * `even` spaces them exactly 1/rate apart, where two ~10 ms transactions seldom overlap at all.
+ */
+export type Arrivals = 'poisson' | 'even';
+
+export async function openLoop(rate: number, count: number, task: (i: number) => Promise<number>, spacing: Arrivals = 'poisson') {
+  const schedule = spacing === 'even' ? Array.from({ length: count }, (_, i) => (i * 1000) / rate) : arrivals(rate, count);
+  const busy = machineBusy();
+  const start = performance.now() + 50;
+  const runs: Promise<Outcome>[] = [];
+  let lateMax = 0;
+  for (let i = 0; i < count; i++) {
+    const at = start + schedule[i]!;
+    const wait = at - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    lateMax = Math.max(lateMax, performance.now() - at);
+    runs.push(task(i).then((status) => ({ status, ms: performance.now() - at })));
+  }
+  const outcomes = await Promise.all(runs);
+  return { outcomes, lateMax, busy: busy() };
+}
+
+/** Milliseconds from the start of each of `count` arrivals of a Poisson process at `rate` per second. */
+function arrivals(rate: number, count: number, seed = 20_261_124): number[] {
+  // mulberry32: small, fast and seeded; Math.random cannot be seeded.
+  let state = seed >>> 0;
+  const random = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+  const times: number[] = [];
+  let at = 0;
+  for (let i = 0; i < count; i++) {
+    times.push(at);
+    at += (-Math.log(1 - random()) / rate) * 1000;
+  }
+  return times;
+}
+
+/** The share of the machine's CPU time, all cores, that was not idle since this was called; call the result to read it. */
+export function machineBusy() {
+  const read = () =>
+    cpus().reduce((t, c) => ({ idle: t.idle + c.times.idle, all: t.all + c.times.idle + c.times.user + c.times.sys + c.times.nice + c.times.irq }), { idle: 0, all: 0 });
+  const before = read();
+  return () => {
+    const after = read();
+    return round(100 * (1 - (after.idle - before.idle) / Math.max(1, after.all - before.all)), 0);
+  };
+}
+
+/** Lets what the previous step left in flight finish. */
+function pause() {
+  return new Promise((resolve) => setTimeout(resolve, 1000));
+}

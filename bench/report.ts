@@ -1,0 +1,92 @@
+/** The bench's printed report: one table per section, then the summary against the targets. */
+import { round } from './stats.ts';
+
+export function report(r: any) {
+  const table = (title: string, rows: Record<string, unknown>[]) => {
+    console.log(`\n${title}`);
+    console.table(rows);
+  };
+  table(
+    `1. Joins under contention: open loop, ${r.settings.joinRate} joins/s (${r.settings.joinArrivals} arrivals) for ${r.settings.joinSeconds} s into one domain; latency from each join's scheduled start`,
+    r.joins.map((s: any) => ({
+      scenario: s.name,
+      succeeded: `${s.succeeded}/${s.joins}${Object.keys(s.failures).length ? ` ${JSON.stringify(s.failures)}` : ''}`,
+      'conflicts /100': s.conflictsPer100,
+      'attempts max (mean)': `${s.attemptsMax} (${s.attemptsMean})`,
+      'p50 ms': s.p50,
+      'p99 ms': s.p99,
+      'max ms': s.max,
+      'CPU busy': `${s.machineBusy}%`,
+    })),
+  );
+  console.log(
+    `   rate: the highest tried whose p99 with the emulation off stayed under 250 ms in a 5 s probe (${r.settings.joinRateProbes.map((p: any) => `${p.rate}/s: p50 ${p.p50}, p99 ${p.p99} ms`).join('; ')})`,
+  );
+  table(
+    '   against the targets',
+    r.joinChecks.map((c: any) => ({ scenario: c.scenario, 'p99 must be under (3x p50, emulation off)': c.p99Bound, 'conflicts below the old footprint': `${c.conflictReduction}x` })),
+  );
+  table(
+    '2. Lists at scale: first page (default limit 50), median of tries, against a domain of 50',
+    r.lists.map((l: any) => ({
+      list: l.list,
+      items: l.items,
+      'first page ms': l.firstPageMs,
+      'small domain ms': l.smallFirstPageMs,
+      ratio: `${l.ratio}x`,
+      'largest page KB': round(l.largestPageBytes / 1024, 1),
+      'full walk (limit 100)': `${l.walk.pages} pages, ${l.walk.distinct}/${l.items} distinct, ${l.walk.seconds} s`,
+    })),
+  );
+  table(
+    '3. Cold start: bundled as deployed, fresh process, paired with a bare handler importing the same SDK clients and sending the same requests (medians)',
+    r.coldStarts.map((c: any) => ({
+      function: c.name,
+      KB: c.bundleKb,
+      'first invocation sends': c.calls,
+      'import ms (bare)': `${c.importMs} (${c.bareImportMs})`,
+      'import x': c.importRatio,
+      'first call ms (bare)': `${c.invokeMs} (${c.bareInvokeMs})`,
+      'first call x': c.invokeRatio,
+      'peak MB': c.peakRssMb,
+    })),
+  );
+  table(
+    '4. Memory: peak resident memory of one instance (one process) serving invocations one after another',
+    Object.entries(r.memoryRuns).map(([name, m]: [string, any]) => ({ function: name, invocations: m.invocations, 'peak MB': m.peakRssMb, 'warm ms': m.warmMs, 'warm CPU ms': m.warmCpuMs })),
+  );
+  table(
+    `   memory settings (recommended: ${r.memory.recommendedMb} MB; infra: ${r.memory.currentMb} MB)`,
+    r.memory.settings.map((s: any) => ({
+      MB: s.mb,
+      vCPU: s.vcpu,
+      'peak used': `${Math.round(s.peakShare * 100)}%`,
+      'warm join ms': `${s.warmJoinMs} (${s.warmJoinStretch}x)`,
+      'first call CPU ms': s.firstInvocationCpuMs,
+      'join $/million': s.joinDollarsPerMillion,
+    })),
+  );
+  table(
+    '5. DynamoDB work per operation (counted by an SDK middleware) and what its transaction holds',
+    Object.entries(r.work).map(([op, w]: [string, any]) => ({ operation: op, requests: w.requests, 'round trips': w.roundTrips, RCU: w.readUnits, WCU: w.writeUnits, calls: w.commands.join(' '), holds: w.holds })),
+  );
+  table(
+    '   delete-all and disable with 10 and 10,000 links',
+    Object.entries(r.scaling).flatMap(([op, byCount]: [string, any]) =>
+      Object.entries(byCount).map(([links, w]: [string, any]) => ({ operation: op, links, requests: w.requests, RCU: w.readUnits, WCU: w.writeUnits, holds: w.holds })),
+    ),
+  );
+  table(
+    '6. Warm latency, ms (front door vs the same DynamoDB calls made directly)',
+    Object.entries(r.latency).map(([op, l]: [string, any]) => ({ operation: op, 'API p50': l.apiMedian, 'API p99': l.apiP99, 'direct p50': l.directMedian, 'direct p99': l.directP99, overhead: `${l.overhead}x` })),
+  );
+  table('7. Load', [
+    { check: 'joins succeeded', value: `${r.load.succeeded}/${r.load.joins} (${r.load.concurrency} at a time)${Object.keys(r.load.failures).length ? ` ${JSON.stringify(r.load.failures)}` : ''}` },
+    { check: 'use count', value: r.load.useCount },
+    { check: 'emails arrived / twice', value: `${r.load.emailsArrived} / ${r.load.emailsDuplicated}` },
+    { check: 'joins per second', value: r.load.joinsPerSecond },
+    { check: 'joins succeeded after delete-all returned', value: `${r.load.race.succeededAfterDeleteAll} of ${r.load.race.joinsAfter}` },
+  ]);
+  table('8. Cost per million joins (us-east-1 list prices; docs/cost.md)', [...Object.entries(r.cost.lines).map(([k, v]) => ({ item: k, dollars: v })), { item: 'total', dollars: r.cost.total }]);
+  console.log(`\n${r.minutes} minutes; load average ${r.machine.loadAverageAtStart} at the start, ${r.machine.loadAverageAtEnd} at the end.`);
+}

@@ -1,0 +1,102 @@
+/**
+ * Test data written straight to the table with BatchWriteItem, from the service's own item
+ * builders (shared/store/dynamodb/items.ts): domains the bench owns, members and links by the thousand.
+ */
+import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { linkIdOf, newLinkToken } from '../shared/domain/invite-link.ts';
+import type { Directory, InviteLink, Membership } from '../shared/domain/types.ts';
+import { items, type Item } from '../shared/store/dynamodb/items.ts';
+import { pool } from './stats.ts';
+
+/** The demo owner (local/demo-data.ts): the bench signs in as them and makes them admin of every bench domain. */
+export const OWNER = { userId: 'u-demo-owner', email: 'owner@demo.test', firstName: 'Olivia', lastName: 'Owner' } as const;
+
+const DAY_MS = 86_400_000;
+
+export function seeder(db: DynamoDBDocumentClient, table: string) {
+  /** Every item once, 25 to a request, a few requests in flight; unprocessed items are sent again. */
+  async function write(all: Item[], inFlight = 4): Promise<void> {
+    const batches = Array.from({ length: Math.ceil(all.length / 25) }, (_, i) => all.slice(i * 25, i * 25 + 25));
+    await pool(batches, inFlight, async (batch) => {
+      let request: Record<string, { PutRequest: { Item: Item } }[]> | undefined = { [table]: batch.map((Item) => ({ PutRequest: { Item } })) };
+      while (request && Object.keys(request).length > 0) {
+        request = (await db.send(new BatchWriteCommand({ RequestItems: request }))).UnprocessedItems as typeof request;
+      }
+    });
+  }
+
+  return {
+    write,
+    /** A domain with links on, its 16 gates, the demo directory's teams and role groups, and the owner as its admin. */
+    async domain(domainId: string): Promise<void> {
+      const directory: Directory = {
+        domain: { domainId, name: `Bench ${domainId}`, defaultTeamId: 'editors', linksEnabled: true, linkGeneration: 0 },
+        teams: [
+          { id: 'editors', name: 'Editors' },
+          { id: 'producers', name: 'Producers' },
+        ],
+        roleGroups: [{ id: 'contributors', name: 'Contributors', permissions: [] }],
+        groups: [],
+      };
+      const owner: Membership = { ...OWNER, domainId, userType: 'POWER', isAdmin: true, teamIds: ['editors'], roleGroupIds: [], groupIds: [], createdAt: new Date().toISOString() };
+      await write([
+        items.domain(directory.domain),
+        ...items.domainGates(directory.domain),
+        items.directory(directory),
+        items.membership(owner),
+        items.memberEmail(domainId, owner.email, owner.userId),
+      ]);
+    },
+    /** `count` members, each with its membership and its claim on the email, as a join writes them. */
+    async members(domainId: string, count: number, tag = domainId): Promise<void> {
+      const at = new Date().toISOString();
+      await write(
+        Array.from({ length: count }, (_, i) => {
+          const m: Membership = {
+            userId: `bench-${tag}-${i}`,
+            domainId,
+            email: `member-${String(i).padStart(6, '0')}@${tag}.example.test`,
+            firstName: 'Bench',
+            lastName: `Member ${i}`,
+            userType: 'STANDARD',
+            isAdmin: false,
+            teamIds: ['editors'],
+            roleGroupIds: [],
+            groupIds: [],
+            joinedVia: { linkId: 'seeded', at },
+            createdAt: at,
+          };
+          return [items.membership(m), items.memberEmail(domainId, m.email, m.userId)];
+        }).flat(),
+      );
+    },
+    /** `count` live links of the domain's generation, each with its use counters unless told not to; returns their tokens and ids, newest last. */
+    async links(domainId: string, count: number, { generation = 0, counters = true } = {}): Promise<{ token: string; id: string }[]> {
+      const now = Date.now();
+      const made = Array.from({ length: count }, (_, i) => {
+        const token = newLinkToken();
+        const createdAt = new Date(now - (count - i)).toISOString();
+        const link: InviteLink = {
+          linkId: linkIdOf(token),
+          domainId,
+          userType: 'STANDARD',
+          primaryTeamId: 'editors',
+          additionalTeamIds: [],
+          roleGroupIds: [],
+          groupIds: [],
+          createdBy: OWNER.userId,
+          createdByEmail: OWNER.email,
+          createdAt,
+          expiresAt: new Date(now + DAY_MS).toISOString(),
+          generation,
+          onboarding: false,
+          allowedEmailDomains: [],
+          notifyCreator: true,
+        };
+        return { token, id: link.linkId, items: [items.inviteLink(link), ...(counters ? items.linkCounters(link) : [])] };
+      });
+      await write(made.flatMap((m) => m.items));
+      return made.map(({ token, id }) => ({ token, id }));
+    },
+  };
+}
