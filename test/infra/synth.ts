@@ -10,13 +10,11 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { InviteLinks } from '../../infra/invite-links.ts';
 import { InviteLinksStack, type InviteLinksStackProps } from '../../infra/invite-links-stack.ts';
-import { REPO_ROOT } from '../../infra/constructs/service-function.ts';
 
 export const NOTIFY_FROM = 'Invite Links <invites@example.com>';
 export const ISSUER = 'https://issuer.example.com/tenant';
 export const AUDIENCE = 'invite-links-web';
 
-const NOTIFIER_ENTRY = `${REPO_ROOT}functions/notify-signup.ts`;
 
 export interface Synthesized {
   stack: InviteLinksStack;
@@ -41,8 +39,6 @@ export function synthesize(props: Partial<InviteLinksStackProps> = {}, { bundle 
     jwtIssuer: ISSUER,
     jwtAudience: [AUDIENCE],
     webAssetDir: web,
-    // Until issue 3's handler lands, any existing handler proves the wiring; the app itself always uses notify-signup.ts.
-    ...(existsSync(NOTIFIER_ENTRY) ? {} : { notifierEntry: `${REPO_ROOT}functions/join.ts` }),
     ...props,
   });
   const bundlingMs = performance.now() - started;
