@@ -148,8 +148,8 @@ The rule: the smallest setting at which the peak is at most ${Math.round(memory.
 larger pages, heap growth and the runtime; at the limit Lambda stops the instance) and a warm join
 takes at most ${memory.rule.maxWarmJoinStretch}x its time on a whole vCPU. That is **${memory.recommendedMb} MB**; infra sets ${memory.currentMb} MB
 (FUNCTION_DEFAULTS in infra/constructs/service-function.ts). Memory is not what limits these
-functions: the setting is chosen for the CPU share, and at every setting in the table the Lambda
-duration stays a few cents per million joins against $100 of email.
+functions: the setting is chosen for the CPU share, and at every setting in the table the join's
+Lambda duration stays under half a dollar per million joins, against $100 of email.
 `,
   );
 }

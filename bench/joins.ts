@@ -1,10 +1,11 @@
 /**
  * Joins under contention, open loop: each join starts at its scheduled time whether or not the
- * earlier ones have finished, at a fixed mean rate (Poisson arrivals), into one domain, on one link
- * and then spread over many. Beside them, the same load with the conflict emulation off, and the old item footprint
- * (every join holding the domain item and the link item) sent bare at the same rate.
+ * earlier ones have finished, at a fixed mean rate (Poisson arrivals), into one domain, on one
+ * link and then spread over many. Beside them, the same load with the conflict emulation off, and
+ * the old item footprint (every join holding the domain item and the link item) sent bare at the same rate.
  */
 import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
@@ -39,6 +40,10 @@ export interface JoinScenario {
   startLateMaxMs: number;
   /** Busy share of the machine's CPU (both cores, DynamoDB Local included) while the scenario ran, %. */
   machineBusy: number;
+  /** The part of machineBusy spent by processes other than the bench and DynamoDB Local, %. */
+  othersBusy: number;
+  /** CPU time the virtual machine's host gave to others (steal), %: the cores were that much slower. */
+  steal: number;
   /** Cancellations the emulation itself counted (every client in the process), as a cross-check. */
   emulationCancelled: number;
 }
@@ -189,7 +194,7 @@ function summary(
   name: string,
   emulation: 'on' | 'off',
   links: number,
-  run: { outcomes: Outcome[]; lateMax: number; busy: number },
+  run: { outcomes: Outcome[]; lateMax: number; busy: { busy: number; others: number; steal: number } },
   counted: { attempts: number[]; conflicts: number },
 ): JoinScenario {
   const { outcomes } = run;
@@ -212,7 +217,9 @@ function summary(
     p99: round(percentile(ms, 99), 1),
     max: round(Math.max(...ms), 1),
     startLateMaxMs: round(run.lateMax, 1),
-    machineBusy: run.busy,
+    machineBusy: run.busy.busy,
+    othersBusy: run.busy.others,
+    steal: run.busy.steal,
     emulationCancelled: conflictStats().transactionsCancelled,
   };
 }
@@ -303,15 +310,59 @@ function arrivals(rate: number, count: number, seed = 20_261_124): number[] {
   return times;
 }
 
-/** The share of the machine's CPU time, all cores, that was not idle since this was called; call the result to read it. */
+/**
+ * The share of the machine's CPU time, all cores, that was not idle since this was called; the
+ * part of it spent by processes other than this one and its children (DynamoDB Local); and, in a
+ * virtual machine, the share the host gave to others (steal): work on the machine the bench does
+ * not control. Call the result to read all three, in %.
+ */
 export function machineBusy() {
-  const read = () =>
-    cpus().reduce((t, c) => ({ idle: t.idle + c.times.idle, all: t.all + c.times.idle + c.times.user + c.times.sys + c.times.nice + c.times.irq }), { idle: 0, all: 0 });
+  const read = () => {
+    const all = cpus().reduce((t, c) => ({ idle: t.idle + c.times.idle, total: t.total + c.times.idle + c.times.user + c.times.sys + c.times.nice + c.times.irq }), { idle: 0, total: 0 });
+    const { user, system } = process.cpuUsage();
+    return { ...all, ours: (user + system) / 1000 + childrenCpuMs(), ...stealTicks() };
+  };
   const before = read();
   return () => {
     const after = read();
-    return round(100 * (1 - (after.idle - before.idle) / Math.max(1, after.all - before.all)), 0);
+    const total = Math.max(1, after.total - before.total);
+    const busy = 1 - (after.idle - before.idle) / total;
+    return {
+      busy: round(100 * busy, 0),
+      others: round(Math.max(0, 100 * (busy - (after.ours - before.ours) / total)), 0),
+      steal: round((100 * (after.steal - before.steal)) / Math.max(1, after.ticks - before.ticks), 0),
+    };
   };
+}
+
+/** CPU milliseconds of this process's children so far, from /proc on Linux (0 elsewhere). */
+function childrenCpuMs(): number {
+  try {
+    let ms = 0;
+    for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      // After the command (in parentheses, may hold spaces): state, ppid, ... utime and stime are the 12th and 13th.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[1]) === process.pid) ms += ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+    }
+    return ms;
+  } catch {
+    return 0;
+  }
+}
+
+/** USER_HZ: Linux reports process CPU times in hundredths of a second. */
+const CLOCK_TICKS = 100;
+
+/** All CPU ticks and the stolen ones, from /proc/stat on Linux (zeros elsewhere). */
+function stealTicks(): { steal: number; ticks: number } {
+  try {
+    const n = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal; guest time is counted in user already.
+    return { steal: n[7] ?? 0, ticks: n.slice(0, 8).reduce((a, b) => a + b, 0) };
+  } catch {
+    return { steal: 0, ticks: 0 };
+  }
 }
 
 /** Lets what the previous step left in flight finish. */

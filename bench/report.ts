@@ -16,7 +16,7 @@ export function report(r: any) {
       'p50 ms': s.p50,
       'p99 ms': s.p99,
       'max ms': s.max,
-      'CPU busy': `${s.machineBusy}%`,
+      'CPU busy / others / stolen': `${s.machineBusy}% / ${s.othersBusy}% / ${s.steal}%`,
     })),
   );
   console.log(
@@ -85,7 +85,7 @@ export function report(r: any) {
     { check: 'use count', value: r.load.useCount },
     { check: 'emails arrived / twice', value: `${r.load.emailsArrived} / ${r.load.emailsDuplicated}` },
     { check: 'joins per second', value: r.load.joinsPerSecond },
-    { check: 'joins succeeded after delete-all returned', value: `${r.load.race.succeededAfterDeleteAll} of ${r.load.race.joinsAfter}` },
+    { check: 'joins succeeded after delete-all returned', value: `${r.load.race.succeededAfterDeleteAll} of ${r.load.race.joinsAfter} (delete-all took ${r.load.race.deleteAllMs} ms among the joins, ${r.load.race.deleteAllBusy} answers 503)` },
   ]);
   table('8. Cost per million joins (us-east-1 list prices; docs/cost.md)', [...Object.entries(r.cost.lines).map(([k, v]) => ({ item: k, dollars: v })), { item: 'total', dollars: r.cost.total }]);
   console.log(`\n${r.minutes} minutes; load average ${r.machine.loadAverageAtStart} at the start, ${r.machine.loadAverageAtEnd} at the end.`);
