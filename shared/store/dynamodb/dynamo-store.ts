@@ -417,17 +417,22 @@ export class DynamoStore implements Store {
     return { items, ...(after ? { next: after as Record<string, string> } : {}) };
   }
 
+  /** Any number of keys, 100 to a BatchGetItem, the batches in parallel: one round trip (plus retries of unprocessed keys). */
   private async batchGet(keyList: Record<string, unknown>[], consistent: boolean): Promise<Record<string, unknown>[]> {
-    const found: Record<string, unknown>[] = [];
-    for (let i = 0; i < keyList.length; i += 100) {
-      let request: BatchGetCommandInput['RequestItems'] = { [this.table]: { Keys: keyList.slice(i, i + 100), ConsistentRead: consistent } };
-      while (request && Object.keys(request).length > 0) {
-        const page: BatchGetCommandOutput = await this.db.send(new BatchGetCommand({ RequestItems: request }));
-        found.push(...(page.Responses?.[this.table] ?? []));
-        request = page.UnprocessedKeys;
-      }
-    }
-    return found;
+    const batches = Array.from({ length: Math.ceil(keyList.length / 100) }, (_, i) => keyList.slice(i * 100, i * 100 + 100));
+    const pages = await Promise.all(
+      batches.map(async (Keys) => {
+        const found: Record<string, unknown>[] = [];
+        let request: BatchGetCommandInput['RequestItems'] = { [this.table]: { Keys, ConsistentRead: consistent } };
+        while (request && Object.keys(request).length > 0) {
+          const page: BatchGetCommandOutput = await this.db.send(new BatchGetCommand({ RequestItems: request }));
+          found.push(...(page.Responses?.[this.table] ?? []));
+          request = page.UnprocessedKeys;
+        }
+        return found;
+      }),
+    );
+    return pages.flat();
   }
 
   private async queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Record<string, unknown>[]> {
