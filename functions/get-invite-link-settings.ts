@@ -1,4 +1,4 @@
-/** GET /v1/domains/{domainId}/settings/invite-links: is the domain switch on, which email domains may join, how long links may live. */
+/** GET /v1/domains/{domainId}/settings/invite-links: is the domain switch on, which email domains may join, how long links may live, how many links work now. */
 import { asInviter } from '#shared/access.ts';
 import { linkTtlSeconds } from '#shared/config.ts';
 import { operationHandler } from '#shared/http/handler.ts';
@@ -8,5 +8,6 @@ import { store } from '#shared/store/dynamodb/index.ts';
 export const handler = operationHandler(OPERATIONS['get-invite-link-settings'], async ({ callerId, params }) => {
   const { directory } = await asInviter(store, callerId, params.domainId);
   const { linksEnabled, allowedEmailDomains, settingsUpdatedAt, settingsUpdatedBy } = directory.domain;
-  return { enabled: linksEnabled, allowedEmailDomains: allowedEmailDomains ?? [], maxLinkLifetimeSeconds: linkTtlSeconds(), updatedAt: settingsUpdatedAt, updatedBy: settingsUpdatedBy };
+  const activeLinkCount = await store.countActiveLinks(directory.domain, new Date());
+  return { enabled: linksEnabled, allowedEmailDomains: allowedEmailDomains ?? [], maxLinkLifetimeSeconds: linkTtlSeconds(), activeLinkCount, updatedAt: settingsUpdatedAt, updatedBy: settingsUpdatedBy };
 });

@@ -1,8 +1,13 @@
 /** GET /v1/me: who the caller is and where they belong; `memberships` is [] until they join a domain. */
 import { permissionsOf } from '#shared/domain/permissions.ts';
 import { operationHandler } from '#shared/http/handler.ts';
+import { primaryOf } from '#shared/http/views.ts';
 import { OPERATIONS } from '#shared/operations.ts';
 import { store } from '#shared/store/dynamodb/index.ts';
+
+/** Ids with their names, in the member's order; an id the directory no longer has is left out. */
+const namesOf = (known: { id: string; name: string }[], ids: string[]) =>
+  ids.flatMap((id) => known.filter((k) => k.id === id).map(({ name }) => ({ id, name })));
 
 export const handler = operationHandler(OPERATIONS['get-me'], async ({ callerId, claims }) => {
   const found = await store.getUser(callerId);
@@ -17,6 +22,11 @@ export const handler = operationHandler(OPERATIONS['get-me'], async ({ callerId,
         userType: m.userType,
         isAdmin: m.isAdmin,
         permissions: permissionsOf(m, directory.roleGroups),
+        teams: namesOf(directory.teams, m.teamIds),
+        roleGroups: namesOf(directory.roleGroups, m.roleGroupIds),
+        groups: namesOf(directory.groups, m.groupIds),
+        ...primaryOf(m),
+        ...(m.joinedVia ? { joinedVia: m.joinedVia } : {}),
       },
     ];
   });

@@ -1,5 +1,6 @@
 /** POST /v1/join: a signed-in person with a verified email joins the domain of the link in the body. */
-import { alreadyMember, emailDomainNotAllowed, linkNotFound, linkUsedUp } from '#shared/domain/errors.ts';
+import { alreadyMember, emailDomainNotAllowed, linkUsedUp } from '#shared/domain/errors.ts';
+import { goneLinkError } from '#shared/gone-link.ts';
 import { assertUsable, linkIdOf } from '#shared/domain/invite-link.ts';
 import { operationHandler } from '#shared/http/handler.ts';
 import { joinerOf } from '#shared/http/joiner.ts';
@@ -9,12 +10,13 @@ import { store } from '#shared/store/dynamodb/index.ts';
 export const handler = operationHandler(OPERATIONS.join, async ({ body, callerId, claims }) => {
   const now = new Date();
   const { token, ...names } = body;
-  const outcome = await store.join(linkIdOf(token), joinerOf(callerId, claims, names), now);
+  const linkId = linkIdOf(token);
+  const outcome = await store.join(linkId, joinerOf(callerId, claims, names), now);
   if (outcome.ok) {
     const { userId, domainId, email, userType, teamIds, roleGroupIds, groupIds } = outcome.membership;
     return { userId, domainId, email, userType, teamIds, roleGroupIds, groupIds };
   }
-  if (outcome.reason === 'link-gone') throw linkNotFound();
+  if (outcome.reason === 'link-gone') throw await goneLinkError(store, linkId, now);
   if (outcome.reason === 'already-member') throw alreadyMember();
   if (outcome.reason === 'used-up') throw linkUsedUp();
   if (outcome.reason === 'email-domain-not-allowed') throw emailDomainNotAllowed(outcome.allowed);

@@ -8,6 +8,8 @@ export const MAX_BODY_BYTES = 16 * 1024;
 export const TOKEN_BYTES = 32;
 /** Join records stay this long for the notifier, then TTL removes them. */
 export const JOIN_RECORD_RETENTION_SECONDS = 30 * 24 * 3600;
+/** How long a link's expiry is remembered after TTL removed the link: it answers LINK_EXPIRED, not LINK_NOT_FOUND, for at least 30 days. */
+export const LINK_EXPIRY_MEMORY_SECONDS = 31 * 24 * 3600;
 
 /**
  * In AWS the API is reached only through CloudFront, which adds this header with a secret made at

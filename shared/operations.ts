@@ -102,7 +102,7 @@ export const OPERATIONS = {
   'get-invite-link-settings': {
     method: 'GET', path: '/v1/domains/{domainId}/settings/invite-links', auth: 'jwt', status: 200,
     summary: 'Whether the domain allows invite links (Login Settings)', who: MAY_INVITE,
-    params: input.domainParams, response: output.linkSettings, errors: MEMBER_CHECK, tableActions: [CALLER],
+    params: input.domainParams, response: output.linkSettings, errors: MEMBER_CHECK, tableActions: [CALLER, 'Query'],
   },
   'put-invite-link-settings': {
     method: 'PUT', path: '/v1/domains/{domainId}/settings/invite-links', auth: 'jwt', status: 200,
@@ -153,7 +153,7 @@ export const OPERATIONS = {
     description: 'The email is the caller’s verified email from their token (`email`, `email_verified`), never the request’s; names default to the token’s `given_name` and `family_name`. Someone already in another domain joins with the same account.',
     body: input.joinBody, response: output.joined,
     errors: ['EmailNotVerified', 'EmailDomainNotAllowed', 'LinkNotFound', 'AlreadyMember', 'LinkExpired', 'LinkRevoked', 'LinksDisabled', 'LinkUsedUp', 'Busy'],
-    tableActions: ['BatchGetItem', 'GetItem', 'ConditionCheckItem', 'UpdateItem', 'PutItem'],
+    tableActions: ['BatchGetItem', 'GetItem', 'Query', 'ConditionCheckItem', 'UpdateItem', 'PutItem'],
   },
   'get-openapi': {
     method: 'GET', path: '/v1/openapi.json', auth: 'public', clientLimit: 'public', status: 200,

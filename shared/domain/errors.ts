@@ -22,6 +22,15 @@ export type ErrorKind =
   | 'PayloadTooLarge'
   | 'Busy';
 
+/** Why a link stopped working, finer than the error code (problem+json `reason`). */
+export const LINK_END_REASONS = ['expired', 'used-up', 'revoked', 'all-deleted', 'creator-links-revoked', 'turned-off', 'links-disabled'] as const;
+export type LinkEndReason = (typeof LINK_END_REASONS)[number];
+export interface LinkEnd {
+  reason: LinkEndReason;
+  /** The organisation the link was for. */
+  domainName?: string;
+}
+
 export class ServiceError extends Error {
   constructor(
     readonly kind: ErrorKind,
@@ -30,6 +39,8 @@ export class ServiceError extends Error {
     readonly field?: string,
     /** When to try again, for the errors that say so (Retry-After). */
     readonly retryAfterSeconds?: number,
+    /** Why a link no longer works and whose it was: what the join page tells the person. */
+    readonly linkEnd?: LinkEnd,
   ) {
     super(message);
     this.name = kind;
@@ -48,18 +59,26 @@ export const emailNotVerified = (message = 'Your sign-in does not carry a verifi
   new ServiceError('EmailNotVerified', message);
 export const emailDomainNotAllowed = (allowed: string[]) =>
   new ServiceError('EmailDomainNotAllowed', `This invite link is for people with an email address at ${allowed.join(', ')}.`);
-export const linkUsedUp = () => new ServiceError('LinkUsedUp', 'This invite link has been used as many times as it allows. Ask whoever sent it for a new one.', 'token');
+export const linkUsedUp = (domainName?: string) =>
+  new ServiceError('LinkUsedUp', 'This invite link has been used as many times as it allows. Ask whoever sent it for a new one.', 'token', undefined, { reason: 'used-up', domainName });
 export const lastAdmin = () => new ServiceError('LastAdmin', 'This is the domain’s last admin: make someone else an admin first.');
 export const alreadyMember = () =>
   new ServiceError('AlreadyMember', 'You are already a member of this domain (your account or your email is in it already).');
 export const linkCreationDisabled = () =>
   new ServiceError('LinkCreationDisabled', 'Invite links are turned off for this domain (Login Settings).');
-export const linkExpired = () =>
-  new ServiceError('LinkExpired', 'This invite link has expired. Ask whoever sent it for a new one.', 'token');
-export const linkRevoked = () =>
-  new ServiceError('LinkRevoked', 'This invite link has been deleted. Ask whoever sent it for a new one.', 'token');
-export const linksDisabled = () =>
-  new ServiceError('LinksDisabled', 'Invite links are turned off for this domain. Ask an admin for another way in.', 'token');
+export const linkExpired = (domainName?: string) =>
+  new ServiceError('LinkExpired', 'This invite link has expired. Ask whoever sent it for a new one.', 'token', undefined, { reason: 'expired', domainName });
+/** The detail says what really happened: nobody deleted a link that died when links were switched off. */
+const REVOKED_DETAIL: Record<Exclude<LinkEndReason, 'expired' | 'used-up' | 'links-disabled'>, string> = {
+  revoked: 'This invite link was revoked. Ask whoever sent it for a new one.',
+  'all-deleted': 'An admin deleted all existing invite links after this one was made. Ask whoever sent it for a new one.',
+  'creator-links-revoked': 'This invite link stopped working because the person who made it can no longer invite people. Ask an admin for a new one.',
+  'turned-off': 'Invite links were switched off after this one was made. They are on again, but links from before stay off: ask whoever sent it for a new one.',
+};
+export const linkRevoked = (reason: keyof typeof REVOKED_DETAIL = 'revoked', domainName?: string) =>
+  new ServiceError('LinkRevoked', REVOKED_DETAIL[reason], 'token', undefined, { reason, domainName });
+export const linksDisabled = (domainName?: string) =>
+  new ServiceError('LinksDisabled', 'Invite links are turned off for this domain. Ask an admin for another way in.', 'token', undefined, { reason: 'links-disabled', domainName });
 export const unknownReference = (field: string, id: string) =>
   new ServiceError('UnknownReference', `${field}: "${id}" does not exist in this domain.`, field);
 export const rateLimited = (retryAfterSeconds?: number) =>

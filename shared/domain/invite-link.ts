@@ -2,7 +2,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { TOKEN_BYTES } from '../config.ts';
 import { linkExpired, linkRevoked, linksDisabled, unknownReference } from './errors.ts';
-import type { Directory, Domain, InviteLink, LinkGrant, Membership } from './types.ts';
+import type { Directory, Domain, InviteLink, JoinedVia, LinkGrant, Membership } from './types.ts';
 
 export type LinkStatus = 'ACTIVE' | 'EXPIRED' | 'REVOKED' | 'DISABLED';
 
@@ -40,9 +40,28 @@ export function linkStatus(link: InviteLink, domain: Domain, now: Date): LinkSta
 
 export function assertUsable(link: InviteLink, domain: Domain, now: Date): void {
   const status = linkStatus(link, domain, now);
-  if (status === 'DISABLED') throw linksDisabled();
-  if (status === 'REVOKED') throw linkRevoked();
-  if (status === 'EXPIRED') throw linkExpired();
+  if (status === 'DISABLED') throw linksDisabled(domain.name);
+  if (status === 'REVOKED') throw linkRevoked(revokedReason(link, domain), domain.name);
+  if (status === 'EXPIRED') throw linkExpired(domain.name);
+}
+
+/**
+ * What ended a link that no longer works although links are on: its own revocation, its creator's
+ * generation, or the first domain-wide kill after it was made (a delete-all or a switch-off; the
+ * domain keeps the latest of each, which names the right one unless both happened since).
+ */
+export function revokedReason(link: InviteLink, domain: Domain): 'revoked' | 'all-deleted' | 'creator-links-revoked' | 'turned-off' {
+  if (link.revokedAt !== undefined) return 'revoked';
+  if (link.generation === domain.linkGeneration) return 'creator-links-revoked';
+  const after = (at: string | undefined) => (at !== undefined && at > link.createdAt ? at : undefined);
+  const deleted = after(domain.linksRevokedAt);
+  const off = after(domain.linksDisabledAt);
+  return off !== undefined && (deleted === undefined || off < deleted) ? 'turned-off' : 'all-deleted';
+}
+
+/** How a member came in through a link, as their membership keeps it. */
+export function joinedViaOf(link: InviteLink, at: string): JoinedVia {
+  return { linkId: link.linkId, at, ...(link.label !== undefined ? { label: link.label } : {}), invitedBy: { userId: link.createdBy, email: link.createdByEmail } };
 }
 
 /** Every id a grant names must exist in the link's own domain; another domain's ids count as unknown. */
@@ -71,13 +90,14 @@ export function onboardingGrant(domain: Domain): LinkGrant {
 }
 
 /** The membership a grant produces, primary first, no id twice. */
-export function membershipFromGrant(grant: LinkGrant): Pick<Membership, 'userType' | 'teamIds' | 'roleGroupIds' | 'groupIds'> {
+export function membershipFromGrant(grant: LinkGrant): Pick<Membership, 'userType' | 'teamIds' | 'roleGroupIds' | 'groupIds' | 'primaryGroupId'> {
   const unique = (ids: (string | undefined)[]) => [...new Set(ids.filter((id): id is string => id !== undefined))];
   return {
     userType: grant.userType,
     teamIds: unique([grant.primaryTeamId, ...grant.additionalTeamIds]),
     roleGroupIds: unique(grant.roleGroupIds),
     groupIds: unique([grant.primaryGroupId, ...grant.groupIds]),
+    ...(grant.primaryGroupId !== undefined ? { primaryGroupId: grant.primaryGroupId } : {}),
   };
 }
 

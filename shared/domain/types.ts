@@ -16,6 +16,10 @@ export interface Domain {
   linkGeneration: number;
   settingsUpdatedAt?: string;
   settingsUpdatedBy?: string;
+  /** The last "delete all existing links" and the last switch-off: which of them ended an older link. */
+  linksRevokedAt?: string;
+  linksRevokedBy?: string;
+  linksDisabledAt?: string;
   /** Email domains every joiner's verified email must be in; empty or absent: any. */
   allowedEmailDomains?: string[];
   /** How many admins the domain has: the last one cannot be removed or demoted. */
@@ -56,10 +60,20 @@ export interface Membership {
   teamIds: string[];
   roleGroupIds: string[];
   groupIds: string[];
-  joinedVia?: { linkId: string; at: string };
+  /** Set when a link made a legacy group, not a team, the member's primary: it is then first in groupIds. */
+  primaryGroupId?: string;
+  joinedVia?: JoinedVia;
   createdAt: string;
   /** Bumped by every edit, so an edit made on a stale read is refused. */
   version?: number;
+}
+
+/** How a member came in: the link, when, and who made the link. */
+export interface JoinedVia {
+  linkId: string;
+  at: string;
+  label?: string;
+  invitedBy?: { userId: string; email: string };
 }
 
 /** What a link hands to everyone who joins through it. Fixed for the link's life. */

@@ -4,7 +4,7 @@
  * shape. `npm run openapi` writes them into docs/; a test fails when they are stale.
  */
 import * as z from 'zod/mini';
-import type { ErrorKind } from '../domain/errors.ts';
+import { LINK_END_REASONS, type ErrorKind } from '../domain/errors.ts';
 import { errorsOf, OPERATION_LIST, routeKey, type NamedOperation } from '../operations.ts';
 import { INTERNAL, PROBLEMS, PROBLEM_CONTENT_TYPE } from './problem.ts';
 
@@ -132,6 +132,8 @@ export function openApiDocument(): JsonSchema {
             detail: { type: 'string' },
             code: { type: 'string', enum: codes },
             field: { type: 'string' },
+            reason: { type: 'string', enum: [...LINK_END_REASONS], description: 'A dead link (410): why it stopped working.' },
+            domainName: { type: 'string', description: 'A dead link (410): the organisation it was for.' },
           },
           additionalProperties: false,
         },

@@ -1,6 +1,6 @@
 /** The one error mapping: every thrown error becomes an RFC 9457 problem+json response here. */
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { ServiceError, type ErrorKind } from '../domain/errors.ts';
+import { ServiceError, type ErrorKind, type LinkEndReason } from '../domain/errors.ts';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -33,6 +33,9 @@ export interface Problem {
   detail: string;
   code: string;
   field?: string;
+  /** Dead links: why, and the organisation's name, for the join page. */
+  reason?: LinkEndReason;
+  domainName?: string;
 }
 
 export function problemOf(error: ServiceError): Problem {
@@ -44,6 +47,7 @@ export function problemOf(error: ServiceError): Problem {
     detail: error.message,
     code,
     ...(error.field !== undefined ? { field: error.field } : {}),
+    ...(error.linkEnd ? { reason: error.linkEnd.reason, ...(error.linkEnd.domainName !== undefined ? { domainName: error.linkEnd.domainName } : {}) } : {}),
   };
 }
 

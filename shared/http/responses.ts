@@ -13,12 +13,29 @@ const items = <T extends z.ZodMiniType>(item: T) => z.strictObject({ items: z.ar
 /** A page of a list; `nextCursor` is absent on the last page. */
 const page = <T extends z.ZodMiniType>(item: T) => z.strictObject({ items: z.array(item), nextCursor: z.optional(z.string()) });
 
+/** How a member came in: the link (its label, if it had one), when, and who made the link. */
+const joinedVia = z.strictObject({
+  linkId: z.string(),
+  at: timestamp,
+  label: z.optional(z.string()),
+  invitedBy: z.optional(z.strictObject({ userId: z.string(), email: z.string() })),
+});
+const named = z.array(z.strictObject({ id: z.string(), name: z.string() }));
+
+/** A member's place in a domain with names, so someone who may not list teams still sees what they were given. */
 export const membershipSummary = z.strictObject({
   domainId: z.string(),
   domainName: z.string(),
   userType,
   isAdmin: z.boolean(),
   permissions: z.array(z.string()),
+  /** Primary first. */
+  teams: named,
+  primaryTeamId: z.optional(z.string()),
+  roleGroups: named,
+  groups: named,
+  primaryGroupId: z.optional(z.string()),
+  joinedVia: z.optional(joinedVia),
 });
 
 export const me = z.strictObject({ userId: z.string(), email: z.string(), memberships: z.array(membershipSummary) });
@@ -41,7 +58,10 @@ export const member = z.strictObject({
   teamIds: ids,
   roleGroupIds: ids,
   groupIds: ids,
-  joinedVia: z.optional(z.strictObject({ linkId: z.string(), at: timestamp })),
+  /** The primary team (first of teamIds), or the primary legacy group when a link made a group primary. */
+  primaryTeamId: z.optional(z.string()),
+  primaryGroupId: z.optional(z.string()),
+  joinedVia: z.optional(joinedVia),
 });
 export const members = page(member);
 
@@ -51,6 +71,8 @@ export const linkSettings = z.strictObject({
   allowedEmailDomains: z.array(z.string()),
   /** The longest life a link may be given here (the operator's INVITE_LINK_TTL_SECONDS). */
   maxLinkLifetimeSeconds: z.number(),
+  /** GET only: how many links work now, which "delete all existing links" would end. */
+  activeLinkCount: z.optional(z.number()),
   updatedAt: z.optional(timestamp),
   updatedBy: z.optional(z.string()),
 });

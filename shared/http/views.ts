@@ -38,6 +38,13 @@ export function memberView(m: Membership): z.output<typeof member> {
     teamIds: m.teamIds,
     roleGroupIds: m.roleGroupIds,
     groupIds: m.groupIds,
+    ...primaryOf(m),
     ...(m.joinedVia ? { joinedVia: m.joinedVia } : {}),
   };
+}
+
+/** A member's primary: the legacy group a link made primary while they still hold it, else their first team. */
+export function primaryOf(m: Pick<Membership, 'teamIds' | 'groupIds' | 'primaryGroupId'>): { primaryTeamId?: string; primaryGroupId?: string } {
+  if (m.primaryGroupId !== undefined && m.groupIds.includes(m.primaryGroupId)) return { primaryGroupId: m.primaryGroupId };
+  return m.teamIds[0] !== undefined ? { primaryTeamId: m.teamIds[0] } : {};
 }

@@ -61,6 +61,10 @@ export interface Store {
   getInviteLink(linkId: string): Promise<InviteLink | undefined>;
   /** A page of the domain's live-generation links that are neither expired nor revoked, newest first, with their use counts. */
   listInviteLinks(domain: Domain, now: Date, page: PageRequest): Promise<Page<InviteLink & { useCount: number }>>;
+  /** A link's domain and expiry, kept 30 days and more after TTL removed the link itself. */
+  getLinkExpiry(linkId: string): Promise<{ domainId: string; expiresAt: string } | undefined>;
+  /** How many links work now: what "delete all existing links" would end. */
+  countActiveLinks(domain: Domain, now: Date): Promise<number>;
   /** One transaction over the link and all its use counters, so no join counts after it returns. */
   revokeInviteLink(link: InviteLink, at: string): Promise<void>;
   /** "Delete all existing links": one conditional write, whatever the number of links. */

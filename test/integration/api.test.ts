@@ -13,7 +13,19 @@ describe('GET /v1/me', () => {
     expect(res.body).toEqual({
       userId: expect.any(String),
       email: MANAGER,
-      memberships: [{ domainId: DEMO_DOMAIN, domainName: 'Demo Media Co', userType: 'STANDARD', isAdmin: false, permissions: ['users:create'] }],
+      memberships: [
+        {
+          domainId: DEMO_DOMAIN,
+          domainName: 'Demo Media Co',
+          userType: 'STANDARD',
+          isAdmin: false,
+          permissions: ['users:create'],
+          teams: [{ id: 'editors', name: 'Editors' }],
+          primaryTeamId: 'editors',
+          roleGroups: [{ id: 'user-managers', name: 'User Managers' }],
+          groups: [],
+        },
+      ],
     });
   });
 

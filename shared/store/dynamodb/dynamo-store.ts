@@ -14,7 +14,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { LinkQuota } from '../../domain/link-quota.ts';
 import type { Directory, Domain, InviteLink, Membership, User } from '../../domain/types.ts';
 import type { AdminWriteOutcome, InviteLinkSettingsChange, JoinOutcome, MemberChangeOutcome, NewMember, Page, PageRequest, Store } from '../store.ts';
-import { creatorGenerationAttribute } from '../../domain/invite-link.ts';
+import { creatorGenerationAttribute, linkStatus } from '../../domain/invite-link.ts';
 import { dataOf, keys } from './keys.ts';
 import { ENTITY, SHARDS, TABLE } from './table.ts';
 import { retryingConflicts } from './conflicts.ts';
@@ -119,7 +119,7 @@ export class DynamoStore implements Store {
                 ExpressionAttributeValues: { ':read': quota.version - 1 },
               },
             },
-            ...[items.inviteLink(link), ...items.linkCounters(link)].map((Item) => ({
+            ...[items.inviteLink(link), items.linkExpiry(link), ...items.linkCounters(link)].map((Item) => ({
               Put: {
                 TableName: this.table,
                 Item,
@@ -146,6 +146,11 @@ export class DynamoStore implements Store {
     return Item ? dataOf<InviteLink>(Item) : undefined;
   }
 
+  async getLinkExpiry(linkId: string): Promise<{ domainId: string; expiresAt: string } | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.linkExpiry(linkId) }));
+    return Item ? { domainId: String(Item.domainId), expiresAt: String(Item.expiresAt) } : undefined;
+  }
+
   async listInviteLinks(domain: Domain, now: Date, page: PageRequest): Promise<Page<InviteLink & { useCount: number }>> {
     const live = keys.linksOfGeneration(domain.linkGeneration);
     // A cursor from before a delete-all points into a dead generation: every link there is dead.
@@ -162,6 +167,21 @@ export class DynamoStore implements Store {
     const links = found.items.map((i) => dataOf<InviteLink>(i));
     const counts = await this.useCounts(links.map((l) => l.linkId));
     return { items: links.map((link) => ({ ...link, useCount: counts.get(link.linkId) ?? 0 })), next: found.next };
+  }
+
+  async countActiveLinks(domain: Domain, now: Date): Promise<number> {
+    if (!domain.linksEnabled) return 0;
+    const index = TABLE.byDomainIndex;
+    // Only what the status needs; the creator's generation cannot be a filter (one attribute per creator).
+    const found = await this.queryAll({
+      IndexName: index.name,
+      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+      FilterExpression: 'expiresAt > :now AND attribute_not_exists(revokedAt)',
+      ProjectionExpression: 'linkId, createdBy, creatorGeneration, generation, expiresAt',
+      ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
+      ExpressionAttributeValues: { ':pk': keys.domainPartition(domain.domainId), ':prefix': keys.linksOfGeneration(domain.linkGeneration), ':now': now.toISOString() },
+    });
+    return found.filter((link) => linkStatus(link as unknown as InviteLink, domain, now) === 'ACTIVE').length;
   }
 
   /** A link's use count is the sum of its counters: one BatchGetItem per 100 counters. */
@@ -244,10 +264,12 @@ export class DynamoStore implements Store {
     // Turning links off also moves the generation, so turning them on again revives nothing.
     const moveGeneration = change.enabled === false ? ' ADD linkGeneration :one' : '';
     if (moveGeneration) values[':one'] = 1;
+    // When links went off, so a link that died then is not reported as deleted.
+    const disabledAt = change.enabled === false ? ['linksDisabledAt = :at'] : [];
     return this.adminWrite(
       domainId,
       adminUserId,
-      { UpdateExpression: `SET ${[...gate, 'settingsUpdatedAt = :at', 'settingsUpdatedBy = :by'].join(', ')}${moveGeneration}`, ExpressionAttributeValues: { ...values, ':at': at, ':by': adminUserId } },
+      { UpdateExpression: `SET ${[...gate, ...disabledAt, 'settingsUpdatedAt = :at', 'settingsUpdatedBy = :by'].join(', ')}${moveGeneration}`, ExpressionAttributeValues: { ...values, ':at': at, ':by': adminUserId } },
       { UpdateExpression: `SET ${gate.join(', ')}${moveGeneration}`, ExpressionAttributeValues: values },
     );
   }

@@ -1,5 +1,5 @@
 /** Product records as table items: keys, entity type and TTL added in one place per type. */
-import { JOIN_RECORD_RETENTION_SECONDS } from '../../config.ts';
+import { JOIN_RECORD_RETENTION_SECONDS, LINK_EXPIRY_MEMORY_SECONDS } from '../../config.ts';
 import { capOf, ttlOf } from '../../domain/invite-link.ts';
 import type { Directory, Domain, InviteLink, JoinRecord, Membership, User } from '../../domain/types.ts';
 import { keys } from './keys.ts';
@@ -48,6 +48,15 @@ export const items = {
     entityType: ENTITY.InviteLink,
     [TABLE.ttlAttribute]: ttlOf(link.expiresAt),
     ...link,
+  }),
+  /** What is left of a link once TTL has removed it: its domain and expiry, for LINK_EXPIRED. */
+  linkExpiry: (link: InviteLink): Item => ({
+    ...keys.linkExpiry(link.linkId),
+    entityType: ENTITY.LinkExpiry,
+    linkId: link.linkId,
+    domainId: link.domainId,
+    expiresAt: link.expiresAt,
+    [TABLE.ttlAttribute]: ttlOf(link.expiresAt) + LINK_EXPIRY_MEMORY_SECONDS,
   }),
   /** Every use counter of a new link, at zero. */
   linkCounters: (link: InviteLink): Item[] =>

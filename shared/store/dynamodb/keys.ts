@@ -32,6 +32,8 @@ export const keys = {
   linkQuota: (domainId: string, userId: string): Key => ({ [PK]: `QUOTA#${domainId}#${userId}`, [SK]: 'LINKS' }),
 
   link: (linkId: string): Key => ({ [PK]: `LINK#${linkId}`, [SK]: 'LINK' }),
+  /** Outlives the link (its own TTL), so a link TTL removed still answers "expired". */
+  linkExpiry: (linkId: string): Key => ({ [PK]: `LINK#${linkId}`, [SK]: 'EXPIRY' }),
   /** One of SHARDS.linkCounters per link: part of its use count, with its expiry and revocation, what a join updates. */
   linkCounter: (linkId: string, shard: number): Key => ({ [PK]: `USES#${linkId}#${shard}`, [SK]: 'USES' }),
   linkIndex: (domainId: string, generation: number, createdAt: string, linkId: string): Key => ({

@@ -31,6 +31,7 @@ export const ENTITY = {
   Membership: 'Membership',
   MemberEmail: 'MemberEmail',
   InviteLink: 'InviteLink',
+  LinkExpiry: 'LinkExpiry',
   Join: 'Join',
   NotificationClaim: 'NotificationClaim',
 } as const;
