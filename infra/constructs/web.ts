@@ -113,9 +113,20 @@ function handler(event) {
 }`;
 }
 
-/** Pages have clean URLs: /join is join.html, /users is users.html; files and / pass unchanged. */
-export const PAGE_REWRITE = `function handler(event) {
+/**
+ * Pages have clean URLs: /join is join.html, /users is users.html; files and / pass unchanged. An
+ * invite link whose `#` a mail or chat tool turned into `%23` (`/join%23<token>`, `%2523` when
+ * encoded twice; a raw `#` where something decoded it) is join.html too, rather than a 403 from S3
+ * for a key that does not exist: the page finds the token in its own address. Standard logs are
+ * off, and the token never reaches S3.
+ */
+export const PAGE_REWRITE = `var MANGLED_JOIN = /^\\/join(?:\\.html)?(?:%(?:25)*23|#)/i;
+function handler(event) {
   var request = event.request;
+  if (MANGLED_JOIN.test(request.uri)) {
+    request.uri = '/join.html';
+    return request;
+  }
   var uri = request.uri.replace(/\\/+$/, '');
   if (uri !== '' && uri.split('/').pop().indexOf('.') === -1) request.uri = uri + '.html';
   return request;
@@ -170,7 +181,7 @@ export class Web extends Construct {
             function: new CloudFrontFunction(this, 'JoinRewrite', {
               code: FunctionCode.fromInline(PAGE_REWRITE),
               runtime: FunctionRuntime.JS_2_0,
-              comment: 'Clean page URLs: /join serves join.html',
+              comment: 'Clean page URLs: /join serves join.html, also for links whose # became %23',
             }),
           },
         ],
