@@ -56,10 +56,18 @@ function servableFiles(): Promise<Map<string, string>> {
   return ready;
 }
 
+/**
+ * An invite link whose `#` a mail or chat tool sent as `%23` (`/join%23<token>`, or `%2523` when
+ * encoded twice) is the join page, which finds the token in its own address. Such a path carries
+ * the token, so it is matched here and never written anywhere.
+ */
+export const MANGLED_JOIN_PATH = /^\/join(?:\.html)?%(?:25)*23/i;
+
 /** `config` is /config.json (web/page-config.ts): in AWS the CDK writes it beside the pages. */
 export async function servePages(req: IncomingMessage, res: ServerResponse, config: string): Promise<boolean> {
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-  const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+  const requested = new URL(req.url ?? '/', 'http://localhost').pathname;
+  const path = MANGLED_JOIN_PATH.test(requested) ? '/join' : requested;
   let body: Buffer | string;
   let type: string;
   if (path === '/config.json') {

@@ -11,23 +11,55 @@ import { byId, h, render, type Child } from '../lib/dom.ts';
 import { atDomains, formatDateTime, USER_TYPE_LABEL, type Joined, type LinkLookup, type Me } from '../lib/model.ts';
 import { namesFromClaims, providerName, readIdTokenClaims, SignInError } from '../lib/oidc.ts';
 import { finishSignIn, goToProvider, takeCallback } from '../lib/sign-in.ts';
+import { lastJoined, rememberJoined } from '../lib/joined.ts';
 
 const main = byId('main');
 const TOKEN_KEY = 'invite-links.join-token';
 
+/**
+ * The token as the link meant it. Mail and chat tools mangle links: `#` sent as `%23` (so the
+ * token arrives in the path), a sentence's "." or ")" or quote stuck to the end, spaces. A token
+ * is base64url, so the first run of [A-Za-z0-9_-] after any percent-decoding is the token.
+ */
+function normaliseToken(raw: string): string {
+  let text = raw;
+  for (let i = 0; i < 3 && text.includes('%'); i++) {
+    try {
+      text = decodeURIComponent(text);
+    } catch {
+      break;
+    }
+  }
+  return /[A-Za-z0-9_-]+/.exec(text)?.[0] ?? '';
+}
+
+/** `/join%23<token>` (and `%2523`, a `%` encoded again): the fragment that became part of the path. */
+const MANGLED_PATH = /^\/join(?:\.html)?%(?:25)*23(.*)$/i;
+
 /** Read once, then gone from the address bar (history, screenshots, shoulder-surfing); kept for this tab so a reload and the provider round trip still work. */
 function takeToken(): string | undefined {
-  const fromHash = decodeURIComponent(location.hash.slice(1));
-  if (location.hash) history.replaceState(null, '', location.pathname + location.search);
-  if (fromHash) sessionStorage.setItem(TOKEN_KEY, fromHash);
-  return fromHash || (sessionStorage.getItem(TOKEN_KEY) ?? undefined);
+  const fromPath = MANGLED_PATH.exec(location.pathname)?.[1] ?? '';
+  const given = normaliseToken(location.hash.slice(1)) || normaliseToken(fromPath);
+  if (location.hash || fromPath || location.pathname !== '/join') history.replaceState(null, '', `/join${location.search}`);
+  if (given) sessionStorage.setItem(TOKEN_KEY, given);
+  return given || (sessionStorage.getItem(TOKEN_KEY) ?? undefined);
+}
+
+/** The organisation's name in the top bar and the tab's title, so people know who invites them. */
+function nameOrganisation(domainName: string | undefined) {
+  document.title = domainName ? `Join ${domainName} — Invite links` : 'Join · Invite links';
+  render(byId('topbar'), h('span', { class: 'brand' }, 'Invite links'), domainName ? h('span', { class: 'org-name', id: 'org-name' }, domainName) : null);
 }
 
 async function start() {
   // The provider's code and state leave the address bar before anything else can fail.
   const callback = takeCallback();
   const token = takeToken();
-  if (!token) return showLinkProblem('LINK_NOT_FOUND');
+  if (!token) {
+    // This tab joined already (the token was used up here): a reload, Back or Forward shows that, not "can't find".
+    const joined = lastJoined();
+    return joined ? showJoined(joined.domainId, joined.domainName) : showLinkProblem({ code: 'LINK_NOT_FOUND' });
+  }
   render(main, h('p', { class: 'loading' }, 'Checking your invite link…'));
   let link: LinkLookup;
   try {
@@ -35,6 +67,7 @@ async function start() {
   } catch (error) {
     return handleLinkError(error);
   }
+  nameOrganisation(link.domainName);
   const provider = providerName((await loadConfig()).identityProvider);
   if (callback) {
     render(main, invitation(link, h('p', { class: 'loading', role: 'status' }, 'Signing you in…')));
@@ -255,7 +288,8 @@ function showForm(token: string, link: LinkLookup, provider: string, me: Me) {
         try {
           const joined = await api<Joined>('POST', '/v1/join', { token, firstName: value('firstName'), lastName: value('lastName') });
           sessionStorage.removeItem(TOKEN_KEY);
-          location.replace(`/?domain=${encodeURIComponent(joined.domainId)}`);
+          rememberJoined({ domainId: joined.domainId, domainName: link.domainName });
+          location.replace(`/home?domain=${encodeURIComponent(joined.domainId)}`);
         } catch (error) {
           submit.disabled = false;
           submit.textContent = submitText;
@@ -296,7 +330,7 @@ function showForm(token: string, link: LinkLookup, provider: string, me: Me) {
       setError(field, `${fields.get(field)!.label} ${error.fieldMessage}.`);
       return fields.get(field)!.input.focus();
     }
-    if (error.status === 404 || error.status === 410 || error.field === 'token') return handleLinkError(error);
+    if (error.status === 404 || error.status === 410 || error.field === 'token') return handleLinkError(error, link.domainName);
     if (error.code === 'RATE_LIMITED' || error.code === 'BUSY' || error.status === 503) {
       const wait = error.retryAfterSeconds ? ` Try again in ${error.retryAfterSeconds} second${error.retryAfterSeconds === 1 ? '' : 's'}.` : ' Wait a moment, then try again.';
       return say(`Many people are joining right now.${wait}`);
@@ -312,7 +346,7 @@ function showAlreadyMember(link: LinkLookup, me: Me) {
   sessionStorage.removeItem(TOKEN_KEY);
   // The lookup names the domain but gives no id: find it among the caller's memberships when the name is unambiguous.
   const matches = me.memberships.filter((m) => m.domainName === link.domainName);
-  const href = matches.length === 1 ? `/?domain=${encodeURIComponent(matches[0]!.domainId)}` : '/';
+  const href = matches.length === 1 ? `/home?domain=${encodeURIComponent(matches[0]!.domainId)}` : '/home';
   render(
     main,
     h(
@@ -326,43 +360,102 @@ function showAlreadyMember(link: LinkLookup, me: Me) {
   byId('result-title').focus();
 }
 
-/** Every way a link can stop working, in the words of the page that says so; `action` is what the person can do here. */
-const PROBLEMS: Record<string, { title: string; body: string[]; action?: { href: string; text: string } }> = {
-  LINK_EXPIRED: {
-    title: 'This invite link has expired',
-    body: ['Invite links work for a set time, and this one has run out.', 'Ask the person who sent it for a new link.'],
-  },
-  LINK_REVOKED: {
-    title: 'This invite link was deleted',
-    body: [
-      'This link no longer works: someone at the organisation deleted it, or the person who made it can no longer invite people.',
-      'If you still mean to join, ask them, or someone else there, for a new link.',
-    ],
-  },
-  LINKS_DISABLED: {
-    title: 'Joining by link is turned off',
-    body: [
-      'The organisation has turned off invite links, so this link no longer works, even if links are turned on again later.',
-      'Ask the person who invited you for a new link or another way in.',
-    ],
-  },
-  LINK_USED_UP: {
-    title: 'This invite link has been used up',
-    body: [
-      'The link was made for a set number of people, and that many have joined already.',
-      'Ask the person who sent it for a new link. If you joined through this link before, you are in already: sign in instead.',
-    ],
-    action: { href: '/signin', text: 'Sign in' },
-  },
-  LINK_NOT_FOUND: {
-    title: 'We can’t find this invite link',
-    body: ['The link may be incomplete: check that you opened or copied the whole link.', 'If it still does not work, ask the person who sent it for a new link.'],
-  },
-};
+/** This tab joined: a reload or Back after joining lands here, and the way on is Home. */
+function showJoined(domainId: string, domainName: string) {
+  nameOrganisation(domainName);
+  const home = `/home?domain=${encodeURIComponent(domainId)}`;
+  render(
+    main,
+    h(
+      'article',
+      { class: 'card join success-page', 'data-problem': 'JOINED' },
+      h('h1', { tabindex: '-1', id: 'result-title' }, `You've joined ${domainName}`),
+      h('p', {}, 'Your invite link has done its job: you are a member now, and signed in with your account.'),
+      h('p', {}, h('a', { href: home, class: 'button primary' }, `Go to ${domainName}`)),
+    ),
+  );
+}
 
-function handleLinkError(error: unknown) {
-  if (error instanceof ApiError && error.code === 'INVALID_REQUEST' && error.field === 'token') return showLinkProblem('LINK_NOT_FOUND');
-  if (error instanceof ApiError && PROBLEMS[error.code]) return showLinkProblem(error.code);
+/** Why a link does not work, as the API's 410 says (`reason`), or as its code says when there is no reason. */
+type Reason = 'expired' | 'used-up' | 'revoked' | 'all-deleted' | 'creator-links-revoked' | 'turned-off' | 'links-disabled' | 'not-found';
+const REASON_OF_CODE: Record<string, Reason> = {
+  LINK_EXPIRED: 'expired',
+  LINK_USED_UP: 'used-up',
+  LINK_REVOKED: 'revoked',
+  LINKS_DISABLED: 'links-disabled',
+  LINK_NOT_FOUND: 'not-found',
+};
+const REASONS = new Set<string>(['expired', 'used-up', 'revoked', 'all-deleted', 'creator-links-revoked', 'turned-off', 'links-disabled', 'not-found']);
+
+interface Problem {
+  title: string;
+  body: string[];
+  action?: { href: string; text: string };
+}
+
+/** Every way a link can stop working, in the words of the page that says so, naming the organisation when known. */
+function problemFor(reason: Reason, org: string | undefined): Problem {
+  const them = org ?? 'the organisation';
+  const newLink = `Ask the person who sent it, or someone else at ${them}, for a new link.`;
+  switch (reason) {
+    case 'expired':
+      return {
+        title: org ? `Your invite to ${org} has expired` : 'This invite link has expired',
+        body: ['Invite links work for a set time, and this one has run out.', newLink],
+      };
+    case 'used-up':
+      return {
+        title: org ? `Your invite to ${org} has been used up` : 'This invite link has been used up',
+        body: [
+          'The link was made for a set number of people, and that many have joined already.',
+          'Ask the person who sent it for a new link. If you joined through this link before, you are in already: sign in instead.',
+        ],
+        action: { href: '/signin', text: 'Sign in' },
+      };
+    case 'revoked':
+      return {
+        title: org ? `This invite to ${org} was withdrawn` : 'This invite link was withdrawn',
+        body: [`Someone at ${them} revoked this link, so it no longer works.`, `If you still mean to join, ${newLink.charAt(0).toLowerCase()}${newLink.slice(1)}`],
+      };
+    case 'all-deleted':
+      return {
+        title: org ? `${org} replaced its invite links` : 'This invite link was replaced',
+        body: [
+          `An admin of ${them} ended every invite link that existed at the time, this one among them. Links made since then work.`,
+          newLink,
+        ],
+      };
+    case 'creator-links-revoked':
+      return {
+        title: org ? `This invite to ${org} no longer works` : 'This invite link no longer works',
+        body: [`The person who made this link can no longer invite people to ${them}, so the links they made stopped working.`, `Ask someone else at ${them} for a new link.`],
+      };
+    case 'turned-off':
+      return {
+        title: org ? `This invite to ${org} no longer works` : 'This invite link no longer works',
+        body: [
+          `${org ?? 'The organisation'} turned invite links off after this link was made. Links work again now, but links made before that stay off for good.`,
+          newLink,
+        ],
+      };
+    case 'links-disabled':
+      return {
+        title: org ? `Joining ${org} by link is turned off` : 'Joining by link is turned off',
+        body: [`${org ?? 'The organisation'} has turned invite links off for now, so no invite link works.`, 'Ask the person who invited you for another way in, or for a new link once links are on again.'],
+      };
+    case 'not-found':
+      return {
+        title: 'We can’t find this invite link',
+        body: ['The link may be incomplete: check that you opened or copied the whole link.', 'If it still does not work, ask the person who sent it for a new link.'],
+      };
+  }
+}
+
+function handleLinkError(error: unknown, knownDomainName?: string) {
+  if (error instanceof ApiError && error.code === 'INVALID_REQUEST' && error.field === 'token') return showLinkProblem({ code: 'LINK_NOT_FOUND' });
+  if (error instanceof ApiError && (REASON_OF_CODE[error.code] || REASONS.has(error.text('reason') ?? ''))) {
+    return showLinkProblem({ code: error.code, reason: error.text('reason'), domainName: error.text('domainName') ?? knownDomainName });
+  }
   showUnavailable(error);
 }
 
@@ -380,14 +473,16 @@ function showUnavailable(error: unknown) {
   );
 }
 
-function showLinkProblem(code: string) {
+function showLinkProblem({ code, reason, domainName }: { code: string; reason?: string; domainName?: string }) {
   sessionStorage.removeItem(TOKEN_KEY);
-  const problem = PROBLEMS[code]!;
+  const known = reason && REASONS.has(reason) ? (reason as Reason) : (REASON_OF_CODE[code] ?? 'not-found');
+  const problem = problemFor(known, domainName);
+  nameOrganisation(domainName);
   render(
     main,
     h(
       'article',
-      { class: 'card join problem', 'data-problem': code },
+      { class: 'card join problem', 'data-problem': code, 'data-reason': known },
       h('h1', {}, problem.title),
       problem.body.map((text) => h('p', {}, text)),
       problem.action ? h('p', {}, h('a', { href: problem.action.href, class: 'button' }, problem.action.text)) : null,
@@ -397,4 +492,8 @@ function showLinkProblem(code: string) {
 
 // A new link pasted into this same tab changes only the fragment: no page load, so start over.
 addEventListener('hashchange', () => void start());
+// Back or Forward to a page kept whole in memory shows it as it was left: look again instead.
+addEventListener('pageshow', (event) => {
+  if (event.persisted) void start();
+});
 void start();
