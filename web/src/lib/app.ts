@@ -3,16 +3,17 @@ import { api, ApiError, session } from './api.ts';
 import { rememberReturnTo } from './oidc.ts';
 import { signOut } from './sign-in.ts';
 import { byId, h, render } from './dom.ts';
-import type { Me, Membership } from './model.ts';
+import { mayInvite, type Me, type Membership } from './model.ts';
 
-export type PageName = 'users' | 'settings';
+export type PageName = 'home' | 'users' | 'activity' | 'settings';
 
 /** Loads the caller, or sends them to the sign-in page (which brings them back here). Resolves only when signed in. */
 export async function startSignedInPage(active: PageName): Promise<Me> {
   if (!session.token()) return toSignIn();
   try {
     const me = await api<Me>('GET', '/v1/me');
-    renderTopBar(me, active);
+    topBar = { me, active };
+    renderTopBar();
     return me;
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) {
@@ -29,13 +30,35 @@ function toSignIn(reason?: string): Promise<never> {
   return new Promise<never>(() => undefined);
 }
 
-function renderTopBar(me: Me, active: PageName) {
-  const link = (page: PageName, href: string, label: string) =>
-    h('a', { href, class: 'nav-link', 'aria-current': page === active ? 'page' : undefined }, label);
+let topBar: { me: Me; active: PageName } | undefined;
+
+/**
+ * The top bar offers only what the person can use: Home to every member; Users and Activity to
+ * members who may invite somewhere; Login Settings to admins. Each link keeps the domain shown
+ * when that page can show it.
+ */
+function renderTopBar() {
+  if (!topBar) return;
+  const { me, active } = topBar;
+  const shown = chooseDomain(me.memberships);
+  const link = (page: PageName, path: string, label: string, fits: (m: Membership) => boolean) => {
+    const domain = shown && fits(shown) ? `?domain=${encodeURIComponent(shown.domainId)}` : '';
+    return h('a', { href: `${path}${domain}`, class: 'nav-link', 'aria-current': page === active ? 'page' : undefined }, label);
+  };
+  const anyMember = () => true;
+  const admin = (m: Membership) => m.isAdmin;
+  const inviter = me.memberships.some(mayInvite);
   render(
     byId('topbar'),
-    h('a', { class: 'brand', href: '/' }, 'Invite links'),
-    h('nav', { 'aria-label': 'Main' }, link('users', '/', 'Users'), link('settings', '/settings', 'Login Settings')),
+    h('a', { class: 'brand', href: inviter ? '/' : '/home' }, 'Invite links'),
+    h(
+      'nav',
+      { 'aria-label': 'Main' },
+      me.memberships.length > 0 ? link('home', '/home', 'Home', anyMember) : null,
+      inviter ? link('users', '/users', 'Users', mayInvite) : null,
+      inviter ? link('activity', '/activity', 'Activity', mayInvite) : null,
+      me.memberships.some(admin) ? link('settings', '/settings', 'Login Settings', admin) : null,
+    ),
     h(
       'div',
       { class: 'who' },
@@ -47,10 +70,21 @@ function renderTopBar(me: Me, active: PageName) {
 
 const DOMAIN_KEY = 'invite-links.domain';
 
+/** The domain the address or this tab asks for, before /v1/me has said which the person is in. */
+export function wantedDomainId(): string | undefined {
+  return new URLSearchParams(location.search).get('domain') ?? sessionStorage.getItem(DOMAIN_KEY) ?? undefined;
+}
+
 /** The domain to show: ?domain=, else the last one chosen, else the first. */
 export function chooseDomain(candidates: Membership[]): Membership | undefined {
-  const wanted = new URLSearchParams(location.search).get('domain') ?? sessionStorage.getItem(DOMAIN_KEY);
+  const wanted = wantedDomainId();
   return candidates.find((m) => m.domainId === wanted) ?? candidates[0];
+}
+
+/** The page now shows this domain: this tab remembers it, and the top bar's links follow it. */
+export function showingDomain(membership: Membership): void {
+  sessionStorage.setItem(DOMAIN_KEY, membership.domainId);
+  renderTopBar();
 }
 
 /** A labelled <select> of domains, shown only to people in more than one. */
@@ -63,8 +97,8 @@ export function domainPicker(candidates: Membership[], current: Membership, onCh
       onchange: () => {
         const next = candidates.find((m) => m.domainId === select.value);
         if (!next) return;
-        sessionStorage.setItem(DOMAIN_KEY, next.domainId);
         history.replaceState(null, '', `?domain=${encodeURIComponent(next.domainId)}`);
+        showingDomain(next);
         onChange(next);
       },
     },

@@ -12,8 +12,11 @@ import type { UserType } from '../../../shared/domain/types.ts';
 export { INVITE_PERMISSION, USER_TYPES, type UserType } from '../../../shared/domain/types.ts';
 import { INVITE_PERMISSION, USER_TYPES } from '../../../shared/domain/types.ts';
 
+/** A membership as /v1/me gives it: what the member got (teams, the primary first, role groups, legacy groups) and how they joined. */
 export type Membership = z.output<typeof api.membershipSummary>;
 export type Me = z.output<typeof api.me>;
+/** How a member came in: the link (its label), who made it, when. */
+export type JoinedVia = NonNullable<Membership['joinedVia']>;
 export type Team = z.output<typeof api.team>;
 export type RoleGroup = z.output<typeof api.roleGroup>;
 export type Group = z.output<typeof api.group>;

@@ -13,15 +13,16 @@ export interface PagedList<T> {
 }
 
 /**
- * Loads the first page of `path`, then calls `show` with everything loaded so far each time another
- * page arrives. `path` may carry a query; the cursor is added to it.
+ * Loads the first page of `path` (or takes `firstPage`, already on its way), then calls `show` with
+ * everything loaded so far each time another page arrives. `path` may carry a query; the cursor is
+ * added to it.
  */
-export async function pagedList<T>(path: string, show: (list: PagedList<T>) => void): Promise<void> {
+export async function pagedList<T>(path: string, show: (list: PagedList<T>) => void, firstPage?: Promise<Page<T>>): Promise<void> {
   const items: T[] = [];
   const withCursor = (cursor?: string) => (cursor ? `${path}${path.includes('?') ? '&' : '?'}cursor=${encodeURIComponent(cursor)}` : path);
   let observer: IntersectionObserver | undefined;
-  const load = async (cursor?: string) => {
-    const page = await api<Page<T>>('GET', withCursor(cursor));
+  const load = async (cursor?: string, given?: Promise<Page<T>>) => {
+    const page = await (given ?? api<Page<T>>('GET', withCursor(cursor)));
     items.push(...page.items);
     observer?.disconnect();
     if (!page.nextCursor) return show({ items, more: null });
@@ -41,5 +42,5 @@ export async function pagedList<T>(path: string, show: (list: PagedList<T>) => v
       observer.observe(button);
     }
   };
-  await load();
+  await load(undefined, firstPage);
 }

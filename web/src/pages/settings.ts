@@ -4,11 +4,11 @@
  * behind a confirmation dialog. Admins only.
  */
 import { api, ApiError } from '../lib/api.ts';
-import { chooseDomain, domainPicker, failure, startSignedInPage } from '../lib/app.ts';
+import { chooseDomain, domainPicker, failure, showingDomain, startSignedInPage } from '../lib/app.ts';
 import { confirmDialog } from '../lib/dialog.ts';
 import { byId, h, render } from '../lib/dom.ts';
 import { formatEmailDomainsInput, parseEmailDomains } from '../lib/email-domains.ts';
-import { atDomains, formatDateTime, formatDuration, type LinkSettings, type Me, type Membership } from '../lib/model.ts';
+import { atDomains, formatDateTime, formatDuration, plural, type LinkSettings, type Me, type Membership } from '../lib/model.ts';
 
 const main = byId('main');
 
@@ -32,6 +32,7 @@ async function start() {
 }
 
 async function showDomain(me: Me, admins: Membership[], membership: Membership) {
+  showingDomain(membership);
   const base = `/v1/domains/${encodeURIComponent(membership.domainId)}`;
   const settings = await api<LinkSettings>('GET', `${base}/settings/invite-links`);
 
@@ -42,6 +43,9 @@ async function showDomain(me: Me, admins: Membership[], membership: Membership) 
     try {
       const saved = await api<LinkSettings>('PUT', `${base}/settings/invite-links`, { enabled });
       toggle.checked = saved.enabled;
+      // Turning links off ends them all; turning them on brings none back.
+      activeLinks = saved.activeLinkCount ?? (activeLinks === undefined ? undefined : 0);
+      showCount();
       switchStatus.textContent = saved.enabled
         ? 'Invite links are on. New links can be made; links from before they were turned off stay dead.'
         : 'Invite links are off. Every existing link stopped working.';
@@ -70,20 +74,48 @@ async function showDomain(me: Me, admins: Membership[], membership: Membership) 
   });
 
   const revokeStatus = h('div', { role: 'status', class: 'status', id: 'revoke-status' });
+  // How many links DELETE ALL ends: said beside the button and again in the confirmation.
+  let activeLinks = settings.activeLinkCount;
+  const countText = () =>
+    activeLinks === undefined
+      ? 'Every invite link that works now stops working immediately.'
+      : activeLinks === 0
+        ? 'No invite link works right now, so there is nothing to delete.'
+        : `${plural(activeLinks, 'active link')} ${activeLinks === 1 ? 'stops' : 'stop'} working immediately.`;
+  const count = h('p', { class: 'active-link-count', id: 'active-link-count' });
+  const showCount = () => (count.textContent = countText());
+  showCount();
   const revokeAll = confirmDialog({
     id: 'confirm-revoke-all',
     title: 'Delete all existing links?',
-    body: [`Every invite link of ${membership.domainName} that exists now stops working immediately, including onboarding links.`, 'New links can be made afterwards.'],
+    body: () => [
+      activeLinks === undefined
+        ? `Every invite link of ${membership.domainName} that exists now stops working immediately, including onboarding links.`
+        : `${plural(activeLinks, 'active invite link')} of ${membership.domainName}, onboarding links included, ${activeLinks === 1 ? 'stops' : 'stop'} working immediately.`,
+      'New links can be made afterwards.',
+    ],
     confirm: 'Delete all existing links',
     onConfirm: async () => {
       try {
         const result = await api<{ revokedAt: string }>('POST', `${base}/invite-links/revoke-all`);
+        if (activeLinks !== undefined) activeLinks = 0;
+        showCount();
         render(revokeStatus, h('p', { class: 'notice success' }, `All existing links were deleted at ${formatDateTime(result.revokedAt)}. New links can be made.`));
       } catch (error) {
         render(revokeStatus, h('p', { class: 'notice error' }, messageOf(error)));
       }
     },
   });
+  const openRevokeAll = async () => {
+    // The count may have changed since the page loaded: ask again, so the confirmation says what happens now.
+    try {
+      activeLinks = (await api<LinkSettings>('GET', `${base}/settings/invite-links`)).activeLinkCount ?? activeLinks;
+      showCount();
+    } catch {
+      // The count shown stays; the confirmation still asks.
+    }
+    revokeAll.open();
+  };
 
   render(
     main,
@@ -114,7 +146,8 @@ async function showDomain(me: Me, admins: Membership[], membership: Membership) 
       { class: 'card setting danger-zone', 'aria-labelledby': 'revoke-title' },
       h('h2', { id: 'revoke-title' }, 'Delete all existing links'),
       h('p', { class: 'hint' }, 'Use this if a link reached the wrong people. Every existing link stops working immediately; new links can be made right after.'),
-      h('button', { type: 'button', class: 'button danger', id: 'delete-all-links', 'aria-haspopup': 'dialog', onclick: () => revokeAll.open() }, 'DELETE ALL EXISTING LINKS'),
+      count,
+      h('button', { type: 'button', class: 'button danger', id: 'delete-all-links', 'aria-haspopup': 'dialog', 'aria-describedby': 'active-link-count', onclick: () => void openRevokeAll() }, 'DELETE ALL EXISTING LINKS'),
       revokeStatus,
     ),
     turnOff.dialog,

@@ -59,7 +59,7 @@ async function start() {
       h('h1', {}, 'Sign in'),
       reason === 'expired' && !callback ? h('p', { class: 'notice' }, 'Your session ended. Sign in again.') : null,
       status,
-      session.token() ? h('p', {}, 'You are signed in. ', h('a', { href: '/' }, 'Go to Users'), '.') : null,
+      session.token() ? h('p', {}, 'You are signed in. ', h('a', { href: '/home' }, 'Go to Home'), '.') : null,
       h('p', {}, `You sign in with ${name} and come straight back here.`),
       h('div', { class: 'account-actions' }, signIn, h('p', { class: 'muted small or' }, 'New here?'), signUp),
     ),

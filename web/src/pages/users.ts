@@ -1,41 +1,79 @@
 /**
- * Users page (/): the domain's users and how they came in; "+ New Users" opens the invite modal.
- * Domain admins also change a member's user type, teams and groups, or remove them, each step
- * confirmed in a dialog; others see the list only.
+ * Users page (/ and /users?domain=…), for members who may invite: the domain's users, what they
+ * have (the primary team marked) and which link brought them in, from whom; "+ New Users" opens
+ * the invite modal. Domain admins also change a member's user type, teams and groups, or remove
+ * them, each step confirmed in a dialog; others see the list only. Everyone else is sent Home.
+ * The caller, the domain's teams and groups and the first page of users are asked for at once.
  */
-import { api } from '../lib/api.ts';
+import { api, session } from '../lib/api.ts';
 import { pagedList, type PagedList } from '../lib/paging.ts';
-import { chooseDomain, domainPicker, failure, startSignedInPage } from '../lib/app.ts';
+import { chooseDomain, domainPicker, failure, showingDomain, startSignedInPage, wantedDomainId } from '../lib/app.ts';
 import { byId, h, render } from '../lib/dom.ts';
-import { formatDate, mayInvite, plural, USER_TYPE_LABEL, type Group, type Items, type Me, type Member, type Membership, type RoleGroup, type Team } from '../lib/model.ts';
+import {
+  formatDate,
+  formatDateTime,
+  mayInvite,
+  plural,
+  USER_TYPE_LABEL,
+  type Group,
+  type Items,
+  type Me,
+  type Member,
+  type Membership,
+  type Page,
+  type RoleGroup,
+  type Team,
+} from '../lib/model.ts';
 import { createInviteModal, type Directory } from '../components/invite-modal.ts';
 import { memberActions, type MemberActions } from '../components/member-editor.ts';
 
 const main = byId('main');
 
+/** Everything the page shows of one domain, asked for at once. */
+interface DomainData {
+  teams: Promise<Items<Team>>;
+  roleGroups: Promise<Items<RoleGroup>>;
+  groups: Promise<Items<Group>>;
+  users: Promise<Page<Member>>;
+}
+
+const pathOf = (domainId: string) => `/v1/domains/${encodeURIComponent(domainId)}`;
+
+function loadDomain(domainId: string): DomainData {
+  const base = pathOf(domainId);
+  const data: DomainData = {
+    teams: api<Items<Team>>('GET', `${base}/teams`),
+    roleGroups: api<Items<RoleGroup>>('GET', `${base}/role-groups`),
+    groups: api<Items<Group>>('GET', `${base}/groups`),
+    users: api<Page<Member>>('GET', `${base}/users`),
+  };
+  // Answers nobody waits for (the domain turned out not to be one the person may see) are dropped quietly.
+  for (const answer of Object.values(data)) (answer as Promise<unknown>).catch(() => undefined);
+  return data;
+}
+
 async function start() {
+  // The domain the address names is asked for together with /v1/me, not after it.
+  const wanted = session.token() ? wantedDomainId() : undefined;
+  const early = wanted ? loadDomain(wanted) : undefined;
   const me = await startSignedInPage('users');
   const candidates = me.memberships.filter(mayInvite);
   const current = chooseDomain(candidates);
   if (!current) {
-    render(
-      main,
-      h('h1', {}, 'Users'),
-      h('div', { class: 'notice', id: 'no-invite' }, membershipSummary(me), h('p', {}, 'You can see and invite users only in a domain where you may invite people. Ask a domain admin if you need to.')),
-    );
+    // The users list is for people who may invite; everyone else's page is Home.
+    const here = chooseDomain(me.memberships);
+    location.replace(here ? `/home?domain=${encodeURIComponent(here.domainId)}` : '/home');
     return;
   }
-  await showDomain(me, candidates, current);
+  await showDomain(me, candidates, current, current.domainId === wanted ? early : undefined);
 }
 
-async function showDomain(me: Me, candidates: Membership[], membership: Membership) {
+async function showDomain(me: Me, candidates: Membership[], membership: Membership, early?: DomainData) {
+  showingDomain(membership);
   render(main, h('p', { class: 'loading' }, 'Loading users…'));
-  const base = `/v1/domains/${encodeURIComponent(membership.domainId)}`;
-  const [teams, roleGroups, groups] = await Promise.all([
-    api<Items<Team>>('GET', `${base}/teams`),
-    api<Items<RoleGroup>>('GET', `${base}/role-groups`),
-    api<Items<Group>>('GET', `${base}/groups`),
-  ]);
+  const base = pathOf(membership.domainId);
+  const data = early ?? loadDomain(membership.domainId);
+  const [teams, roleGroups, groups] = await Promise.all([data.teams, data.roleGroups, data.groups]);
   const directory: Directory = { me, membership, teams: teams.items, roleGroups: roleGroups.items, groups: groups.items };
   const table = h('div', { id: 'users-list' });
   const summary = h('p', { class: 'muted', id: 'users-summary' });
@@ -47,11 +85,15 @@ async function showDomain(me: Me, candidates: Membership[], membership: Membersh
     summary.textContent = `${membership.domainName} · ${more ? `the first ${plural(items.length, 'user')}` : plural(items.length, 'user')}`;
     render(table, h('div', { class: 'table-wrap' }, usersTable(items, directory, actions)), more);
   };
-  const refreshUsers = () =>
-    pagedList<Member>(`${base}/users`, (next) => {
-      list = next;
-      showList();
-    });
+  const refreshUsers = (firstPage?: Promise<Page<Member>>) =>
+    pagedList<Member>(
+      `${base}/users`,
+      (next) => {
+        list = next;
+        showList();
+      },
+      firstPage,
+    );
   const focusRow = (userId: string | undefined) =>
     (userId ? table.querySelector<HTMLElement>(`tr[data-user-id="${CSS.escape(userId)}"] .edit-member`) : null) ?? newUsers;
 
@@ -66,7 +108,7 @@ async function showDomain(me: Me, candidates: Membership[], membership: Membersh
           announce.textContent = `Saved: ${fullName(updated)} is now ${describeMember(updated, directory)}.`;
         },
         removed(gone) {
-          if (gone.userId === me.userId) return location.assign('/');
+          if (gone.userId === me.userId) return location.assign('/home');
           const at = list.items.findIndex((m) => m.userId === gone.userId);
           const next = list.items[at + 1] ?? list.items[at - 1];
           if (at >= 0) list.items.splice(at, 1);
@@ -93,22 +135,7 @@ async function showDomain(me: Me, candidates: Membership[], membership: Membersh
     announce,
     modal.dialog,
   );
-  await refreshUsers();
-}
-
-/** Who the caller is where (the ?domain= one first): someone who just joined sees the domain they joined. */
-function membershipSummary(me: Me): HTMLElement {
-  const here = chooseDomain(me.memberships);
-  if (!here) return h('p', {}, `You're signed in as ${me.email}, and not a member of any domain yet. To join one, open the invite link you were sent.`);
-  const others = me.memberships.filter((m) => m !== here);
-  return h(
-    'p',
-    {},
-    `You're a member of `,
-    h('strong', {}, here.domainName),
-    ` as a ${USER_TYPE_LABEL[here.userType]} user.`,
-    others.length ? ` You're also in ${others.map((m) => m.domainName).join(', ')}.` : '',
-  );
+  await refreshUsers(data.users);
 }
 
 const fullName = (m: Member) => `${m.firstName} ${m.lastName}`;
@@ -117,6 +144,29 @@ const nameOf = (items: { id: string; name: string }[], id: string) => items.find
 /** "a Power user in Producers, Marketing": for the announcement after an edit. */
 function describeMember(m: Member, { teams }: Directory): string {
   return `a ${USER_TYPE_LABEL[m.userType]} user${m.teamIds.length ? ` in ${m.teamIds.map((id) => nameOf(teams, id)).join(', ')}` : ''}`;
+}
+
+const primaryMarked = (name: string, primary: boolean) => (primary ? `${name} (primary)` : name);
+
+/** "Editors (primary), Marketing": the primary team (the first, unless the API names it) marked. */
+function teamNames(m: Member, teams: Team[]): string {
+  const primary = m.primaryTeamId ?? (m.primaryGroupId ? undefined : m.teamIds[0]);
+  return m.teamIds.map((id) => primaryMarked(nameOf(teams, id), id === primary)).join(', ');
+}
+
+/** "Joined via Spring interns from owner@demo.test, 3 Mar 2026", or "Added directly". */
+function joinedVia(m: Member): HTMLElement {
+  const via = m.joinedVia;
+  if (!via) return h('span', { class: 'muted' }, 'Added directly');
+  return h(
+    'span',
+    { class: 'joined-via' },
+    'Joined via ',
+    via.label ? h('q', { class: 'joined-label' }, via.label) : 'a link',
+    via.invitedBy ? [' from ', h('span', { class: 'inviter' }, via.invitedBy.email)] : null,
+    ', ',
+    h('time', { datetime: via.at, title: formatDateTime(via.at) }, formatDate(via.at)),
+  );
 }
 
 function usersTable(members: Member[], directory: Directory, actions: MemberActions | undefined): HTMLElement {
@@ -138,7 +188,7 @@ function usersTable(members: Member[], directory: Directory, actions: MemberActi
       members.map((m) => {
         const extra = [
           m.roleGroupIds.length ? `Role groups: ${m.roleGroupIds.map((id) => nameOf(roleGroups, id)).join(', ')}` : null,
-          m.groupIds.length ? `Legacy groups: ${m.groupIds.map((id) => nameOf(groups, id)).join(', ')}` : null,
+          m.groupIds.length ? `Legacy groups: ${m.groupIds.map((id) => primaryMarked(nameOf(groups, id), id === m.primaryGroupId)).join(', ')}` : null,
         ].filter((text) => text !== null);
         return h(
           'tr',
@@ -147,10 +197,10 @@ function usersTable(members: Member[], directory: Directory, actions: MemberActi
           cell('User type', USER_TYPE_LABEL[m.userType], m.isAdmin ? ' ' : '', m.isAdmin ? h('span', { class: 'badge' }, 'Admin') : ''),
           cell(
             'Teams',
-            h('span', { class: 'teams' }, m.teamIds.map((id) => nameOf(teams, id)).join(', ') || '—'),
+            h('span', { class: 'teams' }, teamNames(m, teams) || '—'),
             extra.length ? h('span', { class: 'member-groups' }, extra.join(' · ')) : null,
           ),
-          cell('How they joined', m.joinedVia ? h('span', { class: 'joined-via' }, `Joined via link (${formatDate(m.joinedVia.at)})`) : h('span', { class: 'muted' }, 'Added directly')),
+          cell('How they joined', joinedVia(m)),
           actions
             ? h(
                 'td',

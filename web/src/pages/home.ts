@@ -1,0 +1,122 @@
+/**
+ * Home (/home?domain=…): every member's landing page, where someone who just joined arrives.
+ * What they have in the domain (user type, teams with the primary one marked, role groups, legacy
+ * groups) and who invited them and when, all from /v1/me, so it works for members who may not
+ * list the domain's teams; members who may invite also get the way to their Users page.
+ */
+import { chooseDomain, domainPicker, failure, showingDomain, startSignedInPage } from '../lib/app.ts';
+import { byId, h, render, type Child } from '../lib/dom.ts';
+import { joinedHere } from '../lib/joined.ts';
+import { formatDate, formatDateTime, mayInvite, USER_TYPE_HINT, USER_TYPE_LABEL, type JoinedVia, type Me, type Membership } from '../lib/model.ts';
+
+const main = byId('main');
+
+async function start() {
+  const me = await startSignedInPage('home');
+  const current = chooseDomain(me.memberships);
+  if (!current) {
+    render(
+      main,
+      h('h1', {}, 'Home'),
+      h(
+        'div',
+        { class: 'notice', id: 'no-domain' },
+        h('p', {}, `You're signed in as ${me.email}, and not a member of any domain yet.`),
+        h('p', {}, 'To join one, open the invite link you were sent.'),
+      ),
+    );
+    return;
+  }
+  showDomain(me, current);
+}
+
+function showDomain(me: Me, membership: Membership) {
+  showingDomain(membership);
+  document.title = `${membership.domainName} · Invite links`;
+  const justJoined = joinedHere(membership.domainId);
+  const others = me.memberships.filter((m) => m.domainId !== membership.domainId);
+  render(
+    main,
+    h(
+      'div',
+      { class: 'page-head' },
+      h('h1', { id: 'home-title' }, membership.domainName),
+      domainPicker(me.memberships, membership, (next) => showDomain(me, next)),
+    ),
+    justJoined
+      ? h(
+          'div',
+          { class: 'notice success', role: 'status', id: 'joined-notice' },
+          h('p', {}, h('strong', {}, `Welcome! You've joined ${membership.domainName}.`), ` You're signed in as ${me.email}.`),
+        )
+      : h('p', { class: 'muted who-am-i' }, `Signed in as ${me.email}`),
+    h('section', { class: 'card home-grants', 'aria-labelledby': 'grants-title' }, h('h2', { id: 'grants-title' }, `What you have in ${membership.domainName}`), grants(membership)),
+    h('section', { class: 'card home-joined', 'aria-labelledby': 'joined-title' }, h('h2', { id: 'joined-title' }, 'How you joined'), joinedText(membership.joinedVia)),
+    mayInvite(membership)
+      ? h(
+          'section',
+          { class: 'card home-invite', 'aria-labelledby': 'invite-title' },
+          h('h2', { id: 'invite-title' }, 'Invite people'),
+          h('p', {}, `You may invite people to ${membership.domainName}.`),
+          h(
+            'p',
+            { class: 'actions start' },
+            h('a', { class: 'button primary', href: `/users?domain=${encodeURIComponent(membership.domainId)}` }, 'Go to Users'),
+          ),
+        )
+      : null,
+    others.length
+      ? h(
+          'section',
+          { class: 'card home-others', 'aria-labelledby': 'others-title' },
+          h('h2', { id: 'others-title' }, 'Your other domains'),
+          h(
+            'ul',
+            { class: 'plain-list' },
+            others.map((m) => h('li', {}, h('a', { href: `/home?domain=${encodeURIComponent(m.domainId)}` }, m.domainName), ` · ${USER_TYPE_LABEL[m.userType]} user`)),
+          ),
+        )
+      : null,
+  );
+}
+
+/** User type, teams (primary first and marked), primary legacy group, role groups, legacy groups. */
+function grants(m: Membership): HTMLElement {
+  const teams = m.teams;
+  const primaryTeamId = m.primaryTeamId ?? teams[0]?.id;
+  const groups = m.groups;
+  const row = (term: string, ...value: Child[]) => h('div', {}, h('dt', {}, term), h('dd', {}, ...value));
+  const names = (items: { id: string; name: string }[], primaryId?: string) =>
+    items.length
+      ? h(
+          'ul',
+          { class: 'name-list' },
+          items.map((item) => h('li', {}, item.name, item.id === primaryId ? h('span', { class: 'badge primary-mark' }, 'primary') : null)),
+        )
+      : h('span', { class: 'muted' }, 'none');
+  return h(
+    'dl',
+    { class: 'grants home-grants-list' },
+    row('User type', `${USER_TYPE_LABEL[m.userType]}`, h('span', { class: 'muted' }, ` — ${USER_TYPE_HINT[m.userType]}`), m.isAdmin ? h('span', { class: 'badge admin' }, 'Admin') : null),
+    row('Teams', names(teams, primaryTeamId)),
+    row('Role groups', names(m.roleGroups)),
+    row('Legacy groups', names(groups, m.primaryGroupId)),
+  );
+}
+
+function joinedText(via: JoinedVia | undefined): HTMLElement {
+  if (!via) return h('p', { id: 'joined-via' }, 'An admin added you directly.');
+  const link = via.label ? h('q', { class: 'invite-label' }, via.label) : 'an invite link';
+  return h(
+    'p',
+    { id: 'joined-via' },
+    'You joined through ',
+    link,
+    via.invitedBy ? [' from ', h('strong', { class: 'inviter' }, via.invitedBy.email)] : null,
+    ' on ',
+    h('time', { datetime: via.at, title: formatDateTime(via.at) }, formatDate(via.at)),
+    '.',
+  );
+}
+
+start().catch((error: unknown) => render(main, h('h1', {}, 'Home'), failure(error)));
