@@ -1,26 +1,23 @@
 /**
  * The invite modal, tab "Invite by link": choose what the link grants and its rules (label, uses,
  * life, email domains, signup emails), Copy makes it and puts it on the clipboard; the onboarding
- * link; the active links, each revocable. A native <dialog>: showModal() keeps focus inside, Tab
- * wraps and Esc closes it.
+ * link; the active links (components/links-panel.ts). A native <dialog> on every width: focus kept
+ * inside, Escape, the close button or a tap outside closes it. It keeps one size while its data
+ * loads, so nothing jumps.
  */
 import { api, ApiError } from '../lib/api.ts';
-import { trapFocus } from '../lib/dialog.ts';
+import { modalDialog } from '../lib/dialog.ts';
 import { h, render, uid, type Child } from '../lib/dom.ts';
 import { formatEmailDomainsInput, parseEmailDomains } from '../lib/email-domains.ts';
-import { pagedList } from '../lib/paging.ts';
 import {
   atDomains,
-  formatDateTime,
   formatDuration,
   grantableUserTypes,
   LINK_RULES,
-  plural,
   USER_TYPE_HINT,
   USER_TYPE_LABEL,
   type CreatedLink,
   type Group,
-  type InviteLink,
   type LinkSettings,
   type Me,
   type Membership,
@@ -28,6 +25,7 @@ import {
   type Team,
   type UserType,
 } from '../lib/model.ts';
+import { errorNotice, linksPanel, type MakeAndCopy } from './links-panel.ts';
 
 export interface Directory {
   me: Me;
@@ -41,14 +39,13 @@ export function createInviteModal(directory: Directory, onClose: () => void) {
   const { membership } = directory;
   const base = `/v1/domains/${encodeURIComponent(membership.domainId)}`;
   const panel = h('div', { role: 'tabpanel', id: 'invite-by-link', 'aria-labelledby': 'tab-invite-by-link', class: 'modal-body' });
-  const dialog = h(
-    'dialog',
-    { class: 'modal', id: 'invite-modal', 'aria-labelledby': 'invite-title', onclose: onClose },
+  const modal = modalDialog(
+    { id: 'invite-modal', labelledBy: 'invite-title', className: 'modal invite', onClose },
     h(
       'div',
       { class: 'modal-head' },
       h('h2', { id: 'invite-title' }, `New users in ${membership.domainName}`),
-      h('button', { type: 'button', class: 'icon-button', 'aria-label': 'Close', onclick: () => dialog.close() }, '×'),
+      h('button', { type: 'button', class: 'icon-button', 'aria-label': 'Close', onclick: () => modal.close() }, '×'),
     ),
     h(
       'div',
@@ -57,27 +54,41 @@ export function createInviteModal(directory: Directory, onClose: () => void) {
     ),
     panel,
   );
-  trapFocus(dialog);
 
   async function open() {
-    render(panel, h('p', { class: 'loading' }, 'Loading…'));
-    dialog.showModal();
+    render(panel, skeleton());
+    panel.setAttribute('aria-busy', 'true');
+    modal.open();
     try {
+      // The settings and the first page of links are asked for together.
+      const links = linksPanel(directory, base);
+      const listed = links.load();
+      listed.catch(() => undefined);
       const settings = await api<LinkSettings>('GET', `${base}/settings/invite-links`);
       if (!settings.enabled) {
         render(panel, linksOffNotice(membership));
         return;
       }
-      const links = h('section', { class: 'links', 'aria-labelledby': 'active-links-title' });
-      const refreshLinks = () => renderActiveLinks(links, directory, base);
-      render(panel, linkForm(directory, settings, base, refreshLinks), onboardingSection(directory, base, refreshLinks), links);
-      await refreshLinks();
+      render(panel, linkForm(directory, settings, base, links.makeAndCopy), links.onboarding, links.list);
+      await listed;
     } catch (error) {
       render(panel, errorNotice(error));
+    } finally {
+      panel.removeAttribute('aria-busy');
     }
   }
 
-  return { dialog, open };
+  return { dialog: modal.dialog, open };
+}
+
+/** Grey blocks where the form and the links will be, while they load. */
+function skeleton(): HTMLElement {
+  return h(
+    'div',
+    { class: 'skeleton', 'aria-hidden': 'true' },
+    h('p', { class: 'loading visually-hidden' }, 'Loading…'),
+    Array.from({ length: 8 }, () => h('div', { class: 'skeleton-line' })),
+  );
 }
 
 function linksOffNotice(membership: Membership): HTMLElement {
@@ -93,7 +104,7 @@ function linksOffNotice(membership: Membership): HTMLElement {
 }
 
 /** The link's configuration: user type, primary team or legacy group, the optional extras, and its rules. */
-function linkForm(directory: Directory, settings: LinkSettings, base: string, refreshLinks: () => Promise<void>): HTMLElement {
+function linkForm(directory: Directory, settings: LinkSettings, base: string, makeAndCopy: MakeAndCopy): HTMLElement {
   const { membership, teams, roleGroups, groups } = directory;
   const userTypes = grantableUserTypes(membership);
   const defaultTeam = teams.find((t) => t.isDefault) ?? teams[0];
@@ -181,7 +192,14 @@ function linkForm(directory: Directory, settings: LinkSettings, base: string, re
           groupIds: checked('groupIds'),
           ...chosenRules,
         };
-        void makeAndCopy(copyButton, result, () => api<CreatedLink>('POST', `${base}/invite-links`, body), refreshLinks, rules.showApiError);
+        void makeAndCopy(copyButton, result, () => api<CreatedLink>('POST', `${base}/invite-links`, body), rules.showApiError);
+      },
+      // Enter on a checkbox or radio is a choice being made, not "make the link now".
+      onkeydown: (event: Event) => {
+        const target = event.target;
+        if (event instanceof KeyboardEvent && event.key === 'Enter' && target instanceof HTMLInputElement && (target.type === 'checkbox' || target.type === 'radio')) {
+          event.preventDefault();
+        }
       },
     },
     h('h3', {}, 'Link settings'),
@@ -197,70 +215,6 @@ function linkForm(directory: Directory, settings: LinkSettings, base: string, re
   teamSelect.addEventListener('change', syncPrimary);
   groupSelect.addEventListener('change', syncPrimary);
   return form;
-}
-
-function onboardingSection(directory: Directory, base: string, refreshLinks: () => Promise<void>): HTMLElement {
-  const defaultTeam = directory.teams.find((t) => t.isDefault);
-  const result = h('div', { class: 'copy-result', role: 'status', 'aria-live': 'polite' });
-  const button = h('button', { type: 'button', class: 'button', id: 'copy-onboarding-link' }, 'Copy onboarding link');
-  button.addEventListener('click', () => void makeAndCopy(button, result, () => api<CreatedLink>('POST', `${base}/invite-links/onboarding`), refreshLinks));
-  return h(
-    'section',
-    { class: 'onboarding', 'aria-labelledby': 'onboarding-title' },
-    h('h3', { id: 'onboarding-title' }, 'Onboarding link'),
-    h('p', { class: 'hint' }, `One click: adds people as Standard users in ${defaultTeam ? `the ${defaultTeam.name} team` : 'the default team'}.`),
-    h('div', { class: 'actions' }, button),
-    result,
-  );
-}
-
-/**
- * Creates a link, copies its URL and says so; if the clipboard refuses, the URL is selected in a box
- * to copy by hand. A refusal `showAtField` can place next to its field is shown there instead.
- */
-async function makeAndCopy(
-  button: HTMLButtonElement,
-  result: HTMLElement,
-  create: () => Promise<CreatedLink>,
-  refreshLinks: () => Promise<void>,
-  showAtField: (error: unknown) => boolean = () => false,
-) {
-  button.disabled = true;
-  render(result, h('p', {}, 'Making the link…'));
-  try {
-    const link = await create();
-    let copied = true;
-    try {
-      await navigator.clipboard.writeText(link.url);
-    } catch {
-      copied = false;
-    }
-    const box = h('input', { type: 'text', readonly: true, value: link.url, class: 'link-box', 'aria-label': 'Invite link', onfocus: () => box.select() });
-    const who = link.allowedEmailDomains.length ? `Anyone with an ${atDomains(link.allowedEmailDomains)} email who has it` : 'Anyone with it';
-    const limit = link.maxUses === undefined ? '' : ` (${plural(link.maxUses, 'person', 'people')} at most)`;
-    render(
-      result,
-      h(
-        'div',
-        { class: copied ? 'notice success' : 'notice' },
-        h('p', { class: 'copied' }, copied ? '✓ Link copied to the clipboard.' : 'Copy the link below (it is selected).'),
-        h('p', {}, `${who} can join until ${formatDateTime(link.expiresAt)}${limit}. Share it only with the people you mean to invite.`),
-        box,
-      ),
-    );
-    if (copied) {
-      const label = button.textContent;
-      button.textContent = 'Copied ✓';
-      setTimeout(() => (button.textContent = label), 2_500);
-      result.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
-    } else box.focus();
-    await refreshLinks();
-  } catch (error) {
-    if (showAtField(error)) render(result);
-    else render(result, errorNotice(error));
-  } finally {
-    button.disabled = false;
-  }
 }
 
 type RuleField = 'label' | 'expiresInSeconds' | 'maxUses' | 'allowedEmailDomains';
@@ -424,89 +378,6 @@ function linkRules(settings: LinkSettings, membership: Membership) {
   return { section, read, showApiError };
 }
 
-async function renderActiveLinks(section: HTMLElement, directory: Directory, base: string) {
-  const { me, membership } = directory;
-  const status = h('p', { class: 'visually-hidden', role: 'status' });
-  const mayRevoke = (link: InviteLink) => membership.isAdmin || link.createdBy === me.userId;
-  try {
-    await pagedList<InviteLink>(`${base}/invite-links`, ({ items, more }) => showActiveLinks(items, more));
-  } catch (error) {
-    render(section, errorNotice(error));
-  }
-
-  function showActiveLinks(items: InviteLink[], more: HTMLElement | null) {
-    render(
-      section,
-      h('h3', { id: 'active-links-title' }, more ? `Active links (the newest ${items.length})` : `Active links (${items.length})`),
-      items.length === 0 ? h('p', { class: 'muted' }, 'No active links.') : null,
-      h(
-        'ul',
-        { class: 'link-list' },
-        items.map((link) => {
-          const revoke = h('button', { type: 'button', class: 'button danger small' }, 'Revoke');
-          revoke.setAttribute('aria-label', `Revoke link: ${link.label ?? describeLink(link, directory)}`);
-          revoke.addEventListener('click', async () => {
-            revoke.disabled = true;
-            try {
-              await api('DELETE', `${base}/invite-links/${encodeURIComponent(link.id)}`);
-              await renderActiveLinks(section, directory, base);
-              section.querySelector('[role=status]')!.textContent = 'Link revoked. It no longer works.';
-            } catch (error) {
-              revoke.disabled = false;
-              revoke.after(errorNotice(error));
-            }
-          });
-          const badge = link.onboarding ? h('span', { class: 'badge' }, 'Onboarding') : null;
-          const limits = [
-            link.allowedEmailDomains.length ? `Only ${atDomains(link.allowedEmailDomains)} emails` : null,
-            link.notifyCreator ? null : 'No signup emails',
-          ].filter((text) => text !== null);
-          return h(
-            'li',
-            { class: 'link-item', 'data-link-id': link.id },
-            h(
-              'div',
-              {},
-              link.label ? h('p', { class: 'link-label' }, badge, link.label) : null,
-              h('p', { class: link.label ? 'link-config muted small' : 'link-config' }, link.label ? null : badge, describeLink(link, directory)),
-              h(
-                'p',
-                { class: 'muted small link-meta' },
-                `Created by ${link.createdByEmail ?? link.createdBy} · `,
-                h('span', { class: 'link-uses' }, usesText(link)),
-                ` · expires ${formatDateTime(link.expiresAt)}`,
-              ),
-              limits.length ? h('p', { class: 'muted small link-limits' }, limits.join(' · ')) : null,
-            ),
-            mayRevoke(link) ? revoke : null,
-          );
-        }),
-      ),
-      more,
-      status,
-    );
-  }
-}
-
-/** "3 of 10 uses left", or for a link without a limit "used 2 times". */
-function usesText(link: InviteLink): string {
-  if (link.maxUses === undefined) return `used ${plural(link.useCount, 'time')}`;
-  const left = link.remainingUses ?? Math.max(0, link.maxUses - link.useCount);
-  return `${left} of ${plural(link.maxUses, 'use')} left`;
-}
-
-/** "Standard · Producers (primary) · + Marketing · role groups: Contributors", in names, not ids. */
-function describeLink(link: InviteLink, { teams, roleGroups, groups }: Directory): string {
-  const name = (items: { id: string; name: string }[], id: string) => items.find((i) => i.id === id)?.name ?? id;
-  const parts = [USER_TYPE_LABEL[link.userType]];
-  if (link.primaryTeamId) parts.push(`${name(teams, link.primaryTeamId)} (primary team)`);
-  if (link.primaryGroupId) parts.push(`${name(groups, link.primaryGroupId)} (primary legacy group)`);
-  if (link.additionalTeamIds.length) parts.push(`+ ${link.additionalTeamIds.map((id) => name(teams, id)).join(', ')}`);
-  if (link.roleGroupIds.length) parts.push(`role groups: ${link.roleGroupIds.map((id) => name(roleGroups, id)).join(', ')}`);
-  if (link.groupIds.length) parts.push(`legacy groups: ${link.groupIds.map((id) => name(groups, id)).join(', ')}`);
-  return parts.join(' · ');
-}
-
 function radio(name: string, value: string, checked: boolean, label: string, hint?: string): HTMLElement {
   const id = uid(name);
   return h(
@@ -529,14 +400,4 @@ function checkboxes(name: string, legend: string, items: { id: string; name: str
     items.length === 0 ? h('p', { class: 'muted small' }, 'None to choose from.') : children,
     note ? h('p', { class: 'hint' }, note) : null,
   );
-}
-
-function errorNotice(error: unknown): HTMLElement {
-  const text =
-    error instanceof ApiError
-      ? error.code === 'LINKS_DISABLED'
-        ? 'Invite links are turned off for this domain. An admin can turn them on in Login Settings.'
-        : `${error.title}. ${error.detail}`
-      : 'Something went wrong. Try again.';
-  return h('div', { class: 'notice error', role: 'alert' }, h('p', {}, text));
 }

@@ -1,7 +1,8 @@
 /**
  * Modal dialogs on the native <dialog>: showModal() makes the page behind inert and Escape closes
  * it; on top of that Tab and Shift+Tab wrap inside the dialog (instead of leaving for the browser's
- * own controls), and closing gives focus back to whatever opened it.
+ * own controls), a click or tap on the backdrop closes it, and closing gives focus back to whatever
+ * opened it.
  */
 import { h, render, type Child } from './dom.ts';
 
@@ -40,6 +41,17 @@ export function trapFocus(dialog: HTMLDialogElement): void {
   });
 }
 
+/** A click or tap outside the dialog's box (on its backdrop, which belongs to the dialog) closes it. */
+export function closeOnOutsideClick(dialog: HTMLDialogElement): void {
+  dialog.addEventListener('click', (event) => {
+    // A click from the keyboard (Enter or Space on a control) targets the control and has no position.
+    if (event.target !== dialog || (event.clientX === 0 && event.clientY === 0 && event.detail === 0)) return;
+    const box = dialog.getBoundingClientRect();
+    const inside = event.clientX >= box.left && event.clientX <= box.right && event.clientY >= box.top && event.clientY <= box.bottom;
+    if (!inside) dialog.close();
+  });
+}
+
 export interface DialogOptions {
   id: string;
   /** The id of the element naming the dialog (its heading). */
@@ -65,6 +77,7 @@ export function modalDialog(options: DialogOptions, ...children: Child[]): Modal
     ...children,
   );
   trapFocus(dialog);
+  closeOnOutsideClick(dialog);
   dialog.addEventListener('close', () => {
     if (opener instanceof HTMLElement && opener.isConnected) opener.focus();
     opener = null;
@@ -85,7 +98,8 @@ export function modalDialog(options: DialogOptions, ...children: Child[]): Modal
 export interface ConfirmOptions {
   id: string;
   title: string;
-  body: Child[];
+  /** What the dialog says; a function is asked again each time the dialog opens. */
+  body: Child[] | (() => Child[]);
   confirm: string;
   /** Throwing keeps the dialog open and shows `failureMessage(error)` in it. */
   onConfirm: () => Promise<void>;
@@ -111,10 +125,16 @@ export function confirmDialog(options: ConfirmOptions): ModalDialog {
       confirm.disabled = false;
     }
   });
+  const body = h('div', { id: `${options.id}-body` });
+  const say = () => {
+    const parts = typeof options.body === 'function' ? options.body() : options.body;
+    render(body, parts.map((text) => (typeof text === 'string' ? h('p', {}, text) : text)));
+  };
+  say();
   const modal = modalDialog(
     { id: options.id, labelledBy: `${options.id}-title`, describedBy: `${options.id}-body`, className: 'modal confirm', onClose: options.onClose },
     h('h2', { id: `${options.id}-title` }, options.title),
-    h('div', { id: `${options.id}-body` }, options.body.map((text) => (typeof text === 'string' ? h('p', {}, text) : text))),
+    body,
     failure,
     h('div', { class: 'actions' }, cancel, confirm),
   );
@@ -122,6 +142,7 @@ export function confirmDialog(options: ConfirmOptions): ModalDialog {
     ...modal,
     open: () => {
       render(failure);
+      say();
       modal.open(cancel);
     },
   };

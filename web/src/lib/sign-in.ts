@@ -1,5 +1,6 @@
 /** lib/oidc.ts tied to this tab: the provider from /config.json, the address bar, sessionStorage and the session. */
 import { loadConfig, session } from './api.ts';
+import { forgetAllLinks } from './link-store.ts';
 import { beginSignIn, completeSignIn, isCallback, resolveProvider, signOutUrl, withoutCallbackParams, type Provider, type SignedIn } from './oidc.ts';
 
 let provider: Promise<Provider> | undefined;
@@ -39,9 +40,10 @@ export async function finishSignIn(callback: URLSearchParams): Promise<SignedIn>
   return signedIn;
 }
 
-/** Clears the session, then ends the provider's session too where it has a logout, so the next sign-in is not silent. */
+/** Clears the session and the link URLs this browser kept, then ends the provider's session too where it has a logout, so the next sign-in is not silent. */
 export async function signOut(): Promise<void> {
   session.signOut();
+  forgetAllLinks();
   let target = '/signin';
   try {
     target = signOutUrl(await identityProvider(), { origin: location.origin });
