@@ -2,7 +2,7 @@
  * The pages, end to end in headless Chromium, signing in through the local identity provider as
  * people do: the owner signs in with an emailed code and makes a link in the invite modal; a new
  * person opens it (on a phone-sized screen), creates an account verified through the local SES
- * inbox, joins and lands in the app; the owner's email names the verified address; a member of
+ * inbox, joins and lands on Home; the owner's email names the verified address; a member of
  * another domain joins by signing in only; sign-out and signing in again work; the Login Settings
  * kill the link. Screenshots go to docs/screenshots/ when missing, or all with UPDATE_SCREENSHOTS=1.
  */
@@ -87,7 +87,7 @@ describe('the pages, end to end', () => {
     await screenshot(page, 'join');
   });
 
-  it('creates their account with a code from the local inbox, joins, and lands in the app in Demo Media Co', async () => {
+  it('creates their account with a code from the local inbox, joins, and lands on Home in Demo Media Co', async () => {
     const { page } = person;
     const requests: string[] = [];
     page.on('request', (req) => requests.push(req.url()));
@@ -102,8 +102,8 @@ describe('the pages, end to end', () => {
     await screenshot(page, 'join-signed-in');
     await page.getByRole('button', { name: 'Join Demo Media Co' }).click();
 
-    await page.waitForURL(`${t.stack.url}/?domain=demo-media-co`);
-    await page.getByText("You're a member of Demo Media Co").waitFor();
+    await page.waitForURL(`${t.stack.url}/home?domain=demo-media-co`);
+    await page.locator('#joined-notice').getByText("You've joined Demo Media Co").waitFor();
     expect(await page.locator('.who-email').textContent()).toBe(joiner.email);
     await screenshot(page, 'joined');
     // The link's token never travelled in a URL: not to the provider, not back.
@@ -124,8 +124,9 @@ describe('the pages, end to end', () => {
     await page.reload();
     const row = page.locator(`tr[data-email="${joiner.email}"]`);
     await row.waitFor();
-    expect(await row.innerText()).toMatch(/Joined via link \(\d+ \w+ \d{4}\)/);
-    expect(await row.innerText()).toContain('Producers, Marketing');
+    expect(await row.innerText()).toMatch(/Joined via a link from owner@demo\.test, \d+ \w+ \d{4}/);
+    expect(await row.innerText()).toContain('Producers (primary), Marketing');
+    expect(await row.innerText()).toContain('Role groups: Contributors');
     await screenshot(page, 'users');
   });
 
@@ -145,7 +146,7 @@ describe('the pages, end to end', () => {
     await throughProvider(page, OTHER_OWNER);
     await page.getByRole('heading', { name: `Join Demo Media Co as ${OTHER_OWNER}` }).waitFor();
     await page.getByRole('button', { name: 'Join Demo Media Co' }).click();
-    await page.waitForURL(`${t.stack.url}/?domain=demo-media-co`);
+    await page.waitForURL(`${t.stack.url}/home?domain=demo-media-co`);
     const me = (await t.as(OTHER_OWNER).get('/v1/me')).body;
     expect(me.memberships.map((m: { domainName: string }) => m.domainName).sort()).toEqual(['Demo Media Co', 'Other Studio']);
     await other.context.close();
@@ -163,8 +164,9 @@ describe('the pages, end to end', () => {
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     // The provider's session ended too: it asks for the email and a new code.
     await throughProvider(page, joiner.email);
-    await page.waitForURL(`${t.stack.url}/`);
-    await page.getByText("You're a member of Demo Media Co").waitFor();
+    // The Users page is for people who may invite: this member's way in is Home.
+    await page.waitForURL(`${t.stack.url}/home?domain=demo-media-co`);
+    await page.getByRole('heading', { name: 'Demo Media Co', exact: true }).waitFor();
   });
 
   it('offers a member who may invite only what they may hand out, and no Login Settings', async () => {
@@ -196,7 +198,7 @@ describe('the pages, end to end', () => {
     await page.locator('#revoke-status').getByText('All existing links were deleted').waitFor();
 
     await person.page.goto(linkUrl);
-    await person.page.getByRole('heading', { name: 'This invite link was deleted' }).waitFor();
+    await person.page.getByRole('heading', { name: 'Demo Media Co replaced its invite links' }).waitFor();
     expect(await person.page.locator('[data-problem]').getAttribute('data-problem')).toBe('LINK_REVOKED');
     await screenshot(person.page, 'revoked');
   });

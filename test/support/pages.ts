@@ -3,7 +3,8 @@
  * docs/screenshots/ (when missing, or all with UPDATE_SCREENSHOTS=1), and signing in through the
  * local identity provider with the code it emails to the local SES.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { expect } from 'vitest';
@@ -78,5 +79,38 @@ export function pageSteps(t: TestStack, browser: () => Browser) {
     await page.getByRole('button', { name: 'Continue' }).click();
   }
 
-  return { newContext, emailedCode, throughProvider };
+  /**
+   * Signs this tab in without the provider's pages: the stack's token for this email, kept in the
+   * tab's session as the sign-in page keeps it. For tests about what comes after signing in.
+   */
+  async function signedIn(page: Page, email: string, path = '/', names?: { givenName?: string; familyName?: string }) {
+    const token = await t.tokenFor(email, names);
+    await page.goto(`${t.stack.url}/config.json`);
+    await page.evaluate((token) => {
+      sessionStorage.setItem('invite-links.token', token);
+      sessionStorage.setItem('invite-links.id-token', token);
+    }, token);
+    await page.goto(`${t.stack.url}${path}`);
+  }
+
+  return { newContext, emailedCode, throughProvider, signedIn };
 }
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+export const WCAG_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+/**
+ * axe-core's WCAG A/AA violations on the page as it is now, as readable lines. axe goes in through
+ * the DevTools protocol (page.evaluate), which the pages' strict CSP does not govern.
+ */
+export async function axeViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
+  return page.evaluate(async (tags) => {
+    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: { id: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const { violations } = await axe.run(document, { runOnly: { type: 'tag', values: tags } });
+    return violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  }, WCAG_AA);
+}
+
+/** How wide the page's content is: more than the viewport means it scrolls sideways. */
+export const scrollWidth = (page: Page) => page.evaluate(() => document.scrollingElement!.scrollWidth);
