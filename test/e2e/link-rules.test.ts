@@ -125,9 +125,9 @@ describe('link options in the invite modal', () => {
     await item.waitFor();
     expect(await item.locator('.link-label').textContent()).toBe('Spring interns');
     expect(await item.locator('.link-config').textContent()).toBe('Standard · Editors (primary team)');
-    expect(await item.locator('.link-uses').textContent()).toBe('3 of 3 uses left');
+    expect(await item.locator('.link-uses').textContent()).toBe('used 0 of 3 · 3 left');
     expect(await item.locator('.link-limits').textContent()).toBe('Only @example.com or @example.org emails · No signup emails');
-    expect(await item.locator('.link-meta').textContent()).toMatch(/expires \d+ \w+ \d{4}/);
+    expect(await item.locator('.link-meta').last().textContent()).toMatch(/expires \d+ \w+ \d{4}/);
 
     const link = (await t.as(OWNER).get(linksPath())).body.items.find((l: { label?: string }) => l.label === 'Spring interns');
     expect(link).toMatchObject({ maxUses: 3, remainingUses: 3, useCount: 0, allowedEmailDomains: ['example.com', 'example.org'], notifyCreator: false });
@@ -165,7 +165,7 @@ describe('link options in the invite modal', () => {
     expect((await when(t).join(token)).status).toBe(201);
     const { page } = person;
     await page.goto(`${t.stack.url}/join#${token}`);
-    await page.getByRole('heading', { name: 'This invite link has been used up' }).waitFor();
+    await page.getByRole('heading', { name: 'Your invite to Demo Media Co has been used up' }).waitFor();
     expect(await page.locator('[data-problem]').getAttribute('data-problem')).toBe('LINK_USED_UP');
     expect(await page.locator('main').innerText()).toContain('Ask the person who sent it for a new link.');
     await page.getByRole('link', { name: 'Sign in' }).waitFor();

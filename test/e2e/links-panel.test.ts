@@ -1,0 +1,312 @@
+/**
+ * The invite modal and Login Settings, by keyboard alone where people use them that way: Enter on
+ * a checkbox or radio never makes a link; Copy and Revoke keep the focus in the dialog; Revoke
+ * asks first and leaves a few seconds to undo, and the DELETE goes only when they are over (or
+ * at once when the page is left); the active links say who made each and when, and copy again
+ * what this browser made; the onboarding link is reused; every dialog keeps focus inside, closes
+ * on Escape and on a tap outside, and keeps its Close button in view on a phone. Login Settings
+ * counts the links DELETE ALL ends. The Users page asks for its data at once, and the modal keeps
+ * one size while its data arrives.
+ */
+import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/browser.ts';
+import { pageSteps, screenshot } from '../support/pages.ts';
+import { useStack } from '../support/stack.ts';
+import { DEMO_DOMAIN, linksPath, MANAGER, OWNER, when } from '../support/steps.ts';
+
+const t = useStack();
+let browser: Browser;
+const { newContext, signedIn } = pageSteps(t, () => browser);
+let owner: { context: BrowserContext; page: Page };
+const modal = () => owner.page.locator('#invite-modal');
+
+interface Link {
+  id: string;
+  onboarding: boolean;
+  label?: string;
+}
+const activeLinks = async () => (await t.as(OWNER).get(`${linksPath()}?limit=100`)).body.items as Link[];
+
+/** The focused element: its id, tag, text, and whether it sits inside the invite modal or a confirmation. */
+const focused = (page: Page) =>
+  page.evaluate(() => {
+    const el = document.activeElement as HTMLElement | null;
+    return {
+      id: el?.id ?? '',
+      tag: el?.tagName.toLowerCase() ?? '',
+      text: (el?.textContent ?? '').trim(),
+      inDialog: Boolean(el?.closest('dialog[open]')),
+    };
+  });
+
+async function tabTo(page: Page, match: (f: Awaited<ReturnType<typeof focused>>) => boolean, { shift = false, max = 120 } = {}) {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press(shift ? 'Shift+Tab' : 'Tab');
+    if (match(await focused(page))) return;
+  }
+  throw new Error('Tab never reached the element');
+}
+
+async function openModal() {
+  await owner.page.locator('#new-users').click();
+  await modal().getByRole('button', { name: 'Copy link' }).waitFor();
+  await modal().locator('#active-links .link-list, #active-links p.muted').first().waitFor();
+}
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  owner = await newContext('desktop');
+  await signedIn(owner.page, OWNER, `/users?domain=${DEMO_DOMAIN}`);
+  await owner.page.locator('#new-users').waitFor();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('the invite modal by keyboard', () => {
+  it('never makes a link on Enter in a checkbox or a radio', async () => {
+    const { page } = owner;
+    await openModal();
+    await modal().getByRole('checkbox', { name: 'Contributors' }).focus();
+    await page.keyboard.press('Space');
+    await page.keyboard.press('Enter');
+    await modal().getByRole('radio', { name: /^Browse/ }).focus();
+    await page.keyboard.press('Enter');
+    await modal().getByRole('checkbox', { name: 'Email me when someone joins' }).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForTimeout(300);
+    expect(await modal().getByText('Link copied to the clipboard.').count()).toBe(0);
+    expect(await activeLinks()).toEqual([]);
+    expect(await modal().getByRole('checkbox', { name: 'Contributors' }).isChecked()).toBe(true);
+  });
+
+  it('keeps the focus on Copy link when Enter makes the link', async () => {
+    const { page } = owner;
+    await modal().getByRole('textbox', { name: /^Label/ }).fill('Keyboard link');
+    await modal().locator('#copy-link').focus();
+    await page.keyboard.press('Enter');
+    await modal().getByText('Link copied to the clipboard.').waitFor();
+    await modal().locator('.link-item').filter({ hasText: 'Keyboard link' }).waitFor();
+    expect(await focused(page)).toMatchObject({ id: 'copy-link', inDialog: true });
+  });
+
+  it('keeps Tab inside the modal, both ways', async () => {
+    const { page } = owner;
+    for (const shift of [false, true]) {
+      for (let i = 0; i < 60; i++) {
+        await page.keyboard.press(shift ? 'Shift+Tab' : 'Tab');
+        expect((await focused(page)).inDialog).toBe(true);
+      }
+    }
+  });
+});
+
+describe('the active links', () => {
+  let madeUrl = '';
+
+  it('say what each link is, who made it, when, until when and how often it was used, with Copy for the links this browser made', async () => {
+    const { page } = owner;
+    madeUrl = await page.evaluate(() => navigator.clipboard.readText());
+    expect(madeUrl).toMatch(/\/join#[A-Za-z0-9_-]{43}$/);
+    const row = modal().locator('.link-item').filter({ hasText: 'Keyboard link' });
+    const text = await row.innerText();
+    expect(text).toContain(`Created by ${OWNER} on`);
+    expect(text).toMatch(/used 0 times · expires \d+ \w+ \d{4}/);
+    expect(text).toContain('role groups: Contributors');
+    await page.evaluate(() => navigator.clipboard.writeText(''));
+    await row.getByRole('button', { name: /^Copy:/ }).click();
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(madeUrl);
+  });
+
+  it('say why a link made elsewhere has no Copy, and show remaining uses', async () => {
+    const { page } = owner;
+    await when(t).linkToken(MANAGER, { userType: 'STANDARD', primaryTeamId: 'producers', label: 'Manager link', maxUses: 3 });
+    await page.keyboard.press('Escape');
+    await openModal();
+    const theirs = modal().locator('.link-item').filter({ hasText: 'Manager link' });
+    await theirs.waitFor();
+    expect(await theirs.getByRole('button', { name: /^Copy/ }).count()).toBe(0);
+    expect(await theirs.locator('.no-copy').innerText()).toContain(`only ${MANAGER}, who made it, has the link itself`);
+    expect(await theirs.innerText()).toContain('used 0 of 3 · 3 left');
+    // This browser's own link still copies after the modal (or the page) was opened again.
+    const mine = modal().locator('.link-item').filter({ hasText: 'Keyboard link' });
+    expect(await mine.getByRole('button', { name: /^Copy:/ }).count()).toBe(1);
+  });
+
+  it('reuse one onboarding link: Copy copies it again, and only "New onboarding link" makes another', async () => {
+    const { page } = owner;
+    const onboarding = async () => (await activeLinks()).filter((l) => l.onboarding);
+    await modal().getByRole('button', { name: 'Copy onboarding link' }).click();
+    await expect.poll(onboarding).toHaveLength(1);
+    const first = await page.evaluate(() => navigator.clipboard.readText());
+    await modal().locator('#copy-onboarding-link').waitFor();
+    await page.evaluate(() => navigator.clipboard.writeText(''));
+    await modal().locator('#copy-onboarding-link').click();
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(first);
+    expect(await onboarding()).toHaveLength(1);
+    await modal().getByRole('button', { name: 'New onboarding link' }).click();
+    await expect.poll(onboarding).toHaveLength(2);
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).not.toBe(first);
+    const second = await page.evaluate(() => navigator.clipboard.readText());
+    await page.evaluate(() => navigator.clipboard.writeText(''));
+    await modal().locator('#copy-onboarding-link').click();
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(second);
+    await screenshot(page, 'invite-modal-links', '#invite-modal');
+  });
+});
+
+describe('revoking a link', () => {
+  const deletes: string[] = [];
+  const track = (request: Request) => {
+    if (request.method() === 'DELETE') deletes.push(request.url());
+  };
+
+  beforeAll(() => {
+    owner.page.on('request', track);
+  });
+  afterAll(() => {
+    owner.page.off('request', track);
+  });
+
+  it('asks first, then offers Undo with the focus on it, and Undo sends nothing', async () => {
+    const { page } = owner;
+    const row = modal().locator('.link-item').filter({ hasText: 'Keyboard link' });
+    await row.getByRole('button', { name: /^Revoke link/ }).focus();
+    await page.keyboard.press('Enter');
+    const confirm = page.locator('#confirm-revoke-link');
+    await confirm.getByText('You can undo this for 5 seconds').waitFor();
+    expect(await focused(page)).toMatchObject({ text: 'Cancel', inDialog: true });
+    await page.keyboard.press('Tab');
+    expect((await focused(page)).text).toBe('Revoke link');
+    await page.keyboard.press('Enter');
+    await row.getByText('Revoked —').waitFor();
+    await expect.poll(() => focused(page)).toMatchObject({ text: 'Undo', inDialog: true });
+    await page.keyboard.press('Enter');
+    await row.getByRole('button', { name: /^Revoke link/ }).waitFor();
+    await expect.poll(async () => (await focused(page)).text).toBe('Revoke');
+    await page.waitForTimeout(5_500);
+    expect(deletes).toEqual([]);
+    expect((await activeLinks()).some((l) => l.label === 'Keyboard link')).toBe(true);
+  });
+
+  it('sends the DELETE when the undo time is over, takes away the "copied" box of that link, and keeps the focus in the dialog', async () => {
+    const { page } = owner;
+    await modal().getByRole('textbox', { name: /^Label/ }).fill('Short-lived link');
+    await modal().locator('#copy-link').click();
+    const copied = modal().locator('.copy-result .notice.success');
+    await copied.waitFor();
+    const row = modal().locator('.link-item').filter({ hasText: 'Short-lived link' });
+    await row.getByRole('button', { name: /^Revoke link/ }).focus();
+    await page.keyboard.press('Enter');
+    await page.locator('#confirm-revoke-link').getByRole('button', { name: 'Revoke link' }).click();
+    await row.getByText('Revoked —').waitFor();
+    expect(await copied.count()).toBe(0);
+    expect(deletes).toEqual([]);
+    await row.waitFor({ state: 'detached', timeout: 8_000 });
+    expect(deletes).toHaveLength(1);
+    expect((await activeLinks()).some((l) => l.label === 'Short-lived link')).toBe(false);
+    await expect.poll(async () => (await focused(page)).inDialog).toBe(true);
+  });
+
+  it('sends the DELETE at once when the page is left during the undo time', async () => {
+    const { page } = owner;
+    const row = modal().locator('.link-item').filter({ hasText: 'Keyboard link' });
+    await row.getByRole('button', { name: /^Revoke link/ }).click();
+    await page.locator('#confirm-revoke-link').getByRole('button', { name: 'Revoke link' }).click();
+    await row.getByText('Revoked —').waitFor();
+    await page.goto(`${t.stack.url}/home?domain=${DEMO_DOMAIN}`);
+    await expect.poll(async () => (await activeLinks()).some((l) => l.label === 'Keyboard link'), { timeout: 3_000 }).toBe(false);
+  });
+});
+
+describe('every dialog', () => {
+  it('closes on Escape, on a tap outside, and by its Close button, which stays in view on a phone', async () => {
+    const phone = await newContext('mobile');
+    const { page } = phone;
+    await signedIn(page, OWNER, `/users?domain=${DEMO_DOMAIN}`);
+    const invite = page.locator('#invite-modal');
+    await page.locator('#new-users').click();
+    await invite.getByRole('button', { name: 'Copy link' }).waitFor();
+    await invite.evaluate((el) => el.scrollTo(0, el.scrollHeight));
+    const close = invite.getByRole('button', { name: 'Close' });
+    const box = (await close.boundingBox())!;
+    expect(box.y).toBeGreaterThanOrEqual(0);
+    expect(box.y + box.height).toBeLessThanOrEqual(812);
+    await close.click();
+    expect(await invite.isVisible()).toBe(false);
+    expect((await focused(page)).id).toBe('new-users');
+
+    await page.locator('#new-users').click();
+    await invite.getByRole('button', { name: 'Copy link' }).waitFor();
+    await page.mouse.click(187, 4);
+    expect(await invite.isVisible()).toBe(false);
+
+    await page.locator('#new-users').click();
+    await page.keyboard.press('Escape');
+    expect(await invite.isVisible()).toBe(false);
+
+    // A member's edit dialog and a confirmation behave the same.
+    await page.locator('.edit-member').first().click();
+    const edit = page.locator('#member-edit');
+    await edit.waitFor();
+    await page.mouse.click(187, 4);
+    await expect.poll(() => edit.count()).toBe(0);
+    await page.locator('.remove-member').first().click();
+    const remove = page.locator('#member-remove');
+    await remove.waitFor();
+    await page.mouse.click(187, 4);
+    await expect.poll(() => remove.count()).toBe(0);
+    await phone.context.close();
+  });
+});
+
+describe('Login Settings', () => {
+  it('says how many links DELETE ALL EXISTING LINKS ends, and the confirmation says it again', async () => {
+    const { page } = owner;
+    const count = (await t.as(OWNER).get(`/v1/domains/${DEMO_DOMAIN}/settings/invite-links`)).body.activeLinkCount as number;
+    expect(count).toBe((await activeLinks()).length);
+    expect(count).toBeGreaterThan(1);
+    await page.goto(`${t.stack.url}/settings?domain=${DEMO_DOMAIN}`);
+    await page.locator('#active-link-count').getByText(`${count} active links stop working immediately.`).waitFor();
+    await page.getByRole('button', { name: 'DELETE ALL EXISTING LINKS' }).click();
+    await page.locator('#confirm-revoke-all').getByText(`${count} active invite links of Demo Media Co`).waitFor();
+    await page.locator('#confirm-revoke-all').getByRole('button', { name: 'Delete all existing links' }).click();
+    await page.locator('#active-link-count').getByText('No invite link works right now').waitFor();
+  });
+});
+
+describe('on a slow connection', () => {
+  it('the Users page asks for the caller, teams, role groups, groups and users at once', async () => {
+    const slow = await newContext('desktop');
+    const { page } = slow;
+    await signedIn(page, OWNER, '/config.json');
+    const started = new Map<string, number>();
+    await page.route('**/v1/**', async (route) => {
+      const path = new URL(route.request().url()).pathname;
+      started.set(path.replace(`/v1/domains/${DEMO_DOMAIN}`, ''), Date.now());
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      await route.continue();
+    });
+    const t0 = Date.now();
+    await page.goto(`${t.stack.url}/users?domain=${DEMO_DOMAIN}`);
+    await page.locator('table.users').waitFor();
+    const wanted = ['/v1/me', '/teams', '/role-groups', '/groups', '/users'];
+    for (const path of wanted) expect(started.has(path), path).toBe(true);
+    const times = wanted.map((path) => started.get(path)!);
+    // One after another they would start 600 ms apart; at once, they all start before the first answers.
+    expect(Math.max(...times) - Math.min(...times)).toBeLessThan(500);
+    expect(Date.now() - t0).toBeLessThan(2_500);
+
+    // The modal has its final size from the first frame, before its data arrives.
+    await page.locator('#new-users').click();
+    const dialog = page.locator('#invite-modal');
+    await dialog.waitFor();
+    const before = await dialog.boundingBox();
+    await dialog.getByRole('button', { name: 'Copy link' }).waitFor();
+    await dialog.locator('#active-links .link-list, #active-links p.muted').first().waitFor();
+    expect(await dialog.boundingBox()).toEqual(before);
+    await slow.context.close();
+  });
+});
