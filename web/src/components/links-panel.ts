@@ -151,7 +151,7 @@ export function linksPanel(directory: Directory, base: string) {
 
   /** Copies a kept URL again; where the clipboard refuses, the URL is shown selected to copy by hand. */
   function copyButton(link: InviteLink, url: string, id: string, text: string, result: HTMLElement): HTMLButtonElement {
-    const button = h('button', { type: 'button', class: 'button small copy-link', id, 'aria-label': text === 'Copy' ? `Copy link: ${link.label ?? describeLink(link, directory)}` : undefined }, text);
+    const button = h('button', { type: 'button', class: 'button small copy-link', id, 'aria-label': text === 'Copy' ? `Copy: ${link.label ?? describeLink(link, directory)}` : undefined }, text);
     button.addEventListener('click', async () => {
       try {
         await navigator.clipboard.writeText(url);
