@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { asInviter, asMember } from '../shared/access.ts';
 import { createInviteLink } from '../shared/create-link.ts';
+import { activity } from '../shared/events/activity.ts';
 import { linkIdOf } from '../shared/domain/invite-link.ts';
 import type { Store } from '../shared/store/store.ts';
 import { benchPerson, tokenOf, type ApiReply, type BenchPerson, type localApi } from './local-api.ts';
@@ -12,6 +13,7 @@ import { benchPerson, tokenOf, type ApiReply, type BenchPerson, type localApi } 
 export const DOMAIN = 'demo-media-co';
 const OWNER_ID = 'u-demo-owner';
 const OWNER = 'owner@demo.test';
+const OWNER_ACTOR = { userId: OWNER_ID, email: OWNER };
 const base = `/v1/domains/${DOMAIN}`;
 const grant = { userType: 'STANDARD' as const, primaryTeamId: 'producers', additionalTeamIds: ['marketing'], roleGroupIds: ['contributors'], groupIds: [] };
 
@@ -94,7 +96,8 @@ export async function operations(api: ReturnType<typeof localApi>, store: Store)
       direct: async (link: { id: string }) => {
         await asMember(store, OWNER_ID, DOMAIN);
         const found = await store.getInviteLink(link.id);
-        return store.revokeInviteLink(found!, new Date().toISOString());
+        const at = new Date().toISOString();
+        return store.revokeInviteLink(found!, at, activity.linkRevoked(found!, OWNER_ACTOR, at));
       },
     },
     {
@@ -102,7 +105,10 @@ export async function operations(api: ReturnType<typeof localApi>, store: Store)
       expect: 200,
       prepare: async () => void (joinLink = undefined),
       api: () => owner('POST', `${base}/invite-links/revoke-all`),
-      direct: () => store.revokeAllInviteLinks(DOMAIN, OWNER_ID, new Date().toISOString()),
+      direct: () => {
+        const at = new Date().toISOString();
+        return store.revokeAllInviteLinks(DOMAIN, OWNER_ID, at, activity.allRevoked(DOMAIN, OWNER_ACTOR, at));
+      },
     },
     {
       name: 'disable',
@@ -113,7 +119,8 @@ export async function operations(api: ReturnType<typeof localApi>, store: Store)
       },
       api: () => owner('PUT', `${base}/settings/invite-links`, { enabled: false }),
       direct: async () => {
-        await store.updateInviteLinkSettings(DOMAIN, { enabled: false }, OWNER_ID, new Date().toISOString());
+        const at = new Date().toISOString();
+        await store.updateInviteLinkSettings(DOMAIN, { enabled: false }, OWNER_ID, at, activity.linksSwitched(DOMAIN, false, OWNER_ACTOR, at));
         // The handler reads back what the write left.
         return store.getDirectory(DOMAIN);
       },

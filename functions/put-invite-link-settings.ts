@@ -5,13 +5,16 @@
  */
 import { assertAdminWriteDone } from '#shared/admin-write.ts';
 import { linkTtlSeconds } from '#shared/config.ts';
+import { activity, actorOf } from '#shared/events/activity.ts';
 import { operationHandler } from '#shared/http/handler.ts';
 import { OPERATIONS } from '#shared/operations.ts';
 import { store } from '#shared/store/dynamodb/index.ts';
 
-export const handler = operationHandler(OPERATIONS['put-invite-link-settings'], async ({ callerId, params, body }) => {
+export const handler = operationHandler(OPERATIONS['put-invite-link-settings'], async ({ callerId, claims, params, body }) => {
   const at = new Date().toISOString();
-  assertAdminWriteDone(await store.updateInviteLinkSettings(params.domainId, body, callerId, at));
+  // Recorded only if the switch really moves: the store writes it on that condition.
+  const switched = body.enabled === undefined ? undefined : activity.linksSwitched(params.domainId, body.enabled, actorOf(callerId, claims), at);
+  assertAdminWriteDone(await store.updateInviteLinkSettings(params.domainId, body, callerId, at, switched));
   // The write is done; read back what it left (both fields may not have been in this request).
   const directory = await store.getDirectory(params.domainId);
   const domain = directory!.domain;

@@ -2,19 +2,21 @@
 import { asMember } from '#shared/access.ts';
 import { assertMemberChanged } from '#shared/admin-write.ts';
 import { forbidden, notFound } from '#shared/domain/errors.ts';
+import { activity, actorOf } from '#shared/events/activity.ts';
 import { operationHandler } from '#shared/http/handler.ts';
 import { OPERATIONS } from '#shared/operations.ts';
 import { store } from '#shared/store/dynamodb/index.ts';
 
 const ATTEMPTS = 3;
 
-export const handler = operationHandler(OPERATIONS['remove-member'], async ({ callerId, params }) => {
+export const handler = operationHandler(OPERATIONS['remove-member'], async ({ callerId, claims, params }) => {
   const { member: caller } = await asMember(store, callerId, params.domainId);
   if (!caller.isAdmin) throw forbidden('Only domain admins may remove members.');
   for (let attempt = 1; ; attempt++) {
     const before = await store.getMembership(params.userId, params.domainId);
     if (!before) throw notFound('The member');
     // Their links end with them: the creator generation moves in the same write.
-    if (assertMemberChanged(await store.changeMember(before, undefined, true, callerId), attempt < ATTEMPTS)) return;
+    const removed = activity.memberRemoved(before, actorOf(callerId, claims), new Date().toISOString());
+    if (assertMemberChanged(await store.changeMember(before, undefined, true, callerId, removed), attempt < ATTEMPTS)) return;
   }
 });

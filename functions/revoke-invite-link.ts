@@ -1,15 +1,19 @@
 /** DELETE /v1/domains/{domainId}/invite-links/{linkId}: its creator or an admin revokes one link. */
 import { asMember } from '#shared/access.ts';
 import { forbidden, notFound } from '#shared/domain/errors.ts';
+import { activity, actorOf } from '#shared/events/activity.ts';
 import { operationHandler } from '#shared/http/handler.ts';
 import { OPERATIONS } from '#shared/operations.ts';
 import { store } from '#shared/store/dynamodb/index.ts';
 
-export const handler = operationHandler(OPERATIONS['revoke-invite-link'], async ({ callerId, params }) => {
+export const handler = operationHandler(OPERATIONS['revoke-invite-link'], async ({ callerId, claims, params }) => {
   // Authorize before reading: a caller who is not a member costs the caller check and nothing more.
   const { member } = await asMember(store, callerId, params.domainId);
   const link = await store.getInviteLink(params.linkId);
   if (!link || link.domainId !== params.domainId) throw notFound('The invite link');
   if (link.createdBy !== member.userId && !member.isAdmin) throw forbidden('Only the link\'s creator or an admin may revoke it.');
-  await store.revokeInviteLink(link, new Date().toISOString());
+  // Already revoked: done, and nothing new happened to tell anyone about.
+  if (link.revokedAt !== undefined) return;
+  const at = new Date().toISOString();
+  await store.revokeInviteLink(link, at, activity.linkRevoked(link, actorOf(callerId, claims), at));
 });

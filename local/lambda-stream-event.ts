@@ -24,7 +24,7 @@ export function lambdaRecord(record: StreamRecord, streamArn: string): DynamoDBR
   };
 }
 
-type FilterPattern = { readonly [key: string]: FilterPattern | readonly (string | number | boolean | null)[] };
+export type FilterPattern = { readonly [key: string]: FilterPattern | readonly (string | number | boolean | null)[] };
 
 /**
  * The part of Lambda's filter pattern language JOIN_RECORD_FILTER uses: nested keys, and arrays of

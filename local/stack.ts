@@ -15,6 +15,8 @@ import { jwtAuthorizer } from './jwt-authorizer.ts';
 import { send, startFrontDoor, type FrontDoorOptions } from './front-door.ts';
 import { servePages } from './pages.ts';
 import { startStreamReader, type StreamReader, type StreamReaderOptions } from './stream-reader.ts';
+import { STREAM_CONSUMERS } from './stream-consumers.ts';
+import { EVENT_BUS_PATH, startLocalEventBus, type LocalEventBus, type LocalEventBusOptions } from './event-bus.ts';
 import { LOCAL_AWS } from './services.ts';
 import { ensureTable, seedDemoData } from './table.ts';
 
@@ -32,6 +34,11 @@ export interface LocalStackOptions {
   clientLimits?: FrontDoorOptions['clientLimits'];
   /** The stream-fed notifier; false leaves it off, an object tunes the reader (tests shorten its retry waits). */
   notifier?: false | Pick<StreamReaderOptions, 'pollIntervalMs' | 'retryDelayMs'>;
+  /** The events feed's reader, tuned like the notifier's (false leaves events off). */
+  eventsFeed?: false | Pick<StreamReaderOptions, 'pollIntervalMs' | 'retryDelayMs'>;
+  /** Where every event is also POSTed (EVENT_WEBHOOK_URL), and how hard it is tried. */
+  eventWebhookUrl?: string;
+  webhookDelivery?: LocalEventBusOptions['delivery'];
 }
 
 export interface LocalStack {
@@ -42,6 +49,9 @@ export interface LocalStack {
   identityProvider: LocalIdentityProvider;
   /** Reads the table's stream into functions/notify-signup.ts; undefined when started with `notifier: false`. */
   notifier?: StreamReader;
+  /** Reads the table's stream into functions/publish-events.ts, which puts the events on `eventBus`. */
+  eventsFeed?: StreamReader;
+  eventBus: LocalEventBus;
   stop(): Promise<void>;
 }
 
@@ -65,6 +75,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const { streamArn } = await ensureTable(client, options.tableName);
   await seedDemoData(db, options.tableName);
 
+  const eventBus = await startLocalEventBus({
+    client,
+    db,
+    tableName: `${options.tableName}-events`,
+    busName: `${options.tableName}-events`,
+    webhookUrl: options.eventWebhookUrl,
+    delivery: options.webhookDelivery,
+  });
   let identityProvider!: LocalIdentityProvider;
   const frontDoor = await startFrontDoor({
     port: options.port,
@@ -72,6 +90,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     clientLimits: options.clientLimits,
     configure: async (origin) => {
       process.env.PUBLIC_BASE_URL = options.publicBaseUrl ?? origin;
+      // The events feed's EventBridge client talks to the local bus, as it would to the real one.
+      process.env.AWS_ENDPOINT_URL_EVENTBRIDGE = `${origin}${EVENT_BUS_PATH}`;
+      process.env.EVENT_BUS_NAME = eventBus.busName;
       identityProvider = await startIdentityProvider({
         origin,
         client,
@@ -84,21 +105,23 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       return {
         authorizer: jwtAuthorizer({ issuer: identityProvider.issuer, audience: [identityProvider.clientId] }),
         mounts: [{ prefix: MOUNT_PATH, handle: identityProvider.handle }],
-        fallback: async (req, res, body) => (await localToken(req, res, body, identityProvider)) || servePages(req, res, pageConfig),
+        fallback: async (req, res, body) =>
+          (await eventBus.handle(req, res, body)) || (await localToken(req, res, body, identityProvider)) || servePages(req, res, pageConfig),
       };
     },
   });
   const url = `http://localhost:${frontDoor.port}`;
-  const notifier =
-    options.notifier === false
-      ? undefined
-      : await startStreamReader({
-          streamArn,
-          dynamoEndpoint: options.dynamoEndpoint,
-          tableName: options.tableName,
-          dlqFile: options.dataDir ? join(options.dataDir, 'notifier-dlq.jsonl') : undefined,
-          ...options.notifier,
-        });
+  const reader = (consumer: (typeof STREAM_CONSUMERS)[keyof typeof STREAM_CONSUMERS], tuning: Pick<StreamReaderOptions, 'pollIntervalMs' | 'retryDelayMs'> | undefined, dlqName: string) =>
+    startStreamReader({
+      streamArn,
+      dynamoEndpoint: options.dynamoEndpoint,
+      tableName: options.tableName,
+      consumer,
+      dlqFile: options.dataDir ? join(options.dataDir, dlqName) : undefined,
+      ...tuning,
+    });
+  const notifier = options.notifier === false ? undefined : await reader(STREAM_CONSUMERS.notifier, options.notifier, 'notifier-dlq.jsonl');
+  const eventsFeed = options.eventsFeed === false ? undefined : await reader(STREAM_CONSUMERS.eventsFeed, options.eventsFeed, 'events-dlq.jsonl');
 
   return {
     url,
@@ -107,8 +130,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     streamArn,
     identityProvider,
     notifier,
+    eventsFeed,
+    eventBus,
     stop: async () => {
-      await notifier?.stop();
+      await Promise.all([notifier?.stop(), eventsFeed?.stop()]);
+      await eventBus.stop();
       await frontDoor.close();
       client.destroy();
     },

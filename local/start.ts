@@ -10,6 +10,7 @@ const dynamoPort = Number(env.DYNAMODB_PORT ?? 8000);
 const dataDir = (env.DATA_DIR ?? '.local/') === ':memory:' ? undefined : resolve(env.DATA_DIR ?? '.local/');
 
 const started: { stop(): Promise<void> }[] = [];
+const deadLetters = (reader?: { dlqLocation: string }) => (reader?.dlqLocation === 'memory' ? 'in memory (and on stderr)' : (reader?.dlqLocation ?? 'off'));
 let stopping = false;
 
 async function stop(code: number) {
@@ -34,6 +35,7 @@ try {
     tableName: env.TABLE_NAME ?? 'invite-links',
     dataDir,
     publicBaseUrl: env.PUBLIC_BASE_URL,
+    eventWebhookUrl: env.EVENT_WEBHOOK_URL || undefined,
   });
   started.push(stack);
   console.log(`
@@ -42,7 +44,9 @@ Invite links is running (up in ${((Date.now() - t0) / 1000).toFixed(1)} s).
   API and pages   ${stack.url}
   Sign-in (OIDC)  ${stack.identityProvider.issuer}   one-time codes arrive in the inbox below
   Emails (inbox)  ${ses.endpoint}/        JSON: ${ses.endpoint}/store
-  Notifier        table stream -> functions/notify-signup.ts -> local SES; dead letters: ${stack.notifier?.dlqLocation === 'memory' ? 'in memory (and on stderr)' : stack.notifier?.dlqLocation}
+  Notifier        table stream -> functions/notify-signup.ts -> local SES; dead letters: ${deadLetters(stack.notifier)}
+  Events          table stream -> functions/publish-events.ts -> local bus: ${stack.url}/local/events; dead letters: ${deadLetters(stack.eventsFeed)}
+  Event webhook   ${stack.eventBus.webhookUrl ? `every event POSTed to ${stack.eventBus.webhookUrl}, retried until accepted` : 'off (set EVENT_WEBHOOK_URL to have every event POSTed to it)'}
   DynamoDB Local  ${dynamo.endpoint}   table ${stack.tableName}
   Data            ${dataDir ?? 'in memory (DATA_DIR=:memory:)'}
 

@@ -1,9 +1,9 @@
 /**
- * The table's stream, read the way the Lambda service reads it for an event source mapping:
- * shards in parent-before-child order, one iterator per shard, FilterCriteria (JOIN_RECORD_FILTER),
- * batches of NOTIFIER_DELIVERY.batchSize, checkpoints, ReportBatchItemFailures (retry from the first
- * failed record, with backoff), and after maxRetryAttempts the on-failure destination: a JSONL file
- * here instead of SQS. It calls the same handler module the Lambda runs.
+ * The table's stream, read the way the Lambda service reads it for one event source mapping (one
+ * consumer: STREAM_CONSUMERS): shards in parent-before-child order, one iterator per shard, the
+ * consumer's FilterCriteria, its batch size, checkpoints, ReportBatchItemFailures (retry from the
+ * first failed record, with backoff), and after maxRetryAttempts the on-failure destination: a JSONL
+ * file here instead of SQS. It calls the same handler module the Lambda runs.
  */
 import { randomUUID } from 'node:crypto';
 import { appendFile, mkdir } from 'node:fs/promises';
@@ -18,7 +18,8 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { JOIN_RECORD_FILTER, NOTIFIER_DELIVERY, TABLE } from '#shared/store/dynamodb/table.ts';
+import { TABLE } from '#shared/store/dynamodb/table.ts';
+import type { StreamConsumer } from './stream-consumers.ts';
 import { lambdaRecord, matchesFilter } from './lambda-stream-event.ts';
 import { LOCAL_AWS } from './services.ts';
 
@@ -31,7 +32,9 @@ export interface StreamReaderOptions {
   tableName: string;
   /** The on-failure destination; undefined keeps dead letters in memory and says so on stderr. */
   dlqFile?: string;
-  /** Defaults to functions/notify-signup.ts, imported once the stack's environment is set (a cold start). */
+  /** Which function reads the stream, with its filter and delivery settings. */
+  consumer: StreamConsumer;
+  /** Defaults to the consumer's function module, imported once the stack's environment is set (a cold start). */
   handler?: StreamHandler;
   pollIntervalMs?: number;
   /** Wait before retry `attempt` (1-based) of a failed batch. */
@@ -76,21 +79,24 @@ interface ShardState {
   persistedFinished: boolean;
 }
 
-const FUNCTION_ARN = 'local:function:notify-signup';
 const DISCOVER_EVERY_MS = 5_000;
 
 export async function startStreamReader(options: StreamReaderOptions): Promise<StreamReader> {
-  const { streamArn, tableName } = options;
+  const { streamArn, tableName, consumer } = options;
+  const { filter, delivery } = consumer;
+  const label = `[${consumer.name}]`;
   const pollIntervalMs = options.pollIntervalMs ?? 250;
   const retryDelayMs = options.retryDelayMs ?? ((attempt: number) => Math.min(5_000, 200 * 2 ** (attempt - 1)));
   const streams = new DynamoDBStreamsClient({ endpoint: options.dynamoEndpoint, ...LOCAL_AWS });
   const dynamo = new DynamoDBClient({ endpoint: options.dynamoEndpoint, ...LOCAL_AWS });
   const db = DynamoDBDocumentClient.from(dynamo);
   const handler: StreamHandler =
-    options.handler ?? ((await import('#functions/notify-signup.ts')) as { handler: StreamHandler }).handler;
+    options.handler ?? (await consumer.load());
   const dlq: DeadLetter[] = [];
   const shards = new Map<string, ShardState>();
-  const checkpointKey = (shardId: string) => ({ [TABLE.partitionKey]: `STREAM#${streamArn}`, [TABLE.sortKey]: `SHARD#${shardId}` });
+  // Each consumer keeps its own position (the notifier's key predates there being two).
+  const checkpointPartition = consumer.name === 'notify-signup' ? `STREAM#${streamArn}` : `STREAM#${streamArn}#${consumer.name}`;
+  const checkpointKey = (shardId: string) => ({ [TABLE.partitionKey]: checkpointPartition, [TABLE.sortKey]: `SHARD#${shardId}` });
 
   let stopping = false;
   let wake: () => void = () => {};
@@ -111,7 +117,7 @@ export async function startStreamReader(options: StreamReaderOptions): Promise<S
         TableName: tableName,
         KeyConditionExpression: '#pk = :pk',
         ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
-        ExpressionAttributeValues: { ':pk': `STREAM#${streamArn}` },
+        ExpressionAttributeValues: { ':pk': checkpointPartition },
         ConsistentRead: true,
         ExclusiveStartKey: startKey,
       }),
@@ -186,7 +192,7 @@ export async function startStreamReader(options: StreamReaderOptions): Promise<S
   async function deadLetter(shard: ShardState, batch: DynamoDBRecord[], failed: DynamoDBRecord[], letter: Pick<DeadLetter['requestContext'], 'condition' | 'approximateInvokeCount'> & { functionError?: string }) {
     const arrival = (r: DynamoDBRecord) => new Date((r.dynamodb?.ApproximateCreationDateTime ?? 0) * 1000).toISOString();
     const entry: DeadLetter = {
-      requestContext: { requestId: randomUUID(), functionArn: FUNCTION_ARN, condition: letter.condition, approximateInvokeCount: letter.approximateInvokeCount },
+      requestContext: { requestId: randomUUID(), functionArn: `local:function:${consumer.name}`, condition: letter.condition, approximateInvokeCount: letter.approximateInvokeCount },
       responseContext: { statusCode: 200, executedVersion: '$LATEST', ...(letter.functionError ? { functionError: letter.functionError } : {}) },
       version: '1.0',
       timestamp: new Date().toISOString(),
@@ -206,9 +212,9 @@ export async function startStreamReader(options: StreamReaderOptions): Promise<S
     if (options.dlqFile) {
       await mkdir(dirname(options.dlqFile), { recursive: true });
       await appendFile(options.dlqFile, `${JSON.stringify(entry)}\n`);
-      console.error(`[notifier] ${letter.condition}: record(s) ${sequenceNumbers} written to ${options.dlqFile}`);
+      console.error(`${label} ${letter.condition}: record(s) ${sequenceNumbers} written to ${options.dlqFile}`);
     } else {
-      console.error(`[notifier] ${letter.condition}: record(s) ${sequenceNumbers} kept in the in-memory dead-letter list`);
+      console.error(`${label} ${letter.condition}: record(s) ${sequenceNumbers} kept in the in-memory dead-letter list`);
     }
   }
 
@@ -237,7 +243,7 @@ export async function startStreamReader(options: StreamReaderOptions): Promise<S
         await checkpoint(shard);
       }
       pending = pending.slice(firstFailed);
-      if (attempt >= NOTIFIER_DELIVERY.maxRetryAttempts) {
+      if (attempt >= delivery.maxRetryAttempts) {
         const failed = failedIds === 'all' ? pending : pending.filter((r) => (failedIds as Set<string>).has(r.dynamodb!.SequenceNumber!));
         await deadLetter(shard, pending, failed, { condition: 'RetryAttemptsExhausted', approximateInvokeCount: attempt + 1, functionError });
         shard.position = pending.at(-1)!.dynamodb!.SequenceNumber;
@@ -265,13 +271,13 @@ export async function startStreamReader(options: StreamReaderOptions): Promise<S
       return true;
     }
     const records = (page.Records ?? []).map((r) => lambdaRecord(r, streamArn));
-    const matching = records.filter((r) => matchesFilter(JOIN_RECORD_FILTER, r));
+    const matching = records.filter((r) => matchesFilter(filter, r));
     const now = Date.now();
-    for (let i = 0; i < matching.length; i += NOTIFIER_DELIVERY.batchSize) {
+    for (let i = 0; i < matching.length; i += delivery.batchSize) {
       const batch: DynamoDBRecord[] = [];
-      for (const record of matching.slice(i, i + NOTIFIER_DELIVERY.batchSize)) {
+      for (const record of matching.slice(i, i + delivery.batchSize)) {
         const ageSeconds = now / 1000 - (record.dynamodb?.ApproximateCreationDateTime ?? now / 1000);
-        if (ageSeconds > NOTIFIER_DELIVERY.maxRecordAgeSeconds) {
+        if (ageSeconds > delivery.maxRecordAgeSeconds) {
           await deadLetter(shard, [record], [record], { condition: 'RecordAgeExceeded', approximateInvokeCount: 0 });
         } else batch.push(record);
       }
@@ -309,7 +315,7 @@ export async function startStreamReader(options: StreamReaderOptions): Promise<S
         if (!busy && !stopping) await sleep(pollIntervalMs);
       } catch (error) {
         if (stopping) break;
-        if (failures++ === 0) console.error(`[notifier] reading the stream failed, retrying: ${(error as Error).message}`);
+        if (failures++ === 0) console.error(`${label} reading the stream failed, retrying: ${(error as Error).message}`);
         await sleep(Math.min(5_000, pollIntervalMs * 2 ** Math.min(failures, 5)));
       }
     }

@@ -8,6 +8,8 @@ export const MAX_BODY_BYTES = 16 * 1024;
 export const TOKEN_BYTES = 32;
 /** Join records stay this long for the notifier, then TTL removes them. */
 export const JOIN_RECORD_RETENTION_SECONDS = 30 * 24 * 3600;
+/** How long the domain's activity (GET .../activity) goes back; integrations keep the events for longer. */
+export const ACTIVITY_RETENTION_SECONDS = 90 * 24 * 3600;
 /** How long a link's expiry is remembered after TTL removed the link: it answers LINK_EXPIRED, not LINK_NOT_FOUND, for at least 30 days. */
 export const LINK_EXPIRY_MEMORY_SECONDS = 31 * 24 * 3600;
 
@@ -37,6 +39,11 @@ function positive(name: string, fallback: number): number {
 
 export function tableName(): string {
   return required('TABLE_NAME');
+}
+
+/** The EventBridge bus the events feed publishes to. */
+export function eventBusName(): string {
+  return required('EVENT_BUS_NAME');
 }
 
 export function linkTtlSeconds(): number {

@@ -6,6 +6,7 @@ import { busy, invalidRequest, linkCreationDisabled } from './domain/errors.ts';
 import { assertReferencesExist, creatorGenerationOf, expiresAtFor, linkIdOf, newLinkToken } from './domain/invite-link.ts';
 import { assertWithinCeiling } from './domain/permissions.ts';
 import type { Directory, InviteLink, LinkGrant } from './domain/types.ts';
+import { activity } from './events/activity.ts';
 import { inviteLinkView } from './http/views.ts';
 import type { Store } from './store/store.ts';
 
@@ -56,7 +57,7 @@ export async function createInviteLink(
       allowedEmailDomains: options.allowedEmailDomains ?? [],
       notifyCreator: options.notifyCreator ?? true,
     };
-    const outcome = await store.createInviteLink(link, withNewLink(quota, link, now, linkQuota()));
+    const outcome = await store.createInviteLink(link, withNewLink(quota, link, now, linkQuota()), activity.linkCreated(link, { userId: member.userId, email: member.email }));
     if (outcome === 'created') return { ...inviteLinkView(link), url: linkPublicUrl(token) };
     if (outcome === 'links-disabled') throw linkCreationDisabled();
     if (attempt >= ATTEMPTS) throw busy();

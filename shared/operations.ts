@@ -9,6 +9,7 @@ import type * as z from 'zod/mini';
 import type { ErrorKind } from './domain/errors.ts';
 import * as input from './http/schemas.ts';
 import * as output from './http/responses.ts';
+import { activityPage } from './events/schemas.ts';
 
 /** The public route (the link lookup) is throttled per route: requests per second and burst, as API Gateway counts them. */
 export const PUBLIC_THROTTLE = { rateLimit: 100, burstLimit: 200 } as const;
@@ -123,6 +124,12 @@ export const OPERATIONS = {
     summary: 'Make the one-call onboarding link: Standard users in the default team', who: MAY_INVITE,
     params: input.domainParams, body: input.onboardingBody, response: output.createdInviteLink,
     errors: [...MEMBER_CHECK, 'LinkCreationDisabled', 'RateLimited', 'Busy'], tableActions: [CALLER, 'ConditionCheckItem', 'PutItem'],
+  },
+  'list-activity': {
+    method: 'GET', path: '/v1/domains/{domainId}/activity', auth: 'jwt', status: 200,
+    summary: 'The domain’s activity: who created, revoked, joined, changed settings and members', who: MAY_INVITE,
+    description: 'Newest first, a page at a time (`limit`, `cursor`); `?type=MemberJoined,MemberRemoved` keeps only those kinds. Each item is an event’s `detail` with its `type`, as integrations receive it on EventBridge (docs/events.md). Kept 90 days.',
+    params: input.domainParams, query: input.activityQuery, response: activityPage, errors: MEMBER_CHECK, tableActions: [CALLER, 'Query'],
   },
   'list-invite-links': {
     method: 'GET', path: '/v1/domains/{domainId}/invite-links', auth: 'jwt', status: 200,

@@ -7,7 +7,7 @@
 import { invalidRequest } from '../domain/errors.ts';
 import { TABLE } from '../store/dynamodb/table.ts';
 
-export type ListName = 'users' | 'links';
+export type ListName = keyof typeof LISTS;
 export type Position = Record<string, string>;
 
 interface Cursor {
@@ -17,7 +17,19 @@ interface Cursor {
   at: Position;
 }
 
-const KEY_NAMES = [TABLE.partitionKey, TABLE.sortKey, TABLE.byDomainIndex.partitionKey, TABLE.byDomainIndex.sortKey].sort();
+const BY_DOMAIN = {
+  keyNames: [TABLE.partitionKey, TABLE.sortKey, TABLE.byDomainIndex.partitionKey, TABLE.byDomainIndex.sortKey].sort(),
+  partition: (domainId: string): [string, string] => [TABLE.byDomainIndex.partitionKey, `DOMAIN#${domainId}`],
+};
+/** Each list's position: the key names DynamoDB gives for it, and the partition that must be the caller's domain's. */
+const LISTS = {
+  users: BY_DOMAIN,
+  links: BY_DOMAIN,
+  activity: {
+    keyNames: [TABLE.partitionKey, TABLE.sortKey].sort(),
+    partition: (domainId: string): [string, string] => [TABLE.partitionKey, `ACTIVITY#${domainId}`],
+  },
+} as const;
 
 export function encodeCursor(list: ListName, domainId: string, filter: string, at: Position): string {
   return Buffer.from(JSON.stringify({ list, domainId, filter, at } satisfies Cursor)).toString('base64url');
@@ -35,12 +47,14 @@ export function decodeCursor(raw: string, list: ListName, domainId: string, filt
     throw invalidRequest('cursor', 'was issued for another list; start again without it');
   }
   const at = cursor.at;
+  const { keyNames, partition } = LISTS[list];
+  const [partitionKey, partitionValue] = partition(domainId);
   const valid =
     typeof at === 'object' &&
     at !== null &&
-    Object.keys(at).sort().join() === KEY_NAMES.join() &&
+    Object.keys(at).sort().join() === keyNames.join() &&
     Object.values(at).every((v) => typeof v === 'string' && v.length <= 1024) &&
-    at[TABLE.byDomainIndex.partitionKey] === `DOMAIN#${domainId}`;
+    at[partitionKey] === partitionValue;
   if (!valid) throw invalidRequest('cursor', 'is not a cursor this API issued');
   return at;
 }

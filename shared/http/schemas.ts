@@ -3,6 +3,7 @@
  * zod/mini rather than zod: same validator, a tenth of the cold-start import time (see bench/).
  */
 import * as z from 'zod/mini';
+import { EVENT_TYPES } from '../events/schemas.ts';
 import { normalizeEmail } from '../domain/invite-link.ts';
 import { USER_TYPES } from '../domain/types.ts';
 
@@ -132,3 +133,14 @@ const paging = {
 };
 export const pageQuery = z.optional(z.strictObject(paging));
 export const usersQuery = z.optional(z.strictObject({ ...paging, inviteLinkId: z.optional(linkId) }));
+/** `type`: only these kinds of event, comma-separated (`MemberJoined,MemberRemoved`). */
+export const activityQuery = z.optional(
+  z.strictObject({
+    ...paging,
+    type: z.optional(
+      z.string().check(
+        z.refine((value) => value.split(',').every((t) => (EVENT_TYPES as string[]).includes(t)), { message: `must be one or more of ${EVENT_TYPES.join(', ')}, comma-separated` }),
+      ),
+    ),
+  }),
+);

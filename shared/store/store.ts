@@ -2,6 +2,7 @@
  * The Store port: everything the handlers need from persistence, in the product's words.
  * shared/store/dynamodb/ implements it; domain rules and handler edges can be tested without it.
  */
+import type { ActivityEntry } from '../events/schemas.ts';
 import type { LinkQuota } from '../domain/link-quota.ts';
 import type { Directory, Domain, InviteLink, JoinRecord, Membership, User } from '../domain/types.ts';
 
@@ -40,7 +41,8 @@ export interface InviteLinkSettingsChange {
 }
 
 /** The result of an admin-only write whose admin check rides in the same transaction. */
-export type AdminWriteOutcome = 'done' | 'not-member' | 'not-admin';
+/** 'unchanged': only inside the store, a write whose own condition found nothing to change. */
+export type AdminWriteOutcome = 'done' | 'not-member' | 'not-admin' | 'unchanged';
 export type MemberChangeOutcome = AdminWriteOutcome | 'gone' | 'changed' | 'last-admin';
 
 export interface Store {
@@ -57,18 +59,20 @@ export interface Store {
    * Creates the link only if the domain still has links enabled at the generation the link records,
    * and writes the creator's new quota record only if nobody changed it since it was read.
    */
-  createInviteLink(link: InviteLink, quota: LinkQuota): Promise<'created' | 'links-disabled' | 'generation-moved' | 'quota-moved'>;
+  createInviteLink(link: InviteLink, quota: LinkQuota, activity: ActivityEntry): Promise<'created' | 'links-disabled' | 'generation-moved' | 'quota-moved'>;
   getInviteLink(linkId: string): Promise<InviteLink | undefined>;
   /** A page of the domain's live-generation links that are neither expired nor revoked, newest first, with their use counts. */
   listInviteLinks(domain: Domain, now: Date, page: PageRequest): Promise<Page<InviteLink & { useCount: number }>>;
   /** A link's domain and expiry, kept 30 days and more after TTL removed the link itself. */
   getLinkExpiry(linkId: string): Promise<{ domainId: string; expiresAt: string } | undefined>;
+  /** The domain's activity entries, newest first; `types` keeps only those kinds. */
+  listActivity(domainId: string, page: PageRequest & { types?: string[] }): Promise<Page<ActivityEntry>>;
   /** How many links work now: what "delete all existing links" would end. */
   countActiveLinks(domain: Domain, now: Date): Promise<number>;
   /** One transaction over the link and all its use counters, so no join counts after it returns. */
-  revokeInviteLink(link: InviteLink, at: string): Promise<void>;
+  revokeInviteLink(link: InviteLink, at: string, activity: ActivityEntry): Promise<void>;
   /** "Delete all existing links": one conditional write, whatever the number of links. */
-  revokeAllInviteLinks(domainId: string, adminUserId: string, at: string, createdBy?: string): Promise<AdminWriteOutcome>;
+  revokeAllInviteLinks(domainId: string, adminUserId: string, at: string, activity: ActivityEntry, createdBy?: string): Promise<AdminWriteOutcome>;
   /** One member's place in a domain, strongly consistent. */
   getMembership(userId: string, domainId: string): Promise<Membership | undefined>;
   /**
@@ -76,9 +80,10 @@ export interface Store {
    * count with it, and, when `endLinks`, moves the member's creator generation so their links stop.
    * `after` undefined removes the membership. The caller's admin check rides in the same transaction.
    */
-  changeMember(before: Membership, after: Membership | undefined, endLinks: boolean, adminUserId: string): Promise<MemberChangeOutcome>;
+  changeMember(before: Membership, after: Membership | undefined, endLinks: boolean, adminUserId: string, activity: ActivityEntry): Promise<MemberChangeOutcome>;
   /** The switch and the domain-wide email domains. Turning links off also moves the generation, so turning them on again revives nothing. */
-  updateInviteLinkSettings(domainId: string, change: InviteLinkSettingsChange, adminUserId: string, at: string): Promise<AdminWriteOutcome>;
+  /** `switched` is recorded only if the switch moves (a PUT that leaves it as it was records nothing). */
+  updateInviteLinkSettings(domainId: string, change: InviteLinkSettingsChange, adminUserId: string, at: string, switched?: ActivityEntry): Promise<AdminWriteOutcome>;
   /** A link's use count: the sum of its counters (a view, eventually consistent). */
   useCount(linkId: string): Promise<number>;
 

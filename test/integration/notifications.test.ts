@@ -4,6 +4,7 @@ import { DeleteCommand, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { startStreamReader, type StreamReader } from '../../local/stream-reader.ts';
+import { STREAM_CONSUMERS } from '../../local/stream-consumers.ts';
 import { DEMO } from '../../local/demo-data.ts';
 import { keys } from '../../shared/store/dynamodb/keys.ts';
 import { ENTITY } from '../../shared/store/dynamodb/table.ts';
@@ -135,7 +136,7 @@ describe('delivery survives failures', () => {
 
   it('sends a malformed join record to the dead-letter destination and still delivers the records after it', async () => {
     const joinId = `malformed-${run}`;
-    await t.db.send(new PutCommand({ TableName: t.stack.tableName, Item: { ...keys.join(joinId), entityType: ENTITY.Join, joinId } }));
+    await t.db.send(new PutCommand({ TableName: t.stack.tableName, Item: { ...keys.activity('malformed-domain', new Date().toISOString(), joinId), entityType: ENTITY.Join, joinId } }));
     const { token } = await when(t).linkToken(OWNER);
     const after = person();
     await joinAll(token, [after]);
@@ -184,6 +185,7 @@ describe('the local stream reader', () => {
       streamArn: t.stack.streamArn,
       dynamoEndpoint: inject('dynamoEndpoint'),
       tableName: t.stack.tableName,
+      consumer: STREAM_CONSUMERS.notifier,
       handler: (event: DynamoDBStreamEvent) => {
         seen.push(...event.Records.map((r) => r.dynamodb?.NewImage?.email?.S ?? '(malformed)'));
         return handler(event);

@@ -21,10 +21,14 @@ import { retryingConflicts } from './conflicts.ts';
 import { joinInOneTransaction } from './join.ts';
 import { failedItem, reasonCodes } from './cancellation.ts';
 import { items } from './items.ts';
+import type { ActivityEntry } from '../../events/schemas.ts';
+import { activityOfItem } from './activity-items.ts';
 
 /** One change to the domain item, or to each of its gates. */
 interface DomainUpdate {
   UpdateExpression: string;
+  /** Besides the domain existing; refused with an existing domain: 'unchanged'. */
+  ConditionExpression?: string;
   ExpressionAttributeNames?: Record<string, string>;
   ExpressionAttributeValues: Record<string, unknown>;
 }
@@ -90,12 +94,12 @@ export class DynamoStore implements Store {
     return { items: found.items.map((i) => dataOf<Membership>(i)), next: found.next };
   }
 
-  createInviteLink(link: InviteLink, quota: LinkQuota): Promise<'created' | 'links-disabled' | 'generation-moved' | 'quota-moved'> {
-    return retryingConflicts(() => this.createInviteLinkOnce(link, quota));
+  createInviteLink(link: InviteLink, quota: LinkQuota, activity: ActivityEntry): Promise<'created' | 'links-disabled' | 'generation-moved' | 'quota-moved'> {
+    return retryingConflicts(() => this.createInviteLinkOnce(link, quota, activity));
   }
 
   /** Checks one random gate, like a join, so concurrent creations and joins rarely share an item. */
-  private async createInviteLinkOnce(link: InviteLink, quota: LinkQuota): Promise<'created' | 'links-disabled' | 'generation-moved' | 'quota-moved'> {
+  private async createInviteLinkOnce(link: InviteLink, quota: LinkQuota, activity: ActivityEntry): Promise<'created' | 'links-disabled' | 'generation-moved' | 'quota-moved'> {
     try {
       await this.db.send(
         new TransactWriteCommand({
@@ -119,7 +123,7 @@ export class DynamoStore implements Store {
                 ExpressionAttributeValues: { ':read': quota.version - 1 },
               },
             },
-            ...[items.inviteLink(link), items.linkExpiry(link), ...items.linkCounters(link)].map((Item) => ({
+            ...[items.inviteLink(link), items.linkExpiry(link), items.activity(activity), ...items.linkCounters(link)].map((Item) => ({
               Put: {
                 TableName: this.table,
                 Item,
@@ -169,6 +173,18 @@ export class DynamoStore implements Store {
     return { items: links.map((link) => ({ ...link, useCount: counts.get(link.linkId) ?? 0 })), next: found.next };
   }
 
+  async listActivity(domainId: string, page: PageRequest & { types?: string[] }): Promise<Page<ActivityEntry>> {
+    const { types } = page;
+    const found = await this.queryPage(page, {
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': TABLE.partitionKey, ...(types ? { '#type': 'type' } : {}) },
+      ExpressionAttributeValues: { ':pk': keys.activityPartition(domainId), ...Object.fromEntries((types ?? []).map((t, i) => [`:t${i}`, t])) },
+      ...(types ? { FilterExpression: `#type IN (${types.map((_, i) => `:t${i}`).join(', ')})` } : {}),
+      ScanIndexForward: false,
+    });
+    return { items: found.items.map(activityOfItem), next: found.next };
+  }
+
   async countActiveLinks(domain: Domain, now: Date): Promise<number> {
     if (!domain.linksEnabled) return 0;
     const index = TABLE.byDomainIndex;
@@ -194,7 +210,7 @@ export class DynamoStore implements Store {
     return counts;
   }
 
-  revokeInviteLink(link: InviteLink, at: string): Promise<void> {
+  revokeInviteLink(link: InviteLink, at: string, activity: ActivityEntry): Promise<void> {
     const revoke = { UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :at)', ExpressionAttributeValues: { ':at': at } };
     const targets = [keys.link(link.linkId), ...Array.from({ length: SHARDS.linkCounters }, (_, shard) => keys.linkCounter(link.linkId, shard))];
     const send = (releaseQuota: boolean) =>
@@ -217,6 +233,7 @@ export class DynamoStore implements Store {
                   },
                 ]
               : []),
+            { Put: { TableName: this.table, Item: items.activity(activity) } },
           ],
         }),
       );
@@ -231,7 +248,7 @@ export class DynamoStore implements Store {
     });
   }
 
-  revokeAllInviteLinks(domainId: string, adminUserId: string, at: string, createdBy?: string): Promise<AdminWriteOutcome> {
+  revokeAllInviteLinks(domainId: string, adminUserId: string, at: string, activity: ActivityEntry, createdBy?: string): Promise<AdminWriteOutcome> {
     if (createdBy !== undefined) {
       // Only one person's links: their generation moves, on the domain and every gate, in one write.
       const bump = {
@@ -239,17 +256,18 @@ export class DynamoStore implements Store {
         ExpressionAttributeNames: { '#creator': creatorGenerationAttribute(createdBy) },
         ExpressionAttributeValues: { ':zero': 0, ':one': 1 },
       };
-      return this.adminWrite(domainId, adminUserId, bump, bump);
+      return this.adminWrite(domainId, adminUserId, bump, bump, activity);
     }
     return this.adminWrite(
       domainId,
       adminUserId,
       { UpdateExpression: 'ADD linkGeneration :one SET linksRevokedAt = :at, linksRevokedBy = :by', ExpressionAttributeValues: { ':one': 1, ':at': at, ':by': adminUserId } },
       { UpdateExpression: 'ADD linkGeneration :one', ExpressionAttributeValues: { ':one': 1 } },
+      activity,
     );
   }
 
-  updateInviteLinkSettings(domainId: string, change: InviteLinkSettingsChange, adminUserId: string, at: string): Promise<AdminWriteOutcome> {
+  async updateInviteLinkSettings(domainId: string, change: InviteLinkSettingsChange, adminUserId: string, at: string, switched?: ActivityEntry): Promise<AdminWriteOutcome> {
     // What joins check is copied onto every gate in the same transaction.
     const gate: string[] = [];
     const values: Record<string, unknown> = {};
@@ -266,12 +284,22 @@ export class DynamoStore implements Store {
     if (moveGeneration) values[':one'] = 1;
     // When links went off, so a link that died then is not reported as deleted.
     const disabledAt = change.enabled === false ? ['linksDisabledAt = :at'] : [];
-    return this.adminWrite(
-      domainId,
-      adminUserId,
-      { UpdateExpression: `SET ${[...gate, ...disabledAt, 'settingsUpdatedAt = :at', 'settingsUpdatedBy = :by'].join(', ')}${moveGeneration}`, ExpressionAttributeValues: { ...values, ':at': at, ':by': adminUserId } },
-      { UpdateExpression: `SET ${gate.join(', ')}${moveGeneration}`, ExpressionAttributeValues: values },
-    );
+    const write = (activity: ActivityEntry | undefined) =>
+      this.adminWrite(
+        domainId,
+        adminUserId,
+        {
+          UpdateExpression: `SET ${[...gate, ...disabledAt, 'settingsUpdatedAt = :at', 'settingsUpdatedBy = :by'].join(', ')}${moveGeneration}`,
+          ExpressionAttributeValues: { ...values, ':at': at, ':by': adminUserId },
+          // The switch's event is written only with a switch that moves.
+          ...(activity ? { ConditionExpression: 'attribute_exists(#pk) AND linksEnabled <> :enabled' } : {}),
+        },
+        { UpdateExpression: `SET ${gate.join(', ')}${moveGeneration}`, ExpressionAttributeValues: values },
+        activity,
+      );
+    if (!switched) return write(undefined);
+    const outcome = await write(switched);
+    return outcome === 'unchanged' ? write(undefined) : outcome;
   }
 
   async useCount(linkId: string): Promise<number> {
@@ -283,11 +311,11 @@ export class DynamoStore implements Store {
     return Item ? dataOf<Membership>(Item) : undefined;
   }
 
-  changeMember(before: Membership, after: Membership | undefined, endLinks: boolean, adminUserId: string): Promise<MemberChangeOutcome> {
-    return retryingConflicts(() => this.changeMemberOnce(before, after, endLinks, adminUserId));
+  changeMember(before: Membership, after: Membership | undefined, endLinks: boolean, adminUserId: string, activity: ActivityEntry): Promise<MemberChangeOutcome> {
+    return retryingConflicts(() => this.changeMemberOnce(before, after, endLinks, adminUserId, activity));
   }
 
-  private async changeMemberOnce(before: Membership, after: Membership | undefined, endLinks: boolean, adminUserId: string): Promise<MemberChangeOutcome> {
+  private async changeMemberOnce(before: Membership, after: Membership | undefined, endLinks: boolean, adminUserId: string, activity: ActivityEntry): Promise<MemberChangeOutcome> {
     const { domainId, userId } = before;
     const self = adminUserId === userId;
     const adminDelta = (after?.isAdmin ? 1 : 0) - (before.isAdmin ? 1 : 0);
@@ -339,6 +367,7 @@ export class DynamoStore implements Store {
             Update: { TableName: this.table, Key: keys.domainGate(domainId, shard), UpdateExpression: bump.set, ExpressionAttributeNames: bump.names, ExpressionAttributeValues: { ':zero': 0, ':one': 1 } },
           }))
         : []),
+      { Put: { TableName: this.table, Item: items.activity(activity) } },
     ];
     const CALLER = self ? -1 : 0;
     const MEMBER = self ? 0 : 1;
@@ -373,8 +402,9 @@ export class DynamoStore implements Store {
     adminUserId: string,
     update: DomainUpdate,
     gateUpdate: DomainUpdate,
+    activity: ActivityEntry | undefined,
   ): Promise<AdminWriteOutcome> {
-    return retryingConflicts(() => this.adminWriteOnce(domainId, adminUserId, update, gateUpdate));
+    return retryingConflicts(() => this.adminWriteOnce(domainId, adminUserId, update, gateUpdate, activity));
   }
 
   private async adminWriteOnce(
@@ -382,6 +412,7 @@ export class DynamoStore implements Store {
     adminUserId: string,
     update: DomainUpdate,
     gateUpdate: DomainUpdate,
+    activity: ActivityEntry | undefined,
   ): Promise<AdminWriteOutcome> {
     try {
       await this.db.send(
@@ -403,11 +434,13 @@ export class DynamoStore implements Store {
                 ConditionExpression: 'attribute_exists(#pk)',
                 ...update,
                 ExpressionAttributeNames: { '#pk': TABLE.partitionKey, ...update.ExpressionAttributeNames },
+                ...(update.ConditionExpression ? { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const } : {}),
               },
             },
             ...Array.from({ length: SHARDS.domainGates }, (_, shard) => ({
               Update: { TableName: this.table, Key: keys.domainGate(domainId, shard), ...gateUpdate },
             })),
+            ...(activity ? [{ Put: { TableName: this.table, Item: items.activity(activity) } }] : []),
           ],
         }),
       );
@@ -416,7 +449,7 @@ export class DynamoStore implements Store {
       if (!(error instanceof TransactionCanceledException)) throw error;
       const [membershipCode, domainCode] = reasonCodes(error);
       if (membershipCode === 'ConditionalCheckFailed') return failedItem(error, 0) ? 'not-admin' : 'not-member';
-      if (domainCode === 'ConditionalCheckFailed') return 'not-member';
+      if (domainCode === 'ConditionalCheckFailed') return update.ConditionExpression && failedItem(error, 1) ? 'unchanged' : 'not-member';
       throw error;
     }
   }

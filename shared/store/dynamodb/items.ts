@@ -1,5 +1,6 @@
 /** Product records as table items: keys, entity type and TTL added in one place per type. */
-import { JOIN_RECORD_RETENTION_SECONDS, LINK_EXPIRY_MEMORY_SECONDS } from '../../config.ts';
+import { ACTIVITY_RETENTION_SECONDS, LINK_EXPIRY_MEMORY_SECONDS } from '../../config.ts';
+import type { ActivityEntry } from '../../events/schemas.ts';
 import { capOf, ttlOf } from '../../domain/invite-link.ts';
 import type { Directory, Domain, InviteLink, JoinRecord, Membership, User } from '../../domain/types.ts';
 import { keys } from './keys.ts';
@@ -69,10 +70,19 @@ export const items = {
       expiresAt: link.expiresAt,
       [TABLE.ttlAttribute]: ttlOf(link.expiresAt),
     })),
+  /** The join record is also the domain's MemberJoined activity entry (read back by memberJoined). */
   join: (join: JoinRecord): Item => ({
-    ...keys.join(join.joinId),
+    ...keys.activity(join.domainId, join.joinedAt, join.joinId),
     entityType: ENTITY.Join,
-    [TABLE.ttlAttribute]: Math.floor(Date.parse(join.joinedAt) / 1000) + JOIN_RECORD_RETENTION_SECONDS,
+    // So the Activity list's type filter finds joins too.
+    type: 'MemberJoined',
+    [TABLE.ttlAttribute]: Math.floor(Date.parse(join.joinedAt) / 1000) + ACTIVITY_RETENTION_SECONDS,
     ...join,
+  }),
+  activity: (entry: ActivityEntry): Item => ({
+    ...keys.activity(entry.domainId, entry.occurredAt, entry.eventId),
+    entityType: ENTITY.Activity,
+    [TABLE.ttlAttribute]: Math.floor(Date.parse(entry.occurredAt) / 1000) + ACTIVITY_RETENTION_SECONDS,
+    ...entry,
   }),
 };

@@ -42,7 +42,9 @@ export const keys = {
   }),
   linksOfGeneration: generationPrefix,
 
-  join: (joinId: string): Key => ({ [PK]: `JOIN#${joinId}`, [SK]: 'JOIN' }),
+  /** The domain's activity, oldest to newest by sort key: one entry per change of state (shared/events/activity.ts). */
+  activityPartition: (domainId: string) => `ACTIVITY#${domainId}`,
+  activity: (domainId: string, occurredAt: string, eventId: string): Key => ({ [PK]: `ACTIVITY#${domainId}`, [SK]: `${occurredAt}#${eventId}` }),
   notificationClaim: (joinId: string): Key => ({ [PK]: `JOIN#${joinId}`, [SK]: 'NOTIFIED' }),
 };
 

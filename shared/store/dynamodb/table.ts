@@ -19,7 +19,7 @@ export const TABLE = {
  * kill links (delete-all, disable, revoke-one) update every gate, or every counter, in their one
  * transaction. docs/data-model.md explains the numbers.
  */
-export const SHARDS = { domainGates: 16, linkCounters: 8 } as const;
+export const SHARDS = { domainGates: 64, linkCounters: 16 } as const;
 
 export const ENTITY = {
   Domain: 'Domain',
@@ -33,6 +33,7 @@ export const ENTITY = {
   InviteLink: 'InviteLink',
   LinkExpiry: 'LinkExpiry',
   Join: 'Join',
+  Activity: 'Activity',
   NotificationClaim: 'NotificationClaim',
 } as const;
 
@@ -43,6 +44,15 @@ export const ENTITY = {
 export const JOIN_RECORD_FILTER = {
   eventName: ['INSERT'],
   dynamodb: { NewImage: { entityType: { S: [ENTITY.Join] } } },
+} as const;
+
+/**
+ * The events feed's filter: every activity entry, the join records (MemberJoined) included, as it
+ * is written. Entries are only ever inserted; their TTL removals are not events.
+ */
+export const ACTIVITY_RECORD_FILTER = {
+  eventName: ['INSERT'],
+  dynamodb: { NewImage: { entityType: { S: [ENTITY.Activity, ENTITY.Join] } } },
 } as const;
 
 /**
@@ -65,4 +75,20 @@ export const NOTIFIER_DELIVERY = {
   functionTimeoutSeconds: 60,
   /** A claim still 'sending' after this long was left by a crash and may be taken again (see the duplicate window). */
   claimStaleAfterSeconds: 300,
+} as const;
+
+/**
+ * How the events feed is fed from the stream. The CDK event source mapping and the local stream
+ * reader both use these numbers; docs/events.md explains them.
+ */
+export const EVENTS_DELIVERY = {
+  startingPosition: 'TRIM_HORIZON',
+  batchSize: 100,
+  maxRetryAttempts: 10,
+  /** Older records go to the dead-letter queue unpublished: an integration would rather know than get day-old news late. */
+  maxRecordAgeSeconds: 24 * 3600,
+  reportBatchItemFailures: true,
+  bisectBatchOnFunctionError: true,
+  parallelizationFactor: 1,
+  functionTimeoutSeconds: 30,
 } as const;

@@ -1,0 +1,16 @@
+/** GET /v1/domains/{domainId}/activity: the domain's audit trail, newest first, a page at a time, optionally of some event types. */
+import { asInviter } from '#shared/access.ts';
+import { decodeCursor, encodeCursor } from '#shared/http/cursor.ts';
+import { operationHandler } from '#shared/http/handler.ts';
+import { PAGE_SIZE } from '#shared/http/schemas.ts';
+import { OPERATIONS } from '#shared/operations.ts';
+import { store } from '#shared/store/dynamodb/index.ts';
+
+export const handler = operationHandler(OPERATIONS['list-activity'], async ({ callerId, params, query }) => {
+  const types = query?.type ? [...new Set(query.type.split(','))].sort() : undefined;
+  const filter = types?.join(',') ?? '';
+  const after = query?.cursor ? decodeCursor(query.cursor, 'activity', params.domainId, filter) : undefined;
+  await asInviter(store, callerId, params.domainId);
+  const page = await store.listActivity(params.domainId, { limit: query?.limit ?? PAGE_SIZE.default, after, types });
+  return { items: page.items, ...(page.next ? { nextCursor: encodeCursor('activity', params.domainId, filter, page.next) } : {}) };
+});

@@ -1,0 +1,30 @@
+/**
+ * Stream-triggered: publishes every activity entry (ACTIVITY_RECORD_FILTER, in AWS and in the local
+ * stream reader) as an EventBridge event on the service's bus. The one reader of the stream besides
+ * the signup notifier; integrations and any later consumer subscribe on the bus (docs/events.md).
+ */
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { eventBusName } from '#shared/config.ts';
+import { activityOfRecord, eventEntry, putEvent } from '#shared/events/feed.ts';
+import { logger } from '#shared/http/logger.ts';
+
+const processor = new BatchProcessor(EventType.DynamoDBStreams);
+const bus = new EventBridgeClient({});
+
+async function publish(record: DynamoDBRecord): Promise<void> {
+  const sequenceNumber = record.dynamodb?.SequenceNumber;
+  try {
+    const entry = activityOfRecord(record);
+    const busEventId = await putEvent(bus, eventEntry(entry, eventBusName()));
+    logger.info('event published', { type: entry.type, eventId: entry.eventId, domainId: entry.domainId, busEventId, sequenceNumber });
+  } catch (error) {
+    // A warning: the record is retried; only the dead-letter queue means it was given up.
+    logger.warn('publishing the event failed; the record is reported in batchItemFailures', { sequenceNumber, error: error as Error });
+    throw error;
+  }
+}
+
+export const handler = async (event: DynamoDBStreamEvent, context?: Context): Promise<DynamoDBBatchResponse> =>
+  processPartialResponse(event, publish, processor, { context, throwOnFullBatchFailure: false });

@@ -1,0 +1,60 @@
+/**
+ * The domain's activity: each change of state is written, in the same transaction as the change,
+ * as one entry (an event's detail with its type). The events feed publishes each entry from the
+ * table's stream, and the Activity list reads them back. A join's record is its MemberJoined entry.
+ */
+import { randomUUID } from 'node:crypto';
+import { membershipFromGrant } from '../domain/invite-link.ts';
+import type { InviteLink, JoinRecord, Membership } from '../domain/types.ts';
+import { inviteLinkView } from '../http/views.ts';
+import { EVENT_VERSION, type ActivityEntry, type EventDetail, type EventType } from './schemas.ts';
+
+export interface Actor {
+  userId: string;
+  email: string;
+}
+
+/** The caller as the token names them (the email is the token's verified one). */
+export const actorOf = (callerId: string, claims: Readonly<Record<string, string | undefined>>): Actor => ({ userId: callerId, email: (claims.email ?? '').toLowerCase() });
+
+type Fields<T extends EventType> = Omit<EventDetail<T>, 'version' | 'eventId' | 'occurredAt' | 'domainId' | 'actor'>;
+
+function entry<T extends EventType>(type: T, domainId: string, actor: Actor | undefined, occurredAt: string, fields: Fields<T>): ActivityEntry {
+  return { type, version: EVENT_VERSION, eventId: randomUUID(), occurredAt, domainId, ...(actor ? { actor } : {}), ...fields } as ActivityEntry;
+}
+
+const grantOf = (m: Membership) => ({ userType: m.userType, isAdmin: m.isAdmin, teamIds: m.teamIds, roleGroupIds: m.roleGroupIds, groupIds: m.groupIds });
+const linkRefOf = (link: Pick<InviteLink, 'linkId' | 'label' | 'createdBy' | 'createdByEmail'>) => ({
+  id: link.linkId,
+  ...(link.label !== undefined ? { label: link.label } : {}),
+  createdBy: link.createdBy,
+  ...(link.createdByEmail !== undefined ? { createdByEmail: link.createdByEmail } : {}),
+});
+
+export const activity = {
+  linkCreated: (link: InviteLink, actor: Actor) => entry('InviteLinkCreated', link.domainId, actor, link.createdAt, { link: inviteLinkView(link) }),
+  linkRevoked: (link: InviteLink, actor: Actor, at: string) => entry('InviteLinkRevoked', link.domainId, actor, at, { link: linkRefOf(link) }),
+  allRevoked: (domainId: string, actor: Actor, at: string, createdBy?: string) =>
+    entry('InviteLinksRevokedAll', domainId, actor, at, createdBy !== undefined ? { createdBy } : {}),
+  linksSwitched: (domainId: string, enabled: boolean, actor: Actor, at: string) =>
+    entry(enabled ? 'InviteLinksEnabled' : 'InviteLinksDisabled', domainId, actor, at, {}),
+  memberUpdated: (before: Membership, after: Membership, actor: Actor, at: string) =>
+    entry('MemberUpdated', before.domainId, actor, at, { member: { userId: before.userId, email: before.email }, before: grantOf(before), after: grantOf(after) }),
+  memberRemoved: (member: Membership, actor: Actor, at: string) =>
+    entry('MemberRemoved', member.domainId, actor, at, { member: { userId: member.userId, email: member.email, ...grantOf(member) } }),
+};
+
+/** A join's record as its MemberJoined entry: the eventId is the join's id, so it is the same on every read. */
+export function memberJoined(join: JoinRecord): ActivityEntry {
+  const { userType, teamIds, roleGroupIds, groupIds } = membershipFromGrant(join.grant);
+  return {
+    type: 'MemberJoined',
+    version: EVENT_VERSION,
+    eventId: join.joinId,
+    occurredAt: join.joinedAt,
+    domainId: join.domainId,
+    actor: { userId: join.userId, email: join.email },
+    member: { userId: join.userId, email: join.email, firstName: join.firstName, lastName: join.lastName, userType, isAdmin: false, teamIds, roleGroupIds, groupIds },
+    link: { id: join.linkId, ...(join.linkLabel !== undefined ? { label: join.linkLabel } : {}), createdBy: join.linkCreatedBy },
+  };
+}

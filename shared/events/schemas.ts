@@ -1,0 +1,62 @@
+/**
+ * The events integrations receive on EventBridge (`source` EVENT_SOURCE, `detail-type` the type)
+ * and the Activity list shows: one schema per type, from which the JSON Schema files in
+ * docs/events/ are generated and against which the tests check every event they see.
+ * Events never hold a link's token or url: a link is named by its id.
+ */
+import * as z from 'zod/mini';
+import { USER_TYPES } from '../domain/types.ts';
+import { inviteLink } from '../http/responses.ts';
+
+export const EVENT_SOURCE = 'invite-links';
+/** `detail.version`: a consumer reading 1 knows every field below. */
+export const EVENT_VERSION = 1;
+
+const timestamp = z.string().check(z.iso.datetime());
+const ids = z.array(z.string());
+const person = z.strictObject({ userId: z.string(), email: z.string() });
+
+const envelope = {
+  version: z.literal(EVENT_VERSION),
+  /** Stable across redeliveries: drop an eventId already seen. */
+  eventId: z.string(),
+  /** When the change was made durable. */
+  occurredAt: timestamp,
+  domainId: z.string(),
+  /** Who did it: the admin or creator, or the person joining; absent when the service itself did. */
+  actor: z.optional(person),
+};
+
+/** What a member holds in the domain. */
+const grant = z.strictObject({ userType: z.enum(USER_TYPES), isAdmin: z.boolean(), teamIds: ids, roleGroupIds: ids, groupIds: ids });
+/** A link named without its settings. */
+const linkRef = z.strictObject({ id: z.string(), label: z.optional(z.string()), createdBy: z.string(), createdByEmail: z.optional(z.string()) });
+
+export const EVENT_DETAILS = {
+  InviteLinkCreated: z.strictObject({ ...envelope, link: inviteLink }),
+  InviteLinkRevoked: z.strictObject({ ...envelope, link: linkRef }),
+  /** `createdBy`: only that person's links were revoked; absent: every link of the domain. */
+  InviteLinksRevokedAll: z.strictObject({ ...envelope, createdBy: z.optional(z.string()) }),
+  InviteLinksDisabled: z.strictObject({ ...envelope }),
+  InviteLinksEnabled: z.strictObject({ ...envelope }),
+  MemberJoined: z.strictObject({
+    ...envelope,
+    member: z.strictObject({ ...person.def.shape, firstName: z.string(), lastName: z.string(), ...grant.def.shape }),
+    link: linkRef,
+  }),
+  MemberUpdated: z.strictObject({ ...envelope, member: person, before: grant, after: grant }),
+  MemberRemoved: z.strictObject({ ...envelope, member: z.strictObject({ ...person.def.shape, ...grant.def.shape }) }),
+} as const;
+
+export type EventType = keyof typeof EVENT_DETAILS;
+export const EVENT_TYPES = Object.keys(EVENT_DETAILS) as EventType[];
+export type EventDetail<T extends EventType = EventType> = z.output<(typeof EVENT_DETAILS)[T]>;
+
+/** One entry of the domain's activity: an event's detail with its type. */
+export type ActivityEntry = { [T in EventType]: { type: T } & EventDetail<T> }[EventType];
+
+/** The Activity list's item: any event's detail, with its type (the OpenAPI document shows the union). */
+export const activityEntry = z.union(EVENT_TYPES.map((type) => z.extend(EVENT_DETAILS[type], { type: z.literal(type) })) as unknown as [z.ZodMiniType, z.ZodMiniType, ...z.ZodMiniType[]]);
+
+/** GET .../activity: the domain's entries, newest first, a page at a time. */
+export const activityPage = z.strictObject({ items: z.array(activityEntry), nextCursor: z.optional(z.string()) });
