@@ -4,8 +4,9 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { backoffMs, CONFLICT_MAX_ATTEMPTS } from '../../shared/store/dynamodb/conflicts.ts';
+import { backoffMs, CONFLICT_MAX_ATTEMPTS, joinRetryMs } from '../../shared/store/dynamodb/conflicts.ts';
 import { joinInOneTransaction } from '../../shared/store/dynamodb/join.ts';
+import { SHARDS } from '../../shared/store/dynamodb/table.ts';
 
 const TABLE = 'invite-links';
 const db = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
@@ -44,30 +45,40 @@ beforeEach(() => {
 });
 
 describe('a join that collides with a concurrent one (TransactionConflict)', () => {
-  it('is retried with jittered backoff until it goes through, counting once', async () => {
+  it('is retried after a short jittered wait until it goes through, counting once, without reading the link again', async () => {
     const conflict = cancelled([{ Code: 'TransactionConflict' }, none, none, none, none, none]);
     ddb.on(TransactWriteCommand).rejectsOnce(conflict).rejectsOnce(conflict).resolves({});
     const sleep = vi.fn(async () => undefined);
-    const outcome = await joinInOneTransaction(db, TABLE, 'abc', person, now, { sleep });
+    const outcome = await joinInOneTransaction(db, TABLE, 'abc', person, now, { links: new Map(), sleep });
     expect(outcome.ok).toBe(true);
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(3);
-    expect(ddb.commandCalls(BatchGetCommand)).toHaveLength(3);
+    expect(ddb.commandCalls(BatchGetCommand)).toHaveLength(1);
     expect(sleep).toHaveBeenCalledTimes(2);
+  });
+
+  it('tries again on a counter and a gate other than those another transaction held', async () => {
+    ddb.on(TransactWriteCommand).rejectsOnce(cancelled([{ Code: 'TransactionConflict' }, { Code: 'TransactionConflict' }, none, none, none, none])).resolves({});
+    await joinInOneTransaction(db, TABLE, 'abc', person, now, { links: new Map(), sleep: async () => undefined, pick: () => 0 });
+    const [first, second] = ddb.commandCalls(TransactWriteCommand).map((c) => c.args[0].input.TransactItems!);
+    expect(first![0]!.Update!.Key).toEqual({ PK: 'USES#abc#0', SK: 'USES' });
+    expect(first![1]!.ConditionCheck!.Key).toEqual({ PK: 'GATE#demo#0', SK: 'GATE' });
+    expect(second![0]!.Update!.Key).toEqual({ PK: 'USES#abc#1', SK: 'USES' });
+    expect(second![1]!.ConditionCheck!.Key).toEqual({ PK: 'GATE#demo#1', SK: 'GATE' });
   });
 
   it('gives up after a bounded number of attempts as BUSY (503 with Retry-After), never a 500', async () => {
     ddb.on(TransactWriteCommand).rejects(cancelled([{ Code: 'TransactionConflict' }, none, none, none, none, none]));
-    const refused = joinInOneTransaction(db, TABLE, 'abc', person, now, { sleep: async () => undefined });
+    const refused = joinInOneTransaction(db, TABLE, 'abc', person, now, { links: new Map(), sleep: async () => undefined });
     await expect(refused).rejects.toMatchObject({ kind: 'Busy', retryAfterSeconds: expect.any(Number) });
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(CONFLICT_MAX_ATTEMPTS);
   });
 
   it('holds one random use counter and one random domain gate, never the link or domain item', async () => {
     ddb.on(TransactWriteCommand).resolves({});
-    await joinInOneTransaction(db, TABLE, 'abc', person, now, { pick: (n) => n - 1 });
+    await joinInOneTransaction(db, TABLE, 'abc', person, now, { links: new Map(), pick: (n) => n - 1 });
     const [counter, gate] = ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
-    expect(counter!.Update!.Key).toEqual({ PK: 'USES#abc#7', SK: 'USES' });
-    expect(gate!.ConditionCheck!.Key).toEqual({ PK: 'GATE#demo#15', SK: 'GATE' });
+    expect(counter!.Update!.Key).toEqual({ PK: `USES#abc#${SHARDS.linkCounters - 1}`, SK: 'USES' });
+    expect(gate!.ConditionCheck!.Key).toEqual({ PK: `GATE#demo#${SHARDS.domainGates - 1}`, SK: 'GATE' });
   });
 
   it('backs off with full jitter, growing and capped', () => {
@@ -76,6 +87,31 @@ describe('a join that collides with a concurrent one (TransactionConflict)', () 
     expect(backoffMs(20, () => 0.999)).toBeLessThan(1000);
     expect(backoffMs(5, () => 0)).toBe(0);
   });
+
+  it('waits only a few milliseconds before its first retry, then backs off like any write', () => {
+    expect(joinRetryMs(1, () => 0.999)).toBeLessThan(5);
+    expect(joinRetryMs(2, () => 0.999)).toBeLessThan(50);
+    expect(joinRetryMs(20, () => 0.999)).toBeLessThan(1000);
+  });
+});
+
+describe('a join through a link this instance has read before', () => {
+  it('skips the read: one round trip, the profile written unless its own condition says the person has one', async () => {
+    const links = new Map();
+    ddb.on(TransactWriteCommand).resolves({});
+    await joinInOneTransaction(db, TABLE, 'abc', person, now, { links });
+    await joinInOneTransaction(db, TABLE, 'abc', { ...person, userId: 'sub-sam', email: 'sam@example.test' }, now, { links });
+    expect(ddb.commandCalls(BatchGetCommand)).toHaveLength(1);
+    expect(ddb.commandCalls(TransactWriteCommand).map((c) => c.args[0].input.TransactItems!.length)).toEqual([6, 6]);
+  });
+
+  it('still refuses a link that ended since: its counter says so', async () => {
+    const links = new Map();
+    ddb.on(TransactWriteCommand).resolvesOnce({}).rejects(cancelled([{ Code: 'ConditionalCheckFailed' }, none, none, none, none, none]));
+    await joinInOneTransaction(db, TABLE, 'abc', person, now, { links });
+    expect(await joinInOneTransaction(db, TABLE, 'abc', { ...person, userId: 'sub-sam' }, now, { links })).toEqual({ ok: false, reason: 'link-gone' });
+    expect(ddb.commandCalls(BatchGetCommand)).toHaveLength(1);
+  });
 });
 
 describe('a join the transaction refuses', () => {
@@ -83,31 +119,28 @@ describe('a join the transaction refuses', () => {
     const revoked = { PK: 'USES#abc#3', SK: 'USES', entityType: 'LinkCounter', linkId: 'abc', useCount: 4, expiresAt: link.expiresAt, revokedAt: '2026-01-01T12:00:00.000Z' };
     ddb.on(TransactWriteCommand).rejects(cancelled([{ Code: 'ConditionalCheckFailed', Item: revoked }, none, none, none, none, none]));
     ddb.on(GetCommand).resolves({ Item: { PK: 'DOMAIN#demo', SK: 'DOMAIN', entityType: 'Domain', domainId: 'demo', linksEnabled: true, linkGeneration: 0 } });
-    const outcome = await joinInOneTransaction(db, TABLE, 'abc', person, now);
+    const outcome = await joinInOneTransaction(db, TABLE, 'abc', person, now, { links: new Map() });
     expect(outcome).toMatchObject({ ok: false, reason: 'link-unusable', link: { revokedAt: revoked.revokedAt }, domain: { linksEnabled: true } });
   });
 
   it('reports a link that vanished (TTL) as gone', async () => {
     ddb.on(TransactWriteCommand).rejects(cancelled([{ Code: 'ConditionalCheckFailed' }, none, none, none, none, none]));
-    expect(await joinInOneTransaction(db, TABLE, 'abc', person, now)).toEqual({ ok: false, reason: 'link-gone' });
+    expect(await joinInOneTransaction(db, TABLE, 'abc', person, now, { links: new Map() })).toEqual({ ok: false, reason: 'link-gone' });
   });
 
   it('reports an existing membership as already-member', async () => {
     ddb.on(TransactWriteCommand).rejects(cancelled([none, none, { Code: 'ConditionalCheckFailed' }, none, none, none]));
-    expect(await joinInOneTransaction(db, TABLE, 'abc', person, now)).toEqual({ ok: false, reason: 'already-member' });
+    expect(await joinInOneTransaction(db, TABLE, 'abc', person, now, { links: new Map() })).toEqual({ ok: false, reason: 'already-member' });
   });
 
   it('reports the email already held in the domain by another identity as already-member', async () => {
     ddb.on(TransactWriteCommand).rejects(cancelled([none, none, none, { Code: 'ConditionalCheckFailed' }, none, none]));
-    expect(await joinInOneTransaction(db, TABLE, 'abc', person, now)).toEqual({ ok: false, reason: 'already-member' });
+    expect(await joinInOneTransaction(db, TABLE, 'abc', person, now, { links: new Map() })).toEqual({ ok: false, reason: 'already-member' });
   });
 
   it("retries when the person's first join elsewhere made their profile a moment ago, then joins without writing it", async () => {
     ddb.on(TransactWriteCommand).rejectsOnce(cancelled([none, none, none, none, none, { Code: 'ConditionalCheckFailed' }])).resolves({});
-    ddb.on(BatchGetCommand)
-      .resolvesOnce({ Responses: { [TABLE]: [link] } })
-      .resolves({ Responses: { [TABLE]: [link, { PK: 'USER#sub-pat', SK: 'PROFILE', entityType: 'User', userId: 'sub-pat' }] } });
-    const outcome = await joinInOneTransaction(db, TABLE, 'abc', person, now, { sleep: async () => undefined });
+    const outcome = await joinInOneTransaction(db, TABLE, 'abc', person, now, { links: new Map(), sleep: async () => undefined });
     expect(outcome).toMatchObject({ ok: true, membership: { userId: 'sub-pat', email: 'pat@example.test' } });
     const [first, second] = ddb.commandCalls(TransactWriteCommand).map((c) => c.args[0].input.TransactItems!);
     expect(first).toHaveLength(6);

@@ -24,6 +24,15 @@ export function backoffMs(attempt: number, random: () => number = Math.random): 
   return Math.floor(random() * Math.min(1000, 25 * 2 ** (attempt - 1)));
 }
 
+/**
+ * A join's wait before it tries again on another counter and gate: a few milliseconds the first
+ * time, since the ones just held are avoided and another pair is most likely free; after that,
+ * backoffMs, so a join that keeps colliding waits as long in all as any write.
+ */
+export function joinRetryMs(attempt: number, random: () => number = Math.random): number {
+  return attempt === 1 ? Math.floor(random() * 5) : backoffMs(attempt, random);
+}
+
 /** Runs `write` until it does not collide, waiting between attempts; after the last, 503 BUSY. */
 export async function retryingConflicts<T>(write: (attempt: number) => Promise<T>, wait: Sleep = sleep): Promise<T> {
   for (let attempt = 1; ; attempt++) {

@@ -3,21 +3,25 @@
  * (and the user's profile, on their first join anywhere) is created, the domain's claim on the
  * email is taken, one of the link's use counters goes up and the join record the notifier reads is
  * written, all or nothing. The person is their identity's `sub`, already verified by the API.
+ * An instance that has read a link before skips the read (1 round trip): a link never changes once
+ * made, and everything that ends it sits on its counters and the domain's gates, which the
+ * transaction checks.
  *
  * Concurrent joins of one domain or one link rarely share an item: each holds one random domain
  * gate and one random use counter of its link (SHARDS in table.ts), never the domain or link item
  * itself. The kill switches update every gate or every counter in their own single transaction,
- * so a join either commits before one of them or fails after it.
+ * so a join either commits before one of them or fails after it. A join that meets another
+ * transaction on its counter or gate tries again at once on others, without reading again.
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { busy } from '../../domain/errors.ts';
-import { admittedEmailDomains, capOf, creatorGenerationAttribute, creatorGenerationOf, emailDomainOf, membershipFromGrant } from '../../domain/invite-link.ts';
+import { admittedEmailDomains, capOf, joinedViaOf, creatorGenerationAttribute, creatorGenerationOf, emailDomainOf, membershipFromGrant } from '../../domain/invite-link.ts';
 import type { Domain, InviteLink, JoinRecord, Membership } from '../../domain/types.ts';
 import type { JoinOutcome, NewMember } from '../store.ts';
 import { failedItem, reasonCodes } from './cancellation.ts';
-import { backoffMs, CONFLICT_MAX_ATTEMPTS, isConflict, sleep as realSleep, type Sleep } from './conflicts.ts';
+import { backoffMs, CONFLICT_MAX_ATTEMPTS, isConflict, joinRetryMs, sleep as realSleep, type Sleep } from './conflicts.ts';
 import { dataOf, keys } from './keys.ts';
 import { items } from './items.ts';
 import { ENTITY, SHARDS, TABLE } from './table.ts';
@@ -29,8 +33,14 @@ const MEMBERSHIP = 2;
 const MEMBER_EMAIL = 3;
 const NEW_USER = 5;
 
+/** How many links an instance remembers; a burst through one link reads it once per instance. */
+const KNOWN_LINKS_MAX = 1000;
+const knownLinks = new Map<string, InviteLink>();
+
 export interface JoinOptions {
   sleep?: Sleep;
+  /** The links this instance has read, by id; tests pass their own. */
+  links?: Map<string, InviteLink>;
   /** Which counter and gate to hold; random unless a test pins them. */
   pick?: (shards: number) => number;
 }
@@ -41,71 +51,81 @@ export async function joinInOneTransaction(
   linkId: string,
   person: NewMember,
   now: Date,
-  { sleep = realSleep, pick = randomInt }: JoinOptions = {},
+  { sleep = realSleep, pick = randomInt, links = knownLinks }: JoinOptions = {},
 ): Promise<JoinOutcome> {
-  // Counters found full (a link with maxUses): the next try picks among the others.
-  const full = new Set<number>();
-  for (let attempt = 1; ; attempt++) {
-    const { Responses, UnprocessedKeys } = await db.send(
-      new BatchGetCommand({
-        RequestItems: { [table]: { Keys: [keys.link(linkId), keys.user(person.userId)], ConsistentRead: true } },
-      }),
-    );
-    if (UnprocessedKeys?.[table]) {
-      if (attempt >= CONFLICT_MAX_ATTEMPTS) throw busy();
-      await sleep(backoffMs(attempt));
-      continue;
-    }
-    const found = Responses?.[table] ?? [];
+  let link = links.get(linkId);
+  // Without a read, the person is taken to be new; their profile's own condition says otherwise and the next try leaves it out.
+  let isNewUser = true;
+  if (!link) {
+    const found = await readLinkAndProfile(db, table, linkId, person.userId, sleep);
     const linkItem = found.find((i) => i.entityType === ENTITY.InviteLink);
     if (!linkItem) return { ok: false, reason: 'link-gone' };
-    const link = dataOf<InviteLink>(linkItem);
-    const isNewUser = !found.some((i) => i.entityType === ENTITY.User);
-    const emailDomain = emailDomainOf(person.email);
-    const fromLink = link.allowedEmailDomains ?? [];
-    if (fromLink.length > 0 && !fromLink.includes(emailDomain)) return { ok: false, reason: 'email-domain-not-allowed', allowed: fromLink };
+    link = dataOf<InviteLink>(linkItem);
+    isNewUser = !found.some((i) => i.entityType === ENTITY.User);
+    remember(links, linkId, link);
+  }
+  const emailDomain = emailDomainOf(person.email);
+  const fromLink = link.allowedEmailDomains ?? [];
+  if (fromLink.length > 0 && !fromLink.includes(emailDomain)) return { ok: false, reason: 'email-domain-not-allowed', allowed: fromLink };
+
+  const joinedAt = now.toISOString();
+  const { userId } = person;
+  const membership: Membership = {
+    userId,
+    domainId: link.domainId,
+    email: person.email,
+    firstName: person.firstName,
+    lastName: person.lastName,
+    isAdmin: false,
+    ...membershipFromGrant(link),
+    joinedVia: joinedViaOf(link, joinedAt),
+    createdAt: joinedAt,
+  };
+  const join: JoinRecord = {
+    joinId: randomUUID(),
+    linkId,
+    domainId: link.domainId,
+    userId,
+    email: person.email,
+    firstName: person.firstName,
+    lastName: person.lastName,
+    linkCreatedBy: link.createdBy,
+    linkExpiresAt: link.expiresAt,
+    grant: {
+      userType: link.userType,
+      primaryTeamId: link.primaryTeamId,
+      primaryGroupId: link.primaryGroupId,
+      additionalTeamIds: link.additionalTeamIds,
+      roleGroupIds: link.roleGroupIds,
+      groupIds: link.groupIds,
+    },
+    joinedAt,
+    ...(link.label !== undefined ? { linkLabel: link.label } : {}),
+    notifyCreator: link.notifyCreator ?? true,
+  };
+  const notExists = { ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': TABLE.partitionKey } };
+  const gateCondition = {
+    // The domain-wide email domains and the creator's generation sit on the gate, so changing them is serialized with joins.
+    ConditionExpression:
+      'linksEnabled = :on AND linkGeneration = :generation AND (attribute_not_exists(allowedEmailDomains) OR size(allowedEmailDomains) = :none OR contains(allowedEmailDomains, :emailDomain))' +
+      ` AND ${(link.creatorGeneration ?? 0) === 0 ? '(attribute_not_exists(#creator) OR #creator = :creatorGeneration)' : '#creator = :creatorGeneration'}`,
+    ExpressionAttributeNames: { '#creator': creatorGenerationAttribute(link.createdBy) },
+    ExpressionAttributeValues: { ':on': true, ':generation': link.generation, ':none': 0, ':emailDomain': emailDomain, ':creatorGeneration': link.creatorGeneration ?? 0 },
+    ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+  };
+
+  // Counters found full (a link with maxUses) are never tried again; shards another transaction held are avoided on the next tries.
+  const full = new Set<number>();
+  const heldCounters = new Set<number>();
+  const heldGates = new Set<number>();
+  const allGates = Array.from({ length: SHARDS.domainGates }, (_, shard) => shard);
+  for (let attempt = 1; ; ) {
     const counters = Array.from({ length: SHARDS.linkCounters }, (_, shard) => shard).filter(
       (shard) => !full.has(shard) && (link.maxUses === undefined || capOf(shard, SHARDS.linkCounters, link.maxUses) > 0),
     );
     if (counters.length === 0) return { ok: false, reason: 'used-up' };
-    const counter = counters[pick(counters.length)]!;
-
-    const joinedAt = now.toISOString();
-    const { userId } = person;
-    const membership: Membership = {
-      userId,
-      domainId: link.domainId,
-      email: person.email,
-      firstName: person.firstName,
-      lastName: person.lastName,
-      isAdmin: false,
-      ...membershipFromGrant(link),
-      joinedVia: { linkId, at: joinedAt },
-      createdAt: joinedAt,
-    };
-    const join: JoinRecord = {
-      joinId: randomUUID(),
-      linkId,
-      domainId: link.domainId,
-      userId,
-      email: person.email,
-      firstName: person.firstName,
-      lastName: person.lastName,
-      linkCreatedBy: link.createdBy,
-      linkExpiresAt: link.expiresAt,
-      grant: {
-        userType: link.userType,
-        primaryTeamId: link.primaryTeamId,
-        primaryGroupId: link.primaryGroupId,
-        additionalTeamIds: link.additionalTeamIds,
-        roleGroupIds: link.roleGroupIds,
-        groupIds: link.groupIds,
-      },
-      joinedAt,
-      ...(link.label !== undefined ? { linkLabel: link.label } : {}),
-      notifyCreator: link.notifyCreator ?? true,
-    };
-    const notExists = { ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': TABLE.partitionKey } };
+    const counter = pickAvoiding(counters, heldCounters, pick);
+    const gate = pickAvoiding(allGates, heldGates, pick);
     try {
       await db.send(
         new TransactWriteCommand({
@@ -121,19 +141,7 @@ export async function joinInOneTransaction(
                 ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
               },
             },
-            {
-              ConditionCheck: {
-                TableName: table,
-                Key: keys.domainGate(link.domainId, pick(SHARDS.domainGates)),
-                // The domain-wide email domains and the creator's generation sit on the gate, so changing them is serialized with joins.
-                ConditionExpression:
-                  'linksEnabled = :on AND linkGeneration = :generation AND (attribute_not_exists(allowedEmailDomains) OR size(allowedEmailDomains) = :none OR contains(allowedEmailDomains, :emailDomain))' +
-                  ` AND ${(link.creatorGeneration ?? 0) === 0 ? '(attribute_not_exists(#creator) OR #creator = :creatorGeneration)' : '#creator = :creatorGeneration'}`,
-                ExpressionAttributeNames: { '#creator': creatorGenerationAttribute(link.createdBy) },
-                ExpressionAttributeValues: { ':on': true, ':generation': link.generation, ':none': 0, ':emailDomain': emailDomain, ':creatorGeneration': link.creatorGeneration ?? 0 },
-                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-              },
-            },
+            { ConditionCheck: { TableName: table, Key: keys.domainGate(link.domainId, gate), ...gateCondition } },
             { Put: { TableName: table, Item: items.membership(membership), ...notExists } },
             { Put: { TableName: table, Item: items.memberEmail(link.domainId, person.email, userId), ...notExists } },
             { Put: { TableName: table, Item: items.join(join) } },
@@ -151,7 +159,6 @@ export async function joinInOneTransaction(
         if (stillWorks && old.cap !== undefined && (old.useCount ?? 0) >= old.cap) {
           // That counter's share of maxUses is taken: try the others at once.
           full.add(counter);
-          attempt -= 1;
           continue;
         }
       }
@@ -159,13 +166,48 @@ export async function joinInOneTransaction(
         return refusal(db, table, link, error, codes, emailDomain);
       }
       if (codes[MEMBERSHIP] === 'ConditionalCheckFailed' || codes[MEMBER_EMAIL] === 'ConditionalCheckFailed') return { ok: false, reason: 'already-member' };
-      // A concurrent transaction held one of our items, or this person's first join elsewhere made their profile a moment ago.
-      const retryable = isConflict(error) || codes[NEW_USER] === 'ConditionalCheckFailed';
-      if (!retryable) throw error;
+      if (isNewUser && codes[NEW_USER] === 'ConditionalCheckFailed') {
+        // This person's first join elsewhere made their profile a moment ago: join without writing it.
+        isNewUser = false;
+        continue;
+      }
+      if (!isConflict(error)) throw error;
+      if (codes[COUNTER] === 'TransactionConflict') heldCounters.add(counter);
+      if (codes[GATE] === 'TransactionConflict') heldGates.add(gate);
       if (attempt >= CONFLICT_MAX_ATTEMPTS) throw busy();
-      await sleep(backoffMs(attempt));
+      // Only the write is tried again: the link never changes, and what can end it sits on the counter and gate.
+      // Another pair is picked at once; the person's own items (the same person joining twice) can only be waited for.
+      const onOwnItems = codes.some((code, i) => code === 'TransactionConflict' && i !== COUNTER && i !== GATE);
+      await sleep(onOwnItems ? backoffMs(attempt) : joinRetryMs(attempt));
+      attempt += 1;
     }
   }
+}
+
+/** Keeps the latest links, oldest forgotten first. */
+function remember(links: Map<string, InviteLink>, linkId: string, link: InviteLink): void {
+  links.set(linkId, link);
+  if (links.size > KNOWN_LINKS_MAX) links.delete(links.keys().next().value!);
+}
+
+/** The link and the person's profile, read together; keys DynamoDB left unprocessed are asked for again. */
+async function readLinkAndProfile(db: DynamoDBDocumentClient, table: string, linkId: string, userId: string, sleep: Sleep): Promise<Record<string, unknown>[]> {
+  for (let attempt = 1; ; attempt++) {
+    const { Responses, UnprocessedKeys } = await db.send(
+      new BatchGetCommand({ RequestItems: { [table]: { Keys: [keys.link(linkId), keys.user(userId)], ConsistentRead: true } } }),
+    );
+    if (!UnprocessedKeys?.[table]) return Responses?.[table] ?? [];
+    if (attempt >= CONFLICT_MAX_ATTEMPTS) throw busy();
+    await sleep(backoffMs(attempt));
+  }
+}
+
+/** A random shard among those no transaction was just seen holding; any of them once every one was. */
+function pickAvoiding(shards: number[], held: Set<number>, pick: (n: number) => number): number {
+  const free = shards.filter((shard) => !held.has(shard));
+  if (free.length === 0) held.clear();
+  const from = free.length > 0 ? free : shards;
+  return from[pick(from.length)]!;
 }
 
 /** Why the link no longer works, from the counter and gate as they were when their conditions failed. */
