@@ -1,6 +1,58 @@
-/** GET /v1/openapi.json: the API's OpenAPI 3.1 document, generated from the operation table (npm run openapi). */
+/**
+ * GET /v1/openapi.json: the API's OpenAPI 3.1 document, generated from the operation table (npm run
+ * openapi). Deliberately not built on operationHandler: the middy stack and every operation's
+ * schemas would be three quarters of this function's cold start, for a request with no input. It
+ * keeps what that stack gives every response: the origin check first, the same security headers,
+ * problem+json on refusal (test/integration/api-document.test.ts holds it to the other routes).
+ */
+import { timingSafeEqual } from 'node:crypto';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import document from '../docs/openapi.json' with { type: 'json' };
-import { operationHandler } from '#shared/http/handler.ts';
-import { OPERATIONS } from '#shared/operations.ts';
+import { ORIGIN_VERIFY, originVerifySecret } from '#shared/config.ts';
+import { forbidden } from '#shared/domain/errors.ts';
+import { problemResponse } from '#shared/http/problem.ts';
+import type { OPERATIONS } from '#shared/operations.ts';
 
-export const handler = operationHandler(OPERATIONS['get-openapi'], async () => document);
+/** What @middy/http-security-headers adds, with its defaults, to every other API response. */
+const SECURITY_HEADERS = {
+  'Content-Security-Policy':
+    "default-src 'report-sample' 'report-sha256'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; report-to default; require-trusted-types-for 'script'; sandbox; upgrade-insecure-requests",
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+  'Permissions-Policy':
+    'accelerometer=(), all-screens-capture=(), ambient-light-sensor=(), autoplay=(), battery=(), camera=(), cross-origin-isolated=(), display-capture=(), document-domain=(), encrypted-media=(), execution-while-not-rendered=(), execution-while-out-of-viewport=(), fullscreen=(), geolocation=(), gyroscope=(), keyboard-map=(), magnetometer=(), microphone=(), midi=(), monetization=(), navigation-override=(), payment=(), picture-in-picture=(), publickey-credentials-get=(), screen-wake-lock=(), sync-xhr=(), usb=(), web-share=(), xr-spatial-tracking=(), clipboard-read=(), clipboard-write=(), gamepad=(), speaker-selection=(), conversion-measurement=(), focus-without-user-activation=(), hid=(), idle-detection=(), interest-cohort=(), serial=(), sync-script=(), trust-token-redemption=(), window-placement=(), vertical-scroll=()',
+  'Origin-Agent-Cluster': '?1',
+  'Referrer-Policy': 'no-referrer',
+  'Strict-Transport-Security': 'max-age=15552000; includeSubDomains',
+  'X-Content-Type-Options': 'nosniff',
+  'X-DNS-Prefetch-Control': 'off',
+  'X-Download-Options': 'noopen',
+  'X-Frame-Options': 'DENY',
+  'X-Permitted-Cross-Domain-Policies': 'none',
+};
+
+/** The operation's status, from the table (a type-only import: the table's schemas stay out of the bundle). */
+const STATUS: (typeof OPERATIONS)['get-openapi']['status'] = 200;
+
+const originSecret = originVerifySecret();
+const originSecretBytes = originSecret === undefined ? undefined : Buffer.from(originSecret);
+let body: string | undefined;
+
+export const handler = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+  if (!cameThroughCloudFront(event)) {
+    const refused = problemResponse(forbidden('This API is served through its web address only.'));
+    return { ...refused, headers: { ...refused.headers, ...SECURITY_HEADERS } };
+  }
+  body ??= JSON.stringify(document);
+  return { statusCode: STATUS, headers: { 'cache-control': 'no-store', 'content-type': 'application/json', ...SECURITY_HEADERS }, body };
+};
+
+/** As operationHandler checks it: with a secret configured, the request must carry it, and the secret goes no further. */
+function cameThroughCloudFront(event: APIGatewayProxyEventV2): boolean {
+  if (!originSecretBytes) return true;
+  const name = Object.keys(event.headers ?? {}).find((h) => h.toLowerCase() === ORIGIN_VERIFY.header);
+  const given = Buffer.from(name === undefined ? '' : (event.headers[name] ?? ''));
+  if (name !== undefined) delete event.headers[name];
+  return given.length === originSecretBytes.length && timingSafeEqual(given, originSecretBytes);
+}
