@@ -147,9 +147,18 @@ ${memory.settings.map((s) => `| ${s.mb} MB | ${s.vcpu} | ${Math.round(s.peakShar
 The rule: the smallest setting at which the peak is at most ${Math.round(memory.rule.maxMemoryShare * 100)}% of the memory (room for
 larger pages, heap growth and the runtime; at the limit Lambda stops the instance) and a warm join
 takes at most ${memory.rule.maxWarmJoinStretch}x its time on a whole vCPU. That is **${memory.recommendedMb} MB**; infra sets ${memory.currentMb} MB
-(FUNCTION_DEFAULTS in infra/constructs/service-function.ts). Memory is not what limits these
-functions: the setting is chosen for the CPU share, and at every setting in the table the join's
-Lambda duration stays under half a dollar per million joins, against $100 of email.
+(FUNCTION_DEFAULTS in infra/constructs/service-function.ts)${memory.currentMb === memory.recommendedMb ? ', following this measurement' : ': **not what was measured, so the bench fails until infra follows it**'}.
+${whyNotLess(memory)}Memory is not what limits these functions: the setting is chosen for the CPU share, and at every
+setting in the table the join's Lambda duration stays under half a dollar per million joins, against $100 of email.
 `,
   );
+}
+
+/** The setting below the recommended one, and what it would cost a join: why infra does not take less. */
+function whyNotLess(memory: ReturnType<typeof memoryAdvice>): string {
+  const at = memory.settings.findIndex((x) => x.mb === memory.recommendedMb);
+  const [less, chosen] = [memory.settings[at - 1], memory.settings[at]!];
+  if (!less) return '';
+  const why = less.peakShare > memory.rule.maxMemoryShare ? `its peak would fill ${Math.round(less.peakShare * 100)}% of it` : `a warm join would take ${less.warmJoinStretch}x its time on a whole vCPU (${less.warmJoinMs} ms against ${chosen.warmJoinMs} ms), waiting for CPU rather than for DynamoDB`;
+  return `At ${less.mb} MB ${why}; ${chosen.mb} MB costs $${(chosen.joinDollarsPerMillion - less.joinDollarsPerMillion).toFixed(2)} more per million joins in Lambda duration. `;
 }

@@ -36,7 +36,7 @@ function dynamoStatements(fn: ServiceFunction) {
 beforeAll(() => {
   s = synthesize();
   resources = s.template.toJSON().Resources;
-  console.info(`stack constructed with esbuild bundling of ${OPERATION_LIST.length + 1} functions in ${Math.round(s.bundlingMs)} ms`);
+  console.info(`stack constructed with esbuild bundling of ${OPERATION_LIST.length + 2} functions in ${Math.round(s.bundlingMs)} ms`);
 });
 
 describe('the table', () => {
@@ -81,15 +81,15 @@ describe('the table', () => {
 describe('the functions', () => {
   const all = () => [...Object.values(s.invites.api.functions), s.invites.notifier.function];
 
-  it('are one per API handler plus the notifier, with the same defaults', () => {
+  it('are one per API handler plus the notifier (and the events feed: events-feed.test.ts), with the same defaults', () => {
     const ours = ofType('AWS::Lambda::Function').filter(([, r]) => r.Properties.Architectures?.[0] === 'arm64' && r.Properties.Runtime === 'nodejs24.x');
-    expect(ours.map(([id]) => id).sort()).toEqual(all().map((fn) => logicalId(fn.fn)).sort());
+    expect(ours.map(([id]) => id).sort()).toEqual([...all(), s.invites.eventsFeed.function].map((fn) => logicalId(fn.fn)).sort());
     for (const fn of all()) {
       const props = resources[logicalId(fn.fn)]!.Properties;
       expect(props).toMatchObject({
         Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
-        MemorySize: 512,
+        MemorySize: 1024,
         TracingConfig: { Mode: 'Active' },
         LoggingConfig: { LogGroup: { Ref: logicalId(fn.logGroup) } },
       });
@@ -263,7 +263,7 @@ describe('the signup notifier', () => {
   });
 
   it('alarms on dead letters, function errors and iterator age', () => {
-    const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+    const alarms = Object.values(s.invites.notifier.alarms).map((alarm) => resources[logicalId(alarm)]!.Properties);
     expect(alarms.map((a) => a.MetricName).sort()).toEqual(['ApproximateNumberOfMessagesVisible', 'Errors', 'IteratorAge']);
     const dlq = alarms.find((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible')!;
     expect(dlq).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(s.invites.notifier.deadLetters), 'QueueName'] } }] });
