@@ -160,6 +160,29 @@ describe('long names, emails and labels', () => {
   });
 });
 
+describe('the dialogs and the API reference', () => {
+  it('a revoke confirmation, a member’s edit dialog and the API reference pass axe at both widths', async () => {
+    const { page } = admin;
+    const link = await t.as(ADMIN.email).post(`/v1/domains/${domainId}/invite-links/onboarding`);
+    expect(link.status).toBe(201);
+    await page.goto(`${t.stack.url}/users?domain=${domainId}`);
+    await page.locator('#new-users').click();
+    await page.locator('#invite-modal .link-item').first().getByRole('button', { name: /^Revoke/ }).click();
+    await page.locator('#confirm-revoke-link').waitFor();
+    await checkBothWidths(page, 'revoke confirmation');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Escape');
+    await page.locator('.edit-member').first().click();
+    await page.locator('#member-edit').waitFor();
+    await checkBothWidths(page, 'member edit');
+    await page.keyboard.press('Escape');
+
+    await page.goto(`${t.stack.url}/api`);
+    await page.locator('.opblock').first().waitFor();
+    await checkBothWidths(page, 'API reference');
+  });
+});
+
 describe('the screenshots', () => {
   it('show the Users page with long names', async () => {
     await admin.page.goto(`${t.stack.url}/users?domain=${domainId}`);

@@ -13,6 +13,14 @@ declare module 'swagger-ui-dist/swagger-ui-es-bundle.js' {
     defaultModelExpandDepth?: number;
     displayRequestDuration?: boolean;
     onComplete?: () => void;
+    /** Plugins: here, components wrapped to render differently. */
+    plugins?: (() => SwaggerUIPlugin)[];
+  }
+  interface SwaggerUISystem {
+    React: { createElement(type: string, props: Record<string, unknown> | null, ...children: unknown[]): unknown };
+  }
+  interface SwaggerUIPlugin {
+    wrapComponents?: Record<string, (original: unknown, system: SwaggerUISystem) => (props: Record<string, unknown>) => unknown>;
   }
   const SwaggerUI: (options: SwaggerUIOptions) => unknown;
   export default SwaggerUI;

@@ -32,8 +32,21 @@ async function start() {
     docExpansion: 'list',
     defaultModelsExpandDepth: 1,
     onComplete: () => reference.removeAttribute('aria-busy'),
+    plugins: [plainDeepLinks],
   });
 }
+
+/**
+ * Swagger UI puts each operation's deep link (an <a>) inside the button that expands it, and a
+ * link inside a button is no control at all to a screen reader. The text stays; the address still
+ * follows what is expanded (deepLinking), so it can be shared as before.
+ */
+const plainDeepLinks = () => ({
+  wrapComponents: {
+    DeepLink: (_original: unknown, system: { React: { createElement(type: string, props: null, ...children: unknown[]): unknown } }) => (props: Record<string, unknown>) =>
+      system.React.createElement('span', null, props.text),
+  },
+});
 
 start().catch((error: unknown) => {
   render(main, h('h1', {}, 'API reference'), h('p', { class: 'notice error', role: 'alert' }, `The API reference could not be shown: ${String(error)}`));
