@@ -1,68 +1,83 @@
 /**
- * Stream-triggered: emails a link's creator each time someone joins through the link.
- * It only ever sees join INSERTs (JOIN_RECORD_FILTER, in AWS and in the local stream reader).
- * Delivery guarantees and the one duplicate window: docs/notifications.md.
+ * Stream-triggered: for each join, emails the link's creator (the signup email) and the person who
+ * joined (the welcome), each exactly once. It only ever sees join INSERTs (JOIN_RECORD_FILTER, in
+ * AWS and in the local stream reader). Delivery guarantees and the one duplicate window:
+ * docs/notifications.md.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { tableName } from '#shared/config.ts';
+import type { JoinRecord } from '#shared/domain/types.ts';
 import { logger } from '#shared/http/logger.ts';
-import { ClaimInFlight, NotificationClaims } from '#shared/notify/claim.ts';
+import { ClaimInFlight, NotificationClaims, type EmailKind } from '#shared/notify/claim.ts';
 import { joinOf } from '#shared/notify/join-image.ts';
-import { sendEmail, usersPageUrl } from '#shared/notify/mailer.ts';
-import { audienceOf } from '#shared/notify/recipients.ts';
-import { signupEmail } from '#shared/notify/signup-email.ts';
+import { appPageUrl, sendEmail } from '#shared/notify/mailer.ts';
+import { audienceOf, joinContextOf, type JoinContext } from '#shared/notify/recipients.ts';
+import { signupEmail, type Email } from '#shared/notify/signup-email.ts';
+import { welcomeEmail } from '#shared/notify/welcome-email.ts';
 import { dynamoDb } from '#shared/store/dynamodb/client.ts';
 import { store } from '#shared/store/dynamodb/index.ts';
 
 const processor = new BatchProcessor(EventType.DynamoDBStreams);
 const claims = new NotificationClaims(dynamoDb, tableName());
 
-async function notifyCreator(record: DynamoDBRecord): Promise<void> {
-  const join = joinOf(record);
-  const log = { joinId: join.joinId, linkId: join.linkId, domainId: join.domainId, sequenceNumber: record.dynamodb?.SequenceNumber };
+/** Who gets which email of a join, or why nobody does. */
+function compose(kind: EmailKind, join: JoinRecord, context: JoinContext | undefined): { to: string; email: Email } | { none: string } {
+  if (!context) return { none: 'the domain no longer exists' };
+  if (kind === 'welcome') return { to: join.email, email: welcomeEmail(join, context, appPageUrl('home', join.domainId)) };
+  if (join.notifyCreator === false) return { none: 'the link was made with notifyCreator false' };
+  const audience = audienceOf(context);
+  if (!audience) return { none: 'the link creator is no longer a member of the domain' };
+  const links = { users: appPageUrl('users', join.domainId), activity: appPageUrl('activity', join.domainId) };
+  return { to: audience.recipient.email, email: signupEmail(join, audience, links) };
+}
 
-  const claim = await claims.claim(join.joinId, new Date());
+/** One email of a join, at most once: claimed before sending, settled after. */
+async function sendOnce(kind: EmailKind, join: JoinRecord, context: () => Promise<JoinContext | undefined>, log: Record<string, unknown>): Promise<void> {
+  const claim = await claims.claim(join.joinId, kind, new Date());
   if (claim === 'already-settled') {
-    logger.info('join already notified, skipping the replay', log);
+    logger.info('email already settled, skipping the replay', { ...log, kind });
     return;
   }
-  if (claim === 'in-flight') throw new ClaimInFlight(`join ${join.joinId} is being notified by another attempt`);
+  if (claim === 'in-flight') throw new ClaimInFlight(`the ${kind} email of join ${join.joinId} is being sent by another attempt`);
 
-  let messageId: string;
-  let to: string;
+  let sent: { to: string; messageId: string };
   try {
-    if (join.notifyCreator === false) {
-      await claims.noRecipient(join.joinId, new Date());
-      logger.info('the link was made with notifyCreator false: join recorded, no email', log);
+    const message = compose(kind, join, await context());
+    if ('none' in message) {
+      await claims.noRecipient(join.joinId, kind, new Date());
+      logger.info(`no ${kind} email: ${message.none}`, log);
       return;
     }
-    const audience = await audienceOf(join, store);
-    if (!audience) {
-      await claims.noRecipient(join.joinId, new Date());
-      logger.info('link creator is no longer a member of the domain: join recorded, no email', log);
-      return;
-    }
-    to = audience.recipient.email;
-    messageId = await sendEmail(to, signupEmail(join, audience, usersPageUrl(join.domainId)));
+    sent = { to: message.to, messageId: await sendEmail(message.to, message.email) };
   } catch (error) {
     // Release the claim so the retry of this record can take it again.
-    await claims.failed(join.joinId, (error as Error).message, new Date()).catch((release: unknown) =>
-      logger.error('could not release the claim; it becomes takeable once stale', { ...log, error: release as Error }),
+    await claims.failed(join.joinId, kind, (error as Error).message, new Date()).catch((release: unknown) =>
+      logger.error('could not release the claim; it becomes takeable once stale', { ...log, kind, error: release as Error }),
     );
     throw error;
   }
   // SES has accepted: a crash before this write is the one window that can duplicate the email.
-  await claims.sent(join.joinId, to, messageId, new Date());
-  logger.info('signup notification sent', { ...log, messageId });
+  await claims.sent(join.joinId, kind, sent.to, sent.messageId, new Date());
+  logger.info(`${kind} email sent`, { ...log, kind, messageId: sent.messageId });
+}
+
+async function notifyJoin(record: DynamoDBRecord): Promise<void> {
+  const join = joinOf(record);
+  const log = { joinId: join.joinId, linkId: join.linkId, domainId: join.domainId, sequenceNumber: record.dynamodb?.SequenceNumber };
+  // Read once, and only if an email is still to be sent.
+  let context: Promise<JoinContext | undefined> | undefined;
+  const read = () => (context ??= joinContextOf(join, store));
+  await sendOnce('creator', join, read, log);
+  await sendOnce('welcome', join, read, log);
 }
 
 async function recordHandler(record: DynamoDBRecord): Promise<void> {
   try {
-    await notifyCreator(record);
+    await notifyJoin(record);
   } catch (error) {
     // A warning: the record is retried; only the dead-letter destination means it was given up.
-    logger.warn('signup notification failed; the record is reported in batchItemFailures', {
+    logger.warn('a join email failed; the record is reported in batchItemFailures', {
       sequenceNumber: record.dynamodb?.SequenceNumber,
       error: error as Error,
     });

@@ -3,6 +3,8 @@
 /** Ascending rank: a creator may hand out their own type or one below it. */
 export const USER_TYPES = ['BROWSE', 'STANDARD', 'POWER'] as const;
 export type UserType = (typeof USER_TYPES)[number];
+/** How the product names each user type to people (pages and emails). */
+export const USER_TYPE_LABEL: Record<UserType, string> = { POWER: 'Power', STANDARD: 'Standard', BROWSE: 'Browse' };
 
 /** The permission a role group grants to let its members invite people. */
 export const INVITE_PERMISSION = 'users:create';

@@ -1,6 +1,7 @@
 /**
- * The idempotency claim: one item per join (keys.notificationClaim) that says whether its email
- * was sent. Taking it is a conditional PutItem, so a replayed record finds it and sends nothing.
+ * The idempotency claim: one item per join and email (keys.notificationClaim: the creator's, the
+ * joiner's welcome) that says whether it was sent. Taking it is a conditional PutItem, so a
+ * replayed record finds it and sends nothing.
  */
 import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { JOIN_RECORD_RETENTION_SECONDS } from '../config.ts';
@@ -11,6 +12,8 @@ export type ClaimStatus = 'sending' | 'sent' | 'no-recipient' | 'failed';
 
 /** What claiming found: ours to send, or already settled (or being sent right now) by another attempt. */
 export type ClaimOutcome = 'claimed' | 'already-settled' | 'in-flight';
+/** Which email of a join: the signup email to the link's creator, or the welcome to the person who joined. */
+export type EmailKind = 'creator' | 'welcome';
 
 export class ClaimInFlight extends Error {
   override readonly name = 'ClaimInFlight';
@@ -23,14 +26,14 @@ export class NotificationClaims {
   ) {}
 
   /** Takes the claim if there is none, the last attempt failed, or a 'sending' claim is old enough to be a crash's leftover. */
-  async claim(joinId: string, now: Date): Promise<ClaimOutcome> {
+  async claim(joinId: string, kind: EmailKind, now: Date): Promise<ClaimOutcome> {
     const staleBefore = new Date(now.getTime() - NOTIFIER_DELIVERY.claimStaleAfterSeconds * 1000).toISOString();
     try {
       await this.db.send(
         new PutCommand({
           TableName: this.table,
           Item: {
-            ...keys.notificationClaim(joinId),
+            ...keys.notificationClaim(joinId, kind),
             entityType: ENTITY.NotificationClaim,
             [TABLE.ttlAttribute]: Math.floor(now.getTime() / 1000) + JOIN_RECORD_RETENTION_SECONDS,
             joinId,
@@ -52,26 +55,26 @@ export class NotificationClaims {
     }
   }
 
-  sent(joinId: string, to: string, messageId: string, now: Date): Promise<void> {
-    return this.settle(joinId, 'sent', now, { sentTo: to, messageId });
+  sent(joinId: string, kind: EmailKind, to: string, messageId: string, now: Date): Promise<void> {
+    return this.settle(joinId, kind, 'sent', now, { sentTo: to, messageId });
   }
 
-  noRecipient(joinId: string, now: Date): Promise<void> {
-    return this.settle(joinId, 'no-recipient', now);
+  noRecipient(joinId: string, kind: EmailKind, now: Date): Promise<void> {
+    return this.settle(joinId, kind, 'no-recipient', now);
   }
 
   /** Lets the next attempt take the claim again; the record itself is reported failed. */
-  failed(joinId: string, reason: string, now: Date): Promise<void> {
-    return this.settle(joinId, 'failed', now, { failure: reason.slice(0, 500) });
+  failed(joinId: string, kind: EmailKind, reason: string, now: Date): Promise<void> {
+    return this.settle(joinId, kind, 'failed', now, { failure: reason.slice(0, 500) });
   }
 
-  private async settle(joinId: string, status: ClaimStatus, now: Date, extra: Record<string, string> = {}): Promise<void> {
+  private async settle(joinId: string, kind: EmailKind, status: ClaimStatus, now: Date, extra: Record<string, string> = {}): Promise<void> {
     const fields = { status, settledAt: now.toISOString(), ...extra };
     const names = Object.keys(fields);
     await this.db.send(
       new UpdateCommand({
         TableName: this.table,
-        Key: keys.notificationClaim(joinId),
+        Key: keys.notificationClaim(joinId, kind),
         UpdateExpression: `SET ${names.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
         // Only the attempt holding the claim settles it.
         ConditionExpression: '#f0 = :sending',

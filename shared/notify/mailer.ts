@@ -27,9 +27,9 @@ export async function sendEmail(to: string, email: Email): Promise<string> {
   return MessageId;
 }
 
-/** Where the creator sees the domain's users: the web page of the same deployment. */
-export function usersPageUrl(domainId: string): string {
+/** A page of the same deployment, in one domain: `users` (and the active links), `activity`, or the member's `home`. */
+export function appPageUrl(page: 'users' | 'activity' | 'home', domainId: string): string {
   const base = process.env.PUBLIC_BASE_URL;
   if (!base) throw new Error('PUBLIC_BASE_URL is not set');
-  return `${base.replace(/\/+$/, '')}/users?domain=${encodeURIComponent(domainId)}`;
+  return `${base.replace(/\/+$/, '')}/${page}?domain=${encodeURIComponent(domainId)}`;
 }

@@ -24,15 +24,28 @@ export interface SignupAudience {
   grant: GrantNames;
 }
 
-/** The creator's membership in the join's domain, as the directory knows it now; none if they have left. */
-export async function audienceOf(join: JoinRecord, store: Store): Promise<SignupAudience | undefined> {
+/** What a join's emails need, read once: the domain's names for the grant, and the link's creator if still a member. */
+export interface JoinContext {
+  domainName: string;
+  grant: GrantNames;
+  creator?: Recipient;
+}
+
+/** One read (the creator's membership and the domain's directory together); none if the domain is gone. */
+export async function joinContextOf(join: JoinRecord, store: Store): Promise<JoinContext | undefined> {
   const { membership: creator, directory } = await store.getAccess(join.linkCreatedBy, join.domainId);
-  if (!creator || !directory) return undefined;
+  if (!directory) return undefined;
   return {
-    recipient: { email: creator.email, firstName: creator.firstName, lastName: creator.lastName },
     domainName: directory.domain.name,
     grant: grantNames(join, directory),
+    ...(creator ? { creator: { email: creator.email, firstName: creator.firstName, lastName: creator.lastName } } : {}),
   };
+}
+
+/** The creator as the directory knows them now; none if they have left. */
+export function audienceOf(context: JoinContext | undefined): SignupAudience | undefined {
+  if (!context?.creator) return undefined;
+  return { recipient: context.creator, domainName: context.domainName, grant: context.grant };
 }
 
 function grantNames({ grant }: JoinRecord, directory: Directory): GrantNames {

@@ -1,6 +1,6 @@
 /** The email a link's creator gets when someone joins through the link. Pure: no AWS, no clock. */
-import type { JoinRecord } from '../domain/types.ts';
-import type { SignupAudience } from './recipients.ts';
+import { USER_TYPE_LABEL, type JoinRecord } from '../domain/types.ts';
+import type { GrantNames, SignupAudience } from './recipients.ts';
 
 export interface Email {
   subject: string;
@@ -8,25 +8,29 @@ export interface Email {
   html: string;
 }
 
-export function signupEmail(join: JoinRecord, audience: SignupAudience, usersUrl: string): Email {
+/** Where the email points: the domain's users (where links are revoked) and its activity, in the deployment's pages. */
+export interface SignupLinks {
+  users: string;
+  activity: string;
+}
+
+export function signupEmail(join: JoinRecord, audience: SignupAudience, links: SignupLinks): Email {
   const { grant, domainName } = audience;
   const joiner = `${join.firstName} ${join.lastName}`.trim();
+  // The link is named the way the pages name it: its label, or what it grants and until when (its id appears nowhere there).
+  const linkName = join.linkLabel ? `“${join.linkLabel}”` : `${grantSummary(grant)}, valid until ${when(join.linkExpiresAt)}`;
   const rows: [string, string][] = [
     ['Email', join.email],
     ['Name', joiner || '(not given)'],
     ['Domain', domainName],
     ['Joined', when(join.joinedAt)],
-    ['User type', grant.userType],
-    ...(grant.primaryTeam !== undefined ? [['Primary team', grant.primaryTeam] as [string, string]] : []),
-    ...(grant.primaryGroup !== undefined ? [['Primary group', grant.primaryGroup] as [string, string]] : []),
-    ['Additional teams', list(grant.additionalTeams)],
-    ['Role groups', list(grant.roleGroups)],
-    ['Legacy groups', list(grant.groups)],
-    ['Invite link', join.linkLabel ? `“${join.linkLabel}” (${join.linkId})` : join.linkId],
+    ...grantRows(grant),
+    ['Invite link', linkName],
     ['Link expires', when(join.linkExpiresAt)],
   ];
   const subject = `${join.email} joined ${domainName} through your invite link${join.linkLabel ? ` “${join.linkLabel}”` : ''}`;
   const intro = `${joiner ? `${joiner} (${join.email})` : join.email} signed up to ${domainName} using an invite link you created.`;
+  const stop = 'You get this email because you created the link. To stop sign-ups through it, revoke it under + New Users › Active links on the Users page:';
   const text = [
     `Hello ${audience.recipient.firstName},`,
     '',
@@ -34,9 +38,10 @@ export function signupEmail(join: JoinRecord, audience: SignupAudience, usersUrl
     '',
     ...rows.map(([label, value]) => `${label}: ${value}`),
     '',
-    `See the domain's users: ${usersUrl}`,
+    `See the domain's users: ${links.users}`,
+    `See who joined and what changed (Activity): ${links.activity}`,
     '',
-    'You get this email because you created the link. To stop sign-ups through it, revoke the link.',
+    `${stop} ${links.users}`,
   ].join('\n');
   const html = [
     '<!doctype html><html><body style="font-family: sans-serif">',
@@ -45,12 +50,27 @@ export function signupEmail(join: JoinRecord, audience: SignupAudience, usersUrl
     '<table cellpadding="4">',
     ...rows.map(([label, value]) => `<tr><th align="left">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`),
     '</table>',
-    `<p><a href="${escapeHtml(usersUrl)}">See the domain's users</a></p>`,
-    '<p>You get this email because you created the link. To stop sign-ups through it, revoke the link.</p>',
+    `<p><a href="${escapeHtml(links.users)}">See the domain's users</a> · <a href="${escapeHtml(links.activity)}">See the activity</a></p>`,
+    `<p>${escapeHtml(stop)} <a href="${escapeHtml(links.users)}">Users page</a>.</p>`,
     '</body></html>',
   ].join('\n');
   return { subject, text, html };
 }
+
+/** What a link hands out, as rows: user type in words, primary first. */
+export function grantRows(grant: GrantNames): [string, string][] {
+  return [
+    ['User type', USER_TYPE_LABEL[grant.userType]],
+    ...(grant.primaryTeam !== undefined ? [['Primary team', grant.primaryTeam] as [string, string]] : []),
+    ...(grant.primaryGroup !== undefined ? [['Primary legacy group', grant.primaryGroup] as [string, string]] : []),
+    ['Additional teams', list(grant.additionalTeams)],
+    ['Role groups', list(grant.roleGroups)],
+    ['Legacy groups', list(grant.groups)],
+  ];
+}
+
+/** "Standard, Producers": a link without a label, named by what it grants. */
+const grantSummary = (grant: GrantNames) => [USER_TYPE_LABEL[grant.userType], grant.primaryTeam ?? grant.primaryGroup].filter(Boolean).join(', ');
 
 export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -59,7 +79,7 @@ export function escapeHtml(value: string): string {
 const list = (names: string[]) => (names.length ? names.join(', ') : 'none');
 
 /** "2026-05-01 14:03 UTC": the same reading for every recipient, whatever their time zone. */
-const when = (iso: string) => {
+export const when = (iso: string) => {
   const utc = new Date(iso).toISOString();
   return `${utc.slice(0, 10)} ${utc.slice(11, 16)} UTC`;
 };

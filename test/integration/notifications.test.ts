@@ -82,6 +82,25 @@ async function joinAll(token: string, people: ReturnType<typeof person>[], { ema
   if (emailed) everyone.push(...people.map((p) => p.email));
 }
 
+async function welcomesTo(joinerEmail: string): Promise<StoredEmail[]> {
+  const { emails } = (await (await fetch(`${sesEndpoint}/store`)).json()) as { emails: StoredEmail[] };
+  return emails.filter((e) => e.destination.to.includes(joinerEmail));
+}
+
+describe('the person who joined is welcomed', () => {
+  it('gets exactly one welcome email, naming what they got and who invited them, with a sign-in link to their home in the domain', async () => {
+    const { token } = await when(t).linkToken(MANAGER, { userType: 'STANDARD', primaryTeamId: 'producers', label: 'Crew' });
+    const joiner = person();
+    await joinAll(token, [joiner]);
+    const welcomes = await eventually(() => welcomesTo(joiner.email), (e) => e.length > 0, 5_000);
+    await settle();
+    expect(await welcomesTo(joiner.email)).toHaveLength(1);
+    const [welcome] = welcomes;
+    expect(welcome!.subject).toBe('Welcome to Demo Media Co');
+    for (const fact of ['User type: Standard', 'Primary team: Producers', MANAGER, `/home?domain=${DEMO.demoDomainId}`]) expect(welcome!.body.text).toContain(fact);
+  });
+});
+
 describe('a signup through a link emails the link creator', () => {
   it('puts exactly one email in the local SES store, to the creator, naming the joiner, within 2 s', async () => {
     const { token } = await when(t).linkToken(OWNER);

@@ -84,8 +84,12 @@ const directory = {
   groups: [],
 };
 
-const claimsWritten = () => ddb.commandCalls(UpdateCommand).map((c) => ({ joinId: c.args[0].input.Key?.PK, status: c.args[0].input.ExpressionAttributeValues?.[':v0'] }));
-const sentTo = () => ses.commandCalls(SendEmailCommand).map((c) => c.args[0].input.Destination?.ToAddresses);
+const claimsWritten = () =>
+  ddb.commandCalls(UpdateCommand).map((c) => ({ joinId: c.args[0].input.Key?.PK, kind: c.args[0].input.Key?.SK, status: c.args[0].input.ExpressionAttributeValues?.[':v0'] }));
+const creatorClaims = () => claimsWritten().filter((c) => c.kind === 'NOTIFIED').map(({ joinId, status }) => ({ joinId, status }));
+/** The signup emails (to the creator); the welcomes go to each joiner. */
+const sentTo = () => ses.commandCalls(SendEmailCommand).map((c) => c.args[0].input.Destination?.ToAddresses).filter((to) => !to?.[0]?.startsWith('joiner-'));
+const welcomedTo = () => ses.commandCalls(SendEmailCommand).map((c) => c.args[0].input.Destination?.ToAddresses).filter((to) => to?.[0]?.startsWith('joiner-'));
 
 beforeEach(() => {
   ses.reset();
@@ -110,10 +114,15 @@ describe('the signup email', () => {
     const html = input.Message!.Body!.Html!.Data!;
     expect(subject).toContain(join.email);
     expect(subject).toContain('Demo <Media> & Co');
-    for (const fact of [join.email, 'Demo <Media> & Co', '2026-06-01 09:30 UTC', 'STANDARD', 'Producers', 'Marketing', 'Contributors', 'link-abc', '2026-06-08 09:30 UTC']) {
+    for (const fact of [join.email, 'Demo <Media> & Co', '2026-06-01 09:30 UTC', 'User type: Standard', 'Producers', 'Marketing', 'Contributors', '2026-06-08 09:30 UTC']) {
       expect(text).toContain(fact);
     }
+    // Named as the pages name it: no raw user type, no link id nobody has seen.
+    expect(text).not.toContain('STANDARD');
+    expect(text).not.toContain('link-abc');
     expect(text).toContain(`https://links.example.test/users?domain=${DOMAIN}`);
+    expect(text).toContain(`https://links.example.test/activity?domain=${DOMAIN}`);
+    expect(text).toMatch(/revoke it under \+ New Users › Active links on the Users page: https:\/\/links\.example\.test\/users\?domain=/);
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(html).toContain('O&#39;Brien &amp; Sons');
     expect(html).toContain('Demo &lt;Media&gt; &amp; Co');
@@ -127,6 +136,7 @@ describe('the signup email', () => {
 
     const claim = ddb.commandCalls(PutCommand)[0]!.args[0].input;
     expect(claim.Item).toMatchObject({ PK: `JOIN#${join.joinId}`, SK: 'NOTIFIED', status: 'sending' });
+    expect(ddb.commandCalls(PutCommand)[1]!.args[0].input.Item).toMatchObject({ PK: `JOIN#${join.joinId}`, SK: 'WELCOMED', status: 'sending' });
     expect(claim.ConditionExpression).toContain('attribute_not_exists(#pk)');
     const mark = ddb.commandCalls(UpdateCommand)[0]!.args[0].input;
     expect(Object.values(mark.ExpressionAttributeValues!)).toEqual(expect.arrayContaining(['sent', 'ses-message-1', 'creator.now@example.test']));
@@ -147,7 +157,7 @@ describe('partial batch failures', () => {
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: records[1]!.dynamodb!.SequenceNumber }]);
     expect(sentTo()).toHaveLength(3);
     // The failed join's claim is released so the retry can take it again.
-    expect(claimsWritten()).toContainEqual({ joinId: `JOIN#${failing!.joinId}`, status: 'failed' });
+    expect(creatorClaims()).toContainEqual({ joinId: `JOIN#${failing!.joinId}`, status: 'failed' });
   });
 
   it('reports a record that is not a whole join record, and still sends the others', async () => {
@@ -191,7 +201,50 @@ describe('a creator who has left the domain', () => {
 
     expect(result.batchItemFailures).toEqual([]);
     expect(sentTo()).toEqual([]);
-    expect(claimsWritten()).toEqual([{ joinId: `JOIN#${join.joinId}`, status: 'no-recipient' }]);
+    expect(creatorClaims()).toEqual([{ joinId: `JOIN#${join.joinId}`, status: 'no-recipient' }]);
+    // The person who joined is welcomed all the same.
+    expect(welcomedTo()).toEqual([[join.email]]);
+  });
+});
+
+describe('the welcome email', () => {
+  it('goes once to the person who joined: what they got in words, who invited them, a sign-in link to their home in that domain', async () => {
+    const join = joinOf({ firstName: 'Ada' });
+    const result = await handler({ Records: [joinRecord(join)] });
+    expect(result.batchItemFailures).toEqual([]);
+    expect(welcomedTo()).toEqual([[join.email]]);
+    const input = ses.commandCalls(SendEmailCommand).find((c) => c.args[0].input.Destination?.ToAddresses?.[0] === join.email)!.args[0].input;
+    expect(input.Message!.Subject!.Data).toBe('Welcome to Demo <Media> & Co');
+    const text = input.Message!.Body!.Text!.Data!;
+    for (const fact of ['Hello Ada', 'User type: Standard', 'Primary team: Producers', 'Role groups: Contributors', 'Grace Hopper (creator.now@example.test)', `Sign in: https://links.example.test/home?domain=${DOMAIN}`]) {
+      expect(text).toContain(fact);
+    }
+    expect(input.Message!.Body!.Html!.Data).toContain('Demo &lt;Media&gt; &amp; Co');
+    expect(claimsWritten()).toContainEqual({ joinId: `JOIN#${join.joinId}`, kind: 'WELCOMED', status: 'sent' });
+  });
+
+  it('is not sent again when only the signup email is retried, and is retried alone when it failed', async () => {
+    const join = joinOf();
+    ses.on(SendEmailCommand).callsFake((input) => {
+      if (input.Destination.ToAddresses[0] === join.email) throw Object.assign(new Error('Rate exceeded'), { name: 'Throttling' });
+      return { MessageId: 'ok' };
+    });
+    const record = joinRecord(join);
+    expect((await handler({ Records: [record] })).batchItemFailures).toEqual([{ itemIdentifier: record.dynamodb!.SequenceNumber }]);
+    expect(claimsWritten()).toEqual(expect.arrayContaining([
+      { joinId: `JOIN#${join.joinId}`, kind: 'NOTIFIED', status: 'sent' },
+      { joinId: `JOIN#${join.joinId}`, kind: 'WELCOMED', status: 'failed' },
+    ]));
+    // The retry: the creator's claim is settled (its PutItem is refused), the welcome's is taken again.
+    ses.reset();
+    ses.on(SendEmailCommand).resolves({ MessageId: 'ok' });
+    ddb.on(PutCommand).callsFake((input) => {
+      if (input.Item.SK === 'NOTIFIED') throw new ConditionalCheckFailedException({ message: 'exists', $metadata: {}, Item: { status: { S: 'sent' } } });
+      return {};
+    });
+    expect((await handler({ Records: [record] })).batchItemFailures).toEqual([]);
+    expect(sentTo()).toEqual([]);
+    expect(welcomedTo()).toEqual([[join.email]]);
   });
 });
 

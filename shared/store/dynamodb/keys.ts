@@ -45,7 +45,8 @@ export const keys = {
   /** The domain's activity, oldest to newest by sort key: one entry per change of state (shared/events/activity.ts). */
   activityPartition: (domainId: string) => `ACTIVITY#${domainId}`,
   activity: (domainId: string, occurredAt: string, eventId: string): Key => ({ [PK]: `ACTIVITY#${domainId}`, [SK]: `${occurredAt}#${eventId}` }),
-  notificationClaim: (joinId: string): Key => ({ [PK]: `JOIN#${joinId}`, [SK]: 'NOTIFIED' }),
+  /** One per email a join causes: the creator's signup email (NOTIFIED) and the joiner's welcome (WELCOMED). */
+  notificationClaim: (joinId: string, kind: 'creator' | 'welcome' = 'creator'): Key => ({ [PK]: `JOIN#${joinId}`, [SK]: kind === 'creator' ? 'NOTIFIED' : 'WELCOMED' }),
 };
 
 const STORAGE_ATTRIBUTES = new Set<string>([PK, SK, GSI1PK, GSI1SK, TABLE.ttlAttribute, 'entityType']);
