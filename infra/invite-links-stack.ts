@@ -12,13 +12,15 @@ export class InviteLinksStack extends Stack {
     super(scope, id, props);
     // 'Default' adds nothing to logical IDs: the resources keep the IDs they had before the construct existed.
     this.invites = new InviteLinks(this, 'Default', props);
-    const { apiUrl, webUrl, table, notifier, userPool, webAclArn } = this.invites;
+    const { apiUrl, webUrl, table, notifier, eventBus, eventsFeed, userPool, webAclArn } = this.invites;
 
     new CfnOutput(this, 'ApiUrl', { value: apiUrl, description: 'Base URL of the v1 API: the pages\' origin, /v1/* going to the HTTP API' });
     new CfnOutput(this, 'WebUrl', { value: webUrl, description: 'The pages; invite links point here (PUBLIC_BASE_URL)' });
     if (webAclArn) new CfnOutput(this, 'WebAclArn', { value: webAclArn, description: 'The WAF web ACL (us-east-1) in front of the pages and the API' });
     new CfnOutput(this, 'TableName', { value: table.tableName, description: 'The single DynamoDB table (retained on delete)' });
     new CfnOutput(this, 'NotifierDlqUrl', { value: notifier.deadLetters.queueUrl, description: 'Join notifications that failed every retry' });
+    new CfnOutput(this, 'EventBusName', { value: eventBus.eventBusName, description: 'The bus the service\'s events go to (source invite-links)' });
+    new CfnOutput(this, 'EventsDlqUrl', { value: eventsFeed.deadLetters.queueUrl, description: 'Activity records that failed every retry to become events' });
     if (userPool) {
       new CfnOutput(this, 'UserPoolId', { value: userPool.pool.userPoolId });
       new CfnOutput(this, 'UserPoolClientId', { value: userPool.client.userPoolClientId });

@@ -1,6 +1,6 @@
 /**
  * The whole service as one construct: the table (or yours), the API, the signup notifier, the
- * pages, an event bus (or yours) and optionally a Cognito user pool. Pages and API share one
+ * pages, an event bus (or yours) fed by the events feed, and optionally a Cognito user pool. Pages and API share one
  * CloudFront origin (the API under /v1/*), behind a WAF web ACL: one you give (webAclArn), or its
  * own when the stack is in us-east-1. It fixes no physical name, so a stack may hold it more than
  * once. infra/invite-links-stack.ts deploys it on its own; docs/deploy.md shows how to put it in
@@ -14,6 +14,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { OperationName } from '#shared/operations.ts';
 import { Api } from './constructs/api.ts';
+import { EventsFeed } from './constructs/events-feed.ts';
 import { Notifier } from './constructs/notifier.ts';
 import { REPO_ROOT, type LogOptions } from './constructs/service-function.ts';
 import { inviteLinksTable, tableProblems } from './constructs/table.ts';
@@ -45,13 +46,15 @@ export interface InviteLinksProps {
   webAssetDir?: string;
   /** Notifier entry; defaults to functions/notify-signup.ts. */
   notifierEntry?: string;
+  /** Events feed entry; defaults to functions/publish-events.ts. */
+  eventsFeedEntry?: string;
   /**
    * A table of yours instead of a new one. It must be keyed PK/SK (strings), have the global
    * secondary index GSI1 keyed GSI1PK/GSI1SK projecting ALL, a stream with new images, and TTL
    * on `ttl`. Checked at synth when the table is defined in this app; an imported one is trusted.
    */
   table?: ITable;
-  /** The bus the service's events go to; a new one when absent. */
+  /** The bus the service's events go to (docs/events.md); a new one when absent. */
   eventBus?: IEventBus;
   /** Every function's log group and the API's access logs; defaults: 1 month and 3 months. */
   logRetention?: RetentionDays;
@@ -64,8 +67,8 @@ export interface InviteLinksProps {
   webAclArn?: string;
 }
 
-/** The functions by name: each API operation's (its file under functions/) and the notifier's. */
-export type InviteLinksFunctionName = OperationName | 'notify-signup';
+/** The functions by name: each API operation's (its file under functions/), the notifier's and the events feed's. */
+export type InviteLinksFunctionName = OperationName | 'notify-signup' | 'publish-events';
 
 export class InviteLinks extends Construct {
   /** Base URL of the v1 API, no trailing slash: the pages' own origin, /v1/* going to the HTTP API. */
@@ -79,6 +82,8 @@ export class InviteLinks extends Construct {
   readonly web: Web;
   /** The signup notifier: its dead-letter queue and alarms. */
   readonly notifier: Notifier;
+  /** The events feed from the table's stream to eventBus: its dead-letter queue and alarms. */
+  readonly eventsFeed: EventsFeed;
   readonly userPool?: InviteLinksUserPool;
   /** The web ACL this construct made (stack in us-east-1, no webAclArn given). */
   readonly webAcl?: InviteLinksWebAcl;
@@ -132,8 +137,19 @@ export class InviteLinks extends Construct {
       logs,
     });
 
+    this.eventsFeed = new EventsFeed(this, 'EventsFeed', {
+      table: this.table,
+      eventBus: this.eventBus,
+      ...(props.eventsFeedEntry ? { entry: props.eventsFeedEntry } : {}),
+      logs,
+    });
+
     const byOperation = Object.entries(this.api.functions).map(([name, fn]) => [name, fn.fn] as const);
-    this.functions = Object.fromEntries([...byOperation, ['notify-signup', this.notifier.function.fn]]) as Record<InviteLinksFunctionName, NodejsFunction>;
+    this.functions = Object.fromEntries([
+      ...byOperation,
+      ['notify-signup', this.notifier.function.fn],
+      ['publish-events', this.eventsFeed.function.fn],
+    ]) as Record<InviteLinksFunctionName, NodejsFunction>;
 
     this.web.deployPages(props.webAssetDir ?? `${REPO_ROOT}web/dist`, {
       // The API is the pages' own origin.
@@ -164,7 +180,7 @@ export class InviteLinks extends Construct {
 /** A table without a stream is refused at once (the notifier needs it); the rest is checked at synth, once the app is complete. */
 function checkGivenTable(scope: Construct, table: ITable) {
   if (!table.tableStreamArn) {
-    throw new Error(`InviteLinks ${scope.node.path}: the table given has no stream; the signup notifier reads join records from it (NEW_IMAGE).`);
+    throw new Error(`InviteLinks ${scope.node.path}: the table given has no stream; the signup notifier and the events feed read it (NEW_IMAGE).`);
   }
   scope.node.addValidation({
     validate: () => {

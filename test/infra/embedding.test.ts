@@ -70,7 +70,7 @@ let key: Key;
 const logicalId = (c: IConstruct) => Stack.of(c).getLogicalId(c.node.defaultChild as CfnElement);
 const resource = (c: IConstruct) => resources[logicalId(c)]!;
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
-const logGroups = (invites: InviteLinks) => [...Object.values(invites.api.functions), invites.notifier.function].map((fn) => resource(fn.logGroup));
+const logGroups = (invites: InviteLinks) => [...Object.values(invites.api.functions), invites.notifier.function, invites.eventsFeed.function].map((fn) => resource(fn.logGroup));
 
 beforeAll(() => {
   ({ nag, stack } = userApp());
@@ -92,8 +92,8 @@ describe('two copies in one stack', () => {
     expect(stack.resolve(first.apiUrl)).not.toEqual(stack.resolve(second.apiUrl));
   });
 
-  it('make two sets of functions, each named by operation plus the notifier', () => {
-    const names = [...OPERATION_LIST.map((op) => op.name), 'notify-signup'].sort();
+  it('make two sets of functions, each named by operation plus the notifier and the events feed', () => {
+    const names = [...OPERATION_LIST.map((op) => op.name), 'notify-signup', 'publish-events'].sort();
     expect(Object.keys(first.functions).sort()).toEqual(names);
     expect(Object.keys(second.functions).sort()).toEqual(names);
     const ids = [...Object.values(first.functions), ...Object.values(second.functions)].map(logicalId);

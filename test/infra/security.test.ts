@@ -104,7 +104,9 @@ describe('the origin header: the execute-api endpoint alone gets nowhere', () =>
     for (const fn of Object.values(s.invites.api.functions)) {
       expect(resources[logicalId(fn.fn)]!.Properties.Environment.Variables[ORIGIN_VERIFY.environment], fn.node.id).toEqual(secretReference());
     }
-    expect(resources[logicalId(s.invites.notifier.function.fn)]!.Properties.Environment.Variables).not.toHaveProperty(ORIGIN_VERIFY.environment);
+    for (const fn of [s.invites.notifier.function, s.invites.eventsFeed.function]) {
+      expect(resources[logicalId(fn.fn)]!.Properties.Environment.Variables, fn.node.id).not.toHaveProperty(ORIGIN_VERIFY.environment);
+    }
   });
 });
 
