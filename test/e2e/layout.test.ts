@@ -21,7 +21,7 @@ const { newContext, signedIn } = pageSteps(t, () => browser);
 const LONG_TEAM = 'Weltraumforschungsdatenverarbeitungsinfrastrukturabteilungen'.slice(0, 60);
 const DOMAIN_NAME = 'The Exceptionally Long-Named International Media Cooperative of Greater Northampton';
 const at = '@long-names.test';
-const ADMIN = { email: `${'a'.repeat(60 - at.length)}${at}`, firstName: 'Maximiliana', lastName: 'Wolfeschlegelsteinhausenbergerdorff-Vorℎaltenwarengewissenhaft' };
+const ADMIN = { email: `${'a'.repeat(60 - at.length)}${at}`, firstName: 'Maximiliana', lastName: 'Wolfeschlegelsteinhausenbergerdorff-Vorhaltenwarengewissenhaft' };
 const JOINER = { email: `${'j'.repeat(60 - at.length)}${at}`, firstName: 'Bartholomew', lastName: 'Featherstonehaugh-Cholmondeley-Marjoribanks-Wolstenholme' };
 const LABEL = 'Autumn intake for the Weltraumforschungsdatenverarbeitungsinfrastruktur team';
 

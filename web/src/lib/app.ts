@@ -41,8 +41,10 @@ function renderTopBar() {
   if (!topBar) return;
   const { me, active } = topBar;
   const shown = chooseDomain(me.memberships);
+  // The domain on show when the page fits it, else the first domain where it does.
   const link = (page: PageName, path: string, label: string, fits: (m: Membership) => boolean) => {
-    const domain = shown && fits(shown) ? `?domain=${encodeURIComponent(shown.domainId)}` : '';
+    const target = shown && fits(shown) ? shown : me.memberships.find(fits);
+    const domain = target ? `?domain=${encodeURIComponent(target.domainId)}` : '';
     return h('a', { href: `${path}${domain}`, class: 'nav-link', 'aria-current': page === active ? 'page' : undefined }, label);
   };
   const anyMember = () => true;

@@ -59,9 +59,10 @@ async function start() {
   const me = await startSignedInPage('users');
   const candidates = me.memberships.filter(mayInvite);
   const current = chooseDomain(candidates);
-  if (!current) {
-    // The users list is for people who may invite; everyone else's page is Home.
-    const here = chooseDomain(me.memberships);
+  // The users list is for people who may invite there; anyone else's page for that domain is Home.
+  const asked = me.memberships.find((m) => m.domainId === wanted);
+  if (!current || (asked && !mayInvite(asked))) {
+    const here = asked ?? chooseDomain(me.memberships);
     location.replace(here ? `/home?domain=${encodeURIComponent(here.domainId)}` : '/home');
     return;
   }
