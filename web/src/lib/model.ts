@@ -9,7 +9,7 @@ import type * as requests from '../../../shared/http/schemas.ts';
 import type { UserType } from '../../../shared/domain/types.ts';
 
 // The API's own definitions, shared with the handlers.
-export { INVITE_PERMISSION, USER_TYPES, type UserType } from '../../../shared/domain/types.ts';
+export { INVITE_PERMISSION, USER_TYPE_LABEL, USER_TYPES, type UserType } from '../../../shared/domain/types.ts';
 import { INVITE_PERMISSION, USER_TYPES } from '../../../shared/domain/types.ts';
 
 /** A membership as /v1/me gives it: what the member got (teams, the primary first, role groups, legacy groups) and how they joined. */
@@ -37,7 +37,6 @@ export interface Page<T> extends Items<T> {
   nextCursor?: string;
 }
 
-export const USER_TYPE_LABEL: Record<UserType, string> = { POWER: 'Power', STANDARD: 'Standard', BROWSE: 'Browse' };
 export const USER_TYPE_HINT: Record<UserType, string> = {
   POWER: 'full access, can manage content',
   STANDARD: 'works with content',
