@@ -8,7 +8,9 @@ import { store } from '#shared/store/dynamodb/index.ts';
 export const handler = operationHandler(OPERATIONS['revoke-all-invite-links'], async ({ callerId, claims, params, body }) => {
   const at = new Date().toISOString();
   const createdBy = body?.createdBy;
-  const revokedAll = activity.allRevoked(params.domainId, actorOf(callerId, claims), at, createdBy);
+  // Named by email in the activity too, while they are a member (their links end either way).
+  const creator = createdBy === undefined ? undefined : { userId: createdBy, email: (await store.getMembership(createdBy, params.domainId))?.email };
+  const revokedAll = activity.allRevoked(params.domainId, actorOf(callerId, claims), at, creator);
   assertAdminWriteDone(await store.revokeAllInviteLinks(params.domainId, callerId, at, revokedAll, createdBy));
   return { revokedAt: at, revokedBy: callerId, ...(createdBy !== undefined ? { createdBy } : {}) };
 });

@@ -146,7 +146,7 @@ export const OPERATIONS = {
     method: 'POST', path: '/v1/domains/{domainId}/invite-links/revoke-all', auth: 'jwt', status: 200,
     summary: 'Delete all existing links, or all of one person’s', who: ADMINS,
     description: 'Every existing link stops working at once, in one conditional write whatever their number; new links can be made. With `{createdBy}`, only the links that person made.',
-    params: input.domainParams, body: input.revokeAllBody, response: output.revokedAll, errors: [...MEMBER_CHECK, 'Busy'], tableActions: ['ConditionCheckItem', 'UpdateItem'],
+    params: input.domainParams, body: input.revokeAllBody, response: output.revokedAll, errors: [...MEMBER_CHECK, 'Busy'], tableActions: ['GetItem', 'ConditionCheckItem', 'UpdateItem', 'PutItem'],
   },
   'lookup-invite-link': {
     method: 'POST', path: '/v1/join/lookup', auth: 'public', clientLimit: 'public', status: 200,

@@ -34,8 +34,8 @@ const linkRefOf = (link: Pick<InviteLink, 'linkId' | 'label' | 'createdBy' | 'cr
 export const activity = {
   linkCreated: (link: InviteLink, actor: Actor) => entry('InviteLinkCreated', link.domainId, actor, link.createdAt, { link: inviteLinkView(link) }),
   linkRevoked: (link: InviteLink, actor: Actor, at: string) => entry('InviteLinkRevoked', link.domainId, actor, at, { link: linkRefOf(link) }),
-  allRevoked: (domainId: string, actor: Actor, at: string, createdBy?: string) =>
-    entry('InviteLinksRevokedAll', domainId, actor, at, createdBy !== undefined ? { createdBy } : {}),
+  allRevoked: (domainId: string, actor: Actor, at: string, createdBy?: { userId: string; email?: string }) =>
+    entry('InviteLinksRevokedAll', domainId, actor, at, createdBy ? { createdBy: createdBy.userId, ...(createdBy.email !== undefined ? { createdByEmail: createdBy.email } : {}) } : {}),
   linksSwitched: (domainId: string, enabled: boolean, actor: Actor, at: string) =>
     entry(enabled ? 'InviteLinksEnabled' : 'InviteLinksDisabled', domainId, actor, at, {}),
   memberUpdated: (before: Membership, after: Membership, actor: Actor, at: string) =>

@@ -35,8 +35,8 @@ const linkRef = z.strictObject({ id: z.string(), label: z.optional(z.string()), 
 export const EVENT_DETAILS = {
   InviteLinkCreated: z.strictObject({ ...envelope, link: inviteLink }),
   InviteLinkRevoked: z.strictObject({ ...envelope, link: linkRef }),
-  /** `createdBy`: only that person's links were revoked; absent: every link of the domain. */
-  InviteLinksRevokedAll: z.strictObject({ ...envelope, createdBy: z.optional(z.string()) }),
+  /** `createdBy` (and their email, while they are a member): only that person's links were revoked; absent: every link of the domain. */
+  InviteLinksRevokedAll: z.strictObject({ ...envelope, createdBy: z.optional(z.string()), createdByEmail: z.optional(z.string()) }),
   InviteLinksDisabled: z.strictObject({ ...envelope }),
   InviteLinksEnabled: z.strictObject({ ...envelope }),
   MemberJoined: z.strictObject({
