@@ -79,7 +79,7 @@ export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDo
     }
     if (!match) {
       if (fallback && (await fallback(req, res, body))) return;
-      return send(res, problemResponse(new ServiceError('NotFound', `No route for ${req.method} ${url.pathname}.`)));
+      return send(res, problemResponse(new ServiceError('NotFound', `No route for ${req.method} at this path. The operations are listed at /v1/openapi.json.`)));
     }
     const { route, pathParameters } = match;
     // WAF sits in front of everything else in AWS: its per-client count comes first.

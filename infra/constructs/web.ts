@@ -102,7 +102,8 @@ function handler(event) {
     if (ROUTES[i][0] === request.method && ROUTES[i][1].test(request.uri)) route = ROUTES[i];
   }
   if (!route) {
-    var detail = 'No route for ' + request.method + ' ' + request.uri + '.';
+    // The path is not echoed: a mangled invite link can carry its token there.
+    var detail = 'No route for ' + request.method + ' at this path. The operations are listed at /v1/openapi.json.';
     return problem(${status}, 'Not Found', JSON.stringify({ type: 'about:blank', status: ${status}, title: ${JSON.stringify(title)}, detail: detail, code: ${JSON.stringify(code)} }), {});
   }
   var authorization = request.headers.authorization;

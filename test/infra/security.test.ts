@@ -122,7 +122,7 @@ describe('what API Gateway would refuse with {"message": ...}, CloudFront refuse
     const handler = edgeHandler();
     for (const [method, uri] of [['GET', '/v1/nope'], ['DELETE', '/v1/me'], ['GET', '/v1/me/'], ['OPTIONS', '/v1/join']]) {
       const answer = handler(viewerRequest(method!, uri!, { authorization: 'Bearer x' }));
-      const expected = problemResponse(new ServiceError('NotFound', `No route for ${method} ${uri}.`));
+      const expected = problemResponse(new ServiceError('NotFound', `No route for ${method} at this path. The operations are listed at /v1/openapi.json.`));
       expect(answer.statusCode, `${method} ${uri}`).toBe(404);
       expect(answer.body).toEqual({ encoding: 'text', data: expected.body });
       expect(answer.headers['content-type']).toEqual({ value: PROBLEM_CONTENT_TYPE });

@@ -129,3 +129,14 @@ describe('a member sees what they were given and who invited them', () => {
     expect([membership.primaryGroupId, membership.primaryTeamId, membership.groups]).toEqual(['archive', undefined, [{ id: 'archive', name: 'Archive' }]]);
   });
 });
+
+describe('a mangled invite link reaching the server', () => {
+  it('never has its token echoed back: an unknown route answers 404 without the path', async () => {
+    const { token } = await when(t).linkToken(OWNER);
+    for (const method of ['POST', 'PUT', 'DELETE']) {
+      const res = await t.request(method, `/join%23${token}`);
+      expect(res.status).toBe(404);
+      expect(JSON.stringify(res.body)).not.toContain(token);
+    }
+  });
+});
