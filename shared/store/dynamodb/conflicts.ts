@@ -25,12 +25,18 @@ export function backoffMs(attempt: number, random: () => number = Math.random): 
 }
 
 /**
- * A join's wait before it tries again on another counter and gate: a few milliseconds the first
- * time, since the ones just held are avoided and another pair is most likely free; after that,
- * backoffMs, so a join that keeps colliding waits as long in all as any write.
+ * How often a join tries its transaction before it answers BUSY. More than other writes, with
+ * shorter waits: a join that collides tries another counter and gate, and under a burst on one
+ * link it is waiting for one of that link's counters to come free, which a capped wait notices
+ * soon; a growing one would leave the joins that waited longest waiting longest.
  */
+export const JOIN_MAX_ATTEMPTS = 50;
+/** And for at most this long, well inside the API functions' 10 s timeout. */
+export const JOIN_TRYING_MS = 6000;
+
+/** A join's wait before its next try: under 5 ms the first time (another pair is most likely free), then full jitter from 25 ms doubling, capped at 200 ms. */
 export function joinRetryMs(attempt: number, random: () => number = Math.random): number {
-  return attempt === 1 ? Math.floor(random() * 5) : backoffMs(attempt, random);
+  return Math.floor(random() * (attempt === 1 ? 5 : Math.min(200, 25 * 2 ** (attempt - 2))));
 }
 
 /** Runs `write` until it does not collide, waiting between attempts; after the last, 503 BUSY. */

@@ -21,7 +21,7 @@ import { admittedEmailDomains, capOf, joinedViaOf, creatorGenerationAttribute, c
 import type { Domain, InviteLink, JoinRecord, Membership } from '../../domain/types.ts';
 import type { JoinOutcome, NewMember } from '../store.ts';
 import { failedItem, reasonCodes } from './cancellation.ts';
-import { backoffMs, CONFLICT_MAX_ATTEMPTS, isConflict, joinRetryMs, sleep as realSleep, type Sleep } from './conflicts.ts';
+import { backoffMs, CONFLICT_MAX_ATTEMPTS, isConflict, JOIN_MAX_ATTEMPTS, JOIN_TRYING_MS, joinRetryMs, sleep as realSleep, type Sleep } from './conflicts.ts';
 import { dataOf, keys } from './keys.ts';
 import { items } from './items.ts';
 import { ENTITY, SHARDS, TABLE } from './table.ts';
@@ -119,6 +119,7 @@ export async function joinInOneTransaction(
   const heldCounters = new Set<number>();
   const heldGates = new Set<number>();
   const allGates = Array.from({ length: SHARDS.domainGates }, (_, shard) => shard);
+  const started = performance.now();
   for (let attempt = 1; ; ) {
     const counters = Array.from({ length: SHARDS.linkCounters }, (_, shard) => shard).filter(
       (shard) => !full.has(shard) && (link.maxUses === undefined || capOf(shard, SHARDS.linkCounters, link.maxUses) > 0),
@@ -174,11 +175,9 @@ export async function joinInOneTransaction(
       if (!isConflict(error)) throw error;
       if (codes[COUNTER] === 'TransactionConflict') heldCounters.add(counter);
       if (codes[GATE] === 'TransactionConflict') heldGates.add(gate);
-      if (attempt >= CONFLICT_MAX_ATTEMPTS) throw busy();
+      if (attempt >= JOIN_MAX_ATTEMPTS || performance.now() - started > JOIN_TRYING_MS) throw busy();
       // Only the write is tried again: the link never changes, and what can end it sits on the counter and gate.
-      // Another pair is picked at once; the person's own items (the same person joining twice) can only be waited for.
-      const onOwnItems = codes.some((code, i) => code === 'TransactionConflict' && i !== COUNTER && i !== GATE);
-      await sleep(onOwnItems ? backoffMs(attempt) : joinRetryMs(attempt));
+      await sleep(joinRetryMs(attempt));
       attempt += 1;
     }
   }
