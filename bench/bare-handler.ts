@@ -3,7 +3,8 @@
  * AWS SDK clients the function's bundle holds (and the same JSON payload, if it ships one) and,
  * when invoked, sends the DynamoDB and SES requests a real first invocation of that function
  * sent, recorded by the meter: same commands, same inputs, same order, parallel where the real
- * ones overlapped. Nothing else: no middy, no validation, no domain code.
+ * ones overlapped, and refused where the real ones were (a write whose condition failed on
+ * purpose). Nothing else: no middy, no validation, no domain code.
  */
 import { inWaves, type RecordedCall } from './dynamodb-meter.ts';
 
@@ -44,7 +45,7 @@ export function bareHandlerSource(imports: { packages: SdkPackage[]; json: strin
   if (packages.includes('@aws-sdk/client-dynamodb')) lines.push('const dynamodb = new DynamoDBClient({});');
   if (packages.includes('@aws-sdk/lib-dynamodb')) lines.push('export const documents = DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } });');
   if (packages.includes('@aws-sdk/client-ses')) lines.push('const ses = new SESClient({});');
-  const waves = inWaves(calls).map((wave) => wave.map((c) => ({ client: c.client, command: c.command, input: c.input })));
+  const waves = inWaves(calls).map((wave) => wave.map((c) => ({ client: c.client, command: c.command, input: c.input, refused: c.failed !== undefined })));
   lines.push(
     `const commands = { ${[...new Set(calls.map((c) => c.command))].join(', ')} };`,
     `const clients = { ${[...new Set(calls.map((c) => c.client))].join(', ')} };`,
@@ -53,7 +54,7 @@ export function bareHandlerSource(imports: { packages: SdkPackage[]; json: strin
     '  let failed = 0;',
     '  for (const wave of waves) {',
     '    const sent = await Promise.allSettled(wave.map((c) => clients[c.client].send(new commands[c.command](c.input))));',
-    '    failed += sent.filter((s) => s.status === "rejected").length;',
+    '    failed += sent.filter((s, i) => (s.status === "rejected") !== wave[i].refused).length;',
     '  }',
     `  return { statusCode: failed ? 500 : 200, body: JSON.stringify([${json.map((_, i) => `payload${i}`).join(', ')}]) };`,
     '};',

@@ -127,6 +127,8 @@ export interface RecordedCall {
   input: Record<string, unknown>;
   start: number;
   end: number;
+  /** The error's name when the call was refused (a condition that failed on purpose, a conflict): a replay expects the same. */
+  failed?: string;
 }
 
 /**
@@ -144,6 +146,9 @@ export function callRecorder(clients: { dynamodb: DynamoDBDocumentClient; ses?: 
         calls.push(call);
         try {
           return await next(args);
+        } catch (error) {
+          call.failed = (error as Error).name;
+          throw error;
         } finally {
           call.end = performance.now();
         }

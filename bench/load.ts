@@ -54,16 +54,20 @@ export async function loadTest(api: ReturnType<typeof localApi>, sesEndpoint: st
   };
 }
 
-/** Counts, per joiner, the emails whose text names them; waits until all arrived or time runs out. */
+/**
+ * Counts, per joiner, the signup emails to the link's creator that name them (and, so none comes
+ * twice, the emails addressed to the joiner themself); waits until all arrived or time runs out.
+ */
 async function awaitEmails(sesEndpoint: string, joiners: string[], timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const { emails } = (await (await fetch(`${sesEndpoint}/store`)).json()) as { emails: unknown[] };
-    const texts = emails.map((e) => JSON.stringify(e));
-    const counts = joiners.map((j) => texts.filter((t) => t.includes(j)).length);
-    const arrived = counts.filter((c) => c >= 1).length;
+    const { emails } = (await (await fetch(`${sesEndpoint}/store`)).json()) as { emails: { destination: { to: string[] } }[] };
+    const toCreator = emails.filter((e) => e.destination.to.includes(OWNER)).map((e) => JSON.stringify(e));
+    const signups = joiners.map((j) => toCreator.filter((t) => t.includes(j)).length);
+    const toJoiner = joiners.map((j) => emails.filter((e) => e.destination.to.includes(j)).length);
+    const arrived = signups.filter((c) => c >= 1).length;
     if (arrived === joiners.length || Date.now() > deadline) {
-      return { arrived, duplicated: counts.filter((c) => c > 1).length };
+      return { arrived, duplicated: joiners.filter((_, i) => signups[i]! > 1 || toJoiner[i]! > 1).length };
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
   }

@@ -27,7 +27,7 @@ import { BUNDLING, FUNCTION_ENVIRONMENT, FUNCTION_MEMORY_MB } from './deployed-s
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 50);
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 7);
-/** Joins per second to try, lowest first: the highest the machine serves with p99 under 250 ms (emulation off) is used. */
+/** Joins per second, lowest first: every target must hold at the first; the next is run while the one before met them all. */
 const JOIN_RATES = (process.env.BENCH_JOIN_RATE ?? '30,45,60').split(',').map(Number);
 const JOIN_SECONDS = Number(process.env.BENCH_JOIN_SECONDS ?? 20);
 const JOIN_ARRIVALS = process.env.BENCH_JOIN_ARRIVALS === 'even' ? 'even' : 'poisson';
@@ -227,8 +227,8 @@ try {
     if (l.walk.items !== l.items || l.walk.distinct !== l.items) misses.push(`${l.list}: walking every page gave ${l.walk.items} items, ${l.walk.distinct} distinct, of ${l.items}`);
   }
 
-  // 6. Joins under contention, open loop.
-  log(`joins under contention: the highest of ${JOIN_RATES.join(', ')} joins/s served with p99 under 250 ms, ${JOIN_ARRIVALS} arrivals, ${JOIN_SECONDS} s per scenario`);
+  // 6. Joins under contention, open loop: late, once DynamoDB Local is warm (run first, its tail was longer with the emulation on and off alike).
+  log(`joins under contention: ${JOIN_RATES.join(', then ')} joins/s while every target holds, ${JOIN_ARRIVALS} arrivals, ${JOIN_SECONDS} s per scenario`);
   await seed.domain('bench-joins');
   const [warmUpLink, baselineLink, ...joinLinks] = await seed.links('bench-joins', SPREAD_LINKS + 2);
   const contention = await joinContention({
@@ -244,14 +244,12 @@ try {
     maxUncontendedP99Ms: 250,
     seconds: JOIN_SECONDS,
     arrivals: JOIN_ARRIVALS,
+    judge: (scenarios) => judgeJoins(scenarios).misses,
   });
-  const joins = contention.scenarios;
-  const joinChecks = judgeJoins(joins);
-  misses.push(...joinChecks.misses);
-  // The rate was chosen by a short probe; the scenarios with the emulation off say whether the machine really served it.
-  for (const s of joins.filter((x) => x.emulation === 'off' && x.p99 >= 250)) {
-    misses.push(`joins, ${s.name}: p99 ${s.p99} ms at ${contention.rate}/s: the machine did not serve this rate (p99 under 250 ms) during the run; BENCH_JOIN_RATE=30 pins a lower one`);
-  }
+  // The targets must hold at the first rate; a higher one that misses them only bounds the rate reported.
+  misses.push(...contention.runs[0]!.misses);
+  const joins = contention.runs.flatMap((r) => r.scenarios);
+  const joinRates = contention.runs.map((r) => ({ rate: r.rate, met: r.misses.length === 0, misses: r.misses, checks: judgeJoins(r.scenarios).checks }));
 
   // 7. Memory under load: one instance (one process) serving joins one after another, and the largest pages.
   log('memory: one instance serving 300 joins in a row, and the lists at their largest page');
@@ -295,10 +293,10 @@ try {
     node: process.version,
     minutes: round((performance.now() - started) / 60_000, 1),
     machine: { loadAverageAtStart: round(loadAtStart, 1), loadAverageAtEnd: round(loadavg()[0]!, 1) },
-    settings: { iterations: ITERATIONS, coldRuns: COLD_RUNS, joinRate: contention.rate, joinRateProbes: contention.probes, joinSeconds: JOIN_SECONDS, joinArrivals: JOIN_ARRIVALS },
+    settings: { iterations: ITERATIONS, coldRuns: COLD_RUNS, joinRate: contention.rate, joinRates: JOIN_RATES, joinSeconds: JOIN_SECONDS, joinArrivals: JOIN_ARRIVALS },
     targets: TARGETS,
     joins,
-    joinChecks: joinChecks.checks,
+    joinRates,
     lists,
     coldStarts,
     memoryRuns,
@@ -343,15 +341,15 @@ function judgeJoins(scenarios: JoinScenario[]) {
       const latencyBound = round(t.p99OverUncontendedP50 * uncontended.p50, 1);
       // Zero conflicts is the best there is; the ratio then is unbounded.
       const reduction = s.conflictsPer100 === 0 ? Infinity : round(old.conflictsPer100 / s.conflictsPer100, 1);
-      if (s.succeeded !== s.joins) misses.push(`joins, ${s.name}: ${s.succeeded}/${s.joins} succeeded (${JSON.stringify(s.failures)})`);
-      if (s.p99 >= latencyBound) misses.push(`joins, ${s.name}: p99 ${s.p99} ms, target under ${latencyBound} ms (3x the ${uncontended.p50} ms p50 with the emulation off)`);
+      if (s.succeeded !== s.joins) misses.push(`joins, ${s.name} at ${s.rate}/s: ${s.succeeded}/${s.joins} succeeded (${JSON.stringify(s.failures)})`);
+      if (s.p99 >= latencyBound) misses.push(`joins, ${s.name} at ${s.rate}/s: p99 ${s.p99} ms, target under ${latencyBound} ms (3x the ${uncontended.p50} ms p50 with the emulation off)`);
       if (reduction < t.conflictsBelowOldFootprintBy) {
-        misses.push(`joins, ${s.name}: ${s.conflictsPer100} conflicts per 100 joins, ${reduction}x below the old footprint's ${old.conflictsPer100} (target ≥ ${t.conflictsBelowOldFootprintBy}x)`);
+        misses.push(`joins, ${s.name} at ${s.rate}/s: ${s.conflictsPer100} conflicts per 100 joins, ${reduction}x below the old footprint's ${old.conflictsPer100} (target ≥ ${t.conflictsBelowOldFootprintBy}x)`);
       }
       return { scenario: s.name, uncontendedP50: uncontended.p50, p99Bound: latencyBound, conflictReduction: reduction };
     });
   for (const s of scenarios.filter((x) => x.emulation === 'off')) {
-    if (s.succeeded !== s.joins) misses.push(`joins, ${s.name}: ${s.succeeded}/${s.joins} succeeded (${JSON.stringify(s.failures)})`);
+    if (s.succeeded !== s.joins) misses.push(`joins, ${s.name} at ${s.rate}/s: ${s.succeeded}/${s.joins} succeeded (${JSON.stringify(s.failures)})`);
   }
   return { misses, checks };
 }
