@@ -12,6 +12,7 @@ import { atDomains, formatDateTime, USER_TYPE_LABEL, type Joined, type LinkLooku
 import { namesFromClaims, providerName, readIdTokenClaims, SignInError } from '../lib/oidc.ts';
 import { finishSignIn, goToProvider, takeCallback } from '../lib/sign-in.ts';
 import { lastJoined, rememberJoined } from '../lib/joined.ts';
+import { isLinkEnd, linkEndOf, problemFor } from '../lib/link-ends.ts';
 
 const main = byId('main');
 const TOKEN_KEY = 'invite-links.join-token';
@@ -376,84 +377,9 @@ function showJoined(domainId: string, domainName: string) {
   );
 }
 
-/** Why a link does not work, as the API's 410 says (`reason`), or as its code says when there is no reason. */
-type Reason = 'expired' | 'used-up' | 'revoked' | 'all-deleted' | 'creator-links-revoked' | 'turned-off' | 'links-disabled' | 'not-found';
-const REASON_OF_CODE: Record<string, Reason> = {
-  LINK_EXPIRED: 'expired',
-  LINK_USED_UP: 'used-up',
-  LINK_REVOKED: 'revoked',
-  LINKS_DISABLED: 'links-disabled',
-  LINK_NOT_FOUND: 'not-found',
-};
-const REASONS = new Set<string>(['expired', 'used-up', 'revoked', 'all-deleted', 'creator-links-revoked', 'turned-off', 'links-disabled', 'not-found']);
-
-interface Problem {
-  title: string;
-  body: string[];
-  action?: { href: string; text: string };
-}
-
-/** Every way a link can stop working, in the words of the page that says so, naming the organisation when known. */
-function problemFor(reason: Reason, org: string | undefined): Problem {
-  const them = org ?? 'the organisation';
-  const newLink = `Ask the person who sent it, or someone else at ${them}, for a new link.`;
-  switch (reason) {
-    case 'expired':
-      return {
-        title: org ? `Your invite to ${org} has expired` : 'This invite link has expired',
-        body: ['Invite links work for a set time, and this one has run out.', newLink],
-      };
-    case 'used-up':
-      return {
-        title: org ? `Your invite to ${org} has been used up` : 'This invite link has been used up',
-        body: [
-          'The link was made for a set number of people, and that many have joined already.',
-          'Ask the person who sent it for a new link. If you joined through this link before, you are in already: sign in instead.',
-        ],
-        action: { href: '/signin', text: 'Sign in' },
-      };
-    case 'revoked':
-      return {
-        title: org ? `This invite to ${org} was withdrawn` : 'This invite link was withdrawn',
-        body: [`Someone at ${them} revoked this link, so it no longer works.`, `If you still mean to join, ${newLink.charAt(0).toLowerCase()}${newLink.slice(1)}`],
-      };
-    case 'all-deleted':
-      return {
-        title: org ? `${org} replaced its invite links` : 'This invite link was replaced',
-        body: [
-          `An admin of ${them} ended every invite link that existed at the time, this one among them. Links made since then work.`,
-          newLink,
-        ],
-      };
-    case 'creator-links-revoked':
-      return {
-        title: org ? `This invite to ${org} no longer works` : 'This invite link no longer works',
-        body: [`The person who made this link can no longer invite people to ${them}, so the links they made stopped working.`, `Ask someone else at ${them} for a new link.`],
-      };
-    case 'turned-off':
-      return {
-        title: org ? `This invite to ${org} no longer works` : 'This invite link no longer works',
-        body: [
-          `${org ?? 'The organisation'} turned invite links off after this link was made. Links work again now, but links made before that stay off for good.`,
-          newLink,
-        ],
-      };
-    case 'links-disabled':
-      return {
-        title: org ? `Joining ${org} by link is turned off` : 'Joining by link is turned off',
-        body: [`${org ?? 'The organisation'} has turned invite links off for now, so no invite link works.`, 'Ask the person who invited you for another way in, or for a new link once links are on again.'],
-      };
-    case 'not-found':
-      return {
-        title: 'We can’t find this invite link',
-        body: ['The link may be incomplete: check that you opened or copied the whole link.', 'If it still does not work, ask the person who sent it for a new link.'],
-      };
-  }
-}
-
 function handleLinkError(error: unknown, knownDomainName?: string) {
   if (error instanceof ApiError && error.code === 'INVALID_REQUEST' && error.field === 'token') return showLinkProblem({ code: 'LINK_NOT_FOUND' });
-  if (error instanceof ApiError && (REASON_OF_CODE[error.code] || REASONS.has(error.text('reason') ?? ''))) {
+  if (error instanceof ApiError && isLinkEnd(error.code, error.text('reason'))) {
     return showLinkProblem({ code: error.code, reason: error.text('reason'), domainName: error.text('domainName') ?? knownDomainName });
   }
   showUnavailable(error);
@@ -475,7 +401,7 @@ function showUnavailable(error: unknown) {
 
 function showLinkProblem({ code, reason, domainName }: { code: string; reason?: string; domainName?: string }) {
   sessionStorage.removeItem(TOKEN_KEY);
-  const known = reason && REASONS.has(reason) ? (reason as Reason) : (REASON_OF_CODE[code] ?? 'not-found');
+  const known = linkEndOf(code, reason);
   const problem = problemFor(known, domainName);
   nameOrganisation(domainName);
   render(
