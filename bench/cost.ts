@@ -18,7 +18,8 @@ export interface CostInputs {
   /** The join page makes two API calls per person: lookup, then join. */
   lookup: { readUnits: number; writeUnits: number; durationMs: number };
   join: { readUnits: number; writeUnits: number; durationMs: number };
-  notifier: { readUnits: number; writeUnits: number; durationMs: number; recordsPerInvocation: number };
+  /** emailsPerJoin: the emails one join record made the notifier send, as measured. */
+  notifier: { readUnits: number; writeUnits: number; durationMs: number; recordsPerInvocation: number; emailsPerJoin: number };
   memoryMb: number;
 }
 
@@ -33,7 +34,7 @@ export function costPerMillionJoins(c: CostInputs) {
       million * PRICES.lambdaArmPerGbSecond * (gbSeconds(c.lookup.durationMs) + gbSeconds(c.join.durationMs) + gbSeconds(c.notifier.durationMs) / c.notifier.recordsPerInvocation),
     'DynamoDB reads (on-demand)': (c.lookup.readUnits + c.join.readUnits + c.notifier.readUnits) * PRICES.dynamoPerMillionReadUnits,
     'DynamoDB writes (on-demand)': (c.lookup.writeUnits + c.join.writeUnits + c.notifier.writeUnits) * PRICES.dynamoPerMillionWriteUnits,
-    'SES (one email per join)': 1000 * PRICES.sesPerThousandEmails,
+    [`SES (${c.notifier.emailsPerJoin} email${c.notifier.emailsPerJoin === 1 ? '' : 's'} per join)`]: c.notifier.emailsPerJoin * 1000 * PRICES.sesPerThousandEmails,
   };
   const total = Object.values(lines).reduce((a, b) => a + b, 0);
   return { lines: Object.fromEntries(Object.entries(lines).map(([k, v]) => [k, round(v, 2)])), total: round(total, 2) };
@@ -149,7 +150,7 @@ larger pages, heap growth and the runtime; at the limit Lambda stops the instanc
 takes at most ${memory.rule.maxWarmJoinStretch}x its time on a whole vCPU. That is **${memory.recommendedMb} MB**; infra sets ${memory.currentMb} MB
 (FUNCTION_DEFAULTS in infra/constructs/service-function.ts)${memory.currentMb === memory.recommendedMb ? ', following this measurement' : ': **not what was measured, so the bench fails until infra follows it**'}.
 ${whyNotLess(memory)}Memory is not what limits these functions: the setting is chosen for the CPU share, and at every
-setting in the table the join's Lambda duration stays under half a dollar per million joins, against $100 of email.
+setting in the table the join's Lambda duration stays under half a dollar per million joins, against $${inputs.notifier.emailsPerJoin * 100} of email.
 `,
   );
 }

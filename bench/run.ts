@@ -199,10 +199,14 @@ try {
   // 4. The notifier's own DynamoDB work per join: one invocation with a one-record batch, in this process.
   log('notifier work per join');
   const { handler: notify } = (await import('../functions/notify-signup.ts')) as { handler: (event: unknown) => Promise<{ batchItemFailures: unknown[] }> };
-  const notifierWork = await dynamoMeter.measure(async () => {
-    const { batchItemFailures } = await notify(joinRecordBatch({ domainId: DOMAIN, link: listed.at(-1)! }));
-    if (batchItemFailures.length > 0) throw new Error('the notifier failed its one record');
+  let notifierWork!: Reading;
+  const notifierCalls = await recorder.record(async () => {
+    notifierWork = await dynamoMeter.measure(async () => {
+      const { batchItemFailures } = await notify(joinRecordBatch({ domainId: DOMAIN, link: listed.at(-1)! }));
+      if (batchItemFailures.length > 0) throw new Error('the notifier failed its one record');
+    });
   });
+  const emailsPerJoin = notifierCalls.filter((c) => c.client === 'ses' && /^Send/.test(c.command)).length;
 
   // The stream reader runs the notifier from here to the end of the load test, once it has caught up with the joins so far.
   notifier = await startStreamReader({ streamArn: stack.streamArn, dynamoEndpoint: dynamo.endpoint, tableName: stack.tableName, consumer: STREAM_CONSUMERS.notifier });
@@ -275,7 +279,7 @@ try {
     lookup: { readUnits: work.lookup!.readUnits, writeUnits: work.lookup!.writeUnits, durationMs: latency.lookup!.apiMedian },
     join: { readUnits: work.join!.readUnits, writeUnits: work.join!.writeUnits, durationMs: latency.join!.apiMedian },
     // The notifier's duration is not measured on its own; the join's warm median stands in for it.
-    notifier: { readUnits: notifierWork.readUnits, writeUnits: notifierWork.writeUnits, durationMs: latency.join!.apiMedian, recordsPerInvocation: 1 },
+    notifier: { readUnits: notifierWork.readUnits, writeUnits: notifierWork.writeUnits, durationMs: latency.join!.apiMedian, recordsPerInvocation: 1, emailsPerJoin },
     memoryMb: FUNCTION_MEMORY_MB,
   };
   const cost = costPerMillionJoins(costInputs);
