@@ -6,9 +6,11 @@ import {
   UpdateTimeToLiveCommand,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { items, type Item } from '#shared/store/dynamodb/items.ts';
-import { TABLE } from '#shared/store/dynamodb/table.ts';
+import { dataOf } from '#shared/store/dynamodb/keys.ts';
+import { ENTITY, SHARDS, TABLE } from '#shared/store/dynamodb/table.ts';
+import type { Domain } from '#shared/domain/types.ts';
 import { DEMO_DIRECTORIES, DEMO_MEMBERSHIPS, DEMO_USERS } from './demo-data.ts';
 
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<{ streamArn: string }> {
@@ -80,4 +82,50 @@ export async function seedDemoData(db: DynamoDBDocumentClient, tableName: string
     }
   }
   return true;
+}
+
+/**
+ * The number of domain gates is part of the data layout (SHARDS.domainGates). A DATA_DIR made when
+ * there were fewer has domains whose new gates do not exist yet: each is written from its domain
+ * item (the switch, the generation, the email domains and every creator's generation), never over
+ * a gate that exists. Returns how many gates it wrote.
+ */
+export async function completeDomainGates(db: DynamoDBDocumentClient, tableName: string): Promise<number> {
+  let written = 0;
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await db.send(
+      new ScanCommand({
+        TableName: tableName,
+        FilterExpression: 'entityType = :domain',
+        ExpressionAttributeValues: { ':domain': ENTITY.Domain },
+        ConsistentRead: true,
+        ExclusiveStartKey,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      const domain = dataOf<Domain>(item);
+      const creatorGenerations = Object.fromEntries(Object.entries(domain).filter(([name]) => name.startsWith('creatorGeneration#')));
+      const gates = items.domainGates(domain).slice(0, SHARDS.domainGates);
+      const keyOf = (gate: Item) => ({ [TABLE.partitionKey]: gate[TABLE.partitionKey], [TABLE.sortKey]: gate[TABLE.sortKey] });
+      const { Responses } = await db.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: gates.map(keyOf), ProjectionExpression: '#pk', ExpressionAttributeNames: { '#pk': TABLE.partitionKey } } } }));
+      const present = new Set((Responses?.[tableName] ?? []).map((found) => found[TABLE.partitionKey]));
+      for (const gate of gates.filter((g) => !present.has(g[TABLE.partitionKey]))) {
+        try {
+          await db.send(
+            new PutCommand({
+              TableName: tableName,
+              Item: { ...gate, ...creatorGenerations },
+              ConditionExpression: `attribute_not_exists(${TABLE.partitionKey})`,
+            }),
+          );
+          written += 1;
+        } catch (error) {
+          if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+        }
+      }
+    }
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return written;
 }
