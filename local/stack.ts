@@ -18,7 +18,7 @@ import { startStreamReader, type StreamReader, type StreamReaderOptions } from '
 import { STREAM_CONSUMERS } from './stream-consumers.ts';
 import { EVENT_BUS_PATH, startLocalEventBus, type LocalEventBus, type LocalEventBusOptions } from './event-bus.ts';
 import { LOCAL_AWS } from './services.ts';
-import { completeDomainGates, ensureTable, seedDemoData } from './table.ts';
+import { completeShards, ensureTable, seedDemoData } from './table.ts';
 
 export interface LocalStackOptions {
   /** 0 picks a free port. */
@@ -74,8 +74,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const db = DynamoDBDocumentClient.from(client);
   const { streamArn } = await ensureTable(client, options.tableName);
   await seedDemoData(db, options.tableName);
-  // Local data from an earlier layout gets the domain gates it lacks before anyone joins.
-  await completeDomainGates(db, options.tableName);
+  // Local data from an earlier layout gets the gates and counters it lacks before anyone joins.
+  await completeShards(db, options.tableName);
 
   const eventBus = await startLocalEventBus({
     client,

@@ -9,8 +9,8 @@ import {
 import { BatchGetCommand, BatchWriteCommand, PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { items, type Item } from '#shared/store/dynamodb/items.ts';
 import { dataOf } from '#shared/store/dynamodb/keys.ts';
-import { ENTITY, SHARDS, TABLE } from '#shared/store/dynamodb/table.ts';
-import type { Domain } from '#shared/domain/types.ts';
+import { ENTITY, TABLE } from '#shared/store/dynamodb/table.ts';
+import type { Domain, InviteLink } from '#shared/domain/types.ts';
 import { DEMO_DIRECTORIES, DEMO_MEMBERSHIPS, DEMO_USERS } from './demo-data.ts';
 
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<{ streamArn: string }> {
@@ -84,6 +84,61 @@ export async function seedDemoData(db: DynamoDBDocumentClient, tableName: string
   return true;
 }
 
+/** Local data from an earlier layout: the domain gates and use counters the current SHARDS expect. */
+export async function completeShards(db: DynamoDBDocumentClient, tableName: string): Promise<{ gates: number; counters: number }> {
+  return { gates: await completeDomainGates(db, tableName), counters: await completeLinkCounters(db, tableName) };
+}
+
+/**
+ * A live link made when there were fewer use counters gets the missing ones: at zero and, for a
+ * link with maxUses, already full (cap 0), so its count stays exact and joins use the counters it had.
+ */
+export async function completeLinkCounters(db: DynamoDBDocumentClient, tableName: string): Promise<number> {
+  let written = 0;
+  const now = new Date().toISOString();
+  for await (const item of scanEntities(db, tableName, ENTITY.InviteLink)) {
+    const link = dataOf<InviteLink>(item);
+    if (link.expiresAt <= now) continue;
+    const counters = items.linkCounters(link).map((counter) => ({
+      ...counter,
+      ...(link.maxUses !== undefined ? { cap: 0 } : {}),
+      ...(link.revokedAt !== undefined ? { revokedAt: link.revokedAt } : {}),
+    }));
+    written += await putMissing(db, tableName, counters);
+  }
+  return written;
+}
+
+async function* scanEntities(db: DynamoDBDocumentClient, tableName: string, entityType: string): AsyncGenerator<Item> {
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await db.send(
+      new ScanCommand({ TableName: tableName, FilterExpression: 'entityType = :type', ExpressionAttributeValues: { ':type': entityType }, ConsistentRead: true, ExclusiveStartKey }),
+    );
+    yield* (page.Items ?? []) as Item[];
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+}
+
+/** Puts each item whose key is not in the table yet (at most 100 at a time), never over one that is. */
+async function putMissing(db: DynamoDBDocumentClient, tableName: string, wanted: Item[]): Promise<number> {
+  const keyOf = (item: Item) => ({ [TABLE.partitionKey]: item[TABLE.partitionKey], [TABLE.sortKey]: item[TABLE.sortKey] });
+  const { Responses } = await db.send(
+    new BatchGetCommand({ RequestItems: { [tableName]: { Keys: wanted.map(keyOf), ProjectionExpression: '#pk', ExpressionAttributeNames: { '#pk': TABLE.partitionKey } } } }),
+  );
+  const present = new Set((Responses?.[tableName] ?? []).map((found) => found[TABLE.partitionKey]));
+  let written = 0;
+  for (const item of wanted.filter((w) => !present.has(w[TABLE.partitionKey]))) {
+    try {
+      await db.send(new PutCommand({ TableName: tableName, Item: item, ConditionExpression: `attribute_not_exists(${TABLE.partitionKey})` }));
+      written += 1;
+    } catch (error) {
+      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    }
+  }
+  return written;
+}
+
 /**
  * The number of domain gates is part of the data layout (SHARDS.domainGates). A DATA_DIR made when
  * there were fewer has domains whose new gates do not exist yet: each is written from its domain
@@ -92,40 +147,10 @@ export async function seedDemoData(db: DynamoDBDocumentClient, tableName: string
  */
 export async function completeDomainGates(db: DynamoDBDocumentClient, tableName: string): Promise<number> {
   let written = 0;
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await db.send(
-      new ScanCommand({
-        TableName: tableName,
-        FilterExpression: 'entityType = :domain',
-        ExpressionAttributeValues: { ':domain': ENTITY.Domain },
-        ConsistentRead: true,
-        ExclusiveStartKey,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      const domain = dataOf<Domain>(item);
-      const creatorGenerations = Object.fromEntries(Object.entries(domain).filter(([name]) => name.startsWith('creatorGeneration#')));
-      const gates = items.domainGates(domain).slice(0, SHARDS.domainGates);
-      const keyOf = (gate: Item) => ({ [TABLE.partitionKey]: gate[TABLE.partitionKey], [TABLE.sortKey]: gate[TABLE.sortKey] });
-      const { Responses } = await db.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: gates.map(keyOf), ProjectionExpression: '#pk', ExpressionAttributeNames: { '#pk': TABLE.partitionKey } } } }));
-      const present = new Set((Responses?.[tableName] ?? []).map((found) => found[TABLE.partitionKey]));
-      for (const gate of gates.filter((g) => !present.has(g[TABLE.partitionKey]))) {
-        try {
-          await db.send(
-            new PutCommand({
-              TableName: tableName,
-              Item: { ...gate, ...creatorGenerations },
-              ConditionExpression: `attribute_not_exists(${TABLE.partitionKey})`,
-            }),
-          );
-          written += 1;
-        } catch (error) {
-          if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
-        }
-      }
-    }
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
+  for await (const item of scanEntities(db, tableName, ENTITY.Domain)) {
+    const domain = dataOf<Domain>(item);
+    const creatorGenerations = Object.fromEntries(Object.entries(domain).filter(([name]) => name.startsWith('creatorGeneration#')));
+    written += await putMissing(db, tableName, items.domainGates(domain).map((gate) => ({ ...gate, ...creatorGenerations })));
+  }
   return written;
 }

@@ -140,26 +140,3 @@ describe('a mangled invite link reaching the server', () => {
     }
   });
 });
-
-describe('local data from a layout with fewer domain gates', () => {
-  it('gets the missing gates from its domain item at start, and joins work on every gate', async () => {
-    const { completeDomainGates } = await import('../../local/table.ts');
-    const { GetCommand } = await import('@aws-sdk/lib-dynamodb');
-    const manager = (await t.as(MANAGER).get('/v1/me')).body.userId as string;
-    // A creator generation the gates must carry over: the manager's links were ended once.
-    await t.as(OWNER).post(`${linksPath()}/revoke-all`, { createdBy: manager });
-    const dropped = Array.from({ length: SHARDS.domainGates - 16 }, (_, i) => keys.domainGate(DEMO_DOMAIN, 16 + i));
-    await Promise.all(dropped.map((Key) => t.db.send(new DeleteCommand({ TableName: t.stack.tableName, Key }))));
-
-    expect(await completeDomainGates(t.db, t.stack.tableName)).toBe(dropped.length);
-    const gate = (await t.db.send(new GetCommand({ TableName: t.stack.tableName, Key: keys.domainGate(DEMO_DOMAIN, SHARDS.domainGates - 1) }))).Item!;
-    const domain = (await t.db.send(new GetCommand({ TableName: t.stack.tableName, Key: keys.domain(DEMO_DOMAIN) }))).Item!;
-    expect(domain[`creatorGeneration#${manager}`]).toBeGreaterThan(0);
-    expect(gate).toMatchObject({ linksEnabled: true, linkGeneration: domain.linkGeneration, [`creatorGeneration#${manager}`]: domain[`creatorGeneration#${manager}`] });
-    expect(await completeDomainGates(t.db, t.stack.tableName)).toBe(0);
-
-    const { token } = await when(t).linkToken(MANAGER);
-    const joins = await Promise.all(Array.from({ length: 12 }, () => when(t).join(token)));
-    expect(joins.map((j) => j.status)).toEqual(Array(12).fill(201));
-  });
-});
