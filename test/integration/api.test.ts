@@ -227,3 +227,17 @@ describe('POST /v1/join', () => {
     expect(res.body).toMatchObject({ code: 'ALREADY_MEMBER' });
   });
 });
+
+describe('Login Settings counts the links "delete all" would end', () => {
+  it('activeLinkCount follows creation, revocation and delete-all', async () => {
+    const settings = `/v1/domains/${DEMO_DOMAIN}/settings/invite-links`;
+    await when(t).revokeAll();
+    expect((await t.as(OWNER).get(settings)).body.activeLinkCount).toBe(0);
+    const links = await Promise.all([when(t).linkToken(OWNER), when(t).linkToken(MANAGER), when(t).linkToken(OWNER)]);
+    expect((await t.as(OWNER).get(settings)).body.activeLinkCount).toBe(3);
+    await t.as(OWNER).delete(`${linksPath()}/${links[0].id}`);
+    expect((await t.as(MANAGER).get(settings)).body.activeLinkCount).toBe(2);
+    await when(t).revokeAll();
+    expect((await t.as(OWNER).get(settings)).body.activeLinkCount).toBe(0);
+  });
+});

@@ -6,7 +6,7 @@ import { SHARDS } from '#shared/store/dynamodb/table.ts';
 import { useStack } from '../support/stack.ts';
 import { DEMO_DOMAIN, linksPath, MANAGER, newPerson, OWNER, when } from '../support/steps.ts';
 
-const TTL_SECONDS = 2;
+const TTL_SECONDS = 4;
 const t = useStack({ linkTtlSeconds: TTL_SECONDS });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -80,20 +80,6 @@ describe('a link that was ended says how', () => {
       ['LINK_USED_UP', 'used-up', 'Demo Media Co'],
       ['LINK_USED_UP', 'used-up', undefined],
     ]);
-  });
-});
-
-describe('Login Settings counts the links "delete all" would end', () => {
-  it('activeLinkCount follows creation, revocation and delete-all', async () => {
-    const settings = `/v1/domains/${DEMO_DOMAIN}/settings/invite-links`;
-    await when(t).revokeAll();
-    expect((await t.as(OWNER).get(settings)).body.activeLinkCount).toBe(0);
-    const links = await Promise.all([when(t).linkToken(OWNER), when(t).linkToken(MANAGER), when(t).linkToken(OWNER)]);
-    expect((await t.as(OWNER).get(settings)).body.activeLinkCount).toBe(3);
-    await t.as(OWNER).delete(`${linksPath()}/${links[0].id}`);
-    expect((await t.as(MANAGER).get(settings)).body.activeLinkCount).toBe(2);
-    await when(t).revokeAll();
-    expect((await t.as(OWNER).get(settings)).body.activeLinkCount).toBe(0);
   });
 });
 
