@@ -4,22 +4,18 @@
  * bisected, retried a bounded number of times, then parked in an encrypted SQS queue; alarms
  * watch that queue, the function's errors and how far behind the stream it is.
  */
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Duration, Stack } from 'aws-cdk-lib';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { JOIN_RECORD_FILTER, NOTIFIER_DELIVERY } from '#shared/store/dynamodb/table.ts';
 import { ServiceFunction, type LogOptions, type TableAction } from './service-function.ts';
+import { readStream } from './stream-reading.ts';
 
 /** It claims each join with a conditional write, then reads the creator's membership and the domain's directory together. */
 export const NOTIFIER_TABLE_ACTIONS: readonly TableAction[] = ['BatchGetItem', 'PutItem', 'UpdateItem'];
-
-/** IteratorAge alarm: joins should be mailed within seconds; five minutes behind is an incident. */
-export const ITERATOR_AGE_ALARM_MS = 5 * 60 * 1000;
 
 export interface NotifierProps {
   /** Must have a stream with new images. */
@@ -53,62 +49,16 @@ export class Notifier extends Construct {
       new PolicyStatement({ actions: ['ses:SendEmail'], resources: sesIdentityArns(this, props.notifyFrom) }),
     );
 
-    this.deadLetters = new Queue(this, 'DeadLetters', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.deadLetters).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself the terminal on-failure destination of the stream mapping; nothing consumes it automatically, an alarm pages on its depth.',
-    });
-
-    this.function.fn.addEventSource(
-      // Every number comes from NOTIFIER_DELIVERY, which the local stream reader follows too.
-      new DynamoEventSource(props.table, {
-        startingPosition: StartingPosition[NOTIFIER_DELIVERY.startingPosition],
-        batchSize: NOTIFIER_DELIVERY.batchSize,
-        bisectBatchOnError: NOTIFIER_DELIVERY.bisectBatchOnFunctionError,
-        reportBatchItemFailures: NOTIFIER_DELIVERY.reportBatchItemFailures,
-        retryAttempts: NOTIFIER_DELIVERY.maxRetryAttempts,
-        maxRecordAge: Duration.seconds(NOTIFIER_DELIVERY.maxRecordAgeSeconds),
-        parallelizationFactor: NOTIFIER_DELIVERY.parallelizationFactor,
-        onFailure: new SqsDlq(this.deadLetters),
-        filters: [FilterCriteria.filter(JOIN_RECORD_FILTER as unknown as Record<string, unknown>)],
-      }),
-    );
-    Validations.of(this.function.role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'dynamodb:ListStreams (added by the stream event source) and X-Ray writes support no resource-level permissions.',
-    });
-
-    const fn = this.function.fn;
-    this.alarms = {
-      deadLetters: new Alarm(this, 'DeadLettersAlarm', {
-        alarmDescription: 'A join notification failed every retry and waits in the dead-letter queue.',
-        metric: this.deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
-        threshold: 0,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
-      errors: new Alarm(this, 'ErrorsAlarm', {
-        alarmDescription: 'The notifier function failed (a whole invocation, not one record).',
-        metric: fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
-        threshold: 0,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
-      iteratorAge: new Alarm(this, 'IteratorAgeAlarm', {
-        alarmDescription: 'The notifier is falling behind the table stream.',
-        metric: fn.metric('IteratorAge', { period: Duration.minutes(1), statistic: 'Maximum' }),
-        threshold: ITERATOR_AGE_ALARM_MS,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 5,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
-    };
+    ({ deadLetters: this.deadLetters, alarms: this.alarms } = readStream(this, this.function, {
+      table: props.table,
+      filter: JOIN_RECORD_FILTER,
+      delivery: NOTIFIER_DELIVERY,
+      alarmDescriptions: {
+        deadLetters: 'A join notification failed every retry and waits in the dead-letter queue.',
+        errors: 'The notifier function failed (a whole invocation, not one record).',
+        iteratorAge: 'The notifier is falling behind the table stream.',
+      },
+    }));
   }
 }
 

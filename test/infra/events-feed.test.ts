@@ -11,7 +11,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EVENTS_ITERATOR_AGE_ALARM_MS } from '../../infra/constructs/events-feed.ts';
+import { ITERATOR_AGE_ALARM_MS } from '../../infra/constructs/stream-reading.ts';
 import type { ServiceFunction } from '../../infra/constructs/service-function.ts';
 import { InviteLinks } from '../../infra/index.ts';
 import { ACTIVITY_RECORD_FILTER, EVENTS_DELIVERY, JOIN_RECORD_FILTER } from '../../shared/store/dynamodb/table.ts';
@@ -112,7 +112,7 @@ describe('the publisher', () => {
       Threshold: 0,
       Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId(feed().function.fn) } }],
     });
-    expect(alarm(feed().alarms.iteratorAge)).toMatchObject({ MetricName: 'IteratorAge', Threshold: EVENTS_ITERATOR_AGE_ALARM_MS, Statistic: 'Maximum' });
+    expect(alarm(feed().alarms.iteratorAge)).toMatchObject({ MetricName: 'IteratorAge', Threshold: ITERATOR_AGE_ALARM_MS, Statistic: 'Maximum' });
   });
 });
 
