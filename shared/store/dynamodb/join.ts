@@ -177,7 +177,9 @@ export async function joinInOneTransaction(
       if (codes[GATE] === 'TransactionConflict') heldGates.add(gate);
       if (attempt >= JOIN_MAX_ATTEMPTS || performance.now() - started > JOIN_TRYING_MS) throw busy();
       // Only the write is tried again: the link never changes, and what can end it sits on the counter and gate.
-      await sleep(joinRetryMs(attempt));
+      // A collision on the person's own items (the same person joining twice at once) has no other shard to go to: back off further.
+      const onPerson = [MEMBERSHIP, MEMBER_EMAIL, NEW_USER].some((i) => codes[i] === 'TransactionConflict');
+      await sleep(onPerson ? backoffMs(attempt) : joinRetryMs(attempt));
       attempt += 1;
     }
   }
