@@ -8,8 +8,7 @@
 import type * as z from 'zod/mini';
 import type { ErrorKind } from './domain/errors.ts';
 import * as input from './http/schemas.ts';
-import * as output from './http/responses.ts';
-import { activityPage } from './events/schemas.ts';
+import type { ResponseName } from './http/response-schemas.ts';
 
 /** The public route (the link lookup) is throttled per route: requests per second and burst, as API Gateway counts them. */
 export const PUBLIC_THROTTLE = { rateLimit: 100, burstLimit: 200 } as const;
@@ -48,8 +47,8 @@ export interface Operation {
   query?: z.ZodMiniType;
   body?: z.ZodMiniType;
   status: 200 | 201 | 204;
-  /** The success body; none for 204. */
-  response?: z.ZodMiniType;
+  /** The success body's schema, by name (shared/http/response-schemas.ts); none for 204. */
+  response?: ResponseName;
   /** The errors this operation answers with besides those every operation of its kind can give (see errorsOf). */
   errors: readonly ErrorKind[];
   tableActions: readonly TableAction[];
@@ -64,34 +63,34 @@ export const OPERATIONS = {
     method: 'GET', path: '/v1/me', auth: 'jwt', status: 200,
     summary: 'Who the caller is, and the domains they belong to',
     who: 'Any signed-in person; `memberships` is `[]` for someone who has joined no domain yet.',
-    response: output.me, errors: [], tableActions: ['Query'],
+    response: 'me', errors: [], tableActions: ['Query'],
   },
   'list-teams': {
     method: 'GET', path: '/v1/domains/{domainId}/teams', auth: 'jwt', status: 200,
     summary: 'The domain’s teams, for the invite modal', who: MAY_INVITE,
-    params: input.domainParams, response: output.teams, errors: MEMBER_CHECK, tableActions: [CALLER],
+    params: input.domainParams, response: 'teams', errors: MEMBER_CHECK, tableActions: [CALLER],
   },
   'list-role-groups': {
     method: 'GET', path: '/v1/domains/{domainId}/role-groups', auth: 'jwt', status: 200,
     summary: 'The domain’s role groups, each saying whether the caller may hand it out', who: MAY_INVITE,
-    params: input.domainParams, response: output.roleGroups, errors: MEMBER_CHECK, tableActions: [CALLER],
+    params: input.domainParams, response: 'roleGroups', errors: MEMBER_CHECK, tableActions: [CALLER],
   },
   'list-groups': {
     method: 'GET', path: '/v1/domains/{domainId}/groups', auth: 'jwt', status: 200,
     summary: 'The domain’s legacy groups', who: MAY_INVITE,
-    params: input.domainParams, response: output.groups, errors: MEMBER_CHECK, tableActions: [CALLER],
+    params: input.domainParams, response: 'groups', errors: MEMBER_CHECK, tableActions: [CALLER],
   },
   'list-users': {
     method: 'GET', path: '/v1/domains/{domainId}/users', auth: 'jwt', status: 200,
     summary: 'The domain’s users and how they came in', who: MAY_INVITE,
     description: 'In email order, a page at a time (`limit`, `cursor`). `?inviteLinkId=` keeps only the people who joined through that link.',
-    params: input.domainParams, query: input.usersQuery, response: output.members, errors: MEMBER_CHECK, tableActions: [CALLER, 'QueryByDomain'],
+    params: input.domainParams, query: input.usersQuery, response: 'members', errors: MEMBER_CHECK, tableActions: [CALLER, 'QueryByDomain'],
   },
   'update-member': {
     method: 'PATCH', path: '/v1/domains/{domainId}/users/{userId}', auth: 'jwt', status: 200,
     summary: 'Change a member’s user type, teams, role groups, legacy groups or admin role', who: ADMINS,
     description: 'Ids are checked like a link’s. The domain’s last admin cannot lose admin (409 `LAST_ADMIN`). When the change takes away authority the member’s links rely on (the right to invite, a user type rank or a role group, for a member who is not an admin), every link they made stops working (410 `LINK_REVOKED`).',
-    params: input.userParams, body: input.memberChangeBody, response: output.member,
+    params: input.userParams, body: input.memberChangeBody, response: 'member',
     errors: [...MEMBER_CHECK, 'UnknownReference', 'LastAdmin', 'Busy'], tableActions: [CALLER, 'GetItem', 'ConditionCheckItem', 'PutItem', 'UpdateItem'],
   },
   'remove-member': {
@@ -103,39 +102,39 @@ export const OPERATIONS = {
   'get-invite-link-settings': {
     method: 'GET', path: '/v1/domains/{domainId}/settings/invite-links', auth: 'jwt', status: 200,
     summary: 'Whether the domain allows invite links (Login Settings)', who: MAY_INVITE,
-    params: input.domainParams, response: output.linkSettings, errors: MEMBER_CHECK, tableActions: [CALLER, 'Query'],
+    params: input.domainParams, response: 'linkSettings', errors: MEMBER_CHECK, tableActions: [CALLER, 'Query'],
   },
   'put-invite-link-settings': {
     method: 'PUT', path: '/v1/domains/{domainId}/settings/invite-links', auth: 'jwt', status: 200,
     summary: 'Turn invite links on or off, and set the email domains every joiner must have', who: ADMINS,
     description: 'Turning links off kills every existing link at once and for good: turning them on again brings none back. `allowedEmailDomains` (up to 20, exact, `[]` for any) is checked at every join together with the link’s own list.',
-    params: input.domainParams, body: input.settingsBody, response: output.linkSettings, errors: [...MEMBER_CHECK, 'Busy'],
+    params: input.domainParams, body: input.settingsBody, response: 'linkSettings', errors: [...MEMBER_CHECK, 'Busy'],
     tableActions: ['ConditionCheckItem', 'UpdateItem'],
   },
   'create-invite-link': {
     method: 'POST', path: '/v1/domains/{domainId}/invite-links', auth: 'jwt', status: 201,
     summary: 'Make an invite link with a fixed configuration', who: MAY_INVITE,
     description: 'The link expires after the domain’s link lifetime (7 days unless the operator shortened it). `url` holds the secret token and is returned only here. A creator who is not an admin cannot hand out a user type above their own nor a role group they do not hold. One person may have at most 100 links working at once in a domain and make at most 200 an hour (operator settings); beyond that, 429 with `Retry-After`.',
-    params: input.domainParams, body: input.createInviteLinkBody, response: output.createdInviteLink,
+    params: input.domainParams, body: input.createInviteLinkBody, response: 'createdInviteLink',
     errors: [...MEMBER_CHECK, 'LinkCreationDisabled', 'UnknownReference', 'RateLimited', 'Busy'], tableActions: [CALLER, 'ConditionCheckItem', 'PutItem'],
   },
   'create-onboarding-link': {
     method: 'POST', path: '/v1/domains/{domainId}/invite-links/onboarding', auth: 'jwt', status: 201,
     summary: 'Make the one-call onboarding link: Standard users in the default team', who: MAY_INVITE,
-    params: input.domainParams, body: input.onboardingBody, response: output.createdInviteLink,
+    params: input.domainParams, body: input.onboardingBody, response: 'createdInviteLink',
     errors: [...MEMBER_CHECK, 'LinkCreationDisabled', 'RateLimited', 'Busy'], tableActions: [CALLER, 'ConditionCheckItem', 'PutItem'],
   },
   'list-activity': {
     method: 'GET', path: '/v1/domains/{domainId}/activity', auth: 'jwt', status: 200,
     summary: 'The domain’s activity: who created, revoked, joined, changed settings and members', who: MAY_INVITE,
     description: 'Newest first, a page at a time (`limit`, `cursor`); `?type=MemberJoined,MemberRemoved` keeps only those kinds. Each item is an event’s `detail` with its `type`, as integrations receive it on EventBridge (docs/events.md). Kept 90 days.',
-    params: input.domainParams, query: input.activityQuery, response: activityPage, errors: MEMBER_CHECK, tableActions: [CALLER, 'Query'],
+    params: input.domainParams, query: input.activityQuery, response: 'activityPage', errors: MEMBER_CHECK, tableActions: [CALLER, 'Query'],
   },
   'list-invite-links': {
     method: 'GET', path: '/v1/domains/{domainId}/invite-links', auth: 'jwt', status: 200,
     summary: 'The domain’s active links with their use counts (never a token or url)', who: MAY_INVITE,
     description: 'Newest first, a page at a time (`limit`, `cursor`).',
-    params: input.domainParams, query: input.pageQuery, response: output.activeInviteLinks, errors: MEMBER_CHECK, tableActions: [CALLER, 'QueryByDomain'],
+    params: input.domainParams, query: input.pageQuery, response: 'activeInviteLinks', errors: MEMBER_CHECK, tableActions: [CALLER, 'QueryByDomain'],
   },
   'revoke-invite-link': {
     method: 'DELETE', path: '/v1/domains/{domainId}/invite-links/{linkId}', auth: 'jwt', status: 204,
@@ -146,26 +145,26 @@ export const OPERATIONS = {
     method: 'POST', path: '/v1/domains/{domainId}/invite-links/revoke-all', auth: 'jwt', status: 200,
     summary: 'Delete all existing links, or all of one person’s', who: ADMINS,
     description: 'Every existing link stops working at once, in one conditional write whatever their number; new links can be made. With `{createdBy}`, only the links that person made.',
-    params: input.domainParams, body: input.revokeAllBody, response: output.revokedAll, errors: [...MEMBER_CHECK, 'Busy'], tableActions: ['GetItem', 'ConditionCheckItem', 'UpdateItem', 'PutItem'],
+    params: input.domainParams, body: input.revokeAllBody, response: 'revokedAll', errors: [...MEMBER_CHECK, 'Busy'], tableActions: ['GetItem', 'ConditionCheckItem', 'UpdateItem', 'PutItem'],
   },
   'lookup-invite-link': {
     method: 'POST', path: '/v1/join/lookup', auth: 'public', clientLimit: 'public', status: 200,
     summary: 'What a link grants, for the join page', who: 'Anyone holding the link: the token travels in the body, never in a URL.',
-    body: input.lookupBody, response: output.linkLookup,
+    body: input.lookupBody, response: 'linkLookup',
     errors: ['LinkNotFound', 'LinkExpired', 'LinkRevoked', 'LinksDisabled', 'LinkUsedUp'], tableActions: ['GetItem', 'Query', 'BatchGetItem'],
   },
   join: {
     method: 'POST', path: '/v1/join', auth: 'jwt', clientLimit: 'join', status: 201,
     summary: 'Join the link’s domain with the configuration it carries', who: 'Any signed-in person whose token carries a verified email.',
     description: 'The email is the caller’s verified email from their token (`email`, `email_verified`), never the request’s; names default to the token’s `given_name` and `family_name`. Someone already in another domain joins with the same account.',
-    body: input.joinBody, response: output.joined,
+    body: input.joinBody, response: 'joined',
     errors: ['EmailNotVerified', 'EmailDomainNotAllowed', 'LinkNotFound', 'AlreadyMember', 'LinkExpired', 'LinkRevoked', 'LinksDisabled', 'LinkUsedUp', 'Busy'],
     tableActions: ['BatchGetItem', 'GetItem', 'Query', 'ConditionCheckItem', 'UpdateItem', 'PutItem'],
   },
   'get-openapi': {
     method: 'GET', path: '/v1/openapi.json', auth: 'public', clientLimit: 'public', status: 200,
     summary: 'This document: the OpenAPI 3.1 description of the API', who: 'Anyone.',
-    response: output.openApiDocument, errors: [], tableActions: [],
+    response: 'openApiDocument', errors: [], tableActions: [],
   },
 } as const satisfies Record<string, Operation>;
 

@@ -38,6 +38,7 @@ import * as z from 'zod/mini';
 import { unauthenticated } from '#shared/domain/errors.ts';
 import { PROBLEM_CONTENT_TYPE, PROBLEMS, problemOf } from '#shared/http/problem.ts';
 import { OPERATION_LIST } from '#shared/operations.ts';
+import { unwrapped } from '#shared/http/openapi.ts';
 import { contentSecurityPolicy } from '../../web/content-security-policy.ts';
 import type { PageConfig } from '../../web/page-config.ts';
 import { ORIGIN_VERIFY, type Api } from './api.ts';
@@ -66,9 +67,7 @@ export function apiQueryStrings(): string[] {
   const names = new Set<string>();
   for (const op of OPERATION_LIST) {
     if (!op.query) continue;
-    const def = (op.query as unknown as { _zod: { def: { type: string; innerType?: z.ZodMiniType } } })._zod.def;
-    const object = def.type === 'optional' && def.innerType ? def.innerType : op.query;
-    const schema = z.toJSONSchema(object, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, unknown> };
+    const schema = z.toJSONSchema(unwrapped(op.query).inner, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, unknown> };
     for (const name of Object.keys(schema.properties ?? {})) names.add(name);
   }
   return [...names].sort();

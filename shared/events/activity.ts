@@ -7,7 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { membershipFromGrant } from '../domain/invite-link.ts';
 import type { InviteLink, JoinRecord, Membership } from '../domain/types.ts';
 import { inviteLinkView } from '../http/views.ts';
-import { EVENT_VERSION, type ActivityEntry, type EventDetail, type EventType } from './schemas.ts';
+import type { ActivityEntry, EventDetail } from './schemas.ts';
+import { EVENT_VERSION, type EventType } from './types.ts';
 
 export interface Actor {
   userId: string;

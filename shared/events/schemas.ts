@@ -7,10 +7,9 @@
 import * as z from 'zod/mini';
 import { USER_TYPES } from '../domain/types.ts';
 import { inviteLink } from '../http/responses.ts';
+import { EVENT_SOURCE, EVENT_TYPES, EVENT_VERSION, type EventType } from './types.ts';
 
-export const EVENT_SOURCE = 'invite-links';
-/** `detail.version`: a consumer reading 1 knows every field below. */
-export const EVENT_VERSION = 1;
+export { EVENT_SOURCE, EVENT_TYPES, EVENT_VERSION, type EventType };
 
 const timestamp = z.string().check(z.iso.datetime());
 const ids = z.array(z.string());
@@ -46,10 +45,8 @@ export const EVENT_DETAILS = {
   }),
   MemberUpdated: z.strictObject({ ...envelope, member: person, before: grant, after: grant }),
   MemberRemoved: z.strictObject({ ...envelope, member: z.strictObject({ ...person.def.shape, ...grant.def.shape }) }),
-} as const;
-
-export type EventType = keyof typeof EVENT_DETAILS;
-export const EVENT_TYPES = Object.keys(EVENT_DETAILS) as EventType[];
+  // `satisfies` on the literal: every type types.ts names has its schema, and no schema an unnamed type.
+} as const satisfies Record<EventType, z.ZodMiniType>;
 export type EventDetail<T extends EventType = EventType> = z.output<(typeof EVENT_DETAILS)[T]>;
 
 /** One entry of the domain's activity: an event's detail with its type. */

@@ -13,6 +13,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { MAX_BODY_BYTES, ORIGIN_VERIFY, originVerifySecret } from '../config.ts';
 import { forbidden, invalidRequest, ServiceError, unauthenticated } from '../domain/errors.ts';
 import type { Operation } from '../operations.ts';
+import type { RESPONSES } from './response-schemas.ts';
 import { duplicateKey, isJsonContentType } from './json-body.ts';
 import { problemResponse } from './problem.ts';
 
@@ -37,10 +38,13 @@ export interface ApiRequest<B, P, Q> {
 type Field<O, K extends string> = O extends { [P in K]: infer S } ? S : undefined;
 /** What the handler of operation O receives, and what it returns (its success body; nothing for a 204). */
 export type RequestOf<O> = ApiRequest<Field<O, 'body'>, Field<O, 'params'>, Field<O, 'query'>>;
-export type ResponseOf<O> = O extends { response: infer S extends Schema } ? z.input<S> : void;
+export type ResponseOf<O> = O extends { response: infer N extends keyof typeof RESPONSES } ? z.input<(typeof RESPONSES)[N]> : void;
 
 export function operationHandler<O extends Operation>(operation: O, handle: (request: RequestOf<O>) => Promise<ResponseOf<O>>) {
   const { auth, status } = operation;
+  // The operation's own schemas are built while the instance starts rather than on its first request
+  // (each is z.lazy: the rest of the API's are never built here). Parsing nothing builds one and its parser's tables.
+  for (const schema of [operation.params, operation.query, operation.body]) schema?.safeParse(undefined);
   return middy<ApiEvent, ApiResult, Error, Context>()
     .use(httpHeaderNormalizer())
     .use(httpSecurityHeaders())

@@ -7,6 +7,7 @@ import * as z from 'zod/mini';
 import { LINK_END_REASONS, type ErrorKind } from '../domain/errors.ts';
 import { errorsOf, OPERATION_LIST, routeKey, type NamedOperation } from '../operations.ts';
 import { INTERNAL, PROBLEMS, PROBLEM_CONTENT_TYPE } from './problem.ts';
+import { RESPONSES } from './response-schemas.ts';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -23,11 +24,21 @@ function withExamples(schema: unknown): JsonSchema {
   return (out.format as unknown) === 'date-time' ? { ...out, examples: ['2026-11-24T09:30:00.000Z'] } : out;
 }
 
+type Def = { type: string; innerType?: z.ZodMiniType; getter?: () => z.ZodMiniType };
+const defOf = (schema: z.ZodMiniType) => (schema as unknown as { _zod: { def: Def } })._zod.def;
+
+/** What a schema checks, seen through z.lazy (the input schemas are built on first use) and z.optional: the inner schema, and whether the value may be absent. */
+export function unwrapped(schema: z.ZodMiniType): { inner: z.ZodMiniType; optional: boolean } {
+  const def = defOf(schema);
+  if (def.type === 'lazy' && def.getter) return unwrapped(def.getter());
+  if (def.type === 'optional' && def.innerType) return { inner: unwrapped(def.innerType).inner, optional: true };
+  return { inner: schema, optional: false };
+}
+
 /** An optional object (a query or body that may be absent) as its object schema, and whether it may be absent. */
 function objectSchema(schema: z.ZodMiniType, io: 'input' | 'output'): { schema: JsonSchema; optional: boolean } {
-  const def = (schema as unknown as { _zod: { def: { type: string; innerType?: z.ZodMiniType } } })._zod.def;
-  if (def.type === 'optional' && def.innerType) return { schema: jsonSchema(def.innerType, io), optional: true };
-  return { schema: jsonSchema(schema, io), optional: false };
+  const { inner, optional } = unwrapped(schema);
+  return { schema: jsonSchema(inner, io), optional };
 }
 
 function parameters(op: NamedOperation) {
@@ -89,7 +100,7 @@ export function openApiDocument(): JsonSchema {
       ...(body ? { requestBody: { required: !body.optional, content: { 'application/json': { schema: body.schema } } } } : {}),
       responses: {
         [String(op.status)]: op.response
-          ? { description: op.summary, content: { 'application/json': { schema: jsonSchema(op.response, 'output') } } }
+          ? { description: op.summary, content: { 'application/json': { schema: jsonSchema(RESPONSES[op.response], 'output') } } }
           : { description: 'Done; no body.' },
         ...errorResponses(errorsOf(op)),
       },

@@ -1,26 +1,36 @@
 /**
  * The API's input shapes. Unknown fields are refused everywhere; every string has a ceiling.
  * zod/mini rather than zod: same validator, a tenth of the cold-start import time (see bench/).
+ * Each schema is built on its first use (z.lazy), not at import: a function's cold start builds
+ * its own operation's schemas, not the whole API's.
  */
 import * as z from 'zod/mini';
-import { EVENT_TYPES } from '../events/schemas.ts';
+import { EVENT_TYPES } from '../events/types.ts';
 import { normalizeEmail } from '../domain/invite-link.ts';
 import { USER_TYPES } from '../domain/types.ts';
 
+// A Lambda instance parses a few requests per schema, not millions: zod's compiled object parser
+// (`new Function` on the first parse) costs a cold start more than it ever wins back (bench/).
+z.config({ jitless: true });
+
 const MAX_IDS = 50;
 
-export const entityId = z.string().check(
-  z.minLength(1, 'is required'),
-  z.maxLength(64, 'must be at most 64 characters'),
-  z.regex(/^[A-Za-z0-9_-]+$/, 'must be an id (letters, digits, _ and -)'),
+export const entityId = z.lazy(() =>
+  z.string().check(
+    z.minLength(1, 'is required'),
+    z.maxLength(64, 'must be at most 64 characters'),
+    z.regex(/^[A-Za-z0-9_-]+$/, 'must be an id (letters, digits, _ and -)'),
+  ),
 );
-const idList = z.array(entityId).check(
-  z.maxLength(MAX_IDS, `must list at most ${MAX_IDS} ids`),
-  z.refine((ids) => new Set(ids).size === ids.length, 'must not name the same id twice'),
+const idList = z.lazy(() =>
+  z.array(entityId).check(
+    z.maxLength(MAX_IDS, `must list at most ${MAX_IDS} ids`),
+    z.refine((ids) => new Set(ids).size === ids.length, 'must not name the same id twice'),
+  ),
 );
 
 /** Tokens and link ids are both 32 bytes in base64url. */
-const base64url256 = z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/, 'must be the 43-character code from the invite link'));
+const base64url256 = z.lazy(() => z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/, 'must be the 43-character code from the invite link')));
 export const token = base64url256;
 export const linkId = base64url256;
 
@@ -29,33 +39,39 @@ export const linkId = base64url256;
  * zero-width) or line/paragraph separator characters, which could fake a line or reorder text in
  * an email or a page.
  */
-const INVISIBLE_OR_CONTROL = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
 const visibleText = (max: number) =>
-  z.string().check(
-    z.normalize('NFC'),
-    z.trim(),
-    z.minLength(1, 'is required'),
-    z.maxLength(max, `must be at most ${max} characters`),
-    z.refine((v) => !INVISIBLE_OR_CONTROL.test(v), 'must not contain control, invisible or direction-changing characters'),
-    z.regex(/^[^<>]*$/, 'must not contain < or >'),
-  );
+  z.lazy(() => {
+    const invisibleOrControl = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
+    return z.string().check(
+      z.normalize('NFC'),
+      z.trim(),
+      z.minLength(1, 'is required'),
+      z.maxLength(max, `must be at most ${max} characters`),
+      z.refine((v) => !invisibleOrControl.test(v), 'must not contain control, invisible or direction-changing characters'),
+      z.regex(/^[^<>]*$/, 'must not contain < or >'),
+    );
+  });
 export const personName = visibleText(100);
 /** A link's label, shown in lists and in the creator's email. */
 export const linkLabel = visibleText(80);
 
 /** An email domain a link or a domain admits: `example.com`, exact (no sub-domains), lower-cased. */
-export const emailDomain = z.pipe(
-  z.string().check(
-    z.trim(),
-    z.toLowerCase(),
-    z.maxLength(253, 'must be at most 253 characters'),
-    z.regex(/^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be an email domain like example.com'),
+export const emailDomain = z.lazy(() =>
+  z.pipe(
+    z.string().check(
+      z.trim(),
+      z.toLowerCase(),
+      z.maxLength(253, 'must be at most 253 characters'),
+      z.regex(/^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be an email domain like example.com'),
+    ),
+    z.transform((v: string) => v),
   ),
-  z.transform((v: string) => v),
 );
-export const emailDomains = z.array(emailDomain).check(
-  z.maxLength(20, 'must list at most 20 domains'),
-  z.refine((list) => new Set(list).size === list.length, 'must not name the same domain twice'),
+export const emailDomains = z.lazy(() =>
+  z.array(emailDomain).check(
+    z.maxLength(20, 'must list at most 20 domains'),
+    z.refine((list) => new Set(list).size === list.length, 'must not name the same domain twice'),
+  ),
 );
 
 /** RFC 5321 limits: 64 octets before the @, 63 per domain label, 254 in all. */
@@ -63,31 +79,33 @@ const withinEmailLimits = (value: string) => {
   const at = value.lastIndexOf('@');
   return at > 0 && at <= 64 && value.slice(at + 1).split('.').every((label) => label.length <= 63);
 };
-export const email = z.pipe(
-  z.string().check(
-    z.trim(),
-    z.maxLength(254, 'must be at most 254 characters'),
-    z.email('must be a valid email address'),
-    z.refine(withinEmailLimits, 'must have at most 64 characters before the @ and 63 in each part of the domain'),
+export const email = z.lazy(() =>
+  z.pipe(
+    z.string().check(
+      z.trim(),
+      z.maxLength(254, 'must be at most 254 characters'),
+      z.email('must be a valid email address'),
+      z.refine(withinEmailLimits, 'must have at most 64 characters before the @ and 63 in each part of the domain'),
+    ),
+    z.transform(normalizeEmail),
   ),
-  z.transform(normalizeEmail),
 );
 
-export const domainParams = z.strictObject({ domainId: entityId });
+export const domainParams = z.lazy(() => z.strictObject({ domainId: entityId }));
 /** A person's id is their identity provider's `sub`: a UUID for Cognito, other shapes elsewhere (`auth0|123`). */
-export const userId = z.string().check(z.minLength(1, 'is required'), z.maxLength(128, 'must be at most 128 characters'), z.regex(/^[A-Za-z0-9_.@|:+-]+$/, 'must be a user id'));
-export const userParams = z.strictObject({ domainId: entityId, userId });
-export const memberChangeBody = z.strictObject({
+export const userId = z.lazy(() => z.string().check(z.minLength(1, 'is required'), z.maxLength(128, 'must be at most 128 characters'), z.regex(/^[A-Za-z0-9_.@|:+-]+$/, 'must be a user id')));
+export const userParams = z.lazy(() => z.strictObject({ domainId: entityId, userId }));
+export const memberChangeBody = z.lazy(() => z.strictObject({
   userType: z.optional(z.enum(USER_TYPES, `must be one of ${USER_TYPES.join(', ')}`)),
   teamIds: z.optional(idList),
   roleGroupIds: z.optional(idList),
   groupIds: z.optional(idList),
   isAdmin: z.optional(z.boolean('must be true or false')),
-});
-export const revokeAllBody = z.optional(z.strictObject({ createdBy: z.optional(userId) }));
-export const linkParams = z.strictObject({ domainId: entityId, linkId });
+}));
+export const revokeAllBody = z.lazy(() => z.optional(z.strictObject({ createdBy: z.optional(userId) })));
+export const linkParams = z.lazy(() => z.strictObject({ domainId: entityId, linkId }));
 
-export const createInviteLinkBody = z
+export const createInviteLinkBody = z.lazy(() => z
   .strictObject({
     userType: z.enum(USER_TYPES, `must be one of ${USER_TYPES.join(', ')}`),
     primaryTeamId: z.optional(entityId),
@@ -107,22 +125,22 @@ export const createInviteLinkBody = z
       message: 'give exactly one of primaryTeamId or primaryGroupId',
       path: ['primaryTeamId'],
     }),
-  );
+  ));
 
-export const onboardingBody = z.optional(z.strictObject({}));
+export const onboardingBody = z.lazy(() => z.optional(z.strictObject({})));
 
-export const settingsBody = z
+export const settingsBody = z.lazy(() => z
   .strictObject({ enabled: z.optional(z.boolean('must be true or false')), allowedEmailDomains: z.optional(emailDomains) })
-  .check(z.refine((body) => body.enabled !== undefined || body.allowedEmailDomains !== undefined, { message: 'give enabled, allowedEmailDomains or both', path: ['enabled'] }));
+  .check(z.refine((body) => body.enabled !== undefined || body.allowedEmailDomains !== undefined, { message: 'give enabled, allowedEmailDomains or both', path: ['enabled'] })));
 
-export const lookupBody = z.strictObject({ token });
+export const lookupBody = z.lazy(() => z.strictObject({ token }));
 
 /** The email is not here: it is the caller's verified email, from their token. Names default to the token's. */
-export const joinBody = z.strictObject({ token, firstName: z.optional(personName), lastName: z.optional(personName) });
+export const joinBody = z.lazy(() => z.strictObject({ token, firstName: z.optional(personName), lastName: z.optional(personName) }));
 
 /** Paging, on every list: `limit` 1 to 100 (default 50) and the `cursor` from the previous page's `nextCursor`. */
 export const PAGE_SIZE = { default: 50, max: 100 } as const;
-const paging = {
+const paging = () => ({
   limit: z.optional(
     z.pipe(
       z.string().check(z.regex(/^\d{1,3}$/, `must be a whole number from 1 to ${PAGE_SIZE.max}`)),
@@ -130,17 +148,17 @@ const paging = {
     ),
   ),
   cursor: z.optional(z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(4096, 'is not a cursor this API issued'), z.regex(/^[A-Za-z0-9_-]+$/, 'is not a cursor this API issued'))),
-};
-export const pageQuery = z.optional(z.strictObject(paging));
-export const usersQuery = z.optional(z.strictObject({ ...paging, inviteLinkId: z.optional(linkId) }));
+});
+export const pageQuery = z.lazy(() => z.optional(z.strictObject(paging())));
+export const usersQuery = z.lazy(() => z.optional(z.strictObject({ ...paging(), inviteLinkId: z.optional(linkId) })));
 /** `type`: only these kinds of event, comma-separated (`MemberJoined,MemberRemoved`). */
-export const activityQuery = z.optional(
+export const activityQuery = z.lazy(() => z.optional(
   z.strictObject({
-    ...paging,
+    ...paging(),
     type: z.optional(
       z.string().check(
-        z.refine((value) => value.split(',').every((t) => (EVENT_TYPES as string[]).includes(t)), { message: `must be one or more of ${EVENT_TYPES.join(', ')}, comma-separated` }),
+        z.refine((value) => value.split(',').every((t) => (EVENT_TYPES as readonly string[]).includes(t)), { message: `must be one or more of ${EVENT_TYPES.join(', ')}, comma-separated` }),
       ),
     ),
   }),
-);
+));

@@ -1,6 +1,7 @@
 /** The product's rules, with no AWS at all. */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { byName, plainOrder } from '../../shared/http/views.ts';
 import { ServiceError } from '../../shared/domain/errors.ts';
 import {
   assertReferencesExist,
@@ -172,5 +173,22 @@ describe('the role ceiling', () => {
 describe('emails', () => {
   it('are compared trimmed and lower-cased', () => {
     expect(normalizeEmail('  Pat@Example.TEST ')).toBe('pat@example.test');
+  });
+});
+
+describe('name order without the collator', () => {
+  it('orders names of letters, digits and spaces exactly as localeCompare does', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[A-Za-z0-9 ]{0,6}$/), fc.stringMatching(/^[A-Za-z0-9 ]{0,6}$/), (a, b) => {
+        expect(plainOrder(a, b)).toBe(Math.sign(a.localeCompare(b)));
+      }),
+      { numRuns: 2000 },
+    );
+    for (const [a, b] of [['ab', 'Ab'], ['aB', 'Ab'], ['a b', 'ab'], ['10', '9'], ['Zeta', 'alpha'], ['', 'a']]) expect(plainOrder(a!, b!), `${a} vs ${b}`).toBe(Math.sign(a!.localeCompare(b!)));
+  });
+
+  it('sorts other names with the collator', () => {
+    expect(byName([{ name: 'Zahnärzte' }, { name: 'Ärzte' }, { name: 'Bäcker' }]).map((n) => n.name)).toEqual(['Ärzte', 'Bäcker', 'Zahnärzte']);
+    expect(byName([{ name: 'producers' }, { name: 'Editors' }, { name: 'editors' }]).map((n) => n.name)).toEqual(['editors', 'Editors', 'producers']);
   });
 });

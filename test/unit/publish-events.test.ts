@@ -94,3 +94,15 @@ describe('publishing an activity entry', () => {
     });
   });
 });
+
+describe('the order of an activity entry’s fields', () => {
+  it('lists every field of every event type, in each schema’s own order', async () => {
+    const { EVENT_DETAILS, EVENT_TYPES } = await import('../../shared/events/schemas.ts');
+    const { ACTIVITY_FIELD_ORDER } = await import('../../shared/store/dynamodb/activity-items.ts');
+    for (const type of EVENT_TYPES) {
+      const schemaOrder = ['type', ...Object.keys(EVENT_DETAILS[type].def.shape)];
+      expect(schemaOrder.filter((f) => !ACTIVITY_FIELD_ORDER.includes(f)), type).toEqual([]);
+      expect(ACTIVITY_FIELD_ORDER.filter((f) => schemaOrder.includes(f)), type).toEqual(schemaOrder);
+    }
+  });
+});
