@@ -35,9 +35,12 @@ export interface JoinScenario {
   /** TransactWriteItems sent per join. */
   attemptsMax: number;
   attemptsMean: number;
+  /** Over every window of the scenario, pooled. */
   p50: number;
   p99: number;
   max: number;
+  /** Each window's own p50 and p99, in the order run: how much one 20-s window's p99 moves on this machine. */
+  windows: { p50: number; p99: number }[];
   /** How late the scheduler started the latest join; latency counts from the scheduled time, so lateness is in it. */
   startLateMaxMs: number;
   /** Busy share of the machine's CPU (both cores, DynamoDB Local included) while the scenario ran, %. */
@@ -72,6 +75,13 @@ export interface ContentionOptions {
   /** A rate is served when, with the emulation off, its p99 stays under this. */
   maxUncontendedP99Ms: number;
   seconds: number;
+  /**
+   * Windows per scenario. With the conflict emulation off and on for the same shape they run in
+   * turn (off, on, off, on, ...), so both meet the machine's slow moments alike; each scenario's
+   * figures pool its windows. A p99 of one window is decided by its six slowest joins. At the first
+   * rate only; the higher ones run one window each.
+   */
+  windows: number;
   arrivals: Arrivals;
   /** The targets' misses for one rate's scenarios; none means the rate met them. */
   judge: (scenarios: JoinScenario[]) => string[];
@@ -103,7 +113,7 @@ export async function joinContention(o: ContentionOptions): Promise<{ rate: numb
     await joinAll(o.rates[0]!, [o.warmUpLink], await signIn('warm-up', o.rates[0]! * 5));
     for (const rate of o.rates) {
       const count = Math.round(rate * o.seconds);
-      const scenario = async (name: string, emulation: 'on' | 'off', links: { token: string }[]): Promise<JoinScenario> => {
+      const window = async (emulation: 'on' | 'off', links: { token: string }[]) => {
         const people = await signIn(`${rate}${emulation}${links.length}`, count);
         emulateTransactionConflicts(o.handlerClient, { enabled: emulation === 'on' });
         collectGarbage();
@@ -111,15 +121,17 @@ export async function joinContention(o: ContentionOptions): Promise<{ rate: numb
         counter.reset();
         resetConflictStats();
         const run = await joinAll(rate, links, people);
-        return summary(rate, name, emulation, links.length, run, counter.read());
+        return { run, counted: counter.read(), cancelled: conflictStats().transactionsCancelled };
       };
-      const one = o.links.slice(0, 1);
-      const scenarios: JoinScenario[] = [];
-      // Emulation off, then on, for each shape: the uncontended figure comes from the same table moments before.
-      scenarios.push(await scenario('one link, emulation off', 'off', one));
-      scenarios.push(await scenario('one link', 'on', one));
-      scenarios.push(await scenario(`${o.links.length} links, emulation off`, 'off', o.links));
-      scenarios.push(await scenario(`${o.links.length} links`, 'on', o.links));
+      /** The shape with the emulation off and on, window after window in turn: the uncontended figures come from the same table and moments. */
+      const shape = async (name: string, links: { token: string }[]): Promise<JoinScenario[]> => {
+        const runs = { off: [] as Awaited<ReturnType<typeof window>>[], on: [] as Awaited<ReturnType<typeof window>>[] };
+        // Rates above the first only bound the rate reported: one window each keeps the bench's length in hand.
+        const windows = rate === o.rates[0] ? o.windows : 1;
+        for (let w = 0; w < windows; w++) for (const emulation of ['off', 'on'] as const) runs[emulation].push(await window(emulation, links));
+        return [summary(rate, `${name}, emulation off`, 'off', links.length, runs.off), summary(rate, name, 'on', links.length, runs.on)];
+      };
+      const scenarios: JoinScenario[] = [...(await shape('one link', o.links.slice(0, 1))), ...(await shape(`${o.links.length} links`, o.links))];
       emulateTransactionConflicts(o.handlerClient, { enabled: true });
       scenarios.push(await oldFootprint(o, rate, count));
       const notServed = scenarios
@@ -192,24 +204,27 @@ async function oldFootprint(o: ContentionOptions, rate: number, count: number): 
     },
     o.arrivals,
   );
-  const result = summary(rate, 'old footprint: bare TransactWriteItems', 'on', 1, run, counter.read());
+  const result = summary(rate, 'old footprint: bare TransactWriteItems', 'on', 1, [{ run, counted: counter.read(), cancelled: conflictStats().transactionsCancelled }]);
   client.destroy();
   return result;
 }
 
-function summary(
-  rate: number,
-  name: string,
-  emulation: 'on' | 'off',
-  links: number,
-  run: { outcomes: Outcome[]; lateMax: number; busy: { busy: number; others: number; steal: number } },
-  counted: { attempts: number[]; conflicts: number },
-): JoinScenario {
-  const { outcomes } = run;
+type Window = {
+  run: { outcomes: Outcome[]; lateMax: number; busy: { busy: number; others: number; steal: number } };
+  counted: { attempts: number[]; conflicts: number };
+  /** Cancellations the emulation counted in the window. */
+  cancelled: number;
+};
+
+/** One scenario's figures over its windows, pooled; machine figures are the windows' means. */
+function summary(rate: number, name: string, emulation: 'on' | 'off', links: number, windows: Window[]): JoinScenario {
+  const outcomes = windows.flatMap((w) => w.run.outcomes);
   const failures: Record<string, number> = {};
   for (const { status } of outcomes) if (status !== 201) failures[status] = (failures[status] ?? 0) + 1;
   const ms = outcomes.map((x) => x.ms);
-  const { attempts, conflicts } = counted;
+  const attempts = windows.flatMap((w) => w.counted.attempts);
+  const conflicts = windows.reduce((n, w) => n + w.counted.conflicts, 0);
+  const mean = (pick: (w: Window) => number) => round(windows.reduce((n, w) => n + pick(w), 0) / windows.length, 0);
   return {
     name,
     emulation,
@@ -224,11 +239,12 @@ function summary(
     p50: round(median(ms), 1),
     p99: round(percentile(ms, 99), 1),
     max: round(Math.max(...ms), 1),
-    startLateMaxMs: round(run.lateMax, 1),
-    machineBusy: run.busy.busy,
-    othersBusy: run.busy.others,
-    steal: run.busy.steal,
-    emulationCancelled: conflictStats().transactionsCancelled,
+    windows: windows.map((w) => ({ p50: round(median(w.run.outcomes.map((x) => x.ms)), 1), p99: round(percentile(w.run.outcomes.map((x) => x.ms), 99), 1) })),
+    startLateMaxMs: round(Math.max(...windows.map((w) => w.run.lateMax)), 1),
+    machineBusy: mean((w) => w.run.busy.busy),
+    othersBusy: mean((w) => w.run.busy.others),
+    steal: mean((w) => w.run.busy.steal),
+    emulationCancelled: windows.reduce((n, w) => n + w.cancelled, 0),
   };
 }
 
