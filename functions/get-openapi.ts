@@ -7,8 +7,7 @@
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import document from '../docs/openapi.json' with { type: 'json' };
-import { ORIGIN_VERIFY, originVerifySecret } from '#shared/config.ts';
-import { forbidden } from '#shared/domain/errors.ts';
+import { notThroughCloudFront, originCheck } from '#shared/http/origin-verify.ts';
 import { problemResponse } from '#shared/http/problem.ts';
 import type { OPERATIONS } from '#shared/operations.ts';
 
@@ -34,32 +33,15 @@ const SECURITY_HEADERS = {
 /** The operation's status, from the table (a type-only import: the table's schemas stay out of the bundle). */
 const STATUS: (typeof OPERATIONS)['get-openapi']['status'] = 200;
 
-const originSecret = originVerifySecret();
-const originSecretBytes = originSecret === undefined ? undefined : Buffer.from(originSecret);
+/** As operationHandler checks it: with a secret configured, the request must carry it, and the secret goes no further. */
+const cameThroughCloudFront = originCheck();
 let body: string | undefined;
 
 export const handler = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
-  if (!cameThroughCloudFront(event)) {
-    const refused = problemResponse(forbidden('This API is served through its web address only.'));
+  if (!cameThroughCloudFront(event.headers)) {
+    const refused = problemResponse(notThroughCloudFront());
     return { ...refused, headers: { ...refused.headers, ...SECURITY_HEADERS } };
   }
   body ??= JSON.stringify(document);
   return { statusCode: STATUS, headers: { 'cache-control': 'no-store', 'content-type': 'application/json', ...SECURITY_HEADERS }, body };
 };
-
-/** As operationHandler checks it: with a secret configured, the request must carry it, and the secret goes no further. */
-function cameThroughCloudFront(event: APIGatewayProxyEventV2): boolean {
-  if (!originSecretBytes) return true;
-  const name = Object.keys(event.headers ?? {}).find((h) => h.toLowerCase() === ORIGIN_VERIFY.header);
-  const given = Buffer.from(name === undefined ? '' : (event.headers[name] ?? ''));
-  if (name !== undefined) delete event.headers[name];
-  return sameBytes(given, originSecretBytes);
-}
-
-/** A constant-time comparison, as timingSafeEqual does: node:crypto itself would be a third of this function's import. */
-function sameBytes(given: Buffer, secret: Buffer): boolean {
-  if (given.length !== secret.length) return false;
-  let difference = 0;
-  for (let i = 0; i < secret.length; i++) difference |= given[i]! ^ secret[i]!;
-  return difference === 0;
-}

@@ -9,12 +9,12 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpSecurityHeaders from '@middy/http-security-headers';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
-import { timingSafeEqual } from 'node:crypto';
-import { MAX_BODY_BYTES, ORIGIN_VERIFY, originVerifySecret } from '../config.ts';
-import { forbidden, invalidRequest, ServiceError, unauthenticated } from '../domain/errors.ts';
+import { MAX_BODY_BYTES } from '../config.ts';
+import { invalidRequest, ServiceError, unauthenticated } from '../domain/errors.ts';
 import type { Operation } from '../operations.ts';
 import type { RESPONSES } from './response-schemas.ts';
 import { duplicateKey, isJsonContentType } from './json-body.ts';
+import { notThroughCloudFront, originCheck } from './origin-verify.ts';
 import { problemResponse } from './problem.ts';
 
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -85,17 +85,11 @@ function callerOf(event: ApiEvent): string {
   return sub;
 }
 
-const originSecret = originVerifySecret();
-const originSecretBytes = originSecret === undefined ? undefined : Buffer.from(originSecret);
+const cameThroughCloudFront = originCheck();
 
 /** First of all: a request that bypassed CloudFront (straight to execute-api) is refused, and the secret goes no further. */
 function assertCameThroughCloudFront(event: ApiEvent): void {
-  if (!originSecretBytes) return;
-  const given = Buffer.from(event.headers[ORIGIN_VERIFY.header] ?? '');
-  delete event.headers[ORIGIN_VERIFY.header];
-  if (given.length !== originSecretBytes.length || !timingSafeEqual(given, originSecretBytes)) {
-    throw forbidden('This API is served through its web address only.');
-  }
+  if (!cameThroughCloudFront(event.headers)) throw notThroughCloudFront();
 }
 
 /** API Gateway hands claims over as strings ("true", "1700000000"); anything else is normalised the same way. */
