@@ -9,7 +9,8 @@ import { PutEventsCommand, type EventBridgeClient, type PutEventsRequestEntry } 
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { activityOfItem } from '../store/dynamodb/activity-items.ts';
-import { EVENT_DETAILS, EVENT_SOURCE, type ActivityEntry, type EventType } from './schemas.ts';
+import { EVENT_DETAILS, type ActivityEntry } from './schemas.ts';
+import { EVENT_SOURCE, type EventType } from './types.ts';
 
 /** A record that can never become an event: retrying will not help, the dead-letter queue gets it. */
 export class MalformedActivityRecord extends Error {

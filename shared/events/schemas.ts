@@ -7,9 +7,7 @@
 import * as z from 'zod/mini';
 import { USER_TYPES } from '../domain/types.ts';
 import { inviteLink } from '../http/responses.ts';
-import { EVENT_SOURCE, EVENT_TYPES, EVENT_VERSION, type EventType } from './types.ts';
-
-export { EVENT_SOURCE, EVENT_TYPES, EVENT_VERSION, type EventType };
+import { EVENT_TYPES, EVENT_VERSION, type EventType } from './types.ts';
 
 const timestamp = z.string().check(z.iso.datetime());
 const ids = z.array(z.string());

@@ -1,6 +1,7 @@
 /** Every change of state becomes an event, through the table's stream, on the local bus and in the Activity list. */
 import { describe, expect, it } from 'vitest';
-import { EVENT_DETAILS, EVENT_SOURCE, type EventType } from '#shared/events/schemas.ts';
+import { EVENT_DETAILS } from '#shared/events/schemas.ts';
+import { EVENT_SOURCE, type EventType } from '#shared/events/types.ts';
 import type { BusEvent } from '../../local/event-bus.ts';
 import { useStack } from '../support/stack.ts';
 import { DEMO_DOMAIN, linksPath, MANAGER, newPerson, OTHER_OWNER, OWNER, VIEWER, when } from '../support/steps.ts';

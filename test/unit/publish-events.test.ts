@@ -97,7 +97,8 @@ describe('publishing an activity entry', () => {
 
 describe('the order of an activity entry’s fields', () => {
   it('lists every field of every event type, in each schema’s own order', async () => {
-    const { EVENT_DETAILS, EVENT_TYPES } = await import('../../shared/events/schemas.ts');
+    const { EVENT_DETAILS } = await import('../../shared/events/schemas.ts');
+    const { EVENT_TYPES } = await import('../../shared/events/types.ts');
     const { ACTIVITY_FIELD_ORDER } = await import('../../shared/store/dynamodb/activity-items.ts');
     for (const type of EVENT_TYPES) {
       const schemaOrder = ['type', ...Object.keys(EVENT_DETAILS[type].def.shape)];
