@@ -113,7 +113,7 @@ export async function joinContention(o: ContentionOptions): Promise<{ rate: numb
     await joinAll(o.rates[0]!, [o.warmUpLink], await signIn('warm-up', o.rates[0]! * 5));
     for (const rate of o.rates) {
       const count = Math.round(rate * o.seconds);
-      const window = async (emulation: 'on' | 'off', links: { token: string }[]) => {
+      const window = async (emulation: 'on' | 'off', links: { token: string }[]): Promise<Window> => {
         const people = await signIn(`${rate}${emulation}${links.length}`, count);
         emulateTransactionConflicts(o.handlerClient, { enabled: emulation === 'on' });
         collectGarbage();
@@ -125,11 +125,11 @@ export async function joinContention(o: ContentionOptions): Promise<{ rate: numb
       };
       /** The shape with the emulation off and on, window after window in turn: the uncontended figures come from the same table and moments. */
       const shape = async (name: string, links: { token: string }[]): Promise<JoinScenario[]> => {
-        const runs = { off: [] as Awaited<ReturnType<typeof window>>[], on: [] as Awaited<ReturnType<typeof window>>[] };
+        const taken = { off: [] as Window[], on: [] as Window[] };
         // Rates above the first only bound the rate reported: one window each keeps the bench's length in hand.
         const windows = rate === o.rates[0] ? o.windows : 1;
-        for (let w = 0; w < windows; w++) for (const emulation of ['off', 'on'] as const) runs[emulation].push(await window(emulation, links));
-        return [summary(rate, `${name}, emulation off`, 'off', links.length, runs.off), summary(rate, name, 'on', links.length, runs.on)];
+        for (let w = 0; w < windows; w++) for (const emulation of ['off', 'on'] as const) taken[emulation].push(await window(emulation, links));
+        return [summary(rate, `${name}, emulation off`, 'off', links.length, taken.off), summary(rate, name, 'on', links.length, taken.on)];
       };
       const scenarios: JoinScenario[] = [...(await shape('one link', o.links.slice(0, 1))), ...(await shape(`${o.links.length} links`, o.links))];
       emulateTransactionConflicts(o.handlerClient, { enabled: true });
