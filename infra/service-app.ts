@@ -1,0 +1,64 @@
+/**
+ * The stacks `cdk deploy` builds, from the app's context: infra/app.ts runs it for the CLI, and
+ * the local stack synthesizes the same app to read each function's IAM policy (local/iam/), so
+ * what the tests are refused is what the deployed roles would refuse.
+ */
+import { Annotations, type App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { WEB_ACL_REGION } from './constructs/web-acl.ts';
+import { InviteLinksEdgeStack } from './invite-links-edge-stack.ts';
+import { InviteLinksStack } from './invite-links-stack.ts';
+
+export interface ServiceApp {
+  stack: InviteLinksStack;
+  edge?: InviteLinksEdgeStack;
+}
+
+/** Adds the service's stacks to `app`, configured by its context (cdk.json and `-c key=value`). */
+export function defineServiceApp(app: App, env: { account?: string; region?: string } = {}): ServiceApp {
+  const context = (key: string): string | undefined => {
+    const value: unknown = app.node.tryGetContext(key);
+    return value === undefined || value === null || value === '' ? undefined : String(value);
+  };
+  const list = (key: string) => context(key)?.split(',').map((item) => item.trim()).filter(Boolean);
+
+  const createUserPool = context('createUserPool') === 'true';
+  const jwtIssuer = context('jwtIssuer');
+  const jwtAudience = list('jwtAudience');
+  const notifyFrom = context('notifyFrom');
+  if (!createUserPool && (!jwtIssuer || !jwtAudience?.length)) {
+    throw new Error('Missing identity provider: pass -c jwtIssuer=<issuer URL> -c jwtAudience=<audience>, or -c createUserPool=true.');
+  }
+  if (!notifyFrom) throw new Error('Missing SES sender: pass -c notifyFrom=<verified address>.');
+  const ttl = context('inviteLinkTtlSeconds');
+
+  const stackName = context('stackName') ?? 'InviteLinks';
+  // A CloudFront web ACL lives in us-east-1: a stack there makes its own; elsewhere a companion stack does.
+  const edge = !context('webAclArn') && env.region && env.region !== WEB_ACL_REGION
+    ? new InviteLinksEdgeStack(app, `${stackName}Edge`, { description: 'Invite links: the WAF web ACL in front of the pages and the API (CloudFront, us-east-1)', env })
+    : undefined;
+  const webAclArn = context('webAclArn') ?? edge?.webAclArn;
+
+  const stack = new InviteLinksStack(app, stackName, {
+    description: 'Invite links: shareable, expiring invite links (API, table, notifier, pages)',
+    env,
+    ...(edge ? { crossRegionReferences: true } : {}),
+    ...(webAclArn ? { webAclArn } : {}),
+    notifyFrom,
+    createUserPool,
+    ...(createUserPool ? {} : { jwtIssuer, jwtAudience, jwtClientId: context('jwtClientId'), identityProviderOrigins: list('identityProviderOrigins') }),
+    ...(ttl ? { inviteLinkTtlSeconds: Number(ttl) } : {}),
+    ...(context('userPoolDomainPrefix') ? { userPoolDomainPrefix: context('userPoolDomainPrefix') } : {}),
+    ...(context('webAssetDir') ? { webAssetDir: context('webAssetDir') } : {}),
+  });
+
+  // cdk.json carries .invalid placeholders so `npm run synth` works offline; a real deploy must override them.
+  for (const [key, value] of [['jwtIssuer', jwtIssuer], ['notifyFrom', notifyFrom]] as const) {
+    if (!createUserPool || key === 'notifyFrom') {
+      if (value?.includes('.invalid')) Annotations.of(stack).addWarningV2(`invite-links:placeholder-${key}`, `${key} is the cdk.json placeholder "${value}": pass -c ${key}=... to deploy.`);
+    }
+  }
+
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { stack, ...(edge ? { edge } : {}) };
+}
