@@ -109,7 +109,8 @@ try {
     const { handler } = (await import(`../functions/${target.name}.ts`)) as { handler: (event: unknown, context: unknown) => Promise<any> };
     let status: unknown;
     const calls = await recorder.record(async () => {
-      const result = await handler(target.event(-1), lambdaContext);
+      // As that function, so its calls pass the IAM emulation as they would its role in AWS.
+      const result = await stack.iam.asFunction(target.name, () => handler(target.event(-1), lambdaContext));
       status = result?.statusCode ?? (result?.batchItemFailures?.length ? 'failed' : 'ok');
     });
     return { calls, status };
@@ -218,7 +219,7 @@ try {
   const emailsPerJoin = notifierCalls.filter((c) => c.client === 'ses' && /^Send/.test(c.command)).length;
 
   // The stream reader runs the notifier from here to the end of the load test, once it has caught up with the joins so far.
-  notifier = await startStreamReader({ streamArn: stack.streamArn, dynamoEndpoint: dynamo.endpoint, tableName: stack.tableName, consumer: STREAM_CONSUMERS.notifier });
+  notifier = await startStreamReader({ streamArn: stack.streamArn, dynamoEndpoint: dynamo.endpoint, tableName: stack.tableName, consumer: STREAM_CONSUMERS.notifier, iam: stack.iam });
   await quiet(ses.endpoint);
   log('load: 500 joins, 50 at a time, then a delete-all racing joins');
   const load = await loadTest(api, ses.endpoint);

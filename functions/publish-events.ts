@@ -4,20 +4,18 @@
  * the signup notifier; integrations and any later consumer subscribe on the bus (docs/events.md).
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { eventBusName } from '#shared/config.ts';
-import { activityOfRecord, eventEntry, putEvent } from '#shared/events/feed.ts';
+import { activityOfRecord, eventBridge, eventEntry, putEvent } from '#shared/events/feed.ts';
 import { logger } from '#shared/http/logger.ts';
 
 const processor = new BatchProcessor(EventType.DynamoDBStreams);
-const bus = new EventBridgeClient({});
 
 async function publish(record: DynamoDBRecord): Promise<void> {
   const sequenceNumber = record.dynamodb?.SequenceNumber;
   try {
     const entry = activityOfRecord(record);
-    const busEventId = await putEvent(bus, eventEntry(entry, eventBusName()));
+    const busEventId = await putEvent(eventBridge, eventEntry(entry, eventBusName()));
     logger.info('event published', { type: entry.type, eventId: entry.eventId, domainId: entry.domainId, busEventId, sequenceNumber });
   } catch (error) {
     // A warning: the record is retried; only the dead-letter queue means it was given up.

@@ -10,6 +10,7 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructured
 import { invalidRequest, payloadTooLarge, ServiceError, rateLimited, unauthenticated } from '#shared/domain/errors.ts';
 import { problemResponse } from '#shared/http/problem.ts';
 import { CLIENT_LIMITS, OPERATION_LIST, PUBLIC_THROTTLE, routeKey, type ClientLimit, type NamedOperation, type OperationName } from '#shared/operations.ts';
+import { NO_IAM, type IamEmulation } from './iam/emulation.ts';
 import type { AuthorizerClaims, JwtAuthorizer } from './jwt-authorizer.ts';
 
 type Handler = (event: APIGatewayProxyEventV2WithJWTAuthorizer, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -19,6 +20,8 @@ const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 
 export interface FrontDoorOptions {
   port: number;
+  /** Each handler runs as its function, so its AWS calls are authorized against its own role. */
+  iam?: IamEmulation;
   throttle?: { rateLimit: number; burstLimit: number };
   /** Per client address, as WAF counts in AWS; tests shorten them. */
   clientLimits?: Partial<Record<ClientLimit, { requests: number; windowSeconds: number }>>;
@@ -51,6 +54,7 @@ export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDo
     if (!handlers.has(name)) handlers.set(name, import(`../functions/${name}.ts`).then((m: { handler: Handler }) => m.handler));
     return handlers.get(name)!;
   };
+  const iam = options.iam ?? NO_IAM;
   const buckets = new Map<string, TokenBucket>();
   const throttle = options.throttle ?? PUBLIC_THROTTLE;
   const perClient = new ClientWindows({ ...CLIENT_LIMITS, ...options.clientLimits });
@@ -102,7 +106,8 @@ export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDo
       if (!claims) return send(res, GATEWAY.unauthorized);
     }
     const handler = await loadHandler(route.name);
-    const result = await handler(toEvent(req, url, route, pathParameters, body, claims), lambdaContext(route.name));
+    // Lambda runs it with the function's own role: its AWS calls are authorized as that role's (IAM emulation).
+    const result = await iam.asFunction(route.name, () => handler(toEvent(req, url, route, pathParameters, body, claims), lambdaContext(route.name)));
     send(res, result);
   }
 

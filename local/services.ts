@@ -11,6 +11,9 @@ import sesModule from 'aws-ses-v2-local';
 // The package is CommonJS with a default export; under ESM it arrives one level down.
 const sesServer = ((sesModule as unknown as { default?: typeof sesModule }).default ?? sesModule) as unknown as (config: { host: string; port: number }) => Promise<Server>;
 
+/** The notifier's sender on the local stack, unless NOTIFY_FROM says otherwise. */
+export const LOCAL_SENDER = 'invite-links@localhost.test';
+
 /** The local stack never uses anyone's real AWS credentials. */
 export const LOCAL_AWS = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
 

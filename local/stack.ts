@@ -17,7 +17,9 @@ import { servePages } from './pages.ts';
 import { startStreamReader, type StreamReader, type StreamReaderOptions } from './stream-reader.ts';
 import { STREAM_CONSUMERS } from './stream-consumers.ts';
 import { EVENT_BUS_PATH, startLocalEventBus, type LocalEventBus, type LocalEventBusOptions } from './event-bus.ts';
-import { LOCAL_AWS } from './services.ts';
+import type { IamEmulation } from './iam/emulation.ts';
+import { prepareIam, type IamSetting } from './iam/enforce.ts';
+import { LOCAL_AWS, LOCAL_SENDER } from './services.ts';
 import { completeShards, ensureTable, seedDemoData } from './table.ts';
 
 export interface LocalStackOptions {
@@ -39,6 +41,8 @@ export interface LocalStackOptions {
   /** Where every event is also POSTed (EVENT_WEBHOOK_URL), and how hard it is tried. */
   eventWebhookUrl?: string;
   webhookDelivery?: LocalEventBusOptions['delivery'];
+  /** IAM as AWS applies it to each function's role (docs/iam-emulation.md); false leaves it off, as IAM_EMULATION=off does. */
+  iam?: false | IamSetting;
 }
 
 export interface LocalStack {
@@ -52,6 +56,8 @@ export interface LocalStack {
   /** Reads the table's stream into functions/publish-events.ts, which puts the events on `eventBus`. */
   eventsFeed?: StreamReader;
   eventBus: LocalEventBus;
+  /** How its functions' AWS calls are authorized (IAM_EMULATION); the bench invokes handlers through it too. */
+  iam: IamEmulation;
   stop(): Promise<void>;
 }
 
@@ -63,10 +69,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     AWS_SECRET_ACCESS_KEY: LOCAL_AWS.credentials.secretAccessKey,
     AWS_ENDPOINT_URL_DYNAMODB: options.dynamoEndpoint,
     AWS_ENDPOINT_URL_SES: options.sesEndpoint,
-    NOTIFY_FROM: process.env.NOTIFY_FROM ?? 'invite-links@localhost.test',
+    NOTIFY_FROM: process.env.NOTIFY_FROM ?? LOCAL_SENDER,
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     ...(options.linkTtlSeconds !== undefined ? { INVITE_LINK_TTL_SECONDS: String(options.linkTtlSeconds) } : {}),
   });
+  const iamSetting = prepareIam(options.iam, process.env.NOTIFY_FROM!);
   // DynamoDB Local never cancels a transaction for a conflict; AWS does. The handlers' client, and
   // the stack's own, fail here the way they would there (docs/conflict-emulation.md).
   emulateTransactionConflicts((await import('#shared/store/dynamodb/client.ts')).dynamoDb);
@@ -85,9 +92,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     webhookUrl: options.eventWebhookUrl,
     delivery: options.webhookDelivery,
   });
+  // Every AWS call a function makes from here on is authorized against its role in the synthesized template.
+  const iam = await iamSetting.enforce({ tableName: options.tableName, streamArn, busName: eventBus.busName });
   let identityProvider!: LocalIdentityProvider;
   const frontDoor = await startFrontDoor({
     port: options.port,
+    iam,
     throttle: options.throttle,
     clientLimits: options.clientLimits,
     configure: async (origin) => {
@@ -120,6 +130,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       tableName: options.tableName,
       consumer,
       dlqFile: options.dataDir ? join(options.dataDir, dlqName) : undefined,
+      iam,
       ...tuning,
     });
   const notifier = options.notifier === false ? undefined : await reader(STREAM_CONSUMERS.notifier, options.notifier, 'notifier-dlq.jsonl');
@@ -134,6 +145,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     notifier,
     eventsFeed,
     eventBus,
+    iam,
     stop: async () => {
       await Promise.all([notifier?.stop(), eventsFeed?.stop()]);
       await eventBus.stop();

@@ -20,6 +20,7 @@ import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-d
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { TABLE } from '#shared/store/dynamodb/table.ts';
 import type { StreamConsumer } from './stream-consumers.ts';
+import { NO_IAM, type IamEmulation } from './iam/emulation.ts';
 import { lambdaRecord, matchesFilter } from './lambda-stream-event.ts';
 import { LOCAL_AWS } from './services.ts';
 
@@ -39,6 +40,8 @@ export interface StreamReaderOptions {
   pollIntervalMs?: number;
   /** Wait before retry `attempt` (1-based) of a failed batch. */
   retryDelayMs?: (attempt: number) => number;
+  /** The function's role: the handler runs as it, and the stream is read and failures sent with it, as Lambda does. */
+  iam?: IamEmulation;
 }
 
 /** Shaped like the on-failure message Lambda sends to SQS, plus (locally) the failed records themselves. */
@@ -98,6 +101,10 @@ export async function startStreamReader(options: StreamReaderOptions): Promise<S
   const checkpointPartition = consumer.name === 'notify-signup' ? `STREAM#${streamArn}` : `STREAM#${streamArn}#${consumer.name}`;
   const checkpointKey = (shardId: string) => ({ [TABLE.partitionKey]: checkpointPartition, [TABLE.sortKey]: `SHARD#${shardId}` });
 
+  /** The event source mapping reads the stream with the function's role (IAM emulation, docs/iam-emulation.md). */
+  const iam = options.iam ?? NO_IAM;
+  const asLambda = (action: string) => iam.authorize(consumer.name, [{ action, resources: [streamArn] }]);
+
   let stopping = false;
   let wake: () => void = () => {};
   const sleep = (ms: number) =>
@@ -130,6 +137,7 @@ export async function startStreamReader(options: StreamReaderOptions): Promise<S
     const found: Shard[] = [];
     let exclusiveStartShardId: string | undefined;
     do {
+      asLambda('dynamodb:DescribeStream');
       const { StreamDescription } = await streams.send(
         new DescribeStreamCommand({ StreamArn: streamArn, ExclusiveStartShardId: exclusiveStartShardId }),
       );
@@ -170,8 +178,9 @@ export async function startStreamReader(options: StreamReaderOptions): Promise<S
   }
 
   async function iteratorFor(shard: ShardState): Promise<string | undefined> {
-    const ask = (type: 'TRIM_HORIZON' | 'AFTER_SEQUENCE_NUMBER') =>
-      streams.send(
+    const ask = (type: 'TRIM_HORIZON' | 'AFTER_SEQUENCE_NUMBER') => {
+      asLambda('dynamodb:GetShardIterator');
+      return streams.send(
         new GetShardIteratorCommand({
           StreamArn: streamArn,
           ShardId: shard.shardId,
@@ -179,6 +188,7 @@ export async function startStreamReader(options: StreamReaderOptions): Promise<S
           ...(type === 'AFTER_SEQUENCE_NUMBER' ? { SequenceNumber: shard.position } : {}),
         }),
       );
+    };
     if (!shard.position) return (await ask('TRIM_HORIZON')).ShardIterator;
     try {
       return (await ask('AFTER_SEQUENCE_NUMBER')).ShardIterator;
@@ -207,6 +217,9 @@ export async function startStreamReader(options: StreamReaderOptions): Promise<S
       },
       records: failed,
     };
+    // Lambda sends the failure to the on-failure destination with the function's role.
+    const destination = iam.onFailureDestination(consumer.name);
+    if (destination) iam.authorize(consumer.name, [{ action: 'sqs:SendMessage', resources: [destination] }]);
     dlq.push(entry);
     const sequenceNumbers = failed.map((r) => r.dynamodb?.SequenceNumber).join(', ');
     if (options.dlqFile) {
@@ -225,7 +238,7 @@ export async function startStreamReader(options: StreamReaderOptions): Promise<S
       let failedIds: Set<string> | 'all';
       let functionError: string | undefined;
       try {
-        const response = await handler({ Records: pending });
+        const response = await iam.asFunction(consumer.name, () => handler({ Records: pending }));
         failedIds = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
         if ([...failedIds].some((id) => !id || !pending.some((r) => r.dynamodb?.SequenceNumber === id))) failedIds = 'all';
       } catch (error) {
@@ -264,6 +277,7 @@ export async function startStreamReader(options: StreamReaderOptions): Promise<S
     }
     let page;
     try {
+      asLambda('dynamodb:GetRecords');
       page = await streams.send(new GetRecordsCommand({ ShardIterator: shard.iterator, Limit: 1000 }));
     } catch (error) {
       if ((error as Error).name !== 'ExpiredIteratorException') throw error;

@@ -97,19 +97,19 @@ export const OPERATIONS = {
     method: 'DELETE', path: '/v1/domains/{domainId}/users/{userId}', auth: 'jwt', status: 204,
     summary: 'Remove a member from the domain', who: ADMINS,
     description: 'The membership is gone; the person keeps their account and other domains, and every link they made here stops working. The domain’s last admin cannot be removed (409 `LAST_ADMIN`).',
-    params: input.userParams, errors: [...MEMBER_CHECK, 'LastAdmin', 'Busy'], tableActions: [CALLER, 'GetItem', 'ConditionCheckItem', 'UpdateItem', 'DeleteItem'],
+    params: input.userParams, errors: [...MEMBER_CHECK, 'LastAdmin', 'Busy'], tableActions: [CALLER, 'GetItem', 'ConditionCheckItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
   },
   'get-invite-link-settings': {
     method: 'GET', path: '/v1/domains/{domainId}/settings/invite-links', auth: 'jwt', status: 200,
     summary: 'Whether the domain allows invite links (Login Settings)', who: MAY_INVITE,
-    params: input.domainParams, response: 'linkSettings', errors: MEMBER_CHECK, tableActions: [CALLER, 'Query'],
+    params: input.domainParams, response: 'linkSettings', errors: MEMBER_CHECK, tableActions: [CALLER, 'QueryByDomain'],
   },
   'put-invite-link-settings': {
     method: 'PUT', path: '/v1/domains/{domainId}/settings/invite-links', auth: 'jwt', status: 200,
     summary: 'Turn invite links on or off, and set the email domains every joiner must have', who: ADMINS,
     description: 'Turning links off kills every existing link at once and for good: turning them on again brings none back. `allowedEmailDomains` (up to 20, exact, `[]` for any) is checked at every join together with the link’s own list.',
     params: input.domainParams, body: input.settingsBody, response: 'linkSettings', errors: [...MEMBER_CHECK, 'Busy'],
-    tableActions: ['ConditionCheckItem', 'UpdateItem'],
+    tableActions: ['ConditionCheckItem', 'PutItem', 'UpdateItem', 'Query'],
   },
   'create-invite-link': {
     method: 'POST', path: '/v1/domains/{domainId}/invite-links', auth: 'jwt', status: 201,
@@ -139,7 +139,7 @@ export const OPERATIONS = {
   'revoke-invite-link': {
     method: 'DELETE', path: '/v1/domains/{domainId}/invite-links/{linkId}', auth: 'jwt', status: 204,
     summary: 'Revoke one link', who: 'The link’s creator, or a domain admin.',
-    params: input.linkParams, errors: [...MEMBER_CHECK, 'Busy'], tableActions: [CALLER, 'GetItem', 'UpdateItem'],
+    params: input.linkParams, errors: [...MEMBER_CHECK, 'Busy'], tableActions: [CALLER, 'GetItem', 'PutItem', 'UpdateItem'],
   },
   'revoke-all-invite-links': {
     method: 'POST', path: '/v1/domains/{domainId}/invite-links/revoke-all', auth: 'jwt', status: 200,

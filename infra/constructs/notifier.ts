@@ -4,7 +4,7 @@
  * bisected, retried a bounded number of times, then parked in an encrypted SQS queue; alarms
  * watch that queue, the function's errors and how far behind the stream it is.
  */
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -45,9 +45,22 @@ export class Notifier extends Construct {
       logs: props.logs,
     }).bindTable(props.table, NOTIFIER_TABLE_ACTIONS);
 
+    // SES authorizes a send against the sender's identity and, while the account is in the SES
+    // sandbox, against every recipient's too: any identity of this account, as this one sender only.
+    const stack = Stack.of(this);
     this.function.role.addToPrincipalPolicy(
-      new PolicyStatement({ actions: ['ses:SendEmail'], resources: sesIdentityArns(this, props.notifyFrom) }),
+      new PolicyStatement({
+        actions: ['ses:SendEmail'],
+        resources: [stack.formatArn({ service: 'ses', resource: 'identity', resourceName: '*' })],
+        conditions: { StringEquals: { 'ses:FromAddress': senderAddress(props.notifyFrom) } },
+      }),
     );
+    const literal = (value: string, token: string) => (Token.isUnresolved(value) ? token : value);
+    Validations.of(this.function.role).acknowledge({
+      // cdk-nag names unresolved parts as <AWS::Region> and <AWS::AccountId>.
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:${literal(stack.region, '<AWS::Region>')}:${literal(stack.account, '<AWS::AccountId>')}:identity/*]`,
+      reason: 'In the SES sandbox a send is authorized against each recipient\'s identity as well as the sender\'s; the statement allows ses:SendEmail only with ses:FromAddress equal to the configured sender.',
+    });
 
     ({ deadLetters: this.deadLetters, alarms: this.alarms } = readStream(this, this.function, {
       table: props.table,
@@ -62,17 +75,9 @@ export class Notifier extends Construct {
   }
 }
 
-/** The sender address and its domain: SES authorizes against whichever of the two identities is verified. */
-export function senderIdentities(notifyFrom: string): string[] {
+/** The bare address of `notifyFrom` (`Name <a@b>` or `a@b`): what SES compares `ses:FromAddress` with. */
+export function senderAddress(notifyFrom: string): string {
   const address = (/<([^>]+)>/.exec(notifyFrom)?.[1] ?? notifyFrom).trim();
-  const domain = address.split('@')[1];
-  if (!domain) throw new Error(`notifyFrom must be an email address, got "${notifyFrom}"`);
-  return [address, domain];
-}
-
-function sesIdentityArns(scope: Construct, notifyFrom: string): string[] {
-  const stack = Stack.of(scope);
-  return senderIdentities(notifyFrom).map((identity) =>
-    stack.formatArn({ service: 'ses', resource: 'identity', resourceName: identity }),
-  );
+  if (!/^[^@\s]+@[^@\s]+$/.test(address)) throw new Error(`notifyFrom must be an email address, got "${notifyFrom}"`);
+  return address;
 }

@@ -5,12 +5,15 @@
  * same eventId (it is written in the entry), so consumers drop repeats.
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { PutEventsCommand, type EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { activityOfItem } from '../store/dynamodb/activity-items.ts';
 import { EVENT_DETAILS, type ActivityEntry } from './schemas.ts';
 import { EVENT_SOURCE, type EventType } from './types.ts';
+
+/** EventBridge, once per cold start. */
+export const eventBridge = new EventBridgeClient({});
 
 /** A record that can never become an event: retrying will not help, the dead-letter queue gets it. */
 export class MalformedActivityRecord extends Error {

@@ -151,17 +151,18 @@ describe('least privilege: a function can touch only the table actions it uses',
     expect(stream.sort()).toEqual(['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams']);
   });
 
-  it('the notifier may send email only as the configured sender identity', () => {
+  it('the notifier may send email only from the configured sender, to anyone (in the SES sandbox each recipient identity is authorized too)', () => {
     const role = logicalId(s.invites.notifier.function.role);
     const ses = ofType('AWS::IAM::Policy')
       .filter(([, p]) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: role }]))
-      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as { Action: string; Resource: unknown }[])
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as { Action: string; Resource: unknown; Condition?: unknown }[])
       .filter((st) => JSON.stringify(st.Action).includes('ses:'));
     expect(ses).toEqual([
       {
         Action: 'ses:SendEmail',
         Effect: 'Allow',
-        Resource: ['invites@example.com', 'example.com'].map((id) => resolve(s.stack.formatArn({ service: 'ses', resource: 'identity', resourceName: id }))),
+        Resource: resolve(s.stack.formatArn({ service: 'ses', resource: 'identity', resourceName: '*' })),
+        Condition: { StringEquals: { 'ses:FromAddress': 'invites@example.com' } },
       },
     ]);
   });

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it, inject } from 'vitest';
 import { SignJWT, importJWK, type JWK } from 'jose';
 import { startLocalStack } from '../../local/stack.ts';
+import { testIam } from '../support/iam.ts';
 import { useStack } from '../support/stack.ts';
 import { DEMO_DOMAIN, isUnauthorized, newPerson, OTHER_OWNER, OWNER, VIEWER, when } from '../support/steps.ts';
 
@@ -151,11 +152,11 @@ describe('identities persist in DATA_DIR', () => {
 
   it('keeps the same sub for an email, and the same signing key, across a restart', async () => {
     const tableName = `restart-${randomUUID()}`;
-    const first = await startLocalStack({ port: 0, dynamoEndpoint: inject('dynamoEndpoint'), sesEndpoint: inject('sesEndpoint'), tableName, dataDir, notifier: false });
+    const first = await startLocalStack({ port: 0, dynamoEndpoint: inject('dynamoEndpoint'), sesEndpoint: inject('sesEndpoint'), tableName, dataDir, notifier: false, iam: testIam() });
     const before = await first.identityProvider.identities.ensure({ email: 'keep@example.test', givenName: 'Kee', familyName: 'P' });
     const kidBefore = ((await (await fetch(`${first.identityProvider.issuer}/jwks`)).json()) as { keys: JWK[] }).keys[0]!.kid;
     await first.stop();
-    const second = await startLocalStack({ port: 0, dynamoEndpoint: inject('dynamoEndpoint'), sesEndpoint: inject('sesEndpoint'), tableName, dataDir, notifier: false });
+    const second = await startLocalStack({ port: 0, dynamoEndpoint: inject('dynamoEndpoint'), sesEndpoint: inject('sesEndpoint'), tableName, dataDir, notifier: false, iam: testIam() });
     try {
       expect((await second.identityProvider.identities.findByEmail('keep@example.test'))?.sub).toBe(before.sub);
       const kidAfter = ((await (await fetch(`${second.identityProvider.issuer}/jwks`)).json()) as { keys: JWK[] }).keys[0]!.kid;

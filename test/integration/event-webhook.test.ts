@@ -11,6 +11,7 @@ import type { BusEvent } from '../../local/event-bus.ts';
 import { LOCAL_AWS } from '../../local/services.ts';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack.ts';
 import { assertEventSchemas, eventually } from '../support/events.ts';
+import { testIam } from '../support/iam.ts';
 import { DEMO_DOMAIN, linksPath, OWNER } from '../support/steps.ts';
 
 /** A webhook that answers 503 while `failing`, and keeps every body it accepted. */
@@ -54,6 +55,7 @@ async function stackWith(options: Partial<LocalStackOptions> = {}) {
     notifier: false,
     eventsFeed: { pollIntervalMs: 100 },
     webhookDelivery: { delayMs: () => 100, maxAttempts: 1_000 },
+    iam: testIam(),
     ...options,
     tableName,
   });

@@ -205,6 +205,7 @@ describe('the local stream reader', () => {
       dynamoEndpoint: inject('dynamoEndpoint'),
       tableName: t.stack.tableName,
       consumer: STREAM_CONSUMERS.notifier,
+      iam: t.stack.iam,
       handler: (event: DynamoDBStreamEvent) => {
         seen.push(...event.Records.map((r) => r.dynamodb?.NewImage?.email?.S ?? '(malformed)'));
         return handler(event);

@@ -8,6 +8,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack.ts';
 import { LOCAL_AWS } from '../../local/services.ts';
+import { testIam } from './iam.ts';
 import { assertDocumented } from './openapi-check.ts';
 
 export interface Reply<T = any> {
@@ -46,6 +47,7 @@ export function useStack(options: Partial<LocalStackOptions> = {}): TestStack {
       dynamoEndpoint: inject('dynamoEndpoint'),
       sesEndpoint: inject('sesEndpoint'),
       tableName: `test-${randomUUID()}`,
+      iam: testIam(),
       // Every test is one client (127.0.0.1) doing the work of many people; flood.test.ts tests the limits themselves.
       clientLimits: { public: { requests: 100_000, windowSeconds: 60 }, join: { requests: 100_000, windowSeconds: 60 } },
       ...options,

@@ -1,0 +1,13 @@
+/**
+ * Every AWS SDK client the functions' code creates, once per cold start: the IAM emulation watches
+ * each of them. test/unit/iam-emulation.test.ts holds this list to the code, so a new client
+ * cannot slip past it. Imported once the stack's environment is set, as a cold start would.
+ */
+export async function functionClients() {
+  const [{ dynamoDb }, { ses }, { eventBridge }] = await Promise.all([
+    import('#shared/store/dynamodb/client.ts'),
+    import('#shared/notify/mailer.ts'),
+    import('#shared/events/feed.ts'),
+  ]);
+  return [dynamoDb, ses, eventBridge];
+}
