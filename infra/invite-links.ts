@@ -18,7 +18,7 @@ import { EventsFeed } from './constructs/events-feed.ts';
 import { Notifier } from './constructs/notifier.ts';
 import { REPO_ROOT, type LogOptions } from './constructs/service-function.ts';
 import { inviteLinksTable, tableProblems } from './constructs/table.ts';
-import { InviteLinksUserPool, managedLoginUrl, SIGN_IN_SCOPES } from './constructs/user-pool.ts';
+import { InviteLinksUserPool, managedLoginUrl, SIGN_IN_SCOPES, type CognitoEmail } from './constructs/user-pool.ts';
 import { InviteLinksWebAcl, WEB_ACL_REGION } from './constructs/web-acl.ts';
 import { Web } from './constructs/web.ts';
 
@@ -40,6 +40,11 @@ export interface InviteLinksProps {
    * Defaults to this construct's path in lower case (stack name included) and the account.
    */
   userPoolDomainPrefix?: string;
+  /**
+   * With createUserPool: Cognito sends its sign-up and sign-in codes through SES as this sender.
+   * Without it Cognito's own email sends about 50 a day for the account (synth warns).
+   */
+  cognitoEmail?: CognitoEmail;
   /** Link lifetime override; the service's default is 7 days. */
   inviteLinkTtlSeconds?: number;
   /** Built pages; defaults to web/dist (written by `npm run build:web`). */
@@ -99,6 +104,7 @@ export class InviteLinks extends Construct {
     this.eventBus = props.eventBus ?? new EventBus(this, 'Events', { description: 'invite-links: the service\'s events' });
 
     const external = props.createUserPool ? undefined : externalProvider(props);
+    if (props.cognitoEmail && !props.createUserPool) throw new Error('cognitoEmail is how the user pool this construct creates sends its codes: set createUserPool too, or leave cognitoEmail out.');
     // The managed login URL is known before the web distribution exists, so the CSP can name it.
     const domainPrefix = props.userPoolDomainPrefix ?? defaultDomainPrefix(this);
     const managedLogin = props.createUserPool ? managedLoginUrl(domainPrefix, Stack.of(this).region) : undefined;
@@ -111,7 +117,12 @@ export class InviteLinks extends Construct {
     this.webUrl = this.web.url;
 
     if (props.createUserPool) {
-      this.userPool = new InviteLinksUserPool(this, 'Users', { webUrl: this.webUrl, domainPrefix, removalPolicy: props.removalPolicy });
+      this.userPool = new InviteLinksUserPool(this, 'Users', {
+        webUrl: this.webUrl,
+        domainPrefix,
+        removalPolicy: props.removalPolicy,
+        ...(props.cognitoEmail ? { email: props.cognitoEmail } : {}),
+      });
     }
     const issuer = this.userPool ? this.userPool.issuer : external!.issuer;
     const audience = this.userPool ? [this.userPool.client.userPoolClientId] : external!.audience;

@@ -5,6 +5,7 @@
  */
 import { Annotations, type App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import type { CognitoEmail } from './constructs/user-pool.ts';
 import { WEB_ACL_REGION } from './constructs/web-acl.ts';
 import { InviteLinksEdgeStack } from './invite-links-edge-stack.ts';
 import { InviteLinksStack } from './invite-links-stack.ts';
@@ -31,6 +32,11 @@ export function defineServiceApp(app: App, env: { account?: string; region?: str
   }
   if (!notifyFrom) throw new Error('Missing SES sender: pass -c notifyFrom=<verified address>.');
   const ttl = context('inviteLinkTtlSeconds');
+  const cognitoEmailFrom = context('cognitoEmailFrom');
+  const cognitoEmailIdentity = context('cognitoEmailIdentity');
+  if (cognitoEmailIdentity !== undefined && cognitoEmailIdentity !== 'address' && cognitoEmailIdentity !== 'domain') {
+    throw new Error(`cognitoEmailIdentity is the SES identity that vouches for cognitoEmailFrom: address or domain, got "${cognitoEmailIdentity}".`);
+  }
 
   const stackName = context('stackName') ?? 'InviteLinks';
   // A CloudFront web ACL lives in us-east-1: a stack there makes its own; elsewhere a companion stack does.
@@ -49,6 +55,7 @@ export function defineServiceApp(app: App, env: { account?: string; region?: str
     ...(createUserPool ? {} : { jwtIssuer, jwtAudience, jwtClientId: context('jwtClientId'), identityProviderOrigins: list('identityProviderOrigins') }),
     ...(ttl ? { inviteLinkTtlSeconds: Number(ttl) } : {}),
     ...(context('userPoolDomainPrefix') ? { userPoolDomainPrefix: context('userPoolDomainPrefix') } : {}),
+    ...(cognitoEmailFrom ? { cognitoEmail: { from: cognitoEmailFrom, ...(cognitoEmailIdentity ? { identity: cognitoEmailIdentity as CognitoEmail['identity'] } : {}) } } : {}),
     ...(context('webAssetDir') ? { webAssetDir: context('webAssetDir') } : {}),
   });
 

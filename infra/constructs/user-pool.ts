@@ -3,7 +3,7 @@
  * through Cognito's managed login; its ID tokens are what the API's JWT authorizer accepts. The
  * pages are a public client using the authorization code + PKCE flow.
  */
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import {
   AccountRecovery,
   CfnManagedLoginBranding,
@@ -15,6 +15,7 @@ import {
   UserPoolClient,
   UserPoolClientIdentityProvider,
   UserPoolDomain,
+  UserPoolEmail,
   VerificationEmailStyle,
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
@@ -25,6 +26,26 @@ export const SIGN_IN_SCOPES = [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.P
 /** The managed login's base URL; known from the prefix alone, so the pages' CSP can name it before the pool exists. */
 export const managedLoginUrl = (domainPrefix: string, region: string) => `https://${domainPrefix}.auth.${region}.amazoncognito.com`;
 
+/** Cognito's own email sends about this many messages a day for the whole account. */
+export const COGNITO_DEFAULT_EMAILS_PER_DAY = 50;
+
+/** How Cognito sends its codes through SES: the sender, and which SES identity vouches for it. */
+export interface CognitoEmail {
+  /** `invites@example.com` or `Invite Links <invites@example.com>`; verified in SES in the pool's region. */
+  from: string;
+  /** The verified SES identity: the address itself (default) or its whole domain. */
+  identity?: 'address' | 'domain';
+}
+
+/** `Name <address>` or `address`, split; the address must have a domain. */
+export function emailSender(from: string): { name?: string; address: string; domain: string } {
+  const named = /^\s*(.*?)\s*<([^<>\s]+)>\s*$/.exec(from);
+  const address = (named ? named[2]! : from).trim();
+  const domain = /^[^@\s]+@([^@\s]+\.[^@\s]+)$/.exec(address)?.[1];
+  if (!domain) throw new Error(`A sender must be an email address or "Name <address>", got "${from}".`);
+  return { ...(named?.[1] ? { name: named[1] } : {}), address, domain };
+}
+
 export interface InviteLinksUserPoolProps {
   /** The web origin; managed login sends people back to `${webUrl}/signin` or `${webUrl}/join`. */
   webUrl: string;
@@ -32,6 +53,8 @@ export interface InviteLinksUserPoolProps {
   domainPrefix: string;
   /** Defaults to RETAIN; the pool is deletion-protected unless it is DESTROY. */
   removalPolicy?: RemovalPolicy;
+  /** Send the codes through SES; without it Cognito's own email sends COGNITO_DEFAULT_EMAILS_PER_DAY a day and synth warns. */
+  email?: CognitoEmail;
 }
 
 export class InviteLinksUserPool extends Construct {
@@ -49,6 +72,8 @@ export class InviteLinksUserPool extends Construct {
       // Invitees create their own account from the join page; the emailed code proves the address.
       selfSignUpEnabled: true,
       signInAliases: { email: true },
+      // The directory keys people by lower-case email: Ada@x.com and ada@x.com must be one account.
+      signInCaseSensitive: false,
       autoVerify: { email: true },
       userVerification: { emailStyle: VerificationEmailStyle.CODE },
       keepOriginal: { email: true },
@@ -62,6 +87,7 @@ export class InviteLinksUserPool extends Construct {
       featurePlan: FeaturePlan.ESSENTIALS,
       signInPolicy: { allowedFirstAuthFactors: { password: true, emailOtp: true } },
       accountRecovery: AccountRecovery.EMAIL_ONLY,
+      ...(props.email ? { email: sesEmail(props.email) } : {}),
       deletionProtection: removalPolicy !== RemovalPolicy.DESTROY,
       removalPolicy,
     });
@@ -100,9 +126,15 @@ export class InviteLinksUserPool extends Construct {
     this.branding.node.addDependency(this.domain);
     this.managedLoginUrl = managedLoginUrl(props.domainPrefix, Stack.of(this).region);
 
+    if (!props.email) {
+      Annotations.of(this).addWarningV2(
+        'invite-links:cognito-default-email',
+        `Cognito sends the sign-up and sign-in codes with its own email, about ${COGNITO_DEFAULT_EMAILS_PER_DAY} a day for the whole account: onboarding stops at about the ${COGNITO_DEFAULT_EMAILS_PER_DAY + 1}st person of the day. Pass cognitoEmailFrom=<a sender verified in SES> (docs/deploy.md).`,
+      );
+    }
     Validations.of(this.pool).acknowledge({
       id: 'AwsSolutions-COG2',
-      reason: 'Invitees sign themselves up from a link: required MFA would make each one enroll an authenticator app first (email MFA needs an SES sender this stack does not configure). The operator can turn MFA on after deploy.',
+      reason: 'Invitees sign themselves up from a link: required MFA would make each one enroll an authenticator app first (email MFA also needs the pool to send through SES, which is optional here). The operator can turn MFA on after deploy.',
     });
     Validations.of(this.pool).acknowledge({
       id: 'AwsSolutions-COG8',
@@ -113,4 +145,14 @@ export class InviteLinksUserPool extends Construct {
   get issuer(): string {
     return this.pool.userPoolProviderUrl;
   }
+}
+
+/** SES in the pool's own region; the source ARN names the identity SES verified, the address or its domain. */
+function sesEmail({ from, identity = 'address' }: CognitoEmail): UserPoolEmail {
+  const { name, address, domain } = emailSender(from);
+  return UserPoolEmail.withSES({
+    fromEmail: address,
+    ...(name ? { fromName: name } : {}),
+    ...(identity === 'domain' ? { sesVerifiedDomain: domain } : {}),
+  });
 }

@@ -1,8 +1,9 @@
 /** The stack with `createUserPool`: Cognito becomes the identity provider. Bundling is skipped; the main stack test covers it. */
 import { App, Stack, type CfnElement } from 'aws-cdk-lib';
-import { Match } from 'aws-cdk-lib/assertions';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { COGNITO_DEFAULT_EMAILS_PER_DAY, emailSender } from '../../infra/constructs/user-pool.ts';
 import { InviteLinksStack } from '../../infra/invite-links-stack.ts';
 import { OPERATION_LIST, routeKey } from '../../shared/operations.ts';
 import { deployedContentSecurityPolicy, deployedPageConfig, synthesize, type Synthesized } from './synth.ts';
@@ -24,6 +25,10 @@ describe('the user pool', () => {
       UsernameAttributes: ['email'],
       DeletionProtection: 'ACTIVE',
     });
+  });
+
+  it('takes usernames in any case: Ada@x.com and ada@x.com are one person, as in the directory', () => {
+    s.template.hasResourceProperties('AWS::Cognito::UserPool', { UsernameConfiguration: { CaseSensitive: false } });
   });
 
   it('verifies the email with a code sent to it, and keeps the old one until a new one is verified', () => {
@@ -63,6 +68,40 @@ describe('the user pool', () => {
       ClientId: { Ref: logicalId(s.invites.userPool!.client) },
       UseCognitoProvidedValues: true,
     });
+  });
+});
+
+describe('how the pool sends its codes', () => {
+  const poolOf = (synthesized: Synthesized) => Object.values(synthesized.template.findResources('AWS::Cognito::UserPool'))[0]!.Properties;
+  const identityArn = (identity: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:ses:us-east-1:123456789012:identity/${identity}`]] });
+  const withEmail = (cognitoEmail: NonNullable<Parameters<typeof synthesize>[0]>['cognitoEmail']) =>
+    synthesize({ createUserPool: true, jwtIssuer: undefined, jwtAudience: undefined, userPoolDomainPrefix: 'invite-links-test', cognitoEmail }, { bundle: false });
+
+  it('by default with Cognito\'s own email, and synth warns that it stops after about 50 a day', () => {
+    expect(poolOf(s)).not.toHaveProperty('EmailConfiguration');
+    const warnings = Annotations.fromStack(s.stack).findWarning('*', Match.stringLikeRegexp(`about ${COGNITO_DEFAULT_EMAILS_PER_DAY} a day.*cognitoEmailFrom`));
+    expect(warnings.map((w) => w.id)).toEqual(['/InviteLinksTest/Default/Users']);
+  });
+
+  it('through SES as the sender given, named, vouched for by the address, and without the warning', () => {
+    const synthesized = withEmail({ from: 'Invite Links <no-reply@example.com>' });
+    expect(poolOf(synthesized).EmailConfiguration).toEqual({ EmailSendingAccount: 'DEVELOPER', From: 'Invite Links <no-reply@example.com>', SourceArn: identityArn('no-reply@example.com') });
+    expect(Annotations.fromStack(synthesized.stack).findWarning('*', Match.stringLikeRegexp('cognitoEmailFrom'))).toEqual([]);
+  });
+
+  it('through SES vouched for by the sender\'s domain when that is the identity SES verified', () => {
+    const synthesized = withEmail({ from: 'no-reply@example.com', identity: 'domain' });
+    expect(poolOf(synthesized).EmailConfiguration).toEqual({ EmailSendingAccount: 'DEVELOPER', From: 'no-reply@example.com', SourceArn: identityArn('example.com') });
+  });
+
+  it('reads a sender as `Name <address>` or an address, and refuses anything else', () => {
+    expect(emailSender('Invite Links <no-reply@example.com>')).toEqual({ name: 'Invite Links', address: 'no-reply@example.com', domain: 'example.com' });
+    expect(emailSender(' no-reply@mail.example.com ')).toEqual({ address: 'no-reply@mail.example.com', domain: 'mail.example.com' });
+    for (const bad of ['example.com', 'Invites <>', 'a@b', 'a b@example.com']) expect(() => emailSender(bad), bad).toThrow(/email address/);
+  });
+
+  it('is a setting of the pool the construct creates: without createUserPool it is refused', () => {
+    expect(() => synthesize({ cognitoEmail: { from: 'no-reply@example.com' } }, { bundle: false })).toThrow(/cognitoEmail.*createUserPool/);
   });
 });
 
