@@ -24,6 +24,8 @@ export const CONTEXT_SETTINGS: readonly ContextSetting[] = [
   { flag: 'jwt-client-id', context: 'jwtClientId', value: '<id>', help: "with --jwt-issuer: the pages' public client, when it is not the first audience" },
   { flag: 'identity-provider-origins', context: 'identityProviderOrigins', value: '<origins>', help: 'with --jwt-issuer: other origins the pages fetch from, comma-separated (a token endpoint on another host)' },
   { flag: 'user-pool-domain-prefix', context: 'userPoolDomainPrefix', value: '<prefix>', help: 'with --create-user-pool: the managed login domain prefix (default <stack name>-<account>)' },
+  { flag: 'cognito-email-from', context: 'cognitoEmailFrom', value: '<address>', help: "with --create-user-pool: Cognito sends its codes through SES as this sender (else from its own address, 50 a day)" },
+  { flag: 'cognito-email-identity', context: 'cognitoEmailIdentity', value: '<identity>', help: 'with --cognito-email-from: the SES identity that is verified, address (default) or domain' },
   { flag: 'invite-link-ttl-seconds', context: 'inviteLinkTtlSeconds', value: '<seconds>', help: 'how long links live (default 604800, 7 days)' },
   { flag: 'stack-name', context: 'stackName', value: '<name>', help: 'the stack (default InviteLinks); its web ACL stack is <name>Edge' },
   { flag: 'web-acl-arn', context: 'webAclArn', value: '<arn>', help: 'an existing CloudFront web ACL (us-east-1) instead of the <name>Edge stack' },

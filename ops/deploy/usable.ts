@@ -53,6 +53,11 @@ export function unusableSettings(settings: Pick<DeploySettings, 'context' | 'fir
     if (!reported.has(key) && PLACEHOLDER.test(value)) problems.push(`${placeholder(key)}: pass a real value with -c ${key}=...`);
   }
 
+  if (effective.cognitoEmailFrom && !createUserPool) problems.push("--cognito-email-from is how the stack's own pool sends its codes: it goes with --create-user-pool.");
+  if (effective.cognitoEmailIdentity && !['address', 'domain'].includes(effective.cognitoEmailIdentity)) {
+    problems.push(`--cognito-email-identity: "${effective.cognitoEmailIdentity}" is not address or domain.`);
+  }
+
   const ttl = effective.inviteLinkTtlSeconds;
   if (ttl !== undefined && !/^[1-9]\d*$/.test(ttl)) problems.push(`--invite-link-ttl-seconds: "${ttl}" is not a whole number of seconds.`);
   const stackName = effective.stackName;

@@ -179,6 +179,9 @@ describe('settings that would deploy a stack nobody can use are refused before a
     expect(two.err).toContain('Two identity providers');
     const halfGiven = await deploy(['--region', 'eu-west-1', '--notify-from', 'invites@acme.test', '--jwt-issuer', 'https://login.acme.test']);
     expect(halfGiven.err).toContain('--jwt-issuer needs --jwt-audience');
+    const ownProviderCognitoEmail = await deploy(['--region', 'eu-west-1', '--notify-from', 'i@acme.test', '--jwt-issuer', 'https://login.acme.test', '--jwt-audience', 'x', '--cognito-email-from', 'i@acme.test']);
+    expect(ownProviderCognitoEmail.err).toContain('--cognito-email-from is how the stack\'s own pool sends its codes: it goes with --create-user-pool.');
+    for (const refused of [none, two, halfGiven, ownProviderCognitoEmail]) expect(refused.status).toBe(2);
   });
 
   it('an .invalid value given on the command line, and a sender that is no address', async () => {
