@@ -12,9 +12,10 @@ export class InviteLinksStack extends Stack {
     super(scope, id, props);
     // 'Default' adds nothing to logical IDs: the resources keep the IDs they had before the construct existed.
     this.invites = new InviteLinks(this, 'Default', props);
-    const { apiUrl, webUrl, table, notifier, eventBus, eventsFeed, userPool, webAclArn } = this.invites;
+    const { apiUrl, webUrl, table, notifier, eventBus, eventsFeed, userPool, webAclArn, api } = this.invites;
 
     new CfnOutput(this, 'ApiUrl', { value: apiUrl, description: 'Base URL of the v1 API: the pages\' origin, /v1/* going to the HTTP API' });
+    new CfnOutput(this, 'ApiOriginUrl', { value: api.url, description: 'Where CloudFront sends /v1/*: the execute-api endpoint, which answers a direct call 401 or 403 from API Gateway' });
     new CfnOutput(this, 'WebUrl', { value: webUrl, description: 'The pages; invite links point here (PUBLIC_BASE_URL)' });
     if (webAclArn) new CfnOutput(this, 'WebAclArn', { value: webAclArn, description: 'The WAF web ACL (us-east-1) in front of the pages and the API' });
     new CfnOutput(this, 'TableName', { value: table.tableName, description: 'The single DynamoDB table (retained on delete)' });

@@ -68,6 +68,7 @@ export interface InviteLinksProps {
   /**
    * The ARN of a WAFv2 web ACL with scope CLOUDFRONT (created in us-east-1), e.g. InviteLinksEdgeStack's.
    * Without it the construct makes its own when its stack is in us-east-1, and has none elsewhere (synth warns).
+   * With a web ACL API Gateway sets no throttles: the ceilings are the web ACL's (InviteLinksWebAcl has them).
    */
   webAclArn?: string;
 }
@@ -136,6 +137,8 @@ export class InviteLinks extends Construct {
         ...(props.inviteLinkTtlSeconds ? { INVITE_LINK_TTL_SECONDS: String(props.inviteLinkTtlSeconds) } : {}),
       },
       logs,
+      // A web ACL counts only what comes through CloudFront: the ceilings live there when there is one.
+      gatewayThrottles: !this.webAclArn,
     });
     this.web.routeApi(this.api);
     this.apiUrl = this.webUrl;

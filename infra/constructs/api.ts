@@ -1,10 +1,11 @@
 /**
  * The HTTP API, built by walking THE operation table (shared/operations.ts): one function per
- * operation, a JWT authorizer on every `jwt` one, per-route throttling on the public ones under a
- * ceiling for every route, and access logs that never hold a body, a query string or a header.
- * Browsers reach it only through the pages' CloudFront distribution (no CORS); the functions are
- * told the secret CloudFront adds to every request, so a call to the execute-api endpoint itself
- * can be refused.
+ * operation, a JWT authorizer on every `jwt` one, the origin check on the public ones, and access
+ * logs that never hold a body, a query string or a header. Browsers reach it only through the
+ * pages' CloudFront distribution (no CORS); the origin check and the functions know the secret
+ * CloudFront adds to every request, so a call to the execute-api endpoint itself reaches no
+ * handler. API Gateway's own throttles count those calls too, so they are set only when no web
+ * ACL holds the ceilings (docs/deploy.md, Security).
  */
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
@@ -23,13 +24,17 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { OPERATION_LIST, PUBLIC_THROTTLE, routeKey, type OperationName } from '#shared/operations.ts';
+import { OriginCheck } from './origin-check.ts';
 import { ServiceFunction, type LogOptions } from './service-function.ts';
 
 /** The header CloudFront adds to every request it sends the API, and the variable that tells the functions its value. */
 export { ORIGIN_VERIFY } from '#shared/config.ts';
 import { ORIGIN_VERIFY } from '#shared/config.ts';
 
-/** Every route's ceiling, requests per second and burst, as API Gateway counts them across all callers. */
+/**
+ * What all callers together may send the API, requests per second and burst: each route's ceiling
+ * where API Gateway counts (no web ACL), the routes' together where the web ACL does.
+ */
 export const ROUTE_CEILING = { rateLimit: 500, burstLimit: 1000 } as const;
 
 /** API Gateway waits at most 30 s; a request here is a few DynamoDB round trips, so 10 s leaves room for SDK retries. */
@@ -62,6 +67,12 @@ export interface ApiProps {
   environment: Record<string, string>;
   /** For every function's log group and the access logs (3 months unless given). */
   logs?: LogOptions;
+  /**
+   * Whether API Gateway throttles the stage (ROUTE_CEILING) and the public routes (PUBLIC_THROTTLE).
+   * Its throttles count callers of the execute-api endpoint too, who could spend them and lock
+   * everyone else out, so they are for a distribution without a web ACL, where nothing else counts.
+   */
+  gatewayThrottles: boolean;
 }
 
 export class Api extends Construct {
@@ -71,6 +82,8 @@ export class Api extends Construct {
   readonly accessLogs: LogGroup;
   /** Generated at deploy; CloudFront sends it as ORIGIN_VERIFY.header, the functions read it from ORIGIN_VERIFY.environment. */
   readonly originVerifySecret: Secret;
+  /** The authorizer on the public routes: no header, no call. */
+  readonly originCheck: OriginCheck;
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
@@ -97,7 +110,7 @@ export class Api extends Construct {
       httpApi: this.httpApi,
       stageName: '$default',
       autoDeploy: true,
-      throttle: ROUTE_CEILING,
+      ...(props.gatewayThrottles ? { throttle: ROUTE_CEILING } : {}),
       accessLogSettings: {
         destination: new LogGroupLogDestination(this.accessLogs),
         format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
@@ -105,6 +118,7 @@ export class Api extends Construct {
     });
 
     const authorizer = new HttpJwtAuthorizer('JwtAuthorizer', props.jwtIssuer, { jwtAudience: props.jwtAudience });
+    this.originCheck = new OriginCheck(this, 'OriginCheck', { secret: this.originVerifySecret.secretValue, logs: props.logs });
 
     this.functions = {} as Record<OperationName, ServiceFunction>;
     const throttled: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
@@ -122,19 +136,15 @@ export class Api extends Construct {
         path: route.path,
         methods: [HttpMethod[route.method]],
         integration: new HttpLambdaIntegration(`${pascal(route.name)}Integration`, fn.fn),
-        ...(route.auth === 'jwt' ? { authorizer } : {}),
+        authorizer: route.auth === 'jwt' ? authorizer : this.originCheck.authorizer,
       }) as [HttpRoute];
-      if (route.auth === 'public') {
+      if (route.auth === 'public' && props.gatewayThrottles) {
         throttled[routeKey(route)] = { ThrottlingRateLimit: PUBLIC_THROTTLE.rateLimit, ThrottlingBurstLimit: PUBLIC_THROTTLE.burstLimit };
         // Route settings name the route by key; the route must exist before the stage refers to it.
         this.stage.node.addDependency(created);
-        Validations.of(created).acknowledge({
-          id: 'AwsSolutions-APIG4',
-          reason: 'Public by contract: the join page shows what a link grants before the person signs in; the link token in the body is the only key, and the route is throttled.',
-        });
       }
     }
-    (this.stage.node.defaultChild as CfnStage).routeSettings = throttled;
+    if (Object.keys(throttled).length > 0) (this.stage.node.defaultChild as CfnStage).routeSettings = throttled;
   }
 
   /** {api-id}.execute-api.{region}.amazonaws.com: CloudFront's origin for /v1/*. */

@@ -7,12 +7,12 @@ import { Match } from 'aws-cdk-lib/assertions';
 import type { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ACCESS_LOG_FIELDS, ROUTE_CEILING } from '../../infra/constructs/api.ts';
+import { ACCESS_LOG_FIELDS } from '../../infra/constructs/api.ts';
 import { NOTIFIER_TABLE_ACTIONS } from '../../infra/constructs/notifier.ts';
 import { ITERATOR_AGE_ALARM_MS } from '../../infra/constructs/stream-reading.ts';
 import type { ServiceFunction } from '../../infra/constructs/service-function.ts';
 import { PAGE_REWRITE } from '../../infra/constructs/web.ts';
-import { OPERATION_LIST, PUBLIC_THROTTLE, routeKey } from '../../shared/operations.ts';
+import { OPERATION_LIST, routeKey } from '../../shared/operations.ts';
 import { JOIN_RECORD_FILTER, NOTIFIER_DELIVERY, TABLE } from '../../shared/store/dynamodb/table.ts';
 import { AUDIENCE, deployedPageConfig, ISSUER, synthesize, type Synthesized } from './synth.ts';
 
@@ -23,6 +23,9 @@ let resources: Record<string, Resource>;
 const logicalId = (c: IConstruct) => Stack.of(c).getLogicalId(c.node.defaultChild as CfnElement);
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 const resolve = (value: unknown) => s.stack.resolve(value);
+const authorizerOfType = (type: string) => ofType('AWS::ApiGatewayV2::Authorizer').find(([, a]) => a.Properties.AuthorizerType === type)![0];
+const jwtAuthorizerId = () => authorizerOfType('JWT');
+const originCheckId = () => authorizerOfType('REQUEST');
 
 /** Every dynamodb:* action a role may perform, with the resources of each statement. */
 function dynamoStatements(fn: ServiceFunction) {
@@ -82,9 +85,9 @@ describe('the table', () => {
 describe('the functions', () => {
   const all = () => [...Object.values(s.invites.api.functions), s.invites.notifier.function];
 
-  it('are one per API handler plus the notifier (and the events feed: events-feed.test.ts), with the same defaults', () => {
+  it('are one per API handler plus the notifier (and the events feed: events-feed.test.ts; the origin check: direct-callers.test.ts), with the same defaults', () => {
     const ours = ofType('AWS::Lambda::Function').filter(([, r]) => r.Properties.Architectures?.[0] === 'arm64' && r.Properties.Runtime === 'nodejs24.x');
-    expect(ours.map(([id]) => id).sort()).toEqual([...all(), s.invites.eventsFeed.function].map((fn) => logicalId(fn.fn)).sort());
+    expect(ours.map(([id]) => id).sort()).toEqual([...[...all(), s.invites.eventsFeed.function].map((fn) => logicalId(fn.fn)), logicalId(s.invites.api.originCheck.function)].sort());
     for (const fn of all()) {
       const props = resources[logicalId(fn.fn)]!.Properties;
       expect(props).toMatchObject({
@@ -169,14 +172,14 @@ describe('least privilege: a function can touch only the table actions it uses',
 });
 
 describe('the HTTP API', () => {
-  it('has every route of the route table, each `jwt` route behind the JWT authorizer', () => {
+  it('has every route of the route table, each `jwt` route behind the JWT authorizer, the others behind the origin check', () => {
     const routes = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties);
     expect(routes.map((r) => r.RouteKey).sort()).toEqual(OPERATION_LIST.map(routeKey).sort());
-    const [authorizerId] = ofType('AWS::ApiGatewayV2::Authorizer').map(([id]) => id);
+    const authorizerId = jwtAuthorizerId();
     for (const route of OPERATION_LIST) {
       const synthesized = routes.find((r) => r.RouteKey === routeKey(route))!;
       if (route.auth === 'jwt') expect(synthesized).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: authorizerId } });
-      else expect(synthesized.AuthorizationType).toBe('NONE');
+      else expect(synthesized.AuthorizationType).toBe('CUSTOM');
       // ...and reaches the function the route table names.
       const integrationId = (synthesized.Target['Fn::Join'][1] as unknown[])[1] as { Ref: string };
       expect(resources[integrationId.Ref]!.Properties.IntegrationUri).toEqual({ 'Fn::GetAtt': [logicalId(s.invites.api.functions[route.name].fn), 'Arn'] });
@@ -185,19 +188,20 @@ describe('the HTTP API', () => {
 
   it('POST /v1/join takes the person\'s bearer token: it is behind the JWT authorizer', () => {
     const join = ofType('AWS::ApiGatewayV2::Route').find(([, r]) => r.Properties.RouteKey === 'POST /v1/join')![1];
-    expect(join.Properties).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: ofType('AWS::ApiGatewayV2::Authorizer')[0]![0] } });
+    expect(join.Properties).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: jwtAuthorizerId() } });
   });
 
   it('only the link lookup and the API document are public: the join page shows what a link grants before sign-in', () => {
     expect(OPERATION_LIST.filter((r) => r.auth === 'public').map(routeKey)).toEqual(['POST /v1/join/lookup', 'GET /v1/openapi.json']);
     for (const key of ['POST /v1/join/lookup', 'GET /v1/openapi.json']) {
       const route = ofType('AWS::ApiGatewayV2::Route').find(([, r]) => r.Properties.RouteKey === key)![1];
-      expect(route.Properties.AuthorizationType, key).toBe('NONE');
+      // No token, only the origin check: CloudFront's header (direct-callers.test.ts).
+      expect(route.Properties, key).toMatchObject({ AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: originCheckId() } });
     }
   });
 
   it('trusts tokens of the configured issuer and audience', () => {
-    s.template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
+    s.template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 2);
     s.template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'JWT',
       IdentitySource: ['$request.header.Authorization'],
@@ -205,17 +209,10 @@ describe('the HTTP API', () => {
     });
   });
 
-  it('throttles the public routes per route, and every route under one ceiling', () => {
+  it('throttles nothing itself with a web ACL in front: the ceilings are the web ACL\'s, where a direct caller cannot spend them (direct-callers.test.ts)', () => {
     const [, stage] = ofType('AWS::ApiGatewayV2::Stage')[0]!;
-    const expected = Object.fromEntries(
-      OPERATION_LIST.filter((r) => r.auth === 'public').map((r) => [
-        routeKey(r),
-        { ThrottlingRateLimit: PUBLIC_THROTTLE.rateLimit, ThrottlingBurstLimit: PUBLIC_THROTTLE.burstLimit },
-      ]),
-    );
-    expect(stage.Properties.RouteSettings).toEqual(expected);
-    expect(stage.Properties.DefaultRouteSettings).toEqual({ ThrottlingRateLimit: ROUTE_CEILING.rateLimit, ThrottlingBurstLimit: ROUTE_CEILING.burstLimit });
-    expect(ROUTE_CEILING.rateLimit).toBeGreaterThan(PUBLIC_THROTTLE.rateLimit);
+    expect(stage.Properties).not.toHaveProperty('RouteSettings');
+    expect(stage.Properties).not.toHaveProperty('DefaultRouteSettings');
     expect(stage.Properties).toMatchObject({ StageName: '$default', AutoDeploy: true });
   });
 
@@ -351,11 +348,13 @@ describe('the pages', () => {
 
 describe('outputs', () => {
   it('name the API, the pages, the table, the dead-letter queue and the web ACL', () => {
-    for (const name of ['ApiUrl', 'WebUrl', 'TableName', 'NotifierDlqUrl', 'WebAclArn']) s.template.hasOutput(name, {});
+    for (const name of ['ApiUrl', 'ApiOriginUrl', 'WebUrl', 'TableName', 'NotifierDlqUrl', 'WebAclArn']) s.template.hasOutput(name, {});
   });
 
   it('give the API at the pages\' address: /v1/* there goes to the HTTP API', () => {
     s.template.hasOutput('ApiUrl', { Value: resolve(s.invites.web.url) });
+    // The origin itself, for the smoke test to show that a direct call gets nowhere.
+    s.template.hasOutput('ApiOriginUrl', { Value: resolve(s.invites.api.url) });
     s.template.hasOutput('WebAclArn', { Value: { 'Fn::GetAtt': [s.stack.getLogicalId(s.invites.webAcl!.webAcl), 'Arn'] } });
   });
 });

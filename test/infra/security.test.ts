@@ -163,7 +163,8 @@ describe('what API Gateway would refuse with {"message": ...}, CloudFront refuse
 describe('the web ACL in front of everything', () => {
   let acl: Record<string, any>;
   const rule = (name: string) => (acl.Rules as Behavior[]).find((r) => r.Name === name)!;
-  const rateRules = () => (acl.Rules as Behavior[]).filter((r) => r.Statement.RateBasedStatement);
+  const rateRules = () => (acl.Rules as Behavior[]).filter((r) => r.Statement.RateBasedStatement?.AggregateKeyType === 'IP');
+  const ceilings = () => (acl.Rules as Behavior[]).filter((r) => r.Statement.RateBasedStatement?.AggregateKeyType === 'CONSTANT');
   const limits = Object.entries(CLIENT_LIMITS);
   const rateRule = (limit: string) => rule(`RateLimit${limit[0]!.toUpperCase()}${limit.slice(1)}`);
 
@@ -209,9 +210,10 @@ describe('the web ACL in front of everything', () => {
     expect(RATE_LIMITED_PROBLEM).toMatchObject({ type: 'about:blank', status: 429, title: 'Too many attempts', code: 'RATE_LIMITED' });
   });
 
-  it('refuses known-bad addresses first, then counts, then applies the core and known-bad-inputs rule sets', () => {
+  it('refuses known-bad addresses first, then counts per client, then applies the core and known-bad-inputs rule sets, and counts what is left against the ceilings', () => {
     const order = (acl.Rules as Behavior[]).sort((a, b) => a.Priority - b.Priority).map((r) => r.Name);
-    expect(order).toEqual(['AWSManagedRulesAmazonIpReputationList', ...rateRules().map((r) => r.Name), 'AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet']);
+    expect(order).toEqual(['AWSManagedRulesAmazonIpReputationList', ...rateRules().map((r) => r.Name), 'AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet', ...ceilings().map((r) => r.Name)]);
+    expect(ceilings().map((r) => r.Name)).toEqual(['CeilingPublic', 'CeilingApi']);
     for (const name of ['AWSManagedRulesAmazonIpReputationList', 'AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet']) {
       expect(rule(name)).toMatchObject({ OverrideAction: { None: {} }, Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: name } } });
     }

@@ -139,13 +139,14 @@ describe('the API with the user pool', () => {
 
   it('puts POST /v1/join and every jwt route behind that authorizer; POST /v1/join/lookup stays public', () => {
     const routes = Object.values(s.template.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties);
-    const [authorizerId] = Object.keys(s.template.findResources('AWS::ApiGatewayV2::Authorizer'));
+    const [authorizerId] = Object.keys(s.template.findResources('AWS::ApiGatewayV2::Authorizer', { Properties: { AuthorizerType: 'JWT' } }));
     const authOf = (key: string) => routes.find((r) => r.RouteKey === key)!;
     for (const route of OPERATION_LIST.filter((r) => r.auth === 'jwt')) {
       expect(authOf(routeKey(route)), routeKey(route)).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: authorizerId } });
     }
     expect(authOf('POST /v1/join')).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: authorizerId } });
-    expect(authOf('POST /v1/join/lookup').AuthorizationType).toBe('NONE');
+    // Public: no token, only the origin check (direct-callers.test.ts).
+    expect(authOf('POST /v1/join/lookup').AuthorizationType).toBe('CUSTOM');
   });
 
   it('passes a shortened link lifetime to the API functions', () => {
