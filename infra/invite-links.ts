@@ -7,14 +7,17 @@
  * your own stack.
  */
 import { Annotations, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus, type IEventBus } from 'aws-cdk-lib/aws-events';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { OperationName } from '#shared/operations.ts';
 import { Api } from './constructs/api.ts';
 import { EventsFeed } from './constructs/events-feed.ts';
+import { Health } from './constructs/health.ts';
 import { Notifier } from './constructs/notifier.ts';
 import { REPO_ROOT, type LogOptions } from './constructs/service-function.ts';
 import { inviteLinksTable, tableProblems } from './constructs/table.ts';
@@ -71,6 +74,10 @@ export interface InviteLinksProps {
    * With a web ACL API Gateway sets no throttles: the ceilings are the web ACL's (InviteLinksWebAcl has them).
    */
   webAclArn?: string;
+  /** An SNS topic of yours that every alarm notifies, when it fires and when it is OK again. */
+  alarmTopic?: ITopic;
+  /** Instead of alarmTopic: an address to email the alarms to, through a new encrypted topic (the address must confirm). */
+  alarmEmail?: string;
 }
 
 /** The functions by name: each API operation's (its file under functions/), the notifier's and the events feed's. */
@@ -95,6 +102,8 @@ export class InviteLinks extends Construct {
   readonly webAcl?: InviteLinksWebAcl;
   /** The web ACL in front of the distribution, if any. */
   readonly webAclArn?: string;
+  /** The dashboard, the API's 5xx alarm, and the topic every alarm notifies (alarmTopic or alarmEmail). */
+  readonly health: Health;
 
   constructor(scope: Construct, id: string, props: InviteLinksProps) {
     super(scope, id);
@@ -164,6 +173,18 @@ export class InviteLinks extends Construct {
       ['notify-signup', this.notifier.function.fn],
       ['publish-events', this.eventsFeed.function.fn],
     ]) as Record<InviteLinksFunctionName, NodejsFunction>;
+
+    this.health = new Health(this, 'Health', {
+      httpApi: this.api.httpApi,
+      functions: { ...this.functions, 'origin-check': this.api.originCheck.function },
+      streamReaders: { 'notify-signup': this.notifier.function.fn, 'publish-events': this.eventsFeed.function.fn },
+      deadLetters: { 'signup notifications': this.notifier.deadLetters, events: this.eventsFeed.deadLetters },
+      table: this.table,
+      ...(props.alarmTopic ? { alarmTopic: props.alarmTopic } : {}),
+      ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
+    });
+    // Every alarm made so far is the construct's own: the readers' and the API's.
+    this.health.watch(this.node.findAll().filter((c): c is Alarm => c instanceof Alarm));
 
     this.web.deployPages(props.webAssetDir ?? `${REPO_ROOT}web/dist`, {
       // The API is the pages' own origin.

@@ -57,6 +57,8 @@ export function defineServiceApp(app: App, env: { account?: string; region?: str
     ...(context('userPoolDomainPrefix') ? { userPoolDomainPrefix: context('userPoolDomainPrefix') } : {}),
     ...(cognitoEmailFrom ? { cognitoEmail: { from: cognitoEmailFrom, ...(cognitoEmailIdentity ? { identity: cognitoEmailIdentity as CognitoEmail['identity'] } : {}) } } : {}),
     ...(context('webAssetDir') ? { webAssetDir: context('webAssetDir') } : {}),
+    ...(context('alarmTopicArn') ? { alarmTopicArn: context('alarmTopicArn') } : {}),
+    ...(context('alarmEmail') ? { alarmEmail: context('alarmEmail') } : {}),
   });
 
   // cdk.json carries .invalid placeholders so `npm run synth` works offline; a real deploy must override them.

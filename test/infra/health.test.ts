@@ -1,0 +1,163 @@
+/**
+ * The service's health, read from synthesized templates: the dashboard, the API's 5xx alarm, and
+ * every alarm notifying the topic given (or made for an email address) when it fires and when it is
+ * OK again. Bundling is skipped.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Stack, type CfnElement } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { defineServiceApp } from '../../infra/service-app.ts';
+import { OPERATION_LIST } from '../../shared/operations.ts';
+import { TABLE } from '../../shared/store/dynamodb/table.ts';
+import { synthesize, type Synthesized } from './synth.ts';
+
+type Resource = { Type: string; Properties: Record<string, any> };
+
+const logicalId = (c: IConstruct) => Stack.of(c).getLogicalId((c.node.defaultChild ?? c) as CfnElement);
+const ofType = (s: Synthesized, type: string) => Object.entries(s.template.toJSON().Resources as Record<string, Resource>).filter(([, r]) => r.Type === type);
+const violations = (s: Synthesized) => s.nag.validateScope(s.stack).violations.map((v) => `${v.ruleName} ${v.violatingResources.map((r) => r.constructPath).join(', ')}`);
+
+let quiet: Synthesized;
+
+beforeAll(() => {
+  quiet = synthesize({}, { bundle: false });
+});
+
+describe('the dashboard', () => {
+  type Widget = { type: string; properties: { title: string; metrics?: unknown[][]; alarms?: string[] } };
+  /** The dashboard's widgets, each CloudFormation reference written as the logical ID it names. */
+  const widgets = (): Widget[] => {
+    const [, dashboard] = ofType(quiet, 'AWS::CloudWatch::Dashboard')[0]!;
+    const parts = dashboard.Properties.DashboardBody['Fn::Join'][1] as unknown[];
+    const text = parts.map((part) => (typeof part === 'string' ? part : ((part as { Ref?: string }).Ref ?? (part as { 'Fn::GetAtt': string[] })['Fn::GetAtt'].join('.')))).join('');
+    return (JSON.parse(text) as { widgets: Widget[] }).widgets;
+  };
+  const metricsOf = (title: string) => widgets().find((w) => w.properties.title === title)!.properties.metrics!;
+  /** [metric, ...dimension name and value pairs in name order, label]. */
+  const labelled = (title: string) =>
+    metricsOf(title).map((m) => {
+      const pairs = m.slice(2, -1).flatMap((_, i, all) => (i % 2 === 0 ? [[all[i], all[i + 1]] as [string, unknown]] : [])).sort(([a], [b]) => a.localeCompare(b));
+      return [m[1], ...pairs.flat(), (m.at(-1) as { label: string }).label];
+    });
+  const apiId = () => logicalId(quiet.invites.api.httpApi);
+
+  it('shows the API\'s requests, 4xx, 5xx and latency (p50, p90, p99)', () => {
+    expect(labelled('API requests')).toEqual([['Count', 'ApiId', apiId(), 'requests']]);
+    expect(labelled('API 4xx and 5xx')).toEqual([['4xx', 'ApiId', apiId(), '4xx'], ['5xx', 'ApiId', apiId(), '5xx']]);
+    expect(metricsOf('API latency (ms)').map((m) => (m.at(-1) as { stat: string }).stat)).toEqual(['p50', 'p90', 'p99']);
+    for (const title of ['API requests', 'API 4xx and 5xx', 'API latency (ms)']) expect(metricsOf(title).every((m) => m[0] === 'AWS/ApiGateway'), title).toBe(true);
+  });
+
+  it('shows every function\'s errors and throttles, by name, the origin check\'s included', () => {
+    const names = [...OPERATION_LIST.map((op) => op.name), 'notify-signup', 'publish-events', 'origin-check'].sort();
+    for (const [title, metric] of [['Function errors', 'Errors'], ['Function throttles', 'Throttles']]) {
+      expect(labelled(title!).map((m) => m.at(-1)).sort(), title).toEqual(names);
+      expect(metricsOf(title!).every((m) => m[0] === 'AWS/Lambda' && m[1] === metric && m[2] === 'FunctionName'), title).toBe(true);
+    }
+    expect(labelled('Function errors')).toContainEqual(['Errors', 'FunctionName', logicalId(quiet.invites.api.originCheck.function), 'origin-check']);
+  });
+
+  it('shows the dead letters waiting, how far behind the stream each reader is, and the table\'s and its index\'s throttles', () => {
+    expect(labelled('Dead letters waiting')).toEqual([
+      ['ApproximateNumberOfMessagesVisible', 'QueueName', `${logicalId(quiet.invites.notifier.deadLetters)}.QueueName`, 'signup notifications'],
+      ['ApproximateNumberOfMessagesVisible', 'QueueName', `${logicalId(quiet.invites.eventsFeed.deadLetters)}.QueueName`, 'events'],
+    ]);
+    expect(labelled('Stream readers behind (ms)')).toEqual([
+      ['IteratorAge', 'FunctionName', logicalId(quiet.invites.notifier.function.fn), 'notify-signup'],
+      ['IteratorAge', 'FunctionName', logicalId(quiet.invites.eventsFeed.function.fn), 'publish-events'],
+    ]);
+    const table = logicalId(quiet.invites.table);
+    const index = TABLE.byDomainIndex.name;
+    expect(labelled('Table throttles')).toEqual([
+      ['ReadThrottleEvents', 'TableName', table, 'reads'],
+      ['WriteThrottleEvents', 'TableName', table, 'writes'],
+      ['ReadThrottleEvents', 'GlobalSecondaryIndexName', index, 'TableName', table, `${index} reads`],
+      ['WriteThrottleEvents', 'GlobalSecondaryIndexName', index, 'TableName', table, `${index} writes`],
+    ]);
+  });
+
+  it('lists every alarm with its state', () => {
+    const alarms = widgets().find((w) => w.type === 'alarm')!.properties.alarms!;
+    expect(alarms.sort()).toEqual(ofType(quiet, 'AWS::CloudWatch::Alarm').map(([id]) => `${id}.Arn`).sort());
+  });
+
+  it('is named in the DashboardUrl output', () => {
+    quiet.template.hasOutput('DashboardUrl', {
+      Value: { 'Fn::Join': ['', ['https://console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards/dashboard/', { Ref: logicalId(quiet.invites.health.dashboard) }]] },
+    });
+  });
+});
+
+describe('the API\'s 5xx alarm', () => {
+  it('fires on any 5xx answer in 5 minutes: a handler that failed (an AccessDenied too), timed out, or stayed BUSY', () => {
+    expect(quiet.template.toJSON().Resources[logicalId(quiet.invites.health.apiErrorsAlarm)].Properties).toMatchObject({
+      Namespace: 'AWS/ApiGateway',
+      MetricName: '5xx',
+      Dimensions: [{ Name: 'ApiId', Value: { Ref: logicalId(quiet.invites.api.httpApi) } }],
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+  });
+});
+
+describe('who hears about the alarms', () => {
+  it('nobody without alarmTopic or alarmEmail: no topic, no action, no AlarmTopicArn output', () => {
+    expect(ofType(quiet, 'AWS::SNS::Topic')).toEqual([]);
+    for (const [id, alarm] of ofType(quiet, 'AWS::CloudWatch::Alarm')) expect(alarm.Properties, id).not.toHaveProperty('AlarmActions');
+    expect(quiet.template.toJSON().Outputs).not.toHaveProperty('AlarmTopicArn');
+  });
+
+  it('with alarmEmail, every alarm tells a new encrypted topic when it fires and when it is OK again, and the address is subscribed', () => {
+    const s = synthesize({ alarmEmail: 'ops@example.com' }, { bundle: false });
+    const [[topicId, topic]] = ofType(s, 'AWS::SNS::Topic') as [[string, Resource]];
+    const alarms = ofType(s, 'AWS::CloudWatch::Alarm');
+    expect(alarms).toHaveLength(7);
+    for (const [id, alarm] of alarms) expect(alarm.Properties, id).toMatchObject({ AlarmActions: [{ Ref: topicId }], OKActions: [{ Ref: topicId }] });
+    s.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com', TopicArn: { Ref: topicId } });
+    s.template.hasOutput('AlarmTopicArn', { Value: { Ref: topicId } });
+
+    // CloudWatch cannot publish under the AWS managed SNS key: a key of the topic's own lets it in, as does the topic.
+    const [[keyId, key]] = ofType(s, 'AWS::KMS::Key') as [[string, Resource]];
+    expect(topic.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
+    expect(key.Properties.EnableKeyRotation).toBe(true);
+    const fromAlarms = {
+      StringEquals: { 'aws:SourceAccount': '123456789012' },
+      ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:us-east-1:123456789012:alarm:*']] } },
+    };
+    expect(key.Properties.KeyPolicy.Statement).toContainEqual({ Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Resource: '*', Condition: fromAlarms });
+    const [[, policy]] = ofType(s, 'AWS::SNS::TopicPolicy') as [[string, Resource]];
+    expect(policy.Properties.PolicyDocument.Statement).toEqual(expect.arrayContaining([
+      expect.objectContaining({ Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish', Resource: { Ref: topicId }, Condition: fromAlarms }),
+      expect.objectContaining({ Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    ]));
+    expect(violations(s)).toEqual([]);
+  });
+
+  it('with alarmTopicArn, every alarm tells that topic, and nothing is made', () => {
+    const arn = 'arn:aws:sns:us-east-1:123456789012:ops-paging';
+    const s = synthesize({ alarmTopicArn: arn }, { bundle: false });
+    expect(ofType(s, 'AWS::SNS::Topic')).toEqual([]);
+    for (const [id, alarm] of ofType(s, 'AWS::CloudWatch::Alarm')) expect(alarm.Properties, id).toMatchObject({ AlarmActions: [arn], OKActions: [arn] });
+    s.template.hasOutput('AlarmTopicArn', { Value: arn });
+  });
+
+  it('takes a topic or an address, not both', () => {
+    expect(() => synthesize({ alarmTopicArn: 'arn:aws:sns:us-east-1:123456789012:ops', alarmEmail: 'ops@example.com' }, { bundle: false })).toThrow(/not both/);
+  });
+
+  it('is set from the app\'s context: -c alarmEmail=... or -c alarmTopicArn=...', () => {
+    const pages = mkdtempSync(join(tmpdir(), 'invite-links-web-'));
+    writeFileSync(join(pages, 'index.html'), '');
+    for (const [key, value] of [['alarmEmail', 'ops@example.com'], ['alarmTopicArn', 'arn:aws:sns:us-east-1:123456789012:ops']]) {
+      const app = new App({ context: { 'aws:cdk:bundling-stacks': [], webAssetDir: pages, createUserPool: 'true', notifyFrom: 'invites@example.com', [key!]: value } });
+      const { stack } = defineServiceApp(app, { account: '123456789012', region: 'us-east-1' });
+      expect(stack.invites.health.alarmTopic, key).toBeDefined();
+    }
+  });
+});
