@@ -33,7 +33,8 @@ export interface ConflictStats {
 
 const MIDDLEWARE_NAME = 'emulateTransactionConflicts';
 const CONFLICT_MESSAGE = 'Transaction is ongoing for the item';
-const ENABLED_BY_DEFAULT = readSetting(process.env.DYNAMODB_CONFLICT_EMULATION);
+/** DYNAMODB_CONFLICT_EMULATION: on unless it says off. */
+export const CONFLICTS_ON = readSetting(process.env.DYNAMODB_CONFLICT_EMULATION);
 
 /** Items of the TransactWriteItems now in flight, from every client in this process. */
 const inFlight = new Set<string>();
@@ -45,7 +46,7 @@ let stats: ConflictStats = { transactionsCancelled: 0, writesRefused: 0 };
  */
 export function emulateTransactionConflicts<C extends DynamoDBClient | DynamoDBDocumentClient>(
   client: C,
-  { enabled = ENABLED_BY_DEFAULT }: ConflictEmulationOptions = {},
+  { enabled = CONFLICTS_ON }: ConflictEmulationOptions = {},
 ): C {
   // One stack object at runtime whichever client it came through; only the declared types differ.
   const stack = client.middlewareStack as unknown as DynamoDBClient['middlewareStack'];

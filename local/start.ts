@@ -1,5 +1,7 @@
 /** `npm start`: the whole service on this machine, in the foreground. Ctrl-C stops everything it started. */
 import { resolve } from 'node:path';
+import { CONFLICTS_ON } from './conflict-emulation.ts';
+import { NO_IAM } from './iam/emulation.ts';
 import { startLocalStack } from './stack.ts';
 import { startDynamoDbLocal, startSesLocal } from './services.ts';
 
@@ -48,6 +50,7 @@ Invite links is running (up in ${((Date.now() - t0) / 1000).toFixed(1)} s).
   Events          table stream -> functions/publish-events.ts -> local bus: ${stack.url}/local/events; dead letters: ${deadLetters(stack.eventsFeed)}
   Event webhook   ${stack.eventBus.webhookUrl ? `every event POSTed to ${stack.eventBus.webhookUrl}, retried until accepted` : 'off (set EVENT_WEBHOOK_URL to have every event POSTed to it)'}
   DynamoDB Local  ${dynamo.endpoint}   table ${stack.tableName}
+  AWS as in AWS   transaction conflicts ${CONFLICTS_ON ? 'refused' : 'forgiven (DYNAMODB_CONFLICT_EMULATION=off)'}; IAM ${stack.iam === NO_IAM ? 'off (IAM_EMULATION=off)' : 'checks every call against its function\'s role in the synthesized template'}
   Data            ${dataDir ?? 'in memory (DATA_DIR=:memory:)'}
 
 Try it:       open ${stack.url} and sign in as owner@demo.test (the code is in the inbox)
