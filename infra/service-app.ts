@@ -3,7 +3,7 @@
  * the local stack synthesizes the same app to read each function's IAM policy (local/iam/), so
  * what the tests are refused is what the deployed roles would refuse.
  */
-import { Annotations, type App, Validations } from 'aws-cdk-lib';
+import { Annotations, type App, CfnRule, Fn, type Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { CognitoEmail } from './constructs/user-pool.ts';
 import { WEB_ACL_REGION } from './constructs/web-acl.ts';
@@ -62,12 +62,35 @@ export function defineServiceApp(app: App, env: { account?: string; region?: str
   });
 
   // cdk.json carries .invalid placeholders so `npm run synth` works offline; a real deploy must override them.
-  for (const [key, value] of [['jwtIssuer', jwtIssuer], ['notifyFrom', notifyFrom]] as const) {
-    if (!createUserPool || key === 'notifyFrom') {
-      if (value?.includes('.invalid')) Annotations.of(stack).addWarningV2(`invite-links:placeholder-${key}`, `${key} is the cdk.json placeholder "${value}": pass -c ${key}=... to deploy.`);
-    }
+  const used: [string, string | undefined][] = [
+    ['notifyFrom', notifyFrom],
+    ...(createUserPool ? [] : [['jwtIssuer', jwtIssuer], ['identityProviderOrigins', context('identityProviderOrigins')]] as [string, string | undefined][]),
+    ['cognitoEmailFrom', cognitoEmailFrom],
+    ['alarmEmail', context('alarmEmail')],
+  ];
+  const placeholders = used.filter((entry): entry is [string, string] => entry[1] !== undefined && isPlaceholder(entry[1]));
+  for (const [key, value] of placeholders) {
+    Annotations.of(stack).addWarningV2(`invite-links:placeholder-${key}`, `${key} is the cdk.json placeholder "${value}": pass -c ${key}=... to deploy.`);
   }
+  if (placeholders.length > 0) for (const each of [stack, ...(edge ? [edge] : [])]) refusePlaceholders(each, placeholders);
 
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { stack, ...(edge ? { edge } : {}) };
+}
+
+/** A host under `.invalid` can never resolve (RFC 2606): a value naming one is a placeholder, never a setting. */
+export const isPlaceholder = (value: string): boolean => /\.invalid(?![a-z0-9-])/i.test(value);
+
+/**
+ * A template rule that cannot hold, one assertion per placeholder: CloudFormation checks rules
+ * before it creates or changes anything, so the stack refuses to deploy and says which setting to
+ * pass. Synth is untouched.
+ */
+function refusePlaceholders(stack: Stack, placeholders: [string, string][]) {
+  new CfnRule(stack, 'RefusePlaceholders', {
+    assertions: placeholders.map(([key, value]) => ({
+      assert: Fn.conditionNot(Fn.conditionEquals(value, value)),
+      assertDescription: `${key} is the cdk.json placeholder "${value}": deploy with -c ${key}=<your value>.`,
+    })),
+  });
 }
