@@ -9,6 +9,7 @@ import {
   type BatchGetCommandOutput,
   type DynamoDBDocumentClient,
   type QueryCommandInput,
+  type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { LinkQuota } from '../../domain/link-quota.ts';
@@ -32,6 +33,8 @@ interface DomainUpdate {
   ExpressionAttributeNames?: Record<string, string>;
   ExpressionAttributeValues: Record<string, unknown>;
 }
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /** A filtered list reads at most this many items per request, so a sparse filter cannot make one request read a whole domain. */
 const MAX_READ_PER_PAGE = 1000;
@@ -256,7 +259,7 @@ export class DynamoStore implements Store {
         ExpressionAttributeNames: { '#creator': creatorGenerationAttribute(createdBy) },
         ExpressionAttributeValues: { ':zero': 0, ':one': 1 },
       };
-      return this.adminWrite(domainId, adminUserId, bump, bump, activity);
+      return this.adminWrite(domainId, adminUserId, bump, bump, activity, [this.quotaFreed(domainId, createdBy)]);
     }
     return this.adminWrite(
       domainId,
@@ -367,6 +370,7 @@ export class DynamoStore implements Store {
             Update: { TableName: this.table, Key: keys.domainGate(domainId, shard), UpdateExpression: bump.set, ExpressionAttributeNames: bump.names, ExpressionAttributeValues: { ':zero': 0, ':one': 1 } },
           }))
         : []),
+      ...(bump ? [this.quotaFreed(domainId, userId)] : []),
       { Put: { TableName: this.table, Item: items.activity(activity) } },
     ];
     const CALLER = self ? -1 : 0;
@@ -394,6 +398,22 @@ export class DynamoStore implements Store {
   }
 
   /**
+   * In the write that moves a creator's generation (all their links end): their quota's live links
+   * go with them, this hour's count stays. Written even with no record yet (one read fewer), and
+   * the version moves, so a creation racing this write reads the quota again.
+   */
+  private quotaFreed(domainId: string, userId: string): TransactItem {
+    return {
+      Update: {
+        TableName: this.table,
+        Key: keys.linkQuota(domainId, userId),
+        UpdateExpression: 'SET entityType = :type, active = :none, version = if_not_exists(version, :zero) + :one',
+        ExpressionAttributeValues: { ':type': ENTITY.LinkQuota, ':none': {}, ':zero': 0, ':one': 1 },
+      },
+    };
+  }
+
+  /**
    * An update of the domain item, and the same change to every gate joins check, that happens only
    * if the caller is, at that instant, its admin. Joins in flight on a gate make it retry.
    */
@@ -403,8 +423,9 @@ export class DynamoStore implements Store {
     update: DomainUpdate,
     gateUpdate: DomainUpdate,
     activity: ActivityEntry | undefined,
+    also: TransactItem[] = [],
   ): Promise<AdminWriteOutcome> {
-    return retryingConflicts(() => this.adminWriteOnce(domainId, adminUserId, update, gateUpdate, activity));
+    return retryingConflicts(() => this.adminWriteOnce(domainId, adminUserId, update, gateUpdate, activity, also));
   }
 
   private async adminWriteOnce(
@@ -413,6 +434,7 @@ export class DynamoStore implements Store {
     update: DomainUpdate,
     gateUpdate: DomainUpdate,
     activity: ActivityEntry | undefined,
+    also: TransactItem[],
   ): Promise<AdminWriteOutcome> {
     try {
       await this.db.send(
@@ -440,6 +462,7 @@ export class DynamoStore implements Store {
             ...Array.from({ length: SHARDS.domainGates }, (_, shard) => ({
               Update: { TableName: this.table, Key: keys.domainGate(domainId, shard), ...gateUpdate },
             })),
+            ...also,
             ...(activity ? [{ Put: { TableName: this.table, Item: items.activity(activity) } }] : []),
           ],
         }),
