@@ -1,7 +1,8 @@
 /**
  * The stacks `cdk deploy` builds, from the app's context: infra/app.ts runs it for the CLI, and
  * the local stack synthesizes the same app to read each function's IAM policy (local/iam/), so
- * what the tests are refused is what the deployed roles would refuse.
+ * what the tests are refused is what the deployed roles would refuse. Every synth is checked by
+ * cdk-nag and by the template checks (infra/template-checks.ts).
  */
 import { Annotations, type App, CfnRule, Fn, type Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -9,6 +10,7 @@ import type { CognitoEmail } from './constructs/user-pool.ts';
 import { WEB_ACL_REGION } from './constructs/web-acl.ts';
 import { InviteLinksEdgeStack } from './invite-links-edge-stack.ts';
 import { InviteLinksStack } from './invite-links-stack.ts';
+import { templateChecks } from './template-checks.ts';
 
 export interface ServiceApp {
   stack: InviteLinksStack;
@@ -74,7 +76,7 @@ export function defineServiceApp(app: App, env: { account?: string; region?: str
   }
   if (placeholders.length > 0) for (const each of [stack, ...(edge ? [edge] : [])]) refusePlaceholders(each, placeholders);
 
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), templateChecks());
   return { stack, ...(edge ? { edge } : {}) };
 }
 

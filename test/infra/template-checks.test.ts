@@ -1,0 +1,147 @@
+/**
+ * The template checks every synth runs (infra/template-checks.ts: the project's cfn-guard rules in
+ * infra/guard/ and the Control Tower controls kept): every shape of the app passes them, and a
+ * template broken in each way they look for is reported, naming the rule and the resource. The
+ * cfn-guard binary comes from npm, so this needs nothing but Node.
+ */
+import { accessSync, constants, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { App } from 'aws-cdk-lib';
+import { CachePolicy, type CfnOriginRequestPolicy } from 'aws-cdk-lib/aws-cloudfront';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CONTROL_TOWER_CONTROLS, CONTROL_TOWER_DIR, GUARD_RULES_DIR, templateChecks } from '../../infra/template-checks.ts';
+import { synthesizeVariant, TEMPLATE_VARIANTS } from '../../infra/template-variants.ts';
+import { defineServiceApp } from '../../infra/service-app.ts';
+import { API_PATH_PATTERN } from '../../infra/constructs/web.ts';
+import { TABLE } from '../../shared/store/dynamodb/table.ts';
+
+type Template = { Resources: Record<string, { Type: string; Properties: Record<string, any> }>; Outputs?: Record<string, any> };
+
+const work = mkdtempSync(join(tmpdir(), 'invite-links-checks-'));
+const templates: Record<string, string[]> = {};
+
+/** The checks' verdict on templates: each violation as `rule resource`. */
+function verdict(templatePaths: string[]) {
+  const report = templateChecks().validate({ templatePaths } as Parameters<ReturnType<typeof templateChecks>['validate']>[0]);
+  return { success: report.success, violations: report.violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} ${r.resourceLogicalId}`)) };
+}
+
+/** A copy of a variant's main template, changed by `change`, and the checks' verdict on it. */
+function broken(variant: string, change: (template: Template) => void) {
+  const template = JSON.parse(readFileSync(templates[variant]!.find((p) => p.endsWith('/InviteLinks.template.json'))!, 'utf8')) as Template;
+  change(template);
+  const path = join(mkdtempSync(join(work, 'broken-')), 'InviteLinks.template.json');
+  writeFileSync(path, JSON.stringify(template));
+  return verdict([path]);
+}
+const ofType = (template: Template, type: string) => Object.entries(template.Resources).filter(([, r]) => r.Type === type);
+
+beforeAll(() => {
+  for (const variant of TEMPLATE_VARIANTS) templates[variant.name] = synthesizeVariant(variant, join(work, variant.name));
+});
+
+describe('every shape of the app', () => {
+  it('is every region and identity choice: two regions, each with the operator\'s provider and with the stack\'s pool', () => {
+    expect(TEMPLATE_VARIANTS.map((v) => v.name)).toEqual(['us-east-1-own-provider', 'us-east-1-user-pool', 'eu-west-1-own-provider', 'eu-west-1-user-pool']);
+    expect(templates['eu-west-1-own-provider']!.map((p) => p.split('/').at(-1)).sort()).toEqual(['InviteLinks.template.json', 'InviteLinksEdge.template.json']);
+  });
+
+  it('passes every check', () => {
+    for (const [name, paths] of Object.entries(templates)) expect(verdict(paths), name).toEqual({ success: true, violations: [] });
+  });
+
+  it('is checked at every synth of the app: a broken template fails `cdk synth`, naming the rule', () => {
+    const pages = mkdtempSync(join(work, 'pages-'));
+    writeFileSync(join(pages, 'index.html'), '');
+    const outdir = mkdtempSync(join(work, 'synth-'));
+    const app = new App({ outdir, context: { ...TEMPLATE_VARIANTS[0]!.context, webAssetDir: pages, 'aws:cdk:bundling-stacks': [] } });
+    const { stack } = defineServiceApp(app, { account: '123456789012', region: 'us-east-1' });
+    (stack.invites.web.apiRequests!.node.defaultChild as CfnOriginRequestPolicy).addPropertyOverride('OriginRequestPolicyConfig.HeadersConfig', { HeaderBehavior: 'whitelist', Headers: ['authorization'] });
+    expect(() => app.synth()).toThrow(/origin_request_policy_never_lists_authorization[\s\S]*validation-report\.json/);
+    const report = readFileSync(join(outdir, 'validation-report.json'), 'utf8');
+    expect(report).toContain('InviteLinks/Default/Web/ApiRequests/Resource');
+  });
+});
+
+describe('a template broken in a way the checks look for is reported', () => {
+  it('an origin request policy that lists authorization (CloudFront would forward no Authorization)', () => {
+    for (const headers of [{ HeaderBehavior: 'whitelist', Headers: ['Authorization'] }, { HeaderBehavior: 'allExcept', Headers: ['host', 'authorization'] }]) {
+      const { violations } = broken('us-east-1-own-provider', (t) => {
+        for (const [, policy] of ofType(t, 'AWS::CloudFront::OriginRequestPolicy')) policy.Properties.OriginRequestPolicyConfig.HeadersConfig = headers;
+      });
+      expect(violations, JSON.stringify(headers)).toEqual([expect.stringMatching(/^origin_request_policy_never_lists_authorization WebApiRequests/)]);
+    }
+  });
+
+  it('a distribution without its web ACL, and an API behaviour that caches', () => {
+    const { violations } = broken('eu-west-1-own-provider', (t) => {
+      const [, distribution] = ofType(t, 'AWS::CloudFront::Distribution')[0]!;
+      delete distribution.Properties.DistributionConfig.WebACLId;
+      distribution.Properties.DistributionConfig.CacheBehaviors[0].CachePolicyId = CachePolicy.CACHING_OPTIMIZED.cachePolicyId;
+    });
+    expect(violations.map((v) => v.split(' ')[0]).sort()).toEqual(['api_requests_are_not_cached', 'distribution_has_web_acl']);
+  });
+
+  it('a route without an authorizer, and API Gateway throttles behind the web ACL (a direct caller could spend them)', () => {
+    const { violations } = broken('us-east-1-own-provider', (t) => {
+      const [, lookup] = ofType(t, 'AWS::ApiGatewayV2::Route').find(([, r]) => r.Properties.RouteKey === 'POST /v1/join/lookup')!;
+      lookup.Properties.AuthorizationType = 'NONE';
+      delete lookup.Properties.AuthorizerId;
+      ofType(t, 'AWS::ApiGatewayV2::Stage')[0]![1].Properties.DefaultRouteSettings = { ThrottlingRateLimit: 500, ThrottlingBurstLimit: 1000 };
+    });
+    expect(violations.map((v) => v.split(' ')[0]).sort()).toEqual(['every_route_has_an_authorizer', 'no_gateway_throttles_behind_a_web_acl']);
+  });
+
+  it('a grant of every DynamoDB action, a DynamoDB action on every resource, and a Query on every index', () => {
+    const grant = (statement: (table: object) => object) =>
+      broken('us-east-1-own-provider', (t) => {
+        const [tableId] = ofType(t, 'AWS::DynamoDB::Table')[0]!;
+        const [, policy] = ofType(t, 'AWS::IAM::Policy').find(([id]) => id.startsWith('ApiListUsers'))!;
+        policy.Properties.PolicyDocument.Statement.push(statement({ 'Fn::GetAtt': [tableId, 'Arn'] }));
+      }).violations.map((v) => v.split(' ')[0]);
+    const under = (table: object, suffix: string) => ({ 'Fn::Join': ['', [table, suffix]] });
+    expect(grant((table) => ({ Effect: 'Allow', Action: 'dynamodb:*', Resource: table })).sort()).toEqual(['iam_inline_policy_no_statements_with_full_access_check', 'no_dynamodb_wildcard_action']);
+    expect(grant(() => ({ Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem'], Resource: '*' }))).toEqual(['no_dynamodb_action_on_every_resource']);
+    expect(grant((table) => ({ Effect: 'Allow', Action: 'dynamodb:Query', Resource: under(table, '/index/*') }))).toEqual(['index_queries_name_the_index']);
+    expect(grant((table) => ({ Effect: 'Allow', Action: 'dynamodb:Query', Resource: [table, under(table, '/index/ByEmail')] }))).toEqual(['index_queries_name_the_index']);
+    expect(grant((table) => ({ Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: under(table, '/*') }))).toEqual(['index_queries_name_the_index']);
+    expect(grant(() => ({ Effect: 'Allow', Action: 'dynamodb:Query', Resource: 'arn:aws:dynamodb:us-east-1:123456789012:table/directory/index/ByEmail' }))).toEqual(['index_queries_name_the_index']);
+    // What the stream event source adds, and the index named exactly, pass.
+    expect(grant(() => ({ Effect: 'Allow', Action: 'dynamodb:ListStreams', Resource: '*' }))).toEqual([]);
+    expect(grant((table) => ({ Effect: 'Allow', Action: 'dynamodb:Query', Resource: under(table, `/index/${TABLE.byDomainIndex.name}`) }))).toEqual([]);
+  });
+
+  it('an alarm that does not tell the stack\'s alarm topic when it fires or when it is OK again', () => {
+    for (const change of [(p: Record<string, any>) => delete p.OKActions, (p: Record<string, any>) => (p.AlarmActions = ['arn:aws:sns:us-east-1:123456789012:elsewhere'])]) {
+      const { violations } = broken('us-east-1-user-pool', (t) => {
+        change(ofType(t, 'AWS::CloudWatch::Alarm').find(([id]) => id.startsWith('HealthApiErrors'))![1].Properties);
+      });
+      expect(violations).toEqual([expect.stringMatching(/^alarms_notify_the_alarm_topic HealthApiErrorsAlarm/)]);
+    }
+    // Without a topic, an alarm without actions is the operator's choice.
+    expect(broken('us-east-1-own-provider', () => {}).violations).toEqual([]);
+  });
+});
+
+describe('the rules', () => {
+  const rules = () => readdirSync(GUARD_RULES_DIR).map((f) => readFileSync(join(GUARD_RULES_DIR, f), 'utf8')).join('\n');
+
+  it('name what the code names: the by-domain index, the API\'s path and the CachingDisabled policy', () => {
+    expect(rules()).toContain(`/\\/index\\/${TABLE.byDomainIndex.name}$/`);
+    expect(rules()).toContain(`PathPattern == '${API_PATH_PATTERN}'`);
+    expect(rules()).toContain(`CachePolicyId == '${CachePolicy.CACHING_DISABLED.cachePolicyId}'`);
+  });
+
+  it('are guard files only, and every Control Tower control kept is in the package', () => {
+    expect(readdirSync(GUARD_RULES_DIR).every((f) => f.endsWith('.guard'))).toBe(true);
+    for (const control of Object.keys(CONTROL_TOWER_CONTROLS)) accessSync(join(CONTROL_TOWER_DIR, `${control}.guard`), constants.R_OK);
+  });
+
+  it('run on cfn-guard 3.1.1 as npm installs it, with nothing else on the machine', () => {
+    const guard = (templateChecks() as unknown as { guard: string }).guard;
+    accessSync(guard, constants.X_OK);
+    expect(spawnSync(guard, ['--version'], { encoding: 'utf8' }).stdout.trim()).toBe('cfn-guard 3.1.1');
+  });
+});
