@@ -1,7 +1,7 @@
 /** GET /v1/domains/{domainId}/invite-links: a page of the active links, newest first, with their use counts. Never a token or url. */
 import { asInviter } from '#shared/access.ts';
 import { linkStatus } from '#shared/domain/invite-link.ts';
-import { decodeCursor, encodeCursor } from '#shared/http/cursor.ts';
+import { decodeCursor, encodeCursor, pageAtCursor } from '#shared/http/cursor.ts';
 import { operationHandler } from '#shared/http/handler.ts';
 import { PAGE_SIZE } from '#shared/http/schemas.ts';
 import { inviteLinkView } from '#shared/http/views.ts';
@@ -12,7 +12,7 @@ export const handler = operationHandler(OPERATIONS['list-invite-links'], async (
   const after = query?.cursor ? decodeCursor(query.cursor, 'links', params.domainId, '') : undefined;
   const { directory } = await asInviter(store, callerId, params.domainId);
   const now = new Date();
-  const page = await store.listInviteLinks(directory.domain, now, { limit: query?.limit ?? PAGE_SIZE.default, after });
+  const page = await pageAtCursor(() => store.listInviteLinks(directory.domain, now, { limit: query?.limit ?? PAGE_SIZE.default, after }));
   return {
     items: page.items
       .filter((link) => linkStatus(link, directory.domain, now) === 'ACTIVE')

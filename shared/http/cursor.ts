@@ -1,11 +1,13 @@
 /**
  * Paging cursors: opaque to clients, bound to the list, the domain and the filter they were issued
  * for. A cursor is the position DynamoDB gave (the last key read) in base64url JSON; one that does
- * not decode, or names another list, domain or filter, is a 400 naming `cursor`. Forging one only
- * moves the start within the caller's own domain's list: the partition is checked, not trusted.
+ * not decode, names another list, domain or filter, or holds a position that list could not have
+ * given (shared/store/dynamodb/keys.ts listPositions), is a 400 naming `cursor`. Forging one can
+ * only move the start within the caller's own domain's list, never make DynamoDB refuse the start.
  */
 import { invalidRequest } from '../domain/errors.ts';
-import { TABLE } from '../store/dynamodb/table.ts';
+import { listPositions } from '../store/dynamodb/keys.ts';
+import { UnknownPosition } from '../store/store.ts';
 
 export type ListName = keyof typeof LISTS;
 export type Position = Record<string, string>;
@@ -17,19 +19,14 @@ interface Cursor {
   at: Position;
 }
 
-const BY_DOMAIN = {
-  keyNames: [TABLE.partitionKey, TABLE.sortKey, TABLE.byDomainIndex.partitionKey, TABLE.byDomainIndex.sortKey].sort(),
-  partition: (domainId: string): [string, string] => [TABLE.byDomainIndex.partitionKey, `DOMAIN#${domainId}`],
-};
-/** Each list's position: the key names DynamoDB gives for it, and the partition that must be the caller's domain's. */
+/** Each list's positions: exactly the keys of one of its items in the caller's domain. */
 const LISTS = {
-  users: BY_DOMAIN,
-  links: BY_DOMAIN,
-  activity: {
-    keyNames: [TABLE.partitionKey, TABLE.sortKey].sort(),
-    partition: (domainId: string): [string, string] => [TABLE.partitionKey, `ACTIVITY#${domainId}`],
-  },
+  users: listPositions.members,
+  links: listPositions.links,
+  activity: listPositions.activity,
 } as const;
+
+const NOT_ISSUED = 'is not a cursor this API issued';
 
 export function encodeCursor(list: ListName, domainId: string, filter: string, at: Position): string {
   return Buffer.from(JSON.stringify({ list, domainId, filter, at } satisfies Cursor)).toString('base64url');
@@ -41,20 +38,22 @@ export function decodeCursor(raw: string, list: ListName, domainId: string, filt
   try {
     cursor = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Partial<Cursor>;
   } catch {
-    throw invalidRequest('cursor', 'is not a cursor this API issued');
+    throw invalidRequest('cursor', NOT_ISSUED);
   }
   if (cursor?.list !== list || cursor.domainId !== domainId || cursor.filter !== filter) {
     throw invalidRequest('cursor', 'was issued for another list; start again without it');
   }
   const at = cursor.at;
-  const { keyNames, partition } = LISTS[list];
-  const [partitionKey, partitionValue] = partition(domainId);
-  const valid =
-    typeof at === 'object' &&
-    at !== null &&
-    Object.keys(at).sort().join() === keyNames.join() &&
-    Object.values(at).every((v) => typeof v === 'string' && v.length <= 1024) &&
-    at[partitionKey] === partitionValue;
-  if (!valid) throw invalidRequest('cursor', 'is not a cursor this API issued');
+  if (typeof at !== 'object' || at === null || Array.isArray(at) || !LISTS[list](domainId, at)) throw invalidRequest('cursor', NOT_ISSUED);
   return at;
+}
+
+/** Reads the page a cursor points to: should the store still refuse the position, that is the cursor's 400, never a 500. */
+export async function pageAtCursor<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if (error instanceof UnknownPosition) throw invalidRequest('cursor', NOT_ISSUED);
+    throw error;
+  }
 }

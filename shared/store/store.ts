@@ -29,6 +29,10 @@ export interface PageRequest {
   limit: number;
   after?: Record<string, string>;
 }
+/** A page cannot start where `after` says: no position that list ever gave (DynamoDB refused it). */
+export class UnknownPosition extends Error {
+  override readonly name = 'UnknownPosition';
+}
 /** A page and, unless it is the last, the position to continue after. */
 export interface Page<T> {
   items: T[];

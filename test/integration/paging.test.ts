@@ -1,6 +1,7 @@
 /** Lists come a page at a time: `limit`, an opaque `cursor` bound to its list, domain and filter, a stable order. */
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import type { Membership } from '../../shared/domain/types.ts';
 import { items } from '../../shared/store/dynamodb/items.ts';
 import { useStack } from '../support/stack.ts';
@@ -110,5 +111,69 @@ describe('paging the links list', () => {
     const res = await t.as(OWNER).get(`${linksPath()}?cursor=${cursor}`);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ items: [] });
+  });
+});
+
+describe('forged cursors', () => {
+  type Position = Record<string, unknown>;
+  const decode = (cursor: string) => JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { at: Position };
+  const encode = (cursor: object) => Buffer.from(JSON.stringify(cursor)).toString('base64url');
+  /** A cursor this API issued, with its position changed. */
+  const forged = (cursor: string, change: (at: Position) => void) => {
+    const decoded = decode(cursor);
+    change(decoded.at);
+    return encode(decoded);
+  };
+  const lists: Record<string, (cursor?: string) => string> = {
+    users: (cursor) => usersPath(`?limit=2${cursor ? `&cursor=${cursor}` : ''}`),
+    links: (cursor) => `${linksPath()}?limit=1${cursor ? `&cursor=${cursor}` : ''}`,
+    activity: (cursor) => `/v1/domains/${DEMO_DOMAIN}/activity?limit=1${cursor ? `&cursor=${cursor}` : ''}`,
+  };
+  const issued: Record<string, string> = {};
+  beforeAll(async () => {
+    for (let i = 0; i < 2; i++) await when(t).linkToken(OWNER);
+    for (const [list, path] of Object.entries(lists)) {
+      issued[list] = (await t.as(OWNER).get(path())).body.nextCursor as string;
+      expect(issued[list], list).toEqual(expect.any(String));
+    }
+  });
+
+  /** A page, or a 400 naming the cursor: never a 5xx. */
+  const expectPageOrRefusal = (res: { status: number; body: any }, what: string) => {
+    expect([200, 400], `${what}: ${JSON.stringify(res.body)}`).toContain(res.status);
+    if (res.status === 400) expect(res.body, what).toMatchObject({ code: 'INVALID_REQUEST', field: 'cursor' });
+  };
+
+  it.each(Object.keys(lists))('refuses a %s cursor whose position was tampered with (a 400 naming cursor)', async (list) => {
+    const keyNames = Object.keys(decode(issued[list]!).at);
+    const changes: [string, (at: Position) => void][] = [
+      ['sort key ZZZ', (at) => (at[keyNames.includes('GSI1SK') ? 'GSI1SK' : 'SK'] = 'ZZZ')],
+      ...keyNames.flatMap((key): [string, (at: Position) => void][] => [
+        [`${key} empty`, (at) => (at[key] = '')],
+        [`${key} oversize`, (at) => (at[key] = `${at[key]}${'é'.repeat(1100)}`)],
+        [`${key} ill-formed`, (at) => (at[key] = `${at[key]}\udc00`)],
+        [`${key} a number`, (at) => (at[key] = 7)],
+        [`${key} missing`, (at) => delete at[key]],
+      ]),
+      ['a key added', (at) => (at.extra = 'x')],
+      ['another item’s sort key for this partition', (at) => (at[keyNames.includes('GSI1SK') ? 'GSI1SK' : 'SK'] = keyNames.includes('GSI1SK') ? 'DOMAIN' : 'MEMBER#x')],
+    ];
+    for (const [what, change] of changes) {
+      const res = await t.as(OWNER).get(lists[list]!(forged(issued[list]!, change)));
+      expect(res.body, `${list}: ${what}`).toMatchObject({ status: 400, code: 'INVALID_REQUEST', field: 'cursor' });
+    }
+  });
+
+  it('answers any change to a cursor’s position with a page or a 400 naming cursor, never a 5xx', async () => {
+    const anyText = fc.oneof(fc.string({ unit: 'binary', maxLength: 40 }), fc.string({ maxLength: 1200 }), fc.constantFrom('', '#', 'MEMBER#', 'LINK#', 'LINK#0000000000#', 'USER#', 'DOMAIN#demo-media-co'));
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...Object.keys(lists)), fc.nat(), fc.boolean(), anyText, async (list, pick, append, text) => {
+        const at = decode(issued[list]!).at;
+        const key = Object.keys(at)[pick % Object.keys(at).length]!;
+        const cursor = forged(issued[list]!, (position) => (position[key] = append ? `${String(position[key])}${text}` : text));
+        expectPageOrRefusal(await t.as(OWNER).get(lists[list]!(cursor)), `${list}.${key} = ${JSON.stringify(append ? `…${text}` : text)}`);
+      }),
+      { numRuns: 150 },
+    );
   });
 });

@@ -14,7 +14,7 @@ import {
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { LinkQuota } from '../../domain/link-quota.ts';
 import type { Directory, Domain, InviteLink, Membership, User } from '../../domain/types.ts';
-import type { AdminWriteOutcome, InviteLinkSettingsChange, JoinOutcome, MemberChangeOutcome, NewMember, Page, PageRequest, Store } from '../store.ts';
+import { UnknownPosition, type AdminWriteOutcome, type InviteLinkSettingsChange, type JoinOutcome, type MemberChangeOutcome, type NewMember, type Page, type PageRequest, type Store } from '../store.ts';
 import { creatorGenerationAttribute, linkStatus } from '../../domain/invite-link.ts';
 import { dataOf, keys } from './keys.ts';
 import { ENTITY, SHARDS, TABLE } from './table.ts';
@@ -487,7 +487,10 @@ export class DynamoStore implements Store {
     let read = 0;
     do {
       const limit = Math.min(page.limit - items.length, MAX_READ_PER_PAGE - read);
-      const result = await this.db.send(new QueryCommand({ ...input, TableName: this.table, Limit: limit, ExclusiveStartKey: after }));
+      const result = await this.db.send(new QueryCommand({ ...input, TableName: this.table, Limit: limit, ExclusiveStartKey: after })).catch((error: unknown) => {
+        // Only the caller's start can be refused: the positions after it are DynamoDB's own.
+        throw after !== undefined && after === page.after && (error as Error).name === 'ValidationException' ? new UnknownPosition((error as Error).message) : error;
+      });
       items.push(...(result.Items ?? []));
       read += result.ScannedCount ?? 0;
       after = result.LastEvaluatedKey;

@@ -49,6 +49,51 @@ export const keys = {
   notificationClaim: (joinId: string, kind: 'creator' | 'welcome' = 'creator'): Key => ({ [PK]: `JOIN#${joinId}`, [SK]: kind === 'creator' ? 'NOTIFIED' : 'WELCOMED' }),
 };
 
+/** DynamoDB's largest key values, in UTF-8 bytes: partition keys 2048, sort keys 1024 (the index's alike). */
+const KEY_BYTES: Record<string, number> = { [PK]: 2048, [SK]: 1024, [GSI1PK]: 2048, [GSI1SK]: 1024 };
+
+/**
+ * Where a list of a domain may start: exactly the keys of one item that list holds, rebuilt from
+ * their parts by the builders above, each a non-empty well-formed string within DynamoDB's sizes.
+ * So a start DynamoDB takes, inside the list's partition and key condition, whoever wrote it.
+ */
+export const listPositions = {
+  members(domainId: string, at: Key): boolean {
+    const userId = between(at[PK], 'USER#');
+    const email = userId === undefined ? undefined : between(at[GSI1SK], keys.membersPrefix, `#${userId}`);
+    return email !== undefined && isExactly(at, { ...keys.membership(userId!, domainId), ...keys.membershipIndex(userId!, domainId, email) });
+  },
+  links(domainId: string, at: Key): boolean {
+    const linkId = between(at[PK], 'LINK#');
+    const rest = linkId === undefined ? undefined : between(at[GSI1SK], 'LINK#', `#${linkId}`);
+    const [generation, createdAt] = rest === undefined ? [] : [Number(rest.slice(0, 10)), rest.slice(11)];
+    return createdAt !== undefined && createdAt !== '' && isExactly(at, { ...keys.link(linkId!), ...keys.linkIndex(domainId, generation!, createdAt, linkId!) });
+  },
+  activity(domainId: string, at: Key): boolean {
+    const sortKey = typeof at[SK] === 'string' ? at[SK] : '';
+    const cut = sortKey.indexOf('#');
+    const occurredAt = sortKey.slice(0, cut);
+    return cut > 0 && cut < sortKey.length - 1 && isInstant(occurredAt) && isExactly(at, keys.activity(domainId, occurredAt, sortKey.slice(cut + 1)));
+  },
+};
+
+/** What `value` holds between `prefix` and `suffix`, if it has both and something in between. */
+function between(value: unknown, prefix: string, suffix = ''): string | undefined {
+  if (typeof value !== 'string' || value.length <= prefix.length + suffix.length || !value.startsWith(prefix) || !value.endsWith(suffix)) return undefined;
+  return value.slice(prefix.length, value.length - suffix.length);
+}
+
+/** Entries are stamped with ISO 8601 instants; any reading of one will do, so an unusual stamp still pages. */
+const isInstant = (value: string) => /^\d{4}-\d\d-\d\dT/.test(value) && !Number.isNaN(Date.parse(value));
+
+function isExactly(at: Key, rebuilt: Key): boolean {
+  const names = Object.keys(at);
+  return (
+    names.length === Object.keys(rebuilt).length &&
+    names.every((name) => at[name] === rebuilt[name] && at[name] !== '' && at[name]!.isWellFormed() && Buffer.byteLength(at[name]!, 'utf8') <= (KEY_BYTES[name] ?? 0))
+  );
+}
+
 const STORAGE_ATTRIBUTES = new Set<string>([PK, SK, GSI1PK, GSI1SK, TABLE.ttlAttribute, 'entityType']);
 
 /** An item's product data, without keys and bookkeeping. */

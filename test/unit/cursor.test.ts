@@ -1,0 +1,79 @@
+/** Paging cursors: only positions a list could have given are taken, and DynamoDB refusing a start is a 400, never a 500. */
+import { beforeEach, describe, expect, it } from 'vitest';
+import { mockClient } from 'aws-sdk-client-mock';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ServiceError } from '../../shared/domain/errors.ts';
+import { decodeCursor, encodeCursor, pageAtCursor, type ListName } from '../../shared/http/cursor.ts';
+import { DynamoStore } from '../../shared/store/dynamodb/dynamo-store.ts';
+import { keys } from '../../shared/store/dynamodb/keys.ts';
+import { UnknownPosition } from '../../shared/store/store.ts';
+
+const DOMAIN = 'demo';
+/** The keys of one item of each list of a domain, as DynamoDB gives them back as LastEvaluatedKey. */
+const positionsIn = (domainId: string): Record<ListName, Record<string, string>> => ({
+  users: { ...keys.membership('sub-1', domainId), ...keys.membershipIndex('sub-1', domainId, 'pat@example.test') },
+  links: { ...keys.link('abc'), ...keys.linkIndex(domainId, 3, '2026-01-01T00:00:00.000Z', 'abc') },
+  activity: keys.activity(domainId, '2026-01-01T00:00:00.000Z', 'event-1'),
+});
+const POSITIONS = positionsIn(DOMAIN);
+
+const refusal = (run: () => unknown) => {
+  try {
+    run();
+  } catch (error) {
+    return error instanceof ServiceError ? { kind: error.kind, field: error.field } : error;
+  }
+  return 'taken';
+};
+
+describe('decoding a cursor', () => {
+  it.each(Object.keys(POSITIONS) as ListName[])('takes back every %s position it issued', (list) => {
+    expect(decodeCursor(encodeCursor(list, DOMAIN, '', POSITIONS[list]), list, DOMAIN, '')).toEqual(POSITIONS[list]);
+  });
+
+  it.each(Object.keys(POSITIONS) as ListName[])('refuses a %s position that is not exactly the keys of one of its items in that domain', (list) => {
+    const position = POSITIONS[list];
+    const forged = [
+      ...Object.keys(position).flatMap((key) => [
+        { ...position, [key]: '' },
+        { ...position, [key]: 'ZZZ' },
+        { ...position, [key]: `${position[key]}\ud800` },
+        { ...position, [key]: `${position[key]}${'é'.repeat(1100)}` },
+      ]),
+      // Another list's item, another domain's item.
+      ...Object.values(POSITIONS).filter((other) => other !== position),
+      positionsIn('other')[list],
+    ];
+    for (const at of forged) {
+      const cursor = Buffer.from(JSON.stringify({ list, domainId: DOMAIN, filter: '', at })).toString('base64url');
+      expect(refusal(() => decodeCursor(cursor, list, DOMAIN, '')), JSON.stringify(at)).toEqual({ kind: 'InvalidRequest', field: 'cursor' });
+    }
+  });
+});
+
+describe('a start DynamoDB refuses', () => {
+  const ddb = mockClient(DynamoDBDocumentClient);
+  const store = new DynamoStore(DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' })), 'invite-links');
+  const refused = Object.assign(new Error('The provided starting key is invalid'), { name: 'ValidationException' });
+  beforeEach(() => {
+    ddb.reset();
+    ddb.on(QueryCommand).rejects(refused);
+  });
+
+  it('is the cursor’s 400 when the start came from the caller', async () => {
+    const reading = store.listActivity(DOMAIN, { limit: 10, after: POSITIONS.activity });
+    await expect(reading).rejects.toBeInstanceOf(UnknownPosition);
+    await expect(pageAtCursor(() => store.listActivity(DOMAIN, { limit: 10, after: POSITIONS.activity }))).rejects.toMatchObject({ kind: 'InvalidRequest', field: 'cursor' });
+  });
+
+  it('stays an error of ours (a 500) when the caller gave no start', async () => {
+    await expect(pageAtCursor(() => store.listActivity(DOMAIN, { limit: 10 }))).rejects.toBe(refused);
+  });
+
+  it('stays an error of ours when DynamoDB refuses a start it gave itself, further into the page', async () => {
+    ddb.reset();
+    ddb.on(QueryCommand).resolvesOnce({ Items: [], LastEvaluatedKey: { ...POSITIONS.activity, SK: '2026-01-02T00:00:00.000Z#event-2' }, ScannedCount: 1 }).rejects(refused);
+    await expect(pageAtCursor(() => store.listActivity(DOMAIN, { limit: 10, after: POSITIONS.activity }))).rejects.toBe(refused);
+  });
+});
