@@ -72,7 +72,7 @@ export function defineServiceApp(app: App, env: { account?: string; region?: str
   ];
   const placeholders = used.filter((entry): entry is [string, string] => entry[1] !== undefined && isPlaceholder(entry[1]));
   for (const [key, value] of placeholders) {
-    Annotations.of(stack).addWarningV2(`invite-links:placeholder-${key}`, `${key} is the cdk.json placeholder "${value}": pass -c ${key}=... to deploy.`);
+    Annotations.of(stack).addWarningV2(`invite-links:placeholder-${key}`, `${key} is the cdk.json placeholder "${value}": the template refuses to deploy until you pass -c ${key}=...`);
   }
   if (placeholders.length > 0) for (const each of [stack, ...(edge ? [edge] : [])]) refusePlaceholders(each, placeholders);
 
