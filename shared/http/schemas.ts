@@ -7,6 +7,7 @@
 import * as z from 'zod/mini';
 import { EVENT_TYPES } from '../events/types.ts';
 import { normalizeEmail } from '../domain/invite-link.ts';
+import { MAX_COMBINING_MARKS, textFault } from '../domain/text.ts';
 import { USER_TYPES } from '../domain/types.ts';
 
 // A Lambda instance parses a few requests per schema, not millions: zod's compiled object parser
@@ -34,23 +35,22 @@ const base64url256 = z.lazy(() => z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/
 export const token = base64url256;
 export const linkId = base64url256;
 
-/**
- * Text a person sees elsewhere (names, labels): NFC, and no control, format (bidi overrides,
- * zero-width) or line/paragraph separator characters, which could fake a line or reorder text in
- * an email or a page.
- */
+/** Text a person sees elsewhere (names, labels): NFC, trimmed, and kept to the one text rule (shared/domain/text.ts). */
 const visibleText = (max: number) =>
-  z.lazy(() => {
-    const invisibleOrControl = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
-    return z.string().check(
+  z.lazy(() =>
+    z.string().check(
       z.normalize('NFC'),
       z.trim(),
+      z.superRefine((value, ctx) => {
+        const fault = textFault(value);
+        if (fault) ctx.addIssue({ code: 'custom', message: fault, input: value });
+      }),
       z.minLength(1, 'is required'),
       z.maxLength(max, `must be at most ${max} characters`),
-      z.refine((v) => !invisibleOrControl.test(v), 'must not contain control, invisible or direction-changing characters'),
       z.regex(/^[^<>]*$/, 'must not contain < or >'),
-    );
-  });
+      z.describe(`Well-formed Unicode, NFC: no control, invisible or direction-changing characters, no < or >, at most ${MAX_COMBINING_MARKS} combining marks in a row.`),
+    ),
+  );
 export const personName = visibleText(100);
 /** A link's label, shown in lists and in the creator's email. */
 export const linkLabel = visibleText(80);

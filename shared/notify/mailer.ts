@@ -9,17 +9,20 @@ export const ses = new SESClient({
   requestHandler: { connectionTimeout: 2_000, requestTimeout: 5_000 },
 });
 
-/** Sends one email; returns SES's MessageId. Sender from NOTIFY_FROM. */
+/**
+ * Sends one email; returns SES's MessageId. Sender from NOTIFY_FROM. A lone surrogate (in text
+ * stored before the API refused it) becomes U+FFFD: SES's encoding would throw on it at every retry.
+ */
 export async function sendEmail(to: string, email: Email): Promise<string> {
   const from = process.env.NOTIFY_FROM;
   if (!from) throw new Error('NOTIFY_FROM is not set');
   const { MessageId } = await ses.send(
     new SendEmailCommand({
-      Source: from,
-      Destination: { ToAddresses: [to] },
+      Source: from.toWellFormed(),
+      Destination: { ToAddresses: [to.toWellFormed()] },
       Message: {
-        Subject: { Data: email.subject, Charset: 'UTF-8' },
-        Body: { Text: { Data: email.text, Charset: 'UTF-8' }, Html: { Data: email.html, Charset: 'UTF-8' } },
+        Subject: { Data: email.subject.toWellFormed(), Charset: 'UTF-8' },
+        Body: { Text: { Data: email.text.toWellFormed(), Charset: 'UTF-8' }, Html: { Data: email.html.toWellFormed(), Charset: 'UTF-8' } },
       },
     }),
   );

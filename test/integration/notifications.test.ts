@@ -6,6 +6,8 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { startStreamReader, type StreamReader } from '../../local/stream-reader.ts';
 import { STREAM_CONSUMERS } from '../../local/stream-consumers.ts';
 import { DEMO } from '../../local/demo-data.ts';
+import type { JoinRecord } from '../../shared/domain/types.ts';
+import { items } from '../../shared/store/dynamodb/items.ts';
 import { keys } from '../../shared/store/dynamodb/keys.ts';
 import { ENTITY } from '../../shared/store/dynamodb/table.ts';
 import { useStack } from '../support/stack.ts';
@@ -131,6 +133,42 @@ describe('a signup through a link emails the link creator', () => {
     expect(new Set(emails.map((e) => e.destination.to[0]))).toEqual(new Set([MANAGER]));
     for (const p of people) expect(await emailsAbout(p.email)).toHaveLength(1);
   });
+});
+
+describe('text the mail cannot encode', () => {
+  it('sends both emails of a join whose names and link label hold lone surrogates (a record written before such text was refused)', async () => {
+    const joiner = { ...person(), firstName: 'Eve\udc00', lastName: '\ud800Mallory' };
+    const dead = t.stack.notifier!.dlq.length;
+    const joinedAt = new Date().toISOString();
+    // As an older version of the service wrote it: the join record straight into the table.
+    const join: JoinRecord = {
+      joinId: `poisoned-${run}`,
+      linkId: `link-${run}`,
+      domainId: DEMO.demoDomainId,
+      userId: `u-poisoned-${run}`,
+      email: joiner.email,
+      firstName: joiner.firstName,
+      lastName: joiner.lastName,
+      linkCreatedBy: DEMO.users.owner,
+      linkExpiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+      grant: { userType: 'STANDARD', primaryTeamId: 'producers', additionalTeamIds: [], roleGroupIds: [], groupIds: [] },
+      joinedAt,
+      linkLabel: 'Crew \udfff',
+      notifyCreator: true,
+    };
+    await t.db.send(new PutCommand({ TableName: t.stack.tableName, Item: items.join(join) }));
+
+    const signup = await eventually(() => emailsAbout(joiner.email), (e) => e.length > 0, 10_000);
+    const welcome = await eventually(() => welcomesTo(joiner.email), (e) => e.length > 0, 10_000);
+    expect(signup).toHaveLength(1);
+    expect(signup[0]!.destination.to).toEqual([OWNER]);
+    // What could not be encoded is replaced, the rest of the text is as written.
+    expect(signup[0]!.body.text).toContain('Eve\ufffd \ufffdMallory');
+    expect(signup[0]!.subject).toContain('“Crew \ufffd”');
+    expect(welcome).toHaveLength(1);
+    expect(welcome[0]!.body.text).toContain('Hello Eve\ufffd,');
+    expect(t.stack.notifier!.dlq).toHaveLength(dead);
+  }, 20_000);
 });
 
 describe('delivery survives failures', () => {

@@ -5,6 +5,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import fc from 'fast-check';
 import type { JoinRecord, Membership } from '../../shared/domain/types.ts';
 import { items } from '../../shared/store/dynamodb/items.ts';
 import { JOIN_RECORD_FILTER } from '../../shared/store/dynamodb/table.ts';
@@ -245,6 +246,32 @@ describe('the welcome email', () => {
     expect((await handler({ Records: [record] })).batchItemFailures).toEqual([]);
     expect(sentTo()).toEqual([]);
     expect(welcomedTo()).toEqual([[join.email]]);
+  });
+});
+
+describe('text SES cannot encode', () => {
+  const loneSurrogate = fc.integer({ min: 0xd800, max: 0xdfff }).map((unit) => String.fromCharCode(unit));
+  const text = fc.oneof(fc.string({ unit: 'binary', maxLength: 12 }), fc.tuple(fc.string({ maxLength: 6 }), loneSurrogate).map(([a, lone]) => `${a}${lone}`));
+
+  it('never fails a record: both emails go out with what cannot be encoded replaced, whoever wrote the names', async () => {
+    await fc.assert(
+      fc.asyncProperty(text, text, fc.option(text, { nil: undefined }), text, async (firstName, lastName, linkLabel, creatorName) => {
+        ses.reset();
+        ses.on(SendEmailCommand).resolves({ MessageId: 'ok' });
+        ddb.on(BatchGetCommand).resolves({
+          Responses: { 'unit-table': [items.membership({ ...creator, firstName: creatorName }), items.domain({ ...directory.domain, name: `Demo ${creatorName}` }), items.directory(directory)] },
+        });
+        const join = joinOf({ firstName, lastName, ...(linkLabel !== undefined ? { linkLabel } : {}) });
+        const result = await handler({ Records: [joinRecord(join)] });
+        expect(result.batchItemFailures).toEqual([]);
+        const sent = ses.commandCalls(SendEmailCommand).map((c) => c.args[0].input);
+        expect(sent.map((input) => input.Destination?.ToAddresses)).toEqual([['creator.now@example.test'], [join.email]]);
+        for (const input of sent) {
+          for (const value of [input.Source, input.Message?.Subject?.Data, input.Message?.Body?.Text?.Data, input.Message?.Body?.Html?.Data]) expect(value!.isWellFormed()).toBe(true);
+        }
+      }),
+      { numRuns: 100 },
+    );
   });
 });
 
