@@ -35,8 +35,8 @@ export interface FrontDoorOptions {
 export interface FrontDoorParts {
   /** Checks bearer tokens on `jwt` routes, as the HTTP API's JWT authorizer does. */
   authorizer: JwtAuthorizer;
-  /** Whole path prefixes served by another handler that reads the request itself (the identity provider). */
-  mounts?: { prefix: string; handle(req: IncomingMessage, res: ServerResponse): void }[];
+  /** Whole path prefixes served by another handler that reads the request itself (the identity provider), each with its own per-client limit. */
+  mounts?: { prefix: string; handle(req: IncomingMessage, res: ServerResponse): void; clientLimit?: { requests: number; windowSeconds: number } }[];
   /** Anything that is not an API route: local helpers, pages. Returns false when it did not answer. */
   fallback?: (req: IncomingMessage, res: ServerResponse, body: Buffer) => Promise<boolean>;
 }
@@ -70,7 +70,11 @@ export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDo
   async function serve(req: IncomingMessage, res: ServerResponse, ready: Promise<FrontDoorParts>) {
     const { authorizer, mounts = [], fallback } = await ready;
     const mount = mounts.find((m) => req.url === m.prefix || req.url?.startsWith(`${m.prefix}/`) || req.url?.startsWith(`${m.prefix}?`));
-    if (mount) return mount.handle(req, res);
+    if (mount) {
+      const wait = mount.clientLimit && perClient.take(mount.prefix, req.socket.remoteAddress ?? 'unknown', mount.clientLimit);
+      if (wait !== undefined) return send(res, asPlainJson(problemResponse(rateLimited(wait))));
+      return mount.handle(req, res);
+    }
     const body = await readBody(req, MAX_PAYLOAD_BYTES);
     if (body === undefined) return send(res, problemResponse(payloadTooLarge()));
     let url: URL;
@@ -254,9 +258,9 @@ const asPlainJson = (result: APIGatewayProxyStructuredResultV2): APIGatewayProxy
 class ClientWindows {
   private readonly windows = new Map<string, { start: number; count: number }>();
   constructor(private readonly limits: Record<ClientLimit, { requests: number; windowSeconds: number }>) {}
-  /** Undefined when the request may go on, else the seconds until the client's window ends. */
-  take(limit: ClientLimit, client: string): number | undefined {
-    const { requests, windowSeconds } = this.limits[limit];
+  /** Undefined when the request may go on, else the seconds until the client's window ends. A mount names its own limit. */
+  take(limit: string, client: string, rule = this.limits[limit as ClientLimit]): number | undefined {
+    const { requests, windowSeconds } = rule;
     const key = `${limit} ${client}`;
     const now = Date.now();
     if (this.windows.size > 10_000) for (const [k, w] of this.windows) if (now - w.start >= windowSeconds * 1000) this.windows.delete(k);

@@ -9,7 +9,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { email as emailSchema } from '#shared/http/schemas.ts';
 import { DEMO_USERS } from './demo-data.ts';
-import { startIdentityProvider, MOUNT_PATH, type LocalIdentityProvider } from './identity/provider.ts';
+import { startIdentityProvider, MOUNT_PATH, type LocalIdentityProvider, type SignInSettings } from './identity/provider.ts';
 import { emulateTransactionConflicts } from './conflict-emulation.ts';
 import { jwtAuthorizer } from './jwt-authorizer.ts';
 import { send, startFrontDoor, type FrontDoorOptions } from './front-door.ts';
@@ -43,6 +43,8 @@ export interface LocalStackOptions {
   webhookDelivery?: LocalEventBusOptions['delivery'];
   /** IAM as AWS applies it to each function's role (docs/iam-emulation.md); false leaves it off, as IAM_EMULATION=off does. */
   iam?: false | IamSetting;
+  /** The identity provider's sign-in guards and their clock (local/identity/sign-in-rules.ts). */
+  signIn?: SignInSettings;
 }
 
 export interface LocalStack {
@@ -112,11 +114,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         serviceTable: options.tableName,
         keyFile: options.dataDir ? join(options.dataDir, 'identity-provider-keys.json') : undefined,
         seed: DEMO_USERS.map((u) => ({ sub: u.userId, email: u.email, givenName: u.firstName, familyName: u.lastName })),
+        signIn: options.signIn,
       });
       const pageConfig = JSON.stringify({ apiBaseUrl: '', identityProvider: identityProvider.pageConfig });
       return {
         authorizer: jwtAuthorizer({ issuer: identityProvider.issuer, audience: [identityProvider.clientId] }),
-        mounts: [{ prefix: MOUNT_PATH, handle: identityProvider.handle }],
+        mounts: [{ prefix: MOUNT_PATH, handle: identityProvider.handle, clientLimit: identityProvider.clientLimit }],
         fallback: async (req, res, body) =>
           (await eventBus.handle(req, res, body)) || (await localToken(req, res, body, identityProvider)) || servePages(req, res, pageConfig),
       };

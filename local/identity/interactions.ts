@@ -1,37 +1,31 @@
 /**
  * The provider's interaction: the person gives an email (and a name to create an account), gets
  * a one-time code by email through the local SES, types it, and is signed in. Only an email whose
- * code was typed continues, so every identity here has a verified email.
+ * code was typed continues, so every identity here has a verified email. What a code may do and
+ * when it is refused is sign-in-codes.ts; this file turns it into pages.
  *
  *   GET  /oidc/interaction/:uid          the email form (?mode=signup|signin switches)
- *   POST /oidc/interaction/:uid/email    sends a code
- *   POST /oidc/interaction/:uid/code     checks it, finishes the sign-in
- *   POST /oidc/interaction/:uid/resend   sends a new code
+ *   POST /oidc/interaction/:uid/email    asks for a code for this sign-in
+ *   POST /oidc/interaction/:uid/code     checks it against this sign-in's own code, finishes the sign-in
+ *   POST /oidc/interaction/:uid/resend   a new code to this sign-in's email, its names kept
  *   GET  /oidc/interaction/:uid/abort    back to the app with access_denied
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Provider from 'oidc-provider';
 import { email as emailSchema, personName } from '#shared/http/schemas.ts';
-import { sendEmail } from '#shared/notify/mailer.ts';
-import { contentSecurityPolicy } from '../../web/content-security-policy.ts';
 import { readBody } from '../front-door.ts';
-import type { IdentityStore } from './identities.ts';
-import { codePage, emailPage, errorPage, signInCodeEmail } from './views.ts';
+import type { CodeRequest, SignInCodes } from './sign-in-codes.ts';
+import { codePage, emailPage, errorPage, PAGE_HEADERS } from './views.ts';
 
 const PATH = /^\/oidc\/interaction\/([A-Za-z0-9_-]{1,64})(?:\/(email|code|resend|abort))?$/;
 const MAX_FORM_BYTES = 4096;
-const HEADERS = {
-  'content-type': 'text/html; charset=utf-8',
-  'content-security-policy': contentSecurityPolicy(),
-  'referrer-policy': 'no-referrer',
-  'x-frame-options': 'DENY',
-  'cache-control': 'no-store',
-};
+const HEADERS = { 'content-type': 'text/html; charset=utf-8', ...PAGE_HEADERS, 'cache-control': 'no-store' };
+const minutes = (seconds: number) => `${Math.ceil(seconds / 60)} minute${Math.ceil(seconds / 60) === 1 ? '' : 's'}`;
 
 export class InteractionPages {
   constructor(
     private readonly provider: Provider,
-    private readonly identities: IdentityStore,
+    private readonly codes: SignInCodes,
   ) {}
 
   matches(req: IncomingMessage): boolean {
@@ -63,8 +57,8 @@ export class InteractionPages {
         cancelUrl: `${base}/abort`,
         ...values,
       });
-    const codeStep = (email: string, extra: { error?: string; notice?: string } = {}) =>
-      codePage({ action: `${base}/code`, resendAction: `${base}/resend`, restartUrl: base, email, ...extra });
+    const codeStep = (email: string, signUp: boolean, extra: { error?: string; notice?: string } = {}) =>
+      codePage({ action: `${base}/code`, resendAction: `${base}/resend`, restartUrl: base, signUpUrl: `${base}?mode=signup`, email, signUp, code: this.codes.rules.code, ...extra });
 
     if (method === 'GET' && action === undefined) return send(res, 200, emailStep(wantsSignUp));
     if (method === 'GET' && action === 'abort') {
@@ -72,50 +66,56 @@ export class InteractionPages {
     }
     if (method !== 'POST' || action === undefined || action === 'abort') return send(res, 405, errorPage('Not here', 'Go back to the app and start again.'));
 
-    const parsedEmail = emailSchema.safeParse(form.get('email') ?? '');
     if (action === 'email') {
       const signUp = form.get('intent') === 'signup';
       const values = { email: form.get('email') ?? '', givenName: form.get('givenName') ?? '', familyName: form.get('familyName') ?? '' };
+      const parsedEmail = emailSchema.safeParse(values.email);
       if (!parsedEmail.success) return send(res, 400, emailStep(signUp, { ...values, error: 'Enter an email address like name@example.com.' }));
-      const email = parsedEmail.data;
-      const existing = await this.identities.findByEmail(email);
-      let pending: { givenName: string; familyName: string } | undefined;
-      if (!existing) {
-        const given = personName.safeParse(values.givenName);
-        const family = personName.safeParse(values.familyName);
-        if (!signUp || !given.success || !family.success) {
-          const error = signUp ? 'Enter your first and last name (at most 100 characters, no < or >).' : 'There is no account with this email yet. Add your name to create one.';
-          return send(res, 400, emailStep(true, { ...values, error }));
-        }
-        pending = { givenName: given.data, familyName: family.data };
-      }
-      return send(res, 200, codeStep(email, await this.sendCode(email, pending)));
+      // A sign-up always needs the names, whether or not the address has an account: the answer must not tell.
+      const given = personName.safeParse(values.givenName);
+      const family = personName.safeParse(values.familyName);
+      if (signUp && (!given.success || !family.success)) return send(res, 400, emailStep(true, { ...values, error: 'Enter your first and last name (at most 100 characters, no < or >).' }));
+      const request: CodeRequest = { email: parsedEmail.data, signUp, ...(signUp ? { names: { givenName: given.data!, familyName: family.data! } } : {}) };
+      return this.ask(res, uid, request, codeStep, (error) => emailStep(signUp, { ...values, error }));
     }
-    if (!parsedEmail.success) return send(res, 400, emailStep(false, { error: 'Enter your email again.' }));
-    const email = parsedEmail.data;
-    if (action === 'resend') return send(res, 200, codeStep(email, await this.sendCode(email)));
+    if (action === 'resend') {
+      const last = await this.codes.lastRequest(uid);
+      if (!last) return send(res, 400, emailStep(wantsSignUp, { error: 'Enter your email first.' }));
+      return this.ask(res, uid, last, codeStep, (error) => emailStep(last.signUp, { email: last.email, error }));
+    }
 
-    const { result, pending } = await this.identities.checkCode(email, form.get('code') ?? '');
-    if (result === 'wrong') return send(res, 400, codeStep(email, { error: 'That code is not right. Check the latest email and try again.' }));
-    if (result !== 'ok') {
-      const why = result === 'expired' ? 'That code has expired or was already used.' : 'Too many wrong tries for that code.';
-      return send(res, 400, codeStep(email, { error: `${why} Send a new code.` }));
+    const outcome = await this.codes.check(uid, form.get('code') ?? '');
+    if (outcome.kind === 'no-code') return send(res, 400, emailStep(wantsSignUp, { error: 'Enter your email first.' }));
+    if (outcome.kind === 'refused') {
+      const locked = outcome.lockedSeconds > 0 ? ` Too many wrong codes were typed for this email: wait ${minutes(outcome.lockedSeconds)}, then ask for a new code.` : '';
+      const error = {
+        wrong: `That code is not right.${locked || ' Check the latest email and try again.'}`,
+        expired: 'That code has expired or was already used. Send a new code.',
+        'too-many-tries': 'Too many wrong tries for that code. Send a new code.',
+        locked: locked.trim(),
+      }[outcome.why];
+      return send(res, outcome.why === 'locked' ? 429 : 400, codeStep(outcome.email, outcome.signUp, { error }));
     }
-    const identity =
-      (await this.identities.findByEmail(email)) ??
-      (pending?.givenName && pending.familyName ? await this.identities.ensure({ email, givenName: pending.givenName, familyName: pending.familyName }) : undefined);
-    if (!identity) return send(res, 400, emailStep(true, { email, error: 'Add your name to create your account.' }));
-    await this.provider.interactionFinished(req, res, { login: { accountId: identity.sub } }, { mergeWithLastSubmission: false });
+    await this.provider.interactionFinished(req, res, { login: { accountId: outcome.identity.sub } }, { mergeWithLastSubmission: false });
   }
 
-  /** A new code by email, or why none was sent; a sign-up's name waits with the code until it is typed. */
-  private async sendCode(email: string, pending?: { givenName: string; familyName: string }): Promise<{ notice?: string }> {
-    const outcome = await this.identities.newCode(email, pending);
-    if ('retryAfterSeconds' in outcome) {
-      return { notice: `A code was sent a moment ago. Use it, or ask for a new one in ${outcome.retryAfterSeconds} s.` };
-    }
-    await sendEmail(email, signInCodeEmail(outcome.code));
-    return {};
+  /** Asks for a code and shows the code page, or why none was sent: the same for an address with an account and one without. */
+  private async ask(
+    res: ServerResponse,
+    uid: string,
+    request: CodeRequest,
+    codeStep: (email: string, signUp: boolean, extra?: { error?: string; notice?: string }) => string,
+    emailStep: (error: string) => string,
+  ): Promise<void> {
+    const outcome = await this.codes.ask(uid, request);
+    if (outcome.kind === 'asked') return send(res, 200, codeStep(request.email, request.signUp));
+    const notice =
+      outcome.kind === 'too-soon'
+        ? `A code was asked for a moment ago. ${outcome.sameEmail ? 'Use it, or ask' : 'Ask'} for a new one in ${outcome.waitSeconds} s.`
+        : `This address has had as many codes as we send in an hour. ${outcome.sameEmail ? 'Use the latest one, or ask' : 'Ask'} again in ${minutes(outcome.waitSeconds)}.`;
+    // The code page only for the email this sign-in already has a code for: it can still use that one.
+    if (outcome.sameEmail) return send(res, outcome.kind === 'too-soon' ? 200 : 429, codeStep(request.email, request.signUp, { notice }));
+    return send(res, 429, emailStep(notice));
   }
 }
 

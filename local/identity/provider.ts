@@ -14,11 +14,13 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import Provider, { type AccountClaims, type Configuration, type JWK, type KoaContextWithOIDC } from 'oidc-provider';
 import type { IdentityProviderConfig } from '../../web/page-config.ts';
-import { contentSecurityPolicy } from '../../web/content-security-policy.ts';
 import { IdentityStore, identityTableName, type Identity, type NewIdentity } from './identities.ts';
 import { InteractionPages } from './interactions.ts';
 import { dynamoAdapter } from './provider-adapter.ts';
-import { errorPage, logoutPage, signedOutPage } from './views.ts';
+import { SignInCodes } from './sign-in-codes.ts';
+import { SIGN_IN_RULES, type SignInRules } from './sign-in-rules.ts';
+import { SignInStore } from './sign-in-store.ts';
+import { errorPage, logoutPage, PAGE_HEADERS, signedOutPage } from './views.ts';
 
 /** The pages' client: public, so no secret; its id is the API's JWT audience. */
 export const WEB_CLIENT_ID = 'invite-links-web';
@@ -38,6 +40,13 @@ export interface IdentityProviderOptions {
   keyFile?: string;
   /** Identities to have from the first start (the demo users, with their directory ids as `sub`). */
   seed?: NewIdentity[];
+  signIn?: SignInSettings;
+}
+
+/** How sign-ins are guarded (sign-in-rules.ts) and what time it is for them; tests change both. */
+export interface SignInSettings {
+  rules?: Partial<SignInRules>;
+  clock?: () => Date;
 }
 
 export interface LocalIdentityProvider {
@@ -46,6 +55,8 @@ export interface LocalIdentityProvider {
   /** What /config.json tells the pages. */
   pageConfig: IdentityProviderConfig;
   identities: IdentityStore;
+  /** How many requests under /oidc one client address may make, for the front door to count. */
+  clientLimit: SignInRules['perClient'];
   /** Serves everything under /oidc. */
   handle(req: IncomingMessage, res: ServerResponse): void;
   /**
@@ -64,11 +75,12 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
   const identities = new IdentityStore(options.db, table);
   for (const person of options.seed ?? []) await identities.ensure(person);
 
+  const rules: SignInRules = { ...SIGN_IN_RULES, ...options.signIn?.rules };
+
   const keys = loadKeys(options.keyFile);
-  const pageHeaders = { 'content-security-policy': contentSecurityPolicy(), 'referrer-policy': 'no-referrer', 'x-frame-options': 'DENY' };
   const sendPage = (ctx: KoaContextWithOIDC, body: string) => {
     ctx.type = 'html';
-    ctx.set(pageHeaders);
+    ctx.set(PAGE_HEADERS);
     ctx.body = body;
   };
 
@@ -135,7 +147,7 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
   const provider = new Provider(issuer, configuration);
   provider.on('server_error', (_ctx, error) => console.error('identity provider:', error));
   const callback = provider.callback();
-  const interactions = new InteractionPages(provider, identities);
+  const interactions = new InteractionPages(provider, new SignInCodes(identities, new SignInStore(options.db, table, rules), options.signIn?.clock ?? (() => new Date())));
 
   const issueIdToken = async (claims: Record<string, unknown>) => {
     const client = await provider.Client.find(WEB_CLIENT_ID);
@@ -157,12 +169,15 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
       signUpParams: { screen_hint: 'signup' },
     },
     identities,
+    clientLimit: rules.perClient,
     handle(req, res) {
+      // oidc-provider's own answers (discovery, errors, the logout form) get it too.
+      res.setHeader('x-content-type-options', 'nosniff');
       if (interactions.matches(req)) {
         void interactions.handle(req, res).catch((error: unknown) => {
           console.error('identity provider interaction:', (error as Error).message);
           if (!res.headersSent) {
-            res.writeHead(500, { 'content-type': 'text/html; charset=utf-8', ...pageHeaders });
+            res.writeHead(500, { 'content-type': 'text/html; charset=utf-8', ...PAGE_HEADERS });
             res.end(errorPage('Sign-in could not go on', 'Something went wrong. Go back to the app and start again.'));
           }
         });

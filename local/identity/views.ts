@@ -2,7 +2,16 @@
  * The local identity provider's own pages: plain server-rendered forms (no script, so the pages'
  * strict CSP holds), styled with the pages' stylesheet. Every value is escaped.
  */
-import { CODE_RULES } from './identities.ts';
+import { contentSecurityPolicy } from '../../web/content-security-policy.ts';
+import type { SignInRules } from './sign-in-rules.ts';
+
+/** Every page the provider serves, its own and oidc-provider's: the pages' CSP, no referrer, no framing, no sniffing. */
+export const PAGE_HEADERS = {
+  'content-security-policy': contentSecurityPolicy(),
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'x-content-type-options': 'nosniff',
+} as const;
 
 const escape = (value: string) =>
   value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -83,29 +92,34 @@ export interface CodeStep {
   action: string;
   resendAction: string;
   email: string;
+  /** A sign-up's page; a sign-in's says the same whether or not the address has an account. */
+  signUp: boolean;
+  code: SignInRules['code'];
   error?: string;
   notice?: string;
   restartUrl: string;
+  /** Where a sign-in that got no email can go to create an account instead. */
+  signUpUrl: string;
 }
 
-/** Step 2: the code from the email. */
+/** Step 2: the code from the email. The email is the sign-in's own, kept by the provider: the form does not carry it. */
 export function codePage(step: CodeStep): string {
+  const lifetime = `It works for ${step.code.lifetimeSeconds / 60} minutes.`;
   return page(
     'Enter your code',
     html`<h1>Check your email</h1>
-      <p>We sent a ${CODE_RULES.digits}-digit code to <strong>${step.email}</strong>. It works for ${CODE_RULES.lifetimeSeconds / 60} minutes.</p>
+      <p>${step.signUp ? html`We sent a ${step.code.digits}-digit code to <strong>${step.email}</strong> to check that it is yours.` : html`If there is an account for <strong>${step.email}</strong>, we sent a ${step.code.digits}-digit code to it.`} ${lifetime}</p>
       ${step.notice ? html`<p class="notice" role="status">${step.notice}</p>` : html``}
       ${errorBox(step.error)}
       <form method="post" action="${step.action}" novalidate>
-        <input type="hidden" name="email" value="${step.email}">
-        ${field('code', 'Code', 'text', 'one-time-code', '', html`inputmode="numeric" pattern="[0-9]*" maxlength="${CODE_RULES.digits}" autofocus`)}
+        ${field('code', 'Code', 'text', 'one-time-code', '', html`inputmode="numeric" pattern="[0-9]*" maxlength="${step.code.digits}" autofocus`)}
         <button type="submit" class="button primary wide">Continue</button>
       </form>
       <form method="post" action="${step.resendAction}" class="actions">
-        <input type="hidden" name="email" value="${step.email}">
         <button type="submit" class="button subtle small">Send a new code</button>
         <a class="button subtle small" href="${step.restartUrl}">Use another email</a>
-      </form>`,
+      </form>
+      ${step.signUp ? html`` : html`<p class="muted small">No email? Check the address, or <a href="${step.signUpUrl}">create an account</a>.</p>`}`,
   );
 }
 
@@ -128,11 +142,13 @@ export function signedOutPage(): string {
   return page('Signed out', html`<h1>You are signed out</h1><p><a href="/signin">Sign in again</a></p>`);
 }
 
-export function signInCodeEmail(code: string): { subject: string; text: string; html: string } {
-  const minutes = CODE_RULES.lifetimeSeconds / 60;
+/** The code's email; an address that already has an account is told so when a sign-up asked for it. */
+export function signInCodeEmail(code: string, rules: SignInRules['code'], { signUpOfExistingAccount = false } = {}): { subject: string; text: string; html: string } {
+  const minutes = rules.lifetimeSeconds / 60;
+  const why = signUpOfExistingAccount ? 'Someone asked to create an account with this email, which already has one: this code signs you in to it. ' : '';
   return {
     subject: 'Your Invite links code',
-    text: `Your code is ${code}\n\nIt works for ${minutes} minutes. If you did not ask for it, ignore this email.`,
-    html: html`<p>Your code is <strong style="font-size:1.4em;letter-spacing:0.1em">${code}</strong></p><p>It works for ${minutes} minutes. If you did not ask for it, ignore this email.</p>`.value,
+    text: `Your code is ${code}\n\n${why}It works for ${minutes} minutes. If you did not ask for it, ignore this email.`,
+    html: html`<p>Your code is <strong style="font-size:1.4em;letter-spacing:0.1em">${code}</strong></p><p>${why}It works for ${minutes} minutes. If you did not ask for it, ignore this email.</p>`.value,
   };
 }

@@ -48,9 +48,10 @@ export function useStack(options: Partial<LocalStackOptions> = {}): TestStack {
       sesEndpoint: inject('sesEndpoint'),
       tableName: `test-${randomUUID()}`,
       iam: testIam(),
-      // Every test is one client (127.0.0.1) doing the work of many people; flood.test.ts tests the limits themselves.
+      // Every test is one client (127.0.0.1) doing the work of many people; flood.test.ts and local-stack-guards.test.ts test the limits themselves.
       clientLimits: { public: { requests: 100_000, windowSeconds: 60 }, join: { requests: 100_000, windowSeconds: 60 } },
       ...options,
+      signIn: { ...options.signIn, rules: { perClient: { requests: 100_000, windowSeconds: 60 }, ...options.signIn?.rules } },
     });
     const db = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: inject('dynamoEndpoint'), ...LOCAL_AWS }));
     const request: TestStack['request'] = async (method, path, { token, body, rawBody, headers = {} } = {}) => {

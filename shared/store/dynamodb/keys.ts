@@ -60,14 +60,17 @@ const KEY_BYTES: Record<string, number> = { [PK]: 2048, [SK]: 1024, [GSI1PK]: 20
 export const listPositions = {
   members(domainId: string, at: Key): boolean {
     const userId = between(at[PK], 'USER#');
-    const email = userId === undefined ? undefined : between(at[GSI1SK], keys.membersPrefix, `#${userId}`);
-    return email !== undefined && isExactly(at, { ...keys.membership(userId!, domainId), ...keys.membershipIndex(userId!, domainId, email) });
+    if (userId === undefined) return false;
+    const email = between(at[GSI1SK], keys.membersPrefix, `#${userId}`);
+    return email !== undefined && isExactly(at, { ...keys.membership(userId, domainId), ...keys.membershipIndex(userId, domainId, email) });
   },
   links(domainId: string, at: Key): boolean {
     const linkId = between(at[PK], 'LINK#');
-    const rest = linkId === undefined ? undefined : between(at[GSI1SK], 'LINK#', `#${linkId}`);
-    const [generation, createdAt] = rest === undefined ? [] : [Number(rest.slice(0, 10)), rest.slice(11)];
-    return createdAt !== undefined && createdAt !== '' && isExactly(at, { ...keys.link(linkId!), ...keys.linkIndex(domainId, generation!, createdAt, linkId!) });
+    if (linkId === undefined) return false;
+    // `<generation, 10 digits>#<createdAt>`: whatever is cut wrongly is caught by the rebuilt key.
+    const rest = between(at[GSI1SK], 'LINK#', `#${linkId}`) ?? '';
+    const createdAt = rest.slice(11);
+    return createdAt !== '' && isExactly(at, { ...keys.link(linkId), ...keys.linkIndex(domainId, Number(rest.slice(0, 10)), createdAt, linkId) });
   },
   activity(domainId: string, at: Key): boolean {
     const sortKey = typeof at[SK] === 'string' ? at[SK] : '';
