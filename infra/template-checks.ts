@@ -38,6 +38,9 @@ export const CONTROL_TOWER_CONTROLS: Record<string, string> = {
   'waf/ct-wafv2-pr-1': 'the web ACL has rules',
 };
 
+/** Where the package has a cfn-guard binary: Linux and macOS, x64 and arm64. */
+export const TEMPLATE_CHECKS_RUN_HERE = ['linux', 'darwin'].includes(process.platform) && ['x64', 'arm64'].includes(process.arch);
+
 /** The validator the app registers: every synth fails on a template that breaks a rule. */
 export function templateChecks(): CfnGuardValidator {
   return new CfnGuardValidator({
