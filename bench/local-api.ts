@@ -1,4 +1,6 @@
 /** The bench's view of a running local stack: HTTP calls through the front door, and tokens. */
+import { LOCAL_TOKEN_PATH, SECRET_HEADER } from '../local/local-token-secret.ts';
+
 export interface ApiReply {
   status: number;
   body: any;
@@ -6,14 +8,16 @@ export interface ApiReply {
   bytes: number;
 }
 
-export function localApi(baseUrl: string) {
+/** `localTokenSecret`: the stack's (LocalStack.localTokenSecret), which `/local/token` asks for. */
+export function localApi(baseUrl: string, localTokenSecret: string) {
   const tokens = new Map<string, string>();
-  const call = async (method: string, path: string, body?: unknown, token?: string): Promise<ApiReply> => {
+  const call = async (method: string, path: string, body?: unknown, token?: string, headers: Record<string, string> = {}): Promise<ApiReply> => {
     const res = await fetch(`${baseUrl}${path}`, {
       method,
       headers: {
         ...(token ? { authorization: `Bearer ${token}` } : {}),
         ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
@@ -22,7 +26,7 @@ export function localApi(baseUrl: string) {
   };
   /** From the stack's identity provider; an unknown email gets a verified identity with these names. */
   const tokenFor = async (email: string, names: { givenName?: string; familyName?: string } = {}) => {
-    if (!tokens.has(email)) tokens.set(email, (await call('POST', '/local/token', { email, ...names })).body.token);
+    if (!tokens.has(email)) tokens.set(email, (await call('POST', LOCAL_TOKEN_PATH, { email, ...names }, undefined, { [SECRET_HEADER]: localTokenSecret })).body.token);
     return tokens.get(email)!;
   };
   return {

@@ -81,7 +81,7 @@ try {
   const dynamoMeter = meter(dynamoDb);
   const recorder = callRecorder({ dynamodb: dynamoDb, ses: sesClient });
   const seed = seeder(dynamoDb, stack.tableName);
-  const api = localApi(stack.url);
+  const api = localApi(stack.url, stack.localTokenSecret);
 
   // 1. Cold start and peak memory per function, first, while the table is small.
   log(`cold starts: ${COLD_RUNS} rounds of every function and its bare handler, each in a fresh process`);

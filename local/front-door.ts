@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { invalidRequest, payloadTooLarge, ServiceError, rateLimited, unauthenticated } from '#shared/domain/errors.ts';
+import { forbidden, invalidRequest, payloadTooLarge, ServiceError, rateLimited, unauthenticated } from '#shared/domain/errors.ts';
 import { problemResponse } from '#shared/http/problem.ts';
 import { CLIENT_LIMITS, OPERATION_LIST, PUBLIC_THROTTLE, routeKey, type ClientLimit, type NamedOperation, type OperationName } from '#shared/operations.ts';
 import { NO_IAM, type IamEmulation } from './iam/emulation.ts';
@@ -69,6 +69,10 @@ export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDo
 
   async function serve(req: IncomingMessage, res: ServerResponse, ready: Promise<FrontDoorParts>) {
     const { authorizer, mounts = [], fallback } = await ready;
+    // A web page on another name that resolves here (DNS rebinding) reaches nothing: not the API, the pages, the provider or the helpers.
+    if (!isLocalHost(req.headers.host, req.socket.localPort)) {
+      return send(res, problemResponse(forbidden(`This local stack answers only Host localhost:${req.socket.localPort} or 127.0.0.1:${req.socket.localPort}.`)));
+    }
     const mount = mounts.find((m) => req.url === m.prefix || req.url?.startsWith(`${m.prefix}/`) || req.url?.startsWith(`${m.prefix}?`));
     if (mount) {
       const wait = mount.clientLimit && perClient.take(mount.prefix, req.socket.remoteAddress ?? 'unknown', mount.clientLimit);
@@ -253,6 +257,11 @@ const asPlainJson = (result: APIGatewayProxyStructuredResultV2): APIGatewayProxy
   ...result,
   headers: { ...result.headers, 'content-type': 'application/json' },
 });
+
+/** The names the local stack answers to, on the port the request came in on. */
+function isLocalHost(host: string | undefined, port: number | undefined): boolean {
+  return port !== undefined && (host?.toLowerCase() === `localhost:${port}` || host === `127.0.0.1:${port}`);
+}
 
 /** WAF's rate-based rule, per client address: at most `requests` in each window; the answer says how long to wait. */
 class ClientWindows {

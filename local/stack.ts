@@ -4,15 +4,15 @@
  * who started DynamoDB Local and SES.
  */
 import { join } from 'node:path';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { email as emailSchema } from '#shared/http/schemas.ts';
 import { DEMO_USERS } from './demo-data.ts';
 import { startIdentityProvider, MOUNT_PATH, type LocalIdentityProvider, type SignInSettings } from './identity/provider.ts';
 import { emulateTransactionConflicts } from './conflict-emulation.ts';
 import { jwtAuthorizer } from './jwt-authorizer.ts';
-import { send, startFrontDoor, type FrontDoorOptions } from './front-door.ts';
+import { startFrontDoor, type FrontDoorOptions } from './front-door.ts';
+import { localToken } from './local-token.ts';
+import { newLocalTokenSecret, removeLocalTokenSecret, writeLocalTokenSecret } from './local-token-secret.ts';
 import { servePages } from './pages.ts';
 import { startStreamReader, type StreamReader, type StreamReaderOptions } from './stream-reader.ts';
 import { STREAM_CONSUMERS } from './stream-consumers.ts';
@@ -45,6 +45,8 @@ export interface LocalStackOptions {
   iam?: false | IamSetting;
   /** The identity provider's sign-in guards and their clock (local/identity/sign-in-rules.ts). */
   signIn?: SignInSettings;
+  /** Where to leave this start's `/local/token` secret for `npm run token` (local/local-token.ts); undefined keeps it in memory. */
+  localTokenSecretFile?: string;
 }
 
 export interface LocalStack {
@@ -60,6 +62,8 @@ export interface LocalStack {
   eventBus: LocalEventBus;
   /** How its functions' AWS calls are authorized (IAM_EMULATION); the bench invokes handlers through it too. */
   iam: IamEmulation;
+  /** What `POST /local/token` wants in `X-Local-Token-Secret`: new at each start. */
+  localTokenSecret: string;
   stop(): Promise<void>;
 }
 
@@ -97,6 +101,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   // Every AWS call a function makes from here on is authorized against its role in the synthesized template.
   const iam = await iamSetting.enforce({ tableName: options.tableName, streamArn, busName: eventBus.busName });
   let identityProvider!: LocalIdentityProvider;
+  const localTokenSecret = newLocalTokenSecret();
+  if (options.localTokenSecretFile) writeLocalTokenSecret(options.localTokenSecretFile, localTokenSecret);
   const frontDoor = await startFrontDoor({
     port: options.port,
     iam,
@@ -121,7 +127,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         authorizer: jwtAuthorizer({ issuer: identityProvider.issuer, audience: [identityProvider.clientId] }),
         mounts: [{ prefix: MOUNT_PATH, handle: identityProvider.handle, clientLimit: identityProvider.clientLimit }],
         fallback: async (req, res, body) =>
-          (await eventBus.handle(req, res, body)) || (await localToken(req, res, body, identityProvider)) || servePages(req, res, pageConfig),
+          (await eventBus.handle(req, res, body)) || (await localToken(req, res, body, identityProvider, localTokenSecret)) || servePages(req, res, pageConfig),
       };
     },
   });
@@ -149,35 +155,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     eventsFeed,
     eventBus,
     iam,
+    localTokenSecret,
     stop: async () => {
       await Promise.all([notifier?.stop(), eventsFeed?.stop()]);
       await eventBus.stop();
       await frontDoor.close();
       client.destroy();
+      if (options.localTokenSecretFile) removeLocalTokenSecret(options.localTokenSecretFile, localTokenSecret);
     },
   };
-}
-
-/**
- * Local only, as a provider's admin would: an ID token from the identity provider for each email,
- * creating a verified identity for an email it does not know. `npm run token` calls it.
- */
-async function localToken(req: IncomingMessage, res: ServerResponse, body: Buffer, idp: LocalIdentityProvider): Promise<boolean> {
-  if (req.method !== 'POST' || req.url !== '/local/token') return false;
-  const json = (statusCode: number, payload: unknown) =>
-    send(res, { statusCode, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' }, body: JSON.stringify(payload) });
-  let request: { email?: unknown; givenName?: unknown; familyName?: unknown } = {};
-  try {
-    request = JSON.parse(body.toString('utf8')) as typeof request;
-  } catch {
-    // answered below
-  }
-  const email = emailSchema.safeParse(request.email);
-  if (!email.success) {
-    json(400, { code: 'INVALID_REQUEST', field: 'email', detail: `email: send {"email": "name@example.com"}` });
-    return true;
-  }
-  const name = (value: unknown) => (typeof value === 'string' && value.length <= 100 ? value : undefined);
-  json(200, { token: await idp.tokenFor(email.data, { givenName: name(request.givenName), familyName: name(request.familyName) }) });
-  return true;
 }

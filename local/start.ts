@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import { CONFLICTS_ON } from './conflict-emulation.ts';
 import { NO_IAM } from './iam/emulation.ts';
+import { localTokenSecretFile } from './local-token-secret.ts';
 import { startLocalStack } from './stack.ts';
 import { startDynamoDbLocal, startSesLocal } from './services.ts';
 
@@ -38,6 +39,7 @@ try {
     dataDir,
     publicBaseUrl: env.PUBLIC_BASE_URL,
     eventWebhookUrl: env.EVENT_WEBHOOK_URL || undefined,
+    localTokenSecretFile: localTokenSecretFile(env),
   });
   started.push(stack);
   console.log(`
@@ -54,7 +56,7 @@ Invite links is running (up in ${((Date.now() - t0) / 1000).toFixed(1)} s).
   Data            ${dataDir ?? 'in memory (DATA_DIR=:memory:)'}
 
 Try it:       open ${stack.url} and sign in as owner@demo.test (the code is in the inbox)
-Get a token:  TOKEN=$(npm run -s token -- owner@demo.test)
+Get a token:  TOKEN=$(npm run -s token -- owner@demo.test)   (it reads this start's secret from ${localTokenSecretFile(env)})
 Then:         curl -H "Authorization: Bearer $TOKEN" ${stack.url}/v1/me
 
 Ctrl-C stops everything.`);

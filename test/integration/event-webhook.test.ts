@@ -65,7 +65,9 @@ async function stackWith(options: Partial<LocalStackOptions> = {}) {
 }
 
 async function createLinks(stack: LocalStack, n: number) {
-  const { token } = (await (await fetch(`${stack.url}/local/token`, { method: 'POST', body: JSON.stringify({ email: OWNER }) })).json()) as { token: string };
+  const { token } = (await (
+    await fetch(`${stack.url}/local/token`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-local-token-secret': stack.localTokenSecret }, body: JSON.stringify({ email: OWNER }) })
+  ).json()) as { token: string };
   for (let i = 0; i < n; i++) {
     const res = await fetch(`${stack.url}${linksPath()}`, {
       method: 'POST',

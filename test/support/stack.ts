@@ -76,7 +76,7 @@ export function useStack(options: Partial<LocalStackOptions> = {}): TestStack {
     };
     const tokenFor = async (email: string, names: { givenName?: string; familyName?: string } = {}) => {
       if (!tokens.has(email)) {
-        const res = await request('POST', '/local/token', { body: { email, ...names } });
+        const res = await request('POST', '/local/token', { body: { email, ...names }, headers: { 'x-local-token-secret': stack.localTokenSecret } });
         if (res.status !== 200) throw new Error(`no token for ${email}: ${JSON.stringify(res.body)}`);
         tokens.set(email, res.body.token);
       }
