@@ -58,7 +58,7 @@ export class InteractionPages {
         ...values,
       });
     const codeStep = (email: string, signUp: boolean, extra: { error?: string; notice?: string } = {}) =>
-      codePage({ action: `${base}/code`, resendAction: `${base}/resend`, restartUrl: base, signUpUrl: `${base}?mode=signup`, email, signUp, code: this.codes.rules.code, ...extra });
+      codePage({ action: `${base}/code`, resendAction: `${base}/resend`, restartUrl: base, signUpUrl: `${base}?mode=signup`, email, signUp, codeRules: this.codes.rules.code, ...extra });
 
     if (method === 'GET' && action === undefined) return send(res, 200, emailStep(wantsSignUp));
     if (method === 'GET' && action === 'abort') {
@@ -74,8 +74,9 @@ export class InteractionPages {
       // A sign-up always needs the names, whether or not the address has an account: the answer must not tell.
       const given = personName.safeParse(values.givenName);
       const family = personName.safeParse(values.familyName);
-      if (signUp && (!given.success || !family.success)) return send(res, 400, emailStep(true, { ...values, error: 'Enter your first and last name (at most 100 characters, no < or >).' }));
-      const request: CodeRequest = { email: parsedEmail.data, signUp, ...(signUp ? { names: { givenName: given.data!, familyName: family.data! } } : {}) };
+      const names = given.success && family.success ? { givenName: given.data, familyName: family.data } : undefined;
+      if (signUp && !names) return send(res, 400, emailStep(true, { ...values, error: 'Enter your first and last name (at most 100 characters, no < or >).' }));
+      const request: CodeRequest = { email: parsedEmail.data, signUp, ...(signUp && names ? { names } : {}) };
       return this.ask(res, uid, request, codeStep, (error) => emailStep(signUp, { ...values, error }));
     }
     if (action === 'resend') {

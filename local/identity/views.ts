@@ -94,7 +94,7 @@ export interface CodeStep {
   email: string;
   /** A sign-up's page; a sign-in's says the same whether or not the address has an account. */
   signUp: boolean;
-  code: SignInRules['code'];
+  codeRules: SignInRules['code'];
   error?: string;
   notice?: string;
   restartUrl: string;
@@ -104,15 +104,16 @@ export interface CodeStep {
 
 /** Step 2: the code from the email. The email is the sign-in's own, kept by the provider: the form does not carry it. */
 export function codePage(step: CodeStep): string {
-  const lifetime = `It works for ${step.code.lifetimeSeconds / 60} minutes.`;
+  const { digits, lifetimeSeconds } = step.codeRules;
+  const lifetime = `It works for ${lifetimeSeconds / 60} minutes.`;
   return page(
     'Enter your code',
     html`<h1>Check your email</h1>
-      <p>${step.signUp ? html`We sent a ${step.code.digits}-digit code to <strong>${step.email}</strong> to check that it is yours.` : html`If there is an account for <strong>${step.email}</strong>, we sent a ${step.code.digits}-digit code to it.`} ${lifetime}</p>
+      <p>${step.signUp ? html`We sent a ${digits}-digit code to <strong>${step.email}</strong> to check that it is yours.` : html`If there is an account for <strong>${step.email}</strong>, we sent a ${digits}-digit code to it.`} ${lifetime}</p>
       ${step.notice ? html`<p class="notice" role="status">${step.notice}</p>` : html``}
       ${errorBox(step.error)}
       <form method="post" action="${step.action}" novalidate>
-        ${field('code', 'Code', 'text', 'one-time-code', '', html`inputmode="numeric" pattern="[0-9]*" maxlength="${step.code.digits}" autofocus`)}
+        ${field('code', 'Code', 'text', 'one-time-code', '', html`inputmode="numeric" pattern="[0-9]*" maxlength="${digits}" autofocus`)}
         <button type="submit" class="button primary wide">Continue</button>
       </form>
       <form method="post" action="${step.resendAction}" class="actions">
