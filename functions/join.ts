@@ -1,5 +1,5 @@
 /** POST /v1/join: a signed-in person with a verified email joins the domain of the link in the body. */
-import { alreadyMember, emailDomainNotAllowed, linkUsedUp } from '#shared/domain/errors.ts';
+import { alreadyMember, emailDomainNotAllowed, linkUsedUp, rejoinBlocked } from '#shared/domain/errors.ts';
 import { goneLinkError } from '#shared/gone-link.ts';
 import { assertUsable, linkIdOf } from '#shared/domain/invite-link.ts';
 import { operationHandler } from '#shared/http/handler.ts';
@@ -18,6 +18,7 @@ export const handler = operationHandler(OPERATIONS.join, async ({ body, callerId
   }
   if (outcome.reason === 'link-gone') throw await goneLinkError(store, linkId, now);
   if (outcome.reason === 'already-member') throw alreadyMember();
+  if (outcome.reason === 'rejoin-blocked') throw rejoinBlocked();
   if (outcome.reason === 'used-up') throw linkUsedUp();
   if (outcome.reason === 'email-domain-not-allowed') throw emailDomainNotAllowed(outcome.allowed);
   assertUsable(outcome.link, outcome.domain, now);

@@ -9,14 +9,17 @@ import { store } from '#shared/store/dynamodb/index.ts';
 
 const ATTEMPTS = 3;
 
-export const handler = operationHandler(OPERATIONS['remove-member'], async ({ callerId, claims, params }) => {
+export const handler = operationHandler(OPERATIONS['remove-member'], async ({ callerId, claims, params, query }) => {
+  const keptOut = query?.allowRejoin !== 'true';
   const { member: caller } = await asMember(store, callerId, params.domainId);
   if (!caller.isAdmin) throw forbidden('Only domain admins may remove members.');
   for (let attempt = 1; ; attempt++) {
     const before = await store.getMembership(params.userId, params.domainId);
     if (!before) throw notFound('The member');
-    // Their links end with them: the creator generation moves in the same write.
-    const removed = activity.memberRemoved(before, actorOf(callerId, claims), new Date().toISOString());
-    if (assertMemberChanged(await store.changeMember(before, undefined, true, callerId, removed), attempt < ATTEMPTS)) return;
+    const at = new Date().toISOString();
+    // Their links end with them: the creator generation moves in the same write; kept out, no link lets them back.
+    const removed = activity.memberRemoved(before, actorOf(callerId, claims), at, keptOut);
+    const keepOut = keptOut ? { userId: before.userId, email: before.email, firstName: before.firstName, lastName: before.lastName, removedAt: at, removedBy: callerId } : undefined;
+    if (assertMemberChanged(await store.changeMember(before, undefined, true, callerId, removed, keepOut), attempt < ATTEMPTS)) return;
   }
 });

@@ -96,8 +96,20 @@ export const OPERATIONS = {
   'remove-member': {
     method: 'DELETE', path: '/v1/domains/{domainId}/users/{userId}', auth: 'jwt', status: 204,
     summary: 'Remove a member from the domain', who: ADMINS,
-    description: 'The membership is gone; the person keeps their account and other domains, and every link they made here stops working. The domain’s last admin cannot be removed (409 `LAST_ADMIN`).',
-    params: input.userParams, errors: [...MEMBER_CHECK, 'LastAdmin', 'Busy'], tableActions: [CALLER, 'GetItem', 'ConditionCheckItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
+    description: 'The membership is gone; the person keeps their account and other domains, and every link they made here stops working. They cannot join again through any link (403 `REJOIN_BLOCKED`) until an admin allows it (`POST .../removed-members/allow-rejoin`), unless `?allowRejoin=true`. The domain’s last admin cannot be removed (409 `LAST_ADMIN`).',
+    params: input.userParams, query: input.removeMemberQuery, errors: [...MEMBER_CHECK, 'LastAdmin', 'Busy'], tableActions: [CALLER, 'GetItem', 'ConditionCheckItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
+  },
+  'list-removed-members': {
+    method: 'GET', path: '/v1/domains/{domainId}/removed-members', auth: 'jwt', status: 200,
+    summary: 'The people removed from the domain who may not rejoin through a link', who: ADMINS,
+    description: 'In email order, a page at a time (`limit`, `cursor`). Someone an admin let back in (allow-rejoin) is no longer listed.',
+    params: input.domainParams, query: input.pageQuery, response: 'removedMembers', errors: MEMBER_CHECK, tableActions: [CALLER, 'QueryByDomain'],
+  },
+  'allow-rejoin': {
+    method: 'POST', path: '/v1/domains/{domainId}/removed-members/allow-rejoin', auth: 'jwt', status: 204,
+    summary: 'Let someone who was removed join again through a link', who: ADMINS,
+    description: 'By the email they were removed with; 404 when nobody with that email is kept out of the domain.',
+    params: input.domainParams, body: input.allowRejoinBody, errors: [...MEMBER_CHECK, 'Busy'], tableActions: [CALLER, 'GetItem', 'ConditionCheckItem', 'DeleteItem', 'PutItem'],
   },
   'get-invite-link-settings': {
     method: 'GET', path: '/v1/domains/{domainId}/settings/invite-links', auth: 'jwt', status: 200,
@@ -158,7 +170,7 @@ export const OPERATIONS = {
     summary: 'Join the link’s domain with the configuration it carries', who: 'Any signed-in person whose token carries a verified email.',
     description: 'The email is the caller’s verified email from their token (`email`, `email_verified`), never the request’s; names default to the token’s `given_name` and `family_name`. Someone already in another domain joins with the same account.',
     body: input.joinBody, response: 'joined',
-    errors: ['EmailNotVerified', 'EmailDomainNotAllowed', 'LinkNotFound', 'AlreadyMember', 'LinkExpired', 'LinkRevoked', 'LinksDisabled', 'LinkUsedUp', 'Busy'],
+    errors: ['EmailNotVerified', 'EmailDomainNotAllowed', 'RejoinBlocked', 'LinkNotFound', 'AlreadyMember', 'LinkExpired', 'LinkRevoked', 'LinksDisabled', 'LinkUsedUp', 'Busy'],
     tableActions: ['BatchGetItem', 'GetItem', 'Query', 'ConditionCheckItem', 'UpdateItem', 'PutItem'],
   },
   'get-openapi': {

@@ -12,6 +12,7 @@ export type ErrorKind =
   | 'NotFound'
   | 'LinkNotFound'
   | 'AlreadyMember'
+  | 'RejoinBlocked'
   | 'LastAdmin'
   | 'LinkCreationDisabled'
   | 'LinkExpired'
@@ -61,6 +62,8 @@ export const emailDomainNotAllowed = (allowed: string[]) =>
   new ServiceError('EmailDomainNotAllowed', `This invite link is for people with an email address at ${allowed.join(', ')}.`);
 export const linkUsedUp = (domainName?: string) =>
   new ServiceError('LinkUsedUp', 'This invite link has been used as many times as it allows. Ask whoever sent it for a new one.', 'token', undefined, { reason: 'used-up', domainName });
+export const rejoinBlocked = () =>
+  new ServiceError('RejoinBlocked', 'An admin removed you from this domain. You can join it again once an admin allows it: ask one of them.');
 export const lastAdmin = () => new ServiceError('LastAdmin', 'This is the domain’s last admin: make someone else an admin first.');
 export const alreadyMember = () =>
   new ServiceError('AlreadyMember', 'You are already a member of this domain (your account or your email is in it already).');

@@ -70,6 +70,20 @@ export interface Membership {
   version?: number;
 }
 
+/**
+ * Someone an admin removed who may not join the domain again through a link until an admin allows
+ * it: the domain keeps its claim on their email, marked, so any identity with that email is refused.
+ */
+export interface RemovedMember {
+  userId: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  removedAt: string;
+  /** The admin who removed them. */
+  removedBy: string;
+}
+
 /** How a member came in: the link, when, and who made the link. */
 export interface JoinedVia {
   linkId: string;

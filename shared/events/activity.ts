@@ -41,8 +41,10 @@ export const activity = {
     entry(enabled ? 'InviteLinksEnabled' : 'InviteLinksDisabled', domainId, actor, at, {}),
   memberUpdated: (before: Membership, after: Membership, actor: Actor, at: string) =>
     entry('MemberUpdated', before.domainId, actor, at, { member: { userId: before.userId, email: before.email }, before: grantOf(before), after: grantOf(after) }),
-  memberRemoved: (member: Membership, actor: Actor, at: string) =>
-    entry('MemberRemoved', member.domainId, actor, at, { member: { userId: member.userId, email: member.email, ...grantOf(member) } }),
+  memberRemoved: (member: Membership, actor: Actor, at: string, rejoinBlocked: boolean) =>
+    entry('MemberRemoved', member.domainId, actor, at, { member: { userId: member.userId, email: member.email, ...grantOf(member) }, rejoinBlocked }),
+  rejoinAllowed: (domainId: string, member: { userId: string; email: string }, actor: Actor, at: string) =>
+    entry('MemberRejoinAllowed', domainId, actor, at, { member: { userId: member.userId, email: member.email } }),
 };
 
 /** A join's record as its MemberJoined entry: the eventId is the join's id, so it is the same on every read. */

@@ -42,7 +42,10 @@ export const EVENT_DETAILS = {
     link: linkRef,
   }),
   MemberUpdated: z.strictObject({ ...envelope, member: person, before: grant, after: grant }),
-  MemberRemoved: z.strictObject({ ...envelope, member: z.strictObject({ ...person.def.shape, ...grant.def.shape }) }),
+  /** `rejoinBlocked`: no link lets them back in until MemberRejoinAllowed (absent on entries written before removals could block). */
+  MemberRemoved: z.strictObject({ ...envelope, member: z.strictObject({ ...person.def.shape, ...grant.def.shape }), rejoinBlocked: z.optional(z.boolean()) }),
+  /** An admin let someone they had removed join again through a link. */
+  MemberRejoinAllowed: z.strictObject({ ...envelope, member: person }),
   // `satisfies` on the literal: every type types.ts names has its schema, and no schema an unnamed type.
 } as const satisfies Record<EventType, z.ZodMiniType>;
 export type EventDetail<T extends EventType = EventType> = z.output<(typeof EVENT_DETAILS)[T]>;

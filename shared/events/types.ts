@@ -16,5 +16,6 @@ export const EVENT_TYPES = [
   'MemberJoined',
   'MemberUpdated',
   'MemberRemoved',
+  'MemberRejoinAllowed',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];

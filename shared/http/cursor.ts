@@ -24,6 +24,7 @@ const LISTS = {
   users: listPositions.members,
   links: listPositions.links,
   activity: listPositions.activity,
+  removedMembers: listPositions.removedMembers,
 } as const;
 
 const NOT_ISSUED = 'is not a cursor this API issued';

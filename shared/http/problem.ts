@@ -15,6 +15,7 @@ export const PROBLEMS: Record<ErrorKind, { status: number; code: string; title: 
   NotFound: { status: 404, code: 'NOT_FOUND', title: 'Not found' },
   LinkNotFound: { status: 404, code: 'LINK_NOT_FOUND', title: 'Invite link not found' },
   AlreadyMember: { status: 409, code: 'ALREADY_MEMBER', title: 'Already a member' },
+  RejoinBlocked: { status: 403, code: 'REJOIN_BLOCKED', title: 'Removed from this domain' },
   LastAdmin: { status: 409, code: 'LAST_ADMIN', title: 'The last admin' },
   LinkCreationDisabled: { status: 409, code: 'LINKS_DISABLED', title: 'Invite links are turned off' },
   LinkExpired: { status: 410, code: 'LINK_EXPIRED', title: 'Invite link expired' },

@@ -65,6 +65,18 @@ export const member = z.strictObject({
 });
 export const members = page(member);
 
+/** Someone an admin removed who may not rejoin through a link until an admin allows it. */
+export const removedMember = z.strictObject({
+  userId: z.string(),
+  email: z.string(),
+  firstName: z.string(),
+  lastName: z.string(),
+  removedAt: timestamp,
+  /** The admin who removed them. */
+  removedBy: z.string(),
+});
+export const removedMembers = page(removedMember);
+
 export const linkSettings = z.strictObject({
   enabled: z.boolean(),
   /** Every joiner's verified email must be at one of these; empty: any. */

@@ -102,6 +102,9 @@ export const memberChangeBody = z.lazy(() => z.strictObject({
   groupIds: z.optional(idList),
   isAdmin: z.optional(z.boolean('must be true or false')),
 }));
+/** `allowRejoin=true`: the person may join again through a link; without it, they may not until an admin allows it. */
+export const removeMemberQuery = z.lazy(() => z.optional(z.strictObject({ allowRejoin: z.optional(z.enum(['true', 'false'], 'must be true or false')) })));
+export const allowRejoinBody = z.lazy(() => z.strictObject({ email }));
 export const revokeAllBody = z.lazy(() => z.optional(z.strictObject({ createdBy: z.optional(userId) })));
 export const linkParams = z.lazy(() => z.strictObject({ domainId: entityId, linkId }));
 

@@ -4,7 +4,7 @@
  */
 import type { ActivityEntry } from '../events/schemas.ts';
 import type { LinkQuota } from '../domain/link-quota.ts';
-import type { Directory, Domain, InviteLink, JoinRecord, Membership, User } from '../domain/types.ts';
+import type { Directory, Domain, InviteLink, JoinRecord, Membership, RemovedMember, User } from '../domain/types.ts';
 
 /** A signed-in person joining: their identity's `sub` and verified email. */
 export interface NewMember {
@@ -20,7 +20,8 @@ export type JoinRefusal =
   | { reason: 'link-unusable'; link: InviteLink; domain: Domain }
   | { reason: 'used-up' }
   | { reason: 'email-domain-not-allowed'; allowed: string[] }
-  | { reason: 'already-member' };
+  | { reason: 'already-member' }
+  | { reason: 'rejoin-blocked' };
 
 export type JoinOutcome = { ok: true; membership: Membership; join: JoinRecord } | ({ ok: false } & JoinRefusal);
 
@@ -82,9 +83,15 @@ export interface Store {
   /**
    * Writes `after` over `before` (as read: refused as 'changed' if it moved since), the domain's admin
    * count with it, and, when `endLinks`, moves the member's creator generation so their links stop.
-   * `after` undefined removes the membership. The caller's admin check rides in the same transaction.
+   * `after` undefined removes the membership, keeping the person out (RemovedMember) when `keepOut`
+   * is given. The caller's admin check rides in the same transaction.
    */
-  changeMember(before: Membership, after: Membership | undefined, endLinks: boolean, adminUserId: string, activity: ActivityEntry): Promise<MemberChangeOutcome>;
+  changeMember(before: Membership, after: Membership | undefined, endLinks: boolean, adminUserId: string, activity: ActivityEntry, keepOut?: RemovedMember): Promise<MemberChangeOutcome>;
+  /** A page of the people removed from the domain who may not rejoin, in email order. */
+  listRemovedMembers(domainId: string, page: PageRequest): Promise<Page<RemovedMember>>;
+  getRemovedMember(domainId: string, email: string): Promise<RemovedMember | undefined>;
+  /** Lets them join again through a link, if the caller is an admin and they are still kept out (as read: 'changed' otherwise). */
+  allowRejoin(removed: RemovedMember, domainId: string, adminUserId: string, activity: ActivityEntry): Promise<AdminWriteOutcome | 'changed'>;
   /** The switch and the domain-wide email domains. Turning links off also moves the generation, so turning them on again revives nothing. */
   /** `switched` is recorded only if the switch moves (a PUT that leaves it as it was records nothing). */
   updateInviteLinkSettings(domainId: string, change: InviteLinkSettingsChange, adminUserId: string, at: string, switched?: ActivityEntry): Promise<AdminWriteOutcome>;

@@ -51,7 +51,9 @@ const VALID: Record<OperationName, Valid> = {
   'list-groups': { params: { domainId: DEMO_DOMAIN } },
   'list-users': { params: { domainId: DEMO_DOMAIN }, query: { limit: '10', cursor: 'abc', inviteLinkId: ID } },
   'update-member': { params: { domainId: DEMO_DOMAIN, userId: 'u-demo-viewer' }, body: { userType: 'BROWSE', teamIds: ['editors'], roleGroupIds: ['viewers'], groupIds: ['archive'], isAdmin: false } },
-  'remove-member': { params: { domainId: DEMO_DOMAIN, userId: 'u-demo-viewer' } },
+  'remove-member': { params: { domainId: DEMO_DOMAIN, userId: 'u-demo-viewer' }, query: { allowRejoin: 'true' } },
+  'list-removed-members': { params: { domainId: DEMO_DOMAIN }, query: { limit: '10', cursor: 'abc' } },
+  'allow-rejoin': { params: { domainId: DEMO_DOMAIN }, body: { email: 'someone@example.test' } },
   'get-invite-link-settings': { params: { domainId: DEMO_DOMAIN } },
   'put-invite-link-settings': { params: { domainId: DEMO_DOMAIN }, body: { enabled: true, allowedEmailDomains: ['example.com'] } },
   'create-invite-link': {

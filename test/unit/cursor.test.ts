@@ -15,6 +15,7 @@ const positionsIn = (domainId: string): Record<ListName, Record<string, string>>
   users: { ...keys.membership('sub-1', domainId), ...keys.membershipIndex('sub-1', domainId, 'pat@example.test') },
   links: { ...keys.link('abc'), ...keys.linkIndex(domainId, 3, '2026-01-01T00:00:00.000Z', 'abc') },
   activity: keys.activity(domainId, '2026-01-01T00:00:00.000Z', 'event-1'),
+  removedMembers: { ...keys.memberEmail(domainId, 'pat@example.test'), ...keys.removedMemberIndex(domainId, 'pat@example.test') },
 });
 const POSITIONS = positionsIn(DOMAIN);
 

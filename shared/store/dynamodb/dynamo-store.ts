@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { LinkQuota } from '../../domain/link-quota.ts';
-import type { Directory, Domain, InviteLink, Membership, User } from '../../domain/types.ts';
+import type { Directory, Domain, InviteLink, Membership, RemovedMember, User } from '../../domain/types.ts';
 import { UnknownPosition, type AdminWriteOutcome, type InviteLinkSettingsChange, type JoinOutcome, type MemberChangeOutcome, type NewMember, type Page, type PageRequest, type Store } from '../store.ts';
 import { creatorGenerationAttribute, linkStatus } from '../../domain/invite-link.ts';
 import { dataOf, keys } from './keys.ts';
@@ -314,11 +314,50 @@ export class DynamoStore implements Store {
     return Item ? dataOf<Membership>(Item) : undefined;
   }
 
-  changeMember(before: Membership, after: Membership | undefined, endLinks: boolean, adminUserId: string, activity: ActivityEntry): Promise<MemberChangeOutcome> {
-    return retryingConflicts(() => this.changeMemberOnce(before, after, endLinks, adminUserId, activity));
+  changeMember(before: Membership, after: Membership | undefined, endLinks: boolean, adminUserId: string, activity: ActivityEntry, keepOut?: RemovedMember): Promise<MemberChangeOutcome> {
+    return retryingConflicts(() => this.changeMemberOnce(before, after, endLinks, adminUserId, activity, keepOut));
   }
 
-  private async changeMemberOnce(before: Membership, after: Membership | undefined, endLinks: boolean, adminUserId: string, activity: ActivityEntry): Promise<MemberChangeOutcome> {
+  async listRemovedMembers(domainId: string, page: PageRequest): Promise<Page<RemovedMember>> {
+    const index = TABLE.byDomainIndex;
+    const found = await this.queryPage(page, {
+      IndexName: index.name,
+      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+      ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
+      ExpressionAttributeValues: { ':pk': keys.domainPartition(domainId), ':prefix': keys.removedPrefix },
+    });
+    return { items: found.items.map(removedMemberOf), next: found.next };
+  }
+
+  async getRemovedMember(domainId: string, email: string): Promise<RemovedMember | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.memberEmail(domainId, email), ConsistentRead: true }));
+    return Item?.rejoinBlocked === true ? removedMemberOf(Item) : undefined;
+  }
+
+  async allowRejoin(removed: RemovedMember, domainId: string, adminUserId: string, activity: ActivityEntry): Promise<AdminWriteOutcome | 'changed'> {
+    const adminCheck = { TableName: this.table, Key: keys.membership(adminUserId, domainId), ConditionExpression: 'isAdmin = :yes', ExpressionAttributeValues: { ':yes': true }, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const };
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { ConditionCheck: adminCheck },
+            // The claim goes only as it was read: a person removed again meanwhile is another removal.
+            { Delete: { TableName: this.table, Key: keys.memberEmail(domainId, removed.email), ConditionExpression: 'rejoinBlocked = :yes AND removedAt = :at', ExpressionAttributeValues: { ':yes': true, ':at': removed.removedAt } } },
+            { Put: { TableName: this.table, Item: items.activity(activity) } },
+          ],
+        }),
+      );
+      return 'done';
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const [caller, claim] = reasonCodes(error);
+      if (caller === 'ConditionalCheckFailed') return failedItem(error, 0) ? 'not-admin' : 'not-member';
+      if (claim === 'ConditionalCheckFailed') return 'changed';
+      throw error;
+    }
+  }
+
+  private async changeMemberOnce(before: Membership, after: Membership | undefined, endLinks: boolean, adminUserId: string, activity: ActivityEntry, keepOut?: RemovedMember): Promise<MemberChangeOutcome> {
     const { domainId, userId } = before;
     const self = adminUserId === userId;
     const adminDelta = (after?.isAdmin ? 1 : 0) - (before.isAdmin ? 1 : 0);
@@ -364,7 +403,8 @@ export class DynamoStore implements Store {
       ...(self ? [] : [callerCheck]),
       membershipWrite,
       ...(domainWrite ? [domainWrite] : []),
-      ...(after ? [] : [{ Delete: { TableName: this.table, Key: keys.memberEmail(domainId, before.email) } }]),
+      // Removed: the domain lets go of the email, or keeps it, marked, so the person cannot rejoin through a link.
+      ...(after ? [] : [keepOut ? { Put: { TableName: this.table, Item: items.removedMember(domainId, keepOut) } } : { Delete: { TableName: this.table, Key: keys.memberEmail(domainId, before.email) } }]),
       ...(bump
         ? Array.from({ length: SHARDS.domainGates }, (_, shard) => ({
             Update: { TableName: this.table, Key: keys.domainGate(domainId, shard), UpdateExpression: bump.set, ExpressionAttributeNames: bump.names, ExpressionAttributeValues: { ':zero': 0, ':one': 1 } },
@@ -526,6 +566,11 @@ export class DynamoStore implements Store {
     } while (ExclusiveStartKey);
     return items;
   }
+}
+
+function removedMemberOf(item: Record<string, unknown>): RemovedMember {
+  const { userId, email, firstName, lastName, removedAt, removedBy } = item as unknown as RemovedMember;
+  return { userId, email, firstName, lastName, removedAt, removedBy };
 }
 
 /** The domain and its directory from the items read, if the domain exists. */

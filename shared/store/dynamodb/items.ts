@@ -2,7 +2,7 @@
 import { ACTIVITY_RETENTION_SECONDS, LINK_EXPIRY_MEMORY_SECONDS } from '../../config.ts';
 import type { ActivityEntry } from '../../events/schemas.ts';
 import { capOf, ttlOf } from '../../domain/invite-link.ts';
-import type { Directory, Domain, InviteLink, JoinRecord, Membership, User } from '../../domain/types.ts';
+import type { Directory, Domain, InviteLink, JoinRecord, Membership, RemovedMember, User } from '../../domain/types.ts';
 import { keys } from './keys.ts';
 import { ENTITY, SHARDS, TABLE } from './table.ts';
 
@@ -36,6 +36,15 @@ export const items = {
     domainId,
     email,
     userId,
+  }),
+  /** The email's claim kept when a member is removed, so no one with that email rejoins until an admin allows it. */
+  removedMember: (domainId: string, m: RemovedMember): Item => ({
+    ...keys.memberEmail(domainId, m.email),
+    ...keys.removedMemberIndex(domainId, m.email),
+    entityType: ENTITY.MemberEmail,
+    domainId,
+    rejoinBlocked: true,
+    ...m,
   }),
   membership: (m: Membership): Item => ({
     ...keys.membership(m.userId, m.domainId),

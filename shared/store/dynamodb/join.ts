@@ -144,7 +144,7 @@ export async function joinInOneTransaction(
             },
             { ConditionCheck: { TableName: table, Key: keys.domainGate(link.domainId, gate), ...gateCondition } },
             { Put: { TableName: table, Item: items.membership(membership), ...notExists } },
-            { Put: { TableName: table, Item: items.memberEmail(link.domainId, person.email, userId), ...notExists } },
+            { Put: { TableName: table, Item: items.memberEmail(link.domainId, person.email, userId), ...notExists, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } },
             { Put: { TableName: table, Item: items.join(join) } },
             ...(isNewUser ? [{ Put: { TableName: table, Item: items.user({ ...person, createdAt: joinedAt }), ...notExists } }] : []),
           ],
@@ -166,6 +166,8 @@ export async function joinInOneTransaction(
       if (codes[COUNTER] === 'ConditionalCheckFailed' || codes[GATE] === 'ConditionalCheckFailed') {
         return refusal(db, table, link, error, codes, emailDomain);
       }
+      // The domain holds the email: a member's, or kept when an admin removed them and has not let them back.
+      if (codes[MEMBER_EMAIL] === 'ConditionalCheckFailed' && failedItem<{ rejoinBlocked?: boolean }>(error, MEMBER_EMAIL)?.rejoinBlocked) return { ok: false, reason: 'rejoin-blocked' };
       if (codes[MEMBERSHIP] === 'ConditionalCheckFailed' || codes[MEMBER_EMAIL] === 'ConditionalCheckFailed') return { ok: false, reason: 'already-member' };
       if (isNewUser && codes[NEW_USER] === 'ConditionalCheckFailed') {
         // This person's first join elsewhere made their profile a moment ago: join without writing it.

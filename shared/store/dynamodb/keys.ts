@@ -25,6 +25,10 @@ export const keys = {
   /** One per member: a domain holds an email once, whichever identity (sub) signs in with it. */
   memberEmail: (domainId: string, email: string): Key => ({ [PK]: `MEMBER_EMAIL#${domainId}#${email}`, [SK]: 'MEMBER_EMAIL' }),
 
+  /** A removed member the domain keeps out (their email's claim, marked), in email order in the domain index. */
+  removedMemberIndex: (domainId: string, email: string): Key => ({ [GSI1PK]: `DOMAIN#${domainId}`, [GSI1SK]: `REMOVED#${email}` }),
+  removedPrefix: 'REMOVED#',
+
   /** A copy of the domain's link switch and generation, one of SHARDS.domainGates: what a join checks. */
   domainGate: (domainId: string, shard: number): Key => ({ [PK]: `GATE#${domainId}#${shard}`, [SK]: 'GATE' }),
 
@@ -71,6 +75,10 @@ export const listPositions = {
     const rest = between(at[GSI1SK], 'LINK#', `#${linkId}`) ?? '';
     const createdAt = rest.slice(11);
     return createdAt !== '' && isExactly(at, { ...keys.link(linkId), ...keys.linkIndex(domainId, Number(rest.slice(0, 10)), createdAt, linkId) });
+  },
+  removedMembers(domainId: string, at: Key): boolean {
+    const email = between(at[GSI1SK], keys.removedPrefix);
+    return email !== undefined && isExactly(at, { ...keys.memberEmail(domainId, email), ...keys.removedMemberIndex(domainId, email) });
   },
   activity(domainId: string, at: Key): boolean {
     const sortKey = typeof at[SK] === 'string' ? at[SK] : '';

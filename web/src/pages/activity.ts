@@ -21,7 +21,7 @@ const FILTERS = [
   { label: 'Links created', type: 'InviteLinkCreated' },
   { label: 'Links revoked or deleted', type: 'InviteLinkRevoked,InviteLinksRevokedAll' },
   { label: 'Links switched off or on', type: 'InviteLinksDisabled,InviteLinksEnabled' },
-  { label: 'Members changed or removed', type: 'MemberUpdated,MemberRemoved' },
+  { label: 'Members changed or removed', type: 'MemberUpdated,MemberRemoved,MemberRejoinAllowed' },
 ] as const;
 
 /** The names the entries' ids stand for; an id stays as it is when its name is unknown (or was deleted). */
@@ -194,6 +194,10 @@ function row(entry: ActivityEntry, names: Names): HTMLElement {
       break;
     case 'MemberRemoved':
       sentence = [who, ` removed ${entry.member.email}`];
+      more = entry.rejoinBlocked ? 'They cannot join again through a link until an admin allows it.' : entry.rejoinBlocked === false ? 'They may join again through a link.' : undefined;
+      break;
+    case 'MemberRejoinAllowed':
+      sentence = [who, ` allowed ${entry.member.email} to join again`];
       break;
   }
   return h(
