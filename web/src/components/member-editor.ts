@@ -1,8 +1,9 @@
 /**
  * What a domain admin can do to a member on the Users page: change their user type, teams (the
  * first is their primary team), role groups and legacy groups, reviewed before saving; or remove
- * them from the domain, confirmed first. Both are modal dialogs (focus kept inside, Escape
- * closes, focus returns to the row).
+ * them from the domain, confirmed first, which keeps them from joining again through a link unless
+ * the admin ticks "Let them join again through a link". Both are modal dialogs (focus kept inside,
+ * Escape closes, focus returns to the row).
  */
 import { api, ApiError } from '../lib/api.ts';
 import { confirmDialog, modalDialog } from '../lib/dialog.ts';
@@ -18,7 +19,8 @@ export interface MemberActions {
 export interface MemberEvents {
   /** The member as the API answered the change. */
   saved(member: Member): void;
-  removed(member: Member): void;
+  /** `keptOut`: they may not join again through a link until an admin allows it. */
+  removed(member: Member, keptOut: boolean): void;
 }
 
 const fullName = (m: Member) => `${m.firstName} ${m.lastName}`;
@@ -30,22 +32,30 @@ export function memberActions(directory: Directory, base: string, events: Member
     remove(member) {
       const { domainName } = directory.membership;
       let removed = false;
+      const allowRejoin = h('input', { type: 'checkbox', id: 'member-remove-allow-rejoin', name: 'allowRejoin', 'aria-describedby': 'member-remove-allow-rejoin-hint' });
       const confirm = confirmDialog({
         id: 'member-remove',
         title: `Remove ${fullName(member)} from ${domainName}?`,
         body: [
-          `${fullName(member)} (${member.email}) loses access to ${domainName} at once, with their user type, teams and groups here.`,
-          'Their account stays, and so do their other domains. To bring them back, send them a new invite link.',
+          `${fullName(member)} (${member.email}) loses access to ${domainName} at once, with their user type, teams and groups here. Their account stays, and so do their other domains.`,
+          `They will not be able to join ${domainName} again through an invite link until an admin allows it.`,
+          h(
+            'div',
+            { class: 'choice rejoin-choice' },
+            allowRejoin,
+            h('label', { for: 'member-remove-allow-rejoin' }, 'Let them join again through a link'),
+          ),
+          h('p', { class: 'hint rejoin-hint', id: 'member-remove-allow-rejoin-hint' }, 'Then any invite link they are sent works for them at once.'),
         ],
         confirm: 'Remove member',
         onConfirm: async () => {
-          await api('DELETE', path(member));
+          await api('DELETE', allowRejoin.checked ? `${path(member)}?allowRejoin=true` : path(member));
           removed = true;
         },
         failureMessage: (error) => problemText(error, member, directory, 'remove'),
         onClose: () => {
           confirm.dialog.remove();
-          if (removed) events.removed(member);
+          if (removed) events.removed(member, !allowRejoin.checked);
         },
       });
       confirm.open();

@@ -101,6 +101,8 @@ export interface ConfirmOptions {
   /** What the dialog says; a function is asked again each time the dialog opens. */
   body: Child[] | (() => Child[]);
   confirm: string;
+  /** `primary` for a confirmation that gives something back rather than taking it away. */
+  tone?: 'danger' | 'primary';
   /** Throwing keeps the dialog open and shows `failureMessage(error)` in it. */
   onConfirm: () => Promise<void>;
   failureMessage?: (error: unknown) => Child;
@@ -111,7 +113,7 @@ export interface ConfirmOptions {
 export function confirmDialog(options: ConfirmOptions): ModalDialog {
   const failure = h('div', { class: 'form-error', role: 'alert', id: `${options.id}-error` });
   const cancel = h('button', { type: 'button', class: 'button', onclick: () => modal.close() }, 'Cancel');
-  const confirm = h('button', { type: 'button', class: 'button danger' }, options.confirm);
+  const confirm = h('button', { type: 'button', class: `button ${options.tone ?? 'danger'}` }, options.confirm);
   confirm.addEventListener('click', async () => {
     if (confirm.disabled) return;
     confirm.disabled = true;

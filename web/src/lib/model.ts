@@ -21,6 +21,8 @@ export type Team = z.output<typeof api.team>;
 export type RoleGroup = z.output<typeof api.roleGroup>;
 export type Group = z.output<typeof api.group>;
 export type Member = z.output<typeof api.member>;
+/** Someone an admin removed who may not join again through a link until an admin allows it. */
+export type RemovedMember = z.output<typeof api.removedMember>;
 /** A link as the active-links list shows it: its configuration, rules and use count. */
 export type InviteLink = z.output<typeof api.activeInviteLinks>['items'][number];
 export type CreatedLink = z.output<typeof api.createdInviteLink>;

@@ -1,10 +1,10 @@
 /**
  * Join page (/join#<token>): what the link grants and whose emails it admits, then an account at
  * the identity provider (a new one, or the one the person has), then "Join <domain> as <email>", or
- * a kind page when the link no longer works or is not for the person's email. The link token lives
- * only in the fragment (never sent to a server in a URL), is taken out of the address bar at once
- * and kept in this tab's sessionStorage across the trip to the provider; the API gets it in a
- * request body.
+ * a kind page when the link no longer works, is not for the person's email, or an admin removed the
+ * person and has not let them back yet. The link token lives only in the fragment (never sent to a
+ * server in a URL), is taken out of the address bar at once and kept in this tab's sessionStorage
+ * across the trip to the provider; the API gets it in a request body.
  */
 import { api, ApiError, loadConfig, session } from '../lib/api.ts';
 import { byId, h, render, type Child } from '../lib/dom.ts';
@@ -312,6 +312,7 @@ function showForm(token: string, link: LinkLookup, provider: string, me: Me) {
     };
     if (!(error instanceof ApiError)) return say('Something went wrong. Try again.');
     if (error.code === 'ALREADY_MEMBER') return showAlreadyMember(link, me);
+    if (error.code === 'REJOIN_BLOCKED') return showRejoinBlocked(link, me);
     if (error.status === 401) {
       session.signOut();
       return showAccountChoice(link, provider, 'Your session ended. Sign in again to join.');
@@ -356,6 +357,23 @@ function showAlreadyMember(link: LinkLookup, me: Me) {
       h('h1', { tabindex: '-1', id: 'result-title' }, `You're already a member of ${link.domainName}`),
       h('p', {}, `${me.email} already belongs to ${link.domainName}, so there is nothing to join.`),
       h('p', {}, h('a', { href, class: 'button primary' }, `Go to ${link.domainName}`)),
+    ),
+  );
+  byId('result-title').focus();
+}
+
+/** 403: an admin removed this person and has not let them back; another press of Join would only be refused again. */
+function showRejoinBlocked(link: LinkLookup, me: Me) {
+  // The token stays in this tab: once an admin allows it, a reload offers the same link's Join again.
+  render(
+    main,
+    h(
+      'article',
+      { class: 'card join problem', 'data-problem': 'REJOIN_BLOCKED' },
+      h('h1', { tabindex: '-1', id: 'result-title' }, `An admin removed you from ${link.domainName}`),
+      h('p', {}, `You're signed in as ${me.email}. An admin of ${link.domainName} removed you, so invite links don't let you join it again for now.`),
+      h('p', {}, `You can join ${link.domainName} again once an admin allows it: ask one of them. Then open your invite link again.`),
+      me.memberships.length ? h('p', {}, h('a', { href: '/home', class: 'button' }, 'Go to Home')) : null,
     ),
   );
   byId('result-title').focus();

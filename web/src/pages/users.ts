@@ -2,8 +2,9 @@
  * Users page (/ and /users?domain=…), for members who may invite: the domain's users, what they
  * have (the primary team marked) and which link brought them in, from whom; "+ New Users" opens
  * the invite modal. Domain admins also change a member's user type, teams and groups, or remove
- * them, each step confirmed in a dialog; others see the list only. Everyone else is sent Home.
- * The caller, the domain's teams and groups and the first page of users are asked for at once.
+ * them, each step confirmed in a dialog, and see who is kept out after a removal, to let them
+ * rejoin; others see the list only. Everyone else is sent Home. The caller, the domain's teams and
+ * groups and the first page of users are asked for at once.
  */
 import { api, session } from '../lib/api.ts';
 import { pagedList, type PagedList } from '../lib/paging.ts';
@@ -21,11 +22,13 @@ import {
   type Member,
   type Membership,
   type Page,
+  type RemovedMember,
   type RoleGroup,
   type Team,
 } from '../lib/model.ts';
 import { createInviteModal, type Directory } from '../components/invite-modal.ts';
 import { memberActions, type MemberActions } from '../components/member-editor.ts';
+import { removedMembers } from '../components/removed-members.ts';
 
 const main = byId('main');
 
@@ -74,6 +77,9 @@ async function showDomain(me: Me, candidates: Membership[], membership: Membersh
   render(main, h('p', { class: 'loading' }, 'Loading users…'));
   const base = pathOf(membership.domainId);
   const data = early ?? loadDomain(membership.domainId);
+  // Only admins may see who is kept out: nobody else's page asks.
+  const firstRemoved = membership.isAdmin ? api<Page<RemovedMember>>('GET', `${base}/removed-members`) : undefined;
+  firstRemoved?.catch(() => undefined);
   const [teams, roleGroups, groups] = await Promise.all([data.teams, data.roleGroups, data.groups]);
   const directory: Directory = { me, membership, teams: teams.items, roleGroups: roleGroups.items, groups: groups.items };
   const table = h('div', { id: 'users-list' });
@@ -85,6 +91,7 @@ async function showDomain(me: Me, candidates: Membership[], membership: Membersh
     const { items, more } = list;
     summary.textContent = `${membership.domainName} · ${more ? `the first ${plural(items.length, 'user')}` : plural(items.length, 'user')}`;
     render(table, h('div', { class: 'table-wrap' }, usersTable(items, directory, actions)), more);
+    keptOut?.nameAdmins();
   };
   const refreshUsers = (firstPage?: Promise<Page<Member>>) =>
     pagedList<Member>(
@@ -108,8 +115,9 @@ async function showDomain(me: Me, candidates: Membership[], membership: Membersh
           focusRow(updated.userId).focus();
           announce.textContent = `Saved: ${fullName(updated)} is now ${describeMember(updated, directory)}.`;
         },
-        removed(gone) {
+        removed(gone, stillOut) {
           if (gone.userId === me.userId) return location.assign('/home');
+          if (stillOut) void keptOut?.refresh();
           const at = list.items.findIndex((m) => m.userId === gone.userId);
           const next = list.items[at + 1] ?? list.items[at - 1];
           if (at >= 0) list.items.splice(at, 1);
@@ -117,6 +125,14 @@ async function showDomain(me: Me, candidates: Membership[], membership: Membersh
           focusRow(next?.userId).focus();
           announce.textContent = `${fullName(gone)} was removed from ${membership.domainName}.`;
         },
+      })
+    : undefined;
+  const keptOut = membership.isAdmin
+    ? removedMembers({
+        base,
+        membership,
+        adminEmail: (userId) => (userId === me.userId ? me.email : list.items.find((m) => m.userId === userId)?.email),
+        announce: (text) => (announce.textContent = text),
       })
     : undefined;
 
@@ -133,10 +149,11 @@ async function showDomain(me: Me, candidates: Membership[], membership: Membersh
     ),
     summary,
     table,
+    keptOut?.section,
     announce,
     modal.dialog,
   );
-  await refreshUsers(data.users);
+  await Promise.all([refreshUsers(data.users), keptOut?.refresh(firstRemoved)]);
 }
 
 const fullName = (m: Member) => `${m.firstName} ${m.lastName}`;
