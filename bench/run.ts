@@ -34,6 +34,7 @@ const JOIN_SECONDS = Number(process.env.BENCH_JOIN_SECONDS ?? 20);
 const JOIN_WINDOWS = Number(process.env.BENCH_JOIN_WINDOWS ?? 3);
 const JOIN_ARRIVALS = process.env.BENCH_JOIN_ARRIVALS === 'even' ? 'even' : 'poisson';
 const SPREAD_LINKS = 50;
+const UNLIMITED = { requests: 1_000_000_000, windowSeconds: 60 };
 const LARGE = { domainId: 'bench-large', users: 20_000, links: 3_000 };
 const SMALL = { domainId: 'bench-small', users: 50, links: 50 };
 
@@ -65,7 +66,7 @@ const stack = await startLocalStack({
   tableName: `bench-${randomUUID()}`,
   // The bench measures the service, not API Gateway's throttle nor WAF's per-client limits.
   throttle: { rateLimit: 1_000_000, burstLimit: 1_000_000 },
-  clientLimits: { public: { requests: 1_000_000_000, windowSeconds: 60 }, join: { requests: 1_000_000_000, windowSeconds: 60 } },
+  clientLimits: { public: { perAddress: UNLIMITED }, join: { perAddress: UNLIMITED, perPerson: UNLIMITED } },
   // Started and stopped below: on only while its work is measured, so it never runs beside other measurements.
   notifier: false,
   // In AWS the events feed is a function of its own; here it would read every join record in the bench's process, beside the joins measured.

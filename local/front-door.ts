@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { forbidden, invalidRequest, payloadTooLarge, ServiceError, rateLimited, unauthenticated } from '#shared/domain/errors.ts';
 import { problemResponse } from '#shared/http/problem.ts';
-import { CLIENT_LIMITS, OPERATION_LIST, PUBLIC_THROTTLE, routeKey, type ClientLimit, type NamedOperation, type OperationName } from '#shared/operations.ts';
+import { CLIENT_LIMITS, OPERATION_LIST, PUBLIC_THROTTLE, routeKey, type ClientLimit, type ClientLimitRule, type NamedOperation, type OperationName, type RateLimit } from '#shared/operations.ts';
 import { NO_IAM, type IamEmulation } from './iam/emulation.ts';
 import type { AuthorizerClaims, JwtAuthorizer } from './jwt-authorizer.ts';
 
@@ -24,7 +24,7 @@ export interface FrontDoorOptions {
   iam?: IamEmulation;
   throttle?: { rateLimit: number; burstLimit: number };
   /** Per client address, as WAF counts in AWS; tests shorten them. */
-  clientLimits?: Partial<Record<ClientLimit, { requests: number; windowSeconds: number }>>;
+  clientLimits?: Partial<Record<ClientLimit, ClientLimitRule>>;
   /**
    * What sits behind the door, made once the port is known (the identity provider's issuer names
    * it). Requests that arrive before it is ready wait for it.
@@ -36,7 +36,7 @@ export interface FrontDoorParts {
   /** Checks bearer tokens on `jwt` routes, as the HTTP API's JWT authorizer does. */
   authorizer: JwtAuthorizer;
   /** Whole path prefixes served by another handler that reads the request itself (the identity provider), each with its own per-client limit. */
-  mounts?: { prefix: string; handle(req: IncomingMessage, res: ServerResponse): void; clientLimit?: { requests: number; windowSeconds: number } }[];
+  mounts?: { prefix: string; handle(req: IncomingMessage, res: ServerResponse): void; clientLimit?: RateLimit }[];
   /** Anything that is not an API route: local helpers, pages. Returns false when it did not answer. */
   fallback?: (req: IncomingMessage, res: ServerResponse, body: Buffer) => Promise<boolean>;
 }
@@ -57,7 +57,8 @@ export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDo
   const iam = options.iam ?? NO_IAM;
   const buckets = new Map<string, TokenBucket>();
   const throttle = options.throttle ?? PUBLIC_THROTTLE;
-  const perClient = new ClientWindows({ ...CLIENT_LIMITS, ...options.clientLimits });
+  const clientLimits: Record<ClientLimit, ClientLimitRule> = { ...CLIENT_LIMITS, ...options.clientLimits };
+  const perClient = new ClientWindows();
 
   let parts: Promise<FrontDoorParts> | undefined;
   const server = createServer((req, res) => {
@@ -75,7 +76,7 @@ export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDo
     }
     const mount = mounts.find((m) => req.url === m.prefix || req.url?.startsWith(`${m.prefix}/`) || req.url?.startsWith(`${m.prefix}?`));
     if (mount) {
-      const wait = mount.clientLimit && perClient.take(mount.prefix, req.socket.remoteAddress ?? 'unknown', mount.clientLimit);
+      const wait = mount.clientLimit && perClient.take(`${mount.prefix} ${req.socket.remoteAddress}`, mount.clientLimit);
       if (wait !== undefined) return send(res, asPlainJson(problemResponse(rateLimited(wait))));
       return mount.handle(req, res);
     }
@@ -96,7 +97,12 @@ export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDo
     const { route, pathParameters } = match;
     // WAF sits in front of everything else in AWS: its per-client count comes first.
     if (route.clientLimit) {
-      const wait = perClient.take(route.clientLimit, req.socket.remoteAddress ?? 'unknown');
+      const { perAddress, perPerson } = clientLimits[route.clientLimit];
+      const person = req.headers.authorization;
+      // As WAF's rules in their order: a request the address's rule refuses is not counted against the person.
+      const wait =
+        perClient.take(`${route.clientLimit} address ${req.socket.remoteAddress}`, perAddress) ??
+        (perPerson && person ? perClient.take(`${route.clientLimit} person ${person}`, perPerson) : undefined);
       // WAF's custom response: the problem body, but WAF can only call it application/json.
       if (wait !== undefined) return send(res, asPlainJson(problemResponse(rateLimited(wait))));
     }
@@ -263,14 +269,11 @@ function isLocalHost(host: string | undefined, port: number | undefined): boolea
   return port !== undefined && (host?.toLowerCase() === `localhost:${port}` || host === `127.0.0.1:${port}`);
 }
 
-/** WAF's rate-based rule, per client address: at most `requests` in each window; the answer says how long to wait. */
+/** WAF's rate-based rules: at most `requests` in each window per key (an address, a person); the answer says how long to wait. */
 class ClientWindows {
   private readonly windows = new Map<string, { start: number; count: number }>();
-  constructor(private readonly limits: Record<ClientLimit, { requests: number; windowSeconds: number }>) {}
-  /** Undefined when the request may go on, else the seconds until the client's window ends. A mount names its own limit. */
-  take(limit: string, client: string, rule = this.limits[limit as ClientLimit]): number | undefined {
-    const { requests, windowSeconds } = rule;
-    const key = `${limit} ${client}`;
+  /** Undefined when the request may go on, else the seconds until the key's window ends. */
+  take(key: string, { requests, windowSeconds }: RateLimit): number | undefined {
     const now = Date.now();
     if (this.windows.size > 10_000) for (const [k, w] of this.windows) if (now - w.start >= windowSeconds * 1000) this.windows.delete(k);
     let window = this.windows.get(key);

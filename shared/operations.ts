@@ -13,17 +13,28 @@ import type { ResponseName } from './http/response-schemas.ts';
 /** The public route (the link lookup) is throttled per route: requests per second and burst, as API Gateway counts them. */
 export const PUBLIC_THROTTLE = { rateLimit: 100, burstLimit: 200 } as const;
 
+/** One rate-based count: at most `requests` in each window of `windowSeconds`. */
+export interface RateLimit {
+  requests: number;
+  windowSeconds: number;
+}
+
 /**
- * What one client address may send, as the WAF rate-based rules in front of the API count it in
- * AWS and the local front door counts it locally: so one noisy client is refused while others go on.
+ * What one client may send, as the WAF rate-based rules in front of the API count it in AWS and
+ * the local front door counts it locally: per client address and, on signed-in routes, per person
+ * (their bearer token, the header WAF keys on), so one noisy client is refused while others go on.
  */
 export const CLIENT_LIMITS = {
   /** The public routes: the link lookup, the API document. */
-  public: { requests: 300, windowSeconds: 60 },
-  /** Joining: a person joins a handful of times at most. */
-  join: { requests: 30, windowSeconds: 60 },
-} as const;
+  public: { perAddress: { requests: 300, windowSeconds: 60 } },
+  /** Joining: a person joins a handful of times at most, and an office behind one address onboards a whole wave. */
+  join: { perAddress: { requests: 300, windowSeconds: 600 }, perPerson: { requests: 10, windowSeconds: 60 } },
+} as const satisfies Record<string, ClientLimitRule>;
 export type ClientLimit = keyof typeof CLIENT_LIMITS;
+export interface ClientLimitRule {
+  perAddress: RateLimit;
+  perPerson?: RateLimit;
+}
 
 /** DynamoDB actions, without the `dynamodb:` prefix; `QueryByDomain` is a Query of the by-domain index only. */
 export type TableAction = 'QueryByDomain' | 'GetItem' | 'BatchGetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem';

@@ -11,7 +11,7 @@ import { CfnWebACL } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { rateLimited } from '#shared/domain/errors.ts';
 import { problemOf } from '#shared/http/problem.ts';
-import { CLIENT_LIMITS, OPERATION_LIST, PUBLIC_THROTTLE, type ClientLimit } from '#shared/operations.ts';
+import { CLIENT_LIMITS, OPERATION_LIST, PUBLIC_THROTTLE, type ClientLimit, type ClientLimitRule } from '#shared/operations.ts';
 import { ROUTE_CEILING } from './api.ts';
 import { API_PATH_PATTERN } from './web.ts';
 
@@ -84,6 +84,9 @@ function managed(name: string, priority: number, countInstead: string[] = []): C
   };
 }
 
+/** The signed-in person, as a rate rule can key on them: the Authorization header (a request without one is not counted). */
+const PERSON_KEY: CfnWebACL.RateBasedStatementCustomKeyProperty = { header: { name: 'authorization', textTransformations: [{ priority: 0, type: 'NONE' }] } };
+
 /** The API paths given, matched on the URL-decoded path. */
 function pathStatement(paths: readonly string[]): CfnWebACL.StatementProperty {
   return {
@@ -98,22 +101,23 @@ function pathStatement(paths: readonly string[]): CfnWebACL.StatementProperty {
 interface RateRule {
   requests: number;
   windowSeconds: number;
-  /** IP: per client address; CONSTANT: all clients together. */
-  aggregateKeyType: 'IP' | 'CONSTANT';
+  /** IP: per client address; CONSTANT: all clients together; CUSTOM_KEYS: per value of `customKeys`. */
+  aggregateKeyType: 'IP' | 'CONSTANT' | 'CUSTOM_KEYS';
+  customKeys?: CfnWebACL.RateBasedStatementCustomKeyProperty[];
   scopeDownStatement: CfnWebACL.StatementProperty;
   /** Where the numbers come from, for the error when WAF cannot count them. */
   name: string;
 }
 
 /** A rate-based rule that answers 429 with the handlers' RATE_LIMITED problem and when to try again. */
-function rateRule(ruleName: string, priority: number, { requests, windowSeconds, aggregateKeyType, scopeDownStatement, name }: RateRule): CfnWebACL.RuleProperty {
+function rateRule(ruleName: string, priority: number, { requests, windowSeconds, aggregateKeyType, customKeys, scopeDownStatement, name }: RateRule): CfnWebACL.RuleProperty {
   if (!WAF_WINDOWS.includes(windowSeconds) || requests < WAF_MIN_LIMIT) {
     throw new Error(`${name}: WAF counts at least ${WAF_MIN_LIMIT} requests over ${WAF_WINDOWS.join(', ')} s; got ${requests} over ${windowSeconds} s.`);
   }
   return {
     name: ruleName,
     priority,
-    statement: { rateBasedStatement: { aggregateKeyType, limit: requests, evaluationWindowSec: windowSeconds, scopeDownStatement } },
+    statement: { rateBasedStatement: { aggregateKeyType, ...(customKeys ? { customKeys } : {}), limit: requests, evaluationWindowSec: windowSeconds, scopeDownStatement } },
     action: {
       block: {
         customResponse: {
@@ -143,11 +147,14 @@ export class InviteLinksWebAcl extends Construct {
     }
 
     const paths = clientLimitPaths();
-    const perClient = (Object.entries(CLIENT_LIMITS) as [ClientLimit, (typeof CLIENT_LIMITS)[ClientLimit]][])
+    const perClient = (Object.entries(CLIENT_LIMITS) as [ClientLimit, ClientLimitRule][])
       .filter(([limit]) => paths[limit].length > 0)
-      .map(([limit, { requests, windowSeconds }], index) =>
-        rateRule(`RateLimit${pascal(limit)}`, 1 + index, { requests, windowSeconds, aggregateKeyType: 'IP', scopeDownStatement: pathStatement(paths[limit]), name: `CLIENT_LIMITS.${limit}` }),
-      );
+      .flatMap(([limit, { perAddress, perPerson }]) => [
+        { name: `RateLimit${pascal(limit)}`, rule: { ...perAddress, aggregateKeyType: 'IP' as const, scopeDownStatement: pathStatement(paths[limit]), name: `CLIENT_LIMITS.${limit}.perAddress` } },
+        // A person is their bearer token: many people behind one office address each get their own count.
+        ...(perPerson ? [{ name: `RateLimit${pascal(limit)}PerPerson`, rule: { ...perPerson, aggregateKeyType: 'CUSTOM_KEYS' as const, customKeys: [PERSON_KEY], scopeDownStatement: pathStatement(paths[limit]), name: `CLIENT_LIMITS.${limit}.perPerson` } }] : []),
+      ])
+      .map(({ name, rule }, index) => rateRule(name, 1 + index, rule));
 
     const after = 1 + perClient.length;
     const publicPaths = OPERATION_LIST.filter((op) => op.auth === 'public').map((op) => op.path);

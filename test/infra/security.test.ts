@@ -179,7 +179,7 @@ describe('the web ACL in front of everything', () => {
 
   it('limits each client address on the routes the operation table gives a clientLimit, as CLIENT_LIMITS says', () => {
     expect(rateRules()).toHaveLength(limits.length);
-    for (const [limit, { requests, windowSeconds }] of limits) {
+    for (const [limit, { perAddress: { requests, windowSeconds } }] of limits) {
       const statement = rateRule(limit).Statement.RateBasedStatement;
       expect(statement).toMatchObject({ AggregateKeyType: 'IP', Limit: requests, EvaluationWindowSec: windowSeconds });
       const pattern = new RegExp(statement.ScopeDownStatement.RegexMatchStatement.RegexString);
@@ -188,14 +188,28 @@ describe('the web ACL in front of everything', () => {
     }
   });
 
+  it('limits each signed-in person joining by their bearer token, so colleagues behind one office address each have their own count', () => {
+    const statement = rule('RateLimitJoinPerPerson').Statement.RateBasedStatement;
+    expect(statement).toMatchObject({
+      AggregateKeyType: 'CUSTOM_KEYS',
+      CustomKeys: [{ Header: { Name: 'authorization', TextTransformations: [{ Priority: 0, Type: 'NONE' }] } }],
+      Limit: CLIENT_LIMITS.join.perPerson.requests,
+      EvaluationWindowSec: CLIENT_LIMITS.join.perPerson.windowSeconds,
+    });
+    expect(new RegExp(statement.ScopeDownStatement.RegexMatchStatement.RegexString).test('/v1/join')).toBe(true);
+    // An onboarding wave behind one address: hundreds of joins in ten minutes.
+    expect(CLIENT_LIMITS.join.perAddress.requests).toBeGreaterThanOrEqual(300);
+  });
+
   it('limits joining tighter than the public routes', () => {
-    expect(CLIENT_LIMITS.join.requests / CLIENT_LIMITS.join.windowSeconds).toBeLessThan(CLIENT_LIMITS.public.requests / CLIENT_LIMITS.public.windowSeconds);
+    const rate = ({ requests, windowSeconds }: { requests: number; windowSeconds: number }) => requests / windowSeconds;
+    expect(rate(CLIENT_LIMITS.join.perAddress)).toBeLessThan(rate(CLIENT_LIMITS.public.perAddress));
     expect(pathsOf('join')).toEqual(['/v1/join']);
     expect(pathsOf('public').sort()).toEqual(['/v1/join/lookup', '/v1/openapi.json']);
   });
 
   it('answers a client over its limit with 429, the handlers\' RATE_LIMITED problem and when to try again', () => {
-    for (const [limit, { windowSeconds }] of limits) {
+    for (const [limit, { perAddress: { windowSeconds } }] of limits) {
       expect(rateRule(limit).Action.Block.CustomResponse).toEqual({
         ResponseCode: 429,
         CustomResponseBodyKey: 'rate-limited',
@@ -212,7 +226,7 @@ describe('the web ACL in front of everything', () => {
 
   it('refuses known-bad addresses first, then counts per client, then applies the core and known-bad-inputs rule sets, and counts what is left against the ceilings', () => {
     const order = (acl.Rules as Behavior[]).sort((a, b) => a.Priority - b.Priority).map((r) => r.Name);
-    expect(order).toEqual(['AWSManagedRulesAmazonIpReputationList', ...rateRules().map((r) => r.Name), 'AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet', ...ceilings().map((r) => r.Name)]);
+    expect(order).toEqual(['AWSManagedRulesAmazonIpReputationList', 'RateLimitPublic', 'RateLimitJoin', 'RateLimitJoinPerPerson', 'AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet', ...ceilings().map((r) => r.Name)]);
     expect(ceilings().map((r) => r.Name)).toEqual(['CeilingPublic', 'CeilingApi']);
     for (const name of ['AWSManagedRulesAmazonIpReputationList', 'AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet']) {
       expect(rule(name)).toMatchObject({ OverrideAction: { None: {} }, Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: name } } });

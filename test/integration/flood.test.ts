@@ -4,7 +4,11 @@ import { fromAddress } from '../support/from-address.ts';
 import { useStack } from '../support/stack.ts';
 import { newPerson, OWNER, when } from '../support/steps.ts';
 
-const t = useStack({ notifier: false, clientLimits: { public: { requests: 20, windowSeconds: 60 }, join: { requests: 5, windowSeconds: 60 } } });
+// Smaller than the real limits (CLIENT_LIMITS), in the same proportions: an office's wave far above one person's tries.
+const t = useStack({
+  notifier: false,
+  clientLimits: { public: { perAddress: { requests: 20, windowSeconds: 60 } }, join: { perAddress: { requests: 40, windowSeconds: 600 }, perPerson: { requests: 3, windowSeconds: 60 } } },
+});
 
 const from = (address: string, method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
   fromAddress(t.stack.url, address, method, path, body, headers);
@@ -23,13 +27,28 @@ describe('one noisy client cannot lock others out', () => {
     expect(visitor.map((r) => r.status)).toEqual(Array(10).fill(200));
   });
 
-  it('joining has a tighter limit of its own per address', async () => {
+  it('one person retrying a join is refused after a few tries, while others joining from the same address go on', async () => {
     const { token } = await when(t).linkToken(OWNER);
     const bearer = await t.tokenFor(newPerson('joiner').email, { givenName: 'Jo', familyName: 'Iner' });
     const tries = [];
-    for (let i = 0; i < 7; i++) tries.push((await from('127.0.0.3', 'POST', '/v1/join', { token }, { authorization: `Bearer ${bearer}` })).status);
-    expect(tries.slice(0, 5).filter((s) => s === 429)).toEqual([]);
-    expect(tries.slice(5)).toEqual([429, 429]);
+    for (let i = 0; i < 5; i++) tries.push((await from('127.0.0.3', 'POST', '/v1/join', { token }, { authorization: `Bearer ${bearer}` })).status);
+    expect(tries).toEqual([201, 409, 409, 429, 429]);
+    const colleague = await t.tokenFor(newPerson('colleague').email, { givenName: 'Col', familyName: 'League' });
+    expect((await from('127.0.0.3', 'POST', '/v1/join', { token }, { authorization: `Bearer ${colleague}` })).status).toBe(201);
+  });
+
+  it('an office behind one address onboards a whole wave, each colleague with their own count, up to the address\'s ceiling', async () => {
+    const { token } = await when(t).linkToken(OWNER);
+    const office = async () => {
+      const person = newPerson('office');
+      const bearer = await t.tokenFor(person.email, { givenName: person.firstName, familyName: person.lastName });
+      return (await from('127.0.0.4', 'POST', '/v1/join', { token }, { authorization: `Bearer ${bearer}` })).status;
+    };
+    const wave = [];
+    for (let i = 0; i < 40; i++) wave.push(await office());
+    expect(wave).toEqual(Array(40).fill(201));
+    // Past the address's ceiling: one address cannot join without end.
+    expect(await office()).toBe(429);
   });
 });
 

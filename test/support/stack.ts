@@ -37,6 +37,9 @@ export interface Caller {
   delete(path: string): Promise<Reply>;
 }
 
+/** No limit a test would reach. */
+const UNLIMITED = { requests: 100_000, windowSeconds: 60 };
+
 /** Registers beforeAll/afterAll for the calling test file and returns the stack once started. */
 export function useStack(options: Partial<LocalStackOptions> = {}): TestStack {
   const handle = {} as TestStack;
@@ -49,7 +52,7 @@ export function useStack(options: Partial<LocalStackOptions> = {}): TestStack {
       tableName: `test-${randomUUID()}`,
       iam: testIam(),
       // Every test is one client (127.0.0.1) doing the work of many people; flood.test.ts and local-stack-guards.test.ts test the limits themselves.
-      clientLimits: { public: { requests: 100_000, windowSeconds: 60 }, join: { requests: 100_000, windowSeconds: 60 } },
+      clientLimits: { public: { perAddress: UNLIMITED }, join: { perAddress: UNLIMITED, perPerson: UNLIMITED } },
       ...options,
       signIn: { ...options.signIn, rules: { perClient: { requests: 100_000, windowSeconds: 60 }, ...options.signIn?.rules } },
     });
