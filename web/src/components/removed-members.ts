@@ -64,7 +64,7 @@ export function removedMembers({ base, membership, adminEmail, announce }: Remov
         items.map((m) =>
           h(
             'tr',
-            { 'data-email': m.email },
+            { 'data-removed-email': m.email },
             h('th', { scope: 'row' }, h('span', { class: 'name' }, fullName(m)), h('span', { class: 'email' }, m.email)),
             h(
               'td',
@@ -76,7 +76,7 @@ export function removedMembers({ base, membership, adminEmail, announce }: Remov
             h(
               'td',
               { class: 'row-actions' },
-              h('button', { type: 'button', class: 'button small allow-rejoin', 'aria-haspopup': 'dialog', 'aria-label': `Allow ${fullName(m)} to rejoin`, onclick: () => allow(m) }, 'Allow to rejoin'),
+              h('button', { type: 'button', class: 'button small allow-rejoin', 'aria-haspopup': 'dialog', 'aria-label': `Allow to rejoin: ${fullName(m)}`, onclick: () => allow(m) }, 'Allow to rejoin'),
             ),
           ),
         ),
@@ -110,7 +110,7 @@ export function removedMembers({ base, membership, adminEmail, announce }: Remov
     const next = list.items[at + 1] ?? list.items[at - 1];
     if (at >= 0) list.items.splice(at, 1);
     show();
-    const button = next ? body.querySelector<HTMLElement>(`tr[data-email="${CSS.escape(next.email)}"] .allow-rejoin`) : null;
+    const button = next ? body.querySelector<HTMLElement>(`tr[data-removed-email="${CSS.escape(next.email)}"] .allow-rejoin`) : null;
     (button ?? title).focus();
     announce(`${name} can join ${domainName} again through an invite link.`);
   }
