@@ -227,6 +227,8 @@ describe('an admin changes members on the Users page', () => {
     await row.getByRole('button', { name: `Remove ${pat.name}` }).click();
     await confirm.waitFor();
     expect(await confirm.innerText()).toContain('Their account stays');
+    expect(await confirm.innerText()).toContain('They will not be able to join Demo Media Co again through an invite link until an admin allows it.');
+    expect(await confirm.getByRole('checkbox', { name: 'Let them join again through a link' }).isChecked()).toBe(false);
     await screenshot(page, 'member-edit-remove', '#member-remove', { fullPage: false });
     await confirm.getByRole('button', { name: 'Remove member' }).click();
     await confirm.waitFor({ state: 'detached' });
