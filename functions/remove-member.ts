@@ -18,8 +18,9 @@ export const handler = operationHandler(OPERATIONS['remove-member'], async ({ ca
     if (!before) throw notFound('The member');
     const at = new Date().toISOString();
     // Their links end with them: the creator generation moves in the same write; kept out, no link lets them back.
-    const removed = activity.memberRemoved(before, actorOf(callerId, claims), at, keptOut);
-    const keepOut = keptOut ? { userId: before.userId, email: before.email, firstName: before.firstName, lastName: before.lastName, removedAt: at, removedBy: callerId } : undefined;
+    const actor = actorOf(callerId, claims);
+    const removed = activity.memberRemoved(before, actor, at, keptOut);
+    const keepOut = keptOut ? { userId: before.userId, email: before.email, firstName: before.firstName, lastName: before.lastName, removedAt: at, removedBy: callerId, removedByEmail: actor.email } : undefined;
     if (assertMemberChanged(await store.changeMember(before, undefined, true, callerId, removed, keepOut), attempt < ATTEMPTS)) return;
   }
 });

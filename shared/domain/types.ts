@@ -80,8 +80,9 @@ export interface RemovedMember {
   firstName: string;
   lastName: string;
   removedAt: string;
-  /** The admin who removed them. */
+  /** The admin who removed them, and their email then. */
   removedBy: string;
+  removedByEmail?: string;
 }
 
 /** How a member came in: the link, when, and who made the link. */

@@ -72,8 +72,9 @@ export const removedMember = z.strictObject({
   firstName: z.string(),
   lastName: z.string(),
   removedAt: timestamp,
-  /** The admin who removed them. */
+  /** The admin who removed them, and their email then. */
   removedBy: z.string(),
+  removedByEmail: z.optional(z.string()),
 });
 export const removedMembers = page(removedMember);
 

@@ -21,9 +21,10 @@ async function memberThroughOnboarding() {
   return { token, person, userId: joined.body.userId as string };
 }
 
-const busEvents = async (type: string, where: (e: BusEvent) => boolean) =>
+/** The bus's events of one type whose detail passes `where`, once there is one. */
+const busEvents = async (type: string, where: (detail: { member: { userId: string; email: string } }) => boolean) =>
   eventually(
-    async () => ((await (await fetch(`${t.stack.url}/local/events`)).json()) as BusEvent[]).filter((e) => e['detail-type'] === type && where(e)),
+    async () => ((await (await fetch(`${t.stack.url}/local/events`)).json()) as BusEvent[]).filter((e) => e['detail-type'] === type && where(e.detail as never)),
     (found) => found.length > 0,
     5_000,
   );
@@ -47,14 +48,14 @@ describe('a removed member is kept out', () => {
     expect((await t.as(OWNER).delete(userPath(userId))).status).toBe(204);
     const listed = (await t.as(OWNER).get(removedPath())).body.items as { email: string; userId: string; removedBy: string }[];
     const ownerId = (await t.as(OWNER).get('/v1/me')).body.userId;
-    expect(listed.find((r) => r.email === person.email)).toMatchObject({ userId, firstName: person.firstName, lastName: person.lastName, removedBy: ownerId });
+    expect(listed.find((r) => r.email === person.email)).toMatchObject({ userId, firstName: person.firstName, lastName: person.lastName, removedBy: ownerId, removedByEmail: OWNER });
 
     expect((await t.as(OWNER).post(`${removedPath()}/allow-rejoin`, { email: person.email })).status).toBe(204);
     expect(((await t.as(OWNER).get(removedPath())).body.items as { email: string }[]).map((r) => r.email)).not.toContain(person.email);
     expect((await when(t).join(token, person)).status).toBe(201);
 
-    const removed = await busEvents('MemberRemoved', (e) => e.detail.member.userId === userId);
-    const allowed = await busEvents('MemberRejoinAllowed', (e) => e.detail.member.email === person.email);
+    const removed = await busEvents('MemberRemoved', (d) => d.member.userId === userId);
+    const allowed = await busEvents('MemberRejoinAllowed', (d) => d.member.email === person.email);
     expect(removed[0]!.detail).toMatchObject({ rejoinBlocked: true, actor: { email: OWNER } });
     expect(allowed[0]!.detail).toMatchObject({ member: { userId, email: person.email }, actor: { email: OWNER } });
     assertEventSchemas([...removed, ...allowed]);
@@ -65,7 +66,7 @@ describe('a removed member is kept out', () => {
   it('is not kept out when the admin says so at removal', async () => {
     const { token, person, userId } = await memberThroughOnboarding();
     expect((await t.as(OWNER).delete(`${userPath(userId)}?allowRejoin=true`)).status).toBe(204);
-    const removed = await busEvents('MemberRemoved', (e) => e.detail.member.userId === userId);
+    const removed = await busEvents('MemberRemoved', (d) => d.member.userId === userId);
     expect(removed[0]!.detail.rejoinBlocked).toBe(false);
     expect((await when(t).join(token, person)).status).toBe(201);
   });

@@ -569,8 +569,8 @@ export class DynamoStore implements Store {
 }
 
 function removedMemberOf(item: Record<string, unknown>): RemovedMember {
-  const { userId, email, firstName, lastName, removedAt, removedBy } = item as unknown as RemovedMember;
-  return { userId, email, firstName, lastName, removedAt, removedBy };
+  const { userId, email, firstName, lastName, removedAt, removedBy, removedByEmail } = item as unknown as RemovedMember;
+  return { userId, email, firstName, lastName, removedAt, removedBy, ...(removedByEmail !== undefined ? { removedByEmail } : {}) };
 }
 
 /** The domain and its directory from the items read, if the domain exists. */

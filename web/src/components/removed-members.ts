@@ -43,7 +43,8 @@ export function removedMembers({ base, membership, adminEmail, announce }: Remov
   let list: PagedList<RemovedMember> = { items: [], more: null };
   let showing = 0;
 
-  const byWhom = (userId: string) => adminEmail(userId) ?? 'an admin';
+  // The remover's email as it was then, else as the page knows them now.
+  const byWhom = (userId: string, then?: string) => then ?? adminEmail(userId) ?? 'an admin';
   const show = () => {
     const { items, more } = list;
     // Nobody kept out when the page opened: nothing to say. Emptied on this page: the heading stays, to land on.
@@ -71,7 +72,7 @@ export function removedMembers({ base, membership, adminEmail, announce }: Remov
               { 'data-label': 'Removed' },
               h('time', { datetime: m.removedAt, title: formatDateTime(m.removedAt) }, formatDate(m.removedAt)),
               ' by ',
-              h('span', { class: 'removed-by', 'data-user-id': m.removedBy }, byWhom(m.removedBy)),
+              h('span', { class: 'removed-by', 'data-user-id': m.removedBy, ...(m.removedByEmail ? { 'data-removed-by-email': m.removedByEmail } : {}) }, byWhom(m.removedBy, m.removedByEmail)),
             ),
             h(
               'td',
@@ -143,7 +144,7 @@ export function removedMembers({ base, membership, adminEmail, announce }: Remov
       }
     },
     nameAdmins() {
-      for (const span of Array.from(body.querySelectorAll<HTMLElement>('.removed-by'))) span.textContent = byWhom(span.dataset.userId ?? '');
+      for (const span of Array.from(body.querySelectorAll<HTMLElement>('.removed-by'))) span.textContent = byWhom(span.dataset.userId ?? '', span.dataset.removedByEmail);
     },
   };
 }
