@@ -1,5 +1,9 @@
 /** Every change of state becomes an event, through the table's stream, on the local bus and in the Activity list. */
+import { randomUUID } from 'node:crypto';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { keys } from '#shared/store/dynamodb/keys.ts';
+import { ENTITY } from '#shared/store/dynamodb/table.ts';
 import { EVENT_DETAILS } from '#shared/events/schemas.ts';
 import { EVENT_SOURCE, type EventType } from '#shared/events/types.ts';
 import type { BusEvent } from '../../local/event-bus.ts';
@@ -7,7 +11,8 @@ import { useStack } from '../support/stack.ts';
 import { DEMO_DOMAIN, linksPath, MANAGER, newPerson, OTHER_OWNER, OWNER, VIEWER, when } from '../support/steps.ts';
 import { assertEventSchemas, eventually } from '../support/events.ts';
 
-const t = useStack();
+// A record that fails is retried quickly here: the dead-letter test below waits out every retry.
+const t = useStack({ eventsFeed: { retryDelayMs: () => 20 } });
 const activityPath = (query = '', domainId = DEMO_DOMAIN) => `/v1/domains/${domainId}/activity${query}`;
 
 /** The events on the bus since `from`, once `done` holds (within the 2 s the product promises, plus slack for a loaded machine). */
@@ -81,6 +86,23 @@ describe('each change of state is published once it is durable', () => {
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(((await (await fetch(`${t.stack.url}/local/events`)).json()).slice(from) as BusEvent[]).map((e) => e['detail-type'])).toEqual(['InviteLinkRevoked']);
   });
+});
+
+describe('an entry that cannot become an event', () => {
+  it('goes to the dead-letter destination after its retries, and the events after it are published', async () => {
+    const eventId = `malformed-${randomUUID()}`;
+    // As a bug or a hand edit could leave one: an activity item without a type.
+    await t.db.send(new PutCommand({ TableName: t.stack.tableName, Item: { ...keys.activity('malformed-domain', new Date().toISOString(), eventId), entityType: ENTITY.Activity, eventId } }));
+    const { id } = await when(t).linkToken(OWNER);
+    const letters = await eventually(
+      async () => t.stack.eventsFeed!.dlq.filter((l) => l.records.some((r) => r.dynamodb?.NewImage?.eventId?.S === eventId)),
+      (found) => found.length > 0,
+      20_000,
+    );
+    expect(letters).toHaveLength(1);
+    expect(letters[0]!.requestContext.condition).toBe('RetryAttemptsExhausted');
+    await busEvents(0, (e) => e.some((event) => event['detail-type'] === 'InviteLinkCreated' && (event.detail as { link: { id: string } }).link.id === id));
+  }, 30_000);
 });
 
 describe('GET /v1/domains/{domainId}/activity', () => {
