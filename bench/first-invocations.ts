@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { OPERATION_LIST, OPERATIONS, type NamedOperation, type OperationName } from '../shared/operations.ts';
+import { OPERATION_LIST, OPERATIONS, type NamedOperation, type OperationName } from '../shared/contract/operations.ts';
 import { items } from '../shared/store/dynamodb/items.ts';
 import type { ColdTarget } from './cold-start.ts';
 import { OWNER } from './seed.ts';

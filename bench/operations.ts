@@ -3,9 +3,9 @@
  * validation, handler) and as the same DynamoDB calls made directly through the Store.
  */
 import { randomUUID } from 'node:crypto';
-import { asInviter, asMember } from '../shared/access.ts';
-import { createInviteLink } from '../shared/create-link.ts';
-import { activity } from '../shared/events/activity.ts';
+import { asInviter, asMember } from '../shared/service/access.ts';
+import { createInviteLink } from '../shared/service/create-link.ts';
+import { activity } from '../shared/contract/activity.ts';
 import { linkIdOf } from '../shared/domain/invite-link.ts';
 import type { Store } from '../shared/store/store.ts';
 import { benchPerson, tokenOf, type ApiReply, type BenchPerson, type localApi } from './local-api.ts';

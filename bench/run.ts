@@ -78,7 +78,7 @@ const started = performance.now();
 try {
   const { dynamoDb } = await import('../shared/store/dynamodb/client.ts');
   const { store } = await import('../shared/store/dynamodb/index.ts');
-  const { ses: sesClient } = await import('../shared/notify/mailer.ts');
+  const { ses: sesClient } = await import('../shared/streams/notifier/mailer.ts');
   const dynamoMeter = meter(dynamoDb);
   const recorder = callRecorder({ dynamodb: dynamoDb, ses: sesClient });
   const seed = seeder(dynamoDb, stack.tableName);

@@ -1,10 +1,10 @@
 /** POST /v1/domains/{domainId}/removed-members/allow-rejoin: an admin lets someone they removed join again through a link. */
-import { asMember } from '#shared/access.ts';
-import { assertAdminWriteDone } from '#shared/admin-write.ts';
+import { asMember } from '#shared/service/access.ts';
+import { assertAdminWriteDone } from '#shared/service/admin-write.ts';
 import { busy, forbidden, notFound } from '#shared/domain/errors.ts';
-import { activity, actorOf } from '#shared/events/activity.ts';
+import { activity, actorOf } from '#shared/contract/activity.ts';
 import { operationHandler } from '#shared/http/handler.ts';
-import { OPERATIONS } from '#shared/operations.ts';
+import { OPERATIONS } from '#shared/contract/operations.ts';
 import { store } from '#shared/store/dynamodb/index.ts';
 
 export const handler = operationHandler(OPERATIONS['allow-rejoin'], async ({ callerId, claims, params, body }) => {

@@ -1,7 +1,7 @@
 /** POST /v1/domains/{domainId}/invite-links: a link with a fixed configuration, valid 7 days. */
-import { createInviteLink } from '#shared/create-link.ts';
+import { createInviteLink } from '#shared/service/create-link.ts';
 import { operationHandler } from '#shared/http/handler.ts';
-import { OPERATIONS } from '#shared/operations.ts';
+import { OPERATIONS } from '#shared/contract/operations.ts';
 import { store } from '#shared/store/dynamodb/index.ts';
 
 export const handler = operationHandler(OPERATIONS['create-invite-link'], ({ callerId, params, body }) => {

@@ -1,8 +1,8 @@
 /** GET /v1/domains/{domainId}/settings/invite-links: is the domain switch on, which email domains may join, how long links may live, how many links work now. */
-import { asInviter } from '#shared/access.ts';
+import { asInviter } from '#shared/service/access.ts';
 import { linkTtlSeconds } from '#shared/config.ts';
 import { operationHandler } from '#shared/http/handler.ts';
-import { OPERATIONS } from '#shared/operations.ts';
+import { OPERATIONS } from '#shared/contract/operations.ts';
 import { store } from '#shared/store/dynamodb/index.ts';
 
 export const handler = operationHandler(OPERATIONS['get-invite-link-settings'], async ({ callerId, params }) => {

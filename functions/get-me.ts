@@ -1,8 +1,8 @@
 /** GET /v1/me: who the caller is and where they belong; `memberships` is [] until they join a domain. */
 import { permissionsOf } from '#shared/domain/permissions.ts';
 import { operationHandler } from '#shared/http/handler.ts';
-import { primaryOf } from '#shared/http/views.ts';
-import { OPERATIONS } from '#shared/operations.ts';
+import { primaryOf } from '#shared/contract/views.ts';
+import { OPERATIONS } from '#shared/contract/operations.ts';
 import { store } from '#shared/store/dynamodb/index.ts';
 
 /** Ids with their names, in the member's order; an id the directory no longer has is left out. */

@@ -9,7 +9,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import document from '../docs/openapi.json' with { type: 'json' };
 import { notThroughCloudFront, originCheck } from '#shared/http/origin-verify.ts';
 import { problemResponse } from '#shared/http/problem.ts';
-import type { OPERATIONS } from '#shared/operations.ts';
+import type { OPERATIONS } from '#shared/contract/operations.ts';
 
 /** What @middy/http-security-headers adds, with its defaults, to every other API response. */
 const SECURITY_HEADERS = {

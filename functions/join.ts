@@ -1,10 +1,10 @@
 /** POST /v1/join: a signed-in person with a verified email joins the domain of the link in the body. */
 import { alreadyMember, emailDomainNotAllowed, linkUsedUp, rejoinBlocked } from '#shared/domain/errors.ts';
-import { goneLinkError } from '#shared/gone-link.ts';
+import { goneLinkError } from '#shared/service/gone-link.ts';
 import { assertUsable, linkIdOf } from '#shared/domain/invite-link.ts';
 import { operationHandler } from '#shared/http/handler.ts';
 import { joinerOf } from '#shared/http/joiner.ts';
-import { OPERATIONS } from '#shared/operations.ts';
+import { OPERATIONS } from '#shared/contract/operations.ts';
 import { store } from '#shared/store/dynamodb/index.ts';
 
 export const handler = operationHandler(OPERATIONS.join, async ({ body, callerId, claims }) => {

@@ -1,9 +1,9 @@
 /** GET /v1/domains/{domainId}/activity: the domain's audit trail, newest first, a page at a time, optionally of some event types. */
-import { asInviter } from '#shared/access.ts';
+import { asInviter } from '#shared/service/access.ts';
 import { decodeCursor, encodeCursor, pageAtCursor } from '#shared/http/cursor.ts';
 import { operationHandler } from '#shared/http/handler.ts';
-import { PAGE_SIZE } from '#shared/http/schemas.ts';
-import { OPERATIONS } from '#shared/operations.ts';
+import { PAGE_SIZE } from '#shared/contract/requests.ts';
+import { OPERATIONS } from '#shared/contract/operations.ts';
 import { store } from '#shared/store/dynamodb/index.ts';
 
 export const handler = operationHandler(OPERATIONS['list-activity'], async ({ callerId, params, query }) => {

@@ -1,8 +1,8 @@
 /** GET /v1/domains/{domainId}/groups: the domain's legacy groups. */
-import { asInviter } from '#shared/access.ts';
+import { asInviter } from '#shared/service/access.ts';
 import { operationHandler } from '#shared/http/handler.ts';
-import { byName } from '#shared/http/views.ts';
-import { OPERATIONS } from '#shared/operations.ts';
+import { byName } from '#shared/contract/views.ts';
+import { OPERATIONS } from '#shared/contract/operations.ts';
 import { store } from '#shared/store/dynamodb/index.ts';
 
 export const handler = operationHandler(OPERATIONS['list-groups'], async ({ callerId, params }) => {

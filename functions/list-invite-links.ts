@@ -1,11 +1,11 @@
 /** GET /v1/domains/{domainId}/invite-links: a page of the active links, newest first, with their use counts. Never a token or url. */
-import { asInviter } from '#shared/access.ts';
+import { asInviter } from '#shared/service/access.ts';
 import { linkStatus } from '#shared/domain/invite-link.ts';
 import { decodeCursor, encodeCursor, pageAtCursor } from '#shared/http/cursor.ts';
 import { operationHandler } from '#shared/http/handler.ts';
-import { PAGE_SIZE } from '#shared/http/schemas.ts';
-import { inviteLinkView } from '#shared/http/views.ts';
-import { OPERATIONS } from '#shared/operations.ts';
+import { PAGE_SIZE } from '#shared/contract/requests.ts';
+import { inviteLinkView } from '#shared/contract/views.ts';
+import { OPERATIONS } from '#shared/contract/operations.ts';
 import { store } from '#shared/store/dynamodb/index.ts';
 
 export const handler = operationHandler(OPERATIONS['list-invite-links'], async ({ callerId, params, query }) => {

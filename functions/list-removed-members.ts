@@ -1,10 +1,10 @@
 /** GET /v1/domains/{domainId}/removed-members: a page of the people an admin removed who may not rejoin through a link. */
-import { asMember } from '#shared/access.ts';
+import { asMember } from '#shared/service/access.ts';
 import { forbidden } from '#shared/domain/errors.ts';
 import { decodeCursor, encodeCursor, pageAtCursor } from '#shared/http/cursor.ts';
 import { operationHandler } from '#shared/http/handler.ts';
-import { PAGE_SIZE } from '#shared/http/schemas.ts';
-import { OPERATIONS } from '#shared/operations.ts';
+import { PAGE_SIZE } from '#shared/contract/requests.ts';
+import { OPERATIONS } from '#shared/contract/operations.ts';
 import { store } from '#shared/store/dynamodb/index.ts';
 
 export const handler = operationHandler(OPERATIONS['list-removed-members'], async ({ callerId, params, query }) => {

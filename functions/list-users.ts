@@ -1,10 +1,10 @@
 /** GET /v1/domains/{domainId}/users[?inviteLinkId=]: a page of the domain's users, and how they came in. */
-import { asInviter } from '#shared/access.ts';
+import { asInviter } from '#shared/service/access.ts';
 import { decodeCursor, encodeCursor, pageAtCursor } from '#shared/http/cursor.ts';
 import { operationHandler } from '#shared/http/handler.ts';
-import { PAGE_SIZE } from '#shared/http/schemas.ts';
-import { memberView } from '#shared/http/views.ts';
-import { OPERATIONS } from '#shared/operations.ts';
+import { PAGE_SIZE } from '#shared/contract/requests.ts';
+import { memberView } from '#shared/contract/views.ts';
+import { OPERATIONS } from '#shared/contract/operations.ts';
 import { store } from '#shared/store/dynamodb/index.ts';
 
 export const handler = operationHandler(OPERATIONS['list-users'], async ({ callerId, params, query }) => {

@@ -1,9 +1,9 @@
 /** POST /v1/join/lookup: what a link grants, for the join page. Public; the token comes in the body. */
 import { linkNotFound, linkUsedUp } from '#shared/domain/errors.ts';
 import { admittedEmailDomains, assertUsable, linkIdOf } from '#shared/domain/invite-link.ts';
-import { goneLinkError } from '#shared/gone-link.ts';
+import { goneLinkError } from '#shared/service/gone-link.ts';
 import { operationHandler } from '#shared/http/handler.ts';
-import { OPERATIONS } from '#shared/operations.ts';
+import { OPERATIONS } from '#shared/contract/operations.ts';
 import { store } from '#shared/store/dynamodb/index.ts';
 
 export const handler = operationHandler(OPERATIONS['lookup-invite-link'], async ({ body }) => {

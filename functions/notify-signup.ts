@@ -8,13 +8,13 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { tableName } from '#shared/config.ts';
 import type { JoinRecord } from '#shared/domain/types.ts';
-import { logger } from '#shared/http/logger.ts';
-import { ClaimInFlight, NotificationClaims, type EmailKind } from '#shared/notify/claim.ts';
-import { joinOf } from '#shared/notify/join-image.ts';
-import { appPageUrl, sendEmail } from '#shared/notify/mailer.ts';
-import { audienceOf, joinContextOf, type JoinContext } from '#shared/notify/recipients.ts';
-import { signupEmail, type Email } from '#shared/notify/signup-email.ts';
-import { welcomeEmail } from '#shared/notify/welcome-email.ts';
+import { logger } from '#shared/observability/logger.ts';
+import { ClaimInFlight, NotificationClaims, type EmailKind } from '#shared/streams/notifier/claim.ts';
+import { joinOf } from '#shared/streams/notifier/join-image.ts';
+import { appPageUrl, sendEmail } from '#shared/streams/notifier/mailer.ts';
+import { audienceOf, joinContextOf, type JoinContext } from '#shared/streams/notifier/recipients.ts';
+import { signupEmail, type Email } from '#shared/streams/notifier/signup-email.ts';
+import { welcomeEmail } from '#shared/streams/notifier/welcome-email.ts';
 import { dynamoDb } from '#shared/store/dynamodb/client.ts';
 import { store } from '#shared/store/dynamodb/index.ts';
 

@@ -6,8 +6,8 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { eventBusName } from '#shared/config.ts';
-import { activityOfRecord, eventBridge, eventEntry, putEvent } from '#shared/events/feed.ts';
-import { logger } from '#shared/http/logger.ts';
+import { activityOfRecord, eventBridge, eventEntry, putEvent } from '#shared/streams/events-feed/feed.ts';
+import { logger } from '#shared/observability/logger.ts';
 
 const processor = new BatchProcessor(EventType.DynamoDBStreams);
 

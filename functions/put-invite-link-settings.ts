@@ -3,11 +3,11 @@
  * joiner must have. Turning links off kills every existing link for good; one conditional write,
  * whatever the number of links.
  */
-import { assertAdminWriteDone } from '#shared/admin-write.ts';
+import { assertAdminWriteDone } from '#shared/service/admin-write.ts';
 import { linkTtlSeconds } from '#shared/config.ts';
-import { activity, actorOf } from '#shared/events/activity.ts';
+import { activity, actorOf } from '#shared/contract/activity.ts';
 import { operationHandler } from '#shared/http/handler.ts';
-import { OPERATIONS } from '#shared/operations.ts';
+import { OPERATIONS } from '#shared/contract/operations.ts';
 import { store } from '#shared/store/dynamodb/index.ts';
 
 export const handler = operationHandler(OPERATIONS['put-invite-link-settings'], async ({ callerId, claims, params, body }) => {

@@ -1,10 +1,10 @@
 /** DELETE /v1/domains/{domainId}/users/{userId}: an admin removes a member; the person keeps their account and other domains. */
-import { asMember } from '#shared/access.ts';
-import { assertMemberChanged } from '#shared/admin-write.ts';
+import { asMember } from '#shared/service/access.ts';
+import { assertMemberChanged } from '#shared/service/admin-write.ts';
 import { forbidden, notFound } from '#shared/domain/errors.ts';
-import { activity, actorOf } from '#shared/events/activity.ts';
+import { activity, actorOf } from '#shared/contract/activity.ts';
 import { operationHandler } from '#shared/http/handler.ts';
-import { OPERATIONS } from '#shared/operations.ts';
+import { OPERATIONS } from '#shared/contract/operations.ts';
 import { store } from '#shared/store/dynamodb/index.ts';
 
 const ATTEMPTS = 3;

@@ -1,8 +1,8 @@
 /** POST /v1/domains/{domainId}/invite-links/revoke-all: "Delete all existing links" (or all of one person's), in one conditional write. */
-import { assertAdminWriteDone } from '#shared/admin-write.ts';
-import { activity, actorOf } from '#shared/events/activity.ts';
+import { assertAdminWriteDone } from '#shared/service/admin-write.ts';
+import { activity, actorOf } from '#shared/contract/activity.ts';
 import { operationHandler } from '#shared/http/handler.ts';
-import { OPERATIONS } from '#shared/operations.ts';
+import { OPERATIONS } from '#shared/contract/operations.ts';
 import { store } from '#shared/store/dynamodb/index.ts';
 
 export const handler = operationHandler(OPERATIONS['revoke-all-invite-links'], async ({ callerId, claims, params, body }) => {

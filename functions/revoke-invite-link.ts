@@ -1,9 +1,9 @@
 /** DELETE /v1/domains/{domainId}/invite-links/{linkId}: its creator or an admin revokes one link. */
-import { asMember } from '#shared/access.ts';
+import { asMember } from '#shared/service/access.ts';
 import { forbidden, notFound } from '#shared/domain/errors.ts';
-import { activity, actorOf } from '#shared/events/activity.ts';
+import { activity, actorOf } from '#shared/contract/activity.ts';
 import { operationHandler } from '#shared/http/handler.ts';
-import { OPERATIONS } from '#shared/operations.ts';
+import { OPERATIONS } from '#shared/contract/operations.ts';
 import { store } from '#shared/store/dynamodb/index.ts';
 
 export const handler = operationHandler(OPERATIONS['revoke-invite-link'], async ({ callerId, claims, params }) => {

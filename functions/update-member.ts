@@ -1,12 +1,12 @@
 /** PATCH /v1/domains/{domainId}/users/{userId}: an admin changes a member's user type, teams, role groups, legacy groups or admin role. */
-import { asMember } from '#shared/access.ts';
-import { assertMemberChanged } from '#shared/admin-write.ts';
+import { asMember } from '#shared/service/access.ts';
+import { assertMemberChanged } from '#shared/service/admin-write.ts';
 import { forbidden, notFound } from '#shared/domain/errors.ts';
 import { authorityShrinks, editedMember } from '#shared/domain/member-edit.ts';
-import { activity, actorOf } from '#shared/events/activity.ts';
+import { activity, actorOf } from '#shared/contract/activity.ts';
 import { operationHandler } from '#shared/http/handler.ts';
-import { memberView } from '#shared/http/views.ts';
-import { OPERATIONS } from '#shared/operations.ts';
+import { memberView } from '#shared/contract/views.ts';
+import { OPERATIONS } from '#shared/contract/operations.ts';
 import { store } from '#shared/store/dynamodb/index.ts';
 
 /** A concurrent edit of the same member makes us read again; twice is plenty. */

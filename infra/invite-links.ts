@@ -14,7 +14,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import type { OperationName } from '#shared/operations.ts';
+import type { OperationName } from '#shared/contract/operations.ts';
 import { Api } from './constructs/api.ts';
 import { EventsFeed } from './constructs/events-feed.ts';
 import { Health } from './constructs/health.ts';

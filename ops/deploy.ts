@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { realpathSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createDomainAndAdmin, report } from '../infra/cli/create-domain.ts';
+import { createDomainAndAdmin, report } from './create-domain.ts';
 import { OutputsUnusable, readCdkOutputs } from './cdk-outputs.ts';
 import { AwsRefused, awsChecks, resolveRegion } from './deploy/aws.ts';
 import { DEFAULT_TEAM, firstDomainCommand } from './deploy/first-domain.ts';

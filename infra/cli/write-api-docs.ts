@@ -1,8 +1,8 @@
 /** `npm run openapi`: writes docs/openapi.json and docs/api.md from the operation table, and docs/events/ from the event schemas. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { eventJsonSchemas } from '#shared/events/json-schemas.ts';
-import { apiMarkdown, openApiDocument } from '#shared/http/openapi.ts';
+import { eventJsonSchemas } from '#shared/contract/event-json-schemas.ts';
+import { apiMarkdown, openApiDocument } from '#shared/contract/openapi.ts';
 
 const docs = join(import.meta.dirname, '..', '..', 'docs');
 writeFileSync(join(docs, 'openapi.json'), `${JSON.stringify(openApiDocument(), null, 2)}\n`);

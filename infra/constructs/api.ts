@@ -1,5 +1,5 @@
 /**
- * The HTTP API, built by walking THE operation table (shared/operations.ts): one function per
+ * The HTTP API, built by walking THE operation table (shared/contract/operations.ts): one function per
  * operation, a JWT authorizer on every `jwt` one, the origin check on the public ones, and access
  * logs that never hold a body, a query string or a header. Browsers reach it only through the
  * pages' CloudFront distribution (no CORS); the origin check and the functions know the secret
@@ -23,7 +23,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { OPERATION_LIST, PUBLIC_THROTTLE, routeKey, type OperationName } from '#shared/operations.ts';
+import { OPERATION_LIST, PUBLIC_THROTTLE, routeKey, type OperationName } from '#shared/contract/operations.ts';
 import { OriginCheck } from './origin-check.ts';
 import { ServiceFunction, type LogOptions } from './service-function.ts';
 

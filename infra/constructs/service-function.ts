@@ -10,7 +10,7 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { TableAction } from '#shared/operations.ts';
+import type { TableAction } from '#shared/contract/operations.ts';
 import { TABLE } from '#shared/store/dynamodb/table.ts';
 
 export const REPO_ROOT = new URL('../..', import.meta.url).pathname;

@@ -11,7 +11,7 @@ import { CfnWebACL } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { rateLimited } from '#shared/domain/errors.ts';
 import { problemOf } from '#shared/http/problem.ts';
-import { CLIENT_LIMITS, OPERATION_LIST, PUBLIC_THROTTLE, type ClientLimit, type ClientLimitRule } from '#shared/operations.ts';
+import { CLIENT_LIMITS, OPERATION_LIST, PUBLIC_THROTTLE, type ClientLimit, type ClientLimitRule } from '#shared/contract/operations.ts';
 import { ROUTE_CEILING } from './api.ts';
 import { API_PATH_PATTERN } from './web.ts';
 

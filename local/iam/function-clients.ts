@@ -6,8 +6,8 @@
 export async function functionClients() {
   const [{ dynamoDb }, { ses }, { eventBridge }] = await Promise.all([
     import('#shared/store/dynamodb/client.ts'),
-    import('#shared/notify/mailer.ts'),
-    import('#shared/events/feed.ts'),
+    import('#shared/streams/notifier/mailer.ts'),
+    import('#shared/streams/events-feed/feed.ts'),
   ]);
   return [dynamoDb, ses, eventBridge];
 }

@@ -8,7 +8,7 @@
  * - Wrong codes count against the email across codes and sign-ins; past the limit the email is
  *   locked, and only a sign-in that has not guessed wrong yet still gets a try.
  */
-import { sendEmail } from '#shared/notify/mailer.ts';
+import { sendEmail } from '#shared/streams/notifier/mailer.ts';
 import type { Identity, IdentityStore } from './identities.ts';
 import { judgeTry, lockedFor } from './sign-in-rules.ts';
 import type { SignInStore, SignUpNames } from './sign-in-store.ts';

@@ -1,9 +1,9 @@
 /**
  * The first domain and its admin, made right after the deploy: the deploy command hands its flags
- * to `npm run create-domain` (infra/cli/create-domain.ts), which checks them and does the work, with
+ * to `npm run create-domain` (ops/create-domain.ts), which checks them and does the work, with
  * the table and the pool taken from the outputs file.
  */
-import { parseCommandLine, UsageError, type CommandLine } from '../../infra/cli/create-domain.ts';
+import { parseCommandLine, UsageError, type CommandLine } from '../create-domain.ts';
 import { SettingsRefused } from './refused.ts';
 
 /** The deploy command's flags for it; the names say they are about the first domain. */

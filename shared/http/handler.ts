@@ -1,6 +1,6 @@
 /**
  * The middy stack every API handler shares: headers normalised, security headers, one error
- * handler, then input parsed and validated against its operation's zod schemas (shared/operations.ts).
+ * handler, then input parsed and validated against its operation's zod schemas (shared/contract/operations.ts).
  * Handlers receive typed input and return the success body their operation describes; the status
  * comes from the operation. They never build responses or error bodies.
  */
@@ -11,8 +11,8 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructured
 import type * as z from 'zod/mini';
 import { MAX_BODY_BYTES } from '../config.ts';
 import { invalidRequest, ServiceError, unauthenticated } from '../domain/errors.ts';
-import type { Operation } from '../operations.ts';
-import type { RESPONSES } from './response-schemas.ts';
+import type { Operation } from '../contract/operations.ts';
+import type { RESPONSES } from '../contract/response-schemas.ts';
 import { duplicateKey, isJsonContentType } from './json-body.ts';
 import { notThroughCloudFront, originCheck } from './origin-verify.ts';
 import { problemResponse } from './problem.ts';
@@ -73,7 +73,7 @@ async function toProblem(request: middy.Request<ApiEvent, ApiResult, Error, Cont
   const { error, context, event } = request;
   if (!(error instanceof ServiceError)) {
     // Loaded on the first unexpected error only: the logger is ~10 ms of every cold start otherwise (bench/).
-    const { logger } = await import('./logger.ts');
+    const { logger } = await import('../observability/logger.ts');
     logger.error('request failed', { error: error ?? undefined, requestId: context.awsRequestId, routeKey: event.routeKey });
   }
   request.response = problemResponse(error);

@@ -2,7 +2,7 @@
  * The Store port: everything the handlers need from persistence, in the product's words.
  * shared/store/dynamodb/ implements it; domain rules and handler edges can be tested without it.
  */
-import type { ActivityEntry } from '../events/schemas.ts';
+import type { ActivityEntry } from '../contract/event-schemas.ts';
 import type { LinkQuota } from '../domain/link-quota.ts';
 import type { Directory, Domain, InviteLink, JoinRecord, Membership, RemovedMember, User } from '../domain/types.ts';
 

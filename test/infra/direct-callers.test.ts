@@ -17,7 +17,7 @@ import { ORIGIN_VERIFY, ROUTE_CEILING } from '../../infra/constructs/api.ts';
 import { ORIGIN_CHECK_CACHE, ORIGIN_CHECK_CODE } from '../../infra/constructs/origin-check.ts';
 import { CEILINGS } from '../../infra/constructs/web-acl.ts';
 import { InviteLinksStack } from '../../infra/invite-links-stack.ts';
-import { OPERATION_LIST, PUBLIC_THROTTLE, routeKey } from '../../shared/operations.ts';
+import { OPERATION_LIST, PUBLIC_THROTTLE, routeKey } from '../../shared/contract/operations.ts';
 import { ISSUER, synthesize, type Synthesized } from './synth.ts';
 
 type Resource = { Type: string; Properties: Record<string, any> };

@@ -15,7 +15,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InviteLinks, TABLE, type InviteLinksProps } from '../../infra/index.ts';
-import { OPERATION_LIST } from '../../shared/operations.ts';
+import { OPERATION_LIST } from '../../shared/contract/operations.ts';
 
 type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string };
 

@@ -10,7 +10,7 @@ import { App, Stack, type CfnElement } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defineServiceApp } from '../../infra/service-app.ts';
-import { OPERATION_LIST } from '../../shared/operations.ts';
+import { OPERATION_LIST } from '../../shared/contract/operations.ts';
 import { TABLE } from '../../shared/store/dynamodb/table.ts';
 import { synthesize, type Synthesized } from './synth.ts';
 

@@ -12,7 +12,7 @@ import { NOTIFIER_TABLE_ACTIONS } from '../../infra/constructs/notifier.ts';
 import { ITERATOR_AGE_ALARM_MS } from '../../infra/constructs/stream-reading.ts';
 import type { ServiceFunction } from '../../infra/constructs/service-function.ts';
 import { PAGE_REWRITE } from '../../infra/constructs/web.ts';
-import { OPERATION_LIST, routeKey } from '../../shared/operations.ts';
+import { OPERATION_LIST, routeKey } from '../../shared/contract/operations.ts';
 import { JOIN_RECORD_FILTER, NOTIFIER_DELIVERY, TABLE } from '../../shared/store/dynamodb/table.ts';
 import { AUDIENCE, deployedPageConfig, ISSUER, synthesize, type Synthesized } from './synth.ts';
 
@@ -132,7 +132,7 @@ describe('least privilege: a function can touch only the table actions it uses',
   const indexArn = () => ({ 'Fn::Join': ['', [tableArn(), `/index/${TABLE.byDomainIndex.name}`]] });
 
   it.each(OPERATION_LIST.map((op) => [op.name, op] as const))(
-    '%s gets exactly its tableActions from shared/operations.ts',
+    '%s gets exactly its tableActions from shared/contract/operations.ts',
     (name, { tableActions }) => {
       // A grant is a set: an action listed twice (two reads that both use BatchGetItem) is granted once.
       const onTable = [...new Set(tableActions.filter((a) => a !== 'QueryByDomain'))];

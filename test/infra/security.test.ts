@@ -19,9 +19,9 @@ import { API_PATH_PATTERN, apiEdgeFunctionCode, apiQueryStrings, UNCACHED_ERROR_
 import { InviteLinksEdgeStack } from '../../infra/invite-links-edge-stack.ts';
 import { InviteLinksStack } from '../../infra/invite-links-stack.ts';
 import { ServiceError, rateLimited, unauthenticated } from '../../shared/domain/errors.ts';
-import { openApiDocument } from '../../shared/http/openapi.ts';
+import { openApiDocument } from '../../shared/contract/openapi.ts';
 import { PROBLEM_CONTENT_TYPE, problemResponse } from '../../shared/http/problem.ts';
-import { CLIENT_LIMITS, OPERATION_LIST, routeKey } from '../../shared/operations.ts';
+import { CLIENT_LIMITS, OPERATION_LIST, routeKey } from '../../shared/contract/operations.ts';
 import { buildWeb } from '../../web/build.ts';
 import { ISSUER, synthesize, type Synthesized } from './synth.ts';
 

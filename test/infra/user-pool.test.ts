@@ -5,7 +5,7 @@ import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { COGNITO_DEFAULT_EMAILS_PER_DAY, emailSender } from '../../infra/constructs/user-pool.ts';
 import { InviteLinksStack } from '../../infra/invite-links-stack.ts';
-import { OPERATION_LIST, routeKey } from '../../shared/operations.ts';
+import { OPERATION_LIST, routeKey } from '../../shared/contract/operations.ts';
 import { deployedContentSecurityPolicy, deployedPageConfig, synthesize, type Synthesized } from './synth.ts';
 
 let s: Synthesized;

@@ -13,7 +13,7 @@ import {
   UsernameExistsException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { mockClient } from 'aws-sdk-client-mock';
-import { main } from '../../infra/cli/create-domain.ts';
+import { main } from '../../ops/create-domain.ts';
 import { identityTableName, IdentityStore } from '../../local/identity/identities.ts';
 import { freePort, LOCAL_AWS } from '../../local/services.ts';
 import { ensureTable } from '../../local/table.ts';

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as z from 'zod/mini';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { unwrapped } from '../../shared/http/openapi.ts';
-import { OPERATION_LIST, type NamedOperation, type OperationName } from '../../shared/operations.ts';
+import { unwrapped } from '../../shared/contract/openapi.ts';
+import { OPERATION_LIST, type NamedOperation, type OperationName } from '../../shared/contract/operations.ts';
 import { useStack, type Reply } from '../support/stack.ts';
 import { DEMO_DOMAIN, OWNER } from '../support/steps.ts';
 

@@ -61,7 +61,7 @@ function assertEveryGrantUsed(roles: SynthesizedRoles, usageDir: string) {
   const unused = Object.entries(unusedGrants(roles, used));
   if (unused.length > 0) {
     throw new Error(
-      `Least privilege: these grants were used by no call in the whole suite; take them out of the role (shared/operations.ts tableActions, or the construct that grants them), or test the code that needs them:\n${unused
+      `Least privilege: these grants were used by no call in the whole suite; take them out of the role (shared/contract/operations.ts tableActions, or the construct that grants them), or test the code that needs them:\n${unused
         .map(([fn, grants]) => `  ${fn}: ${grants.join('; ')}`)
         .join('\n')}`,
     );

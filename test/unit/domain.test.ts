@@ -1,7 +1,7 @@
 /** The product's rules, with no AWS at all. */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { byName, plainOrder } from '../../shared/http/views.ts';
+import { byName, plainOrder } from '../../shared/contract/views.ts';
 import { ServiceError } from '../../shared/domain/errors.ts';
 import {
   assertReferencesExist,

@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
-import { apiMarkdown, openApiDocument } from '../../shared/http/openapi.ts';
-import { OPERATION_LIST, routeKey } from '../../shared/operations.ts';
+import { apiMarkdown, openApiDocument } from '../../shared/contract/openapi.ts';
+import { OPERATION_LIST, routeKey } from '../../shared/contract/operations.ts';
 import { assertDocumented } from '../support/openapi-check.ts';
 
 const docs = join(import.meta.dirname, '../../docs');

@@ -4,7 +4,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { activity } from '../../shared/events/activity.ts';
+import { activity } from '../../shared/contract/activity.ts';
 import { items } from '../../shared/store/dynamodb/items.ts';
 import type { InviteLink } from '../../shared/domain/types.ts';
 
@@ -97,8 +97,8 @@ describe('publishing an activity entry', () => {
 
 describe('the order of an activity entry’s fields', () => {
   it('lists every field of every event type, in each schema’s own order', async () => {
-    const { EVENT_DETAILS } = await import('../../shared/events/schemas.ts');
-    const { EVENT_TYPES } = await import('../../shared/events/types.ts');
+    const { EVENT_DETAILS } = await import('../../shared/contract/event-schemas.ts');
+    const { EVENT_TYPES } = await import('../../shared/contract/event-types.ts');
     const { ACTIVITY_FIELD_ORDER } = await import('../../shared/store/dynamodb/activity-items.ts');
     for (const type of EVENT_TYPES) {
       const schemaOrder = ['type', ...Object.keys(EVENT_DETAILS[type].def.shape)];

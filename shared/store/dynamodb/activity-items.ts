@@ -1,6 +1,6 @@
 /** Activity entries as the table holds them: written by items.activity, or a join record (its MemberJoined entry). */
-import { memberJoined } from '../../events/activity.ts';
-import type { ActivityEntry } from '../../events/schemas.ts';
+import { memberJoined } from '../../contract/activity.ts';
+import type { ActivityEntry } from '../../contract/event-schemas.ts';
 import type { JoinRecord } from '../../domain/types.ts';
 import { dataOf } from './keys.ts';
 import { ENTITY } from './table.ts';

@@ -22,7 +22,7 @@ import { retryingConflicts } from './conflicts.ts';
 import { joinInOneTransaction } from './join.ts';
 import { failedItem, reasonCodes } from './cancellation.ts';
 import { items } from './items.ts';
-import type { ActivityEntry } from '../../events/schemas.ts';
+import type { ActivityEntry } from '../../contract/event-schemas.ts';
 import { activityOfItem } from './activity-items.ts';
 
 /** One change to the domain item, or to each of its gates. */

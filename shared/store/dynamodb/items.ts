@@ -1,6 +1,6 @@
 /** Product records as table items: keys, entity type and TTL added in one place per type. */
 import { ACTIVITY_RETENTION_SECONDS, LINK_EXPIRY_MEMORY_SECONDS } from '../../config.ts';
-import type { ActivityEntry } from '../../events/schemas.ts';
+import type { ActivityEntry } from '../../contract/event-schemas.ts';
 import { capOf, ttlOf } from '../../domain/invite-link.ts';
 import type { Directory, Domain, InviteLink, JoinRecord, Membership, RemovedMember, User } from '../../domain/types.ts';
 import { keys } from './keys.ts';

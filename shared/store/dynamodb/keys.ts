@@ -46,7 +46,7 @@ export const keys = {
   }),
   linksOfGeneration: generationPrefix,
 
-  /** The domain's activity, oldest to newest by sort key: one entry per change of state (shared/events/activity.ts). */
+  /** The domain's activity, oldest to newest by sort key: one entry per change of state (shared/contract/activity.ts). */
   activityPartition: (domainId: string) => `ACTIVITY#${domainId}`,
   activity: (domainId: string, occurredAt: string, eventId: string): Key => ({ [PK]: `ACTIVITY#${domainId}`, [SK]: `${occurredAt}#${eventId}` }),
   /** One per email a join causes: the creator's signup email (NOTIFIED) and the joiner's welcome (WELCOMED). */

@@ -5,7 +5,7 @@
  */
 import { LINK_RULES } from './model.ts';
 
-/** The API's pattern for one email domain (shared/http/schemas.ts emailDomain). */
+/** The API's pattern for one email domain (shared/contract/requests.ts emailDomain). */
 const EMAIL_DOMAIN = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 export type ParsedDomains = { ok: true; domains: string[] } | { ok: false; problem: string };

@@ -1,11 +1,11 @@
 /**
  * The API's shapes as the pages use them: the types come from the schemas the operation table
- * names (shared/http/responses.ts; schemas.ts for a request body), so the pages never restate
+ * names (shared/contract/responses.ts; schemas.ts for a request body), so the pages never restate
  * them. Type-only imports: nothing of zod reaches the bundles.
  */
 import type * as z from 'zod/mini';
-import type * as api from '../../../shared/http/responses.ts';
-import type * as requests from '../../../shared/http/schemas.ts';
+import type * as api from '../../../shared/contract/responses.ts';
+import type * as requests from '../../../shared/contract/requests.ts';
 import type { UserType } from '../../../shared/domain/types.ts';
 
 // The API's own definitions, shared with the handlers.
@@ -47,7 +47,7 @@ export const USER_TYPE_HINT: Record<UserType, string> = {
 
 /**
  * The API's limits on a link's rules, checked here first so mistakes show at the field. The same
- * numbers as the request schemas (shared/http/schemas.ts), which the pages cannot import (zod).
+ * numbers as the request schemas (shared/contract/requests.ts), which the pages cannot import (zod).
  */
 export const LINK_RULES = {
   labelMaxLength: 80,

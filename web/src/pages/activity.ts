@@ -5,7 +5,7 @@
  * the address keeps (`type`, as the API takes it). Members who may not invite are told so plainly.
  * The caller, the first page and the domain's team and group names are asked for at once.
  */
-import type { ActivityEntry } from '../../../shared/events/schemas.ts';
+import type { ActivityEntry } from '../../../shared/contract/event-schemas.ts';
 import { api, ApiError, session } from '../lib/api.ts';
 import { chooseDomain, domainPicker, failure, showingDomain, startSignedInPage, wantedDomainId } from '../lib/app.ts';
 import { byId, h, render, type Child } from '../lib/dom.ts';

@@ -4,7 +4,7 @@
  * start builds none of these schemas: they describe (OpenAPI, docs/api.md, the handlers' types)
  * and are checked by the tests; no handler validates its own answer at runtime.
  */
-import { activityPage } from '../events/schemas.ts';
+import { activityPage } from './event-schemas.ts';
 import * as output from './responses.ts';
 
 export const RESPONSES = { ...output, activityPage } as const;

@@ -1,5 +1,5 @@
 /** The email a link's creator gets when someone joins through the link. Pure: no AWS, no clock. */
-import { USER_TYPE_LABEL, type JoinRecord } from '../domain/types.ts';
+import { USER_TYPE_LABEL, type JoinRecord } from '../../domain/types.ts';
 import type { GrantNames, SignupAudience } from './recipients.ts';
 
 export interface Email {

@@ -5,8 +5,8 @@
  */
 import * as z from 'zod/mini';
 import { LINK_END_REASONS, type ErrorKind } from '../domain/errors.ts';
-import { errorsOf, OPERATION_LIST, routeKey, type NamedOperation } from '../operations.ts';
-import { INTERNAL, PROBLEMS, PROBLEM_CONTENT_TYPE } from './problem.ts';
+import { errorsOf, OPERATION_LIST, routeKey, type NamedOperation } from './operations.ts';
+import { INTERNAL, PROBLEMS, PROBLEM_CONTENT_TYPE } from '../http/problem.ts';
 import { RESPONSES } from './response-schemas.ts';
 
 type JsonSchema = Record<string, unknown>;
@@ -165,7 +165,7 @@ export function apiMarkdown(): string {
   return [
     '# The API (v1)',
     '',
-    '<!-- Written by `npm run openapi` from shared/operations.ts; edit that, not this. -->',
+    '<!-- Written by `npm run openapi` from shared/contract/operations.ts; edit that, not this. -->',
     '',
     'JSON in and out. Errors are `application/problem+json` (RFC 9457) with `status`, `title`, `detail`, a',
     'machine-readable `code` and, for bad input, the `field` at fault. Signed-in routes take',

@@ -4,8 +4,8 @@
  * to docs/events/<Type>.schema.json; the tests check every event they see against these files.
  */
 import * as z from 'zod/mini';
-import { EVENT_DETAILS } from './schemas.ts';
-import { EVENT_SOURCE, EVENT_TYPES, type EventType } from './types.ts';
+import { EVENT_DETAILS } from './event-schemas.ts';
+import { EVENT_SOURCE, EVENT_TYPES, type EventType } from './event-types.ts';
 
 export const SCHEMA_BASE_URL = 'https://invite-links.dev/schemas/events/';
 

@@ -5,7 +5,7 @@
  * its own operation's schemas, not the whole API's.
  */
 import * as z from 'zod/mini';
-import { EVENT_TYPES } from '../events/types.ts';
+import { EVENT_TYPES } from './event-types.ts';
 import { normalizeEmail } from '../domain/invite-link.ts';
 import { MAX_COMBINING_MARKS, textFault } from '../domain/text.ts';
 import { USER_TYPES } from '../domain/types.ts';

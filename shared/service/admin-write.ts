@@ -1,6 +1,6 @@
 /** Admin-only writes check the caller inside the write itself; this turns the outcome into the product's errors. */
-import { busy, forbidden, lastAdmin, notFound } from './domain/errors.ts';
-import type { AdminWriteOutcome, MemberChangeOutcome } from './store/store.ts';
+import { busy, forbidden, lastAdmin, notFound } from '../domain/errors.ts';
+import type { AdminWriteOutcome, MemberChangeOutcome } from '../store/store.ts';
 
 export function assertAdminWriteDone(outcome: AdminWriteOutcome): void {
   if (outcome === 'not-member') throw notFound('The domain');

@@ -1,6 +1,6 @@
 /** Who gets a join's email, and the directory's names for what the link granted, read as they are now. */
-import type { Directory, JoinRecord, UserType } from '../domain/types.ts';
-import type { Store } from '../store/store.ts';
+import type { Directory, JoinRecord, UserType } from '../../domain/types.ts';
+import type { Store } from '../../store/store.ts';
 
 export interface Recipient {
   email: string;

@@ -6,9 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import { membershipFromGrant } from '../domain/invite-link.ts';
 import type { InviteLink, JoinRecord, Membership } from '../domain/types.ts';
-import { inviteLinkView } from '../http/views.ts';
-import type { ActivityEntry, EventDetail } from './schemas.ts';
-import { EVENT_VERSION, type EventType } from './types.ts';
+import { inviteLinkView } from './views.ts';
+import type { ActivityEntry, EventDetail } from './event-schemas.ts';
+import { EVENT_VERSION, type EventType } from './event-types.ts';
 
 export interface Actor {
   userId: string;

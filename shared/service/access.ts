@@ -1,9 +1,9 @@
 /** Who the caller is in a domain, read from the directory (never from the request). */
-import { requireInviter, requireMember } from './domain/permissions.ts';
-import { notFound } from './domain/errors.ts';
-import type { LinkQuota } from './domain/link-quota.ts';
-import type { Directory, Membership } from './domain/types.ts';
-import type { Store } from './store/store.ts';
+import { requireInviter, requireMember } from '../domain/permissions.ts';
+import { notFound } from '../domain/errors.ts';
+import type { LinkQuota } from '../domain/link-quota.ts';
+import type { Directory, Membership } from '../domain/types.ts';
+import type { Store } from '../store/store.ts';
 
 export interface DomainAccess {
   member: Membership;

@@ -6,8 +6,8 @@
  */
 import * as z from 'zod/mini';
 import { USER_TYPES } from '../domain/types.ts';
-import { inviteLink } from '../http/responses.ts';
-import { EVENT_TYPES, EVENT_VERSION, type EventType } from './types.ts';
+import { inviteLink } from './responses.ts';
+import { EVENT_TYPES, EVENT_VERSION, type EventType } from './event-types.ts';
 
 const timestamp = z.string().check(z.iso.datetime());
 const ids = z.array(z.string());

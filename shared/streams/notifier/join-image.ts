@@ -3,7 +3,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { USER_TYPES, type JoinRecord } from '../domain/types.ts';
+import { USER_TYPES, type JoinRecord } from '../../domain/types.ts';
 
 const isoInstant = z.iso.datetime({ offset: true });
 const required = z.string().check(z.minLength(1));

@@ -4,9 +4,9 @@
  * replayed record finds it and sends nothing.
  */
 import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { JOIN_RECORD_RETENTION_SECONDS } from '../config.ts';
-import { keys } from '../store/dynamodb/keys.ts';
-import { ENTITY, NOTIFIER_DELIVERY, TABLE } from '../store/dynamodb/table.ts';
+import { JOIN_RECORD_RETENTION_SECONDS } from '../../config.ts';
+import { keys } from '../../store/dynamodb/keys.ts';
+import { ENTITY, NOTIFIER_DELIVERY, TABLE } from '../../store/dynamodb/table.ts';
 
 export type ClaimStatus = 'sending' | 'sent' | 'no-recipient' | 'failed';
 

@@ -8,9 +8,9 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { activityOfItem } from '../store/dynamodb/activity-items.ts';
-import { EVENT_DETAILS, type ActivityEntry } from './schemas.ts';
-import { EVENT_SOURCE, type EventType } from './types.ts';
+import { activityOfItem } from '../../store/dynamodb/activity-items.ts';
+import { EVENT_DETAILS, type ActivityEntry } from '../../contract/event-schemas.ts';
+import { EVENT_SOURCE, type EventType } from '../../contract/event-types.ts';
 
 /** EventBridge, once per cold start. */
 export const eventBridge = new EventBridgeClient({});

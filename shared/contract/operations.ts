@@ -6,9 +6,9 @@
  * uses. Importing this module needs no environment variable.
  */
 import type * as z from 'zod/mini';
-import type { ErrorKind } from './domain/errors.ts';
-import * as input from './http/schemas.ts';
-import type { ResponseName } from './http/response-schemas.ts';
+import type { ErrorKind } from '../domain/errors.ts';
+import * as input from './requests.ts';
+import type { ResponseName } from './response-schemas.ts';
 
 /** The public route (the link lookup) is throttled per route: requests per second and burst, as API Gateway counts them. */
 export const PUBLIC_THROTTLE = { rateLimit: 100, burstLimit: 200 } as const;
@@ -39,7 +39,7 @@ export interface ClientLimitRule {
 /** DynamoDB actions, without the `dynamodb:` prefix; `QueryByDomain` is a Query of the by-domain index only. */
 export type TableAction = 'QueryByDomain' | 'GetItem' | 'BatchGetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem';
 
-/** The caller's membership and the domain's directory, read together (shared/access.ts). */
+/** The caller's membership and the domain's directory, read together (shared/service/access.ts). */
 const CALLER = 'BatchGetItem' satisfies TableAction;
 
 export interface Operation {
@@ -58,7 +58,7 @@ export interface Operation {
   query?: z.ZodMiniType;
   body?: z.ZodMiniType;
   status: 200 | 201 | 204;
-  /** The success body's schema, by name (shared/http/response-schemas.ts); none for 204. */
+  /** The success body's schema, by name (shared/contract/response-schemas.ts); none for 204. */
   response?: ResponseName;
   /** The errors this operation answers with besides those every operation of its kind can give (see errorsOf). */
   errors: readonly ErrorKind[];

@@ -1,5 +1,5 @@
 /** The email a person gets once they have joined a domain: what they got, who invited them, where to sign in. Pure. */
-import type { JoinRecord } from '../domain/types.ts';
+import type { JoinRecord } from '../../domain/types.ts';
 import type { JoinContext } from './recipients.ts';
 import { escapeHtml, grantRows, when, type Email } from './signup-email.ts';
 

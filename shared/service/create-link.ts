@@ -1,14 +1,14 @@
 /** Making a link, shared by the configurable link and the one-call onboarding link. */
 import { asInviter } from './access.ts';
-import { linkPublicUrl, linkQuota, linkTtlSeconds } from './config.ts';
-import { withNewLink } from './domain/link-quota.ts';
-import { busy, invalidRequest, linkCreationDisabled } from './domain/errors.ts';
-import { assertReferencesExist, creatorGenerationOf, expiresAtFor, linkIdOf, newLinkToken } from './domain/invite-link.ts';
-import { assertWithinCeiling } from './domain/permissions.ts';
-import type { Directory, InviteLink, LinkGrant } from './domain/types.ts';
-import { activity } from './events/activity.ts';
-import { inviteLinkView } from './http/views.ts';
-import type { Store } from './store/store.ts';
+import { linkPublicUrl, linkQuota, linkTtlSeconds } from '../config.ts';
+import { withNewLink } from '../domain/link-quota.ts';
+import { busy, invalidRequest, linkCreationDisabled } from '../domain/errors.ts';
+import { assertReferencesExist, creatorGenerationOf, expiresAtFor, linkIdOf, newLinkToken } from '../domain/invite-link.ts';
+import { assertWithinCeiling } from '../domain/permissions.ts';
+import type { Directory, InviteLink, LinkGrant } from '../domain/types.ts';
+import { activity } from '../contract/activity.ts';
+import { inviteLinkView } from '../contract/views.ts';
+import type { Store } from '../store/store.ts';
 
 /** A delete-all racing the create moves the generation, another creation by the same person moves the quota: read again and retry a few times. */
 const ATTEMPTS = 5;
