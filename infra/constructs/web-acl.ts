@@ -10,7 +10,7 @@ import { Stack, Token } from 'aws-cdk-lib';
 import { CfnWebACL } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { rateLimited } from '#shared/domain/errors.ts';
-import { problemOf } from '#shared/http/problem.ts';
+import { problemOf } from '#shared/contract/problems.ts';
 import { CLIENT_LIMITS, OPERATION_LIST, PUBLIC_THROTTLE, type ClientLimit, type ClientLimitRule } from '#shared/contract/operations.ts';
 import { ROUTE_CEILING } from './api.ts';
 import { API_PATH_PATTERN } from './web.ts';

@@ -36,7 +36,7 @@ import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import * as z from 'zod/mini';
 import { unauthenticated } from '#shared/domain/errors.ts';
-import { PROBLEM_CONTENT_TYPE, PROBLEMS, problemOf } from '#shared/http/problem.ts';
+import { PROBLEM_CONTENT_TYPE, PROBLEMS, problemOf } from '#shared/contract/problems.ts';
 import { OPERATION_LIST } from '#shared/contract/operations.ts';
 import { unwrapped } from '#shared/contract/openapi.ts';
 import { contentSecurityPolicy } from '../../web/content-security-policy.ts';

@@ -6,7 +6,7 @@
 import * as z from 'zod/mini';
 import { LINK_END_REASONS, type ErrorKind } from '../domain/errors.ts';
 import { errorsOf, OPERATION_LIST, routeKey, type NamedOperation } from './operations.ts';
-import { INTERNAL, PROBLEMS, PROBLEM_CONTENT_TYPE } from '../http/problem.ts';
+import { INTERNAL, PROBLEMS, PROBLEM_CONTENT_TYPE } from './problems.ts';
 import { RESPONSES } from './response-schemas.ts';
 
 type JsonSchema = Record<string, unknown>;

@@ -6,94 +6,20 @@
  */
 import * as z from 'zod/mini';
 import { EVENT_TYPES } from './event-types.ts';
-import { normalizeEmail } from '../domain/invite-link.ts';
-import { MAX_COMBINING_MARKS, textFault } from '../domain/text.ts';
+import { LINK_LIMITS } from '../domain/limits.ts';
 import { USER_TYPES } from '../domain/types.ts';
+import { email, emailDomains, entityId, idList, linkLabel, personName, userId } from '../domain/values.ts';
 
 // A Lambda instance parses a few requests per schema, not millions: zod's compiled object parser
 // (`new Function` on the first parse) costs a cold start more than it ever wins back (bench/).
 z.config({ jitless: true });
-
-const MAX_IDS = 50;
-
-export const entityId = z.lazy(() =>
-  z.string().check(
-    z.minLength(1, 'is required'),
-    z.maxLength(64, 'must be at most 64 characters'),
-    z.regex(/^[A-Za-z0-9_-]+$/, 'must be an id (letters, digits, _ and -)'),
-  ),
-);
-const idList = z.lazy(() =>
-  z.array(entityId).check(
-    z.maxLength(MAX_IDS, `must list at most ${MAX_IDS} ids`),
-    z.refine((ids) => new Set(ids).size === ids.length, 'must not name the same id twice'),
-  ),
-);
 
 /** Tokens and link ids are both 32 bytes in base64url. */
 const base64url256 = z.lazy(() => z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/, 'must be the 43-character code from the invite link')));
 export const token = base64url256;
 export const linkId = base64url256;
 
-/** Text a person sees elsewhere (names, labels): NFC, trimmed, and kept to the one text rule (shared/domain/text.ts). */
-const visibleText = (max: number) =>
-  z.lazy(() =>
-    z.string().check(
-      z.normalize('NFC'),
-      z.trim(),
-      z.superRefine((value, ctx) => {
-        const fault = textFault(value);
-        if (fault) ctx.addIssue({ code: 'custom', message: fault, input: value });
-      }),
-      z.minLength(1, 'is required'),
-      z.maxLength(max, `must be at most ${max} characters`),
-      z.regex(/^[^<>]*$/, 'must not contain < or >'),
-      z.describe(`Well-formed Unicode, NFC: no control, invisible or direction-changing characters, no < or >, at most ${MAX_COMBINING_MARKS} combining marks in a row.`),
-    ),
-  );
-export const personName = visibleText(100);
-/** A link's label, shown in lists and in the creator's email. */
-export const linkLabel = visibleText(80);
-
-/** An email domain a link or a domain admits: `example.com`, exact (no sub-domains), lower-cased. */
-export const emailDomain = z.lazy(() =>
-  z.pipe(
-    z.string().check(
-      z.trim(),
-      z.toLowerCase(),
-      z.maxLength(253, 'must be at most 253 characters'),
-      z.regex(/^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be an email domain like example.com'),
-    ),
-    z.transform((v: string) => v),
-  ),
-);
-export const emailDomains = z.lazy(() =>
-  z.array(emailDomain).check(
-    z.maxLength(20, 'must list at most 20 domains'),
-    z.refine((list) => new Set(list).size === list.length, 'must not name the same domain twice'),
-  ),
-);
-
-/** RFC 5321 limits: 64 octets before the @, 63 per domain label, 254 in all. */
-const withinEmailLimits = (value: string) => {
-  const at = value.lastIndexOf('@');
-  return at > 0 && at <= 64 && value.slice(at + 1).split('.').every((label) => label.length <= 63);
-};
-export const email = z.lazy(() =>
-  z.pipe(
-    z.string().check(
-      z.trim(),
-      z.maxLength(254, 'must be at most 254 characters'),
-      z.email('must be a valid email address'),
-      z.refine(withinEmailLimits, 'must have at most 64 characters before the @ and 63 in each part of the domain'),
-    ),
-    z.transform(normalizeEmail),
-  ),
-);
-
 export const domainParams = z.lazy(() => z.strictObject({ domainId: entityId }));
-/** A person's id is their identity provider's `sub`: a UUID for Cognito, other shapes elsewhere (`auth0|123`). */
-export const userId = z.lazy(() => z.string().check(z.minLength(1, 'is required'), z.maxLength(128, 'must be at most 128 characters'), z.regex(/^[A-Za-z0-9_.@|:+-]+$/, 'must be a user id')));
 export const userParams = z.lazy(() => z.strictObject({ domainId: entityId, userId }));
 export const memberChangeBody = z.lazy(() => z.strictObject({
   userType: z.optional(z.enum(USER_TYPES, `must be one of ${USER_TYPES.join(', ')}`)),
@@ -118,8 +44,8 @@ export const createInviteLinkBody = z.lazy(() => z
     groupIds: z._default(idList, []),
     label: z.optional(linkLabel),
     /** Up to the domain's link lifetime; checked against it when the link is made. */
-    expiresInSeconds: z.optional(z.number('must be a number of seconds').check(z.int('must be a whole number of seconds'), z.minimum(300, 'must be at least 300 (5 minutes)'))),
-    maxUses: z.optional(z.number('must be a number').check(z.int('must be a whole number'), z.minimum(1, 'must be at least 1'), z.maximum(10_000, 'must be at most 10000'))),
+    expiresInSeconds: z.optional(z.number('must be a number of seconds').check(z.int('must be a whole number of seconds'), z.minimum(LINK_LIMITS.minLifetimeSeconds, `must be at least ${LINK_LIMITS.minLifetimeSeconds} (5 minutes)`))),
+    maxUses: z.optional(z.number('must be a number').check(z.int('must be a whole number'), z.minimum(1, 'must be at least 1'), z.maximum(LINK_LIMITS.maxUses, `must be at most ${LINK_LIMITS.maxUses}`))),
     allowedEmailDomains: z._default(emailDomains, []),
     notifyCreator: z._default(z.boolean('must be true or false'), true),
   })

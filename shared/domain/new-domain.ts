@@ -3,7 +3,7 @@
  * directory and first admin the store writes. Pure: no AWS, no I/O.
  */
 import * as z from 'zod/mini';
-import { email as emailRule, entityId } from '../contract/requests.ts';
+import { email as emailRule, entityId } from './values.ts';
 import { INVITE_PERMISSION, type Directory, type Membership, type RoleGroup, type User } from './types.ts';
 
 /** What the operator gives, one field per command-line flag. */

@@ -5,7 +5,7 @@
 import { emailNotVerified, invalidRequest } from '../domain/errors.ts';
 import type { NewMember } from '../store/store.ts';
 import type { Claims } from './handler.ts';
-import { email as emailSchema, personName } from '../contract/requests.ts';
+import { email as emailSchema, personName } from '../domain/values.ts';
 
 export function joinerOf(userId: string, claims: Claims, given: { firstName?: string; lastName?: string }): NewMember {
   if (claims.email_verified !== 'true') throw emailNotVerified();

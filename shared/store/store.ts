@@ -30,7 +30,7 @@ export interface PageRequest {
   limit: number;
   after?: Record<string, string>;
 }
-/** A page cannot start where `after` says: no position that list ever gave (DynamoDB refused it). */
+/** A page cannot start where `after` says: no position that list could have given (or DynamoDB refused it). */
 export class UnknownPosition extends Error {
   override readonly name = 'UnknownPosition';
 }

@@ -8,6 +8,7 @@ import { decodeCursor, encodeCursor, pageAtCursor, type ListName } from '../../s
 import { DynamoStore } from '../../shared/store/dynamodb/dynamo-store.ts';
 import { keys } from '../../shared/store/dynamodb/keys.ts';
 import { UnknownPosition } from '../../shared/store/store.ts';
+import type { Domain } from '../../shared/domain/types.ts';
 
 const DOMAIN = 'demo';
 /** The keys of one item of each list of a domain, as DynamoDB gives them back as LastEvaluatedKey. */
@@ -33,7 +34,25 @@ describe('decoding a cursor', () => {
     expect(decodeCursor(encodeCursor(list, DOMAIN, '', POSITIONS[list]), list, DOMAIN, '')).toEqual(POSITIONS[list]);
   });
 
-  it.each(Object.keys(POSITIONS) as ListName[])('refuses a %s position that is not exactly the keys of one of its items in that domain', (list) => {
+});
+
+describe('a forged position', () => {
+  const ddb = mockClient(DynamoDBDocumentClient);
+  const store = new DynamoStore(DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' })), 'invite-links');
+  const domain = { domainId: DOMAIN, name: 'Demo', linksEnabled: true, linkGeneration: 3 } as Domain;
+  /** Each list read from the position a cursor carries, as its handler reads it. */
+  const READS: Record<ListName, (after: Record<string, string>) => Promise<unknown>> = {
+    users: (after) => store.listMembers(DOMAIN, { limit: 10, after }),
+    links: (after) => store.listInviteLinks(domain, new Date(), { limit: 10, after }),
+    activity: (after) => store.listActivity(DOMAIN, { limit: 10, after }),
+    removedMembers: (after) => store.listRemovedMembers(DOMAIN, { limit: 10, after }),
+  };
+  beforeEach(() => {
+    ddb.reset();
+    ddb.on(QueryCommand).resolves({ Items: [] });
+  });
+
+  it.each(Object.keys(POSITIONS) as ListName[])('of the %s list that is not exactly the keys of one of its items in that domain is a 400, and never reaches DynamoDB', async (list) => {
     const position = POSITIONS[list];
     const forged = [
       ...Object.keys(position).flatMap((key) => [
@@ -48,7 +67,16 @@ describe('decoding a cursor', () => {
     ];
     for (const at of forged) {
       const cursor = Buffer.from(JSON.stringify({ list, domainId: DOMAIN, filter: '', at })).toString('base64url');
-      expect(refusal(() => decodeCursor(cursor, list, DOMAIN, '')), JSON.stringify(at)).toEqual({ kind: 'InvalidRequest', field: 'cursor' });
+      const read = async () => pageAtCursor(() => READS[list](decodeCursor(cursor, list, DOMAIN, '')));
+      await expect(read(), JSON.stringify(at)).rejects.toMatchObject({ kind: 'InvalidRequest', field: 'cursor' });
+    }
+    expect(ddb.commandCalls(QueryCommand)).toHaveLength(0);
+  });
+
+  it('that is not a map of strings is refused when decoded', () => {
+    for (const at of [null, [], 'ZZZ', { PK: 1 }, { PK: { S: 'x' } }]) {
+      const cursor = Buffer.from(JSON.stringify({ list: 'users', domainId: DOMAIN, filter: '', at })).toString('base64url');
+      expect(refusal(() => decodeCursor(cursor, 'users', DOMAIN, '')), JSON.stringify(at)).toEqual({ kind: 'InvalidRequest', field: 'cursor' });
     }
   });
 });

@@ -16,7 +16,7 @@ import type { LinkQuota } from '../../domain/link-quota.ts';
 import type { Directory, Domain, InviteLink, Membership, RemovedMember, User } from '../../domain/types.ts';
 import { UnknownPosition, type AdminWriteOutcome, type InviteLinkSettingsChange, type JoinOutcome, type MemberChangeOutcome, type NewMember, type Page, type PageRequest, type Store } from '../store.ts';
 import { creatorGenerationAttribute, linkStatus } from '../../domain/invite-link.ts';
-import { dataOf, keys } from './keys.ts';
+import { dataOf, keys, listPositions } from './keys.ts';
 import { ENTITY, SHARDS, TABLE } from './table.ts';
 import { retryingConflicts } from './conflicts.ts';
 import { joinInOneTransaction } from './join.ts';
@@ -85,6 +85,7 @@ export class DynamoStore implements Store {
   }
 
   async listMembers(domainId: string, page: PageRequest & { inviteLinkId?: string }): Promise<Page<Membership>> {
+    startsInList(page, listPositions.members, domainId);
     const index = TABLE.byDomainIndex;
     const { inviteLinkId } = page;
     const found = await this.queryPage(page, {
@@ -159,6 +160,7 @@ export class DynamoStore implements Store {
   }
 
   async listInviteLinks(domain: Domain, now: Date, page: PageRequest): Promise<Page<InviteLink & { useCount: number }>> {
+    startsInList(page, listPositions.links, domain.domainId);
     const live = keys.linksOfGeneration(domain.linkGeneration);
     // A cursor from before a delete-all points into a dead generation: every link there is dead.
     if (!domain.linksEnabled || (page.after && !page.after[TABLE.byDomainIndex.sortKey]?.startsWith(live))) return { items: [] };
@@ -177,6 +179,7 @@ export class DynamoStore implements Store {
   }
 
   async listActivity(domainId: string, page: PageRequest & { types?: string[] }): Promise<Page<ActivityEntry>> {
+    startsInList(page, listPositions.activity, domainId);
     const { types } = page;
     const found = await this.queryPage(page, {
       KeyConditionExpression: '#pk = :pk',
@@ -319,6 +322,7 @@ export class DynamoStore implements Store {
   }
 
   async listRemovedMembers(domainId: string, page: PageRequest): Promise<Page<RemovedMember>> {
+    startsInList(page, listPositions.removedMembers, domainId);
     const index = TABLE.byDomainIndex;
     const found = await this.queryPage(page, {
       IndexName: index.name,
@@ -566,6 +570,11 @@ export class DynamoStore implements Store {
     } while (ExclusiveStartKey);
     return items;
   }
+}
+
+/** A page's start must be exactly the keys of one of the list's items in that domain: DynamoDB is never handed a start it would refuse. */
+function startsInList(page: PageRequest, isPosition: (domainId: string, at: Record<string, string>) => boolean, domainId: string): void {
+  if (page.after && !isPosition(domainId, page.after)) throw new UnknownPosition('not a position of this list');
 }
 
 function removedMemberOf(item: Record<string, unknown>): RemovedMember {

@@ -13,7 +13,7 @@ import {
   atDomains,
   formatDuration,
   grantableUserTypes,
-  LINK_RULES,
+  LINK_LIMITS,
   USER_TYPE_HINT,
   USER_TYPE_LABEL,
   type CreatedLink,
@@ -257,10 +257,10 @@ function linkRules(settings: LinkSettings, membership: Membership) {
     );
   };
 
-  const labelInput = h('input', { type: 'text', id: 'link-label', name: 'label', maxlength: LINK_RULES.labelMaxLength, autocomplete: 'off' });
+  const labelInput = h('input', { type: 'text', id: 'link-label', name: 'label', maxlength: LINK_LIMITS.labelMaxLength, autocomplete: 'off' });
   const labelRow = fieldRow('label', labelInput, 'Label', 'Shown in the active links and in the email you get when someone joins, like “Spring interns”.', true);
 
-  const lifetimes = [...LIFETIME_PRESETS.filter((s) => s >= LINK_RULES.minLifetimeSeconds && s < longest), longest];
+  const lifetimes = [...LIFETIME_PRESETS.filter((s) => s >= LINK_LIMITS.minLifetimeSeconds && s < longest), longest];
   const lifeSelect = h(
     'select',
     { id: 'link-life', name: 'expiresInSeconds' },
@@ -268,8 +268,8 @@ function linkRules(settings: LinkSettings, membership: Membership) {
   );
   const lifeRow = fieldRow('expiresInSeconds', lifeSelect, 'Link works for', 'It stops working after this, however many people joined.');
 
-  const maxUsesInput = h('input', { type: 'number', id: 'max-uses', name: 'maxUses', min: 1, max: LINK_RULES.maxUses, step: 1, inputmode: 'numeric', value: '10' });
-  const maxUsesRow = fieldRow('maxUses', maxUsesInput, 'How many people can join', `From 1 to ${LINK_RULES.maxUses.toLocaleString('en-GB')}.`);
+  const maxUsesInput = h('input', { type: 'number', id: 'max-uses', name: 'maxUses', min: 1, max: LINK_LIMITS.maxUses, step: 1, inputmode: 'numeric', value: '10' });
+  const maxUsesRow = fieldRow('maxUses', maxUsesInput, 'How many people can join', `From 1 to ${LINK_LIMITS.maxUses.toLocaleString('en-GB')}.`);
   const usesField = h(
     'fieldset',
     { class: 'choices', onchange: () => syncUses() },
@@ -315,8 +315,8 @@ function linkRules(settings: LinkSettings, membership: Membership) {
   function checkLabel(): string {
     const label = labelInput.value.trim();
     fields.get('label')!.setError(
-      label.length > LINK_RULES.labelMaxLength
-        ? `A label has at most ${LINK_RULES.labelMaxLength} characters.`
+      label.length > LINK_LIMITS.labelMaxLength
+        ? `A label has at most ${LINK_LIMITS.labelMaxLength} characters.`
         : /[<>]/.test(label) || INVISIBLE_OR_CONTROL.test(label)
           ? 'A label cannot contain < or >, or invisible characters.'
           : undefined,
@@ -325,8 +325,8 @@ function linkRules(settings: LinkSettings, membership: Membership) {
   }
   function checkUses(): number {
     const maxUses = Number(maxUsesInput.value);
-    const fine = !limited() || (/^\d+$/.test(maxUsesInput.value.trim()) && maxUses >= 1 && maxUses <= LINK_RULES.maxUses);
-    fields.get('maxUses')!.setError(fine ? undefined : `Enter a whole number from 1 to ${LINK_RULES.maxUses.toLocaleString('en-GB')}.`);
+    const fine = !limited() || (/^\d+$/.test(maxUsesInput.value.trim()) && maxUses >= 1 && maxUses <= LINK_LIMITS.maxUses);
+    fields.get('maxUses')!.setError(fine ? undefined : `Enter a whole number from 1 to ${LINK_LIMITS.maxUses.toLocaleString('en-GB')}.`);
     return maxUses;
   }
   // Checked on Copy, then as they type once found wrong; not on blur, which would move the Copy button away from a pointer about to press it.

@@ -45,16 +45,8 @@ export const USER_TYPE_HINT: Record<UserType, string> = {
   BROWSE: 'can look, not change',
 };
 
-/**
- * The API's limits on a link's rules, checked here first so mistakes show at the field. The same
- * numbers as the request schemas (shared/contract/requests.ts), which the pages cannot import (zod).
- */
-export const LINK_RULES = {
-  labelMaxLength: 80,
-  minLifetimeSeconds: 300,
-  maxUses: 10_000,
-  maxEmailDomains: 20,
-} as const;
+/** The API's limits on a link's rules, checked here first so mistakes show at the field. */
+export { LINK_LIMITS } from '../../../shared/domain/limits.ts';
 
 export const mayInvite = (m: Membership) => m.isAdmin || m.permissions.includes(INVITE_PERMISSION);
 
