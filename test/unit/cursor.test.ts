@@ -5,7 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ServiceError } from '../../shared/domain/errors.ts';
 import { decodeCursor, encodeCursor, pageAtCursor, type ListName } from '../../shared/http/cursor.ts';
-import { DynamoStore } from '../../shared/store/dynamodb/dynamo-store.ts';
+import { dynamoStore } from '../../shared/store/dynamodb/dynamo-store.ts';
 import { keys } from '../../shared/store/dynamodb/keys.ts';
 import { UnknownPosition } from '../../shared/store/store.ts';
 import type { Domain } from '../../shared/domain/types.ts';
@@ -38,7 +38,7 @@ describe('decoding a cursor', () => {
 
 describe('a forged position', () => {
   const ddb = mockClient(DynamoDBDocumentClient);
-  const store = new DynamoStore(DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' })), 'invite-links');
+  const store = dynamoStore(DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' })), 'invite-links');
   const domain = { domainId: DOMAIN, name: 'Demo', linksEnabled: true, linkGeneration: 3 } as Domain;
   /** Each list read from the position a cursor carries, as its handler reads it. */
   const READS: Record<ListName, (after: Record<string, string>) => Promise<unknown>> = {
@@ -83,7 +83,7 @@ describe('a forged position', () => {
 
 describe('a start DynamoDB refuses', () => {
   const ddb = mockClient(DynamoDBDocumentClient);
-  const store = new DynamoStore(DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' })), 'invite-links');
+  const store = dynamoStore(DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' })), 'invite-links');
   const refused = Object.assign(new Error('The provided starting key is invalid'), { name: 'ValidationException' });
   beforeEach(() => {
     ddb.reset();

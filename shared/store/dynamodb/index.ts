@@ -2,6 +2,6 @@
 import { tableName } from '../../config.ts';
 import type { Store } from '../store.ts';
 import { dynamoDb } from './client.ts';
-import { DynamoStore } from './dynamo-store.ts';
+import { dynamoStore } from './dynamo-store.ts';
 
-export const store: Store = new DynamoStore(dynamoDb, tableName());
+export const store: Store = dynamoStore(dynamoDb, tableName());

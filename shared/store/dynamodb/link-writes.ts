@@ -1,0 +1,255 @@
+/** The writes about links: making one, revoking one, revoking all, the domain switch, each a single transaction that names what refused it. */
+import { randomInt } from 'node:crypto';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { ActivityEntry } from '../../contract/event-schemas.ts';
+import { creatorGenerationAttribute } from '../../domain/invite-link.ts';
+import type { LinkQuota } from '../../domain/link-quota.ts';
+import type { Domain, InviteLink } from '../../domain/types.ts';
+import type { AdminWriteOutcome, InviteLinkSettingsChange, Store } from '../store.ts';
+import { failedItem, reasonCodes } from './cancellation.ts';
+import { retryingConflicts } from './conflicts.ts';
+import { items } from './items.ts';
+import { keys } from './keys.ts';
+import { ENTITY, SHARDS, TABLE } from './table.ts';
+import type { TableAccess, TransactItem } from './table-access.ts';
+
+/** One change to the domain item, or to each of its gates. */
+interface DomainUpdate {
+  UpdateExpression: string;
+  /** Besides the domain existing; refused with an existing domain: 'unchanged'. */
+  ConditionExpression?: string;
+  ExpressionAttributeNames?: Record<string, string>;
+  ExpressionAttributeValues: Record<string, unknown>;
+}
+
+export type LinkWrites = Pick<Store, 'createInviteLink' | 'revokeInviteLink' | 'revokeAllInviteLinks' | 'updateInviteLinkSettings'>;
+
+export function linkWrites(t: TableAccess): LinkWrites {
+  return {
+    createInviteLink(link: InviteLink, quota: LinkQuota, activity: ActivityEntry): Promise<'created' | 'links-disabled' | 'generation-moved' | 'quota-moved'> {
+      return retryingConflicts(() => createInviteLinkOnce(t, link, quota, activity));
+    },
+
+    revokeInviteLink(link: InviteLink, at: string, activity: ActivityEntry): Promise<void> {
+      const revoke = { UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :at)', ExpressionAttributeValues: { ':at': at } };
+      const targets = [keys.link(link.linkId), ...Array.from({ length: SHARDS.linkCounters }, (_, shard) => keys.linkCounter(link.linkId, shard))];
+      const send = (releaseQuota: boolean) =>
+        t.db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              ...targets.map((Key) => ({ Update: { TableName: t.table, Key, ...revoke } })),
+              // The revoked link no longer counts against its creator's quota.
+              ...(releaseQuota
+                ? [
+                    {
+                      Update: {
+                        TableName: t.table,
+                        Key: keys.linkQuota(link.domainId, link.createdBy),
+                        UpdateExpression: 'REMOVE active.#link SET version = version + :one',
+                        ConditionExpression: 'attribute_exists(active)',
+                        ExpressionAttributeNames: { '#link': link.linkId },
+                        ExpressionAttributeValues: { ':one': 1 },
+                      },
+                    },
+                  ]
+                : []),
+              { Put: { TableName: t.table, Item: items.activity(activity) } },
+            ],
+          }),
+        );
+      return retryingConflicts(async () => {
+        try {
+          await send(true);
+        } catch (error) {
+          // A creator with no quota record (links made before quotas were kept): revoke all the same.
+          if (!(error instanceof TransactionCanceledException) || reasonCodes(error)[targets.length] !== 'ConditionalCheckFailed') throw error;
+          await send(false);
+        }
+      });
+    },
+
+    revokeAllInviteLinks(domainId: string, adminUserId: string, at: string, activity: ActivityEntry, createdBy?: string): Promise<AdminWriteOutcome> {
+      if (createdBy !== undefined) {
+        // Only one person's links: their generation moves, on the domain and every gate, in one write.
+        const bump = {
+          UpdateExpression: 'SET #creator = if_not_exists(#creator, :zero) + :one',
+          ExpressionAttributeNames: { '#creator': creatorGenerationAttribute(createdBy) },
+          ExpressionAttributeValues: { ':zero': 0, ':one': 1 },
+        };
+        return adminWrite(t, domainId, adminUserId, bump, bump, activity, [quotaFreed(t, domainId, createdBy)]);
+      }
+      return adminWrite(t, 
+        domainId,
+        adminUserId,
+        { UpdateExpression: 'ADD linkGeneration :one SET linksRevokedAt = :at, linksRevokedBy = :by', ExpressionAttributeValues: { ':one': 1, ':at': at, ':by': adminUserId } },
+        { UpdateExpression: 'ADD linkGeneration :one', ExpressionAttributeValues: { ':one': 1 } },
+        activity,
+      );
+    },
+
+    async updateInviteLinkSettings(domainId: string, change: InviteLinkSettingsChange, adminUserId: string, at: string, switched?: ActivityEntry): Promise<AdminWriteOutcome> {
+      // What joins check is copied onto every gate in the same transaction.
+      const gate: string[] = [];
+      const values: Record<string, unknown> = {};
+      if (change.enabled !== undefined) {
+        gate.push('linksEnabled = :enabled');
+        values[':enabled'] = change.enabled;
+      }
+      if (change.allowedEmailDomains !== undefined) {
+        gate.push('allowedEmailDomains = :domains');
+        values[':domains'] = change.allowedEmailDomains;
+      }
+      // Turning links off also moves the generation, so turning them on again revives nothing.
+      const moveGeneration = change.enabled === false ? ' ADD linkGeneration :one' : '';
+      if (moveGeneration) values[':one'] = 1;
+      // When links went off, so a link that died then is not reported as deleted.
+      const disabledAt = change.enabled === false ? ['linksDisabledAt = :at'] : [];
+      const write = (activity: ActivityEntry | undefined) =>
+        adminWrite(t, 
+          domainId,
+          adminUserId,
+          {
+            UpdateExpression: `SET ${[...gate, ...disabledAt, 'settingsUpdatedAt = :at', 'settingsUpdatedBy = :by'].join(', ')}${moveGeneration}`,
+            ExpressionAttributeValues: { ...values, ':at': at, ':by': adminUserId },
+            // The switch's event is written only with a switch that moves.
+            ...(activity ? { ConditionExpression: 'attribute_exists(#pk) AND linksEnabled <> :enabled' } : {}),
+          },
+          { UpdateExpression: `SET ${gate.join(', ')}${moveGeneration}`, ExpressionAttributeValues: values },
+          activity,
+        );
+      if (!switched) return write(undefined);
+      const outcome = await write(switched);
+      return outcome === 'unchanged' ? write(undefined) : outcome;
+    }
+  };
+}
+
+/** Checks one random gate, like a join, so concurrent creations and joins rarely share an item. */
+async function createInviteLinkOnce(t: TableAccess, link: InviteLink, quota: LinkQuota, activity: ActivityEntry): Promise<'created' | 'links-disabled' | 'generation-moved' | 'quota-moved'> {
+  try {
+    await t.db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            ConditionCheck: {
+              TableName: t.table,
+              Key: keys.domainGate(link.domainId, randomInt(SHARDS.domainGates)),
+              ConditionExpression: `linksEnabled = :on AND linkGeneration = :generation AND ${(link.creatorGeneration ?? 0) === 0 ? '(attribute_not_exists(#creator) OR #creator = :cg)' : '#creator = :cg'}`,
+              ExpressionAttributeNames: { '#creator': creatorGenerationAttribute(link.createdBy) },
+              ExpressionAttributeValues: { ':on': true, ':generation': link.generation, ':cg': link.creatorGeneration ?? 0 },
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            },
+          },
+          {
+            Put: {
+              TableName: t.table,
+              Item: { ...keys.linkQuota(link.domainId, link.createdBy), entityType: ENTITY.LinkQuota, ...quota },
+              ConditionExpression: 'attribute_not_exists(#pk) OR version = :read',
+              ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+              ExpressionAttributeValues: { ':read': quota.version - 1 },
+            },
+          },
+          ...[items.inviteLink(link), items.linkExpiry(link), items.activity(activity), ...items.linkCounters(link)].map((Item) => ({
+            Put: {
+              TableName: t.table,
+              Item,
+              ConditionExpression: 'attribute_not_exists(#pk)',
+              ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+            },
+          })),
+        ],
+      }),
+    );
+    return 'created';
+  } catch (error) {
+    if (!(error instanceof TransactionCanceledException)) throw error;
+    if (reasonCodes(error)[1] === 'ConditionalCheckFailed') return 'quota-moved';
+    if (reasonCodes(error)[0] !== 'ConditionalCheckFailed') throw error;
+    const gate = failedItem<Pick<Domain, 'linksEnabled'>>(error, 0);
+    if (!gate) throw error;
+    return gate.linksEnabled ? 'generation-moved' : 'links-disabled';
+  }
+}
+
+/**
+ * In the write that moves a creator's generation (all their links end): their quota's live links
+ * go with them, this hour's count stays. Written even with no record yet (one read fewer), and
+ * the version moves, so a creation racing this write reads the quota again.
+ */
+export function quotaFreed(t: TableAccess, domainId: string, userId: string): TransactItem {
+  return {
+    Update: {
+      TableName: t.table,
+      Key: keys.linkQuota(domainId, userId),
+      UpdateExpression: 'SET entityType = :type, active = :none, version = if_not_exists(version, :zero) + :one',
+      ExpressionAttributeValues: { ':type': ENTITY.LinkQuota, ':none': {}, ':zero': 0, ':one': 1 },
+    },
+  };
+}
+
+/**
+ * An update of the domain item, and the same change to every gate joins check, that happens only
+ * if the caller is, at that instant, its admin. Joins in flight on a gate make it retry.
+ */
+function adminWrite(
+  t: TableAccess,
+  domainId: string,
+  adminUserId: string,
+  update: DomainUpdate,
+  gateUpdate: DomainUpdate,
+  activity: ActivityEntry | undefined,
+  also: TransactItem[] = [],
+): Promise<AdminWriteOutcome> {
+  return retryingConflicts(() => adminWriteOnce(t, domainId, adminUserId, update, gateUpdate, activity, also));
+}
+
+async function adminWriteOnce(
+  t: TableAccess,
+  domainId: string,
+  adminUserId: string,
+  update: DomainUpdate,
+  gateUpdate: DomainUpdate,
+  activity: ActivityEntry | undefined,
+  also: TransactItem[],
+): Promise<AdminWriteOutcome> {
+  try {
+    await t.db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            ConditionCheck: {
+              TableName: t.table,
+              Key: keys.membership(adminUserId, domainId),
+              ConditionExpression: 'isAdmin = :yes',
+              ExpressionAttributeValues: { ':yes': true },
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            },
+          },
+          {
+            Update: {
+              TableName: t.table,
+              Key: keys.domain(domainId),
+              ConditionExpression: 'attribute_exists(#pk)',
+              ...update,
+              ExpressionAttributeNames: { '#pk': TABLE.partitionKey, ...update.ExpressionAttributeNames },
+              ...(update.ConditionExpression ? { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const } : {}),
+            },
+          },
+          ...Array.from({ length: SHARDS.domainGates }, (_, shard) => ({
+            Update: { TableName: t.table, Key: keys.domainGate(domainId, shard), ...gateUpdate },
+          })),
+          ...also,
+          ...(activity ? [{ Put: { TableName: t.table, Item: items.activity(activity) } }] : []),
+        ],
+      }),
+    );
+    return 'done';
+  } catch (error) {
+    if (!(error instanceof TransactionCanceledException)) throw error;
+    const [membershipCode, domainCode] = reasonCodes(error);
+    if (membershipCode === 'ConditionalCheckFailed') return failedItem(error, 0) ? 'not-admin' : 'not-member';
+    if (domainCode === 'ConditionalCheckFailed') return update.ConditionExpression && failedItem(error, 1) ? 'unchanged' : 'not-member';
+    throw error;
+  }
+}

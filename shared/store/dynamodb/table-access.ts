@@ -1,0 +1,73 @@
+/** One table and the ways of reading it that every part of the store shares: a page, a whole partition, many keys. */
+import {
+  BatchGetCommand,
+  QueryCommand,
+  type BatchGetCommandInput,
+  type BatchGetCommandOutput,
+  type DynamoDBDocumentClient,
+  type QueryCommandInput,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { UnknownPosition, type Page, type PageRequest } from '../store.ts';
+
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** A filtered list reads at most this many items per request, so a sparse filter cannot make one request read a whole domain. */
+const MAX_READ_PER_PAGE = 1000;
+
+export class TableAccess {
+  constructor(
+    readonly db: DynamoDBDocumentClient,
+    readonly table: string,
+  ) {}
+
+  /**
+   * Up to `limit` items after `page.after`, reading on past filtered-out items but never more than
+   * MAX_READ_PER_PAGE items in one request (then the page is short and says where to go on).
+   */
+  async queryPage(page: PageRequest, input: Omit<QueryCommandInput, 'TableName' | 'Limit' | 'ExclusiveStartKey'>): Promise<Page<Record<string, unknown>>> {
+    const items: Record<string, unknown>[] = [];
+    let after: Record<string, unknown> | undefined = page.after;
+    let read = 0;
+    do {
+      const limit = Math.min(page.limit - items.length, MAX_READ_PER_PAGE - read);
+      const result = await this.db.send(new QueryCommand({ ...input, TableName: this.table, Limit: limit, ExclusiveStartKey: after })).catch((error: unknown) => {
+        // Only the caller's start can be refused: the positions after it are DynamoDB's own.
+        throw after !== undefined && after === page.after && (error as Error).name === 'ValidationException' ? new UnknownPosition((error as Error).message) : error;
+      });
+      items.push(...(result.Items ?? []));
+      read += result.ScannedCount ?? 0;
+      after = result.LastEvaluatedKey;
+    } while (after && items.length < page.limit && read < MAX_READ_PER_PAGE);
+    return { items, ...(after ? { next: after as Record<string, string> } : {}) };
+  }
+
+  /** Any number of keys, 100 to a BatchGetItem, the batches in parallel: one round trip (plus retries of unprocessed keys). */
+  async batchGet(keyList: Record<string, unknown>[], consistent: boolean): Promise<Record<string, unknown>[]> {
+    const batches = Array.from({ length: Math.ceil(keyList.length / 100) }, (_, i) => keyList.slice(i * 100, i * 100 + 100));
+    const pages = await Promise.all(
+      batches.map(async (Keys) => {
+        const found: Record<string, unknown>[] = [];
+        let request: BatchGetCommandInput['RequestItems'] = { [this.table]: { Keys, ConsistentRead: consistent } };
+        while (request && Object.keys(request).length > 0) {
+          const page: BatchGetCommandOutput = await this.db.send(new BatchGetCommand({ RequestItems: request }));
+          found.push(...(page.Responses?.[this.table] ?? []));
+          request = page.UnprocessedKeys;
+        }
+        return found;
+      }),
+    );
+    return pages.flat();
+  }
+
+  async queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(new QueryCommand({ ...input, TableName: this.table, ExclusiveStartKey }));
+      items.push(...(page.Items ?? []));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return items;
+  }
+}
