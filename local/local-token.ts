@@ -8,7 +8,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { email as emailSchema } from '#shared/contract/requests.ts';
+import { email as emailSchema } from '#shared/domain/values.ts';
 import { send } from './front-door.ts';
 import type { LocalIdentityProvider } from './identity/provider.ts';
 import { LOCAL_TOKEN_PATH, SECRET_HEADER } from './local-token-secret.ts';

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { firstAdminRecords, InvalidNewDomain, parseNewDomain, slugOf, type NewDomainInput } from '../../shared/domain/new-domain.ts';
-import { entityId } from '../../shared/contract/requests.ts';
+import { entityId } from '../../shared/domain/values.ts';
 import { DEMO_DIRECTORIES } from '../../local/demo-data.ts';
 
 const input = (overrides: Partial<NewDomainInput> = {}): NewDomainInput => ({

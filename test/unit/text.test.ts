@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { MAX_COMBINING_MARKS, textFault } from '../../shared/domain/text.ts';
-import { linkLabel, personName } from '../../shared/contract/requests.ts';
+import { linkLabel, personName } from '../../shared/domain/values.ts';
 
 const loneSurrogate = fc.integer({ min: 0xd800, max: 0xdfff }).map((unit) => String.fromCharCode(unit));
 const anyText = fc.string({ unit: 'binary', maxLength: 30 });
