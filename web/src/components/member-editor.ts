@@ -8,8 +8,7 @@
 import { api, ApiError } from '../lib/api.ts';
 import { confirmDialog, modalDialog } from '../lib/dialog.ts';
 import { h, render, uid, type Child } from '../lib/dom.ts';
-import { USER_TYPE_HINT, USER_TYPE_LABEL, USER_TYPES, type Member, type MemberChange, type UserType } from '../lib/model.ts';
-import type { Directory } from './invite-modal.ts';
+import { USER_TYPE_HINT, USER_TYPE_LABEL, USER_TYPES, type Directory, type Member, type MemberChange, type UserType } from '../lib/model.ts';
 
 export interface MemberActions {
   edit(member: Member): void;

@@ -29,6 +29,14 @@ export type CreatedLink = z.output<typeof api.createdInviteLink>;
 export type LinkSettings = z.output<typeof api.linkSettings>;
 export type LinkLookup = z.output<typeof api.linkLookup>;
 export type Joined = z.output<typeof api.joined>;
+/** What the Users page knows of one domain, and its invite modal and member dialogs read: the caller, their membership there, the domain's teams and groups. */
+export interface Directory {
+  me: Me;
+  membership: Membership;
+  teams: Team[];
+  roleGroups: RoleGroup[];
+  groups: Group[];
+}
 /** The body of PATCH .../users/{userId}: any of these; the answer is the member as listed (Member). */
 export type MemberChange = z.input<typeof requests.memberChangeBody>;
 export interface Items<T> {

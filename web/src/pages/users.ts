@@ -16,6 +16,7 @@ import {
   mayInvite,
   plural,
   USER_TYPE_LABEL,
+  type Directory,
   type Group,
   type Items,
   type Me,
@@ -26,7 +27,7 @@ import {
   type RoleGroup,
   type Team,
 } from '../lib/model.ts';
-import { createInviteModal, type Directory } from '../components/invite-modal.ts';
+import { createInviteModal } from '../components/invite/invite-modal.ts';
 import { memberActions, type MemberActions } from '../components/member-editor.ts';
 import { removedMembers } from '../components/removed-members.ts';
 

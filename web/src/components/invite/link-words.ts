@@ -1,0 +1,34 @@
+/** A link in words, as its row, the onboarding link and the revoke confirmation say it. */
+import { plural, USER_TYPE_LABEL, type Directory, type InviteLink, type Me } from '../../lib/model.ts';
+
+/** "used 2 times", or for a link with a limit "used 1 of 3 · 2 left". */
+export function usesText(link: InviteLink): string {
+  if (link.maxUses === undefined) return `used ${plural(link.useCount, 'time')}`;
+  const left = link.remainingUses ?? Math.max(0, link.maxUses - link.useCount);
+  return `used ${link.useCount} of ${link.maxUses} · ${left} left`;
+}
+
+/** "Standard · Producers (primary team) · + Marketing · role groups: Contributors", in names, not ids. */
+export function describeLink(link: InviteLink, { teams, roleGroups, groups }: Directory): string {
+  const name = (items: { id: string; name: string }[], id: string) => items.find((i) => i.id === id)?.name ?? id;
+  const parts = [USER_TYPE_LABEL[link.userType]];
+  if (link.primaryTeamId) parts.push(`${name(teams, link.primaryTeamId)} (primary team)`);
+  if (link.primaryGroupId) parts.push(`${name(groups, link.primaryGroupId)} (primary legacy group)`);
+  if (link.additionalTeamIds.length) parts.push(`+ ${link.additionalTeamIds.map((id) => name(teams, id)).join(', ')}`);
+  if (link.roleGroupIds.length) parts.push(`role groups: ${link.roleGroupIds.map((id) => name(roleGroups, id)).join(', ')}`);
+  if (link.groupIds.length) parts.push(`legacy groups: ${link.groupIds.map((id) => name(groups, id)).join(', ')}`);
+  return parts.join(' · ');
+}
+
+/** Where the onboarding link puts people: "the Producers team". */
+export const defaultTeamName = ({ teams }: Directory) => {
+  const team = teams.find((t) => t.isDefault);
+  return team ? `the ${team.name} team` : 'the default team';
+};
+
+/** Why a listed link has no Copy: the API shows a link's address only to whoever made it, and only once. */
+export function noCopyReason(link: InviteLink, me: Me): string {
+  return link.createdBy === me.userId
+    ? 'No Copy: this link was made in another browser, and a link can be copied only where it was made. Make a new one to share it from here.'
+    : `No Copy: only ${link.createdByEmail}, who made it, has the link itself.`;
+}

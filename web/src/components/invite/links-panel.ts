@@ -1,0 +1,142 @@
+/**
+ * The invite modal's links: the standing onboarding link, and the active links a page at a time,
+ * each with what it grants, its label, creator, times and uses, Copy where this browser kept its
+ * URL (copying.ts; other rows say why they have none) and Revoke with a few seconds to undo
+ * (revoking.ts).
+ */
+import { api } from '../../lib/api.ts';
+import { h, render } from '../../lib/dom.ts';
+import { linkStore } from '../../lib/link-store.ts';
+import { pagedList } from '../../lib/paging.ts';
+import { atDomains, formatDateTime, type CreatedLink, type Directory, type InviteLink } from '../../lib/model.ts';
+import { linkCopying } from './copying.ts';
+import { errorNotice } from './error-notice.ts';
+import { defaultTeamName, describeLink, noCopyReason, usesText } from './link-words.ts';
+import { isRevoking, linkRevoking } from './revoking.ts';
+
+export function linksPanel(directory: Directory, base: string) {
+  const { me, membership } = directory;
+  const store = linkStore(me.userId, membership.domainId);
+  const mayRevoke = (link: InviteLink) => membership.isAdmin || link.createdBy === me.userId;
+
+  const status = h('p', { class: 'visually-hidden', role: 'status', id: 'links-status' });
+  const list = h('section', { class: 'links', 'aria-labelledby': 'active-links-title', id: 'active-links' });
+  const onboardingBody = h('div', { class: 'onboarding-link' });
+  const onboardingResult = h('div', { class: 'copy-result', role: 'status', 'aria-live': 'polite' });
+  const onboarding = h(
+    'section',
+    { class: 'onboarding', 'aria-labelledby': 'onboarding-title' },
+    h('h3', { id: 'onboarding-title' }, 'Onboarding link'),
+    h('p', { class: 'hint' }, `Adds people as Standard users in ${defaultTeamName(directory)}. One link is kept for this: copy it as often as you like.`),
+    onboardingBody,
+    onboardingResult,
+  );
+
+  let links: InviteLink[] = [];
+  let more: HTMLElement | null = null;
+  let loaded = false;
+  const announce = (text: string) => {
+    status.textContent = text;
+  };
+
+  async function load() {
+    await pagedList<InviteLink>(`${base}/invite-links`, (page) => {
+      links = page.items;
+      more = page.more;
+      loaded = true;
+      show();
+    });
+  }
+  const refresh = () => load().catch((error: unknown) => render(list, errorNotice(error)));
+  const copying = linkCopying(directory, store, announce, refresh);
+  const { makeAndCopy, copyButton } = copying;
+  const revoking = linkRevoking(directory, base, { list, store, copied: copying.copied, show, announce, drop });
+
+  /** The standing onboarding link: the newest live one (the list is newest first). */
+  const standing = () => links.find((l) => l.onboarding && !isRevoking(l.id));
+
+  function show() {
+    const focusedId = document.activeElement instanceof HTMLElement ? document.activeElement.id : '';
+    showOnboarding();
+    render(
+      list,
+      h('h3', { id: 'active-links-title', tabindex: '-1' }, more ? `Active links (the newest ${links.length})` : `Active links (${links.length})`),
+      links.length === 0 ? h('p', { class: 'muted' }, 'No active links.') : null,
+      h('ul', { class: 'link-list' }, links.map(row)),
+      more,
+      status,
+    );
+    // A row drawn again keeps the focus it had (its buttons have stable ids).
+    if (focusedId && !document.activeElement?.isConnected) document.getElementById(focusedId)?.focus();
+  }
+
+  function drop(linkId: string): InviteLink | undefined {
+    const at = links.findIndex((l) => l.id === linkId);
+    links = links.filter((l) => l.id !== linkId);
+    show();
+    return links[at] ?? links[at - 1];
+  }
+
+  function showOnboarding() {
+    if (!loaded) return render(onboardingBody, h('p', { class: 'muted small' }, 'Looking for the onboarding link…'));
+    const link = standing();
+    const newButton = h('button', { type: 'button', class: 'button', id: 'new-onboarding-link' }, link ? 'New onboarding link' : 'Copy onboarding link');
+    newButton.addEventListener('click', () => void makeAndCopy(newButton, onboardingResult, () => api<CreatedLink>('POST', `${base}/invite-links/onboarding`)));
+    if (!link) return render(onboardingBody, h('p', { class: 'muted small' }, 'There is none yet: the button makes one.'), h('div', { class: 'actions start' }, newButton));
+    const kept = store.get(link.id);
+    const copied = h('div', { class: 'row-copy-result', role: 'status' });
+    const copy = kept ? copyButton(link, kept.url, 'copy-onboarding-link', 'Copy onboarding link', copied) : null;
+    render(
+      onboardingBody,
+      h('p', { class: 'small link-meta', id: 'onboarding-link-meta' }, `Made by ${link.createdByEmail} on ${formatDateTime(link.createdAt)} · ${usesText(link)} · expires ${formatDateTime(link.expiresAt)}`),
+      kept ? null : h('p', { class: 'hint no-copy' }, noCopyReason(link, me)),
+      h('div', { class: 'actions start' }, copy, newButton),
+      copied,
+    );
+  }
+
+  function row(link: InviteLink): HTMLElement {
+    const pending = isRevoking(link.id);
+    const describe = describeLink(link, directory);
+    const name = link.label ?? describe;
+    const badge = link.onboarding ? h('span', { class: 'badge' }, 'Onboarding') : null;
+    const kept = store.get(link.id);
+    const limits = [link.allowedEmailDomains.length ? `Only ${atDomains(link.allowedEmailDomains)} emails` : null, link.notifyCreator ? null : 'No signup emails'].filter((t) => t !== null);
+    const details = h(
+      'div',
+      { class: 'link-details' },
+      link.label ? h('p', { class: 'link-label' }, badge, link.label) : null,
+      h('p', { class: link.label ? 'link-config muted small' : 'link-config' }, link.label ? null : badge, describe),
+      h('p', { class: 'muted small link-meta' }, `Created by ${link.createdByEmail} on `, h('time', { datetime: link.createdAt }, formatDateTime(link.createdAt))),
+      h('p', { class: 'muted small link-meta' }, h('span', { class: 'link-uses' }, usesText(link)), ' · expires ', h('time', { datetime: link.expiresAt }, formatDateTime(link.expiresAt))),
+      limits.length ? h('p', { class: 'muted small link-limits' }, limits.join(' · ')) : null,
+      kept || pending ? null : h('p', { class: 'hint no-copy' }, noCopyReason(link, me)),
+    );
+    if (pending) {
+      const undo = h('button', { type: 'button', class: 'button small', id: `undo-${link.id}`, 'aria-label': `Undo revoking ${name}` }, 'Undo');
+      undo.addEventListener('click', () => revoking.undo(link));
+      return h(
+        'li',
+        { class: 'link-item revoking', 'data-link-id': link.id },
+        details,
+        h('div', { class: 'link-actions' }, h('span', { class: 'revoked-note' }, 'Revoked — '), undo),
+      );
+    }
+    const revoke = mayRevoke(link)
+      ? h('button', { type: 'button', class: 'button danger small', id: `revoke-${link.id}`, 'aria-haspopup': 'dialog', 'aria-label': `Revoke link: ${name}` }, 'Revoke')
+      : null;
+    revoke?.addEventListener('click', () => revoking.confirm(link));
+    const result = h('div', { class: 'row-copy-result', role: 'status' });
+    return h(
+      'li',
+      { class: 'link-item', 'data-link-id': link.id },
+      details,
+      h('div', { class: 'link-actions' }, kept ? copyButton(link, kept.url, `copy-${link.id}`, 'Copy', result) : null, revoke),
+      result,
+    );
+  }
+
+  showOnboarding();
+  render(list, h('h3', { id: 'active-links-title', tabindex: '-1' }, 'Active links'), h('p', { class: 'muted' }, 'Loading the active links…'));
+  return { onboarding, list, load: refresh, makeAndCopy };
+}
