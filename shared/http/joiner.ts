@@ -3,11 +3,11 @@
  * is verified; the names come from the request or else from the token's `given_name` / `family_name`.
  */
 import { emailNotVerified, invalidRequest } from '../domain/errors.ts';
-import type { NewMember } from '../store/store.ts';
+import type { Joiner } from '../domain/join.ts';
 import type { Claims } from './handler.ts';
 import { email as emailSchema, personName } from '../domain/values.ts';
 
-export function joinerOf(userId: string, claims: Claims, given: { firstName?: string; lastName?: string }): NewMember {
+export function joinerOf(userId: string, claims: Claims, given: { firstName?: string; lastName?: string }): Joiner {
   if (claims.email_verified !== 'true') throw emailNotVerified();
   const email = emailSchema.safeParse(claims.email ?? '');
   if (!email.success) throw emailNotVerified('Your sign-in carries no usable email address. Sign in with an account that has one.');

@@ -4,26 +4,11 @@
  */
 import type { ActivityEntry } from '../contract/event-schemas.ts';
 import type { LinkQuota } from '../domain/link-quota.ts';
-import type { Directory, Domain, InviteLink, JoinRecord, Membership, RemovedMember, User } from '../domain/types.ts';
+import type { JoinWrite, RefusedJoinWrite } from '../domain/join.ts';
+import type { Directory, Domain, InviteLink, Membership, RemovedMember, User } from '../domain/types.ts';
 
-/** A signed-in person joining: their identity's `sub` and verified email. */
-export interface NewMember {
-  userId: string;
-  email: string;
-  firstName: string;
-  lastName: string;
-}
-
-/** Why a join's single write was refused; the handler turns it into the product's error. */
-export type JoinRefusal =
-  | { reason: 'link-gone' }
-  | { reason: 'link-unusable'; link: InviteLink; domain: Domain }
-  | { reason: 'used-up' }
-  | { reason: 'email-domain-not-allowed'; allowed: string[] }
-  | { reason: 'already-member' }
-  | { reason: 'rejoin-blocked' };
-
-export type JoinOutcome = { ok: true; membership: Membership; join: JoinRecord } | ({ ok: false } & JoinRefusal);
+/** A join's writes committed, or the one whose condition refused them (shared/domain/join.ts says what that means). */
+export type JoinCommit = { done: true } | { refused: RefusedJoinWrite };
 
 /** Where a page starts (after `after`, the position the previous page ended at) and how long it is. */
 export interface PageRequest {
@@ -98,6 +83,10 @@ export interface Store {
   /** A link's use count: the sum of its counters (a view, eventually consistent). */
   useCount(linkId: string): Promise<number>;
 
-  /** One transaction: link still valid, membership (and the user's profile, on a first join) created, count up, join record written. */
-  join(linkId: string, person: NewMember, now: Date): Promise<JoinOutcome>;
+  /** The domain item alone, strongly consistent: what a refused join is explained with. */
+  getDomain(domainId: string): Promise<Domain | undefined>;
+  /** The link a join goes through, and whether the person has a profile yet (one read, none for a link this instance knows). */
+  linkForJoin(linkId: string, userId: string): Promise<{ link?: InviteLink; isNewUser: boolean }>;
+  /** A join's planned writes, all or nothing, in one transaction: the link's use counted, the domain's gate passed, the membership, the email's claim, the join record. */
+  commitJoin(writes: readonly JoinWrite[]): Promise<JoinCommit>;
 }

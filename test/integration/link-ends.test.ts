@@ -78,7 +78,7 @@ describe('a link that was ended says how', () => {
     expect((await when(t).join(token)).status).toBe(201);
     expect((await refusals(token)).map((r) => [r.code, r.reason, r.domainName])).toEqual([
       ['LINK_USED_UP', 'used-up', 'Demo Media Co'],
-      ['LINK_USED_UP', 'used-up', undefined],
+      ['LINK_USED_UP', 'used-up', 'Demo Media Co'],
     ]);
   });
 });

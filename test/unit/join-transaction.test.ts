@@ -1,11 +1,14 @@
-/** The join transaction's edges that DynamoDB Local never produces, with a mocked client. */
+/** The join's commit: the edges of its transaction that DynamoDB Local never produces, with a mocked client. */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { backoffMs, JOIN_MAX_ATTEMPTS, joinRetryMs } from '../../shared/store/dynamodb/conflicts.ts';
-import { joinInOneTransaction } from '../../shared/store/dynamodb/join.ts';
+import { planJoin } from '../../shared/domain/join.ts';
+import type { InviteLink } from '../../shared/domain/types.ts';
+import { commitJoin, linkForJoin, type JoinOptions } from '../../shared/store/dynamodb/join.ts';
+import { TableAccess } from '../../shared/store/dynamodb/table-access.ts';
 import { SHARDS } from '../../shared/store/dynamodb/table.ts';
 
 const TABLE = 'invite-links';
@@ -31,6 +34,16 @@ const link = {
   generation: 0,
   onboarding: false,
 };
+const t = new TableAccess(db, TABLE);
+
+/** What the join use case does with the store: read the link, plan, commit; the commit's answer. */
+async function joinInOneTransaction(joiner: typeof person, options: JoinOptions) {
+  const read = await linkForJoin(t, 'abc', joiner.userId, options);
+  if (!read.link) return { refused: 'no link' };
+  const plan = planJoin(read.link as InviteLink, joiner, now, { joinId: 'join-1', isNewUser: read.isNewUser });
+  return commitJoin(t, plan.writes, options);
+}
+
 const cancelled = (reasons: { Code: string; Item?: Record<string, unknown> }[]) =>
   new TransactionCanceledException({
     message: 'Transaction cancelled',
@@ -49,8 +62,8 @@ describe('a join that collides with a concurrent one (TransactionConflict)', () 
     const conflict = cancelled([{ Code: 'TransactionConflict' }, none, none, none, none, none]);
     ddb.on(TransactWriteCommand).rejectsOnce(conflict).rejectsOnce(conflict).resolves({});
     const sleep = vi.fn(async () => undefined);
-    const outcome = await joinInOneTransaction(db, TABLE, 'abc', person, now, { links: new Map(), sleep });
-    expect(outcome.ok).toBe(true);
+    const outcome = await joinInOneTransaction(person, { links: new Map(), sleep });
+    expect(outcome).toEqual({ done: true });
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(3);
     expect(ddb.commandCalls(BatchGetCommand)).toHaveLength(1);
     expect(sleep).toHaveBeenCalledTimes(2);
@@ -58,7 +71,7 @@ describe('a join that collides with a concurrent one (TransactionConflict)', () 
 
   it('tries again on a counter and a gate other than those another transaction held', async () => {
     ddb.on(TransactWriteCommand).rejectsOnce(cancelled([{ Code: 'TransactionConflict' }, { Code: 'TransactionConflict' }, none, none, none, none])).resolves({});
-    await joinInOneTransaction(db, TABLE, 'abc', person, now, { links: new Map(), sleep: async () => undefined, pick: () => 0 });
+    await joinInOneTransaction(person, { links: new Map(), sleep: async () => undefined, pick: () => 0 });
     const [first, second] = ddb.commandCalls(TransactWriteCommand).map((c) => c.args[0].input.TransactItems!);
     expect(first![0]!.Update!.Key).toEqual({ PK: 'USES#abc#0', SK: 'USES' });
     expect(first![1]!.ConditionCheck!.Key).toEqual({ PK: 'GATE#demo#0', SK: 'GATE' });
@@ -68,14 +81,14 @@ describe('a join that collides with a concurrent one (TransactionConflict)', () 
 
   it('gives up after a bounded number of attempts as BUSY (503 with Retry-After), never a 500', async () => {
     ddb.on(TransactWriteCommand).rejects(cancelled([{ Code: 'TransactionConflict' }, none, none, none, none, none]));
-    const refused = joinInOneTransaction(db, TABLE, 'abc', person, now, { links: new Map(), sleep: async () => undefined });
+    const refused = joinInOneTransaction(person, { links: new Map(), sleep: async () => undefined });
     await expect(refused).rejects.toMatchObject({ kind: 'Busy', retryAfterSeconds: expect.any(Number) });
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(JOIN_MAX_ATTEMPTS);
   });
 
   it('holds one random use counter and one random domain gate, never the link or domain item', async () => {
     ddb.on(TransactWriteCommand).resolves({});
-    await joinInOneTransaction(db, TABLE, 'abc', person, now, { links: new Map(), pick: (n) => n - 1 });
+    await joinInOneTransaction(person, { links: new Map(), pick: (n) => n - 1 });
     const [counter, gate] = ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
     expect(counter!.Update!.Key).toEqual({ PK: `USES#abc#${SHARDS.linkCounters - 1}`, SK: 'USES' });
     expect(gate!.ConditionCheck!.Key).toEqual({ PK: `GATE#demo#${SHARDS.domainGates - 1}`, SK: 'GATE' });
@@ -99,8 +112,8 @@ describe('a join through a link this instance has read before', () => {
   it('skips the read: one round trip, the profile written unless its own condition says the person has one', async () => {
     const links = new Map();
     ddb.on(TransactWriteCommand).resolves({});
-    await joinInOneTransaction(db, TABLE, 'abc', person, now, { links });
-    await joinInOneTransaction(db, TABLE, 'abc', { ...person, userId: 'sub-sam', email: 'sam@example.test' }, now, { links });
+    await joinInOneTransaction(person, { links });
+    await joinInOneTransaction({ ...person, userId: 'sub-sam', email: 'sam@example.test' }, { links });
     expect(ddb.commandCalls(BatchGetCommand)).toHaveLength(1);
     expect(ddb.commandCalls(TransactWriteCommand).map((c) => c.args[0].input.TransactItems!.length)).toEqual([6, 6]);
   });
@@ -108,40 +121,56 @@ describe('a join through a link this instance has read before', () => {
   it('still refuses a link that ended since: its counter says so', async () => {
     const links = new Map();
     ddb.on(TransactWriteCommand).resolvesOnce({}).rejects(cancelled([{ Code: 'ConditionalCheckFailed' }, none, none, none, none, none]));
-    await joinInOneTransaction(db, TABLE, 'abc', person, now, { links });
-    expect(await joinInOneTransaction(db, TABLE, 'abc', { ...person, userId: 'sub-sam' }, now, { links })).toEqual({ ok: false, reason: 'link-gone' });
+    await joinInOneTransaction(person, { links });
+    expect(await joinInOneTransaction({ ...person, userId: 'sub-sam' }, { links })).toEqual({ refused: { write: 'count-use' } });
     expect(ddb.commandCalls(BatchGetCommand)).toHaveLength(1);
   });
 });
 
 describe('a join the transaction refuses', () => {
-  it('reports the link as its counter was when its condition failed', async () => {
+  it('names the use count as refused, with the counter as it was when its condition failed', async () => {
     const revoked = { PK: 'USES#abc#3', SK: 'USES', entityType: 'LinkCounter', linkId: 'abc', useCount: 4, expiresAt: link.expiresAt, revokedAt: '2026-01-01T12:00:00.000Z' };
     ddb.on(TransactWriteCommand).rejects(cancelled([{ Code: 'ConditionalCheckFailed', Item: revoked }, none, none, none, none, none]));
-    ddb.on(GetCommand).resolves({ Item: { PK: 'DOMAIN#demo', SK: 'DOMAIN', entityType: 'Domain', domainId: 'demo', linksEnabled: true, linkGeneration: 0 } });
-    const outcome = await joinInOneTransaction(db, TABLE, 'abc', person, now, { links: new Map() });
-    expect(outcome).toMatchObject({ ok: false, reason: 'link-unusable', link: { revokedAt: revoked.revokedAt }, domain: { linksEnabled: true } });
+    expect(await joinInOneTransaction(person, { links: new Map() })).toEqual({ refused: { write: 'count-use', found: { expiresAt: link.expiresAt, revokedAt: revoked.revokedAt } } });
   });
 
-  it('reports a link that vanished (TTL) as gone', async () => {
+  it('names the use count as refused with nothing found when the link vanished (TTL)', async () => {
     ddb.on(TransactWriteCommand).rejects(cancelled([{ Code: 'ConditionalCheckFailed' }, none, none, none, none, none]));
-    expect(await joinInOneTransaction(db, TABLE, 'abc', person, now, { links: new Map() })).toEqual({ ok: false, reason: 'link-gone' });
+    expect(await joinInOneTransaction(person, { links: new Map() })).toEqual({ refused: { write: 'count-use' } });
   });
 
-  it('reports an existing membership as already-member', async () => {
+  it('tries the other counters when one has taken its share of maxUses, and names the link used up when all have', async () => {
+    const capped = { ...link, maxUses: 2 };
+    ddb.on(BatchGetCommand).resolves({ Responses: { [TABLE]: [capped] } });
+    const full = (shard: number) => ({ PK: `USES#abc#${shard}`, SK: 'USES', entityType: 'LinkCounter', linkId: 'abc', useCount: 1, cap: 1, expiresAt: link.expiresAt });
+    ddb.on(TransactWriteCommand).rejects(cancelled([{ Code: 'ConditionalCheckFailed', Item: full(0) }, none, none, none, none, none]));
+    expect(await joinInOneTransaction(person, { links: new Map(), pick: () => 0 })).toEqual({ refused: { write: 'count-use', usedUp: true } });
+    // maxUses 2 over 16 counters: only two of them have a share.
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(2);
+  });
+
+  it('names the domain gate as refused, with the gate as it was', async () => {
+    const gate = { PK: 'GATE#demo#0', SK: 'GATE', entityType: 'DomainGate', domainId: 'demo', linksEnabled: false, linkGeneration: 0 };
+    ddb.on(TransactWriteCommand).rejects(cancelled([none, { Code: 'ConditionalCheckFailed', Item: gate }, none, none, none, none]));
+    expect(await joinInOneTransaction(person, { links: new Map() })).toEqual({ refused: { write: 'pass-gate', found: { domainId: 'demo', linksEnabled: false, linkGeneration: 0 } } });
+  });
+
+  it('names an existing membership', async () => {
     ddb.on(TransactWriteCommand).rejects(cancelled([none, none, { Code: 'ConditionalCheckFailed' }, none, none, none]));
-    expect(await joinInOneTransaction(db, TABLE, 'abc', person, now, { links: new Map() })).toEqual({ ok: false, reason: 'already-member' });
+    expect(await joinInOneTransaction(person, { links: new Map() })).toEqual({ refused: { write: 'add-membership' } });
   });
 
-  it('reports the email already held in the domain by another identity as already-member', async () => {
-    ddb.on(TransactWriteCommand).rejects(cancelled([none, none, none, { Code: 'ConditionalCheckFailed' }, none, none]));
-    expect(await joinInOneTransaction(db, TABLE, 'abc', person, now, { links: new Map() })).toEqual({ ok: false, reason: 'already-member' });
+  it('names the email already held in the domain, and says when an admin keeps it out', async () => {
+    const held = (item: Record<string, unknown>) => cancelled([none, none, none, { Code: 'ConditionalCheckFailed', Item: { PK: 'MEMBER_EMAIL#demo#pat@example.test', SK: 'MEMBER_EMAIL', ...item } }, none, none]);
+    ddb.on(TransactWriteCommand).rejectsOnce(held({ userId: 'sub-other' })).rejectsOnce(held({ rejoinBlocked: true }));
+    expect(await joinInOneTransaction(person, { links: new Map() })).toEqual({ refused: { write: 'claim-email', found: { rejoinBlocked: false } } });
+    expect(await joinInOneTransaction(person, { links: new Map() })).toEqual({ refused: { write: 'claim-email', found: { rejoinBlocked: true } } });
   });
 
   it("retries when the person's first join elsewhere made their profile a moment ago, then joins without writing it", async () => {
     ddb.on(TransactWriteCommand).rejectsOnce(cancelled([none, none, none, none, none, { Code: 'ConditionalCheckFailed' }])).resolves({});
-    const outcome = await joinInOneTransaction(db, TABLE, 'abc', person, now, { links: new Map(), sleep: async () => undefined });
-    expect(outcome).toMatchObject({ ok: true, membership: { userId: 'sub-pat', email: 'pat@example.test' } });
+    const outcome = await joinInOneTransaction(person, { links: new Map(), sleep: async () => undefined });
+    expect(outcome).toEqual({ done: true });
     const [first, second] = ddb.commandCalls(TransactWriteCommand).map((c) => c.args[0].input.TransactItems!);
     expect(first).toHaveLength(6);
     expect(second).toHaveLength(5);

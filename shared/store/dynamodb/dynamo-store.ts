@@ -1,7 +1,7 @@
 /** The Store port over one DynamoDB table, in parts by what they do. Item layout: docs/data-model.md. */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Store } from '../store.ts';
-import { joinInOneTransaction } from './join.ts';
+import { commitJoin, linkForJoin } from './join.ts';
 import { linkWrites } from './link-writes.ts';
 import { memberWrites } from './member-writes.ts';
 import { reads } from './reads.ts';
@@ -13,6 +13,7 @@ export function dynamoStore(db: DynamoDBDocumentClient, table: string): Store {
     ...reads(t),
     ...linkWrites(t),
     ...memberWrites(t),
-    join: (linkId, person, now) => joinInOneTransaction(db, table, linkId, person, now),
+    linkForJoin: (linkId, userId) => linkForJoin(t, linkId, userId),
+    commitJoin: (writes) => commitJoin(t, writes),
   };
 }

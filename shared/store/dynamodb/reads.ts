@@ -10,10 +10,15 @@ import { dataOf, keys, listPositions } from './keys.ts';
 import { ENTITY, SHARDS, TABLE } from './table.ts';
 import type { TableAccess } from './table-access.ts';
 
-export type Reads = Pick<Store, 'getDirectory' | 'getAccess' | 'getUser' | 'listMembers' | 'getInviteLink' | 'getLinkExpiry' | 'listInviteLinks' | 'listActivity' | 'countActiveLinks' | 'useCount' | 'getMembership' | 'listRemovedMembers' | 'getRemovedMember'>;
+export type Reads = Pick<Store, 'getDirectory' | 'getDomain' | 'getAccess' | 'getUser' | 'listMembers' | 'getInviteLink' | 'getLinkExpiry' | 'listInviteLinks' | 'listActivity' | 'countActiveLinks' | 'useCount' | 'getMembership' | 'listRemovedMembers' | 'getRemovedMember'>;
 
 export function reads(t: TableAccess): Reads {
   return {
+    async getDomain(domainId: string): Promise<Domain | undefined> {
+      const { Item } = await t.db.send(new GetCommand({ TableName: t.table, Key: keys.domain(domainId), ConsistentRead: true }));
+      return Item ? dataOf<Domain>(Item) : undefined;
+    },
+
     async getDirectory(domainId: string): Promise<Directory | undefined> {
       const items = await t.queryAll({
         KeyConditionExpression: '#pk = :pk',

@@ -8,7 +8,9 @@ import {
   type QueryCommandInput,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { busy } from '../../domain/errors.ts';
 import { UnknownPosition, type Page, type PageRequest } from '../store.ts';
+import { backoffMs, CONFLICT_MAX_ATTEMPTS, sleep as realSleep, type Sleep } from './conflicts.ts';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -19,6 +21,8 @@ export class TableAccess {
   constructor(
     readonly db: DynamoDBDocumentClient,
     readonly table: string,
+    /** How it waits between tries; tests pass their own. */
+    readonly sleep: Sleep = realSleep,
   ) {}
 
   /**
@@ -49,12 +53,15 @@ export class TableAccess {
       batches.map(async (Keys) => {
         const found: Record<string, unknown>[] = [];
         let request: BatchGetCommandInput['RequestItems'] = { [this.table]: { Keys, ConsistentRead: consistent } };
-        while (request && Object.keys(request).length > 0) {
+        // Keys DynamoDB left unprocessed (throttled) are asked for again after a growing wait, a bounded number of times.
+        for (let attempt = 1; ; attempt++) {
           const page: BatchGetCommandOutput = await this.db.send(new BatchGetCommand({ RequestItems: request }));
           found.push(...(page.Responses?.[this.table] ?? []));
           request = page.UnprocessedKeys;
+          if (!request || Object.keys(request).length === 0) return found;
+          if (attempt >= CONFLICT_MAX_ATTEMPTS) throw busy();
+          await this.sleep(backoffMs(attempt));
         }
-        return found;
       }),
     );
     return pages.flat();
