@@ -1,28 +1,10 @@
-/** The pages' OpenID Connect sign-in (web/src/lib/oidc.ts): endpoints, the round trip, the token for the API, sign-out, where to go back to. */
+/** The pages' OpenID Connect sign-in (web/src/lib/: oidc-provider.ts, oidc.ts, return-to.ts, id-token.ts): endpoints, the round trip, the token for the API, sign-out, where to go back to. */
 import { describe, expect, it, vi } from 'vitest';
 import type { IdentityProviderConfig } from '../../web/page-config.ts';
-import {
-  allowsInsecureRequests,
-  apiToken,
-  authorizationUrl,
-  beginSignIn,
-  callbackErrorMessage,
-  completeSignIn,
-  isCallback,
-  namesFromClaims,
-  PENDING_KEY,
-  providerName,
-  readIdTokenClaims,
-  rememberReturnTo,
-  resolveProvider,
-  RETURN_TO_KEY,
-  sanitizeReturnTo,
-  SignInError,
-  signOutUrl,
-  takeReturnTo,
-  withoutCallbackParams,
-  type Provider,
-} from '../../web/src/lib/oidc.ts';
+import { namesFromClaims, readIdTokenClaims } from '../../web/src/lib/id-token.ts';
+import { apiToken, authorizationUrl, beginSignIn, callbackErrorMessage, completeSignIn, isCallback, PENDING_KEY, signOutUrl, withoutCallbackParams } from '../../web/src/lib/oidc.ts';
+import { allowsInsecureRequests, providerName, resolveProvider, SignInError, type Provider } from '../../web/src/lib/oidc-provider.ts';
+import { rememberReturnTo, RETURN_TO_KEY, sanitizeReturnTo, takeReturnTo } from '../../web/src/lib/return-to.ts';
 
 const LOCAL_ISSUER = 'http://localhost:3000/oidc';
 const local: IdentityProviderConfig = {

@@ -1,6 +1,6 @@
 /** What every signed-in page shares: the caller (or a trip to /signin), the top bar, the chosen domain. */
 import { api, ApiError, session } from './api.ts';
-import { rememberReturnTo } from './oidc.ts';
+import { rememberReturnTo } from './return-to.ts';
 import { signOut } from './sign-in.ts';
 import { byId, h, render } from './dom.ts';
 import { mayInvite, type Me, type Membership } from './model.ts';

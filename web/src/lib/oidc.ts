@@ -1,9 +1,8 @@
 /**
  * Sign-in with OpenID Connect: authorization code + PKCE (S256) + nonce, a public client, through
- * oauth4webapi, against whichever provider /config.json names (the local stack's own, Cognito's
- * managed login, or an operator's). The functions here are pure or take what they touch (fetch,
- * storage, the origin) as arguments, so they run in tests without a browser; lib/sign-in.ts ties
- * them to this tab.
+ * oauth4webapi, against the provider lib/oidc-provider.ts resolves. The functions here are pure or
+ * take what they touch (fetch, storage, the origin) as arguments, so they run in tests without a
+ * browser; lib/sign-in.ts ties them to this tab.
  *
  * Tokens never go into a URL or a log: the code comes back in the query string (single-use and
  * worthless without the verifier, which never leaves this tab) and is taken out of the address bar
@@ -13,20 +12,7 @@
  */
 import * as oauth from 'oauth4webapi';
 import type { IdentityProviderConfig } from '../../page-config.ts';
-
-/** Why a sign-in could not start or finish, in words for the person signing in. */
-export class SignInError extends Error {
-  override readonly name = 'SignInError';
-}
-
-/** The provider, ready to use: its metadata (given or discovered) and this client. */
-export interface Provider {
-  config: IdentityProviderConfig;
-  as: oauth.AuthorizationServer;
-  client: oauth.Client;
-  /** Plain http allowed: only for a provider on this machine (the local stack's). */
-  insecure: boolean;
-}
+import { endpointUrl, providerName, requestOptions, SignInError, type Provider } from './oidc-provider.ts';
 
 /** What a finished sign-in gives the pages. */
 export interface SignedIn {
@@ -36,77 +22,6 @@ export interface SignedIn {
   idToken: string;
   /** The ID token's claims, checked by oauth4webapi (issuer, audience, expiry, nonce). */
   claims: oauth.IDToken;
-}
-
-const isLocalHost = (hostname: string) => hostname === 'localhost' || hostname === '127.0.0.1';
-
-/** Whether plain http may be used with this issuer: only when it runs on this machine. */
-export function allowsInsecureRequests(issuer: string): boolean {
-  try {
-    return isLocalHost(new URL(issuer).hostname);
-  } catch {
-    return false;
-  }
-}
-
-/** The provider's name in the pages' words. */
-export function providerName(config: IdentityProviderConfig): string {
-  if (config.displayName) return config.displayName;
-  try {
-    return new URL(config.issuer).host;
-  } catch {
-    return 'your identity provider';
-  }
-}
-
-/** An address the browser is sent to: https, or http on this machine for a local provider. */
-function endpointUrl(value: unknown, what: string, insecure: boolean): URL {
-  let url: URL | undefined;
-  try {
-    url = typeof value === 'string' ? new URL(value) : undefined;
-  } catch {
-    url = undefined;
-  }
-  if (!url) throw new SignInError(`The identity provider's ${what} address is missing or not valid, so sign-in cannot start. Ask an admin to check the setup.`);
-  if (url.protocol === 'https:' || (insecure && url.protocol === 'http:' && isLocalHost(url.hostname))) return url;
-  throw new SignInError(`The identity provider's ${what} address must use https, so sign-in cannot start. Ask an admin to check the setup.`);
-}
-
-/** oauth4webapi's per-request options: a stand-in fetch (tests) and, for a local provider only, plain http. */
-function requestOptions(insecure: boolean, fetchImpl?: typeof fetch): oauth.HttpRequestOptions<'GET'> & oauth.TokenEndpointRequestOptions {
-  return {
-    ...(fetchImpl ? { [oauth.customFetch]: fetchImpl } : {}),
-    ...(insecure ? { [oauth.allowInsecureRequests]: true } : {}),
-  };
-}
-
-/**
- * The provider's metadata: the endpoints config.json gives (Cognito, whose discovery document is
- * not served with CORS), else its discovery document at `${issuer}/.well-known/openid-configuration`.
- */
-export async function resolveProvider(config: IdentityProviderConfig, fetchImpl?: typeof fetch): Promise<Provider> {
-  const insecure = allowsInsecureRequests(config.issuer);
-  const client: oauth.Client = { client_id: config.clientId };
-  if (config.endpoints) {
-    const as: oauth.AuthorizationServer = {
-      issuer: config.issuer,
-      authorization_endpoint: endpointUrl(config.endpoints.authorization, 'sign-in', insecure).href,
-      token_endpoint: endpointUrl(config.endpoints.token, 'token', insecure).href,
-    };
-    return { config, as, client, insecure };
-  }
-  const issuer = endpointUrl(config.issuer, 'issuer', insecure);
-  let response: Response;
-  try {
-    response = await oauth.discoveryRequest(issuer, requestOptions(insecure, fetchImpl));
-  } catch {
-    throw new SignInError(`${providerName(config)} could not be reached. Check your connection and try again.`);
-  }
-  try {
-    return { config, as: await oauth.processDiscoveryResponse(issuer, response), client, insecure };
-  } catch {
-    throw new SignInError(`${providerName(config)} did not describe itself as expected, so sign-in cannot start. Try again later, or ask an admin.`);
-  }
 }
 
 export interface AuthorizationRequest {
@@ -280,39 +195,6 @@ export function signOutUrl(provider: Provider | undefined, { origin }: { origin:
   return '/signin';
 }
 
-// --- Where to go after signing in.
-
-export const RETURN_TO_KEY = 'invite-links.return-to';
-
-/** A path on this origin to go back to, or undefined: never another origin, never a protocol-relative or backslash trick, never /signin itself. */
-export function sanitizeReturnTo(value: string | null | undefined, origin: string): string | undefined {
-  if (!value || !value.startsWith('/') || value.startsWith('//') || /[\\\u0000-\u001f\u007f]/.test(value)) return undefined;
-  let url: URL;
-  try {
-    url = new URL(value, origin);
-  } catch {
-    return undefined;
-  }
-  if (url.origin !== origin || url.pathname === '/signin' || url.pathname === '/signin.html') return undefined;
-  return `${url.pathname}${url.search}${url.hash}`;
-}
-
-/** Remembers the page to come back to after signing in (only a path on this origin). */
-export function rememberReturnTo(path: string, origin: string, storage: Pick<Storage, 'setItem' | 'removeItem'> = sessionStorage): void {
-  const safe = sanitizeReturnTo(path, origin);
-  if (safe) storage.setItem(RETURN_TO_KEY, safe);
-  else storage.removeItem(RETURN_TO_KEY);
-}
-
-/** The remembered page, once, or `/`. */
-export function takeReturnTo(origin: string, storage: Pick<Storage, 'getItem' | 'removeItem'> = sessionStorage): string {
-  const saved = storage.getItem(RETURN_TO_KEY);
-  storage.removeItem(RETURN_TO_KEY);
-  return sanitizeReturnTo(saved, origin) ?? '/';
-}
-
-// --- Words.
-
 /** The provider's `error` / `error_description`, in words. The description is shown as text, never markup. */
 export function callbackErrorMessage(error: string, description?: string): string {
   const known: Record<string, string> = {
@@ -327,26 +209,4 @@ export function callbackErrorMessage(error: string, description?: string): strin
   const base = known[error] ?? 'Sign-in did not complete.';
   const detail = description ? ` (${description.slice(0, 200)})` : '';
   return `${base}${detail} Try again, or ask an admin if it keeps happening.`;
-}
-
-/**
- * The claims of an ID token this tab already checked when it signed in, read back for display
- * (the names on the join form). Never used to decide anything: the API checks the token itself.
- */
-export function readIdTokenClaims(idToken: string | undefined): Record<string, unknown> {
-  const payload = idToken?.split('.')[1];
-  if (!payload) return {};
-  try {
-    const json = new TextDecoder().decode(Uint8Array.from(atob(payload.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0)));
-    const claims: unknown = JSON.parse(json);
-    return claims && typeof claims === 'object' && !Array.isArray(claims) ? (claims as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
-}
-
-/** First and last name from ID token claims (`given_name`, `family_name`), '' when absent. */
-export function namesFromClaims(claims: Record<string, unknown>): { firstName: string; lastName: string } {
-  const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
-  return { firstName: text(claims.given_name), lastName: text(claims.family_name) };
 }

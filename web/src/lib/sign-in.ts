@@ -1,7 +1,8 @@
 /** lib/oidc.ts tied to this tab: the provider from /config.json, the address bar, sessionStorage and the session. */
 import { loadConfig, session } from './api.ts';
 import { forgetAllLinks } from './link-store.ts';
-import { beginSignIn, completeSignIn, isCallback, resolveProvider, signOutUrl, withoutCallbackParams, type Provider, type SignedIn } from './oidc.ts';
+import { beginSignIn, completeSignIn, isCallback, signOutUrl, withoutCallbackParams, type SignedIn } from './oidc.ts';
+import { resolveProvider, type Provider } from './oidc-provider.ts';
 
 let provider: Promise<Provider> | undefined;
 

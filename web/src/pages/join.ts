@@ -9,7 +9,8 @@
 import { api, ApiError, loadConfig, session } from '../lib/api.ts';
 import { byId, h, render, type Child } from '../lib/dom.ts';
 import { atDomains, formatDateTime, USER_TYPE_LABEL, type Joined, type LinkLookup, type Me } from '../lib/model.ts';
-import { namesFromClaims, providerName, readIdTokenClaims, SignInError } from '../lib/oidc.ts';
+import { namesFromClaims, readIdTokenClaims } from '../lib/id-token.ts';
+import { providerName, SignInError } from '../lib/oidc-provider.ts';
 import { finishSignIn, goToProvider, takeCallback } from '../lib/sign-in.ts';
 import { lastJoined, rememberJoined } from '../lib/joined.ts';
 import { isLinkEnd, linkEndOf, problemFor } from '../lib/link-ends.ts';

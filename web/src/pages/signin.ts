@@ -6,7 +6,8 @@
 import { api, ApiError, loadConfig, session } from '../lib/api.ts';
 import { byId, h, render } from '../lib/dom.ts';
 import type { Me } from '../lib/model.ts';
-import { providerName, SignInError, takeReturnTo } from '../lib/oidc.ts';
+import { providerName, SignInError } from '../lib/oidc-provider.ts';
+import { takeReturnTo } from '../lib/return-to.ts';
 import { finishSignIn, goToProvider, identityProvider, takeCallback } from '../lib/sign-in.ts';
 
 const main = byId('main');
