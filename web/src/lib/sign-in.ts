@@ -1,4 +1,4 @@
-/** lib/oidc.ts tied to this tab: the provider from /config.json, the address bar, sessionStorage and the session. */
+/** lib/oidc.ts and lib/oidc-provider.ts tied to this tab: the provider from /config.json, the address bar, sessionStorage and the session. */
 import { loadConfig, session } from './api.ts';
 import { forgetAllLinks } from './link-store.ts';
 import { beginSignIn, completeSignIn, isCallback, signOutUrl, withoutCallbackParams, type SignedIn } from './oidc.ts';
