@@ -5,9 +5,9 @@
  */
 import * as z from 'zod/mini';
 import { LINK_END_REASONS, type ErrorKind } from '../domain/errors.ts';
-import { errorsOf, OPERATION_LIST, routeKey, type NamedOperation } from './operations.ts';
+import { errorsOf, OPERATION_LIST, routeKey, type NamedOperation, type Operation } from './operations.ts';
 import { INTERNAL, PROBLEMS, PROBLEM_CONTENT_TYPE } from './problems.ts';
-import { RESPONSES } from './response-schemas.ts';
+import { RESPONSES, type ResponseName } from './response-schemas.ts';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -86,6 +86,16 @@ const camel = (name: string) => name.replace(/-(\w)/g, (_, c: string) => c.toUpp
 const tagOf = (op: NamedOperation) =>
   op.path.startsWith('/v1/join') ? 'Joining' : op.path.includes('/invite-links') || op.path.includes('/settings') ? 'Invite links' : op.path === '/v1/openapi.json' ? 'About' : 'Directory';
 
+/** The operation's success and each other success it may answer with instead, with its body. */
+export function successResponses(op: Pick<Operation, 'status' | 'response' | 'summary' | 'alsoAnswers'>): Record<string, unknown> {
+  const answer = (response: ResponseName | undefined, description: string) =>
+    response ? { description, content: { 'application/json': { schema: jsonSchema(RESPONSES[response], 'output') } } } : { description };
+  return Object.fromEntries([
+    [String(op.status), answer(op.response, op.response ? op.summary : 'Done; no body.')],
+    ...(op.alsoAnswers ?? []).map((other) => [String(other.status), answer(other.response, other.when)]),
+  ]);
+}
+
 export function openApiDocument(): JsonSchema {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const op of OPERATION_LIST) {
@@ -98,12 +108,7 @@ export function openApiDocument(): JsonSchema {
       security: op.auth === 'jwt' ? [{ bearer: [] }] : [],
       ...(parameters(op).length > 0 ? { parameters: parameters(op) } : {}),
       ...(body ? { requestBody: { required: !body.optional, content: { 'application/json': { schema: body.schema } } } } : {}),
-      responses: {
-        [String(op.status)]: op.response
-          ? { description: op.summary, content: { 'application/json': { schema: jsonSchema(RESPONSES[op.response], 'output') } } }
-          : { description: 'Done; no body.' },
-        ...errorResponses(errorsOf(op)),
-      },
+      responses: { ...successResponses(op), ...errorResponses(errorsOf(op)) },
     };
   }
   const codes = [...new Set([...Object.values(PROBLEMS).map((p) => p.code), INTERNAL.code])];

@@ -57,13 +57,17 @@ export interface Operation {
   params?: z.ZodMiniType;
   query?: z.ZodMiniType;
   body?: z.ZodMiniType;
-  status: 200 | 201 | 204;
+  status: SuccessStatus;
   /** The success body's schema, by name (shared/contract/response-schemas.ts); none for 204. */
   response?: ResponseName;
+  /** Other successes it may answer with instead (a join waiting for approval: 202), each with its body and when. */
+  alsoAnswers?: readonly { status: SuccessStatus; response?: ResponseName; when: string }[];
   /** The errors this operation answers with besides those every operation of its kind can give (see errorsOf). */
   errors: readonly ErrorKind[];
   tableActions: readonly TableAction[];
 }
+
+export type SuccessStatus = 200 | 201 | 202 | 204;
 
 const MAY_INVITE = 'Members who may invite (domain admins, and role groups granting `users:create`).';
 const ADMINS = 'Domain admins.';

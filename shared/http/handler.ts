@@ -2,7 +2,8 @@
  * The middy stack every API handler shares: headers normalised, security headers, one error
  * handler, then input parsed and validated against its operation's zod schemas (shared/contract/operations.ts).
  * Handlers receive typed input and return the success body their operation describes; the status
- * comes from the operation. They never build responses or error bodies.
+ * comes from the operation, or from `answer(status, body)` for another success it documents
+ * (`alsoAnswers`). They never build responses or error bodies.
  */
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
@@ -38,7 +39,21 @@ export interface ApiRequest<B, P, Q> {
 type Field<O, K extends string> = O extends { [P in K]: infer S } ? S : undefined;
 /** What the handler of operation O receives, and what it returns (its success body; nothing for a 204). */
 export type RequestOf<O> = ApiRequest<Field<O, 'body'>, Field<O, 'params'>, Field<O, 'query'>>;
-export type ResponseOf<O> = O extends { response: infer N extends keyof typeof RESPONSES } ? z.input<(typeof RESPONSES)[N]> : void;
+type BodyOf<N> = N extends keyof typeof RESPONSES ? z.input<(typeof RESPONSES)[N]> : undefined;
+export type ResponseOf<O> = (O extends { response: infer N extends keyof typeof RESPONSES } ? z.input<(typeof RESPONSES)[N]> : void) | OtherAnswer<O>;
+
+const ANSWER = Symbol('another success');
+/** One of the other successes an operation documents (`alsoAnswers`), in place of its usual one. */
+export interface Answer<S extends number = number, B = unknown> {
+  [ANSWER]: true;
+  status: S;
+  body: B;
+}
+type OtherAnswer<O> = O extends { alsoAnswers: readonly (infer A)[] } ? (A extends { status: infer S extends number } ? Answer<S, BodyOf<A extends { response: infer N } ? N : undefined>> : never) : never;
+
+/** Answers with another success the operation documents, e.g. 202 for a join waiting for approval. */
+export const answer = <S extends number, B>(status: S, body: B): Answer<S, B> => ({ [ANSWER]: true, status, body });
+const isAnswer = (value: unknown): value is Answer => typeof value === 'object' && value !== null && ANSWER in value;
 
 export function operationHandler<O extends Operation>(operation: O, handle: (request: RequestOf<O>) => Promise<ResponseOf<O>>) {
   const { auth, status } = operation;
@@ -59,11 +74,13 @@ export function operationHandler<O extends Operation>(operation: O, handle: (req
         body: validate(operation.body, parseBody(event, operation.body !== undefined), 'body'),
         event,
       } as RequestOf<O>;
-      const body = await handle(request);
+      const returned = await handle(request);
+      const { status: answered, body } = isAnswer(returned) ? returned : { status, body: returned };
+      if (answered !== status && !operation.alsoAnswers?.some((other) => other.status === answered)) throw new Error(`answered ${answered}, which the operation does not document`);
       const result: ApiResult = {
-        statusCode: status,
-        headers: { 'cache-control': 'no-store', ...(status === 204 ? {} : { 'content-type': 'application/json' }) },
-        body: status === 204 || body === undefined ? '' : JSON.stringify(body),
+        statusCode: answered,
+        headers: { 'cache-control': 'no-store', ...(answered === 204 ? {} : { 'content-type': 'application/json' }) },
+        body: answered === 204 || body === undefined ? '' : JSON.stringify(body),
       };
       return result;
     });

@@ -1,8 +1,11 @@
-/** A handler's edges: what a caller sees when DynamoDB itself fails. */
+/** A handler's edges: what a caller sees when DynamoDB itself fails, and the successes an operation may answer with. */
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
+import { successResponses } from '../../shared/contract/openapi.ts';
+import type { Operation } from '../../shared/contract/operations.ts';
+import { answer, operationHandler } from '../../shared/http/handler.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 let join: (event: APIGatewayProxyEventV2WithJWTAuthorizer, context: Context) => Promise<{ statusCode?: number; headers?: Record<string, unknown>; body?: string }>;
@@ -70,5 +73,30 @@ describe('what is logged', () => {
     spies.forEach((s) => s.mockRestore());
     expect(lines.length).toBeGreaterThan(0);
     expect(lines.join('\n')).not.toContain(token);
+  });
+});
+
+describe('an operation with more than one success', () => {
+  const operation = {
+    method: 'POST', path: '/v1/example', auth: 'jwt', status: 201, summary: 'Made', who: 'Anyone', response: 'joined', errors: [], tableActions: [],
+    alsoAnswers: [{ status: 202, response: 'joined', when: 'Waiting for approval' }],
+  } as const satisfies Operation;
+
+  it('answers its usual status, or another one it documents, and never one it does not', async () => {
+    const joined = { userId: 'u', domainId: 'd', email: 'e@example.test', userType: 'STANDARD' as const, teamIds: [], roleGroupIds: [], groupIds: [] };
+    const made = operationHandler(operation, async () => joined);
+    const waiting = operationHandler(operation, async () => answer(202, joined));
+    const undocumented = operationHandler(operation, async () => answer(200 as 202, joined));
+    expect((await made(event(undefined), context)).statusCode).toBe(201);
+    const pending = await waiting(event(undefined), context);
+    expect([pending.statusCode, JSON.parse(pending.body!)]).toEqual([202, joined]);
+    const logged = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    expect((await undocumented(event(undefined), context)).statusCode).toBe(500);
+    logged.mockRestore();
+  });
+
+  it('documents each of them in the API document', () => {
+    expect(Object.keys(successResponses(operation))).toEqual(['201', '202']);
+    expect(successResponses(operation)['202']).toMatchObject({ description: 'Waiting for approval', content: { 'application/json': { schema: expect.any(Object) } } });
   });
 });

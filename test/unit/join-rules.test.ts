@@ -21,6 +21,8 @@ const link: InviteLink = {
   onboarding: false,
   label: 'Spring interns',
   maxUses: 5,
+  allowedEmailDomains: [],
+  notifyCreator: true,
 };
 const domain = { domainId: 'demo', name: 'Demo Media Co', defaultTeamId: 'editors', linksEnabled: true, linkGeneration: 2 } as Domain;
 const codeOf = (error: unknown) => (error as { kind: string }).kind;
