@@ -104,7 +104,8 @@ export function coldStartBench(options: { settings: BundleSettings; env: Record<
       cwd: REPO_ROOT,
       maxBuffer: 16 * 1024 * 1024,
     });
-    return JSON.parse(stdout) as ChildReport;
+    // The function's own output (EMF metrics, log lines) comes first; the report is the last line.
+    return JSON.parse(stdout.slice(stdout.lastIndexOf('\n') + 1)) as ChildReport;
   };
 
   /** Every item of the table as it is now (the table is small while cold starts are measured). */

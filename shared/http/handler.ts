@@ -1,10 +1,12 @@
 /**
- * The middy stack every API handler shares: headers normalised, security headers, one error
- * handler, then input parsed and validated against its operation's zod schemas (shared/contract/operations.ts).
+ * The middy stack every API handler shares: watched as every function is (shared/observability/watch.ts)
+ * and counted (requests, and every problem+json answer by its code), headers normalised, security
+ * headers, one error handler, then input parsed and validated against its operation's zod schemas (shared/contract/operations.ts).
  * Handlers receive typed input and return the success body their operation describes; the status
  * comes from the operation, or from `answer(status, body)` for another success it documents
  * (`alsoAnswers`). They never build responses or error bodies.
  */
+import type { Metrics } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpSecurityHeaders from '@middy/http-security-headers';
@@ -12,11 +14,15 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructured
 import type * as z from 'zod/mini';
 import { MAX_BODY_BYTES } from '../config.ts';
 import { invalidRequest, ServiceError, unauthenticated } from '../domain/errors.ts';
-import type { Operation } from '../contract/operations.ts';
+import { OPERATIONS, routeKey, type Operation } from '../contract/operations.ts';
 import type { RESPONSES } from '../contract/response-schemas.ts';
 import { duplicateKey, isJsonContentType } from './json-body.ts';
 import { notThroughCloudFront, originCheck } from './origin-verify.ts';
-import { problemResponse } from './problem.ts';
+import { logger } from '../observability/logger.ts';
+import { countIn, countingInto, countProblem } from '../observability/metrics.ts';
+import { METRIC } from '../observability/names.ts';
+import { watching } from '../observability/watch.ts';
+import { problemFor, problemResponse } from './problem.ts';
 
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type ApiResult = APIGatewayProxyStructuredResultV2;
@@ -60,12 +66,15 @@ export function operationHandler<O extends Operation>(operation: O, handle: (req
   // The operation's own schemas are built while the instance starts rather than on its first request
   // (each is z.lazy: the rest of the API's are never built here). Parsing nothing builds one and its parser's tables.
   for (const schema of [operation.params, operation.query, operation.body]) schema?.safeParse(undefined);
+  const { metrics, middlewares } = watching(nameOf(operation));
   return middy<ApiEvent, ApiResult, Error, Context>()
+    .use(middlewares)
+    .use({ before: () => countIn(metrics, METRIC.requests) })
     .use(httpHeaderNormalizer())
     .use(httpSecurityHeaders())
-    .use({ onError: toProblem })
+    .use({ onError: (request) => toProblem(request, metrics) })
     .use({ before: ({ event }) => assertCameThroughCloudFront(event) })
-    .handler(async (event) => {
+    .handler((event) => countingInto(metrics, async () => {
       const request = {
         callerId: auth === 'jwt' ? callerOf(event) : '',
         claims: auth === 'jwt' ? claimsOf(event) : {},
@@ -83,17 +92,19 @@ export function operationHandler<O extends Operation>(operation: O, handle: (req
         body: answered === 204 || body === undefined ? '' : JSON.stringify(body),
       };
       return result;
-    });
+    }));
 }
 
-async function toProblem(request: middy.Request<ApiEvent, ApiResult, Error, Context>): Promise<void> {
+/** The operation's name in the table: its function's file under functions/, which its metrics are dimensioned by. */
+const nameOf = (operation: Operation): string => Object.entries(OPERATIONS).find(([, entry]) => entry === operation)?.[0] ?? routeKey(operation);
+
+/** Every error becomes its problem+json answer here, counted by its code. */
+function toProblem(request: middy.Request<ApiEvent, ApiResult, Error, Context>, metrics: Metrics): void {
   const { error, context, event } = request;
-  if (!(error instanceof ServiceError)) {
-    // Loaded on the first unexpected error only: the logger is ~10 ms of every cold start otherwise (bench/).
-    const { logger } = await import('../observability/logger.ts');
-    logger.error('request failed', { error: error ?? undefined, requestId: context.awsRequestId, routeKey: event.routeKey });
-  }
-  request.response = problemResponse(error);
+  if (!(error instanceof ServiceError)) logger.error('request failed', { error: error ?? undefined, requestId: context.awsRequestId, routeKey: event.routeKey });
+  const problem = problemFor(error);
+  countProblem(metrics, problem);
+  request.response = problemResponse(error, problem);
 }
 
 function callerOf(event: ApiEvent): string {

@@ -6,6 +6,8 @@
  */
 import { TransactionCanceledException, TransactionConflictException } from '@aws-sdk/client-dynamodb';
 import { busy } from '../../domain/errors.ts';
+import { count } from '../../observability/metrics.ts';
+import { METRIC } from '../../observability/names.ts';
 import { reasonCodes } from './cancellation.ts';
 
 /** With the backoff below, about 4 s of trying before a request gives up as BUSY. */
@@ -46,7 +48,9 @@ export async function retryingConflicts<T>(write: (attempt: number) => Promise<T
       return await write(attempt);
     } catch (error) {
       if (!isConflict(error)) throw error;
+      count(METRIC.conflicts);
       if (attempt >= CONFLICT_MAX_ATTEMPTS) throw busy();
+      count(METRIC.conflictRetries);
       await wait(backoffMs(attempt));
     }
   }

@@ -17,6 +17,8 @@ import { busy } from '../../domain/errors.ts';
 import { capOf, creatorGenerationAttribute } from '../../domain/invite-link.ts';
 import type { GateState, JoinWrite, RefusedJoinWrite } from '../../domain/join.ts';
 import type { InviteLink } from '../../domain/types.ts';
+import { count } from '../../observability/metrics.ts';
+import { METRIC } from '../../observability/names.ts';
 import type { JoinCommit } from '../store.ts';
 import { failedItem, reasonCodes } from './cancellation.ts';
 import { backoffMs, isConflict, JOIN_MAX_ATTEMPTS, JOIN_TRYING_MS, joinRetryMs, sleep as realSleep, type Sleep } from './conflicts.ts';
@@ -68,6 +70,7 @@ export async function commitJoin(t: TableAccess, writes: readonly JoinWrite[], {
     const shards = { counter: pickAvoiding(counters, heldCounters, pick), gate: pickAvoiding(allGates, heldGates, pick) };
     try {
       await t.db.send(new TransactWriteCommand({ TransactItems: planned.map((w) => actionOf(t.table, w, shards)) }));
+      count(METRIC.joins);
       return { done: true };
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
@@ -89,10 +92,12 @@ export async function commitJoin(t: TableAccess, writes: readonly JoinWrite[], {
         return { refused: refusedWrite(write.write as RefusableWrite, found) };
       }
       if (!isConflict(error)) throw error;
+      count(METRIC.conflicts);
       const collided = (name: JoinWrite['write']) => codes[planned.findIndex((w) => w.write === name)] === 'TransactionConflict';
       if (collided('count-use')) heldCounters.add(shards.counter);
       if (collided('pass-gate')) heldGates.add(shards.gate);
       if (attempt >= JOIN_MAX_ATTEMPTS || performance.now() - started > JOIN_TRYING_MS) throw busy();
+      count(METRIC.conflictRetries);
       // A collision on the person's own items (the same person joining twice at once) has no other shard to go to: back off further.
       const onPerson = collided('add-membership') || collided('claim-email') || collided('create-user');
       await sleep(onPerson ? backoffMs(attempt) : joinRetryMs(attempt));

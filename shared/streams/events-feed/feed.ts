@@ -11,9 +11,10 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import { activityOfItem } from '../../store/dynamodb/activity-items.ts';
 import { EVENT_DETAILS, type ActivityEntry } from '../../contract/event-schemas.ts';
 import { EVENT_SOURCE, type EventType } from '../../contract/event-types.ts';
+import { traced } from '../../observability/tracer.ts';
 
 /** EventBridge, once per cold start. */
-export const eventBridge = new EventBridgeClient({});
+export const eventBridge = traced(new EventBridgeClient({}));
 
 /** A record that can never become an event: retrying will not help, the dead-letter queue gets it. */
 export class MalformedActivityRecord extends Error {

@@ -1,13 +1,16 @@
 /** SES, once per cold start. Throttling and transient errors are retried here, with backoff, before a record is failed. */
 import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
+import { traced } from '../../observability/tracer.ts';
 import type { Email } from './signup-email.ts';
 
 /** 4 attempts with the SDK's adaptive backoff (it also slows down after throttling); each attempt has 5 s. */
-export const ses = new SESClient({
-  maxAttempts: 4,
-  retryMode: 'adaptive',
-  requestHandler: { connectionTimeout: 2_000, requestTimeout: 5_000 },
-});
+export const ses = traced(
+  new SESClient({
+    maxAttempts: 4,
+    retryMode: 'adaptive',
+    requestHandler: { connectionTimeout: 2_000, requestTimeout: 5_000 },
+  }),
+);
 
 /**
  * Sends one email; returns SES's MessageId. Sender from NOTIFY_FROM. A lone surrogate (in text
