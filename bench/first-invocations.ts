@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { OPERATION_LIST, OPERATIONS, type NamedOperation, type OperationName } from '../shared/contract/operations.ts';
+import { STREAM_CONSUMERS } from '../shared/streams/consumers.ts';
 import { items } from '../shared/store/dynamodb/items.ts';
 import type { ColdTarget } from './cold-start.ts';
 import { OWNER } from './seed.ts';
@@ -61,7 +62,7 @@ export function coldTargets(world: ColdWorld): ColdTarget[] {
         return api(o.name, () => apiEvent(o, o.path.includes('{domainId}') ? { domainId: world.domainId } : {}, o.auth === 'jwt' ? ownerClaims : undefined));
     }
   });
-  targets.push({ name: 'notify-signup', event: () => joinRecordBatch(world), ok: (status) => status === 'ok' });
+  targets.push({ name: STREAM_CONSUMERS.notifier.name, event: () => joinRecordBatch(world), ok: (status) => status === 'ok' });
   return targets;
 }
 

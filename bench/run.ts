@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { startLocalStack } from '../local/stack.ts';
 import { freePort, startDynamoDbLocal, startSesLocal } from '../local/services.ts';
 import { startStreamReader, type StreamReader } from '../local/stream-reader.ts';
-import { STREAM_CONSUMERS } from '../local/stream-consumers.ts';
+import { CONSUMER_LIST, STREAM_CONSUMERS } from '../shared/streams/consumers.ts';
 import { SHARDS } from '../shared/store/dynamodb/table.ts';
 import { coldStartBench, type ChildReport } from './cold-start.ts';
 import { apiEvent, coldTargets, joinRecordBatch, ownerClaims } from './first-invocations.ts';
@@ -67,10 +67,9 @@ const stack = await startLocalStack({
   // The bench measures the service, not API Gateway's throttle nor WAF's per-client limits.
   throttle: { rateLimit: 1_000_000, burstLimit: 1_000_000 },
   clientLimits: { public: { perAddress: UNLIMITED }, join: { perAddress: UNLIMITED, perPerson: UNLIMITED } },
-  // Started and stopped below: on only while its work is measured, so it never runs beside other measurements.
-  notifier: false,
-  // In AWS the events feed is a function of its own; here it would read every join record in the bench's process, beside the joins measured.
-  eventsFeed: false,
+  // No stream reader runs beside the measurements: in AWS each consumer is a function of its own, here it would share the bench's process.
+  // The notifier's is started below, only while its own work is measured.
+  ...Object.fromEntries(CONSUMER_LIST.map((consumer) => [consumer.key, false])),
 });
 const misses: string[] = [];
 let notifier: StreamReader | undefined;

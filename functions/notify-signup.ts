@@ -1,25 +1,23 @@
 /**
  * Stream-triggered: for each join, emails the link's creator (the signup email) and the person who
- * joined (the welcome), each exactly once. It only ever sees join INSERTs (JOIN_RECORD_FILTER, in
- * AWS and in the local stream reader). Delivery guarantees and the one duplicate window:
- * docs/notifications.md.
+ * joined (the welcome), each exactly once. It only ever sees join INSERTs (its filter in
+ * shared/streams/consumers.ts, in AWS and in the local stream reader). Delivery guarantees and the
+ * one duplicate window: docs/notifications.md.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { tableName } from '#shared/config.ts';
 import type { JoinRecord } from '#shared/domain/types.ts';
 import { logger } from '#shared/observability/logger.ts';
-import { ClaimInFlight, NotificationClaims, type EmailKind } from '#shared/streams/notifier/claim.ts';
+import { CLAIM_STALE_AFTER_SECONDS, ClaimInFlight, type EmailKind } from '#shared/streams/notifier/claim.ts';
 import { joinOf } from '#shared/streams/notifier/join-image.ts';
 import { appPageUrl, sendEmail } from '#shared/streams/notifier/mailer.ts';
 import { audienceOf, joinContextOf, type JoinContext } from '#shared/streams/notifier/recipients.ts';
 import { signupEmail, type Email } from '#shared/streams/notifier/signup-email.ts';
 import { welcomeEmail } from '#shared/streams/notifier/welcome-email.ts';
-import { dynamoDb } from '#shared/store/dynamodb/client.ts';
-import { store } from '#shared/store/dynamodb/index.ts';
+import { notificationClaims, store } from '#shared/store/dynamodb/index.ts';
 
 const processor = new BatchProcessor(EventType.DynamoDBStreams);
-const claims = new NotificationClaims(dynamoDb, tableName());
+const claims = notificationClaims({ staleAfterSeconds: CLAIM_STALE_AFTER_SECONDS });
 
 /** Who gets which email of a join, or why nobody does. */
 function compose(kind: EmailKind, join: JoinRecord, context: JoinContext | undefined): { to: string; email: Email } | { none: string } {

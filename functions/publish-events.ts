@@ -1,7 +1,7 @@
 /**
- * Stream-triggered: publishes every activity entry (ACTIVITY_RECORD_FILTER, in AWS and in the local
- * stream reader) as an EventBridge event on the service's bus. The one reader of the stream besides
- * the signup notifier; integrations and any later consumer subscribe on the bus (docs/events.md).
+ * Stream-triggered: publishes every activity entry (its filter in shared/streams/consumers.ts, in
+ * AWS and in the local stream reader) as an EventBridge event on the service's bus. One of the
+ * stream's two readers; integrations and any later consumer subscribe on the bus (docs/events.md).
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';

@@ -20,16 +20,17 @@ export class InviteLinksStack extends Stack {
       ...inviteLinks,
       ...(alarmTopicArn ? { alarmTopic: Topic.fromTopicArn(this, 'AlarmTopic', alarmTopicArn) } : {}),
     });
-    const { apiUrl, webUrl, table, notifier, eventBus, eventsFeed, userPool, webAclArn, api, health } = this.invites;
+    const { apiUrl, webUrl, table, consumers, eventBus, userPool, webAclArn, api, health } = this.invites;
 
     new CfnOutput(this, 'ApiUrl', { value: apiUrl, description: 'Base URL of the v1 API: the pages\' origin, /v1/* going to the HTTP API' });
     new CfnOutput(this, 'ApiOriginUrl', { value: api.url, description: 'Where CloudFront sends /v1/*: the execute-api endpoint, which answers a direct call 401 or 403 from API Gateway' });
     new CfnOutput(this, 'WebUrl', { value: webUrl, description: 'The pages; invite links point here (PUBLIC_BASE_URL)' });
     if (webAclArn) new CfnOutput(this, 'WebAclArn', { value: webAclArn, description: 'The WAF web ACL (us-east-1) in front of the pages and the API' });
     new CfnOutput(this, 'TableName', { value: table.tableName, description: 'The single DynamoDB table (retained on delete)' });
-    new CfnOutput(this, 'NotifierDlqUrl', { value: notifier.deadLetters.queueUrl, description: 'Join notifications that failed every retry' });
+    for (const { consumer, deadLetters } of Object.values(consumers)) {
+      new CfnOutput(this, consumer.deadLetters.output, { value: deadLetters.queueUrl, description: consumer.deadLetters.holds });
+    }
     new CfnOutput(this, 'EventBusName', { value: eventBus.eventBusName, description: 'The bus the service\'s events go to (source invite-links)' });
-    new CfnOutput(this, 'EventsDlqUrl', { value: eventsFeed.deadLetters.queueUrl, description: 'Activity records that failed every retry to become events' });
     new CfnOutput(this, 'DashboardUrl', {
       value: `https://console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards/dashboard/${health.dashboard.dashboardName}`,
       description: 'The service\'s health: API, functions, dead letters, stream readers, table throttles, alarms',

@@ -1,6 +1,7 @@
 /**
- * The whole service as one construct: the table (or yours), the API, the signup notifier, the
- * pages, an event bus (or yours) fed by the events feed, and optionally a Cognito user pool. Pages and API share one
+ * The whole service as one construct: the table (or yours), the API, the table stream's consumers
+ * (the signup notifier, the events feed), the pages, an event bus (or yours) the events feed
+ * publishes to, and optionally a Cognito user pool. Pages and API share one
  * CloudFront origin (the API under /v1/*), behind a WAF web ACL: one you give (webAclArn), or its
  * own when the stack is in us-east-1. It fixes no physical name, so a stack may hold it more than
  * once. infra/invite-links-stack.ts deploys it on its own; docs/deploy.md shows how to put it in
@@ -15,11 +16,11 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { OperationName } from '#shared/contract/operations.ts';
+import { CONSUMER_LIST, type ConsumerKey, type ConsumerName } from '#shared/streams/consumers.ts';
 import { Api } from './constructs/api.ts';
-import { EventsFeed } from './constructs/events-feed.ts';
 import { Health } from './constructs/health.ts';
-import { Notifier } from './constructs/notifier.ts';
 import { REPO_ROOT, type LogOptions } from './constructs/service-function.ts';
+import { streamConsumers, type StreamConsumerFunction } from './constructs/stream-consumer.ts';
 import { inviteLinksTable, tableProblems } from './constructs/table.ts';
 import { InviteLinksUserPool, managedLoginUrl, SIGN_IN_SCOPES, type CognitoEmail } from './constructs/user-pool.ts';
 import { InviteLinksWebAcl, WEB_ACL_REGION } from './constructs/web-acl.ts';
@@ -52,9 +53,11 @@ export interface InviteLinksProps {
   inviteLinkTtlSeconds?: number;
   /** Built pages; defaults to web/dist (written by `npm run build:web`). */
   webAssetDir?: string;
-  /** Notifier entry; defaults to functions/notify-signup.ts. */
+  /** A stream consumer's entry file by its name (shared/streams/consumers.ts); each defaults to functions/<name>.ts. */
+  consumerEntries?: Partial<Record<ConsumerName, string>>;
+  /** @deprecated consumerEntries['notify-signup'] */
   notifierEntry?: string;
-  /** Events feed entry; defaults to functions/publish-events.ts. */
+  /** @deprecated consumerEntries['publish-events'] */
   eventsFeedEntry?: string;
   /**
    * A table of yours instead of a new one. It must be keyed PK/SK (strings), have the global
@@ -80,8 +83,8 @@ export interface InviteLinksProps {
   alarmEmail?: string;
 }
 
-/** The functions by name: each API operation's (its file under functions/), the notifier's and the events feed's. */
-export type InviteLinksFunctionName = OperationName | 'notify-signup' | 'publish-events';
+/** The functions by name: each API operation's and each stream consumer's (its file under functions/). */
+export type InviteLinksFunctionName = OperationName | ConsumerName;
 
 export class InviteLinks extends Construct {
   /** Base URL of the v1 API, no trailing slash: the pages' own origin, /v1/* going to the HTTP API. */
@@ -93,10 +96,12 @@ export class InviteLinks extends Construct {
   readonly functions: Readonly<Record<InviteLinksFunctionName, NodejsFunction>>;
   readonly api: Api;
   readonly web: Web;
-  /** The signup notifier: its dead-letter queue and alarms. */
-  readonly notifier: Notifier;
-  /** The events feed from the table's stream to eventBus: its dead-letter queue and alarms. */
-  readonly eventsFeed: EventsFeed;
+  /** Each stream consumer by its key in shared/streams/consumers.ts: its function, dead-letter queue and alarms. */
+  readonly consumers: Readonly<Record<ConsumerKey, StreamConsumerFunction>>;
+  /** The signup notifier: `consumers.notifier`. */
+  readonly notifier: StreamConsumerFunction;
+  /** The events feed from the table's stream to eventBus: `consumers.eventsFeed`. */
+  readonly eventsFeed: StreamConsumerFunction;
   readonly userPool?: InviteLinksUserPool;
   /** The web ACL this construct made (stack in us-east-1, no webAclArn given). */
   readonly webAcl?: InviteLinksWebAcl;
@@ -152,33 +157,30 @@ export class InviteLinks extends Construct {
     this.web.routeApi(this.api);
     this.apiUrl = this.webUrl;
 
-    this.notifier = new Notifier(this, 'Notifier', {
+    this.consumers = streamConsumers(this, {
       table: this.table,
       notifyFrom: props.notifyFrom,
-      publicBaseUrl: this.webUrl,
-      ...(props.notifierEntry ? { entry: props.notifierEntry } : {}),
-      logs,
-    });
-
-    this.eventsFeed = new EventsFeed(this, 'EventsFeed', {
-      table: this.table,
       eventBus: this.eventBus,
-      ...(props.eventsFeedEntry ? { entry: props.eventsFeedEntry } : {}),
+      settings: { NOTIFY_FROM: props.notifyFrom, PUBLIC_BASE_URL: this.webUrl, EVENT_BUS_NAME: this.eventBus.eventBusName },
+      entries: {
+        ...(props.notifierEntry ? { 'notify-signup': props.notifierEntry } : {}),
+        ...(props.eventsFeedEntry ? { 'publish-events': props.eventsFeedEntry } : {}),
+        ...props.consumerEntries,
+      },
       logs,
     });
+    ({ notifier: this.notifier, eventsFeed: this.eventsFeed } = this.consumers);
+    const consumers = CONSUMER_LIST.map(({ key }) => this.consumers[key]);
 
     const byOperation = Object.entries(this.api.functions).map(([name, fn]) => [name, fn.fn] as const);
-    this.functions = Object.fromEntries([
-      ...byOperation,
-      ['notify-signup', this.notifier.function.fn],
-      ['publish-events', this.eventsFeed.function.fn],
-    ]) as Record<InviteLinksFunctionName, NodejsFunction>;
+    const byConsumer = consumers.map(({ consumer, function: fn }) => [consumer.name, fn.fn] as const);
+    this.functions = Object.fromEntries([...byOperation, ...byConsumer]) as Record<InviteLinksFunctionName, NodejsFunction>;
 
     this.health = new Health(this, 'Health', {
       httpApi: this.api.httpApi,
       functions: { ...this.functions, 'origin-check': this.api.originCheck.function },
-      streamReaders: { 'notify-signup': this.notifier.function.fn, 'publish-events': this.eventsFeed.function.fn },
-      deadLetters: { 'signup notifications': this.notifier.deadLetters, events: this.eventsFeed.deadLetters },
+      streamReaders: Object.fromEntries(byConsumer),
+      deadLetters: Object.fromEntries(consumers.map(({ consumer, deadLetters }) => [consumer.deadLetters.label, deadLetters])),
       table: this.table,
       ...(props.alarmTopic ? { alarmTopic: props.alarmTopic } : {}),
       ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
@@ -212,10 +214,10 @@ export class InviteLinks extends Construct {
   }
 }
 
-/** A table without a stream is refused at once (the notifier needs it); the rest is checked at synth, once the app is complete. */
+/** A table without a stream is refused at once (the stream consumers need it); the rest is checked at synth, once the app is complete. */
 function checkGivenTable(scope: Construct, table: ITable) {
   if (!table.tableStreamArn) {
-    throw new Error(`InviteLinks ${scope.node.path}: the table given has no stream; the signup notifier and the events feed read it (NEW_IMAGE).`);
+    throw new Error(`InviteLinks ${scope.node.path}: the table given has no stream; its consumers (${CONSUMER_LIST.map((c) => c.name).join(', ')}) read it (NEW_IMAGE).`);
   }
   scope.node.addValidation({
     validate: () => {

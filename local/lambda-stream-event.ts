@@ -4,6 +4,7 @@
  */
 import type { _Record as StreamRecord } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBRecord } from 'aws-lambda';
+import type { RecordFilter } from '#shared/streams/consumers.ts';
 import { LOCAL_AWS } from './services.ts';
 
 /** The record as Lambda hands it to the function. */
@@ -24,17 +25,15 @@ export function lambdaRecord(record: StreamRecord, streamArn: string): DynamoDBR
   };
 }
 
-export type FilterPattern = { readonly [key: string]: FilterPattern | readonly (string | number | boolean | null)[] };
-
 /**
- * The part of Lambda's filter pattern language JOIN_RECORD_FILTER uses: nested keys, and arrays of
+ * The part of Lambda's filter pattern language the consumers' filters use: nested keys, and arrays of
  * exact values (the event's value must equal one of them). Anything else is refused, not guessed.
  */
-export function matchesFilter(pattern: FilterPattern, event: unknown): boolean {
+export function matchesFilter(pattern: RecordFilter, event: unknown): boolean {
   if (typeof event !== 'object' || event === null) return false;
   return Object.entries(pattern).every(([key, expected]) => {
     const actual = (event as Record<string, unknown>)[key];
-    if (!Array.isArray(expected)) return matchesFilter(expected as FilterPattern, actual);
+    if (!Array.isArray(expected)) return matchesFilter(expected as RecordFilter, actual);
     if (expected.some((v) => typeof v === 'object' && v !== null)) {
       throw new Error(`filter operator at "${key}" is not supported by the local stream reader`);
     }

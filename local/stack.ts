@@ -1,7 +1,8 @@
 /**
  * The service itself on one machine: table created and seeded, the identity provider, the front
- * door with the real handler modules. `npm start` and the tests both run it; they differ only in
- * who started DynamoDB Local and SES.
+ * door with the real handler modules, and a stream reader for every stream consumer
+ * (shared/streams/consumers.ts). `npm start` and the tests both run it; they differ only in who
+ * started DynamoDB Local and SES.
  */
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -15,14 +16,24 @@ import { localToken } from './local-token.ts';
 import { newLocalTokenSecret, removeLocalTokenSecret, writeLocalTokenSecret } from './local-token-secret.ts';
 import { servePages } from './pages.ts';
 import { startStreamReader, type StreamReader, type StreamReaderOptions } from './stream-reader.ts';
-import { STREAM_CONSUMERS } from './stream-consumers.ts';
+import { checkStreamReaders, CONSUMER_LIST, type ConsumerKey } from '#shared/streams/consumers.ts';
 import { EVENT_BUS_PATH, startLocalEventBus, type LocalEventBus, type LocalEventBusOptions } from './event-bus.ts';
 import type { IamEmulation } from './iam/emulation.ts';
 import { prepareIam, type IamSetting } from './iam/enforce.ts';
 import { LOCAL_AWS, LOCAL_SENDER } from './services.ts';
 import { completeShards, ensureTable, seedDemoData } from './table.ts';
 
-export interface LocalStackOptions {
+/** How a consumer's stream reader is tuned (tests shorten its waits). */
+export type ReaderTuning = Pick<StreamReaderOptions, 'pollIntervalMs' | 'retryDelayMs'>;
+/** Each stream consumer by its key in the consumer table: false leaves its reader off. */
+export type ConsumerReaderOptions = { [K in ConsumerKey]?: false | ReaderTuning };
+/** Each stream consumer's reader by its key; absent when started with `<key>: false`. */
+export type ConsumerReaders = { [K in ConsumerKey]?: StreamReader };
+
+/** Where a consumer's dead letters go under DATA_DIR: `notifier-dlq.jsonl`, `events-feed-dlq.jsonl`. */
+export const deadLetterFile = (key: string) => `${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}-dlq.jsonl`;
+
+export interface LocalStackOptions extends ConsumerReaderOptions {
   /** 0 picks a free port. */
   port: number;
   dynamoEndpoint: string;
@@ -34,10 +45,6 @@ export interface LocalStackOptions {
   linkTtlSeconds?: number;
   throttle?: { rateLimit: number; burstLimit: number };
   clientLimits?: FrontDoorOptions['clientLimits'];
-  /** The stream-fed notifier; false leaves it off, an object tunes the reader (tests shorten its retry waits). */
-  notifier?: false | Pick<StreamReaderOptions, 'pollIntervalMs' | 'retryDelayMs'>;
-  /** The events feed's reader, tuned like the notifier's (false leaves events off). */
-  eventsFeed?: false | Pick<StreamReaderOptions, 'pollIntervalMs' | 'retryDelayMs'>;
   /** Where every event is also POSTed (EVENT_WEBHOOK_URL), and how hard it is tried. */
   eventWebhookUrl?: string;
   webhookDelivery?: LocalEventBusOptions['delivery'];
@@ -49,16 +56,13 @@ export interface LocalStackOptions {
   localTokenSecretFile?: string;
 }
 
-export interface LocalStack {
+export interface LocalStack extends ConsumerReaders {
   url: string;
   port: number;
   tableName: string;
   streamArn: string;
   identityProvider: LocalIdentityProvider;
-  /** Reads the table's stream into functions/notify-signup.ts; undefined when started with `notifier: false`. */
-  notifier?: StreamReader;
-  /** Reads the table's stream into functions/publish-events.ts, which puts the events on `eventBus`. */
-  eventsFeed?: StreamReader;
+  /** Where the events feed (`eventsFeed`) puts the events. */
   eventBus: LocalEventBus;
   /** How its functions' AWS calls are authorized (IAM_EMULATION); the bench invokes handlers through it too. */
   iam: IamEmulation;
@@ -68,6 +72,8 @@ export interface LocalStack {
 }
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  // What AWS refuses, refused here too: no more readers of the stream than a shard takes.
+  checkStreamReaders(CONSUMER_LIST);
   Object.assign(process.env, {
     TABLE_NAME: options.tableName,
     AWS_REGION: LOCAL_AWS.region,
@@ -132,18 +138,20 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     },
   });
   const url = `http://localhost:${frontDoor.port}`;
-  const reader = (consumer: (typeof STREAM_CONSUMERS)[keyof typeof STREAM_CONSUMERS], tuning: Pick<StreamReaderOptions, 'pollIntervalMs' | 'retryDelayMs'> | undefined, dlqName: string) =>
-    startStreamReader({
+  const readers: ConsumerReaders = {};
+  for (const consumer of CONSUMER_LIST) {
+    const tuning = options[consumer.key];
+    if (tuning === false) continue;
+    readers[consumer.key] = await startStreamReader({
       streamArn,
       dynamoEndpoint: options.dynamoEndpoint,
       tableName: options.tableName,
       consumer,
-      dlqFile: options.dataDir ? join(options.dataDir, dlqName) : undefined,
+      dlqFile: options.dataDir ? join(options.dataDir, deadLetterFile(consumer.key)) : undefined,
       iam,
       ...tuning,
     });
-  const notifier = options.notifier === false ? undefined : await reader(STREAM_CONSUMERS.notifier, options.notifier, 'notifier-dlq.jsonl');
-  const eventsFeed = options.eventsFeed === false ? undefined : await reader(STREAM_CONSUMERS.eventsFeed, options.eventsFeed, 'events-dlq.jsonl');
+  }
 
   return {
     url,
@@ -151,13 +159,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     tableName: options.tableName,
     streamArn,
     identityProvider,
-    notifier,
-    eventsFeed,
+    ...readers,
     eventBus,
     iam,
     localTokenSecret,
     stop: async () => {
-      await Promise.all([notifier?.stop(), eventsFeed?.stop()]);
+      await Promise.all(Object.values(readers).map((reader) => reader.stop()));
       await eventBus.stop();
       await frontDoor.close();
       client.destroy();

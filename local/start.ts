@@ -1,6 +1,7 @@
 /** `npm start`: the whole service on this machine, in the foreground. Ctrl-C stops everything it started. */
 import { resolve } from 'node:path';
 import { CONFLICTS_ON } from './conflict-emulation.ts';
+import { CONSUMER_LIST } from '#shared/streams/consumers.ts';
 import { NO_IAM } from './iam/emulation.ts';
 import { localTokenSecretFile } from './local-token-secret.ts';
 import { startLocalStack } from './stack.ts';
@@ -42,14 +43,15 @@ try {
     localTokenSecretFile: localTokenSecretFile(env),
   });
   started.push(stack);
+  const readers = CONSUMER_LIST.map((c) => `functions/${c.name}.ts; dead letters: ${deadLetters(stack[c.key])}`).join('\n                  ');
   console.log(`
 Invite links is running (up in ${((Date.now() - t0) / 1000).toFixed(1)} s).
 
   API and pages   ${stack.url}
   Sign-in (OIDC)  ${stack.identityProvider.issuer}   one-time codes arrive in the inbox below
   Emails (inbox)  ${ses.endpoint}/        JSON: ${ses.endpoint}/store
-  Notifier        table stream -> functions/notify-signup.ts -> local SES; dead letters: ${deadLetters(stack.notifier)}
-  Events          table stream -> functions/publish-events.ts -> local bus: ${stack.url}/local/events; dead letters: ${deadLetters(stack.eventsFeed)}
+  Table stream    ${readers}
+  Events          local bus: ${stack.url}/local/events
   Event webhook   ${stack.eventBus.webhookUrl ? `every event POSTed to ${stack.eventBus.webhookUrl}, retried until accepted` : 'off (set EVENT_WEBHOOK_URL to have every event POSTed to it)'}
   DynamoDB Local  ${dynamo.endpoint}   table ${stack.tableName}
   AWS as in AWS   transaction conflicts ${CONFLICTS_ON ? 'refused' : 'forgiven (DYNAMODB_CONFLICT_EMULATION=off)'}; IAM ${stack.iam === NO_IAM ? 'off (IAM_EMULATION=off)' : 'checks every call against its function\'s role in the synthesized template'}

@@ -1,6 +1,6 @@
 /**
  * The table's stream, read the way the Lambda service reads it for one event source mapping (one
- * consumer: STREAM_CONSUMERS): shards in parent-before-child order, one iterator per shard, the
+ * entry of shared/streams/consumers.ts): shards in parent-before-child order, one iterator per shard, the
  * consumer's FilterCriteria, its batch size, checkpoints, ReportBatchItemFailures (retry from the
  * first failed record, with backoff), and after maxRetryAttempts the on-failure destination: a JSONL
  * file here instead of SQS. It calls the same handler module the Lambda runs.
@@ -19,7 +19,7 @@ import {
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { TABLE } from '#shared/store/dynamodb/table.ts';
-import type { StreamConsumer } from './stream-consumers.ts';
+import type { StreamConsumer } from '#shared/streams/consumers.ts';
 import { NO_IAM, type IamEmulation } from './iam/emulation.ts';
 import { lambdaRecord, matchesFilter } from './lambda-stream-event.ts';
 import { LOCAL_AWS } from './services.ts';
@@ -33,9 +33,9 @@ export interface StreamReaderOptions {
   tableName: string;
   /** The on-failure destination; undefined keeps dead letters in memory and says so on stderr. */
   dlqFile?: string;
-  /** Which function reads the stream, with its filter and delivery settings. */
-  consumer: StreamConsumer;
-  /** Defaults to the consumer's function module, imported once the stack's environment is set (a cold start). */
+  /** Which function reads the stream, with its filter and delivery settings: its entry in the consumer table. */
+  consumer: Pick<StreamConsumer, 'name' | 'filter' | 'delivery'>;
+  /** Defaults to the handler of functions/<name>.ts, imported once the stack's environment is set (a cold start). */
   handler?: StreamHandler;
   pollIntervalMs?: number;
   /** Wait before retry `attempt` (1-based) of a failed batch. */
@@ -93,12 +93,11 @@ export async function startStreamReader(options: StreamReaderOptions): Promise<S
   const streams = new DynamoDBStreamsClient({ endpoint: options.dynamoEndpoint, ...LOCAL_AWS });
   const dynamo = new DynamoDBClient({ endpoint: options.dynamoEndpoint, ...LOCAL_AWS });
   const db = DynamoDBDocumentClient.from(dynamo);
-  const handler: StreamHandler =
-    options.handler ?? (await consumer.load());
+  const handler: StreamHandler = options.handler ?? ((await import(`../functions/${consumer.name}.ts`)) as { handler: StreamHandler }).handler;
   const dlq: DeadLetter[] = [];
   const shards = new Map<string, ShardState>();
-  // Each consumer keeps its own position (the notifier's key predates there being two).
-  const checkpointPartition = consumer.name === 'notify-signup' ? `STREAM#${streamArn}` : `STREAM#${streamArn}#${consumer.name}`;
+  // Each consumer keeps its own position, as each event source mapping does.
+  const checkpointPartition = `STREAM#${streamArn}#${consumer.name}`;
   const checkpointKey = (shardId: string) => ({ [TABLE.partitionKey]: checkpointPartition, [TABLE.sortKey]: `SHARD#${shardId}` });
 
   /** The event source mapping reads the stream with the function's role (IAM emulation, docs/iam-emulation.md). */

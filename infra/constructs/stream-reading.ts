@@ -2,7 +2,8 @@
  * What every reader of the table's stream has, in one place: the event source mapping with its
  * filter and delivery numbers (the ones the local stream reader follows too), an encrypted SQS
  * dead-letter queue as its on-failure destination, and alarms on that queue, on the function's
- * errors and on how far behind the stream it is. The notifier and the events feed use it.
+ * errors and on how far behind the stream it is. Every entry of the stream consumer table gets it
+ * (stream-consumer.ts).
  */
 import { Duration, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
@@ -11,6 +12,7 @@ import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import type { RecordFilter, StreamConsumer } from '#shared/streams/consumers.ts';
 import type { ServiceFunction } from './service-function.ts';
 
 /** IteratorAge alarm: a reader should be within seconds of the stream; five minutes behind is an incident. */
@@ -18,18 +20,10 @@ export const ITERATOR_AGE_ALARM_MS = 5 * 60 * 1000;
 
 export interface StreamReading {
   table: ITable;
-  filter: object;
-  delivery: {
-    startingPosition: keyof typeof StartingPosition;
-    batchSize: number;
-    bisectBatchOnFunctionError: boolean;
-    reportBatchItemFailures: boolean;
-    maxRetryAttempts: number;
-    maxRecordAgeSeconds: number;
-    parallelizationFactor: number;
-  };
+  filter: RecordFilter;
+  delivery: StreamConsumer['delivery'];
   /** What each alarm says when it fires. */
-  alarmDescriptions: { deadLetters: string; errors: string; iteratorAge: string };
+  alarmDescriptions: StreamConsumer['alarms'];
 }
 
 /** Wires `fn` to the stream in `scope` (ids DeadLetters, DeadLettersAlarm, ErrorsAlarm, IteratorAgeAlarm). */
@@ -55,7 +49,7 @@ export function readStream(scope: Construct, fn: ServiceFunction, reading: Strea
       maxRecordAge: Duration.seconds(delivery.maxRecordAgeSeconds),
       parallelizationFactor: delivery.parallelizationFactor,
       onFailure: new SqsDlq(deadLetters),
-      filters: [FilterCriteria.filter(reading.filter as Record<string, unknown>)],
+      filters: [FilterCriteria.filter(reading.filter)],
     }),
   );
   Validations.of(fn.role).acknowledge({

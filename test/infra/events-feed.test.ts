@@ -14,8 +14,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ITERATOR_AGE_ALARM_MS } from '../../infra/constructs/stream-reading.ts';
 import type { ServiceFunction } from '../../infra/constructs/service-function.ts';
 import { InviteLinks } from '../../infra/index.ts';
-import { ACTIVITY_RECORD_FILTER, EVENTS_DELIVERY, JOIN_RECORD_FILTER } from '../../shared/store/dynamodb/table.ts';
+import { STREAM_CONSUMERS, STREAM_READERS_PER_SHARD } from '../../shared/streams/consumers.ts';
 import { synthesize, type Synthesized } from './synth.ts';
+
+const { filter: ACTIVITY_RECORD_FILTER, delivery: EVENTS_DELIVERY } = STREAM_CONSUMERS.eventsFeed;
 
 type Resource = { Type: string; Properties: Record<string, any> };
 type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
@@ -74,7 +76,7 @@ describe('the publisher', () => {
     });
   });
 
-  it('reports partial failures, bisects, retries a bounded number of times, then parks the record in SQS, as EVENTS_DELIVERY says', () => {
+  it('reports partial failures, bisects, retries a bounded number of times, then parks the record in SQS, as its delivery settings say', () => {
     expect(EVENTS_DELIVERY.reportBatchItemFailures).toBe(true);
     s.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: logicalId(feed().function.fn) },
@@ -138,13 +140,14 @@ describe('least privilege', () => {
 });
 
 describe('the table stream', () => {
-  it('has two readers, the signup notifier and the events feed: every further consumer subscribes on the bus', () => {
+  it('has two readers, the signup notifier and the events feed, as many as a shard takes: every further consumer subscribes on the bus', () => {
     const readers = ofType('AWS::Lambda::EventSourceMapping').filter(([, m]) => JSON.stringify(m.Properties.EventSourceArn) === JSON.stringify(streamArn()));
     expect(readers.map(([, m]) => m.Properties.FunctionName).sort((a, b) => a.Ref.localeCompare(b.Ref))).toEqual(
       [s.invites.notifier.function.fn, feed().function.fn].map((fn) => ({ Ref: logicalId(fn) })).sort((a, b) => a.Ref.localeCompare(b.Ref)),
     );
+    expect(readers).toHaveLength(STREAM_READERS_PER_SHARD);
     const notifier = readers.find(([, m]) => m.Properties.FunctionName.Ref === logicalId(s.invites.notifier.function.fn))![1];
-    expect(notifier.Properties.FilterCriteria).toEqual({ Filters: [{ Pattern: JSON.stringify(JOIN_RECORD_FILTER) }] });
+    expect(notifier.Properties.FilterCriteria).toEqual({ Filters: [{ Pattern: JSON.stringify(STREAM_CONSUMERS.notifier.filter) }] });
   });
 });
 

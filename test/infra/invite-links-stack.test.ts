@@ -8,13 +8,15 @@ import type { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ACCESS_LOG_FIELDS } from '../../infra/constructs/api.ts';
-import { NOTIFIER_TABLE_ACTIONS } from '../../infra/constructs/notifier.ts';
 import { ITERATOR_AGE_ALARM_MS } from '../../infra/constructs/stream-reading.ts';
 import type { ServiceFunction } from '../../infra/constructs/service-function.ts';
 import { PAGE_REWRITE } from '../../infra/constructs/web.ts';
 import { OPERATION_LIST, routeKey } from '../../shared/contract/operations.ts';
-import { JOIN_RECORD_FILTER, NOTIFIER_DELIVERY, TABLE } from '../../shared/store/dynamodb/table.ts';
+import { TABLE } from '../../shared/store/dynamodb/table.ts';
+import { STREAM_CONSUMERS } from '../../shared/streams/consumers.ts';
 import { AUDIENCE, deployedPageConfig, ISSUER, synthesize, type Synthesized } from './synth.ts';
+
+const { filter: JOIN_RECORD_FILTER, delivery: NOTIFIER_DELIVERY, tableActions: NOTIFIER_TABLE_ACTIONS } = STREAM_CONSUMERS.notifier;
 
 type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string; UpdateReplacePolicy?: string };
 
@@ -240,7 +242,7 @@ describe('the signup notifier', () => {
     });
   });
 
-  it('reports partial failures, retries a bounded number of times, then parks the record in SQS, as NOTIFIER_DELIVERY says', () => {
+  it('reports partial failures, retries a bounded number of times, then parks the record in SQS, as its delivery settings say', () => {
     expect(NOTIFIER_DELIVERY.reportBatchItemFailures).toBe(true);
     s.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionResponseTypes: ['ReportBatchItemFailures'],

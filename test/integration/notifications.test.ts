@@ -4,7 +4,7 @@ import { DeleteCommand, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { startStreamReader, type StreamReader } from '../../local/stream-reader.ts';
-import { STREAM_CONSUMERS } from '../../local/stream-consumers.ts';
+import { STREAM_CONSUMERS } from '../../shared/streams/consumers.ts';
 import { DEMO } from '../../local/demo-data.ts';
 import type { JoinRecord } from '../../shared/domain/types.ts';
 import { items } from '../../shared/store/dynamodb/items.ts';

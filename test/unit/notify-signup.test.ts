@@ -8,7 +8,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import type { JoinRecord, Membership } from '../../shared/domain/types.ts';
 import { items } from '../../shared/store/dynamodb/items.ts';
-import { JOIN_RECORD_FILTER } from '../../shared/store/dynamodb/table.ts';
+import { STREAM_CONSUMERS } from '../../shared/streams/consumers.ts';
 import { matchesFilter } from '../../local/lambda-stream-event.ts';
 
 vi.hoisted(() => {
@@ -275,17 +275,18 @@ describe('text SES cannot encode', () => {
   });
 });
 
-describe('the stream filter (JOIN_RECORD_FILTER, as the local stream reader applies it)', () => {
+describe('the stream filter (the notifier\'s entry in the consumer table, as the local stream reader applies it)', () => {
+  const { filter } = STREAM_CONSUMERS.notifier;
   const record = (eventName: string, entityType?: string) => ({
     eventName,
     dynamodb: { NewImage: entityType ? marshall({ entityType }) : undefined },
   });
 
-  it('lets join inserts through', () => expect(matchesFilter(JOIN_RECORD_FILTER, record('INSERT', 'Join'))).toBe(true));
+  it('lets join inserts through', () => expect(matchesFilter(filter, record('INSERT', 'Join'))).toBe(true));
   it('drops other items, updates and TTL deletions', () => {
-    expect(matchesFilter(JOIN_RECORD_FILTER, record('INSERT', 'NotificationClaim'))).toBe(false);
-    expect(matchesFilter(JOIN_RECORD_FILTER, record('MODIFY', 'Join'))).toBe(false);
-    expect(matchesFilter(JOIN_RECORD_FILTER, record('REMOVE'))).toBe(false);
-    expect(matchesFilter(JOIN_RECORD_FILTER, record('UNKNOWN_TO_SDK_VERSION'))).toBe(false);
+    expect(matchesFilter(filter, record('INSERT', 'NotificationClaim'))).toBe(false);
+    expect(matchesFilter(filter, record('MODIFY', 'Join'))).toBe(false);
+    expect(matchesFilter(filter, record('REMOVE'))).toBe(false);
+    expect(matchesFilter(filter, record('UNKNOWN_TO_SDK_VERSION'))).toBe(false);
   });
 });
