@@ -8,6 +8,10 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import type { JoinRecord } from '#shared/domain/types.ts';
 import { logger } from '#shared/observability/logger.ts';
+import { count } from '#shared/observability/metrics.ts';
+import { METRIC } from '#shared/observability/names.ts';
+import { watchedHandler } from '#shared/observability/watch.ts';
+import { STREAM_CONSUMERS } from '#shared/streams/consumers.ts';
 import { CLAIM_STALE_AFTER_SECONDS, ClaimInFlight, type EmailKind } from '#shared/streams/notifier/claim.ts';
 import { joinOf } from '#shared/streams/notifier/join-image.ts';
 import { appPageUrl, sendEmail } from '#shared/streams/notifier/mailer.ts';
@@ -49,6 +53,7 @@ async function sendOnce(kind: EmailKind, join: JoinRecord, context: () => Promis
     }
     sent = { to: message.to, messageId: await sendEmail(message.to, message.email) };
   } catch (error) {
+    count(METRIC.emailsFailed);
     // Release the claim so the retry of this record can take it again.
     await claims.failed(join.joinId, kind, (error as Error).message, new Date()).catch((release: unknown) =>
       logger.error('could not release the claim; it becomes takeable once stale', { ...log, kind, error: release as Error }),
@@ -56,6 +61,7 @@ async function sendOnce(kind: EmailKind, join: JoinRecord, context: () => Promis
     throw error;
   }
   // SES has accepted: a crash before this write is the one window that can duplicate the email.
+  count(METRIC.emailsSent);
   await claims.sent(join.joinId, kind, sent.to, sent.messageId, new Date());
   logger.info(`${kind} email sent`, { ...log, kind, messageId: sent.messageId });
 }
@@ -83,5 +89,6 @@ async function recordHandler(record: DynamoDBRecord): Promise<void> {
   }
 }
 
-export const handler = async (event: DynamoDBStreamEvent, context?: Context): Promise<DynamoDBBatchResponse> =>
-  processPartialResponse(event, recordHandler, processor, { context, throwOnFullBatchFailure: false });
+export const handler = watchedHandler(STREAM_CONSUMERS.notifier.name, (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> =>
+  processPartialResponse(event, recordHandler, processor, { context, throwOnFullBatchFailure: false }),
+);

@@ -8,6 +8,10 @@ import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEven
 import { eventBusName } from '#shared/config.ts';
 import { activityOfRecord, eventBridge, eventEntry, putEvent } from '#shared/streams/events-feed/feed.ts';
 import { logger } from '#shared/observability/logger.ts';
+import { count } from '#shared/observability/metrics.ts';
+import { METRIC } from '#shared/observability/names.ts';
+import { watchedHandler } from '#shared/observability/watch.ts';
+import { STREAM_CONSUMERS } from '#shared/streams/consumers.ts';
 
 const processor = new BatchProcessor(EventType.DynamoDBStreams);
 
@@ -16,13 +20,16 @@ async function publish(record: DynamoDBRecord): Promise<void> {
   try {
     const entry = activityOfRecord(record);
     const busEventId = await putEvent(eventBridge, eventEntry(entry, eventBusName()));
+    count(METRIC.eventsPublished);
     logger.info('event published', { type: entry.type, eventId: entry.eventId, domainId: entry.domainId, busEventId, sequenceNumber });
   } catch (error) {
+    count(METRIC.eventsFailed);
     // A warning: the record is retried; only the dead-letter queue means it was given up.
     logger.warn('publishing the event failed; the record is reported in batchItemFailures', { sequenceNumber, error: error as Error });
     throw error;
   }
 }
 
-export const handler = async (event: DynamoDBStreamEvent, context?: Context): Promise<DynamoDBBatchResponse> =>
-  processPartialResponse(event, publish, processor, { context, throwOnFullBatchFailure: false });
+export const handler = watchedHandler(STREAM_CONSUMERS.eventsFeed.name, (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> =>
+  processPartialResponse(event, publish, processor, { context, throwOnFullBatchFailure: false }),
+);
