@@ -13,6 +13,7 @@ import { emulateTransactionConflicts } from './conflict-emulation.ts';
 import { jwtAuthorizer } from './jwt-authorizer.ts';
 import { startFrontDoor, type FrontDoorOptions } from './front-door.ts';
 import { localToken } from './local-token.ts';
+import { startLocalMetrics, type LocalMetrics } from './metrics.ts';
 import { newLocalTokenSecret, removeLocalTokenSecret, writeLocalTokenSecret } from './local-token-secret.ts';
 import { servePages } from './pages.ts';
 import { startStreamReader, type StreamReader, type StreamReaderOptions } from './stream-reader.ts';
@@ -68,6 +69,8 @@ export interface LocalStack extends ConsumerReaders {
   iam: IamEmulation;
   /** What `POST /local/token` wants in `X-Local-Token-Secret`: new at each start. */
   localTokenSecret: string;
+  /** The functions' EMF metrics, added up since the start (also at GET /local/metrics). */
+  metrics: LocalMetrics;
   stop(): Promise<void>;
 }
 
@@ -83,6 +86,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     AWS_ENDPOINT_URL_SES: options.sesEndpoint,
     NOTIFY_FROM: process.env.NOTIFY_FROM ?? LOCAL_SENDER,
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    // Metrics as in AWS (POWERTOOLS_DEV would turn them off), read off stdout by local/metrics.ts; no X-Ray daemon to trace to.
+    POWERTOOLS_METRICS_DISABLED: 'false',
+    POWERTOOLS_TRACE_ENABLED: 'false',
     ...(options.linkTtlSeconds !== undefined ? { INVITE_LINK_TTL_SECONDS: String(options.linkTtlSeconds) } : {}),
   });
   const iamSetting = prepareIam(options.iam, process.env.NOTIFY_FROM!);
@@ -106,6 +112,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   });
   // Every AWS call a function makes from here on is authorized against its role in the synthesized template.
   const iam = await iamSetting.enforce({ tableName: options.tableName, streamArn, busName: eventBus.busName });
+  const metrics = startLocalMetrics();
   let identityProvider!: LocalIdentityProvider;
   const localTokenSecret = newLocalTokenSecret();
   if (options.localTokenSecretFile) writeLocalTokenSecret(options.localTokenSecretFile, localTokenSecret);
@@ -133,7 +140,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         authorizer: jwtAuthorizer({ issuer: identityProvider.issuer, audience: [identityProvider.clientId] }),
         mounts: [{ prefix: MOUNT_PATH, handle: identityProvider.handle, clientLimit: identityProvider.clientLimit }],
         fallback: async (req, res, body) =>
-          (await eventBus.handle(req, res, body)) || (await localToken(req, res, body, identityProvider, localTokenSecret)) || servePages(req, res, pageConfig),
+          (await eventBus.handle(req, res, body)) || metrics.handle(req, res) || (await localToken(req, res, body, identityProvider, localTokenSecret)) || servePages(req, res, pageConfig),
       };
     },
   });
@@ -163,10 +170,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     eventBus,
     iam,
     localTokenSecret,
+    metrics,
     stop: async () => {
       await Promise.all(Object.values(readers).map((reader) => reader.stop()));
       await eventBus.stop();
       await frontDoor.close();
+      metrics.stop();
       client.destroy();
       if (options.localTokenSecretFile) removeLocalTokenSecret(options.localTokenSecretFile, localTokenSecret);
     },

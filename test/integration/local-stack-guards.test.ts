@@ -28,7 +28,7 @@ const t = useStack({
 const { startSignIn } = signInSteps(t);
 
 describe('every route answers only Host localhost:PORT or 127.0.0.1:PORT', () => {
-  const paths = ['/', '/config.json', '/v1/openapi.json', '/oidc/.well-known/openid-configuration', '/local/events'];
+  const paths = ['/', '/config.json', '/v1/openapi.json', '/oidc/.well-known/openid-configuration', '/local/events', '/local/metrics'];
 
   it.each(['evil.example:PORT', 'localhost.evil.example:PORT', 'localhost.:PORT', 'localhost', '127.0.0.1:1'])('refuses Host %s on every route (403 problem+json)', async (host) => {
     for (const [i, path] of paths.entries()) {
