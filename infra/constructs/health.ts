@@ -1,9 +1,10 @@
 /**
  * The service's health and who hears about it: a CloudWatch dashboard (the API's requests, 4xx,
  * 5xx and latency; each function's errors and throttles; the dead-letter queues; how far behind
- * the stream its readers are; the table's throttles), an alarm on the API's 5xx answers, and the
- * SNS topic every alarm notifies when one is given or an email address is (an encrypted topic is
- * made for it).
+ * the stream its readers are; the table's throttles; and what the functions count themselves:
+ * requests, problems by code, joins, BUSY answers, conflicts, cold starts, emails, events), alarms
+ * on the API's 5xx answers and on the share of joins answering BUSY, and the SNS topic every alarm
+ * notifies when one is given or an email address is (an encrypted topic is made for it).
  */
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
@@ -27,9 +28,16 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { TABLE } from '#shared/store/dynamodb/table.ts';
+import { serviceMetrics } from './service-metrics.ts';
 
-/** Every graph's resolution, and the API 5xx alarm's period. */
+/** Every graph's resolution, and the alarms' period. */
 const PERIOD = Duration.minutes(5);
+
+/**
+ * A join answers BUSY only when conflicts outlast its retries (none in the bench's 1,800 contended
+ * joins), so 5% of at least 20 joins in a period is a conflict storm, not bad luck.
+ */
+export const BUSY_JOINS_ALARM = { percent: 5, minJoins: 20 } as const;
 
 export interface HealthProps {
   httpApi: HttpApi;
@@ -50,6 +58,8 @@ export class Health extends Construct {
   readonly dashboard: Dashboard;
   /** The API answered 5xx: a handler failed (INTERNAL, an AccessDenied included), timed out, or joins stayed BUSY. */
   readonly apiErrorsAlarm: Alarm;
+  /** A share of joins answered 503 BUSY: conflicts on the link's counters or the domain's gates outlast the retries. */
+  readonly busyJoinsAlarm: Alarm;
   /** What every alarm notifies, when one was given or made. */
   readonly alarmTopic?: ITopic;
 
@@ -64,6 +74,16 @@ export class Health extends Construct {
       metric: httpApi.metricServerError({ period: PERIOD, statistic: 'Sum' }),
       threshold: 0,
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+
+    const service = serviceMetrics(PERIOD);
+    this.busyJoinsAlarm = new Alarm(this, 'BusyJoinsAlarm', {
+      alarmDescription: `At least ${BUSY_JOINS_ALARM.percent}% of joins answered 503 BUSY in 5 minutes: transaction conflicts outlast the join's retries.`,
+      metric: service.busyJoinsPercent(BUSY_JOINS_ALARM.minJoins),
+      threshold: BUSY_JOINS_ALARM.percent,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: 1,
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
@@ -103,6 +123,9 @@ export class Health extends Construct {
         tableMetric('WriteThrottleEvents', `${TABLE.byDomainIndex.name} writes`, TABLE.byDomainIndex.name),
       ]),
     );
+    // What the functions count themselves, three graphs a row.
+    const counted = Object.entries(service.graphs).map(([title, lines]) => graph(title, lines));
+    for (let i = 0; i < counted.length; i += 3) this.dashboard.addWidgets(...counted.slice(i, i + 3));
   }
 
   /** Lists `alarms` on the dashboard and, with a topic, has each notify it when it fires and when it is OK again. */

@@ -11,6 +11,7 @@ import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-n
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { TableAction } from '#shared/contract/operations.ts';
+import { SERVICE_NAME } from '#shared/observability/names.ts';
 import { TABLE } from '#shared/store/dynamodb/table.ts';
 
 export const REPO_ROOT = new URL('../..', import.meta.url).pathname;
@@ -89,7 +90,7 @@ export class ServiceFunction extends Construct {
       projectRoot: REPO_ROOT,
       depsLockFilePath: `${REPO_ROOT}package-lock.json`,
       environment: {
-        POWERTOOLS_SERVICE_NAME: 'invite-links',
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
       },

@@ -79,6 +79,28 @@ describe('the dashboard', () => {
     ]);
   });
 
+  it('shows what the functions count: requests, problems by code, 5xx, joins and BUSY, conflicts, cold starts, emails, events', () => {
+    const titles = widgets().map((w) => w.properties.title);
+    expect(titles).toEqual(expect.arrayContaining(['Requests by function', 'Problems by function and code', '5xx answers by function', 'Joins and BUSY answers', 'Conflicts and retries', 'Cold starts', 'Emails', 'Events']));
+    const search = (title: string) => metricsOf(title).map((m) => (m[0] as { expression: string }).expression);
+    expect(search('Requests by function')).toEqual([`SEARCH('{InviteLinks,function,service} service="invite-links" MetricName="Requests"', 'Sum', 300)`]);
+    expect(search('Problems by function and code')).toEqual([`SEARCH('{InviteLinks,code,function,service} service="invite-links" MetricName="Problems"', 'Sum', 300)`]);
+    expect(search('Conflicts and retries')).toEqual(['Conflicts', 'ConflictRetries'].map((name) => `SEARCH('{InviteLinks,function,service} service="invite-links" MetricName="${name}"', 'Sum', 300)`));
+    expect(labelled('Joins and BUSY answers')).toEqual([
+      ['Joins', 'function', 'join', 'service', 'invite-links', 'joins'],
+      ['Problems', 'code', 'BUSY', 'function', 'join', 'service', 'invite-links', 'BUSY'],
+    ]);
+    expect(labelled('Emails')).toEqual([
+      ['EmailsSent', 'function', 'notify-signup', 'service', 'invite-links', 'sent'],
+      ['EmailsFailed', 'function', 'notify-signup', 'service', 'invite-links', 'failed attempts'],
+    ]);
+    expect(labelled('Events')).toEqual([
+      ['EventsPublished', 'function', 'publish-events', 'service', 'invite-links', 'published'],
+      ['EventsFailed', 'function', 'publish-events', 'service', 'invite-links', 'failed attempts'],
+    ]);
+    for (const title of ['Joins and BUSY answers', 'Emails', 'Events']) expect(metricsOf(title).every((m) => m[0] === 'InviteLinks'), title).toBe(true);
+  });
+
   it('lists every alarm with its state', () => {
     const alarms = widgets().find((w) => w.type === 'alarm')!.properties.alarms!;
     expect(alarms.sort()).toEqual(ofType(quiet, 'AWS::CloudWatch::Alarm').map(([id]) => `${id}.Arn`).sort());
@@ -106,6 +128,22 @@ describe('the API\'s 5xx alarm', () => {
   });
 });
 
+describe('the alarm on joins answering BUSY', () => {
+  it('fires when at least 5% of at least 20 joins in 5 minutes answered 503 BUSY', () => {
+    const dimensions = (extra: { Name: string; Value: string }[] = []) =>
+      [{ Name: 'service', Value: 'invite-links' }, { Name: 'function', Value: 'join' }, ...extra].sort((a, b) => a.Name.localeCompare(b.Name));
+    const alarm = quiet.template.toJSON().Resources[logicalId(quiet.invites.health.busyJoinsAlarm)].Properties;
+    expect(alarm).toMatchObject({ Threshold: 5, ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 1, TreatMissingData: 'notBreaching' });
+    type AlarmMetric = { Id: string; MetricStat: { Metric: { Dimensions: { Name: string }[] } } };
+    const byId: Record<string, AlarmMetric> = Object.fromEntries((alarm.Metrics as AlarmMetric[]).map((m) => [m.Id, m]));
+    expect(byId.expr_1).toMatchObject({ Expression: 'IF(joins >= 20, 100 * FILL(busy, 0) / joins, 0)', ReturnData: true });
+    const sorted = (m: AlarmMetric) => ({ ...m.MetricStat.Metric, Dimensions: [...m.MetricStat.Metric.Dimensions].sort((a, b) => a.Name.localeCompare(b.Name)) });
+    expect(sorted(byId.joins!)).toEqual({ Namespace: 'InviteLinks', MetricName: 'Requests', Dimensions: dimensions() });
+    expect(sorted(byId.busy!)).toEqual({ Namespace: 'InviteLinks', MetricName: 'Problems', Dimensions: dimensions([{ Name: 'code', Value: 'BUSY' }]) });
+    for (const id of ['joins', 'busy']) expect(byId[id]).toMatchObject({ MetricStat: { Period: 300, Stat: 'Sum' }, ReturnData: false });
+  });
+});
+
 describe('who hears about the alarms', () => {
   it('nobody without alarmTopic or alarmEmail: no topic, no action, no AlarmTopicArn output', () => {
     expect(ofType(quiet, 'AWS::SNS::Topic')).toEqual([]);
@@ -117,7 +155,7 @@ describe('who hears about the alarms', () => {
     const s = synthesize({ alarmEmail: 'ops@example.com' }, { bundle: false });
     const [[topicId, topic]] = ofType(s, 'AWS::SNS::Topic') as [[string, Resource]];
     const alarms = ofType(s, 'AWS::CloudWatch::Alarm');
-    expect(alarms).toHaveLength(7);
+    expect(alarms).toHaveLength(8);
     for (const [id, alarm] of alarms) expect(alarm.Properties, id).toMatchObject({ AlarmActions: [{ Ref: topicId }], OKActions: [{ Ref: topicId }] });
     s.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com', TopicArn: { Ref: topicId } });
     s.template.hasOutput('AlarmTopicArn', { Value: { Ref: topicId } });
