@@ -117,10 +117,3 @@ export function admittedEmailDomains(link: Pick<InviteLink, 'allowedEmailDomains
   if (fromDomain.length === 0) return fromLink;
   return fromLink.filter((d) => fromDomain.includes(d));
 }
-
-/** The part after the @, as the lists hold it: exact, lower-case, no sub-domains. */
-export const emailDomainOf = (email: string) => email.slice(email.lastIndexOf('@') + 1).toLowerCase();
-
-export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase();
-}

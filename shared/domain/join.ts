@@ -13,7 +13,8 @@ import {
   rejoinBlocked,
   type ServiceError,
 } from './errors.ts';
-import { admittedEmailDomains, creatorGenerationOf, emailDomainOf, joinedViaOf, membershipFromGrant, revokedReason } from './invite-link.ts';
+import { emailDomainOf } from './email.ts';
+import { admittedEmailDomains, creatorGenerationOf, joinedViaOf, membershipFromGrant, revokedReason } from './invite-link.ts';
 import type { Domain, InviteLink, JoinRecord, Membership, User } from './types.ts';
 
 /** Who is joining: their identity's `sub`, their verified email, their names. */

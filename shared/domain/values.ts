@@ -4,7 +4,7 @@
  * create-domain command are built from these. Each is built on its first use (z.lazy), not at import.
  */
 import * as z from 'zod/mini';
-import { normalizeEmail } from './invite-link.ts';
+import { normalizeEmail } from './email.ts';
 import { EMAIL, EMAIL_DOMAIN, ENTITY_ID, LINK_LIMITS, MAX_IDS, NAME_MAX_LENGTH, USER_ID } from './limits.ts';
 import { MAX_COMBINING_MARKS, textFault } from './text.ts';
 

@@ -1,6 +1,7 @@
 /** The domain rules behind link rules and member edits, with no AWS at all. */
 import { describe, expect, it } from 'vitest';
-import { admittedEmailDomains, capOf, emailDomainOf, linkStatus } from '../../shared/domain/invite-link.ts';
+import { emailDomainOf } from '../../shared/domain/email.ts';
+import { admittedEmailDomains, capOf, linkStatus } from '../../shared/domain/invite-link.ts';
 import { authorityShrinks, editedMember } from '../../shared/domain/member-edit.ts';
 import type { Directory, Domain, InviteLink, Membership } from '../../shared/domain/types.ts';
 

@@ -4,6 +4,7 @@
  */
 import { byId, h, render, type Child } from '../../lib/dom.ts';
 import { atDomains, formatDateTime, USER_TYPE_LABEL, type LinkLookup } from '../../lib/model.ts';
+import { emailDomainOf } from '../../../../shared/domain/email.ts';
 
 /** The organisation's name in the top bar and the tab's title, so people know who invites them. */
 export function nameOrganisation(domainName: string | undefined) {
@@ -44,7 +45,6 @@ function grants(link: LinkLookup): HTMLElement {
 }
 
 /** "example.com" for "pat@Example.com": the part the link's list is matched against (exact, case-insensitive). */
-const emailDomainOf = (email: string) => email.slice(email.lastIndexOf('@') + 1).toLowerCase();
 export const admits = (link: LinkLookup, email: string) => link.allowedEmailDomains.length === 0 || link.allowedEmailDomains.includes(emailDomainOf(email));
 
 /** Said before anyone makes an account, so nobody makes one with an email the link will refuse. */
