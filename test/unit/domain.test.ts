@@ -11,10 +11,10 @@ import {
   linkStatus,
   membershipFromGrant,
   newLinkToken,
-  normalizeEmail,
   onboardingGrant,
   ttlOf,
 } from '../../shared/domain/invite-link.ts';
+import { normalizeEmail } from '../../shared/domain/email.ts';
 import { assertWithinCeiling, mayInvite, permissionsOf } from '../../shared/domain/permissions.ts';
 import type { Directory, Domain, InviteLink, Membership } from '../../shared/domain/types.ts';
 
