@@ -4,8 +4,12 @@
  * when invoked, sends the DynamoDB and SES requests a real first invocation of that function
  * sent, recorded by the meter: same commands, same inputs, same order, parallel where the real
  * ones overlapped, and refused where the real ones were (a write whose condition failed on
- * purpose). Nothing else: no middy, no validation, no domain code.
+ * purpose). It logs, counts and traces as a serious team's bare handler does, the way every
+ * function here does: Powertools Logger, Metrics and Tracer made at module scope, its clients
+ * traced, one metric flushed per invocation (what that costs: README, Performance). Nothing else:
+ * no middy, no validation, no domain code.
  */
+import { NAMESPACE, SERVICE_NAME } from '../shared/observability/names.ts';
 import { inWaves, type RecordedCall } from './dynamodb-meter.ts';
 
 /** The SDK packages the bench knows how to import bare, and the client each one makes. */
@@ -42,20 +46,32 @@ export function bareHandlerSource(imports: { packages: SdkPackage[]; json: strin
     return `import { ${names.join(', ')} } from '${pkg}';`;
   });
   json.forEach((path, i) => lines.push(`import payload${i} from '${repoRoot}/${path}' with { type: 'json' };`));
-  if (packages.includes('@aws-sdk/client-dynamodb')) lines.push('const dynamodb = new DynamoDBClient({});');
+  const service = JSON.stringify(SERVICE_NAME);
+  lines.push(
+    "import { Logger } from '@aws-lambda-powertools/logger';",
+    "import { Metrics } from '@aws-lambda-powertools/metrics';",
+    "import { Tracer } from '@aws-lambda-powertools/tracer';",
+    `const logger = new Logger({ serviceName: ${service} });`,
+    `const metrics = new Metrics({ namespace: ${JSON.stringify(NAMESPACE)}, serviceName: ${service} });`,
+    `const tracer = new Tracer({ serviceName: ${service}, captureHTTPsRequests: false });`,
+  );
+  if (packages.includes('@aws-sdk/client-dynamodb')) lines.push('const dynamodb = tracer.captureAWSv3Client(new DynamoDBClient({}));');
   if (packages.includes('@aws-sdk/lib-dynamodb')) lines.push('export const documents = DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } });');
-  if (packages.includes('@aws-sdk/client-ses')) lines.push('const ses = new SESClient({});');
+  if (packages.includes('@aws-sdk/client-ses')) lines.push('const ses = tracer.captureAWSv3Client(new SESClient({}));');
   const waves = inWaves(calls).map((wave) => wave.map((c) => ({ client: c.client, command: c.command, input: c.input, refused: c.failed !== undefined })));
   lines.push(
     `const commands = { ${[...new Set(calls.map((c) => c.command))].join(', ')} };`,
     `const clients = { ${[...new Set(calls.map((c) => c.client))].join(', ')} };`,
     `const waves = ${JSON.stringify(waves)};`,
-    'export const handler = async () => {',
+    'export const handler = async (event, context) => {',
+    '  logger.addContext(context);',
+    '  metrics.addMetric("Requests", "Count", 1);',
     '  let failed = 0;',
     '  for (const wave of waves) {',
     '    const sent = await Promise.allSettled(wave.map((c) => clients[c.client].send(new commands[c.command](c.input))));',
     '    failed += sent.filter((s, i) => (s.status === "rejected") !== wave[i].refused).length;',
     '  }',
+    '  metrics.publishStoredMetrics();',
     `  return { statusCode: failed ? 500 : 200, body: JSON.stringify([${json.map((_, i) => `payload${i}`).join(', ')}]) };`,
     '};',
   );

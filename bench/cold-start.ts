@@ -1,8 +1,9 @@
 /**
  * Cold start per function, judged fairly: each function bundled as infra deploys it, imported and
  * invoked once in a fresh Node process, paired round by round with its own bare handler
- * (bare-handler.ts) that imports the same SDK clients and makes the same DynamoDB calls in the
- * same order. Import is compared with import, first invocation with first invocation.
+ * (bare-handler.ts) that imports the same SDK clients, makes the same DynamoDB calls in the same
+ * order, and logs, counts and traces as every function does. Import is compared with import, first
+ * invocation with first invocation.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, statSync, writeFileSync } from 'node:fs';

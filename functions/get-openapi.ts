@@ -3,13 +3,17 @@
  * openapi). Deliberately not built on operationHandler: the middy stack and every operation's
  * schemas would be three quarters of this function's cold start, for a request with no input. It
  * keeps what that stack gives every response: the origin check first, the same security headers,
- * problem+json on refusal (test/integration/api-document.test.ts holds it to the other routes).
+ * problem+json on refusal (test/integration/api-document.test.ts holds it to the other routes), and
+ * it is watched and counted as every function is.
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import document from '../docs/openapi.json' with { type: 'json' };
 import { notThroughCloudFront, originCheck } from '#shared/http/origin-verify.ts';
-import { problemResponse } from '#shared/http/problem.ts';
-import type { OPERATIONS } from '#shared/contract/operations.ts';
+import { problemFor, problemResponse } from '#shared/http/problem.ts';
+import type { OPERATIONS, OperationName } from '#shared/contract/operations.ts';
+import { count, countProblem } from '#shared/observability/metrics.ts';
+import { METRIC } from '#shared/observability/names.ts';
+import { watchedHandler } from '#shared/observability/watch.ts';
 
 /** What @middy/http-security-headers adds, with its defaults, to every other API response. */
 const SECURITY_HEADERS = {
@@ -30,18 +34,23 @@ const SECURITY_HEADERS = {
   'X-Permitted-Cross-Domain-Policies': 'none',
 };
 
-/** The operation's status, from the table (a type-only import: the table's schemas stay out of the bundle). */
-const STATUS: (typeof OPERATIONS)['get-openapi']['status'] = 200;
+/** The operation's name and status, from the table (a type-only import: the table's schemas stay out of the bundle). */
+const NAME: OperationName = 'get-openapi';
+const STATUS: (typeof OPERATIONS)[typeof NAME]['status'] = 200;
 
 /** As operationHandler checks it: with a secret configured, the request must carry it, and the secret goes no further. */
 const cameThroughCloudFront = originCheck();
 let body: string | undefined;
 
-export const handler = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+export const handler = watchedHandler(NAME, async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+  count(METRIC.requests);
   if (!cameThroughCloudFront(event.headers)) {
-    const refused = problemResponse(notThroughCloudFront());
+    const error = notThroughCloudFront();
+    const problem = problemFor(error);
+    countProblem(problem);
+    const refused = problemResponse(error, problem);
     return { ...refused, headers: { ...refused.headers, ...SECURITY_HEADERS } };
   }
   body ??= JSON.stringify(document);
   return { statusCode: STATUS, headers: { 'cache-control': 'no-store', 'content-type': 'application/json', ...SECURITY_HEADERS }, body };
-};
+});

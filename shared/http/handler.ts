@@ -103,7 +103,7 @@ function toProblem(request: middy.Request<ApiEvent, ApiResult, Error, Context>, 
   const { error, context, event } = request;
   if (!(error instanceof ServiceError)) logger.error('request failed', { error: error ?? undefined, requestId: context.awsRequestId, routeKey: event.routeKey });
   const problem = problemFor(error);
-  countProblem(metrics, problem);
+  countProblem(problem, metrics);
   request.response = problemResponse(error, problem);
 }
 

@@ -34,7 +34,8 @@ export function count(name: MetricName, value = 1): void {
 export const countIn = (metrics: Metrics, name: MetricName, value = 1): void => void metrics.addMetric(name, MetricUnit.Count, value);
 
 /** A problem+json answer: counted by its code (a record of its own, for the extra dimension), and as a 5xx. */
-export function countProblem(metrics: Metrics, problem: { status: number; code: string }): void {
+export function countProblem(problem: { status: number; code: string }, metrics = invocation.getStore()): void {
+  if (!metrics) return;
   const byCode = metrics.singleMetric();
   byCode.addDimension(DIMENSIONS.code, problem.code);
   countIn(byCode, METRIC.problems);
