@@ -101,7 +101,8 @@ export function coldStartBench(options: { settings: BundleSettings; env: Record<
     const eventsFile = join(dir, `events-${++serial}.json`);
     writeFileSync(eventsFile, JSON.stringify(events));
     const { stdout } = await run(process.execPath, [join(import.meta.dirname, 'cold-start-child.mjs'), file, eventsFile], {
-      env: { ...process.env, ...options.env },
+      // As Lambda starts an on-demand instance: Powertools counts its cold start then.
+      env: { ...process.env, ...options.env, AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand' },
       cwd: REPO_ROOT,
       maxBuffer: 16 * 1024 * 1024,
     });

@@ -12,7 +12,7 @@ import { STREAM_CONSUMERS } from '#shared/streams/consumers.ts';
 
 const JOIN: OperationName = 'join';
 
-/** Powertools' own: one per instance started, dimensioned by the Lambda function's name. */
+/** Powertools' own: one per on-demand instance started, with the Lambda function's name as a further dimension. */
 const COLD_START = { metric: 'ColdStart', dimension: 'function_name' } as const;
 
 export function serviceMetrics(period: Duration) {
@@ -44,7 +44,7 @@ export function serviceMetrics(period: Duration) {
         search(METRIC.conflicts, [DIMENSIONS.function], `${byFunction} conflicts`),
         search(METRIC.conflictRetries, [DIMENSIONS.function], `${byFunction} retries`),
       ],
-      'Cold starts': [search(COLD_START.metric, [COLD_START.dimension], `\${PROP('Dim.${COLD_START.dimension}')}`)],
+      'Cold starts': [search(COLD_START.metric, [DIMENSIONS.function, COLD_START.dimension], byFunction)],
       'Emails': [of(METRIC.emailsSent, notifier.name, 'sent'), of(METRIC.emailsFailed, notifier.name, 'failed attempts')],
       'Events': [of(METRIC.eventsPublished, eventsFeed.name, 'published'), of(METRIC.eventsFailed, eventsFeed.name, 'failed attempts')],
     } satisfies Record<string, IMetric[]>,

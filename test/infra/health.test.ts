@@ -85,6 +85,7 @@ describe('the dashboard', () => {
     const search = (title: string) => metricsOf(title).map((m) => (m[0] as { expression: string }).expression);
     expect(search('Requests by function')).toEqual([`SEARCH('{InviteLinks,function,service} service="invite-links" MetricName="Requests"', 'Sum', 300)`]);
     expect(search('Problems by function and code')).toEqual([`SEARCH('{InviteLinks,code,function,service} service="invite-links" MetricName="Problems"', 'Sum', 300)`]);
+    expect(search('Cold starts')).toEqual([`SEARCH('{InviteLinks,function,function_name,service} service="invite-links" MetricName="ColdStart"', 'Sum', 300)`]);
     expect(search('Conflicts and retries')).toEqual(['Conflicts', 'ConflictRetries'].map((name) => `SEARCH('{InviteLinks,function,service} service="invite-links" MetricName="${name}"', 'Sum', 300)`));
     expect(labelled('Joins and BUSY answers')).toEqual([
       ['Joins', 'function', 'join', 'service', 'invite-links', 'joins'],
