@@ -65,6 +65,7 @@ export function bareHandlerSource(imports: { packages: SdkPackage[]; json: strin
     `const waves = ${JSON.stringify(waves)};`,
     'export const handler = async (event, context) => {',
     '  logger.addContext(context);',
+    '  metrics.captureColdStartMetric(context.functionName);',
     '  metrics.addMetric("Requests", "Count", 1);',
     '  let failed = 0;',
     '  for (const wave of waves) {',
