@@ -23,6 +23,8 @@ export interface ColdWorld {
   revocable: string[];
   /** Members of `domainId` (not admins), one per round and one for the recording: to change, and to remove. */
   members: { toChange: string[]; toRemove: string[] };
+  /** People removed from `domainId` and kept out, by email, one per round and one for the recording: to let back in. */
+  removed: string[];
 }
 
 export const ownerClaims = { sub: OWNER.userId, email: OWNER.email, email_verified: 'true', given_name: OWNER.firstName, family_name: OWNER.lastName };
@@ -48,6 +50,8 @@ export function coldTargets(world: ColdWorld): ColdTarget[] {
         return api(o.name, () => apiEvent(o, { domainId: world.revokeAllDomainId }, ownerClaims));
       case 'update-member':
         return api(o.name, (round) => apiEvent(o, { domainId: world.domainId, userId: world.members.toChange[at(round)]! }, ownerClaims, { teamIds: ['editors', 'producers'] }));
+      case 'allow-rejoin':
+        return api(o.name, (round) => apiEvent(o, { domainId: world.domainId }, ownerClaims, { email: world.removed[at(round)]! }));
       case 'remove-member':
         return api(o.name, (round) => apiEvent(o, { domainId: world.domainId, userId: world.members.toRemove[at(round)]! }, ownerClaims));
       case 'lookup-invite-link':

@@ -91,6 +91,7 @@ try {
   const members = (tag: string) => Array.from({ length: COLD_RUNS + 1 }, (_, i) => `bench-${tag}-${i}`);
   await seed.members(DOMAIN, COLD_RUNS + 1, 'cold-change');
   await seed.members(DOMAIN, COLD_RUNS + 1, 'cold-remove');
+  const removed = await seed.removedMembers(DOMAIN, COLD_RUNS + 1, 'cold-removed');
   const cold = coldStartBench({
     table: stack.tableName,
     settings: BUNDLING,
@@ -104,7 +105,7 @@ try {
     },
   });
   const lambdaContext = { functionName: 'bench', awsRequestId: 'bench', getRemainingTimeInMillis: () => 10_000 };
-  const coldStarts = await cold.measure(coldTargets({ domainId: DOMAIN, revokeAllDomainId: 'bench-cold', link: listed.at(-1)!, revocable: revocable.map((l) => l.id), members: { toChange: members('cold-change'), toRemove: members('cold-remove') } }),
+  const coldStarts = await cold.measure(coldTargets({ domainId: DOMAIN, revokeAllDomainId: 'bench-cold', link: listed.at(-1)!, revocable: revocable.map((l) => l.id), members: { toChange: members('cold-change'), toRemove: members('cold-remove') }, removed }),
     COLD_RUNS, async (target) => {
     const { handler } = (await import(`../functions/${target.name}.ts`)) as { handler: (event: unknown, context: unknown) => Promise<any> };
     let status: unknown;

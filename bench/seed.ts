@@ -47,6 +47,20 @@ export function seeder(db: DynamoDBDocumentClient, table: string) {
         items.memberEmail(domainId, owner.email, owner.userId),
       ]);
     },
+    /** `count` people removed from the domain and kept out, as a removal leaves them; their emails. */
+    async removedMembers(domainId: string, count: number, tag: string): Promise<string[]> {
+      const removedAt = new Date().toISOString();
+      const people = Array.from({ length: count }, (_, i) => ({
+        userId: `bench-${tag}-${i}`,
+        email: `removed-${String(i).padStart(6, '0')}@${tag}.example.test`,
+        firstName: 'Bench',
+        lastName: `Removed ${i}`,
+        removedAt,
+        removedBy: OWNER.userId,
+      }));
+      await write(people.map((p) => items.removedMember(domainId, p)));
+      return people.map((p) => p.email);
+    },
     /** `count` members, each with its membership and its claim on the email, as a join writes them. */
     async members(domainId: string, count: number, tag = domainId): Promise<void> {
       const at = new Date().toISOString();
