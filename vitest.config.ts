@@ -6,6 +6,8 @@ export default defineConfig({
     // DynamoDB Local and local SES start once for the whole run; each test file gets its own table and front door.
     globalSetup: ['test/support/global-setup.ts'],
     pool: 'forks',
+    // Both cores: each file runs against its own tables, front door and local SES, so two files at once share nothing but DynamoDB Local.
+    maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 120_000,
     // Handlers a unit test calls print no EMF; the local stack turns metrics back on and reads them (local/metrics.ts).

@@ -4,10 +4,11 @@ import { linkTtlSeconds } from '#shared/config.ts';
 import { operationHandler } from '#shared/http/handler.ts';
 import { OPERATIONS } from '#shared/contract/operations.ts';
 import { store } from '#shared/store/dynamodb/index.ts';
+import { now } from '#shared/clock.ts';
 
 export const handler = operationHandler(OPERATIONS['get-invite-link-settings'], async ({ callerId, params }) => {
   const { directory } = await asInviter(store, callerId, params.domainId);
   const { linksEnabled, allowedEmailDomains, settingsUpdatedAt, settingsUpdatedBy } = directory.domain;
-  const activeLinkCount = await store.countActiveLinks(directory.domain, new Date());
+  const activeLinkCount = await store.countActiveLinks(directory.domain, now());
   return { enabled: linksEnabled, allowedEmailDomains: allowedEmailDomains ?? [], maxLinkLifetimeSeconds: linkTtlSeconds(), activeLinkCount, updatedAt: settingsUpdatedAt, updatedBy: settingsUpdatedBy };
 });

@@ -4,9 +4,10 @@ import { joinerOf } from '#shared/http/joiner.ts';
 import { OPERATIONS } from '#shared/contract/operations.ts';
 import { joinThroughLink } from '#shared/service/join.ts';
 import { store } from '#shared/store/dynamodb/index.ts';
+import { now } from '#shared/clock.ts';
 
 export const handler = operationHandler(OPERATIONS.join, async ({ body, callerId, claims }) => {
   const { token, ...names } = body;
-  const { userId, domainId, email, userType, teamIds, roleGroupIds, groupIds } = await joinThroughLink(store, token, joinerOf(callerId, claims, names), new Date());
+  const { userId, domainId, email, userType, teamIds, roleGroupIds, groupIds } = await joinThroughLink(store, token, joinerOf(callerId, claims, names), now());
   return { userId, domainId, email, userType, teamIds, roleGroupIds, groupIds };
 });

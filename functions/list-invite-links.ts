@@ -7,11 +7,12 @@ import { PAGE_SIZE } from '#shared/contract/requests.ts';
 import { inviteLinkView } from '#shared/contract/views.ts';
 import { OPERATIONS } from '#shared/contract/operations.ts';
 import { store } from '#shared/store/dynamodb/index.ts';
+import { now as timeNow } from '#shared/clock.ts';
 
 export const handler = operationHandler(OPERATIONS['list-invite-links'], async ({ callerId, params, query }) => {
   const after = query?.cursor ? decodeCursor(query.cursor, 'links', params.domainId, '') : undefined;
   const { directory } = await asInviter(store, callerId, params.domainId);
-  const now = new Date();
+  const now = timeNow();
   const page = await pageAtCursor(() => store.listInviteLinks(directory.domain, now, { limit: query?.limit ?? PAGE_SIZE.default, after }));
   return {
     items: page.items

@@ -5,9 +5,10 @@ import { goneLinkError } from '#shared/service/gone-link.ts';
 import { operationHandler } from '#shared/http/handler.ts';
 import { OPERATIONS } from '#shared/contract/operations.ts';
 import { store } from '#shared/store/dynamodb/index.ts';
+import { now as timeNow } from '#shared/clock.ts';
 
 export const handler = operationHandler(OPERATIONS['lookup-invite-link'], async ({ body }) => {
-  const now = new Date();
+  const now = timeNow();
   const linkId = linkIdOf(body.token);
   const link = await store.getInviteLink(linkId);
   if (!link) throw await goneLinkError(store, linkId, now);

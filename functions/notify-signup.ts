@@ -19,6 +19,7 @@ import { audienceOf, joinContextOf, type JoinContext } from '#shared/streams/not
 import { signupEmail, type Email } from '#shared/streams/notifier/signup-email.ts';
 import { welcomeEmail } from '#shared/streams/notifier/welcome-email.ts';
 import { notificationClaims, store } from '#shared/store/dynamodb/index.ts';
+import { now } from '#shared/clock.ts';
 
 const processor = new BatchProcessor(EventType.DynamoDBStreams);
 const claims = notificationClaims({ staleAfterSeconds: CLAIM_STALE_AFTER_SECONDS });
@@ -36,7 +37,7 @@ function compose(kind: EmailKind, join: JoinRecord, context: JoinContext | undef
 
 /** One email of a join, at most once: claimed before sending, settled after. */
 async function sendOnce(kind: EmailKind, join: JoinRecord, context: () => Promise<JoinContext | undefined>, log: Record<string, unknown>): Promise<void> {
-  const claim = await claims.claim(join.joinId, kind, new Date());
+  const claim = await claims.claim(join.joinId, kind, now());
   if (claim === 'already-settled') {
     logger.info('email already settled, skipping the replay', { ...log, kind });
     return;
@@ -47,7 +48,7 @@ async function sendOnce(kind: EmailKind, join: JoinRecord, context: () => Promis
   try {
     const message = compose(kind, join, await context());
     if ('none' in message) {
-      await claims.noRecipient(join.joinId, kind, new Date());
+      await claims.noRecipient(join.joinId, kind, now());
       logger.info(`no ${kind} email: ${message.none}`, log);
       return;
     }
@@ -55,14 +56,14 @@ async function sendOnce(kind: EmailKind, join: JoinRecord, context: () => Promis
   } catch (error) {
     count(METRIC.emailsFailed);
     // Release the claim so the retry of this record can take it again.
-    await claims.failed(join.joinId, kind, (error as Error).message, new Date()).catch((release: unknown) =>
+    await claims.failed(join.joinId, kind, (error as Error).message, now()).catch((release: unknown) =>
       logger.error('could not release the claim; it becomes takeable once stale', { ...log, kind, error: release as Error }),
     );
     throw error;
   }
   // SES has accepted: a crash before this write is the one window that can duplicate the email.
   count(METRIC.emailsSent);
-  await claims.sent(join.joinId, kind, sent.to, sent.messageId, new Date());
+  await claims.sent(join.joinId, kind, sent.to, sent.messageId, now());
   logger.info(`${kind} email sent`, { ...log, kind, messageId: sent.messageId });
 }
 

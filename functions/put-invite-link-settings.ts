@@ -9,9 +9,10 @@ import { activity, actorOf } from '#shared/contract/activity.ts';
 import { operationHandler } from '#shared/http/handler.ts';
 import { OPERATIONS } from '#shared/contract/operations.ts';
 import { store } from '#shared/store/dynamodb/index.ts';
+import { now } from '#shared/clock.ts';
 
 export const handler = operationHandler(OPERATIONS['put-invite-link-settings'], async ({ callerId, claims, params, body }) => {
-  const at = new Date().toISOString();
+  const at = now().toISOString();
   // Recorded only if the switch really moves: the store writes it on that condition.
   const switched = body.enabled === undefined ? undefined : activity.linksSwitched(params.domainId, body.enabled, actorOf(callerId, claims), at);
   assertAdminWriteDone(await store.updateInviteLinkSettings(params.domainId, body, callerId, at, switched));

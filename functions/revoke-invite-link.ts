@@ -5,6 +5,7 @@ import { activity, actorOf } from '#shared/contract/activity.ts';
 import { operationHandler } from '#shared/http/handler.ts';
 import { OPERATIONS } from '#shared/contract/operations.ts';
 import { store } from '#shared/store/dynamodb/index.ts';
+import { now } from '#shared/clock.ts';
 
 export const handler = operationHandler(OPERATIONS['revoke-invite-link'], async ({ callerId, claims, params }) => {
   // Authorize before reading: a caller who is not a member costs the caller check and nothing more.
@@ -14,6 +15,6 @@ export const handler = operationHandler(OPERATIONS['revoke-invite-link'], async 
   if (link.createdBy !== member.userId && !member.isAdmin) throw forbidden('Only the link\'s creator or an admin may revoke it.');
   // Already revoked: done, and nothing new happened to tell anyone about.
   if (link.revokedAt !== undefined) return;
-  const at = new Date().toISOString();
+  const at = now().toISOString();
   await store.revokeInviteLink(link, at, activity.linkRevoked(link, actorOf(callerId, claims), at));
 });

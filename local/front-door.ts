@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { API_TIMEOUT_SECONDS } from '#shared/config.ts';
 import { forbidden, invalidRequest, payloadTooLarge, ServiceError, rateLimited, unauthenticated } from '#shared/domain/errors.ts';
 import { problemResponse } from '#shared/http/problem.ts';
 import { CLIENT_LIMITS, OPERATION_LIST, PUBLIC_THROTTLE, routeKey, type ClientLimit, type ClientLimitRule, type NamedOperation, type OperationName, type RateLimit } from '#shared/contract/operations.ts';
@@ -22,6 +23,8 @@ export interface FrontDoorOptions {
   port: number;
   /** Each handler runs as its function, so its AWS calls are authorized against its own role. */
   iam?: IamEmulation;
+  /** How long a handler may run before it answers as a timed-out Lambda does; the deployed timeout unless a test on a loaded machine allows more. */
+  functionTimeoutMs?: number;
   throttle?: { rateLimit: number; burstLimit: number };
   /** Per client address, as WAF counts in AWS; tests shorten them. */
   clientLimits?: Partial<Record<ClientLimit, ClientLimitRule>>;
@@ -55,6 +58,7 @@ export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDo
     return handlers.get(name)!;
   };
   const iam = options.iam ?? NO_IAM;
+  const functionTimeoutMs = options.functionTimeoutMs ?? API_TIMEOUT_SECONDS * 1000;
   const buckets = new Map<string, TokenBucket>();
   const throttle = options.throttle ?? PUBLIC_THROTTLE;
   const clientLimits: Record<ClientLimit, ClientLimitRule> = { ...CLIENT_LIMITS, ...options.clientLimits };
@@ -121,7 +125,7 @@ export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDo
     }
     const handler = await loadHandler(route.name);
     // Lambda runs it with the function's own role: its AWS calls are authorized as that role's (IAM emulation).
-    const result = await iam.asFunction(route.name, () => handler(toEvent(req, url, route, pathParameters, body, claims), lambdaContext(route.name)));
+    const result = await iam.asFunction(route.name, () => handler(toEvent(req, url, route, pathParameters, body, claims), lambdaContext(route.name, functionTimeoutMs)));
     send(res, result);
   }
 
@@ -218,8 +222,8 @@ function toEvent(
   };
 }
 
-function lambdaContext(functionName: string): Context {
-  const deadline = Date.now() + 10_000;
+function lambdaContext(functionName: string, timeoutMs: number): Context {
+  const deadline = Date.now() + timeoutMs;
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName,

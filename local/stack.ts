@@ -46,6 +46,7 @@ export interface LocalStackOptions extends ConsumerReaderOptions {
   linkTtlSeconds?: number;
   throttle?: { rateLimit: number; burstLimit: number };
   clientLimits?: FrontDoorOptions['clientLimits'];
+  functionTimeoutMs?: FrontDoorOptions['functionTimeoutMs'];
   /** Where every event is also POSTed (EVENT_WEBHOOK_URL), and how hard it is tried. */
   eventWebhookUrl?: string;
   webhookDelivery?: LocalEventBusOptions['delivery'];
@@ -121,6 +122,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     iam,
     throttle: options.throttle,
     clientLimits: options.clientLimits,
+    functionTimeoutMs: options.functionTimeoutMs,
     configure: async (origin) => {
       process.env.PUBLIC_BASE_URL = options.publicBaseUrl ?? origin;
       // The events feed's EventBridge client talks to the local bus, as it would to the real one.

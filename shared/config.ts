@@ -2,6 +2,8 @@
 
 /** A link lives exactly 7 days unless an operator shortens it (tests do). */
 export const DEFAULT_LINK_TTL_SECONDS = 604_800;
+/** An API function's timeout: API Gateway waits at most 30 s, and a request is a few DynamoDB round trips, so 10 s leaves room for SDK retries. */
+export const API_TIMEOUT_SECONDS = 10;
 /** Request bodies above this are refused before parsing. */
 export const MAX_BODY_BYTES = 16 * 1024;
 /** 256 bits from the CSPRNG per link token. */

@@ -29,7 +29,7 @@ import { ServiceFunction, type LogOptions } from './service-function.ts';
 
 /** The header CloudFront adds to every request it sends the API, and the variable that tells the functions its value. */
 export { ORIGIN_VERIFY } from '#shared/config.ts';
-import { ORIGIN_VERIFY } from '#shared/config.ts';
+import { API_TIMEOUT_SECONDS, ORIGIN_VERIFY } from '#shared/config.ts';
 
 /**
  * What all callers together may send the API, requests per second and burst: each route's ceiling
@@ -38,7 +38,7 @@ import { ORIGIN_VERIFY } from '#shared/config.ts';
 export const ROUTE_CEILING = { rateLimit: 500, burstLimit: 1000 } as const;
 
 /** API Gateway waits at most 30 s; a request here is a few DynamoDB round trips, so 10 s leaves room for SDK retries. */
-const API_TIMEOUT = Duration.seconds(10);
+const API_TIMEOUT = Duration.seconds(API_TIMEOUT_SECONDS);
 
 /**
  * One JSON line per request. Only $context variables that cannot carry a secret: no body, no

@@ -9,6 +9,7 @@ import type { Directory, InviteLink, LinkGrant } from '../domain/types.ts';
 import { activity } from '../contract/activity.ts';
 import { inviteLinkView } from '../contract/views.ts';
 import type { Store } from '../store/store.ts';
+import { now as timeNow } from '../clock.ts';
 
 /** A delete-all racing the create moves the generation, another creation by the same person moves the quota: read again and retry a few times. */
 const ATTEMPTS = 5;
@@ -40,7 +41,7 @@ export async function createInviteLink(
     assertReferencesExist(grant, directory);
 
     const token = newLinkToken();
-    const now = new Date();
+    const now = timeNow();
     const link: InviteLink = {
       ...grant,
       linkId: linkIdOf(token),

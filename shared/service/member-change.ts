@@ -10,6 +10,7 @@ import type { Directory, Membership, RemovedMember } from '../domain/types.ts';
 import type { Store } from '../store/store.ts';
 import { asMember } from './access.ts';
 import { assertMemberChanged } from './admin-write.ts';
+import { now } from '../clock.ts';
 
 /** A concurrent edit of the same member makes us read again; twice is plenty. */
 const ATTEMPTS = 3;
@@ -36,7 +37,7 @@ export async function changeMemberAsAdmin(
   for (let attempt = 1; ; attempt++) {
     const before = await store.getMembership(userId, domainId);
     if (!before) throw notFound('The member');
-    const change = decide(before, directory, new Date().toISOString());
+    const change = decide(before, directory, now().toISOString());
     const outcome = await store.changeMember(before, change.after, change.endLinks, actor.userId, change.activity, change.keepOut);
     if (assertMemberChanged(outcome, attempt < ATTEMPTS)) return change;
   }

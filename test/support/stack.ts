@@ -1,13 +1,15 @@
 /**
  * A test file's own copy of the service: a fresh table on the shared DynamoDB Local, seeded with
- * the demo data, behind its own front door. Steps below talk to it over HTTP only.
+ * the demo data, behind its own front door, with a local SES of its own (its emails only, so a
+ * file late in the run reads no more of them than the first). Its tables are deleted when the file
+ * is done, so DynamoDB Local does not grow through the run. Steps below talk to it over HTTP only.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack.ts';
-import { LOCAL_AWS } from '../../local/services.ts';
+import { freePort, LOCAL_AWS, startSesLocal, type Service } from '../../local/services.ts';
 import { testIam } from './iam.ts';
 import { assertDocumented } from './openapi-check.ts';
 
@@ -37,6 +39,12 @@ export interface Caller {
   delete(path: string): Promise<Reply>;
 }
 
+/** The stack's table and the ones beside it (its events, its identities). */
+export async function dropTables(db: DynamoDBDocumentClient, prefix: string): Promise<void> {
+  const { TableNames = [] } = await db.send(new ListTablesCommand({ Limit: 100, ExclusiveStartTableName: prefix.slice(0, -1) }));
+  await Promise.all(TableNames.filter((name) => name.startsWith(prefix)).map((TableName) => db.send(new DeleteTableCommand({ TableName }))));
+}
+
 /** No limit a test would reach. */
 const UNLIMITED = { requests: 100_000, windowSeconds: 60 };
 
@@ -44,15 +52,20 @@ const UNLIMITED = { requests: 100_000, windowSeconds: 60 };
 export function useStack(options: Partial<LocalStackOptions> = {}): TestStack {
   const handle = {} as TestStack;
   const tokens = new Map<string, string>();
+  let ses: Service | undefined;
   beforeAll(async () => {
+    ses = options.sesEndpoint ? undefined : await startSesLocal(await freePort());
+    const sesEndpoint = options.sesEndpoint ?? ses!.endpoint;
     const stack = await startLocalStack({
       port: 0,
       dynamoEndpoint: inject('dynamoEndpoint'),
-      sesEndpoint: inject('sesEndpoint'),
+      sesEndpoint,
       tableName: `test-${randomUUID()}`,
       iam: testIam(),
       // Every test is one client (127.0.0.1) doing the work of many people; flood.test.ts and local-stack-guards.test.ts test the limits themselves.
       clientLimits: { public: { perAddress: UNLIMITED }, join: { perAddress: UNLIMITED, perPerson: UNLIMITED } },
+      // A loaded machine makes any request slow; Lambda's 10 s would turn that into a failure the service did not cause.
+      functionTimeoutMs: 120_000,
       ...options,
       signIn: { ...options.signIn, rules: { perClient: { requests: 100_000, windowSeconds: 60 }, ...options.signIn?.rules } },
     });
@@ -95,7 +108,7 @@ export function useStack(options: Partial<LocalStackOptions> = {}): TestStack {
     Object.assign(handle, {
       stack,
       db,
-      sesEndpoint: inject('sesEndpoint'),
+      sesEndpoint,
       tokenFor,
       request,
       as: (email: string) => caller(() => tokenFor(email)),
@@ -104,6 +117,8 @@ export function useStack(options: Partial<LocalStackOptions> = {}): TestStack {
   });
   afterAll(async () => {
     await handle.stack?.stop();
+    await ses?.stop();
+    if (handle.stack) await dropTables(handle.db, handle.stack.tableName);
     handle.db?.destroy();
   });
   return handle;
