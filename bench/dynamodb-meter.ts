@@ -185,3 +185,25 @@ export function inWaves(calls: RecordedCall[]): RecordedCall[][] {
   }
   return waves;
 }
+
+/** What a transaction held, by item kind, e.g. "counter×1 gate×1 membership×1"; reads are not listed. */
+export function heldItems(calls: RecordedCall[]): string {
+  const kinds: string[] = [];
+  for (const call of calls.filter((c) => c.command === 'TransactWriteItemsCommand')) {
+    for (const action of (call.input.TransactItems as Record<string, { Key?: Record<string, { S?: string }>; Item?: Record<string, { S?: string }> }>[]) ?? []) {
+      const target = Object.values(action)[0]!;
+      const key = target.Key ?? target.Item ?? {};
+      kinds.push(kindOf(key.PK?.S ?? '', key.SK?.S ?? ''));
+    }
+  }
+  const counted = new Map<string, number>();
+  for (const k of kinds) counted.set(k, (counted.get(k) ?? 0) + 1);
+  return [...counted].map(([k, n]) => `${k}×${n}`).join(' ') || 'none';
+}
+
+function kindOf(pk: string, sk: string): string {
+  const prefix = pk.split('#')[0]!;
+  if (prefix === 'USER') return sk.startsWith('MEMBER#') ? 'membership' : sk === 'PROFILE' ? 'profile' : 'user item';
+  const named: Record<string, string> = { GATE: 'gate', USES: 'counter', DOMAIN: 'domain', LINK: 'link', MEMBER_EMAIL: 'email claim', JOIN: 'join record' };
+  return named[prefix] ?? prefix.toLowerCase();
+}

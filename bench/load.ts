@@ -124,3 +124,16 @@ async function deleteAllRace(api: ReturnType<typeof localApi>) {
     deleteAllBusy: busyAnswers,
   };
 }
+
+/** Waits until the local SES has received no email for six seconds: the notifier has caught up, its retries included. */
+export async function quiet(sesEndpoint: string) {
+  let last = -1;
+  let still = 0;
+  const deadline = Date.now() + 60_000;
+  while (still < 12 && Date.now() < deadline) {
+    const { emails } = (await (await fetch(`${sesEndpoint}/store`)).json()) as { emails: unknown[] };
+    still = emails.length === last ? still + 1 : 0;
+    last = emails.length;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}

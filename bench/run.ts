@@ -10,19 +10,19 @@ import { startLocalStack } from '../local/stack.ts';
 import { freePort, startDynamoDbLocal, startSesLocal } from '../local/services.ts';
 import { startStreamReader, type StreamReader } from '../local/stream-reader.ts';
 import { CONSUMER_LIST, STREAM_CONSUMERS } from '../shared/streams/consumers.ts';
-import { SHARDS } from '../shared/store/dynamodb/table.ts';
 import { coldStartBench, type ChildReport } from './cold-start.ts';
 import { apiEvent, coldTargets, joinRecordBatch, ownerClaims } from './first-invocations.ts';
 import { costPerMillionJoins, memoryAdvice, writeCostDoc } from './cost.ts';
-import { callRecorder, meter, type Reading, type RecordedCall } from './dynamodb-meter.ts';
-import { joinContention, type JoinScenario } from './joins.ts';
+import { callRecorder, heldItems, meter, type Reading } from './dynamodb-meter.ts';
+import { joinContention } from './joins.ts';
 import { listsAtScale } from './lists.ts';
 import { localApi } from './local-api.ts';
-import { loadTest } from './load.ts';
+import { loadTest, quiet } from './load.ts';
 import { DOMAIN, operations } from './operations.ts';
 import { report } from './report.ts';
 import { OWNER, seeder } from './seed.ts';
 import { median, percentile, round } from './stats.ts';
+import { coldStartMisses, judgeJoins, listMisses, loadMisses, memoryRunMisses, scalingMisses, TARGETS, workMisses, type Work } from './targets.ts';
 import { BUNDLING, FUNCTION_ENVIRONMENT, FUNCTION_MEMORY_MB } from './deployed-settings.ts';
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 50);
@@ -37,20 +37,6 @@ const SPREAD_LINKS = 50;
 const UNLIMITED = { requests: 1_000_000_000, windowSeconds: 60 };
 const LARGE = { domainId: 'bench-large', users: 20_000, links: 3_000 };
 const SMALL = { domainId: 'bench-small', users: 50, links: 50 };
-
-export const TARGETS = {
-  /**
-   * p99 under 3x the p50 of the same load without conflicts, or, where this machine's own tail is
-   * longer than that (DynamoDB Local runs one transaction at a time, and the stack shares two cores
-   * with it), within 1.5x of that load's own p99: contention must not add a tail of its own.
-   */
-  joins: { allSucceed: true, p99OverUncontendedP50: 3, p99OverUncontendedP99: 1.5, conflictsBelowOldFootprintBy: 10 },
-  lists: { firstPageOverSmallDomain: 2, maxResponseBytes: 1024 * 1024 },
-  /** `slackMs`: a function this close to its bare handler has met the ratio whatever it is (get-openapi's first call takes about 1 ms: 0.2 ms is this machine's jitter, not a cost). */
-  coldStart: { importOverBare: 1.2, firstInvocationOverBare: 1.2, slackMs: 2 },
-  joinRoundTrips: 2,
-  latencyOverhead: 1.5,
-};
 
 // The bench makes hundreds of links as one person in minutes; the hourly quota is an operator setting.
 process.env.LINK_QUOTA_PER_HOUR ??= '1000000';
@@ -116,19 +102,13 @@ try {
     });
     return { calls, status };
   });
-  const { importOverBare, firstInvocationOverBare, slackMs } = TARGETS.coldStart;
-  for (const c of coldStarts) {
-    if (c.importRatio > importOverBare && c.importMs - c.bareImportMs > slackMs) misses.push(`${c.name}: import ${c.importRatio}x its bare handler's (target ≤ ${importOverBare}x)`);
-    if (c.invokeRatio > firstInvocationOverBare && c.invokeMs - c.bareInvokeMs > slackMs) {
-      misses.push(`${c.name}: first invocation ${c.invokeRatio}x its bare handler's (target ≤ ${firstInvocationOverBare}x)`);
-    }
-  }
+  misses.push(...coldStartMisses(coldStarts));
 
   // 2. DynamoDB work per operation, counted by the SDK, and which items each transaction holds.
   log('DynamoDB work per operation');
   const ops = await operations(api, store);
   const owner = await api.as(OWNER.email);
-  const work: Record<string, Reading & { holds: string }> = {};
+  const work: Record<string, Work> = {};
   for (const op of ops) {
     const ctx = await op.prepare();
     let reading!: Reading;
@@ -140,21 +120,10 @@ try {
     });
     work[op.name] = { ...reading, holds: heldItems(calls) };
   }
-  if (work.join!.roundTrips > TARGETS.joinRoundTrips) misses.push(`join takes ${work.join!.roundTrips} round trips (target ≤ ${TARGETS.joinRoundTrips})`);
-  const footprints = {
-    join: [/\bgate×1\b/, /\bcounter×1\b/],
-    'revoke-one': [new RegExp(`\\blink×1\\b`), new RegExp(`\\bcounter×${SHARDS.linkCounters}\\b`)],
-    'delete-all': [/\bdomain×1\b/, new RegExp(`\\bgate×${SHARDS.domainGates}\\b`)],
-    disable: [/\bdomain×1\b/, new RegExp(`\\bgate×${SHARDS.domainGates}\\b`)],
-  };
-  for (const [name, expected] of Object.entries(footprints)) {
-    const holds = work[name]?.holds ?? '';
-    if (!expected.every((e) => e.test(holds))) misses.push(`${name}: its transaction holds ${holds} (expected ${expected.map((e) => e.source.replaceAll('\\b', '')).join(', ')})`);
-  }
-  if (/\b(domain|link)×/.test(work.join!.holds)) misses.push(`join: its transaction holds ${work.join!.holds}: never the domain or link item`);
+  misses.push(...workMisses(work));
 
   log('delete-all and disable with 10 and with 10,000 links');
-  const scaling: Record<string, Record<string, Reading & { holds: string }>> = {};
+  const scaling: Record<string, Record<string, Work>> = {};
   for (const links of [10, 10_000]) {
     for (const name of ['delete-all', 'disable'] as const) {
       await owner('PUT', `/v1/domains/${DOMAIN}/settings/invite-links`, { enabled: true });
@@ -168,12 +137,7 @@ try {
       (scaling[name] ??= {})[String(links)] = { ...reading, holds: heldItems(calls) };
     }
   }
-  for (const name of ['delete-all', 'disable']) {
-    const [few, many] = [scaling[name]!['10']!, scaling[name]!['10000']!];
-    const same =
-      few.requests === many.requests && few.readUnits === many.readUnits && few.writeUnits === many.writeUnits && few.commands.join() === many.commands.join() && few.holds === many.holds;
-    if (!same) misses.push(`${name} costs differ with 10 and 10,000 links: ${JSON.stringify(few)} vs ${JSON.stringify(many)}`);
-  }
+  misses.push(...scalingMisses(scaling));
 
   // 3. Warm latency: through the front door, and the same DynamoDB calls made directly.
   log(`warm latency, ${ITERATIONS} iterations per operation`);
@@ -224,25 +188,14 @@ try {
   await quiet(ses.endpoint);
   log('load: 500 joins, 50 at a time, then a delete-all racing joins');
   const load = await loadTest(api, ses.endpoint);
-  if (load.succeeded !== load.joins || load.distinctUsers !== load.joins) misses.push(`load: ${load.succeeded}/${load.joins} joins succeeded (${JSON.stringify(load.failures)})`);
-  if (load.useCount !== load.joins) misses.push(`load: use count ${load.useCount}, expected ${load.joins}`);
-  if (load.emailsArrived !== load.joins || load.emailsDuplicated !== 0) misses.push(`load: ${load.emailsArrived} emails arrived, ${load.emailsDuplicated} twice`);
-  if (load.race.succeededAfterDeleteAll !== 0) misses.push(`race: ${load.race.succeededAfterDeleteAll} joins succeeded after delete-all returned`);
-  if (load.race.deleteAllBusy > 0) {
-    misses.push(`race: delete-all answered 503 BUSY ${load.race.deleteAllBusy} time(s) among 10 joiners before it went through (${load.race.deleteAllMs} ms in all)`);
-  }
-  if (load.race.joinsAfter === 0) misses.push('race: no join started after delete-all returned (or it never did), so the race proved nothing');
+  misses.push(...loadMisses(load));
   await notifier.stop();
   notifier = undefined;
 
   // 5. Lists at scale.
   log(`lists: ${LARGE.users.toLocaleString('en')} users and ${LARGE.links.toLocaleString('en')} links in one domain, against ${SMALL.users} of each`);
   const lists = await listsAtScale({ api, seed, ownerEmail: OWNER.email, large: LARGE, small: SMALL, tries: 7 });
-  for (const l of lists) {
-    if (l.ratio > TARGETS.lists.firstPageOverSmallDomain) misses.push(`${l.list}: first page ${l.ratio}x the small domain's (target ≤ ${TARGETS.lists.firstPageOverSmallDomain}x)`);
-    if (l.largestPageBytes > TARGETS.lists.maxResponseBytes) misses.push(`${l.list}: a page of ${l.largestPageBytes} bytes (target ≤ 1 MB)`);
-    if (l.walk.items !== l.items || l.walk.distinct !== l.items) misses.push(`${l.list}: walking every page gave ${l.walk.items} items, ${l.walk.distinct} distinct, of ${l.items}`);
-  }
+  misses.push(...listMisses(lists));
 
   // 6. Joins under contention, open loop: late, once DynamoDB Local is warm (run first, its tail was longer with the emulation on and off alike).
   log(`joins under contention: ${JOIN_RATES.join(', then ')} joins/s while every target holds, ${JOIN_ARRIVALS} arrivals, ${JOIN_SECONDS} s per scenario`);
@@ -280,10 +233,7 @@ try {
     'list-users': await cold.instance(cold.bundleOf('list-users'), pageEvents('users')),
     'list-invite-links': await cold.instance(cold.bundleOf('list-invite-links'), pageEvents('invite-links')),
   };
-  for (const [name, r] of Object.entries(underLoad)) {
-    const bad = r.statuses.filter((s) => s !== 200 && s !== 201);
-    if (bad.length > 0) misses.push(`memory run of ${name}: ${bad.length} invocations failed (${JSON.stringify(bad.slice(0, 3))})`);
-  }
+  misses.push(...memoryRunMisses(underLoad));
   cold.close();
 
   // 8. Cost, and the memory setting. Write units are as billed (see dynamodb-meter.ts).
@@ -344,77 +294,6 @@ if (misses.length > 0) {
 console.log('\nEvery target met.');
 process.exit(0);
 
-/**
- * Every join succeeds; each contended scenario's p99 under 3x the same shape's p50 with the
- * emulation off; conflicts per 100 joins at least 10x below the old footprint's.
- */
-function judgeJoins(scenarios: JoinScenario[]) {
-  const t = TARGETS.joins;
-  const misses: string[] = [];
-  const old = scenarios.find((s) => s.name.startsWith('old footprint'))!;
-  const checks = scenarios
-    .filter((s) => s.emulation === 'on' && s !== old)
-    .map((s) => {
-      const uncontended = scenarios.find((u) => u.emulation === 'off' && u.links === s.links)!;
-      const latencyBound = round(Math.max(t.p99OverUncontendedP50 * uncontended.p50, t.p99OverUncontendedP99 * uncontended.p99), 1);
-      // Zero conflicts is the best there is; the ratio then is unbounded.
-      const reduction = s.conflictsPer100 === 0 ? Infinity : round(old.conflictsPer100 / s.conflictsPer100, 1);
-      if (s.succeeded !== s.joins) misses.push(`joins, ${s.name} at ${s.rate}/s: ${s.succeeded}/${s.joins} succeeded (${JSON.stringify(s.failures)})`);
-      if (s.p99 >= latencyBound) {
-        misses.push(
-          `joins, ${s.name} at ${s.rate}/s: p99 ${s.p99} ms, target under ${latencyBound} ms (the larger of ${t.p99OverUncontendedP50}x the ${uncontended.p50} ms p50 and ${t.p99OverUncontendedP99}x the ${uncontended.p99} ms p99 with the emulation off)`,
-        );
-      }
-      if (reduction < t.conflictsBelowOldFootprintBy) {
-        misses.push(`joins, ${s.name} at ${s.rate}/s: ${s.conflictsPer100} conflicts per 100 joins, ${reduction}x below the old footprint's ${old.conflictsPer100} (target ≥ ${t.conflictsBelowOldFootprintBy}x)`);
-      }
-      return { scenario: s.name, uncontendedP50: uncontended.p50, uncontendedP99: uncontended.p99, p99: s.p99, p99Bound: latencyBound, withinThreeP50: s.p99 < t.p99OverUncontendedP50 * uncontended.p50, conflictReduction: reduction };
-    });
-  for (const s of scenarios.filter((x) => x.emulation === 'off')) {
-    if (s.succeeded !== s.joins) misses.push(`joins, ${s.name} at ${s.rate}/s: ${s.succeeded}/${s.joins} succeeded (${JSON.stringify(s.failures)})`);
-  }
-  return { misses, checks };
-}
-
-/** What a transaction held, by item kind, e.g. "counter×1 gate×1 membership×1"; reads are not listed. */
-function heldItems(calls: RecordedCall[]): string {
-  const kinds: string[] = [];
-  for (const call of calls.filter((c) => c.command === 'TransactWriteItemsCommand')) {
-    for (const action of (call.input.TransactItems as Record<string, { Key?: Record<string, { S?: string }>; Item?: Record<string, { S?: string }> }>[]) ?? []) {
-      const target = Object.values(action)[0]!;
-      const key = target.Key ?? target.Item ?? {};
-      kinds.push(kindOf(key.PK?.S ?? '', key.SK?.S ?? ''));
-    }
-  }
-  const counted = new Map<string, number>();
-  for (const k of kinds) counted.set(k, (counted.get(k) ?? 0) + 1);
-  return [...counted].map(([k, n]) => `${k}×${n}`).join(' ') || 'none';
-}
-
-function kindOf(pk: string, sk: string): string {
-  const prefix = pk.split('#')[0]!;
-  if (prefix === 'USER') return sk.startsWith('MEMBER#') ? 'membership' : sk === 'PROFILE' ? 'profile' : 'user item';
-  const named: Record<string, string> = { GATE: 'gate', USES: 'counter', DOMAIN: 'domain', LINK: 'link', MEMBER_EMAIL: 'email claim', JOIN: 'join record' };
-  return named[prefix] ?? prefix.toLowerCase();
-}
-
-/** Waits until the local SES has received no email for six seconds: the notifier has caught up, its retries included. */
-async function quiet(sesEndpoint: string) {
-  let last = -1;
-  let still = 0;
-  const deadline = Date.now() + 60_000;
-  while (still < 12 && Date.now() < deadline) {
-    const { emails } = (await (await fetch(`${sesEndpoint}/store`)).json()) as { emails: unknown[] };
-    still = emails.length === last ? still + 1 : 0;
-    last = emails.length;
-    await sleep(500);
-  }
-}
-
 function log(step: string) {
   console.error(`… ${step} (${round((performance.now() - started) / 1000, 0)} s in)`);
-}
-
-function sleep(ms: number) {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

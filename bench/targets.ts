@@ -1,0 +1,138 @@
+/**
+ * What the bench holds the service to, and each step's figures judged against it: every judgement
+ * returns the targets missed, in words, none when all were met.
+ */
+import { SHARDS } from '../shared/store/dynamodb/table.ts';
+import type { ChildReport, ColdStart } from './cold-start.ts';
+import type { Reading } from './dynamodb-meter.ts';
+import type { JoinScenario } from './joins/scenario.ts';
+import type { ListAtScale } from './lists.ts';
+import type { LoadResult } from './load.ts';
+import { round } from './stats.ts';
+
+export const TARGETS = {
+  /**
+   * p99 under 3x the p50 of the same load without conflicts, or, where this machine's own tail is
+   * longer than that (DynamoDB Local runs one transaction at a time, and the stack shares two cores
+   * with it), within 1.5x of that load's own p99: contention must not add a tail of its own.
+   */
+  joins: { allSucceed: true, p99OverUncontendedP50: 3, p99OverUncontendedP99: 1.5, conflictsBelowOldFootprintBy: 10 },
+  lists: { firstPageOverSmallDomain: 2, maxResponseBytes: 1024 * 1024 },
+  /** `slackMs`: a function this close to its bare handler has met the ratio whatever it is (get-openapi's first call takes about 1 ms: 0.2 ms is this machine's jitter, not a cost). */
+  coldStart: { importOverBare: 1.2, firstInvocationOverBare: 1.2, slackMs: 2 },
+  joinRoundTrips: 2,
+  latencyOverhead: 1.5,
+};
+
+/** An operation's DynamoDB work, and what its transaction held (heldItems). */
+export type Work = Reading & { holds: string };
+
+/** Each function's import and first invocation within their ratio of its bare handler's, or within slackMs of it. */
+export function coldStartMisses(coldStarts: ColdStart[]): string[] {
+  const misses: string[] = [];
+  const { importOverBare, firstInvocationOverBare, slackMs } = TARGETS.coldStart;
+  for (const c of coldStarts) {
+    if (c.importRatio > importOverBare && c.importMs - c.bareImportMs > slackMs) misses.push(`${c.name}: import ${c.importRatio}x its bare handler's (target ≤ ${importOverBare}x)`);
+    if (c.invokeRatio > firstInvocationOverBare && c.invokeMs - c.bareInvokeMs > slackMs) {
+      misses.push(`${c.name}: first invocation ${c.invokeRatio}x its bare handler's (target ≤ ${firstInvocationOverBare}x)`);
+    }
+  }
+  return misses;
+}
+
+/** The join in its round trips; each transaction holding the items its design says, and a join never the domain or the link item. */
+export function workMisses(work: Record<string, Work>): string[] {
+  const misses: string[] = [];
+  if (work.join!.roundTrips > TARGETS.joinRoundTrips) misses.push(`join takes ${work.join!.roundTrips} round trips (target ≤ ${TARGETS.joinRoundTrips})`);
+  const footprints = {
+    join: [/\bgate×1\b/, /\bcounter×1\b/],
+    'revoke-one': [new RegExp(`\\blink×1\\b`), new RegExp(`\\bcounter×${SHARDS.linkCounters}\\b`)],
+    'delete-all': [/\bdomain×1\b/, new RegExp(`\\bgate×${SHARDS.domainGates}\\b`)],
+    disable: [/\bdomain×1\b/, new RegExp(`\\bgate×${SHARDS.domainGates}\\b`)],
+  };
+  for (const [name, expected] of Object.entries(footprints)) {
+    const holds = work[name]?.holds ?? '';
+    if (!expected.every((e) => e.test(holds))) misses.push(`${name}: its transaction holds ${holds} (expected ${expected.map((e) => e.source.replaceAll('\\b', '')).join(', ')})`);
+  }
+  if (/\b(domain|link)×/.test(work.join!.holds)) misses.push(`join: its transaction holds ${work.join!.holds}: never the domain or link item`);
+  return misses;
+}
+
+/** delete-all and disable cost the same with 10 and with 10,000 links. */
+export function scalingMisses(scaling: Record<string, Record<string, Work>>): string[] {
+  const misses: string[] = [];
+  for (const name of ['delete-all', 'disable']) {
+    const [few, many] = [scaling[name]!['10']!, scaling[name]!['10000']!];
+    const same =
+      few.requests === many.requests && few.readUnits === many.readUnits && few.writeUnits === many.writeUnits && few.commands.join() === many.commands.join() && few.holds === many.holds;
+    if (!same) misses.push(`${name} costs differ with 10 and 10,000 links: ${JSON.stringify(few)} vs ${JSON.stringify(many)}`);
+  }
+  return misses;
+}
+
+/** Every join of the load succeeded, each counted once and emailed once; no join went through after delete-all returned. */
+export function loadMisses(load: LoadResult): string[] {
+  const misses: string[] = [];
+  if (load.succeeded !== load.joins || load.distinctUsers !== load.joins) misses.push(`load: ${load.succeeded}/${load.joins} joins succeeded (${JSON.stringify(load.failures)})`);
+  if (load.useCount !== load.joins) misses.push(`load: use count ${load.useCount}, expected ${load.joins}`);
+  if (load.emailsArrived !== load.joins || load.emailsDuplicated !== 0) misses.push(`load: ${load.emailsArrived} emails arrived, ${load.emailsDuplicated} twice`);
+  if (load.race.succeededAfterDeleteAll !== 0) misses.push(`race: ${load.race.succeededAfterDeleteAll} joins succeeded after delete-all returned`);
+  if (load.race.deleteAllBusy > 0) {
+    misses.push(`race: delete-all answered 503 BUSY ${load.race.deleteAllBusy} time(s) among 10 joiners before it went through (${load.race.deleteAllMs} ms in all)`);
+  }
+  if (load.race.joinsAfter === 0) misses.push('race: no join started after delete-all returned (or it never did), so the race proved nothing');
+  return misses;
+}
+
+/** A large domain's first page within its ratio of a small one's, no page over 1 MB, and a walk of every page that sees each item once. */
+export function listMisses(lists: ListAtScale[]): string[] {
+  const misses: string[] = [];
+  for (const l of lists) {
+    if (l.ratio > TARGETS.lists.firstPageOverSmallDomain) misses.push(`${l.list}: first page ${l.ratio}x the small domain's (target ≤ ${TARGETS.lists.firstPageOverSmallDomain}x)`);
+    if (l.largestPageBytes > TARGETS.lists.maxResponseBytes) misses.push(`${l.list}: a page of ${l.largestPageBytes} bytes (target ≤ 1 MB)`);
+    if (l.walk.items !== l.items || l.walk.distinct !== l.items) misses.push(`${l.list}: walking every page gave ${l.walk.items} items, ${l.walk.distinct} distinct, of ${l.items}`);
+  }
+  return misses;
+}
+
+/** Every invocation of the memory runs answered 200 or 201. */
+export function memoryRunMisses(underLoad: Record<string, ChildReport>): string[] {
+  const misses: string[] = [];
+  for (const [name, r] of Object.entries(underLoad)) {
+    const bad = r.statuses.filter((s) => s !== 200 && s !== 201);
+    if (bad.length > 0) misses.push(`memory run of ${name}: ${bad.length} invocations failed (${JSON.stringify(bad.slice(0, 3))})`);
+  }
+  return misses;
+}
+
+/**
+ * Every join succeeds; each contended scenario's p99 under 3x the same shape's p50 with the
+ * emulation off; conflicts per 100 joins at least 10x below the old footprint's.
+ */
+export function judgeJoins(scenarios: JoinScenario[]) {
+  const t = TARGETS.joins;
+  const misses: string[] = [];
+  const old = scenarios.find((s) => s.name.startsWith('old footprint'))!;
+  const checks = scenarios
+    .filter((s) => s.emulation === 'on' && s !== old)
+    .map((s) => {
+      const uncontended = scenarios.find((u) => u.emulation === 'off' && u.links === s.links)!;
+      const latencyBound = round(Math.max(t.p99OverUncontendedP50 * uncontended.p50, t.p99OverUncontendedP99 * uncontended.p99), 1);
+      // Zero conflicts is the best there is; the ratio then is unbounded.
+      const reduction = s.conflictsPer100 === 0 ? Infinity : round(old.conflictsPer100 / s.conflictsPer100, 1);
+      if (s.succeeded !== s.joins) misses.push(`joins, ${s.name} at ${s.rate}/s: ${s.succeeded}/${s.joins} succeeded (${JSON.stringify(s.failures)})`);
+      if (s.p99 >= latencyBound) {
+        misses.push(
+          `joins, ${s.name} at ${s.rate}/s: p99 ${s.p99} ms, target under ${latencyBound} ms (the larger of ${t.p99OverUncontendedP50}x the ${uncontended.p50} ms p50 and ${t.p99OverUncontendedP99}x the ${uncontended.p99} ms p99 with the emulation off)`,
+        );
+      }
+      if (reduction < t.conflictsBelowOldFootprintBy) {
+        misses.push(`joins, ${s.name} at ${s.rate}/s: ${s.conflictsPer100} conflicts per 100 joins, ${reduction}x below the old footprint's ${old.conflictsPer100} (target ≥ ${t.conflictsBelowOldFootprintBy}x)`);
+      }
+      return { scenario: s.name, uncontendedP50: uncontended.p50, uncontendedP99: uncontended.p99, p99: s.p99, p99Bound: latencyBound, withinThreeP50: s.p99 < t.p99OverUncontendedP50 * uncontended.p50, conflictReduction: reduction };
+    });
+  for (const s of scenarios.filter((x) => x.emulation === 'off')) {
+    if (s.succeeded !== s.joins) misses.push(`joins, ${s.name} at ${s.rate}/s: ${s.succeeded}/${s.joins} succeeded (${JSON.stringify(s.failures)})`);
+  }
+  return { misses, checks };
+}
