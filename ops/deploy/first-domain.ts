@@ -3,7 +3,7 @@
  * to `npm run create-domain` (ops/create-domain.ts), which checks them and does the work, with
  * the table and the pool taken from the outputs file.
  */
-import { parseCommandLine, UsageError, type CommandLine } from '../create-domain.ts';
+import { parseCommandLine, UsageError, type CommandLine } from '../create-domain/command-line.ts';
 import { SettingsRefused } from './refused.ts';
 
 /** The deploy command's flags for it; the names say they are about the first domain. */

@@ -3,7 +3,8 @@
  * the process (AWS, commands, files, the create-domain work) comes in through `DeployWorld`, so
  * tests run the real order against fakes.
  */
-import type { CommandLine, Created } from '../create-domain.ts';
+import type { CommandLine } from '../create-domain/command-line.ts';
+import type { Created } from '../create-domain/domain-and-admin.ts';
 import { DomainAlreadyExists } from '#shared/domain/new-domain.ts';
 import { serviceStackOutputs, type CdkOutputs } from '../cdk-outputs.ts';
 import type { BootstrapState } from './aws.ts';

@@ -13,7 +13,9 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { AdminCreateUserCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { createDomainAndAdmin, report, type CommandLine } from '../../ops/create-domain.ts';
+import type { CommandLine } from '../../ops/create-domain/command-line.ts';
+import { createDomainAndAdmin } from '../../ops/create-domain/domain-and-admin.ts';
+import { report } from '../../ops/create-domain/report.ts';
 import { main, USAGE } from '../../ops/deploy.ts';
 import { awsChecks, bootstrapState, resolveRegion } from '../../ops/deploy/aws.ts';
 import { FIRST_DOMAIN_OPTIONS } from '../../ops/deploy/first-domain.ts';
