@@ -5,24 +5,17 @@
  * first failed record, with backoff), and after maxRetryAttempts the on-failure destination: a JSONL
  * file here instead of SQS. It calls the same handler module the Lambda runs.
  */
-import { randomUUID } from 'node:crypto';
-import { appendFile, mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  DescribeStreamCommand,
-  DynamoDBStreamsClient,
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-  type Shard,
-} from '@aws-sdk/client-dynamodb-streams';
-import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBStreamsClient, GetRecordsCommand } from '@aws-sdk/client-dynamodb-streams';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { TABLE } from '#shared/store/dynamodb/table.ts';
 import type { StreamConsumer } from '#shared/streams/consumers.ts';
 import { NO_IAM, type IamEmulation } from './iam/emulation.ts';
 import { lambdaRecord, matchesFilter } from './lambda-stream-event.ts';
 import { LOCAL_AWS } from './services.ts';
+import { checkpoints, type ShardState } from './stream-reader/checkpoints.ts';
+import { deadLetters, type DeadLetter } from './stream-reader/dead-letters.ts';
+import { discoverShards, shardIterator, type StreamAccess } from './stream-reader/shards.ts';
 
 export type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | void>;
 
@@ -44,42 +37,12 @@ export interface StreamReaderOptions {
   iam?: IamEmulation;
 }
 
-/** Shaped like the on-failure message Lambda sends to SQS, plus (locally) the failed records themselves. */
-export interface DeadLetter {
-  requestContext: { requestId: string; functionArn: string; condition: 'RetryAttemptsExhausted' | 'RecordAgeExceeded'; approximateInvokeCount: number };
-  responseContext: { statusCode: number; executedVersion: string; functionError?: string };
-  version: '1.0';
-  timestamp: string;
-  DDBStreamBatchInfo: {
-    shardId: string;
-    startSequenceNumber: string;
-    endSequenceNumber: string;
-    approximateArrivalOfFirstRecord: string;
-    approximateArrivalOfLastRecord: string;
-    batchSize: number;
-    streamArn: string;
-  };
-  /** Local only: the records the handler reported failed on its last attempt; `{Records: records}` replays them. */
-  records: DynamoDBRecord[];
-}
-
 export interface StreamReader {
   /** Every dead letter of this reader's life (the file, if any, keeps them across runs). */
   dlq: DeadLetter[];
   /** The file, or "memory". */
   dlqLocation: string;
   stop(): Promise<void>;
-}
-
-interface ShardState {
-  shardId: string;
-  parentShardId?: string;
-  iterator?: string;
-  /** Last sequence number done with (delivered, filtered out or dead-lettered). */
-  position?: string;
-  persisted?: string;
-  finished: boolean;
-  persistedFinished: boolean;
 }
 
 const DISCOVER_EVERY_MS = 5_000;
@@ -94,11 +57,7 @@ export async function startStreamReader(options: StreamReaderOptions): Promise<S
   const dynamo = new DynamoDBClient({ endpoint: options.dynamoEndpoint, ...LOCAL_AWS });
   const db = DynamoDBDocumentClient.from(dynamo);
   const handler: StreamHandler = options.handler ?? ((await import(`../functions/${consumer.name}.ts`)) as { handler: StreamHandler }).handler;
-  const dlq: DeadLetter[] = [];
   const shards = new Map<string, ShardState>();
-  // Each consumer keeps its own position, as each event source mapping does.
-  const checkpointPartition = `STREAM#${streamArn}#${consumer.name}`;
-  const checkpointKey = (shardId: string) => ({ [TABLE.partitionKey]: checkpointPartition, [TABLE.sortKey]: `SHARD#${shardId}` });
 
   /** The event source mapping reads the stream with the function's role (IAM emulation, docs/iam-emulation.md). */
   const iam = options.iam ?? NO_IAM;
@@ -115,120 +74,9 @@ export async function startStreamReader(options: StreamReaderOptions): Promise<S
       };
     });
 
-  const saved = new Map<string, { sequenceNumber?: string; finished?: boolean }>();
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await db.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
-        ExpressionAttributeValues: { ':pk': checkpointPartition },
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of page.Items ?? []) saved.set(String(item.shardId), item as { sequenceNumber?: string; finished?: boolean });
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-
-  async function discover(): Promise<void> {
-    const found: Shard[] = [];
-    let exclusiveStartShardId: string | undefined;
-    do {
-      asLambda('dynamodb:DescribeStream');
-      const { StreamDescription } = await streams.send(
-        new DescribeStreamCommand({ StreamArn: streamArn, ExclusiveStartShardId: exclusiveStartShardId }),
-      );
-      found.push(...(StreamDescription?.Shards ?? []));
-      exclusiveStartShardId = StreamDescription?.LastEvaluatedShardId;
-    } while (exclusiveStartShardId);
-    for (const shard of found) {
-      if (!shard.ShardId || shards.has(shard.ShardId)) continue;
-      const checkpoint = saved.get(shard.ShardId);
-      shards.set(shard.ShardId, {
-        shardId: shard.ShardId,
-        parentShardId: shard.ParentShardId,
-        position: checkpoint?.sequenceNumber,
-        persisted: checkpoint?.sequenceNumber,
-        finished: checkpoint?.finished === true,
-        persistedFinished: checkpoint?.finished === true,
-      });
-    }
-  }
-
-  async function checkpoint(shard: ShardState): Promise<void> {
-    if (shard.position === shard.persisted && shard.finished === shard.persistedFinished) return;
-    await db.send(
-      new PutCommand({
-        TableName: tableName,
-        Item: {
-          ...checkpointKey(shard.shardId),
-          entityType: 'StreamCheckpoint',
-          shardId: shard.shardId,
-          sequenceNumber: shard.position,
-          finished: shard.finished,
-          updatedAt: new Date().toISOString(),
-        },
-      }),
-    );
-    shard.persisted = shard.position;
-    shard.persistedFinished = shard.finished;
-  }
-
-  async function iteratorFor(shard: ShardState): Promise<string | undefined> {
-    const ask = (type: 'TRIM_HORIZON' | 'AFTER_SEQUENCE_NUMBER') => {
-      asLambda('dynamodb:GetShardIterator');
-      return streams.send(
-        new GetShardIteratorCommand({
-          StreamArn: streamArn,
-          ShardId: shard.shardId,
-          ShardIteratorType: type,
-          ...(type === 'AFTER_SEQUENCE_NUMBER' ? { SequenceNumber: shard.position } : {}),
-        }),
-      );
-    };
-    if (!shard.position) return (await ask('TRIM_HORIZON')).ShardIterator;
-    try {
-      return (await ask('AFTER_SEQUENCE_NUMBER')).ShardIterator;
-    } catch (error) {
-      // The checkpoint is older than the stream's retention: start from what is left.
-      if ((error as Error).name !== 'TrimmedDataAccessException') throw error;
-      return (await ask('TRIM_HORIZON')).ShardIterator;
-    }
-  }
-
-  async function deadLetter(shard: ShardState, batch: DynamoDBRecord[], failed: DynamoDBRecord[], letter: Pick<DeadLetter['requestContext'], 'condition' | 'approximateInvokeCount'> & { functionError?: string }) {
-    const arrival = (r: DynamoDBRecord) => new Date((r.dynamodb?.ApproximateCreationDateTime ?? 0) * 1000).toISOString();
-    const entry: DeadLetter = {
-      requestContext: { requestId: randomUUID(), functionArn: `local:function:${consumer.name}`, condition: letter.condition, approximateInvokeCount: letter.approximateInvokeCount },
-      responseContext: { statusCode: 200, executedVersion: '$LATEST', ...(letter.functionError ? { functionError: letter.functionError } : {}) },
-      version: '1.0',
-      timestamp: new Date().toISOString(),
-      DDBStreamBatchInfo: {
-        shardId: shard.shardId,
-        startSequenceNumber: batch[0]!.dynamodb!.SequenceNumber!,
-        endSequenceNumber: batch.at(-1)!.dynamodb!.SequenceNumber!,
-        approximateArrivalOfFirstRecord: arrival(batch[0]!),
-        approximateArrivalOfLastRecord: arrival(batch.at(-1)!),
-        batchSize: batch.length,
-        streamArn,
-      },
-      records: failed,
-    };
-    // Lambda sends the failure to the on-failure destination with the function's role.
-    const destination = iam.onFailureDestination(consumer.name);
-    if (destination) iam.authorize(consumer.name, [{ action: 'sqs:SendMessage', resources: [destination] }]);
-    dlq.push(entry);
-    const sequenceNumbers = failed.map((r) => r.dynamodb?.SequenceNumber).join(', ');
-    if (options.dlqFile) {
-      await mkdir(dirname(options.dlqFile), { recursive: true });
-      await appendFile(options.dlqFile, `${JSON.stringify(entry)}\n`);
-      console.error(`${label} ${letter.condition}: record(s) ${sequenceNumbers} written to ${options.dlqFile}`);
-    } else {
-      console.error(`${label} ${letter.condition}: record(s) ${sequenceNumbers} kept in the in-memory dead-letter list`);
-    }
-  }
+  const access: StreamAccess = { streams, streamArn, asLambda };
+  const { saved, save: checkpoint } = await checkpoints(db, tableName, streamArn, consumer.name);
+  const onFailure = deadLetters({ consumerName: consumer.name, streamArn, iam, dlqFile: options.dlqFile });
 
   /** One batch to the handler until it succeeds or is dead-lettered; false if stopped first. */
   async function deliver(shard: ShardState, batch: DynamoDBRecord[]): Promise<boolean> {
@@ -257,7 +105,7 @@ export async function startStreamReader(options: StreamReaderOptions): Promise<S
       pending = pending.slice(firstFailed);
       if (attempt >= delivery.maxRetryAttempts) {
         const failed = failedIds === 'all' ? pending : pending.filter((r) => (failedIds as Set<string>).has(r.dynamodb!.SequenceNumber!));
-        await deadLetter(shard, pending, failed, { condition: 'RetryAttemptsExhausted', approximateInvokeCount: attempt + 1, functionError });
+        await onFailure.send(shard.shardId, pending, failed, { condition: 'RetryAttemptsExhausted', approximateInvokeCount: attempt + 1, functionError });
         shard.position = pending.at(-1)!.dynamodb!.SequenceNumber;
         return true;
       }
@@ -268,7 +116,7 @@ export async function startStreamReader(options: StreamReaderOptions): Promise<S
 
   /** One GetRecords on one shard and the delivery of what it returned; true if it returned anything. */
   async function poll(shard: ShardState): Promise<boolean> {
-    shard.iterator ??= await iteratorFor(shard);
+    shard.iterator ??= await shardIterator(access, shard);
     if (!shard.iterator) {
       shard.finished = true;
       await checkpoint(shard);
@@ -291,7 +139,7 @@ export async function startStreamReader(options: StreamReaderOptions): Promise<S
       for (const record of matching.slice(i, i + delivery.batchSize)) {
         const ageSeconds = now / 1000 - (record.dynamodb?.ApproximateCreationDateTime ?? now / 1000);
         if (ageSeconds > delivery.maxRecordAgeSeconds) {
-          await deadLetter(shard, [record], [record], { condition: 'RecordAgeExceeded', approximateInvokeCount: 0 });
+          await onFailure.send(shard.shardId, [record], [record], { condition: 'RecordAgeExceeded', approximateInvokeCount: 0 });
         } else batch.push(record);
       }
       if (batch.length && !(await deliver(shard, batch))) return false;
@@ -316,7 +164,7 @@ export async function startStreamReader(options: StreamReaderOptions): Promise<S
     while (!stopping) {
       try {
         if (Date.now() - lastDiscovery > DISCOVER_EVERY_MS || ![...shards.values()].some(ready)) {
-          await discover();
+          await discoverShards(access, shards, saved);
           lastDiscovery = Date.now();
         }
         let busy = false;
@@ -335,7 +183,7 @@ export async function startStreamReader(options: StreamReaderOptions): Promise<S
   })();
 
   return {
-    dlq,
+    dlq: onFailure.dlq,
     dlqLocation: options.dlqFile ?? 'memory',
     stop: async () => {
       if (stopping) return loop;
