@@ -3,14 +3,16 @@
  * the route table, verifies bearer tokens like the JWT authorizer, throttles the public routes,
  * turns each request into the same event Lambda receives and calls the same handler module.
  */
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { API_TIMEOUT_SECONDS } from '#shared/config.ts';
 import { forbidden, invalidRequest, payloadTooLarge, ServiceError, rateLimited, unauthenticated } from '#shared/domain/errors.ts';
 import { problemResponse } from '#shared/http/problem.ts';
-import { CLIENT_LIMITS, OPERATION_LIST, PUBLIC_THROTTLE, routeKey, type ClientLimit, type ClientLimitRule, type NamedOperation, type OperationName, type RateLimit } from '#shared/contract/operations.ts';
+import { CLIENT_LIMITS, OPERATION_LIST, PUBLIC_THROTTLE, routeKey, type ClientLimit, type ClientLimitRule, type OperationName, type RateLimit } from '#shared/contract/operations.ts';
+import { lambdaContext, toEvent } from './front-door/lambda-event.ts';
+import { ClientWindows, TokenBucket } from './front-door/limits.ts';
+import { readBody, send } from './http.ts';
 import { NO_IAM, type IamEmulation } from './iam/emulation.ts';
 import type { AuthorizerClaims, JwtAuthorizer } from './jwt-authorizer.ts';
 
@@ -174,89 +176,6 @@ function templateToRegExp(template: string): RegExp {
   return new RegExp(`^${source}$`);
 }
 
-function toEvent(
-  req: IncomingMessage,
-  url: URL,
-  route: NamedOperation,
-  pathParameters: Record<string, string>,
-  body: Buffer,
-  claims: AuthorizerClaims | undefined,
-): APIGatewayProxyEventV2WithJWTAuthorizer {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
-  }
-  const query: Record<string, string> = {};
-  for (const [name, value] of url.searchParams) query[name] = query[name] === undefined ? value : `${query[name]},${value}`;
-  const now = new Date();
-  const key = routeKey(route);
-  return {
-    version: '2.0',
-    routeKey: key,
-    rawPath: url.pathname,
-    rawQueryString: url.search.slice(1),
-    headers,
-    ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
-    ...(Object.keys(pathParameters).length > 0 ? { pathParameters } : {}),
-    ...(body.length > 0 ? { body: body.toString('utf8') } : {}),
-    isBase64Encoded: false,
-    requestContext: {
-      accountId: 'local',
-      apiId: 'local',
-      domainName: headers.host ?? 'localhost',
-      domainPrefix: 'localhost',
-      http: {
-        method: route.method,
-        path: url.pathname,
-        protocol: `HTTP/${req.httpVersion}`,
-        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
-        userAgent: headers['user-agent'] ?? '',
-      },
-      requestId: randomUUID(),
-      routeKey: key,
-      stage: '$default',
-      time: now.toUTCString(),
-      timeEpoch: now.getTime(),
-      authorizer: { principalId: '', integrationLatency: 0, jwt: { claims: claims ?? {}, scopes: [] } },
-    },
-  };
-}
-
-function lambdaContext(functionName: string, timeoutMs: number): Context {
-  const deadline = Date.now() + timeoutMs;
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
-    memoryLimitInMB: '256',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
-
-/** The whole body, or undefined as soon as it grows past `max` bytes. */
-export async function readBody(req: IncomingMessage, max: number): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > max) return undefined;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
-}
-
-export function send(res: ServerResponse, result: APIGatewayProxyStructuredResultV2): void {
-  res.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
-  res.end(result.isBase64Encoded && result.body ? Buffer.from(result.body, 'base64') : (result.body ?? ''));
-}
-
 /** What API Gateway itself answers when it refuses a request, exactly (HTTP APIs cannot customise these). */
 const GATEWAY = {
   unauthorized: { statusCode: 401, headers: { 'content-type': 'application/json', 'www-authenticate': 'Bearer' }, body: '{"message":"Unauthorized"}' },
@@ -271,42 +190,4 @@ const asPlainJson = (result: APIGatewayProxyStructuredResultV2): APIGatewayProxy
 /** The names the local stack answers to, on the port the request came in on. */
 function isLocalHost(host: string | undefined, port: number | undefined): boolean {
   return port !== undefined && (host?.toLowerCase() === `localhost:${port}` || host === `127.0.0.1:${port}`);
-}
-
-/** WAF's rate-based rules: at most `requests` in each window per key (an address, a person); the answer says how long to wait. */
-class ClientWindows {
-  private readonly windows = new Map<string, { start: number; count: number }>();
-  /** Undefined when the request may go on, else the seconds until the key's window ends. */
-  take(key: string, { requests, windowSeconds }: RateLimit): number | undefined {
-    const now = Date.now();
-    if (this.windows.size > 10_000) for (const [k, w] of this.windows) if (now - w.start >= windowSeconds * 1000) this.windows.delete(k);
-    let window = this.windows.get(key);
-    if (!window || now - window.start >= windowSeconds * 1000) {
-      window = { start: now, count: 0 };
-      this.windows.set(key, window);
-    }
-    window.count += 1;
-    if (window.count <= requests) return undefined;
-    return Math.max(1, Math.ceil((window.start + windowSeconds * 1000 - now) / 1000));
-  }
-}
-
-/** API Gateway's throttle: a steady rate with a burst allowance. */
-class TokenBucket {
-  private tokens: number;
-  private last = Date.now();
-  constructor(
-    private readonly ratePerSecond: number,
-    private readonly burst: number,
-  ) {
-    this.tokens = burst;
-  }
-  take(): boolean {
-    const now = Date.now();
-    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.ratePerSecond);
-    this.last = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
-  }
 }

@@ -9,7 +9,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { email as emailSchema } from '#shared/domain/values.ts';
-import { send } from './front-door.ts';
+import { send } from './http.ts';
 import type { LocalIdentityProvider } from './identity/provider.ts';
 import { LOCAL_TOKEN_PATH, SECRET_HEADER } from './local-token-secret.ts';
 

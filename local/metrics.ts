@@ -5,7 +5,7 @@
  * at GET /local/metrics. Other output passes through untouched.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { send } from './front-door.ts';
+import { send } from './http.ts';
 
 export const METRICS_PATH = '/local/metrics';
 

@@ -13,7 +13,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Provider from 'oidc-provider';
 import { email as emailSchema, personName } from '#shared/domain/values.ts';
-import { readBody } from '../front-door.ts';
+import { readBody } from '../http.ts';
 import type { CodeRequest, SignInCodes } from './sign-in-codes.ts';
 import { codePage, emailPage, errorPage, PAGE_HEADERS } from './views.ts';
 
