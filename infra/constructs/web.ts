@@ -6,9 +6,7 @@
  * <path>.html), answers what API Gateway would refuse without a problem+json body itself, and
  * sends the API a secret header the functions check. A WAF web ACL may sit in front of it all.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { Annotations, CfnElement, DefaultStackSynthesizer, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import {
   AllowedMethods,
   CachePolicy,
@@ -35,13 +33,13 @@ import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3'
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import * as z from 'zod/mini';
-import { unauthenticated } from '#shared/domain/errors.ts';
-import { PROBLEM_CONTENT_TYPE, PROBLEMS, problemOf } from '#shared/contract/problems.ts';
 import { OPERATION_LIST } from '#shared/contract/operations.ts';
 import { unwrapped } from '#shared/contract/openapi.ts';
 import { contentSecurityPolicy } from '../../web/content-security-policy.ts';
 import type { PageConfig } from '../../web/page-config.ts';
 import { ORIGIN_VERIFY, type Api } from './api.ts';
+import { apiEdgeFunctionCode, PAGE_REWRITE } from './web/edge-functions.ts';
+import { acknowledgeDeploymentHandler, refuseLinkedSourceMaps, SOURCE_MAPS } from './web/page-deployment.ts';
 
 export interface WebProps {
   /** Origins the pages may fetch from besides their own: the identity provider's discovery document and token endpoint. */
@@ -72,65 +70,6 @@ export function apiQueryStrings(): string[] {
   }
   return [...names].sort();
 }
-
-/** A path template as API Gateway matches it: `{name}` is one segment, nothing else varies. */
-const routePattern = (path: string) => `^${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{\w+\\?\}/g, '[^/]+')}$`;
-
-/**
- * Viewer-request function on /v1/*: what API Gateway would refuse with `{"message": ...}`, CloudFront
- * refuses first with the problem+json the handlers and the local front door give: a request no
- * operation matches (404 NOT_FOUND) and a signed-in operation called without an Authorization
- * header (401 UNAUTHENTICATED). Everything else goes on, untouched. Written from the operation table.
- */
-export function apiEdgeFunctionCode(): string {
-  const routes = OPERATION_LIST.map((op) => `[${JSON.stringify(op.method)}, new RegExp(${JSON.stringify(routePattern(op.path))}), ${op.auth === 'jwt'}]`);
-  const { status, title, code } = PROBLEMS.NotFound;
-  return `var ROUTES = [
-  ${routes.join(',\n  ')}
-];
-var UNAUTHENTICATED = ${JSON.stringify(JSON.stringify(problemOf(unauthenticated())))};
-function problem(statusCode, statusDescription, body, headers) {
-  headers['content-type'] = { value: ${JSON.stringify(PROBLEM_CONTENT_TYPE)} };
-  headers['cache-control'] = { value: 'no-store' };
-  return { statusCode: statusCode, statusDescription: statusDescription, headers: headers, body: { encoding: 'text', data: body } };
-}
-function handler(event) {
-  var request = event.request;
-  var route = null;
-  for (var i = 0; i < ROUTES.length && !route; i++) {
-    if (ROUTES[i][0] === request.method && ROUTES[i][1].test(request.uri)) route = ROUTES[i];
-  }
-  if (!route) {
-    // The path is not echoed: a mangled invite link can carry its token there.
-    var detail = 'No route for ' + request.method + ' at this path. The operations are listed at /v1/openapi.json.';
-    return problem(${status}, 'Not Found', JSON.stringify({ type: 'about:blank', status: ${status}, title: ${JSON.stringify(title)}, detail: detail, code: ${JSON.stringify(code)} }), {});
-  }
-  var authorization = request.headers.authorization;
-  if (route[2] && !(authorization && authorization.value.trim() !== '')) {
-    return problem(401, 'Unauthorized', UNAUTHENTICATED, { 'www-authenticate': { value: 'Bearer' } });
-  }
-  return request;
-}`;
-}
-
-/**
- * Pages have clean URLs: /join is join.html, /users is users.html; files and / pass unchanged. An
- * invite link whose `#` a mail or chat tool turned into `%23` (`/join%23<token>`, `%2523` when
- * encoded twice; a raw `#` where something decoded it) is join.html too, rather than a 403 from S3
- * for a key that does not exist: the page finds the token in its own address. Standard logs are
- * off, and the token never reaches S3.
- */
-export const PAGE_REWRITE = `var MANGLED_JOIN = /^\\/join(?:\\.html)?(?:%(?:25)*23|#)/i;
-function handler(event) {
-  var request = event.request;
-  if (MANGLED_JOIN.test(request.uri)) {
-    request.uri = '/join.html';
-    return request;
-  }
-  var uri = request.uri.replace(/\\/+$/, '');
-  if (uri !== '' && uri.split('/').pop().indexOf('.') === -1) request.uri = uri + '.html';
-  return request;
-}`;
 
 export class Web extends Construct {
   readonly bucket: Bucket;
@@ -270,54 +209,3 @@ export class Web extends Construct {
     return deployment;
   }
 }
-
-/** What the deployment leaves out of the pages. */
-export const SOURCE_MAPS = ['**/*.map'] as const;
-
-/**
- * A page script or stylesheet that names its source map would point at a file that is not
- * deployed: the pages must be built for deploying (`npm run build:web`, which leaves the maps
- * unlinked), not by the local stack, which links them.
- */
-function refuseLinkedSourceMaps(scope: Construct, assetDir: string) {
-  const files = readdirSync(assetDir, { recursive: true, withFileTypes: true }).filter((f) => f.isFile() && /\.(?:m?js|css)$/.test(f.name));
-  const linked = files
-    .map((f) => join(f.parentPath, f.name))
-    .filter((path) => /[#@]\s*sourceMappingURL=/.test(readFileSync(path, 'utf8')));
-  if (linked.length > 0) {
-    throw new Error(`${scope.node.path}: ${linked.join(', ')} name a source map, which is not deployed; build the pages with \`npm run build:web\`.`);
-  }
-}
-
-/**
- * BucketDeployment's handler is a stack-level singleton that CDK owns, shared by every deployment
- * of the same settings in the stack (a second InviteLinks, your own); each Web acknowledges the
- * handler's generic findings and the grant on its own pages bucket.
- */
-function acknowledgeDeploymentHandler(deployment: BucketDeployment, pages: Bucket) {
-  const stack = Stack.of(pages);
-  const handler = deployment.handlerRole.node.scope!;
-  const qualifier = stack.synthesizer.bootstrapQualifier ?? DefaultStackSynthesizer.DEFAULT_QUALIFIER;
-  const reasons: Record<string, string> = {
-    'AwsSolutions-L1': 'CDK pins the runtime of its BucketDeployment handler (Python); it runs only during deploys.',
-    'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]':
-      'CDK-owned deploy-time handler; the managed policy only lets it write its own logs.',
-  };
-  const copy = 'CDK-owned deploy-time handler copying the built pages from the CDK asset bucket into the pages bucket; CDK scopes the grant to those two buckets.';
-  for (const finding of [
-    'Action::s3:GetObject*',
-    'Action::s3:GetBucket*',
-    'Action::s3:List*',
-    'Action::s3:DeleteObject*',
-    'Action::s3:Abort*',
-    // cdk-nag names tokens as <AWS::AccountId> and <LogicalId.Arn>.
-    `Resource::arn:<AWS::Partition>:s3:::cdk-${qualifier}-assets-${literal(stack.account, '<AWS::AccountId>')}-${literal(stack.region, '<AWS::Region>')}/*`,
-    `Resource::<${stack.getLogicalId(pages.node.defaultChild as CfnElement)}.Arn>/*`,
-  ]) {
-    reasons[`AwsSolutions-IAM5[${finding}]`] = copy;
-  }
-  reasons['AwsSolutions-IAM5[Resource::*]'] = 'cloudfront:CreateInvalidation/GetInvalidation, granted by CDK for the cache invalidation after upload, support no resource-level scoping in that grant.';
-  for (const [id, reason] of Object.entries(reasons)) Validations.of(handler).acknowledge({ id, reason });
-}
-
-const literal = (value: string, token: string) => (Token.isUnresolved(value) ? token : value);

@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ACCESS_LOG_FIELDS } from '../../infra/constructs/api.ts';
 import { ITERATOR_AGE_ALARM_MS } from '../../infra/constructs/stream-reading.ts';
 import type { ServiceFunction } from '../../infra/constructs/service-function.ts';
-import { PAGE_REWRITE } from '../../infra/constructs/web.ts';
+import { PAGE_REWRITE } from '../../infra/constructs/web/edge-functions.ts';
 import { OPERATION_LIST, routeKey } from '../../shared/contract/operations.ts';
 import { TABLE } from '../../shared/store/dynamodb/table.ts';
 import { STREAM_CONSUMERS } from '../../shared/streams/consumers.ts';
