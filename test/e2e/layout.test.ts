@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { firstAdminRecords, parseNewDomain } from '../../shared/domain/new-domain.ts';
 import { createDomain } from '../../shared/store/dynamodb/create-domain.ts';
 import { launchChromium } from '../support/browser.ts';
-import { axeViolations, pageSteps, screenshot, scrollWidth, VIEWPORTS } from '../support/pages.ts';
+import { checkBothWidths, pageSteps, screenshot, VIEWPORTS } from '../support/pages.ts';
 import { useStack } from '../support/stack.ts';
 import { tokenOf } from '../support/steps.ts';
 
@@ -67,15 +67,6 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** Checks the page at both widths: no sideways scrolling at 375 px, no axe violation at either. */
-async function checkBothWidths(page: Page, name: string) {
-  for (const [size, viewport] of Object.entries(VIEWPORTS)) {
-    await page.setViewportSize(viewport);
-    await page.waitForTimeout(50);
-    expect(await scrollWidth(page), `${name} at ${size}`).toBeLessThanOrEqual(viewport.width);
-    expect(await axeViolations(page), `${name} at ${size}`).toEqual([]);
-  }
-}
 
 describe('long names, emails and labels', () => {
   it('the join page, before and after signing in, stays within 375 px', async () => {

@@ -13,7 +13,7 @@ import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.ts';
-import { pageSteps, screenshot, SCREENSHOTS } from '../support/pages.ts';
+import { focusedName, pageSteps, screenshot, SCREENSHOTS } from '../support/pages.ts';
 import { useStack } from '../support/stack.ts';
 import { DEMO_DOMAIN, linksPath, MANAGER, newPerson, OWNER, tokenOf, when } from '../support/steps.ts';
 
@@ -41,14 +41,6 @@ async function joinedMember(prefix: string) {
   return { ...member, name: `${member.firstName} ${member.lastName}` };
 }
 
-/** What a screen reader would call the focused element, near enough: its aria-label, its label, or its text. */
-const focusedName = (page: Page) =>
-  page.evaluate(() => {
-    const el = document.activeElement as HTMLElement | null;
-    if (!el) return '';
-    const labelled = (el as HTMLInputElement).labels?.[0]?.textContent;
-    return (el.getAttribute('aria-label') ?? labelled ?? el.textContent ?? '').trim();
-  });
 
 /** Presses Tab (or Shift+Tab) until the focused element has this name. */
 async function tabTo(page: Page, name: string | RegExp, { shift = false, max = 80 } = {}) {

@@ -11,7 +11,7 @@ import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.ts';
-import { axeViolations, pageSteps, screenshot, SCREENSHOTS, scrollWidth, VIEWPORTS } from '../support/pages.ts';
+import { checkBothWidths, focusedName, pageSteps, screenshot, SCREENSHOTS } from '../support/pages.ts';
 import { useStack } from '../support/stack.ts';
 import { DEMO_DOMAIN, MANAGER, newPerson, OWNER, when } from '../support/steps.ts';
 
@@ -37,25 +37,7 @@ async function joinedMember(prefix: string) {
 const isMember = async (email: string) => ((await t.as(OWNER).get(`${usersPath}?limit=100`)).body.items as { email: string }[]).some((m) => m.email === email);
 const isKeptOut = async (email: string) => ((await t.as(OWNER).get(removedPath)).body.items as { email: string }[]).some((m) => m.email === email);
 
-/** What a screen reader would call the focused element, near enough: its aria-label, its label, or its text. */
-const focusedName = (page: Page) =>
-  page.evaluate(() => {
-    const el = document.activeElement as HTMLElement | null;
-    if (!el) return '';
-    const labelled = (el as HTMLInputElement).labels?.[0]?.textContent;
-    return (el.getAttribute('aria-label') ?? labelled ?? el.textContent ?? '').trim();
-  });
 
-/** No sideways scrolling and no axe violation at either width; back to desktop after. */
-async function checkBothWidths(page: Page, name: string) {
-  for (const [size, viewport] of Object.entries(VIEWPORTS)) {
-    await page.setViewportSize(viewport);
-    await page.waitForTimeout(50);
-    expect(await scrollWidth(page), `${name} at ${size}`).toBeLessThanOrEqual(viewport.width);
-    expect(await axeViolations(page), `${name} at ${size}`).toEqual([]);
-  }
-  await page.setViewportSize(VIEWPORTS.desktop);
-}
 
 /** The person, signed in on a phone, opens the link and presses Join. */
 async function joinThroughPage(person: { email: string; firstName: string; lastName: string; token: string }) {

@@ -29,7 +29,7 @@ describe('a link’s own rules', () => {
 
   it('8 parallel joins on a 3-use link give exactly 3 members; the rest and later lookups get LINK_USED_UP', async () => {
     const { token, id } = await when(t).linkToken(OWNER, { ...grant, maxUses: 3 });
-    const results = await Promise.all(Array.from({ length: 8 }, () => when(t).join(token)));
+    const results = await Promise.all(Array.from({ length: 8 }, () => when(t).joinAnswered(token)));
     expect(results.filter((r) => r.status === 201)).toHaveLength(3);
     expect(results.filter((r) => r.status === 410).map((r) => r.body.code)).toEqual(Array(5).fill('LINK_USED_UP'));
     expect((await t.as(OWNER).get(`/v1/domains/${DEMO_DOMAIN}/users?inviteLinkId=${id}`)).body.items).toHaveLength(3);

@@ -24,7 +24,7 @@ describe('local data from a layout with fewer domain gates and use counters', ()
     expect(await completeDomainGates(t.db, t.stack.tableName)).toBe(0);
 
     const { token } = await when(t).linkToken(MANAGER);
-    const joins = await Promise.all(Array.from({ length: 12 }, () => when(t).join(token)));
+    const joins = await Promise.all(Array.from({ length: 12 }, () => when(t).joinAnswered(token)));
     expect(joins.map((j) => j.status)).toEqual(Array(12).fill(201));
   });
 
@@ -46,7 +46,7 @@ describe('local data from a layout with fewer domain gates and use counters', ()
     for (let i = 0; i < 24; i++) joins.push(await when(t).join(capped.token));
     expect(joins.filter((j) => j.status === 201)).toHaveLength(20);
     expect(joins.slice(20).map((j) => [j.status, j.body.code])).toEqual(Array(4).fill([410, 'LINK_USED_UP']));
-    const more = await Promise.all(Array.from({ length: 8 }, () => when(t).join(open.token)));
+    const more = await Promise.all(Array.from({ length: 8 }, () => when(t).joinAnswered(open.token)));
     expect(more.map((j) => j.status)).toEqual(Array(8).fill(201));
   });
 });

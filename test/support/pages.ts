@@ -114,3 +114,24 @@ export async function axeViolations(page: Page): Promise<string[]> {
 
 /** How wide the page's content is: more than the viewport means it scrolls sideways. */
 export const scrollWidth = (page: Page) => page.evaluate(() => document.scrollingElement!.scrollWidth);
+
+/** What a screen reader would call the focused element, near enough: its aria-label, its label, or its text. */
+export const focusedName = (page: Page) =>
+  page.evaluate(() => {
+    const el = document.activeElement as HTMLElement | null;
+    if (!el) return '';
+    const labelled = (el as HTMLInputElement).labels?.[0]?.textContent;
+    return (el.getAttribute('aria-label') ?? labelled ?? el.textContent ?? '').trim();
+  });
+
+/** No sideways scrolling at 375 px and no axe violation, at both widths; back to the width it had after. */
+export async function checkBothWidths(page: Page, name: string) {
+  const original = page.viewportSize();
+  for (const [size, viewport] of Object.entries(VIEWPORTS)) {
+    await page.setViewportSize(viewport);
+    await page.waitForTimeout(50);
+    expect(await scrollWidth(page), `${name} at ${size}`).toBeLessThanOrEqual(viewport.width);
+    expect(await axeViolations(page), `${name} at ${size}`).toEqual([]);
+  }
+  if (original) await page.setViewportSize(original);
+}
