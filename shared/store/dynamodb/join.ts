@@ -14,7 +14,7 @@ import { randomInt } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { busy } from '../../domain/errors.ts';
-import { capOf, creatorGenerationAttribute } from '../../domain/invite-link.ts';
+import { capOf } from '../../domain/invite-link.ts';
 import type { GateState, JoinWrite, RefusedJoinWrite } from '../../domain/join.ts';
 import type { InviteLink } from '../../domain/types.ts';
 import { count } from '../../observability/metrics.ts';
@@ -22,6 +22,7 @@ import { METRIC } from '../../observability/names.ts';
 import type { JoinCommit } from '../store.ts';
 import { failedItem, reasonCodes } from './cancellation.ts';
 import { backoffMs, isConflict, JOIN_MAX_ATTEMPTS, JOIN_TRYING_MS, joinRetryMs, sleep as realSleep, type Sleep } from './conflicts.ts';
+import { gateCheck } from './gate-check.ts';
 import { dataOf, keys } from './keys.ts';
 import { items } from './items.ts';
 import { ENTITY, SHARDS, TABLE } from './table.ts';
@@ -124,19 +125,7 @@ function actionOf(table: string, w: JoinWrite, shards: { counter: number; gate: 
         },
       };
     case 'pass-gate':
-      return {
-        ConditionCheck: {
-          TableName: table,
-          Key: keys.domainGate(w.domainId, shards.gate),
-          // The domain-wide email domains and the creator's generation sit on the gate, so changing them is serialized with joins.
-          ConditionExpression:
-            'linksEnabled = :on AND linkGeneration = :generation AND (attribute_not_exists(allowedEmailDomains) OR size(allowedEmailDomains) = :none OR contains(allowedEmailDomains, :emailDomain))' +
-            ` AND ${w.creatorGeneration === 0 ? '(attribute_not_exists(#creator) OR #creator = :creatorGeneration)' : '#creator = :creatorGeneration'}`,
-          ExpressionAttributeNames: { '#creator': creatorGenerationAttribute(w.createdBy) },
-          ExpressionAttributeValues: { ':on': true, ':generation': w.generation, ':none': 0, ':emailDomain': w.emailDomain, ':creatorGeneration': w.creatorGeneration },
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        },
-      };
+      return gateCheck(table, { domainId: w.domainId, shard: shards.gate, generation: w.generation, createdBy: w.createdBy, creatorGeneration: w.creatorGeneration, emailDomain: w.emailDomain });
     case 'add-membership':
       return { Put: { TableName: table, Item: items.membership(w.membership), ...notExists } };
     case 'claim-email':

@@ -9,6 +9,7 @@ import type { Domain, InviteLink } from '../../domain/types.ts';
 import type { AdminWriteOutcome, InviteLinkSettingsChange, Store } from '../store.ts';
 import { failedItem, reasonCodes } from './cancellation.ts';
 import { retryingConflicts } from './conflicts.ts';
+import { gateCheck } from './gate-check.ts';
 import { items } from './items.ts';
 import { keys } from './keys.ts';
 import { ENTITY, SHARDS, TABLE } from './table.ts';
@@ -131,16 +132,13 @@ async function createInviteLinkOnce(t: TableAccess, link: InviteLink, quota: Lin
     await t.db.send(
       new TransactWriteCommand({
         TransactItems: [
-          {
-            ConditionCheck: {
-              TableName: t.table,
-              Key: keys.domainGate(link.domainId, randomInt(SHARDS.domainGates)),
-              ConditionExpression: `linksEnabled = :on AND linkGeneration = :generation AND ${(link.creatorGeneration ?? 0) === 0 ? '(attribute_not_exists(#creator) OR #creator = :cg)' : '#creator = :cg'}`,
-              ExpressionAttributeNames: { '#creator': creatorGenerationAttribute(link.createdBy) },
-              ExpressionAttributeValues: { ':on': true, ':generation': link.generation, ':cg': link.creatorGeneration ?? 0 },
-              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-            },
-          },
+          gateCheck(t.table, {
+            domainId: link.domainId,
+            shard: randomInt(SHARDS.domainGates),
+            generation: link.generation,
+            createdBy: link.createdBy,
+            creatorGeneration: link.creatorGeneration ?? 0,
+          }),
           {
             Put: {
               TableName: t.table,
