@@ -10,29 +10,11 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import document from '../docs/openapi.json' with { type: 'json' };
 import { notThroughCloudFront, originCheck } from '#shared/http/origin-verify.ts';
 import { problemFor, problemResponse } from '#shared/http/problem.ts';
+import { SECURITY_HEADERS } from '#shared/http/security-headers.ts';
 import type { OPERATIONS, OperationName } from '#shared/contract/operations.ts';
 import { count, countProblem } from '#shared/observability/metrics.ts';
 import { METRIC } from '#shared/observability/names.ts';
 import { watchedHandler } from '#shared/observability/watch.ts';
-
-/** What @middy/http-security-headers adds, with its defaults, to every other API response. */
-const SECURITY_HEADERS = {
-  'Content-Security-Policy':
-    "default-src 'report-sample' 'report-sha256'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; report-to default; require-trusted-types-for 'script'; sandbox; upgrade-insecure-requests",
-  'Cross-Origin-Embedder-Policy': 'require-corp',
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Resource-Policy': 'same-origin',
-  'Permissions-Policy':
-    'accelerometer=(), all-screens-capture=(), ambient-light-sensor=(), autoplay=(), battery=(), camera=(), cross-origin-isolated=(), display-capture=(), document-domain=(), encrypted-media=(), execution-while-not-rendered=(), execution-while-out-of-viewport=(), fullscreen=(), geolocation=(), gyroscope=(), keyboard-map=(), magnetometer=(), microphone=(), midi=(), monetization=(), navigation-override=(), payment=(), picture-in-picture=(), publickey-credentials-get=(), screen-wake-lock=(), sync-xhr=(), usb=(), web-share=(), xr-spatial-tracking=(), clipboard-read=(), clipboard-write=(), gamepad=(), speaker-selection=(), conversion-measurement=(), focus-without-user-activation=(), hid=(), idle-detection=(), interest-cohort=(), serial=(), sync-script=(), trust-token-redemption=(), window-placement=(), vertical-scroll=()',
-  'Origin-Agent-Cluster': '?1',
-  'Referrer-Policy': 'no-referrer',
-  'Strict-Transport-Security': 'max-age=15552000; includeSubDomains',
-  'X-Content-Type-Options': 'nosniff',
-  'X-DNS-Prefetch-Control': 'off',
-  'X-Download-Options': 'noopen',
-  'X-Frame-Options': 'DENY',
-  'X-Permitted-Cross-Domain-Policies': 'none',
-};
 
 /** The operation's name and status, from the table (a type-only import: the table's schemas stay out of the bundle). */
 const NAME: OperationName = 'get-openapi';
