@@ -8,7 +8,7 @@ export default defineConfig({
     pool: 'forks',
     // Both cores: each file runs against its own tables, front door and local SES, so two files at once share nothing but DynamoDB Local.
     maxWorkers: 2,
-    testTimeout: 30_000,
+    testTimeout: 60_000,
     hookTimeout: 120_000,
     // Handlers a unit test calls print no EMF; the local stack turns metrics back on and reads them (local/metrics.ts).
     env: { POWERTOOLS_LOG_LEVEL: 'ERROR', POWERTOOLS_METRICS_DISABLED: 'true' },

@@ -24,7 +24,7 @@ async function openReference(viewport: keyof typeof VIEWPORTS): Promise<Page> {
   const context = await browser.newContext({ viewport: VIEWPORTS[viewport], locale: 'en-GB', timezoneId: 'UTC' });
   contexts.push(context);
   const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
+  page.setDefaultTimeout(30_000);
   await page.exposeFunction('reportCspViolation', (violation: string) => violations.push(violation));
   await page.addInitScript(() => {
     document.addEventListener(

@@ -27,7 +27,7 @@ interface Link {
   label?: string;
 }
 /** expect.poll waits 1 s by default: too little for a round trip on a busy machine. */
-const SLOW = { timeout: 5_000 };
+const SLOW = { timeout: 20_000 };
 const activeLinks = async () => (await t.as(OWNER).get(`${linksPath()}?limit=100`)).body.items as Link[];
 
 /** The focused element: its id, tag, text, and whether it sits inside the invite modal or a confirmation. */
@@ -198,7 +198,7 @@ describe('revoking a link', () => {
     await row.getByText('Revoked —').waitFor();
     expect(await copied.count()).toBe(0);
     expect(deletes).toEqual([]);
-    await row.waitFor({ state: 'detached', timeout: 8_000 });
+    await row.waitFor({ state: 'detached', timeout: 20_000 });
     // One DELETE: this link's; none for the link whose revoke was undone before.
     expect(deletes).toHaveLength(1);
     expect((await activeLinks()).some((l) => l.label === 'Keyboard link')).toBe(true);

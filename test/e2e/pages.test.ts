@@ -135,7 +135,7 @@ describe('the pages, end to end', () => {
       const store = (await (await fetch(`${t.sesEndpoint}/store`)).json()) as { emails: { destination: { to: string[] }; subject: string }[] };
       return store.emails.filter((m) => m.destination.to.includes(OWNER) && JSON.stringify(m).includes(joiner.email));
     };
-    await expect.poll(mails, { timeout: 5_000, interval: 200 }).toHaveLength(1);
+    await expect.poll(mails, { timeout: 20_000, interval: 200 }).toHaveLength(1);
   });
 
   it('lets a member of another domain join by signing in only: the same account, a second domain', async () => {

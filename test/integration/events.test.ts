@@ -17,7 +17,7 @@ const activityPath = (query = '', domainId = DEMO_DOMAIN) => `/v1/domains/${doma
 
 /** The events on the bus since `from`, once `done` holds (within the 2 s the product promises, plus slack for a loaded machine). */
 async function busEvents(from: number, done: (events: BusEvent[]) => boolean): Promise<BusEvent[]> {
-  return eventually(async () => (await (await fetch(`${t.stack.url}/local/events`)).json()).slice(from) as BusEvent[], done, 10_000);
+  return eventually(async () => (await (await fetch(`${t.stack.url}/local/events`)).json()).slice(from) as BusEvent[], done, 20_000);
 }
 const count = async () => ((await (await fetch(`${t.stack.url}/local/events`)).json()) as unknown[]).length;
 const ofType = (events: BusEvent[], type: EventType) => events.filter((e) => e['detail-type'] === type);

@@ -10,6 +10,7 @@ import type { JoinRecord } from '../../shared/domain/types.ts';
 import { items } from '../../shared/store/dynamodb/items.ts';
 import { keys } from '../../shared/store/dynamodb/keys.ts';
 import { ENTITY } from '../../shared/store/dynamodb/table.ts';
+import { eventually } from '../support/events.ts';
 import { useStack } from '../support/stack.ts';
 import { MANAGER, OWNER, when } from '../support/steps.ts';
 
@@ -65,15 +66,6 @@ async function emailsAbout(joinerEmail: string): Promise<StoredEmail[]> {
   return emails.filter((e) => e.body.text.includes(joinerEmail));
 }
 
-async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 const settle = () => new Promise((resolve) => setTimeout(resolve, 750));
 const everyone: string[] = [];
 
@@ -94,7 +86,7 @@ describe('the person who joined is welcomed', () => {
     const { token } = await when(t).linkToken(MANAGER, { userType: 'STANDARD', primaryTeamId: 'producers', label: 'Crew' });
     const joiner = person();
     await joinAll(token, [joiner]);
-    const welcomes = await eventually(() => welcomesTo(joiner.email), (e) => e.length > 0, 5_000);
+    const welcomes = await eventually(() => welcomesTo(joiner.email), (e) => e.length > 0, 20_000);
     await settle();
     expect(await welcomesTo(joiner.email)).toHaveLength(1);
     const [welcome] = welcomes;
@@ -104,12 +96,12 @@ describe('the person who joined is welcomed', () => {
 });
 
 describe('a signup through a link emails the link creator', () => {
-  it('puts exactly one email in the local SES store, to the creator, naming the joiner, within 2 s', async () => {
+  it('puts exactly one email in the local SES store, to the creator, naming the joiner', async () => {
     const { token } = await when(t).linkToken(OWNER);
     const joiner = person();
     await joinAll(token, [joiner]);
     const joined = Date.now();
-    const emails = await eventually(() => emailsAbout(joiner.email), (e) => e.length > 0, 2_000);
+    const emails = await eventually(() => emailsAbout(joiner.email), (e) => e.length > 0, 20_000);
     expect(Date.now() - joined).toBeLessThan(2_000);
     await settle();
     expect(await emailsAbout(joiner.email)).toHaveLength(1);
@@ -126,7 +118,7 @@ describe('a signup through a link emails the link creator', () => {
     const people = Array.from({ length: 30 }, person);
     await joinAll(token, people);
     const all = async () => (await Promise.all(people.map((p) => emailsAbout(p.email)))).flat();
-    await eventually(all, (e) => e.length >= 30, 10_000);
+    await eventually(all, (e) => e.length >= 30, 20_000);
     await settle();
     const emails = await all();
     expect(emails).toHaveLength(30);
@@ -158,8 +150,8 @@ describe('text the mail cannot encode', () => {
     };
     await t.db.send(new PutCommand({ TableName: t.stack.tableName, Item: items.join(join) }));
 
-    const signup = await eventually(() => emailsAbout(joiner.email), (e) => e.length > 0, 10_000);
-    const welcome = await eventually(() => welcomesTo(joiner.email), (e) => e.length > 0, 10_000);
+    const signup = await eventually(() => emailsAbout(joiner.email), (e) => e.length > 0, 20_000);
+    const welcome = await eventually(() => welcomesTo(joiner.email), (e) => e.length > 0, 20_000);
     expect(signup).toHaveLength(1);
     expect(signup[0]!.destination.to).toEqual([OWNER]);
     // What could not be encoded is replaced, the rest of the text is as written.
@@ -185,7 +177,7 @@ describe('delivery survives failures', () => {
       ses.resume();
     }
     const all = async () => (await Promise.all(people.map((p) => emailsAbout(p.email)))).flat();
-    await eventually(all, (e) => e.length >= 3, 15_000);
+    await eventually(all, (e) => e.length >= 3, 20_000);
     await settle();
     for (const p of people) expect(await emailsAbout(p.email)).toHaveLength(1);
     expect(t.stack.notifier!.dlq).toHaveLength(dead);
@@ -205,7 +197,7 @@ describe('delivery survives failures', () => {
     expect(letters).toHaveLength(1);
     expect(letters[0]!.requestContext.condition).toBe('RetryAttemptsExhausted');
     expect(letters[0]!.records).toHaveLength(1);
-    expect(await eventually(() => emailsAbout(after.email), (e) => e.length > 0, 5_000)).toHaveLength(1);
+    expect(await eventually(() => emailsAbout(after.email), (e) => e.length > 0, 20_000)).toHaveLength(1);
   }, 40_000);
 
   it('records a join whose link creator has left the domain, and sends no email', async () => {
@@ -249,7 +241,7 @@ describe('the local stream reader', () => {
         return handler(event);
       },
     });
-    expect(await eventually(() => emailsAbout(whileDown.email), (e) => e.length > 0, 5_000)).toHaveLength(1);
+    expect(await eventually(() => emailsAbout(whileDown.email), (e) => e.length > 0, 20_000)).toHaveLength(1);
     await settle();
     expect(seen).toEqual([whileDown.email]);
     for (const email of everyone) expect(await emailsAbout(email), email).toHaveLength(1);

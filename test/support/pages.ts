@@ -41,7 +41,8 @@ export function pageSteps(t: TestStack, browser: () => Browser) {
     const context = await browser().newContext({ viewport: VIEWPORTS[viewport], locale: 'en-GB', timezoneId: 'UTC' });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: t.stack.url });
     const page = await context.newPage();
-    page.setDefaultTimeout(10_000);
+    // A ceiling, not a measure: on a loaded machine pages are slow, and waiting longer changes no outcome.
+    page.setDefaultTimeout(30_000);
     return { context, page };
   }
 
@@ -56,7 +57,7 @@ export function pageSteps(t: TestStack, browser: () => Browser) {
           code = /code is (\d{6})/.exec(mine.at(-1)?.body.text ?? '')?.[1];
           return code;
         },
-        { timeout: 5_000, interval: 100 },
+        { timeout: 20_000, interval: 100 },
       )
       .toMatch(/^\d{6}$/);
     return code!;
