@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { startLocalStack } from '../local/stack.ts';
 import { freePort, startDynamoDbLocal, startSesLocal } from '../local/services.ts';
 import { startStreamReader, type StreamReader } from '../local/stream-reader.ts';
+import { RUNTIME_SETTINGS, SETTINGS } from '../shared/config.ts';
 import { CONSUMER_LIST, STREAM_CONSUMERS } from '../shared/streams/consumers.ts';
 import { coldStartBench, type ChildReport } from './cold-start.ts';
 import { apiEvent, coldTargets, joinRecordBatch, ownerClaims } from './first-invocations.ts';
@@ -39,9 +40,9 @@ const LARGE = { domainId: 'bench-large', users: 20_000, links: 3_000 };
 const SMALL = { domainId: 'bench-small', users: 50, links: 50 };
 
 // The bench makes hundreds of links as one person in minutes; the hourly quota is an operator setting.
-process.env.LINK_QUOTA_PER_HOUR ??= '1000000';
+process.env[SETTINGS.linkQuotaPerHour] ??= '1000000';
 // Retries the service logs as warnings are part of what is measured; the report counts what matters.
-process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
+process.env[RUNTIME_SETTINGS.logLevel] ??= 'ERROR';
 const loadAtStart = loadavg()[0]!;
 const dynamo = await startDynamoDbLocal(await freePort());
 const ses = await startSesLocal(await freePort());
@@ -83,11 +84,11 @@ try {
     settings: BUNDLING,
     env: {
       ...FUNCTION_ENVIRONMENT,
-      TABLE_NAME: stack.tableName,
-      PUBLIC_BASE_URL: stack.url,
-      POWERTOOLS_LOG_LEVEL: 'ERROR',
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-      AWS_ENDPOINT_URL_SES: ses.endpoint,
+      [SETTINGS.tableName]: stack.tableName,
+      [SETTINGS.publicBaseUrl]: stack.url,
+      [RUNTIME_SETTINGS.logLevel]: 'ERROR',
+      [RUNTIME_SETTINGS.dynamoDbEndpoint]: dynamo.endpoint,
+      [RUNTIME_SETTINGS.sesEndpoint]: ses.endpoint,
     },
   });
   const lambdaContext = { functionName: 'bench', awsRequestId: 'bench', getRemainingTimeInMillis: () => 10_000 };

@@ -15,6 +15,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { SETTINGS } from '#shared/config.ts';
 import type { OperationName } from '#shared/contract/operations.ts';
 import { CONSUMER_LIST, type ConsumerKey, type ConsumerName } from '#shared/streams/consumers.ts';
 import { Api } from './constructs/api.ts';
@@ -147,8 +148,8 @@ export class InviteLinks extends Construct {
       jwtIssuer: issuer,
       jwtAudience: audience,
       environment: {
-        PUBLIC_BASE_URL: this.webUrl,
-        ...(props.inviteLinkTtlSeconds ? { INVITE_LINK_TTL_SECONDS: String(props.inviteLinkTtlSeconds) } : {}),
+        [SETTINGS.publicBaseUrl]: this.webUrl,
+        ...(props.inviteLinkTtlSeconds ? { [SETTINGS.linkTtlSeconds]: String(props.inviteLinkTtlSeconds) } : {}),
       },
       logs,
       // A web ACL counts only what comes through CloudFront: the ceilings live there when there is one.
@@ -161,7 +162,7 @@ export class InviteLinks extends Construct {
       table: this.table,
       notifyFrom: props.notifyFrom,
       eventBus: this.eventBus,
-      settings: { NOTIFY_FROM: props.notifyFrom, PUBLIC_BASE_URL: this.webUrl, EVENT_BUS_NAME: this.eventBus.eventBusName },
+      settings: { [SETTINGS.notifyFrom]: props.notifyFrom, [SETTINGS.publicBaseUrl]: this.webUrl, [SETTINGS.eventBusName]: this.eventBus.eventBusName },
       entries: {
         ...(props.notifierEntry ? { 'notify-signup': props.notifierEntry } : {}),
         ...(props.eventsFeedEntry ? { 'publish-events': props.eventsFeedEntry } : {}),

@@ -17,6 +17,7 @@ import { startLocalMetrics, type LocalMetrics } from './metrics.ts';
 import { newLocalTokenSecret, removeLocalTokenSecret, writeLocalTokenSecret } from './local-token-secret.ts';
 import { servePages } from './pages.ts';
 import { startStreamReader, type StreamReader, type StreamReaderOptions } from './stream-reader.ts';
+import { RUNTIME_SETTINGS, SETTINGS } from '#shared/config.ts';
 import { checkStreamReaders, CONSUMER_LIST, type ConsumerKey } from '#shared/streams/consumers.ts';
 import { EVENT_BUS_PATH, startLocalEventBus, type LocalEventBus, type LocalEventBusOptions } from './event-bus.ts';
 import type { IamEmulation } from './iam/emulation.ts';
@@ -78,21 +79,22 @@ export interface LocalStack extends ConsumerReaders {
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   // What AWS refuses, refused here too: no more readers of the stream than a shard takes.
   checkStreamReaders(CONSUMER_LIST);
+  const sender = process.env[SETTINGS.notifyFrom] ?? LOCAL_SENDER;
   Object.assign(process.env, {
-    TABLE_NAME: options.tableName,
-    AWS_REGION: LOCAL_AWS.region,
-    AWS_ACCESS_KEY_ID: LOCAL_AWS.credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_AWS.credentials.secretAccessKey,
-    AWS_ENDPOINT_URL_DYNAMODB: options.dynamoEndpoint,
-    AWS_ENDPOINT_URL_SES: options.sesEndpoint,
-    NOTIFY_FROM: process.env.NOTIFY_FROM ?? LOCAL_SENDER,
-    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    [SETTINGS.tableName]: options.tableName,
+    [RUNTIME_SETTINGS.region]: LOCAL_AWS.region,
+    [RUNTIME_SETTINGS.accessKeyId]: LOCAL_AWS.credentials.accessKeyId,
+    [RUNTIME_SETTINGS.secretAccessKey]: LOCAL_AWS.credentials.secretAccessKey,
+    [RUNTIME_SETTINGS.dynamoDbEndpoint]: options.dynamoEndpoint,
+    [RUNTIME_SETTINGS.sesEndpoint]: options.sesEndpoint,
+    [SETTINGS.notifyFrom]: sender,
+    [RUNTIME_SETTINGS.logLevel]: process.env[RUNTIME_SETTINGS.logLevel] ?? 'WARN',
     // Metrics as in AWS (POWERTOOLS_DEV would turn them off), read off stdout by local/metrics.ts; no X-Ray daemon to trace to.
-    POWERTOOLS_METRICS_DISABLED: 'false',
-    POWERTOOLS_TRACE_ENABLED: 'false',
-    ...(options.linkTtlSeconds !== undefined ? { INVITE_LINK_TTL_SECONDS: String(options.linkTtlSeconds) } : {}),
+    [RUNTIME_SETTINGS.metricsDisabled]: 'false',
+    [RUNTIME_SETTINGS.traceEnabled]: 'false',
+    ...(options.linkTtlSeconds !== undefined ? { [SETTINGS.linkTtlSeconds]: String(options.linkTtlSeconds) } : {}),
   });
-  const iamSetting = prepareIam(options.iam, process.env.NOTIFY_FROM!);
+  const iamSetting = prepareIam(options.iam, sender);
   // DynamoDB Local never cancels a transaction for a conflict; AWS does. The handlers' client, and
   // the stack's own, fail here the way they would there (docs/conflict-emulation.md).
   emulateTransactionConflicts((await import('#shared/store/dynamodb/client.ts')).dynamoDb);
@@ -124,10 +126,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     clientLimits: options.clientLimits,
     functionTimeoutMs: options.functionTimeoutMs,
     configure: async (origin) => {
-      process.env.PUBLIC_BASE_URL = options.publicBaseUrl ?? origin;
+      process.env[SETTINGS.publicBaseUrl] = options.publicBaseUrl ?? origin;
       // The events feed's EventBridge client talks to the local bus, as it would to the real one.
-      process.env.AWS_ENDPOINT_URL_EVENTBRIDGE = `${origin}${EVENT_BUS_PATH}`;
-      process.env.EVENT_BUS_NAME = eventBus.busName;
+      process.env[RUNTIME_SETTINGS.eventBridgeEndpoint] = `${origin}${EVENT_BUS_PATH}`;
+      process.env[SETTINGS.eventBusName] = eventBus.busName;
       identityProvider = await startIdentityProvider({
         origin,
         client,

@@ -1,6 +1,7 @@
 /** `npm start`: the whole service on this machine, in the foreground. Ctrl-C stops everything it started. */
 import { resolve } from 'node:path';
 import { CONFLICTS_ON } from './conflict-emulation.ts';
+import { SETTINGS } from '#shared/config.ts';
 import { CONSUMER_LIST } from '#shared/streams/consumers.ts';
 import { NO_IAM } from './iam/emulation.ts';
 import { localTokenSecretFile } from './local-token-secret.ts';
@@ -36,9 +37,9 @@ try {
     port,
     dynamoEndpoint: dynamo.endpoint,
     sesEndpoint: ses.endpoint,
-    tableName: env.TABLE_NAME ?? 'invite-links',
+    tableName: env[SETTINGS.tableName] ?? 'invite-links',
     dataDir,
-    publicBaseUrl: env.PUBLIC_BASE_URL,
+    publicBaseUrl: env[SETTINGS.publicBaseUrl],
     eventWebhookUrl: env.EVENT_WEBHOOK_URL || undefined,
     localTokenSecretFile: localTokenSecretFile(env),
   });

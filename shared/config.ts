@@ -1,5 +1,41 @@
 /** Every setting the service reads, in one place. Functions read these once per cold start. */
 
+/**
+ * The environment variables the functions are told, by what each holds. Infra's environment
+ * blocks, the local stack and the bench set them by these names; this file alone reads them.
+ */
+export const SETTINGS = {
+  tableName: 'TABLE_NAME',
+  /** The pages' origin: invite links and the emails' links point there. */
+  publicBaseUrl: 'PUBLIC_BASE_URL',
+  /** The notifier's sender. */
+  notifyFrom: 'NOTIFY_FROM',
+  eventBusName: 'EVENT_BUS_NAME',
+  linkTtlSeconds: 'INVITE_LINK_TTL_SECONDS',
+  linkQuotaActive: 'LINK_QUOTA_ACTIVE',
+  linkQuotaPerHour: 'LINK_QUOTA_PER_HOUR',
+  originVerifySecret: 'ORIGIN_VERIFY_SECRET',
+} as const;
+
+/**
+ * The environment variables the libraries read themselves, never this code: the AWS SDK (region,
+ * credentials, an endpoint per service), Powertools and Node. Infra, the local stack and the bench
+ * set them by these names.
+ */
+export const RUNTIME_SETTINGS = {
+  region: 'AWS_REGION',
+  accessKeyId: 'AWS_ACCESS_KEY_ID',
+  secretAccessKey: 'AWS_SECRET_ACCESS_KEY',
+  dynamoDbEndpoint: 'AWS_ENDPOINT_URL_DYNAMODB',
+  sesEndpoint: 'AWS_ENDPOINT_URL_SES',
+  eventBridgeEndpoint: 'AWS_ENDPOINT_URL_EVENTBRIDGE',
+  serviceName: 'POWERTOOLS_SERVICE_NAME',
+  logLevel: 'POWERTOOLS_LOG_LEVEL',
+  metricsDisabled: 'POWERTOOLS_METRICS_DISABLED',
+  traceEnabled: 'POWERTOOLS_TRACE_ENABLED',
+  nodeOptions: 'NODE_OPTIONS',
+} as const;
+
 /** A link lives exactly 7 days unless an operator shortens it (tests do). */
 export const DEFAULT_LINK_TTL_SECONDS = 604_800;
 /** An API function's timeout: API Gateway waits at most 30 s, and a request is a few DynamoDB round trips, so 10 s leaves room for SDK retries. */
@@ -19,7 +55,7 @@ export const LINK_EXPIRY_MEMORY_SECONDS = 31 * 24 * 3600;
  * In AWS the API is reached only through CloudFront, which adds this header with a secret made at
  * deploy; a request without it came to the execute-api endpoint directly and is refused.
  */
-export const ORIGIN_VERIFY = { header: 'x-origin-verify', environment: 'ORIGIN_VERIFY_SECRET' } as const;
+export const ORIGIN_VERIFY = { header: 'x-origin-verify', environment: SETTINGS.originVerifySecret } as const;
 
 /** The secret CloudFront sends, or undefined where there is no CloudFront (the local stack, tests). */
 export function originVerifySecret(): string | undefined {
@@ -28,7 +64,7 @@ export function originVerifySecret(): string | undefined {
 
 /** How many links one person may have working at once in a domain, and make in one hour. */
 export function linkQuota(): { maxActive: number; perHour: number } {
-  return { maxActive: positive('LINK_QUOTA_ACTIVE', 100), perHour: positive('LINK_QUOTA_PER_HOUR', 200) };
+  return { maxActive: positive(SETTINGS.linkQuotaActive, 100), perHour: positive(SETTINGS.linkQuotaPerHour, 200) };
 }
 
 function positive(name: string, fallback: number): number {
@@ -40,27 +76,37 @@ function positive(name: string, fallback: number): number {
 }
 
 export function tableName(): string {
-  return required('TABLE_NAME');
+  return required(SETTINGS.tableName);
 }
 
 /** The EventBridge bus the events feed publishes to. */
 export function eventBusName(): string {
-  return required('EVENT_BUS_NAME');
+  return required(SETTINGS.eventBusName);
 }
 
 export function linkTtlSeconds(): number {
-  const raw = process.env.INVITE_LINK_TTL_SECONDS;
+  const raw = process.env[SETTINGS.linkTtlSeconds];
   if (raw === undefined || raw === '') return DEFAULT_LINK_TTL_SECONDS;
   const seconds = Number(raw);
   if (!Number.isInteger(seconds) || seconds <= 0) {
-    throw new Error(`INVITE_LINK_TTL_SECONDS must be a positive whole number of seconds, got "${raw}"`);
+    throw new Error(`${SETTINGS.linkTtlSeconds} must be a positive whole number of seconds, got "${raw}"`);
   }
   return seconds;
 }
 
+/** The pages' origin, without a trailing slash. */
+export function publicBaseUrl(): string {
+  return required(SETTINGS.publicBaseUrl).replace(/\/+$/, '');
+}
+
 /** The link a person opens. The token rides in the fragment, which browsers never send to a server. */
 export function linkPublicUrl(token: string): string {
-  return `${required('PUBLIC_BASE_URL').replace(/\/+$/, '')}/join#${token}`;
+  return `${publicBaseUrl()}/join#${token}`;
+}
+
+/** The address the notifier sends from. */
+export function notifyFrom(): string {
+  return required(SETTINGS.notifyFrom);
 }
 
 function required(name: string): string {

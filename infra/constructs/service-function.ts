@@ -10,6 +10,7 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { RUNTIME_SETTINGS, SETTINGS } from '#shared/config.ts';
 import type { TableAction } from '#shared/contract/operations.ts';
 import { SERVICE_NAME } from '#shared/observability/names.ts';
 import { TABLE } from '#shared/store/dynamodb/table.ts';
@@ -31,6 +32,12 @@ export const FUNCTION_DEFAULTS = {
  * CommonJS dependencies call require(), which an ESM bundle has only through the banner.
  * The SDK is bundled, not taken from the runtime: smaller import time (docs/deploy.md) and a pinned version.
  */
+/** The environment every function gets, which changes how Node and Powertools start; the bench starts its functions with it too. */
+export const FUNCTION_ENVIRONMENT = {
+  [RUNTIME_SETTINGS.serviceName]: SERVICE_NAME,
+  [RUNTIME_SETTINGS.nodeOptions]: '--enable-source-maps',
+} as const;
+
 export const BUNDLING = {
   /** ESM builds of the SDK first: smaller bundles and faster imports than their CommonJS builds. */
   mainFields: ['module', 'main'],
@@ -90,8 +97,7 @@ export class ServiceFunction extends Construct {
       projectRoot: REPO_ROOT,
       depsLockFilePath: `${REPO_ROOT}package-lock.json`,
       environment: {
-        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
-        NODE_OPTIONS: '--enable-source-maps',
+        ...FUNCTION_ENVIRONMENT,
         ...props.environment,
       },
       bundling: {
@@ -116,7 +122,7 @@ export class ServiceFunction extends Construct {
    */
   bindTable(table: ITable, actions: readonly TableAction[]): this {
     if (actions.length === 0) return this;
-    this.fn.addEnvironment('TABLE_NAME', table.tableName);
+    this.fn.addEnvironment(SETTINGS.tableName, table.tableName);
     const onTable = actions.filter((a) => a !== 'QueryByDomain');
     if (onTable.length > 0) {
       this.role.addToPrincipalPolicy(new PolicyStatement({ actions: onTable.map((a) => `dynamodb:${a}`), resources: [table.tableArn] }));

@@ -1,5 +1,6 @@
 /** create-domain's command line: its flags and help text, what they ask for (the request, and where to make it), and the command's two ways of failing. */
 import { parseArgs } from 'node:util';
+import { SETTINGS } from '#shared/config.ts';
 import { InvalidNewDomain, parseNewDomain, ROLE_GROUP_PERMISSIONS, type NewDomain, type NewDomainField } from '#shared/domain/new-domain.ts';
 
 export type Env = Record<string, string | undefined>;
@@ -134,7 +135,7 @@ function targetOf(values: { table?: string; region?: string; 'user-pool-id'?: st
     for (const flag of ['region', 'user-pool-id', 'admin-sub'] as const) {
       if (values[flag] !== undefined) throw new UsageError(`--${flag} goes with --table (a deployed table); leave it out for the local stack`);
     }
-    return { kind: 'local', endpoint: `http://127.0.0.1:${env.DYNAMODB_PORT ?? 8000}`, table: env.TABLE_NAME ?? 'invite-links' };
+    return { kind: 'local', endpoint: `http://127.0.0.1:${env.DYNAMODB_PORT ?? 8000}`, table: env[SETTINGS.tableName] ?? 'invite-links' };
   }
   if (table.trim() === '') throw new UsageError('--table: give the table name (the stack\'s TableName output)');
   const awsRegion = region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;

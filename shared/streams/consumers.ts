@@ -7,6 +7,7 @@
  * bench and the IAM emulation all read it; docs/adding-a-stream-consumer.md is the checklist.
  * Importing this module needs no environment variable.
  */
+import { SETTINGS } from '../config.ts';
 import type { TableAction } from '../contract/operations.ts';
 import { ENTITY } from '../store/dynamodb/table.ts';
 
@@ -34,8 +35,8 @@ export interface StreamDelivery {
   functionTimeoutSeconds: number;
 }
 
-/** A setting a consumer is told, by its variable's name; the construct's props give the value. */
-export type ConsumerSetting = 'NOTIFY_FROM' | 'PUBLIC_BASE_URL' | 'EVENT_BUS_NAME';
+/** A setting a consumer may be told, by its variable's name (SETTINGS); the construct's props give the value. */
+export type ConsumerSetting = (typeof SETTINGS)['notifyFrom' | 'publicBaseUrl' | 'eventBusName'];
 
 /**
  * What a consumer may do outside the table, in words the infra turns into policy:
@@ -84,7 +85,7 @@ export const STREAM_CONSUMERS = {
     // It claims each email with a conditional write, then reads the creator's membership and the domain's directory together.
     tableActions: ['BatchGetItem', 'PutItem', 'UpdateItem'],
     // PUBLIC_BASE_URL gives the emails their links to the domain's pages.
-    environment: ['NOTIFY_FROM', 'PUBLIC_BASE_URL'],
+    environment: [SETTINGS.notifyFrom, SETTINGS.publicBaseUrl],
     grants: ['send-email-as-sender'],
     deadLetters: { label: 'signup notifications', output: 'NotifierDlqUrl', holds: 'Join notifications that failed every retry' },
     alarms: {
@@ -112,7 +113,7 @@ export const STREAM_CONSUMERS = {
     },
     // Everything it publishes is in the record's new image.
     tableActions: [],
-    environment: ['EVENT_BUS_NAME'],
+    environment: [SETTINGS.eventBusName],
     grants: ['put-events-on-bus'],
     deadLetters: { label: 'events', output: 'EventsDlqUrl', holds: 'Activity records that failed every retry to become events' },
     alarms: {

@@ -1,5 +1,6 @@
 /** SES, once per cold start. Throttling and transient errors are retried here, with backoff, before a record is failed. */
 import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
+import { notifyFrom, publicBaseUrl } from '../../config.ts';
 import { traced } from '../../observability/tracer.ts';
 import type { Email } from './signup-email.ts';
 
@@ -17,8 +18,7 @@ export const ses = traced(
  * stored before the API refused it) becomes U+FFFD: SES's encoding would throw on it at every retry.
  */
 export async function sendEmail(to: string, email: Email): Promise<string> {
-  const from = process.env.NOTIFY_FROM;
-  if (!from) throw new Error('NOTIFY_FROM is not set');
+  const from = notifyFrom();
   const { MessageId } = await ses.send(
     new SendEmailCommand({
       Source: from.toWellFormed(),
@@ -35,7 +35,5 @@ export async function sendEmail(to: string, email: Email): Promise<string> {
 
 /** A page of the same deployment, in one domain: `users` (and the active links), `activity`, or the member's `home`. */
 export function appPageUrl(page: 'users' | 'activity' | 'home', domainId: string): string {
-  const base = process.env.PUBLIC_BASE_URL;
-  if (!base) throw new Error('PUBLIC_BASE_URL is not set');
-  return `${base.replace(/\/+$/, '')}/${page}?domain=${encodeURIComponent(domainId)}`;
+  return `${publicBaseUrl()}/${page}?domain=${encodeURIComponent(domainId)}`;
 }
