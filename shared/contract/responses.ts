@@ -116,7 +116,11 @@ export const activeInviteLinks = page(z.strictObject({ ...linkFields, useCount: 
 export const revokedAll = z.strictObject({ revokedAt: timestamp, revokedBy: z.string(), createdBy: z.optional(z.string()) });
 
 export const linkLookup = z.strictObject({
+  /** So a signed-in member's page can tell they are in this domain already, and lead them to it. */
+  domainId: z.string(),
   domainName: z.string(),
+  /** Who made the link: their name as the domain's directory has it, else their email. */
+  invitedBy: z.string(),
   label: z.optional(z.string()),
   /** The email domains that may join through this link (the link's and the domain's together); empty: any. */
   allowedEmailDomains: z.array(z.string()),

@@ -1,5 +1,7 @@
 /** Every route of the contract's API table, through the HTTP front door. */
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { keys } from '#shared/store/dynamodb/keys.ts';
 import { useStack } from '../support/stack.ts';
 import { DEMO_DOMAIN, linksPath, MANAGER, newPerson, OTHER_OWNER, OWNER, VIEWER, when } from '../support/steps.ts';
 
@@ -185,6 +187,23 @@ describe('POST /v1/join/lookup', () => {
       roleGroupNames: ['Contributors'],
       expiresAt: expect.any(String),
     });
+  });
+
+  it('names the link’s domain by its id, and who made the link by their name in the domain’s directory', async () => {
+    const [fromOwner, fromManager] = await Promise.all([when(t).linkToken(OWNER), when(t).linkToken(MANAGER)]);
+    expect((await when(t).lookup(fromOwner.token)).body).toMatchObject({ domainId: DEMO_DOMAIN, domainName: 'Demo Media Co', invitedBy: 'Olivia Owner' });
+    expect((await when(t).lookup(fromManager.token)).body).toMatchObject({ domainId: DEMO_DOMAIN, invitedBy: 'Mark Manager' });
+  });
+
+  it('names who made the link by their email when the directory has no name for them', async () => {
+    const inviter = newPerson('nameless');
+    const { token: toJoin } = await when(t).linkToken(OWNER, { userType: 'STANDARD', primaryTeamId: 'producers', roleGroupIds: ['user-managers'] });
+    const joined = await when(t).join(toJoin, inviter);
+    expect(joined.status).toBe(201);
+    // A directory entry without names (as an older import could have left it).
+    await t.db.send(new UpdateCommand({ TableName: t.stack.tableName, Key: keys.membership(joined.body.userId, DEMO_DOMAIN), UpdateExpression: 'SET firstName = :empty, lastName = :empty', ExpressionAttributeValues: { ':empty': '' } }));
+    const { token } = await when(t).linkToken(inviter.email);
+    expect((await when(t).lookup(token)).body.invitedBy).toBe(inviter.email);
   });
 });
 
