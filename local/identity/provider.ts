@@ -15,12 +15,14 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import Provider, { type AccountClaims, type Configuration, type JWK, type KoaContextWithOIDC } from 'oidc-provider';
 import type { IdentityProviderConfig } from '../../web/page-config.ts';
 import { IdentityStore, identityTableName, type Identity, type NewIdentity } from './identities.ts';
+import { InteractionMemory } from './interaction-memory.ts';
 import { InteractionPages } from './interactions.ts';
+import { INVITATION_PARAMS } from './invitation.ts';
 import { dynamoAdapter } from './provider-adapter.ts';
 import { SignInCodes } from './sign-in-codes.ts';
 import { SIGN_IN_RULES, type SignInRules } from './sign-in-rules.ts';
 import { SignInStore } from './sign-in-store.ts';
-import { errorPage, logoutPage, PAGE_HEADERS, signedOutPage } from './views.ts';
+import { errorPage, logoutPage, PAGE_HEADERS, SIGN_IN_NAME, signedOutPage } from './views.ts';
 
 /** The pages' client: public, so no secret; its id is the API's JWT audience. */
 export const WEB_CLIENT_ID = 'invite-links-web';
@@ -109,7 +111,7 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
     // The pages share the provider's origin; no other origin may call it from a browser.
     clientBasedCORS: (_ctx, origin) => origin === options.origin,
     pkce: { required: () => true },
-    extraParams: ['screen_hint'],
+    extraParams: ['screen_hint', ...Object.values(INVITATION_PARAMS)],
     enabledJWA: { idTokenSigningAlgValues: [ALG] },
     features: {
       devInteractions: { enabled: false },
@@ -147,7 +149,8 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
   const provider = new Provider(issuer, configuration);
   provider.on('server_error', (_ctx, error) => console.error('identity provider:', error));
   const callback = provider.callback();
-  const interactions = new InteractionPages(provider, new SignInCodes(identities, new SignInStore(options.db, table, rules), options.signIn?.clock ?? (() => new Date())));
+  const clock = options.signIn?.clock ?? (() => new Date());
+  const interactions = new InteractionPages(provider, new SignInCodes(identities, new SignInStore(options.db, table, rules), clock), new InteractionMemory(options.db, table, clock));
 
   const issueIdToken = async (claims: Record<string, unknown>) => {
     const client = await provider.Client.find(WEB_CLIENT_ID);
@@ -165,8 +168,9 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
       clientId: WEB_CLIENT_ID,
       audience: [WEB_CLIENT_ID],
       scope: SCOPE,
-      displayName: 'the local identity provider',
+      displayName: SIGN_IN_NAME,
       signUpParams: { screen_hint: 'signup' },
+      invitationParams: INVITATION_PARAMS,
     },
     identities,
     clientLimit: rules.perClient,

@@ -3,6 +3,7 @@
  * strict CSP holds), styled with the pages' stylesheet. Every value is escaped.
  */
 import { contentSecurityPolicy } from '../../web/content-security-policy.ts';
+import { invitationSentence, type Invitation } from './invitation.ts';
 import type { SignInRules } from './sign-in-rules.ts';
 
 /** Every page the provider serves, its own and oidc-provider's: the pages' CSP, no referrer, no framing, no sniffing. */
@@ -31,14 +32,17 @@ export function html(strings: TemplateStringsArray, ...values: (string | number 
   return new Html(out);
 }
 
-function page(title: string, body: Html): string {
+/** The product's name for these pages, wherever a person reads it: titles, headings, the code email. */
+export const SIGN_IN_NAME = 'Invite links sign-in';
+
+function page(title: string, body: Html, invitation?: Invitation): string {
   return html`<!doctype html>
 <html lang="en">
 <head>
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <meta name="referrer" content="no-referrer">
-  <title>${title} · Invite links sign-in</title>
+  <title>${title} · ${SIGN_IN_NAME}</title>
   <link rel="icon" href="/favicon.svg" type="image/svg+xml">
   <link rel="stylesheet" href="/styles.css">
 </head>
@@ -46,7 +50,8 @@ function page(title: string, body: Html): string {
   <header class="topbar"><span class="brand">Invite links</span></header>
   <main id="main">
     <article class="card signin">
-      <p class="eyebrow">Local identity provider</p>
+      <p class="eyebrow">${SIGN_IN_NAME}</p>
+      ${invitation ? html`<p class="notice" id="invitation">${invitationSentence(invitation)}</p>` : html``}
       ${body}
     </article>
   </main>
@@ -68,6 +73,7 @@ export interface EmailStep {
   error?: string;
   switchUrl: string;
   cancelUrl: string;
+  invitation?: Invitation;
 }
 
 /** Step 1: the email (and, to create an account, the name). */
@@ -85,6 +91,7 @@ export function emailPage(step: EmailStep): string {
         <button type="submit" class="button primary wide">Send code</button>
       </form>
       <p class="muted small">${step.signUp ? 'Already have an account? ' : 'New here? '}<a href="${step.switchUrl}">${step.signUp ? 'Sign in' : 'Create an account'}</a> · <a href="${step.cancelUrl}">Cancel</a></p>`,
+    step.invitation,
   );
 }
 
@@ -100,6 +107,7 @@ export interface CodeStep {
   restartUrl: string;
   /** Where a sign-in that got no email can go to create an account instead. */
   signUpUrl: string;
+  invitation?: Invitation;
 }
 
 /** Step 2: the code from the email. The email is the sign-in's own, kept by the provider: the form does not carry it. */
@@ -121,12 +129,13 @@ export function codePage(step: CodeStep): string {
         <a class="button subtle small" href="${step.restartUrl}">Use another email</a>
       </form>
       ${step.signUp ? html`` : html`<p class="muted small">No email? Check the address, or <a href="${step.signUpUrl}">create an account</a>.</p>`}`,
+    step.invitation,
   );
 }
 
-/** Anything the provider cannot go on with: an expired interaction, a bad request. */
-export function errorPage(title: string, message: string): string {
-  return page(title, html`<h1>${title}</h1><p>${message}</p><p><a href="/">Back to the app</a></p>`);
+/** Anything the provider cannot go on with: a sign-in it no longer knows, a bad request. */
+export function errorPage(title: string, message: string, { invitation, back = '/' }: { invitation?: Invitation; back?: string } = {}): string {
+  return page(title, html`<h1>${title}</h1><p>${message}</p><p><a class="button primary" href="${back}">Back to Invite links</a></p>`, invitation);
 }
 
 /** RP-initiated logout asks before ending the provider's session; oidc-provider hands us its form (with its CSRF field). */
@@ -143,12 +152,15 @@ export function signedOutPage(): string {
   return page('Signed out', html`<h1>You are signed out</h1><p><a href="/signin">Sign in again</a></p>`);
 }
 
-/** The code's email; an address that already has an account is told so when a sign-up asked for it. */
+/**
+ * The code's email, its code first in the subject so it can be read from the notification; an
+ * address that already has an account is told so when a sign-up asked for it.
+ */
 export function signInCodeEmail(code: string, rules: SignInRules['code'], { signUpOfExistingAccount = false } = {}): { subject: string; text: string; html: string } {
   const minutes = rules.lifetimeSeconds / 60;
   const why = signUpOfExistingAccount ? 'Someone asked to create an account with this email, which already has one: this code signs you in to it. ' : '';
   return {
-    subject: 'Your Invite links code',
+    subject: `${code} is your code for ${SIGN_IN_NAME}`,
     text: `Your code is ${code}\n\n${why}It works for ${minutes} minutes. If you did not ask for it, ignore this email.`,
     html: html`<p>Your code is <strong style="font-size:1.4em;letter-spacing:0.1em">${code}</strong></p><p>${why}It works for ${minutes} minutes. If you did not ask for it, ignore this email.</p>`.value,
   };

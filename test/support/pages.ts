@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { CODE_EMAIL_SUBJECT } from './sign-in.ts';
 import type { TestStack } from './stack.ts';
 
 export const SCREENSHOTS = join(import.meta.dirname, '../../docs/screenshots');
@@ -53,8 +54,8 @@ export function pageSteps(t: TestStack, browser: () => Browser) {
       .poll(
         async () => {
           const store = (await (await fetch(`${t.sesEndpoint}/store`)).json()) as { emails: { destination: { to: string[] }; subject: string; body: { text: string }; at: number }[] };
-          const mine = store.emails.filter((m) => m.destination.to.includes(email) && m.subject === 'Your Invite links code' && m.at >= after);
-          code = /code is (\d{6})/.exec(mine.at(-1)?.body.text ?? '')?.[1];
+          const mine = store.emails.filter((m) => m.destination.to.includes(email) && CODE_EMAIL_SUBJECT.test(m.subject) && m.at >= after);
+          code = CODE_EMAIL_SUBJECT.exec(mine.at(-1)?.subject ?? '')?.[1];
           return code;
         },
         { timeout: 20_000, interval: 100 },

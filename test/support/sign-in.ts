@@ -7,6 +7,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { TestStack } from './stack.ts';
 
+/** The code email's subject, which leads with the code: what the inbox's list shows is enough to sign in. */
+export const CODE_EMAIL_SUBJECT = /^(\d{6}) is your code for Invite links sign-in$/;
+
 export interface ProviderPage {
   status: number;
   headers: Headers;
@@ -57,6 +60,11 @@ export function signInSteps(t: TestStack) {
     // A form is sent as the page shows it: its hidden fields too, with what the person typed.
     const post = async (path: string, fields: Record<string, string>) =>
       call(path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ ...hiddenFields(shown, new URL(path, t.stack.url).pathname), ...fields }).toString() });
+    // Every form answers with a redirect to its page (post/redirect/get): the browser fetches that page.
+    const followed = async (res: Response) => {
+      for (let hop = 0; res.status === 303 && hop < 5; hop++) res = await call(new URL(res.headers.get('location')!, t.stack.url).href);
+      return res;
+    };
 
     const verifier = randomBytes(32).toString('base64url');
     const redirectUri = `${t.stack.url}/signin`;
@@ -78,8 +86,8 @@ export function signInSteps(t: TestStack) {
 
     return {
       page: await page(await call(base)),
-      sendCode: async (email, names) => page(await post(`${base}/email`, { intent: names ? 'signup' : 'signin', email, ...(names ?? {}) })),
-      resend: async () => page(await post(`${base}/resend`, {})),
+      sendCode: async (email, names) => page(await followed(await post(`${base}/email`, { intent: names ? 'signup' : 'signin', email, ...(names ?? {}) }))),
+      resend: async () => page(await followed(await post(`${base}/resend`, {}))),
       async enterCode(code, extraFields = {}) {
         let res = await post(`${base}/code`, { code, ...extraFields });
         // Signed in: the provider sends the browser back to the app with an authorization code.
@@ -105,8 +113,8 @@ export function signInSteps(t: TestStack) {
   async function codesSentTo(...addresses: string[]): Promise<string[]> {
     const store = (await (await fetch(`${t.sesEndpoint}/store`)).json()) as { emails: StoredEmail[] };
     return store.emails
-      .filter((m) => m.subject === 'Your Invite links code' && m.destination.to.some((to) => addresses.includes(to)))
-      .map((m) => /code is (\d+)/.exec(m.body.text)![1]!);
+      .filter((m) => CODE_EMAIL_SUBJECT.test(m.subject) && m.destination.to.some((to) => addresses.includes(to)))
+      .map((m) => CODE_EMAIL_SUBJECT.exec(m.subject)![1]!);
   }
 
   /** The newest code emailed to this address. */
