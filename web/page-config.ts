@@ -19,7 +19,7 @@ export interface IdentityProviderConfig {
   audience: string[];
   /** Asked for at sign-in; the API needs `email` and `email_verified`, the join page `given_name` and `family_name`. */
   scope: string;
-  /** A name for the provider in the pages' words ("Cognito", "the local identity provider"). */
+  /** A name for the provider in the pages' words ("Cognito", "Invite links sign-in"). */
   displayName?: string;
   /**
    * The provider's endpoints, when the pages must not discover them at start (Cognito's discovery
@@ -38,4 +38,11 @@ export interface IdentityProviderConfig {
    * authorization parameters (the local provider takes `screen_hint=signup`).
    */
   signUpParams?: Record<string, string>;
+  /**
+   * The authorization parameters under which the provider takes what the join page shows anyone
+   * with the link (the organisation's name, the email domains it admits) to show them during
+   * sign-in; absent, the join page sends neither. The local provider takes them.
+   */
+  // Cognito gets none: its authorize endpoint passes every parameter on to managed login's /login, which documents none for showing an app's text (docs.aws.amazon.com/cognito/latest/developerguide/authorization-endpoint.html, login-endpoint.html).
+  invitationParams?: { organisation: string; emailDomains: string };
 }

@@ -31,6 +31,8 @@ export interface AuthorizationRequest {
   codeChallenge: string;
   /** Ask for the provider's sign-up screen instead of its sign-in screen. */
   signUp?: boolean;
+  /** What the join page shows anyone with the link, for a provider that shows it too (config.invitationParams). */
+  invitation?: { organisation: string; emailDomains: string[] };
   /** `login`: ask again even when the provider still has a session ("use another account"). */
   prompt?: 'login';
 }
@@ -46,6 +48,10 @@ export function authorizationUrl(provider: Provider, request: AuthorizationReque
   const url = signUpEndpoint ? endpointUrl(signUpEndpoint, 'sign-up', insecure) : endpointUrl(as.authorization_endpoint, 'sign-in', insecure);
   // The extra parameters go first, so none of them can replace the protocol's own below.
   if (request.signUp && !signUpEndpoint) for (const [name, value] of Object.entries(config.signUpParams ?? {})) url.searchParams.set(name, value);
+  if (request.invitation && config.invitationParams) {
+    url.searchParams.set(config.invitationParams.organisation, request.invitation.organisation);
+    if (request.invitation.emailDomains.length) url.searchParams.set(config.invitationParams.emailDomains, request.invitation.emailDomains.join(','));
+  }
   const params: Record<string, string> = {
     response_type: 'code',
     client_id: config.clientId,
@@ -75,7 +81,7 @@ interface Pending {
 /** Makes and remembers a state, nonce and PKCE verifier, and returns the URL to send the browser to. */
 export async function beginSignIn(
   provider: Provider,
-  request: Pick<AuthorizationRequest, 'redirectUri' | 'signUp' | 'prompt'>,
+  request: Pick<AuthorizationRequest, 'redirectUri' | 'signUp' | 'prompt' | 'invitation'>,
   storage: Pick<Storage, 'setItem'> = sessionStorage,
 ): Promise<string> {
   const verifier = oauth.generateRandomCodeVerifier();

@@ -1,7 +1,7 @@
 /** lib/oidc.ts and lib/oidc-provider.ts tied to this tab: the provider from /config.json, the address bar, sessionStorage and the session. */
 import { loadConfig, session } from './api.ts';
 import { forgetAllLinks } from './link-store.ts';
-import { beginSignIn, completeSignIn, isCallback, signOutUrl, withoutCallbackParams, type SignedIn } from './oidc.ts';
+import { beginSignIn, completeSignIn, isCallback, signOutUrl, withoutCallbackParams, type AuthorizationRequest, type SignedIn } from './oidc.ts';
 import { resolveProvider, type Provider } from './oidc-provider.ts';
 
 let provider: Promise<Provider> | undefined;
@@ -19,7 +19,7 @@ export function identityProvider(): Promise<Provider> {
 export type ReturnPage = '/signin' | '/join';
 
 /** Leaves for the provider's sign-in (or sign-up) page; resolves only if that fails. */
-export async function goToProvider(page: ReturnPage, options: { signUp?: boolean; prompt?: 'login' } = {}): Promise<never> {
+export async function goToProvider(page: ReturnPage, options: { signUp?: boolean; prompt?: 'login'; invitation?: AuthorizationRequest['invitation'] } = {}): Promise<never> {
   const url = await beginSignIn(await identityProvider(), { redirectUri: `${location.origin}${page}`, ...options });
   location.assign(url);
   return new Promise<never>(() => undefined);

@@ -61,7 +61,7 @@ function showAccountChoice(link: LinkLookup, provider: string, message?: string)
     render(status);
     for (const button of [createAccount, signIn]) button.disabled = true;
     (signUp ? createAccount : signIn).setAttribute('aria-busy', 'true');
-    goToProvider('/join', { signUp }).catch((error: unknown) => {
+    goToProvider('/join', { signUp, invitation: invitationOf(link) }).catch((error: unknown) => {
       for (const button of [createAccount, signIn]) {
         button.disabled = false;
         button.removeAttribute('aria-busy');
@@ -124,16 +124,19 @@ function showNotForThisEmail(link: LinkLookup, me: Me) {
       ),
       h('p', { class: 'muted small' }, 'If you have no such address, ask the person who sent the link for one that fits your email.'),
       status,
-      h('div', { class: 'account-actions' }, h('button', { type: 'button', class: 'button primary wide', onclick: () => useAnotherAccount(status) }, 'Use another account')),
+      h('div', { class: 'account-actions' }, h('button', { type: 'button', class: 'button primary wide', onclick: () => useAnotherAccount(status, link) }, 'Use another account')),
     ),
   );
   byId('join-step-title').focus();
 }
 
+/** What this page shows anyone with the link, for the provider to show through sign-up and sign-in. */
+const invitationOf = (link: LinkLookup) => ({ organisation: link.domainName, emailDomains: link.allowedEmailDomains });
+
 /** "Not you?": forget this tab's sign-in and ask the provider again, even if it still has a session. */
-function useAnotherAccount(status: HTMLElement) {
+function useAnotherAccount(status: HTMLElement, link: LinkLookup) {
   session.signOut();
-  goToProvider('/join', { prompt: 'login' }).catch((error: unknown) => {
+  goToProvider('/join', { prompt: 'login', invitation: invitationOf(link) }).catch((error: unknown) => {
     render(status, error instanceof SignInError ? error.message : 'Sign-in could not start. Reload and try again.');
   });
 }
@@ -141,7 +144,7 @@ function useAnotherAccount(status: HTMLElement) {
 /** Step 2's form: "Join <domain> as <email>"; what leads away from it comes back here. */
 function showForm(token: string, link: LinkLookup, provider: string, me: Me) {
   const form = joinForm(token, link, provider, me, {
-    useAnotherAccount,
+    useAnotherAccount: (status) => useAnotherAccount(status, link),
     alreadyMember: () => showAlreadyMember(link, me),
     rejoinBlocked: () => showRejoinBlocked(link, me),
     sessionEnded: () => {
