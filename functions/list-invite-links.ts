@@ -1,6 +1,6 @@
-/** GET /v1/domains/{domainId}/invite-links: a page of the active links, newest first, with their use counts. Never a token or url. */
+/** GET /v1/domains/{domainId}/invite-links: a page of the active links (working, with uses left), newest first, with their use counts. Never a token or url. */
 import { asInviter } from '#shared/service/access.ts';
-import { linkStatus } from '#shared/domain/invite-link.ts';
+import { listActiveLinks } from '#shared/service/active-links.ts';
 import { decodeCursor, encodeCursor, pageAtCursor } from '#shared/http/cursor.ts';
 import { operationHandler } from '#shared/http/handler.ts';
 import { PAGE_SIZE } from '#shared/contract/requests.ts';
@@ -12,16 +12,13 @@ import { now as timeNow } from '#shared/clock.ts';
 export const handler = operationHandler(OPERATIONS['list-invite-links'], async ({ callerId, params, query }) => {
   const after = query?.cursor ? decodeCursor(query.cursor, 'links', params.domainId, '') : undefined;
   const { directory } = await asInviter(store, callerId, params.domainId);
-  const now = timeNow();
-  const page = await pageAtCursor(() => store.listInviteLinks(directory.domain, now, { limit: query?.limit ?? PAGE_SIZE.default, after }));
+  const page = await pageAtCursor(() => listActiveLinks(store, directory.domain, timeNow(), { limit: query?.limit ?? PAGE_SIZE.default, after }));
   return {
-    items: page.items
-      .filter((link) => linkStatus(link, directory.domain, now) === 'ACTIVE')
-      .map((link) => ({
-        ...inviteLinkView(link),
-        useCount: link.useCount,
-        ...(link.maxUses !== undefined ? { remainingUses: Math.max(0, link.maxUses - link.useCount) } : {}),
-      })),
+    items: page.items.map((link) => ({
+      ...inviteLinkView(link),
+      useCount: link.useCount,
+      ...(link.maxUses !== undefined ? { remainingUses: Math.max(0, link.maxUses - link.useCount) } : {}),
+    })),
     ...(page.next ? { nextCursor: encodeCursor('links', params.domainId, '', page.next) } : {}),
   };
 });

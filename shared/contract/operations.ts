@@ -160,7 +160,7 @@ export const OPERATIONS = {
   'list-invite-links': {
     method: 'GET', path: '/v1/domains/{domainId}/invite-links', auth: 'jwt', status: 200,
     summary: 'The domain’s active links with their use counts (never a token or url)', who: MAY_INVITE,
-    description: 'Newest first, a page at a time (`limit`, `cursor`).',
+    description: 'Active means usable: links that expired, were revoked or are used up are left out. Newest first, a page at a time (`limit`, `cursor`); a page reads on past the links it leaves out to fill up to `limit`.',
     params: input.domainParams, query: input.pageQuery, response: 'activeInviteLinks', errors: MEMBER_CHECK, tableActions: [CALLER, 'QueryByDomain'],
   },
   'revoke-invite-link': {

@@ -38,6 +38,12 @@ export function linkStatus(link: InviteLink, domain: Domain, now: Date): LinkSta
   return 'ACTIVE';
 }
 
+/** A link with a use limit is used up once that many people joined through it. */
+export const isUsedUp = (link: Pick<InviteLink, 'maxUses'>, useCount: number) => link.maxUses !== undefined && useCount >= link.maxUses;
+
+/** Active means usable: working now, and with uses left. */
+export const isUsable = (link: InviteLink, useCount: number, domain: Domain, now: Date) => linkStatus(link, domain, now) === 'ACTIVE' && !isUsedUp(link, useCount);
+
 export function assertUsable(link: InviteLink, domain: Domain, now: Date): void {
   const status = linkStatus(link, domain, now);
   if (status === 'DISABLED') throw linksDisabled(domain.name);

@@ -51,13 +51,13 @@ export interface Store {
    */
   createInviteLink(link: InviteLink, quota: LinkQuota, activity: ActivityEntry): Promise<'created' | 'links-disabled' | 'generation-moved' | 'quota-moved'>;
   getInviteLink(linkId: string): Promise<InviteLink | undefined>;
-  /** A page of the domain's live-generation links that are neither expired nor revoked, newest first, with their use counts. */
+  /** A page of the domain's live-generation links that are neither expired nor revoked, newest first, with their use counts (service/active-links.ts leaves out the rest of what no longer works). */
   listInviteLinks(domain: Domain, now: Date, page: PageRequest): Promise<Page<InviteLink & { useCount: number }>>;
   /** A link's domain and expiry, kept 30 days and more after TTL removed the link itself. */
   getLinkExpiry(linkId: string): Promise<{ domainId: string; expiresAt: string } | undefined>;
   /** The domain's activity entries, newest first; `types` keeps only those kinds. */
   listActivity(domainId: string, page: PageRequest & { types?: string[] }): Promise<Page<ActivityEntry>>;
-  /** How many links work now: what "delete all existing links" would end. */
+  /** How many links work now and have uses left: what "delete all existing links" would end, as the active links list them. */
   countActiveLinks(domain: Domain, now: Date): Promise<number>;
   /** One transaction over the link and all its use counters, so no join counts after it returns. */
   revokeInviteLink(link: InviteLink, at: string, activity: ActivityEntry): Promise<void>;

@@ -1,7 +1,7 @@
 /** What the store reads: a domain's directory, a caller's access, members, links, activity, counts. Item layout: docs/data-model.md. */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { ActivityEntry } from '../../contract/event-schemas.ts';
-import { linkStatus } from '../../domain/invite-link.ts';
+import { isUsable } from '../../domain/invite-link.ts';
 import type { LinkQuota } from '../../domain/link-quota.ts';
 import type { Directory, Domain, InviteLink, Membership, RemovedMember, User } from '../../domain/types.ts';
 import { UnknownPosition, type Page, type PageRequest, type Store } from '../store.ts';
@@ -116,11 +116,14 @@ export function reads(t: TableAccess): Reads {
         IndexName: index.name,
         KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
         FilterExpression: 'expiresAt > :now AND attribute_not_exists(revokedAt)',
-        ProjectionExpression: 'linkId, createdBy, creatorGeneration, generation, expiresAt',
+        ProjectionExpression: 'linkId, createdBy, creatorGeneration, generation, expiresAt, maxUses',
         ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
         ExpressionAttributeValues: { ':pk': keys.domainPartition(domain.domainId), ':prefix': keys.linksOfGeneration(domain.linkGeneration), ':now': now.toISOString() },
       });
-      return found.filter((link) => linkStatus(link as unknown as InviteLink, domain, now) === 'ACTIVE').length;
+      const links = found as unknown as InviteLink[];
+      // Only a link with a use limit can be used up: only its counters are read.
+      const counts = await useCounts(t, links.filter((l) => l.maxUses !== undefined).map((l) => l.linkId));
+      return links.filter((link) => isUsable(link, counts.get(link.linkId) ?? 0, domain, now)).length;
     },
 
     async useCount(linkId: string): Promise<number> {
