@@ -99,6 +99,7 @@ export function planJoin(link: InviteLink, joiner: Joiner, now: Date, { joinId, 
     joinedAt: at,
     ...(link.label !== undefined ? { linkLabel: link.label } : {}),
     notifyCreator: link.notifyCreator ?? true,
+    ...(link.maxUses !== undefined ? { linkMaxUses: link.maxUses } : {}),
   };
   const writes: JoinWrite[] = [
     { write: 'count-use', linkId: link.linkId, ...(link.maxUses !== undefined ? { maxUses: link.maxUses } : {}), at },

@@ -142,4 +142,6 @@ export interface JoinRecord {
   /** The link's label and whether its creator wants signup emails (absent on records from before: yes). */
   linkLabel?: string;
   notifyCreator?: boolean;
+  /** The link's use limit, so the signup email can say how many uses are left. */
+  linkMaxUses?: number;
 }

@@ -115,7 +115,7 @@ describe('the signup email', () => {
     const html = input.Message!.Body!.Html!.Data!;
     expect(subject).toContain(join.email);
     expect(subject).toContain('Demo <Media> & Co');
-    for (const fact of [join.email, 'Demo <Media> & Co', '2026-06-01 09:30 UTC', 'User type: Standard', 'Producers', 'Marketing', 'Contributors', '2026-06-08 09:30 UTC']) {
+    for (const fact of [join.email, 'Demo <Media> & Co', 'Joined: 1 Jun 2026, 09:30 UTC', 'User type: Standard', 'Producers', 'Marketing', 'Contributors', 'Link expires: 8 Jun 2026, 09:30 UTC']) {
       expect(text).toContain(fact);
     }
     // Named as the pages name it: no raw user type, no link id nobody has seen.

@@ -29,6 +29,7 @@ const joinRecord = z.object({
   joinedAt: isoInstant,
   linkLabel: z.optional(z.string()),
   notifyCreator: z.optional(z.boolean()),
+  linkMaxUses: z.optional(z.number()),
 }) satisfies z.ZodMiniType<JoinRecord>;
 
 /** Thrown for a record that can never be sent: retrying will not help, the dead-letter destination gets it. */

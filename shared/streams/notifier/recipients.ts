@@ -18,10 +18,17 @@ export interface GrantNames {
   groups: string[];
 }
 
+/** A link with a use limit: how many uses it had left when the email was written, of how many. */
+export interface UsesLeft {
+  left: number;
+  of: number;
+}
+
 export interface SignupAudience {
   recipient: Recipient;
   domainName: string;
   grant: GrantNames;
+  usesLeft?: UsesLeft;
 }
 
 /** What a join's emails need, read once: the domain's names for the grant, and the link's creator if still a member. */
@@ -29,23 +36,29 @@ export interface JoinContext {
   domainName: string;
   grant: GrantNames;
   creator?: Recipient;
+  usesLeft?: UsesLeft;
 }
 
-/** One read (the creator's membership and the domain's directory together); none if the domain is gone. */
+/** One read (the creator's membership and the domain's directory together), and the link's use count beside it when it has a limit; none if the domain is gone. */
 export async function joinContextOf(join: JoinRecord, store: Store): Promise<JoinContext | undefined> {
-  const { membership: creator, directory } = await store.getAccess(join.linkCreatedBy, join.domainId);
+  const [{ membership: creator, directory }, used] = await Promise.all([
+    store.getAccess(join.linkCreatedBy, join.domainId),
+    join.linkMaxUses === undefined ? undefined : store.useCount(join.linkId),
+  ]);
   if (!directory) return undefined;
   return {
     domainName: directory.domain.name,
     grant: grantNames(join, directory),
     ...(creator ? { creator: { email: creator.email, firstName: creator.firstName, lastName: creator.lastName } } : {}),
+    // The count is read as the email is written: joins since this one may be in it already.
+    ...(join.linkMaxUses !== undefined && used !== undefined ? { usesLeft: { left: Math.max(0, join.linkMaxUses - used), of: join.linkMaxUses } } : {}),
   };
 }
 
 /** The creator as the directory knows them now; none if they have left. */
 export function audienceOf(context: JoinContext | undefined): SignupAudience | undefined {
   if (!context?.creator) return undefined;
-  return { recipient: context.creator, domainName: context.domainName, grant: context.grant };
+  return { recipient: context.creator, domainName: context.domainName, grant: context.grant, ...(context.usesLeft ? { usesLeft: context.usesLeft } : {}) };
 }
 
 function grantNames({ grant }: JoinRecord, directory: Directory): GrantNames {

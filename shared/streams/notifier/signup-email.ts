@@ -1,6 +1,6 @@
 /** The email a link's creator gets when someone joins through the link. Pure: no AWS, no clock. */
 import { USER_TYPE_LABEL, type JoinRecord } from '../../domain/types.ts';
-import type { GrantNames, SignupAudience } from './recipients.ts';
+import type { GrantNames, SignupAudience, UsesLeft } from './recipients.ts';
 
 export interface Email {
   subject: string;
@@ -27,6 +27,7 @@ export function signupEmail(join: JoinRecord, audience: SignupAudience, links: S
     ...grantRows(grant),
     ['Invite link', linkName],
     ['Link expires', when(join.linkExpiresAt)],
+    ...(audience.usesLeft ? [['Uses left', usesLeftText(audience.usesLeft)] as [string, string]] : []),
   ];
   const subject = `${join.email} joined ${domainName} through your invite link${join.linkLabel ? ` “${join.linkLabel}”` : ''}`;
   const intro = `${joiner ? `${joiner} (${join.email})` : join.email} signed up to ${domainName} using an invite link you created.`;
@@ -78,8 +79,14 @@ export function escapeHtml(value: string): string {
 
 const list = (names: string[]) => (names.length ? names.join(', ') : 'none');
 
-/** "2026-05-01 14:03 UTC": the same reading for every recipient, whatever their time zone. */
+/** "2 of 5", or "none of 5: the link is used up". */
+const usesLeftText = ({ left, of }: UsesLeft) => (left === 0 ? `none of ${of}: the link is used up` : `${left} of ${of}`);
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** "12 Mar 2026, 14:05 UTC": the pages' way of writing a time, in UTC with the zone named, the same for every recipient. */
 export const when = (iso: string) => {
-  const utc = new Date(iso).toISOString();
-  return `${utc.slice(0, 10)} ${utc.slice(11, 16)} UTC`;
+  const at = new Date(iso);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${at.getUTCDate()} ${MONTHS[at.getUTCMonth()]} ${at.getUTCFullYear()}, ${two(at.getUTCHours())}:${two(at.getUTCMinutes())} UTC`;
 };
