@@ -28,6 +28,8 @@ export interface Operation<C = unknown> {
 }
 
 export async function operations(api: ReturnType<typeof localApi>, store: Store): Promise<Operation<any>[]> {
+  // Imported once the stack has told the functions their key, as a cold start would be.
+  const { tokenVault } = await import('../shared/store/kms/token-vault.ts');
   const owner = await api.as(OWNER);
   const newLink = async () => {
     const res = await owner('POST', `${base}/invite-links`, grant);
@@ -54,7 +56,7 @@ export async function operations(api: ReturnType<typeof localApi>, store: Store)
         await enabled();
       },
       api: () => owner('POST', `${base}/invite-links`, grant),
-      direct: () => createInviteLink(store, OWNER_ID, DOMAIN, () => grant, false),
+      direct: () => createInviteLink(store, tokenVault, OWNER_ID, DOMAIN, () => grant, false),
     },
     {
       name: 'lookup',

@@ -3,8 +3,9 @@ import { createInviteLink } from '#shared/service/create-link.ts';
 import { operationHandler } from '#shared/http/handler.ts';
 import { OPERATIONS } from '#shared/contract/operations.ts';
 import { store } from '#shared/store/dynamodb/index.ts';
+import { tokenVault } from '#shared/store/kms/token-vault.ts';
 
 export const handler = operationHandler(OPERATIONS['create-invite-link'], ({ callerId, params, body }) => {
   const { label, expiresInSeconds, maxUses, allowedEmailDomains, notifyCreator, ...grant } = body;
-  return createInviteLink(store, callerId, params.domainId, () => grant, false, { label, expiresInSeconds, maxUses, allowedEmailDomains, notifyCreator });
+  return createInviteLink(store, tokenVault, callerId, params.domainId, () => grant, false, { label, expiresInSeconds, maxUses, allowedEmailDomains, notifyCreator });
 });

@@ -4,7 +4,8 @@ import { onboardingGrant } from '#shared/domain/invite-link.ts';
 import { operationHandler } from '#shared/http/handler.ts';
 import { OPERATIONS } from '#shared/contract/operations.ts';
 import { store } from '#shared/store/dynamodb/index.ts';
+import { tokenVault } from '#shared/store/kms/token-vault.ts';
 
 export const handler = operationHandler(OPERATIONS['create-onboarding-link'], ({ callerId, params }) =>
-  createInviteLink(store, callerId, params.domainId, (directory) => onboardingGrant(directory.domain), true),
+  createInviteLink(store, tokenVault, callerId, params.domainId, (directory) => onboardingGrant(directory.domain), true),
 );

@@ -11,6 +11,7 @@ import { Annotations, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus, type IEventBus } from 'aws-cdk-lib/aws-events';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
@@ -70,7 +71,7 @@ export interface InviteLinksProps {
   eventBus?: IEventBus;
   /** Every function's log group and the API's access logs; defaults: 1 month and 3 months. */
   logRetention?: RetentionDays;
-  /** For the table (default RETAIN), the user pool (default RETAIN) and the log groups (default DESTROY) this creates. */
+  /** For the table (default RETAIN), the link key (default RETAIN), the user pool (default RETAIN) and the log groups (default DESTROY) this creates. */
   removalPolicy?: RemovalPolicy;
   /**
    * The ARN of a WAFv2 web ACL with scope CLOUDFRONT (created in us-east-1), e.g. InviteLinksEdgeStack's.
@@ -94,6 +95,8 @@ export class InviteLinks extends Construct {
   readonly webUrl: string;
   readonly table: ITable;
   readonly eventBus: IEventBus;
+  /** Seals each link's token at rest, so its creator or an admin can copy the link again (reveal); rotated yearly. */
+  readonly linkKey: Key;
   readonly functions: Readonly<Record<InviteLinksFunctionName, NodejsFunction>>;
   readonly api: Api;
   readonly web: Web;
@@ -118,6 +121,12 @@ export class InviteLinks extends Construct {
     this.table = props.table ?? inviteLinksTable(this, 'Table', props.removalPolicy);
     if (props.table) checkGivenTable(this, props.table);
     this.eventBus = props.eventBus ?? new EventBus(this, 'Events', { description: 'invite-links: the service\'s events' });
+    this.linkKey = new Key(this, 'LinkKey', {
+      description: 'invite-links: seals each link\'s token, so its creator or an admin can copy the link again',
+      enableKeyRotation: true,
+      // Like the table: without the key the sealed tokens in it open no more.
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
 
     const external = props.createUserPool ? undefined : externalProvider(props);
     if (props.cognitoEmail && !props.createUserPool) throw new Error('cognitoEmail is how the user pool this construct creates sends its codes: set createUserPool too, or leave cognitoEmail out.');
@@ -145,6 +154,7 @@ export class InviteLinks extends Construct {
 
     this.api = new Api(this, 'Api', {
       table: this.table,
+      linkKey: this.linkKey,
       jwtIssuer: issuer,
       jwtAudience: audience,
       environment: {

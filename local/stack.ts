@@ -12,6 +12,7 @@ import { startIdentityProvider, MOUNT_PATH, type LocalIdentityProvider, type Sig
 import { emulateTransactionConflicts } from './conflict-emulation.ts';
 import { jwtAuthorizer } from './jwt-authorizer.ts';
 import { startFrontDoor, type FrontDoorOptions } from './front-door.ts';
+import { KMS_KEY_FILE, KMS_PATH, startLocalKms, type LocalKms } from './kms.ts';
 import { localToken } from './local-token.ts';
 import { startLocalMetrics, type LocalMetrics } from './metrics.ts';
 import { newLocalTokenSecret, removeLocalTokenSecret, writeLocalTokenSecret } from './local-token-secret.ts';
@@ -21,6 +22,7 @@ import { RUNTIME_SETTINGS, SETTINGS } from '#shared/config.ts';
 import { checkStreamReaders, CONSUMER_LIST, type ConsumerKey } from '#shared/streams/consumers.ts';
 import { EVENT_BUS_PATH, startLocalEventBus, type LocalEventBus, type LocalEventBusOptions } from './event-bus.ts';
 import type { IamEmulation } from './iam/emulation.ts';
+import { LOCAL_ACCOUNT } from './iam/roles.ts';
 import { prepareIam, type IamSetting } from './iam/enforce.ts';
 import { LOCAL_AWS, LOCAL_SENDER } from './services.ts';
 import { completeShards, ensureTable, seedDemoData } from './table.ts';
@@ -67,6 +69,8 @@ export interface LocalStack extends ConsumerReaders {
   identityProvider: LocalIdentityProvider;
   /** Where the events feed (`eventsFeed`) puts the events. */
   eventBus: LocalEventBus;
+  /** Seals and opens links' tokens for the functions, as the link key does in AWS. */
+  kms: LocalKms;
   /** How its functions' AWS calls are authorized (IAM_EMULATION); the bench invokes handlers through it too. */
   iam: IamEmulation;
   /** What `POST /local/token` wants in `X-Local-Token-Secret`: new at each start. */
@@ -113,8 +117,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     webhookUrl: options.eventWebhookUrl,
     delivery: options.webhookDelivery,
   });
+  const kms = startLocalKms({ keyFile: options.dataDir ? join(options.dataDir, KMS_KEY_FILE) : undefined, region: LOCAL_AWS.region, account: LOCAL_ACCOUNT });
+  process.env[SETTINGS.linkKeyArn] = kms.keyArn;
   // Every AWS call a function makes from here on is authorized against its role in the synthesized template.
-  const iam = await iamSetting.enforce({ tableName: options.tableName, streamArn, busName: eventBus.busName });
+  const iam = await iamSetting.enforce({ tableName: options.tableName, streamArn, busName: eventBus.busName, keyArn: kms.keyArn });
   const metrics = startLocalMetrics();
   let identityProvider!: LocalIdentityProvider;
   const localTokenSecret = newLocalTokenSecret();
@@ -129,6 +135,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       process.env[SETTINGS.publicBaseUrl] = options.publicBaseUrl ?? origin;
       // The events feed's EventBridge client talks to the local bus, as it would to the real one.
       process.env[RUNTIME_SETTINGS.eventBridgeEndpoint] = `${origin}${EVENT_BUS_PATH}`;
+      // And the functions' KMS client to the local KMS.
+      process.env[RUNTIME_SETTINGS.kmsEndpoint] = `${origin}${KMS_PATH}`;
       process.env[SETTINGS.eventBusName] = eventBus.busName;
       identityProvider = await startIdentityProvider({
         origin,
@@ -144,7 +152,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         authorizer: jwtAuthorizer({ issuer: identityProvider.issuer, audience: [identityProvider.clientId] }),
         mounts: [{ prefix: MOUNT_PATH, handle: identityProvider.handle, clientLimit: identityProvider.clientLimit }],
         fallback: async (req, res, body) =>
-          (await eventBus.handle(req, res, body)) || metrics.handle(req, res) || (await localToken(req, res, body, identityProvider, localTokenSecret)) || servePages(req, res, pageConfig),
+          (await eventBus.handle(req, res, body)) || kms.handle(req, res, body) || metrics.handle(req, res) || (await localToken(req, res, body, identityProvider, localTokenSecret)) || servePages(req, res, pageConfig),
       };
     },
   });
@@ -172,6 +180,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     identityProvider,
     ...readers,
     eventBus,
+    kms,
     iam,
     localTokenSecret,
     metrics,

@@ -15,6 +15,8 @@ export const SETTINGS = {
   linkQuotaActive: 'LINK_QUOTA_ACTIVE',
   linkQuotaPerHour: 'LINK_QUOTA_PER_HOUR',
   originVerifySecret: 'ORIGIN_VERIFY_SECRET',
+  /** The KMS key a link's token is sealed with: told only to the functions that seal or open it. */
+  linkKeyArn: 'INVITE_LINK_KEY_ARN',
 } as const;
 
 /**
@@ -29,6 +31,7 @@ export const RUNTIME_SETTINGS = {
   dynamoDbEndpoint: 'AWS_ENDPOINT_URL_DYNAMODB',
   sesEndpoint: 'AWS_ENDPOINT_URL_SES',
   eventBridgeEndpoint: 'AWS_ENDPOINT_URL_EVENTBRIDGE',
+  kmsEndpoint: 'AWS_ENDPOINT_URL_KMS',
   serviceName: 'POWERTOOLS_SERVICE_NAME',
   logLevel: 'POWERTOOLS_LOG_LEVEL',
   metricsDisabled: 'POWERTOOLS_METRICS_DISABLED',
@@ -102,6 +105,11 @@ export function publicBaseUrl(): string {
 /** The link a person opens. The token rides in the fragment, which browsers never send to a server. */
 export function linkPublicUrl(token: string): string {
   return `${publicBaseUrl()}/join#${token}`;
+}
+
+/** The KMS key that seals links' tokens. */
+export function linkKeyArn(): string {
+  return required(SETTINGS.linkKeyArn);
 }
 
 /** The address the notifier sends from. */

@@ -20,6 +20,7 @@ import {
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
@@ -61,6 +62,8 @@ export const ACCESS_LOG_FIELDS = {
 
 export interface ApiProps {
   table: ITable;
+  /** Seals links' tokens: the operations whose entry names keyActions get exactly those on it. */
+  linkKey: IKey;
   jwtIssuer: string;
   jwtAudience: string[];
   /** Environment every API function gets besides TABLE_NAME. */
@@ -130,7 +133,9 @@ export class Api extends Construct {
         // A CloudFormation dynamic reference: the value never appears in the template.
         environment: { ...props.environment, [ORIGIN_VERIFY.environment]: this.originVerifySecret.secretValue.unsafeUnwrap() },
         logs: props.logs,
-      }).bindTable(props.table, route.tableActions);
+      })
+        .bindTable(props.table, route.tableActions)
+        .bindLinkKey(props.linkKey, route.keyActions ?? []);
       this.functions[route.name] = fn;
       const [created] = this.httpApi.addRoutes({
         path: route.path,

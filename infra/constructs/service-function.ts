@@ -5,13 +5,15 @@
  */
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { RUNTIME_SETTINGS, SETTINGS } from '#shared/config.ts';
-import type { TableAction } from '#shared/contract/operations.ts';
+import type { KeyAction, TableAction } from '#shared/contract/operations.ts';
+import { SEAL_CONTEXT_KEYS } from '#shared/store/token-vault.ts';
 import { SERVICE_NAME } from '#shared/observability/names.ts';
 import { TABLE } from '#shared/store/dynamodb/table.ts';
 
@@ -145,6 +147,26 @@ export class ServiceFunction extends Construct {
         }
       }
     }
+    return this;
+  }
+
+  /**
+   * Sets INVITE_LINK_KEY_ARN and grants exactly `kms:<action>` for these actions on the link key, and
+   * only for a token sealed for one link: the encryption context names its domain and link, nothing else.
+   */
+  bindLinkKey(key: IKey, actions: readonly KeyAction[]): this {
+    if (actions.length === 0) return this;
+    this.fn.addEnvironment(SETTINGS.linkKeyArn, key.keyArn);
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: actions.map((a) => `kms:${a}`),
+        resources: [key.keyArn],
+        conditions: {
+          'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': [...SEAL_CONTEXT_KEYS] },
+          StringLike: Object.fromEntries(SEAL_CONTEXT_KEYS.map((name) => [`kms:EncryptionContext:${name}`, '?*'])),
+        },
+      }),
+    );
     return this;
   }
 }

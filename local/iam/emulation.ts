@@ -10,6 +10,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
 import { AccessDeniedException as EventBridgeAccessDenied } from '@aws-sdk/client-eventbridge';
+import { KMSServiceException } from '@aws-sdk/client-kms';
 import { SESServiceException } from '@aws-sdk/client-ses';
 import { decide, wildcard, type AuthorizationRequest } from './policy.ts';
 import { authorizationRequests } from './requests.ts';
@@ -124,6 +125,8 @@ function accessDenied(functionName: string, role: string, request: Authorization
       return new SESServiceException({ name: 'AccessDenied', $fault: 'client', message, $metadata: { ...$metadata, httpStatusCode: 403 } });
     case 'events':
       return new EventBridgeAccessDenied({ message, $metadata });
+    case 'kms':
+      return new KMSServiceException({ name: 'AccessDeniedException', $fault: 'client', message, $metadata });
     default:
       return new DynamoDBServiceException({ name: 'AccessDeniedException', $fault: 'client', message, $metadata });
   }

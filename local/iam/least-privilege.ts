@@ -13,7 +13,7 @@ export const grantKey = (grant: Grant) => `${grant.statement}|${grant.action}|${
 
 /** Per function, each unused grant as `action on resource` (resources named generically: <table>, <stream>, <bus>). */
 export function unusedGrants(synth: SynthesizedRoles, used: Record<string, ReadonlySet<string>>): Record<string, string[]> {
-  const roles = localRoles(synth, { tableName: '<table>', streamArn: '<stream>', busName: '<bus>' });
+  const roles = localRoles(synth, { tableName: '<table>', streamArn: '<stream>', busName: '<bus>', keyArn: '<link key>' });
   const unused: Record<string, string[]> = {};
   for (const [name, role] of Object.entries(roles)) {
     for (const [statement, { effect, actions, resources }] of role.statements.entries()) {

@@ -6,7 +6,9 @@
  *   ConditionCheck→ConditionCheckItem) and of TransactGetItems as GetItem;
  * - SES SendEmail: the sender's identity (its address or its domain, whichever is verified) and, as
  *   in the SES sandbox, every recipient's, with `ses:FromAddress` and `ses:Recipients`;
- * - EventBridge PutEvents: once per entry, on the entry's bus (the default bus when it names none).
+ * - EventBridge PutEvents: once per entry, on the entry's bus (the default bus when it names none);
+ * - KMS Encrypt and Decrypt: on the key the request names (its ARN, as the functions are told it),
+ *   with `kms:EncryptionContextKeys` and each `kms:EncryptionContext:<key>`.
  * Anything else: the action on `*`, so an unforeseen call is refused until it is granted.
  */
 import type { AuthorizationRequest } from './policy.ts';
@@ -61,6 +63,12 @@ export function authorizationRequests(client: string, command: string, input: In
         });
       }
       return [one(`events:${name}`, '*')];
+    case 'KMSClient': {
+      const key = String(input.KeyId ?? '*');
+      const context: Record<string, string | string[]> = Object.fromEntries(Object.entries((input.EncryptionContext ?? {}) as Record<string, string>).map(([k, v]) => [`kms:EncryptionContext:${k}`, v]));
+      context['kms:EncryptionContextKeys'] = Object.keys(input.EncryptionContext ?? {});
+      return [{ action: `kms:${name}`, resources: [key.startsWith('arn:') ? key : arn('kms', `key/${key}`)], context }];
+    }
     default:
       throw new Error(`IAM emulation: no authorization rules for ${client}`);
   }

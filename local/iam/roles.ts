@@ -52,6 +52,8 @@ export interface LocalResources {
   tableName: string;
   streamArn: string;
   busName: string;
+  /** The local KMS's key, which stands for the template's link key. */
+  keyArn: string;
 }
 
 /** The account the local stack's ARNs are in; the region is LOCAL_AWS's. */
@@ -110,6 +112,7 @@ export function localRoles(synth: SynthesizedRoles, local: LocalResources): Reco
       if (name === 'StreamArn') return local.streamArn;
     }
     if (type === 'AWS::Events::EventBus' && name === 'Arn') return arn('events', `event-bus/${local.busName}`);
+    if (type === 'AWS::KMS::Key' && name === 'Arn') return local.keyArn;
     // Anything else (log groups, queues, secrets) has no stand-in a function calls: a name that is its own.
     return arn(type?.split('::')[1]?.toLowerCase() ?? 'unknown', `${id}.${name}`);
   };

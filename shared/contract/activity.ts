@@ -35,6 +35,7 @@ const linkRefOf = (link: Pick<InviteLink, 'linkId' | 'label' | 'createdBy' | 'cr
 export const activity = {
   linkCreated: (link: InviteLink, actor: Actor) => entry('InviteLinkCreated', link.domainId, actor, link.createdAt, { link: inviteLinkView(link) }),
   linkRevoked: (link: InviteLink, actor: Actor, at: string) => entry('InviteLinkRevoked', link.domainId, actor, at, { link: linkRefOf(link) }),
+  linkRevealed: (link: InviteLink, actor: Actor, at: string) => entry('InviteLinkRevealed', link.domainId, actor, at, { link: linkRefOf(link) }),
   allRevoked: (domainId: string, actor: Actor, at: string, createdBy?: { userId: string; email?: string }) =>
     entry('InviteLinksRevokedAll', domainId, actor, at, createdBy ? { createdBy: createdBy.userId, ...(createdBy.email !== undefined ? { createdByEmail: createdBy.email } : {}) } : {}),
   linksSwitched: (domainId: string, enabled: boolean, actor: Actor, at: string) =>

@@ -32,6 +32,8 @@ const linkRef = z.strictObject({ id: z.string(), label: z.optional(z.string()), 
 export const EVENT_DETAILS = {
   InviteLinkCreated: z.strictObject({ ...envelope, link: inviteLink }),
   InviteLinkRevoked: z.strictObject({ ...envelope, link: linkRef }),
+  /** The actor had a link's address again to copy it (its creator, or an admin): which link, never its address. */
+  InviteLinkRevealed: z.strictObject({ ...envelope, link: linkRef }),
   /** `createdBy` (and their email, while they are a member): only that person's links were revoked; absent: every link of the domain. */
   InviteLinksRevokedAll: z.strictObject({ ...envelope, createdBy: z.optional(z.string()), createdByEmail: z.optional(z.string()) }),
   InviteLinksDisabled: z.strictObject({ ...envelope }),

@@ -10,6 +10,7 @@ export const EVENT_VERSION = 1;
 export const EVENT_TYPES = [
   'InviteLinkCreated',
   'InviteLinkRevoked',
+  'InviteLinkRevealed',
   'InviteLinksRevokedAll',
   'InviteLinksDisabled',
   'InviteLinksEnabled',

@@ -123,7 +123,7 @@ export function openApiDocument(): JsonSchema {
     servers: [{ url: '/' }],
     tags: [
       { name: 'Directory', description: 'Who the caller is; a domain’s teams, role groups, legacy groups and users.' },
-      { name: 'Invite links', description: 'Making, listing and revoking links; the domain switch.' },
+      { name: 'Invite links', description: 'Making, listing, copying again (reveal) and revoking links; the domain switch.' },
       { name: 'Joining', description: 'What the join page calls.' },
       { name: 'About', description: 'This document.' },
     ],

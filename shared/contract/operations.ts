@@ -29,6 +29,8 @@ export const CLIENT_LIMITS = {
   public: { perAddress: { requests: 300, windowSeconds: 60 } },
   /** Joining: a person joins a handful of times at most, and an office behind one address onboards a whole wave. */
   join: { perAddress: { requests: 300, windowSeconds: 600 }, perPerson: { requests: 10, windowSeconds: 60 } },
+  /** Having links' addresses again: a person copies a few at a time, so a stolen session cannot empty a domain's links quickly. */
+  reveal: { perAddress: { requests: 300, windowSeconds: 60 }, perPerson: { requests: 30, windowSeconds: 60 } },
 } as const satisfies Record<string, ClientLimitRule>;
 export type ClientLimit = keyof typeof CLIENT_LIMITS;
 export interface ClientLimitRule {
@@ -38,6 +40,9 @@ export interface ClientLimitRule {
 
 /** DynamoDB actions, without the `dynamodb:` prefix; `QueryByDomain` is a Query of the by-domain index only. */
 export type TableAction = 'QueryByDomain' | 'GetItem' | 'BatchGetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem';
+
+/** The link key's actions (KMS), without the `kms:` prefix: Encrypt seals a new link's token, Decrypt opens it again to reveal the link. */
+export type KeyAction = 'Encrypt' | 'Decrypt';
 
 /** The caller's membership and the domain's directory, read together (shared/service/access.ts). */
 const CALLER = 'BatchGetItem' satisfies TableAction;
@@ -65,6 +70,8 @@ export interface Operation {
   /** The errors this operation answers with besides those every operation of its kind can give (see errorsOf). */
   errors: readonly ErrorKind[];
   tableActions: readonly TableAction[];
+  /** What its code does with the link key (KMS); none: the function may not use the key at all. */
+  keyActions?: readonly KeyAction[];
 }
 
 export type SuccessStatus = 200 | 201 | 202 | 204;
@@ -141,15 +148,15 @@ export const OPERATIONS = {
   'create-invite-link': {
     method: 'POST', path: '/v1/domains/{domainId}/invite-links', auth: 'jwt', status: 201,
     summary: 'Make an invite link with a fixed configuration', who: MAY_INVITE,
-    description: 'The link expires after the domain’s link lifetime (7 days unless the operator shortened it). `url` holds the secret token and is returned only here. A creator who is not an admin cannot hand out a user type above their own nor a role group they do not hold. One person may have at most 100 links working at once in a domain and make at most 200 an hour (operator settings); beyond that, 429 with `Retry-After`.',
+    description: 'The link expires after the domain’s link lifetime (7 days unless the operator shortened it). `url` holds the secret token: returned here, and afterwards only to the link’s creator or an admin through reveal (`POST .../invite-links/{linkId}/reveal`). A creator who is not an admin cannot hand out a user type above their own nor a role group they do not hold. One person may have at most 100 links working at once in a domain and make at most 200 an hour (operator settings); beyond that, 429 with `Retry-After`.',
     params: input.domainParams, body: input.createInviteLinkBody, response: 'createdInviteLink',
-    errors: [...MEMBER_CHECK, 'LinkCreationDisabled', 'UnknownReference', 'RateLimited', 'Busy'], tableActions: [CALLER, 'ConditionCheckItem', 'PutItem'],
+    errors: [...MEMBER_CHECK, 'LinkCreationDisabled', 'UnknownReference', 'RateLimited', 'Busy'], tableActions: [CALLER, 'ConditionCheckItem', 'PutItem'], keyActions: ['Encrypt'],
   },
   'create-onboarding-link': {
     method: 'POST', path: '/v1/domains/{domainId}/invite-links/onboarding', auth: 'jwt', status: 201,
     summary: 'Make the one-call onboarding link: Standard users in the default team', who: MAY_INVITE,
     params: input.domainParams, body: input.onboardingBody, response: 'createdInviteLink',
-    errors: [...MEMBER_CHECK, 'LinkCreationDisabled', 'RateLimited', 'Busy'], tableActions: [CALLER, 'ConditionCheckItem', 'PutItem'],
+    errors: [...MEMBER_CHECK, 'LinkCreationDisabled', 'RateLimited', 'Busy'], tableActions: [CALLER, 'ConditionCheckItem', 'PutItem'], keyActions: ['Encrypt'],
   },
   'list-activity': {
     method: 'GET', path: '/v1/domains/{domainId}/activity', auth: 'jwt', status: 200,
@@ -167,6 +174,13 @@ export const OPERATIONS = {
     method: 'DELETE', path: '/v1/domains/{domainId}/invite-links/{linkId}', auth: 'jwt', status: 204,
     summary: 'Revoke one link', who: 'The link’s creator, or a domain admin.',
     params: input.linkParams, errors: [...MEMBER_CHECK, 'Busy'], tableActions: [CALLER, 'GetItem', 'PutItem', 'UpdateItem'],
+  },
+  'reveal-invite-link': {
+    method: 'POST', path: '/v1/domains/{domainId}/invite-links/{linkId}/reveal', auth: 'jwt', clientLimit: 'reveal', status: 200,
+    summary: 'A link’s address again, to copy it from any browser', who: 'The link’s creator, or a domain admin.',
+    description: 'The `url` holds the secret token: it is kept encrypted (AWS KMS) from the moment the link is made, and opened only here. Each reveal is recorded in the domain’s activity (`InviteLinkRevealed`, naming the link and who revealed it, never the url). A link that no longer works answers with its 410 code; a link made before addresses were kept, 409 `LINK_NOT_REVEALABLE` (make a new one). Never cached (`Cache-Control: no-store`).',
+    params: input.linkParams, response: 'revealedInviteLink',
+    errors: [...MEMBER_CHECK, 'LinkNotRevealable', 'LinkExpired', 'LinkRevoked', 'LinksDisabled', 'LinkUsedUp'], tableActions: [CALLER, 'PutItem'], keyActions: ['Decrypt'],
   },
   'revoke-all-invite-links': {
     method: 'POST', path: '/v1/domains/{domainId}/invite-links/revoke-all', auth: 'jwt', status: 200,

@@ -21,6 +21,7 @@ export const PROBLEMS: Record<ErrorKind, { status: number; code: string; title: 
   RejoinBlocked: { status: 403, code: 'REJOIN_BLOCKED', title: 'Removed from this domain' },
   LastAdmin: { status: 409, code: 'LAST_ADMIN', title: 'The last admin' },
   LinkCreationDisabled: { status: 409, code: 'LINKS_DISABLED', title: 'Invite links are turned off' },
+  LinkNotRevealable: { status: 409, code: 'LINK_NOT_REVEALABLE', title: 'This link cannot be copied again' },
   LinkExpired: { status: 410, code: 'LINK_EXPIRED', title: 'Invite link expired' },
   LinkRevoked: { status: 410, code: 'LINK_REVOKED', title: 'Invite link deleted' },
   LinksDisabled: { status: 410, code: 'LINKS_DISABLED', title: 'Invite links are turned off' },

@@ -109,9 +109,11 @@ const linkFields = {
   notifyCreator: z.boolean(),
 };
 export const inviteLink = z.strictObject(linkFields);
-/** Only here, once: the link a person opens, holding the token in its fragment. */
+/** The link a person opens, holding the token in its fragment: in this answer, and later only through reveal (revealedInviteLink). */
 export const createdInviteLink = z.strictObject({ ...linkFields, url: z.string() });
 export const activeInviteLinks = page(z.strictObject({ ...linkFields, useCount: z.number(), remainingUses: z.optional(z.number()) }));
+/** A link's address again, for its creator or an admin to copy (each reveal is in the activity). */
+export const revealedInviteLink = z.strictObject({ id: z.string(), url: z.string() });
 
 export const revokedAll = z.strictObject({ revokedAt: timestamp, revokedBy: z.string(), createdBy: z.optional(z.string()) });
 

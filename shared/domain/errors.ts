@@ -15,6 +15,7 @@ export type ErrorKind =
   | 'RejoinBlocked'
   | 'LastAdmin'
   | 'LinkCreationDisabled'
+  | 'LinkNotRevealable'
   | 'LinkExpired'
   | 'LinkRevoked'
   | 'LinksDisabled'
@@ -69,6 +70,9 @@ export const alreadyMember = () =>
   new ServiceError('AlreadyMember', 'You are already a member of this domain (your account or your email is in it already).');
 export const linkCreationDisabled = () =>
   new ServiceError('LinkCreationDisabled', 'Invite links are turned off for this domain (Login Settings).');
+/** A link made before links' addresses were kept (sealed): nobody can have its address again. */
+export const linkNotRevealable = () =>
+  new ServiceError('LinkNotRevealable', 'This link was made before links could be copied again later, so its address was never kept. Make a new link to share it.');
 export const linkExpired = (domainName?: string) =>
   new ServiceError('LinkExpired', 'This invite link has expired. Ask whoever sent it for a new one.', 'token', undefined, { reason: 'expired', domainName });
 /** The detail says what really happened: nobody deleted a link that died when links were switched off. */
@@ -80,6 +84,18 @@ const REVOKED_DETAIL: Record<Exclude<LinkEndReason, 'expired' | 'used-up' | 'lin
 };
 export const linkRevoked = (reason: keyof typeof REVOKED_DETAIL = 'revoked', domainName?: string) =>
   new ServiceError('LinkRevoked', REVOKED_DETAIL[reason], 'token', undefined, { reason, domainName });
+/** A link that no longer works, as whoever would share it is told: the joiner's code and reason, and what to do instead. */
+const ENDED_FOR_SHARING: Record<LinkEndReason, string> = {
+  expired: 'This link has expired: make a new one to share.',
+  'used-up': 'This link has been used as many times as it allows: make a new one to invite more people.',
+  revoked: 'This link was revoked: make a new one to share.',
+  'all-deleted': 'An admin deleted all existing links after this one was made: make a new one to share.',
+  'creator-links-revoked': 'This link stopped working because the person who made it can no longer invite people.',
+  'turned-off': 'Invite links were switched off after this one was made, and links from before stay off: make a new one to share.',
+  'links-disabled': 'Invite links are turned off for this domain (Login Settings).',
+};
+export const linkEndedForSharing = (ended: ServiceError): ServiceError =>
+  ended.linkEnd ? new ServiceError(ended.kind, ENDED_FOR_SHARING[ended.linkEnd.reason], undefined, undefined, ended.linkEnd) : ended;
 export const linksDisabled = (domainName?: string) =>
   new ServiceError('LinksDisabled', 'Invite links are turned off for this domain. Ask an admin for another way in.', 'token', undefined, { reason: 'links-disabled', domainName });
 export const unknownReference = (field: string, id: string) =>

@@ -9,6 +9,7 @@ import type { Directory, InviteLink, LinkGrant } from '../domain/types.ts';
 import { activity } from '../contract/activity.ts';
 import { inviteLinkView } from '../contract/views.ts';
 import type { Store } from '../store/store.ts';
+import type { TokenVault } from '../store/token-vault.ts';
 import { now as timeNow } from '../clock.ts';
 
 /** A delete-all racing the create moves the generation, another creation by the same person moves the quota: read again and retry a few times. */
@@ -25,6 +26,7 @@ export interface LinkOptions {
 
 export async function createInviteLink(
   store: Store,
+  vault: TokenVault,
   callerId: string,
   domainId: string,
   grantFor: (directory: Directory) => LinkGrant,
@@ -58,7 +60,9 @@ export async function createInviteLink(
       allowedEmailDomains: options.allowedEmailDomains ?? [],
       notifyCreator: options.notifyCreator ?? true,
     };
-    const outcome = await store.createInviteLink(link, withNewLink(quota, link, now, linkQuota()), activity.linkCreated(link, { userId: member.userId, email: member.email }));
+    // Kept sealed beside the link, so its creator or an admin can copy it again from any browser (reveal).
+    const sealedToken = await vault.seal(token, link);
+    const outcome = await store.createInviteLink(link, withNewLink(quota, link, now, linkQuota()), activity.linkCreated(link, { userId: member.userId, email: member.email }), sealedToken);
     if (outcome === 'created') return { ...inviteLinkView(link), url: linkPublicUrl(token) };
     if (outcome === 'links-disabled') throw linkCreationDisabled();
     if (attempt >= ATTEMPTS) throw busy();

@@ -49,8 +49,12 @@ export interface Store {
    * Creates the link only if the domain still has links enabled at the generation the link records,
    * and writes the creator's new quota record only if nobody changed it since it was read.
    */
-  createInviteLink(link: InviteLink, quota: LinkQuota, activity: ActivityEntry): Promise<'created' | 'links-disabled' | 'generation-moved' | 'quota-moved'>;
+  createInviteLink(link: InviteLink, quota: LinkQuota, activity: ActivityEntry, sealedToken: string): Promise<'created' | 'links-disabled' | 'generation-moved' | 'quota-moved'>;
   getInviteLink(linkId: string): Promise<InviteLink | undefined>;
+  /** A link and its sealed token (TokenVault), read together; no sealed token for a link made before tokens were kept. */
+  getLinkToReveal(linkId: string): Promise<{ link?: InviteLink; sealedToken?: string }>;
+  /** One activity entry on its own, for what changes nothing else (a link revealed). */
+  recordActivity(entry: ActivityEntry): Promise<void>;
   /** A page of the domain's live-generation links that are neither expired nor revoked, newest first, with their use counts (service/active-links.ts leaves out the rest of what no longer works). */
   listInviteLinks(domain: Domain, now: Date, page: PageRequest): Promise<Page<InviteLink & { useCount: number }>>;
   /** A link's domain and expiry, kept 30 days and more after TTL removed the link itself. */

@@ -64,6 +64,7 @@ const VALID: Record<OperationName, Valid> = {
   'list-activity': { params: { domainId: DEMO_DOMAIN }, query: { limit: '10', cursor: 'abc', type: 'MemberJoined' } },
   'list-invite-links': { params: { domainId: DEMO_DOMAIN }, query: { limit: '10', cursor: 'abc' } },
   'revoke-invite-link': { params: { domainId: DEMO_DOMAIN, linkId: ID } },
+  'reveal-invite-link': { params: { domainId: DEMO_DOMAIN, linkId: ID } },
   'revoke-all-invite-links': { params: { domainId: DEMO_DOMAIN }, body: { createdBy: 'u-demo-viewer' } },
   'lookup-invite-link': { body: { token: ID } },
   join: { body: { token: ID, firstName: 'Eve', lastName: 'Adams' } },

@@ -115,7 +115,7 @@ describe('the roles from the template', () => {
   };
 
   it('resolve the template\'s references to this machine\'s table, bus and account', () => {
-    const roles = localRoles(synth, { tableName: 'local', streamArn: 'stream', busName: 'bus' });
+    const roles = localRoles(synth, { tableName: 'local', streamArn: 'stream', busName: 'bus', keyArn: 'key' });
     expect(roles.f!.statements.map((s) => s.resources)).toEqual([
       ['arn:aws:dynamodb:us-east-1:000000000000:table/local/index/GSI1'],
       ['arn:aws:events:us-east-1:000000000000:event-bus/bus'],
@@ -124,7 +124,7 @@ describe('the roles from the template', () => {
   });
 
   it('refuse a role whose managed policies they cannot read, rather than trust it', () => {
-    expect(() => localRoles({ ...synth, functions: { f: { ...synth.functions.f!, managedPolicyArns: ['arn:aws:iam::aws:policy/AdministratorAccess'] } } }, { tableName: 'l', streamArn: 's', busName: 'b' })).toThrow(/managed policies/);
+    expect(() => localRoles({ ...synth, functions: { f: { ...synth.functions.f!, managedPolicyArns: ['arn:aws:iam::aws:policy/AdministratorAccess'] } } }, { tableName: 'l', streamArn: 's', busName: 'b', keyArn: 'k' })).toThrow(/managed policies/);
   });
 });
 

@@ -2,6 +2,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Store } from '../store.ts';
 import { commitJoin, linkForJoin } from './join.ts';
+import { linkTokens } from './link-tokens.ts';
 import { linkWrites } from './link-writes.ts';
 import { memberWrites } from './member-writes.ts';
 import { reads } from './reads.ts';
@@ -12,6 +13,7 @@ export function dynamoStore(db: DynamoDBDocumentClient, table: string): Store {
   return {
     ...reads(t),
     ...linkWrites(t),
+    ...linkTokens(t),
     ...memberWrites(t),
     linkForJoin: (linkId, userId) => linkForJoin(t, linkId, userId),
     commitJoin: (writes) => commitJoin(t, writes),

@@ -68,6 +68,15 @@ export const items = {
     expiresAt: link.expiresAt,
     [TABLE.ttlAttribute]: ttlOf(link.expiresAt) + LINK_EXPIRY_MEMORY_SECONDS,
   }),
+  /** The link's token as the TokenVault sealed it, gone with the link (same TTL): nothing reads it but a reveal. */
+  linkToken: (link: InviteLink, sealedToken: string): Item => ({
+    ...keys.linkToken(link.linkId),
+    entityType: ENTITY.LinkToken,
+    linkId: link.linkId,
+    domainId: link.domainId,
+    sealedToken,
+    [TABLE.ttlAttribute]: ttlOf(link.expiresAt),
+  }),
   /** Every use counter of a new link, at zero. */
   linkCounters: (link: InviteLink): Item[] =>
     shards(SHARDS.linkCounters).map((shard) => ({

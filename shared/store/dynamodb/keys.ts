@@ -36,6 +36,8 @@ export const keys = {
   linkQuota: (domainId: string, userId: string): Key => ({ [PK]: `QUOTA#${domainId}#${userId}`, [SK]: 'LINKS' }),
 
   link: (linkId: string): Key => ({ [PK]: `LINK#${linkId}`, [SK]: 'LINK' }),
+  /** The link's token, sealed with the link key (shared/store/token-vault.ts): only for revealing the link again. */
+  linkToken: (linkId: string): Key => ({ [PK]: `LINK#${linkId}`, [SK]: 'TOKEN' }),
   /** Outlives the link (its own TTL), so a link TTL removed still answers "expired". */
   linkExpiry: (linkId: string): Key => ({ [PK]: `LINK#${linkId}`, [SK]: 'EXPIRY' }),
   /** One of SHARDS.linkCounters per link: part of its use count, with its expiry and revocation, what a join updates. */

@@ -28,8 +28,8 @@ export type LinkWrites = Pick<Store, 'createInviteLink' | 'revokeInviteLink' | '
 
 export function linkWrites(t: TableAccess): LinkWrites {
   return {
-    createInviteLink(link: InviteLink, quota: LinkQuota, activity: ActivityEntry): Promise<'created' | 'links-disabled' | 'generation-moved' | 'quota-moved'> {
-      return retryingConflicts(() => createInviteLinkOnce(t, link, quota, activity));
+    createInviteLink(link: InviteLink, quota: LinkQuota, activity: ActivityEntry, sealedToken: string): Promise<'created' | 'links-disabled' | 'generation-moved' | 'quota-moved'> {
+      return retryingConflicts(() => createInviteLinkOnce(t, link, quota, activity, sealedToken));
     },
 
     revokeInviteLink(link: InviteLink, at: string, activity: ActivityEntry): Promise<void> {
@@ -127,7 +127,7 @@ export function linkWrites(t: TableAccess): LinkWrites {
 }
 
 /** Checks one random gate, like a join, so concurrent creations and joins rarely share an item. */
-async function createInviteLinkOnce(t: TableAccess, link: InviteLink, quota: LinkQuota, activity: ActivityEntry): Promise<'created' | 'links-disabled' | 'generation-moved' | 'quota-moved'> {
+async function createInviteLinkOnce(t: TableAccess, link: InviteLink, quota: LinkQuota, activity: ActivityEntry, sealedToken: string): Promise<'created' | 'links-disabled' | 'generation-moved' | 'quota-moved'> {
   try {
     await t.db.send(
       new TransactWriteCommand({
@@ -148,7 +148,7 @@ async function createInviteLinkOnce(t: TableAccess, link: InviteLink, quota: Lin
               ExpressionAttributeValues: { ':read': quota.version - 1 },
             },
           },
-          ...[items.inviteLink(link), items.linkExpiry(link), items.activity(activity), ...items.linkCounters(link)].map((Item) => ({
+          ...[items.inviteLink(link), items.linkExpiry(link), items.linkToken(link, sealedToken), items.activity(activity), ...items.linkCounters(link)].map((Item) => ({
             Put: {
               TableName: t.table,
               Item,

@@ -32,6 +32,7 @@ export const ENTITY = {
   MemberEmail: 'MemberEmail',
   InviteLink: 'InviteLink',
   LinkExpiry: 'LinkExpiry',
+  LinkToken: 'LinkToken',
   Join: 'Join',
   Activity: 'Activity',
   NotificationClaim: 'NotificationClaim',

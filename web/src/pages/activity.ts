@@ -20,6 +20,7 @@ const FILTERS = [
   { label: 'Joins', type: 'MemberJoined' },
   { label: 'Links created', type: 'InviteLinkCreated' },
   { label: 'Links revoked or deleted', type: 'InviteLinkRevoked,InviteLinksRevokedAll' },
+  { label: 'Links copied again', type: 'InviteLinkRevealed' },
   { label: 'Links switched off or on', type: 'InviteLinksDisabled,InviteLinksEnabled' },
   { label: 'Members changed or removed', type: 'MemberUpdated,MemberRemoved,MemberRejoinAllowed' },
 ] as const;
@@ -171,6 +172,12 @@ function row(entry: ActivityEntry, names: Names): HTMLElement {
       const { link } = entry;
       const by = link.createdByEmail && link.createdByEmail !== entry.actor?.email ? ` made by ${link.createdByEmail}` : '';
       sentence = [who, ` revoked ${link.label ? `the link ${quoted(link.label)}` : 'a link'}${by}`];
+      break;
+    }
+    case 'InviteLinkRevealed': {
+      const { link } = entry;
+      const by = link.createdByEmail && link.createdByEmail !== entry.actor?.email ? ` made by ${link.createdByEmail}` : '';
+      sentence = [who, ` copied ${link.label ? `the link ${quoted(link.label)}` : 'a link'}${by} again`];
       break;
     }
     case 'InviteLinksRevokedAll':
