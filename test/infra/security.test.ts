@@ -203,6 +203,13 @@ describe('the web ACL in front of everything', () => {
     expect(CLIENT_LIMITS.join.perAddress.requests).toBeGreaterThanOrEqual(300);
   });
 
+  it('limits each signed-in person revealing links by their bearer token: a stolen session cannot empty a domain of its links quickly', () => {
+    const statement = rule('RateLimitRevealPerPerson').Statement.RateBasedStatement;
+    expect(statement).toMatchObject({ AggregateKeyType: 'CUSTOM_KEYS', Limit: CLIENT_LIMITS.reveal.perPerson.requests, EvaluationWindowSec: CLIENT_LIMITS.reveal.perPerson.windowSeconds });
+    expect(new RegExp(statement.ScopeDownStatement.RegexMatchStatement.RegexString).test(`/v1/domains/demo-media-co/invite-links/${'A'.repeat(43)}/reveal`)).toBe(true);
+    expect(pathsOf('reveal')).toEqual(['/v1/domains/{domainId}/invite-links/{linkId}/reveal']);
+  });
+
   it('limits joining tighter than the public routes', () => {
     const rate = ({ requests, windowSeconds }: { requests: number; windowSeconds: number }) => requests / windowSeconds;
     expect(rate(CLIENT_LIMITS.join.perAddress)).toBeLessThan(rate(CLIENT_LIMITS.public.perAddress));
@@ -228,7 +235,7 @@ describe('the web ACL in front of everything', () => {
 
   it('refuses known-bad addresses first, then counts per client, then applies the core and known-bad-inputs rule sets, and counts what is left against the ceilings', () => {
     const order = (acl.Rules as Behavior[]).sort((a, b) => a.Priority - b.Priority).map((r) => r.Name);
-    expect(order).toEqual(['AWSManagedRulesAmazonIpReputationList', 'RateLimitPublic', 'RateLimitJoin', 'RateLimitJoinPerPerson', 'AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet', ...ceilings().map((r) => r.Name)]);
+    expect(order).toEqual(['AWSManagedRulesAmazonIpReputationList', 'RateLimitPublic', 'RateLimitJoin', 'RateLimitJoinPerPerson', 'RateLimitReveal', 'RateLimitRevealPerPerson', 'AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet', ...ceilings().map((r) => r.Name)]);
     expect(ceilings().map((r) => r.Name)).toEqual(['CeilingPublic', 'CeilingApi']);
     for (const name of ['AWSManagedRulesAmazonIpReputationList', 'AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet']) {
       expect(rule(name)).toMatchObject({ OverrideAction: { None: {} }, Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: name } } });

@@ -43,6 +43,8 @@ describe('the roles before their grants were fixed', () => {
         { functionName: 'put-invite-link-settings', action: 'dynamodb:PutItem' },
         { functionName: 'put-invite-link-settings', action: 'dynamodb:Query' },
         { functionName: 'get-invite-link-settings', action: 'dynamodb:Query', onIndex: true },
+        // And one grant that is not DynamoDB's: revealing a link opens its sealed token with the link key.
+        { functionName: 'reveal-invite-link', action: 'kms:Decrypt' },
       ]),
       onAuthorization: (a) => log.push(a),
     },
@@ -66,6 +68,14 @@ describe('the roles before their grants were fixed', () => {
     expect((await t.as(OWNER).put(settingsPath, { enabled: false })).status).toBe(500);
     expect((await t.as(OWNER).put(settingsPath, { allowedEmailDomains: [] })).status).toBe(500);
     expect(refused(log, 'put-invite-link-settings')).toEqual(['dynamodb:PutItem', 'dynamodb:Query']);
+  });
+
+  it('refuse revealing a link without kms:Decrypt on the link key, and record no reveal', async () => {
+    const link = await when(t).linkToken(OWNER);
+    expect((await t.as(OWNER).post(`${linksPath()}/${link.id}/reveal`)).status).toBe(500);
+    const [denied] = log.filter((a) => a.functionName === 'reveal-invite-link' && !a.allowed);
+    expect(denied!.request).toMatchObject({ action: 'kms:Decrypt', resources: [t.stack.kms.keyArn], context: { 'kms:EncryptionContext:linkId': link.id } });
+    expect((await t.as(OWNER).get(`/v1/domains/${DEMO_DOMAIN}/activity?type=InviteLinkRevealed`)).body.items).toEqual([]);
   });
 
   it('refuse Login Settings: counting the active links queries the by-domain index, which needs the index ARN', async () => {

@@ -57,6 +57,19 @@ describe('what AWS authorizes for a call', () => {
     const requests = authorizationRequests('EventBridgeClient', 'PutEventsCommand', { Entries: [{ EventBusName: 'b', Source: 's', DetailType: 'd' }, { Source: 's', DetailType: 'd' }] }, at);
     expect(requests.map((r) => r.resources[0])).toEqual(['arn:aws:events:us-east-1:000000000000:event-bus/b', 'arn:aws:events:us-east-1:000000000000:event-bus/default']);
   });
+
+  it('authorizes KMS Encrypt and Decrypt on the key named, with the encryption context as condition keys', () => {
+    const key = 'arn:aws:kms:us-east-1:000000000000:key/k';
+    const [request] = authorizationRequests('KMSClient', 'DecryptCommand', { KeyId: key, CiphertextBlob: new Uint8Array(), EncryptionContext: { domainId: 'd', linkId: 'l' } }, at);
+    expect(request).toEqual({ action: 'kms:Decrypt', resources: [key], context: { 'kms:EncryptionContext:domainId': 'd', 'kms:EncryptionContext:linkId': 'l', 'kms:EncryptionContextKeys': ['domainId', 'linkId'] } });
+    // The link key's grant (infra/constructs/service-function.ts bindLinkKey): exactly these context keys, each with a value.
+    const grant = allow(['kms:Decrypt'], [key], { 'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['domainId', 'linkId'] }, StringLike: { 'kms:EncryptionContext:domainId': ['?*'], 'kms:EncryptionContext:linkId': ['?*'] } });
+    expect(decide([grant], request!).allowed).toBe(true);
+    for (const EncryptionContext of [undefined, { domainId: 'd' }, { domainId: 'd', linkId: 'l', more: 'x' }]) {
+      expect(decide([grant], authorizationRequests('KMSClient', 'DecryptCommand', { KeyId: key, EncryptionContext }, at)[0]!).allowed, JSON.stringify(EncryptionContext)).toBe(false);
+    }
+    expect(decide([grant], authorizationRequests('KMSClient', 'EncryptCommand', { KeyId: key, EncryptionContext: { domainId: 'd', linkId: 'l' } }, at)[0]!).allowed).toBe(false);
+  });
 });
 
 describe('how IAM decides', () => {
