@@ -136,7 +136,7 @@ export class InteractionPages {
     const parsedEmail = emailSchema.safeParse(typed.email);
     if (!parsedEmail.success) return refuse('Enter an email address like name@example.com.');
     // Before any code: an address the join would refuse is not worth an email.
-    if (!admits(signIn.invitation, parsedEmail.data)) return refuse(`${invitationSentence(signIn.invitation!)}. ${parsedEmail.data} is not one.`);
+    if (!admits(signIn.invitation, parsedEmail.data)) return refuse(`${invitationSentence(signIn.invitation!)}, not ${parsedEmail.data}.`);
     // A sign-up always needs the names, whether or not the address has an account: the answer must not tell.
     const given = personName.safeParse(typed.givenName);
     const family = personName.safeParse(typed.familyName);
