@@ -48,6 +48,11 @@ async function openModal() {
   await modal().locator('#active-links .link-list, #active-links p.muted').first().waitFor();
 }
 
+/** Unfolds the optional settings (a label, role groups...), unless they are open already. */
+async function openMoreSettings() {
+  if (!(await modal().locator('#more-settings').evaluate((el) => (el as HTMLDetailsElement).open))) await modal().locator('#more-settings > summary').click();
+}
+
 beforeAll(async () => {
   browser = await launchChromium();
   owner = await newContext('desktop');
@@ -63,6 +68,7 @@ describe('the invite modal by keyboard', () => {
   it('never makes a link on Enter in a checkbox or a radio', async () => {
     const { page } = owner;
     await openModal();
+    await openMoreSettings();
     await modal().getByRole('checkbox', { name: 'Contributors' }).focus();
     await page.keyboard.press('Space');
     await page.keyboard.press('Enter');
@@ -187,6 +193,7 @@ describe('revoking a link', () => {
 
   it('sends the DELETE when the undo time is over, takes away the "copied" box of that link, and keeps the focus in the dialog', async () => {
     const { page } = owner;
+    await openMoreSettings();
     await modal().getByRole('textbox', { name: /^Label/ }).fill('Short-lived link');
     await modal().locator('#copy-link').click();
     const copied = modal().locator('.copy-result .notice.success');

@@ -59,6 +59,7 @@ describe('the pages, end to end', () => {
     const modal = page.locator('#invite-modal');
     await modal.getByRole('tab', { name: 'Invite by link' }).waitFor();
     await modal.getByLabel('Primary team').selectOption({ label: 'Producers' });
+    await modal.locator('#more-settings > summary').click();
     await modal.getByRole('checkbox', { name: 'Marketing' }).check();
     await modal.getByRole('checkbox', { name: 'Contributors' }).check();
     await modal.getByRole('button', { name: 'Copy link' }).click();

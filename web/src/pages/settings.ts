@@ -36,6 +36,8 @@ async function showDomain(me: Me, admins: Membership[], membership: Membership) 
   const base = `/v1/domains/${encodeURIComponent(membership.domainId)}`;
   const settings = await api<LinkSettings>('GET', `${base}/settings/invite-links`);
 
+  // How many links work now, which turning links off or DELETE ALL ends: said by both confirmations, and beside DELETE ALL.
+  let activeLinks = settings.activeLinkCount;
   const switchStatus = h('p', { role: 'status', class: 'status', id: 'switch-status' });
   const toggle = h('input', { type: 'checkbox', role: 'switch', id: 'links-enabled', checked: settings.enabled, 'aria-describedby': 'links-enabled-hint' });
   const setEnabled = async (enabled: boolean) => {
@@ -59,8 +61,12 @@ async function showDomain(me: Me, admins: Membership[], membership: Membership) 
   const turnOff = confirmDialog({
     id: 'confirm-turn-off',
     title: 'Turn off invite links?',
-    body: [
-      `Every active invite link of ${membership.domainName} stops working at once, and nobody can make new ones.`,
+    body: () => [
+      activeLinks === undefined
+        ? `Every active invite link of ${membership.domainName} stops working at once, and nobody can make new ones.`
+        : activeLinks === 0
+          ? `No invite link of ${membership.domainName} works right now; while links are off, nobody can make new ones.`
+          : `${plural(activeLinks, 'active invite link')} of ${membership.domainName}, onboarding links included, ${activeLinks === 1 ? 'stops' : 'stop'} working at once, and nobody can make new ones.`,
       'Turning links back on later does not bring the old links back: people will need new links.',
     ],
     confirm: 'Turn off invite links',
@@ -70,12 +76,10 @@ async function showDomain(me: Me, admins: Membership[], membership: Membership) 
     if (toggle.checked) return void setEnabled(true);
     // Stays on until the admin confirms in the dialog.
     toggle.checked = true;
-    turnOff.open();
+    void openWithCount(turnOff);
   });
 
   const revokeStatus = h('div', { role: 'status', class: 'status', id: 'revoke-status' });
-  // How many links DELETE ALL ends: said beside the button and again in the confirmation.
-  let activeLinks = settings.activeLinkCount;
   const countText = () =>
     activeLinks === undefined
       ? 'Every invite link that works now stops working immediately.'
@@ -106,7 +110,7 @@ async function showDomain(me: Me, admins: Membership[], membership: Membership) 
       }
     },
   });
-  const openRevokeAll = async () => {
+  const openWithCount = async (confirmation: { open(): void }) => {
     // The count may have changed since the page loaded: ask again, so the confirmation says what happens now.
     try {
       activeLinks = (await api<LinkSettings>('GET', `${base}/settings/invite-links`)).activeLinkCount ?? activeLinks;
@@ -114,8 +118,9 @@ async function showDomain(me: Me, admins: Membership[], membership: Membership) 
     } catch {
       // The count shown stays; the confirmation still asks.
     }
-    revokeAll.open();
+    confirmation.open();
   };
+  const openRevokeAll = () => openWithCount(revokeAll);
 
   render(
     main,

@@ -1,8 +1,9 @@
 /**
- * Making a link and copying it: the new link goes to the clipboard, and a green box says who can
- * join through it until when (where the clipboard refuses, the box holds the link, selected, to copy
- * by hand). The API gives a link's URL only in the answer that created it, so this browser keeps it
- * (lib/link-store.ts) and Copy on a listed link works from there.
+ * Making a link and handing it over: the new link goes to the clipboard (or, by Share, to the
+ * system share sheet), and a green box says who can join through it until when (where the clipboard
+ * refuses, the box holds the link, selected, to copy by hand). The API gives a link's URL only in
+ * the answer that created it, so this browser keeps it (lib/link-store.ts) and Copy on a listed
+ * link works from there.
  */
 import { h, render } from '../../lib/dom.ts';
 import type { LinkStore } from '../../lib/link-store.ts';
@@ -10,8 +11,21 @@ import { atDomains, formatDateTime, plural, type CreatedLink, type Directory, ty
 import { errorNotice } from './error-notice.ts';
 import { describeLink } from './link-words.ts';
 
-/** Makes a link (`create`), copies it and says so in `result`; a refusal `showAtField` places at its field is shown there. */
-export type MakeAndCopy = (button: HTMLButtonElement, result: HTMLElement, create: () => Promise<CreatedLink>, showAtField?: (error: unknown) => boolean) => Promise<void>;
+/** A link `obtain` gave: one it just made, or (`again`) the one it made before, handed over again. */
+export interface Obtained {
+  link: CreatedLink;
+  again: boolean;
+}
+/** How the link is handed over; a refusal `showAtField` places at its field is shown there. */
+export interface Handing {
+  share?: boolean;
+  showAtField?: (error: unknown) => boolean;
+}
+/** Makes a link (`obtain`), copies or shares it and says so in `result`. */
+export type MakeAndCopy = (button: HTMLButtonElement, result: HTMLElement, obtain: () => Promise<CreatedLink | Obtained>, handing?: Handing) => Promise<void>;
+
+/** Whether this browser has a system share sheet to offer. */
+export const canShare = () => typeof navigator.share === 'function';
 
 /** The green "copied" box on show: it goes while its link is being revoked, comes back on Undo, and is forgotten once the link is revoked. */
 export interface CopiedBox {
@@ -25,40 +39,39 @@ export function linkCopying(directory: Directory, store: LinkStore, announce: (t
   /** The box on show, and the link it is for. */
   let shown: { linkId: string; result: HTMLElement; content: Node[] } | undefined;
 
-  const makeAndCopy: MakeAndCopy = async (button, result, create, showAtField = () => false) => {
+  const makeAndCopy: MakeAndCopy = async (button, result, obtain, { share = false, showAtField = () => false } = {}) => {
     // The button stays enabled (aria-disabled while busy): disabling it would drop the focus to the page.
     if (button.getAttribute('aria-disabled') === 'true') return;
     button.setAttribute('aria-disabled', 'true');
     render(result, h('p', {}, 'Making the link…'));
     try {
-      const link = await create();
+      const got = await obtain();
+      const { link, again } = 'url' in got ? { link: got, again: false } : got;
       store.keep(link.id, link);
-      let copied = true;
-      try {
-        await navigator.clipboard.writeText(link.url);
-      } catch {
-        copied = false;
-      }
+      const handed = share ? await shareLink(link.url) : await copyLink(link.url);
+      const done = handed === 'copied' || handed === 'shared';
       const box = h('input', { type: 'text', readonly: true, value: link.url, class: 'link-box', 'aria-label': 'Invite link', onfocus: () => box.select() });
       const who = link.allowedEmailDomains.length ? `Anyone with an ${atDomains(link.allowedEmailDomains)} email who has it` : 'Anyone with it';
       const limit = link.maxUses === undefined ? '' : ` (${plural(link.maxUses, 'person', 'people')} at most)`;
       const notice = h(
         'div',
-        { class: copied ? 'notice success' : 'notice', 'data-link-id': link.id },
-        h('p', { class: 'copied' }, copied ? '✓ Link copied to the clipboard.' : 'Copy the link below (it is selected).'),
+        { class: done ? 'notice success' : 'notice', 'data-link-id': link.id },
+        h('p', { class: 'copied' }, HANDED[handed]),
+        again ? h('p', { class: 'same-link' }, 'The same link as before: its settings did not change. Change any setting to make a new one.') : null,
         h('p', {}, `${who} can join until ${formatDateTime(link.expiresAt)}${limit}. Share it only with the people you mean to invite.`),
         box,
       );
       if (shown && shown.result !== result) render(shown.result);
       render(result, notice);
       shown = { linkId: link.id, result, content: [notice] };
-      if (copied) {
+      if (done) {
         const label = button.textContent;
-        button.textContent = 'Copied ✓';
+        button.textContent = handed === 'shared' ? 'Shared ✓' : 'Copied ✓';
         setTimeout(() => (button.textContent = label), 2_500);
         result.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
       } else box.focus();
-      await refresh();
+      // A link handed over again is on the list already (obtain asked).
+      if (!again) await refresh();
     } catch (error) {
       if (showAtField(error)) render(result);
       else render(result, errorNotice(error));
@@ -98,5 +111,32 @@ export function linkCopying(directory: Directory, store: LinkStore, announce: (t
     },
   };
 
+  /** To the system share sheet; a person who closes the sheet has the link in the box instead. */
+  async function shareLink(url: string): Promise<Handed> {
+    try {
+      await navigator.share({ title: `Join ${directory.membership.domainName}`, url });
+      return 'shared';
+    } catch (error) {
+      return error instanceof DOMException && error.name === 'AbortError' ? 'not-shared' : 'not-handed';
+    }
+  }
+
   return { makeAndCopy, copyButton, copied };
+}
+
+type Handed = 'copied' | 'shared' | 'not-shared' | 'not-handed';
+const HANDED: Record<Handed, string> = {
+  copied: '✓ Link copied to the clipboard.',
+  shared: '✓ Link shared.',
+  'not-shared': 'Not shared. The link is below (selected) to copy instead.',
+  'not-handed': 'Copy the link below (it is selected).',
+};
+
+async function copyLink(url: string): Promise<Handed> {
+  try {
+    await navigator.clipboard.writeText(url);
+    return 'copied';
+  } catch {
+    return 'not-handed';
+  }
 }

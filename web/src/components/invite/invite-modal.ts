@@ -1,7 +1,7 @@
 /**
- * The invite modal, tab "Invite by link": choose what the link grants and its rules (label, uses,
- * life, email domains, signup emails), Copy makes it and puts it on the clipboard; the onboarding
- * link; the active links (links-panel.ts). A native <dialog> on every width: focus kept
+ * The invite modal, tab "Invite by link": the settings a link needs, the optional ones folded away,
+ * and Copy link (and Share) in view from the start (link-form.ts); the onboarding link; the active
+ * links (links-panel.ts). A native <dialog> on every width: focus kept
  * inside, Escape, the close button or a tap outside closes it. It keeps one size while its data
  * loads, so nothing jumps.
  */
@@ -47,7 +47,7 @@ export function createInviteModal(directory: Directory, onClose: () => void) {
         render(panel, linksOffNotice(membership));
         return;
       }
-      render(panel, linkForm(directory, settings, base, links.makeAndCopy), links.onboarding, links.list);
+      render(panel, linkForm(directory, settings, base, links), links.onboarding, links.list);
       await listed;
     } catch (error) {
       render(panel, errorNotice(error));

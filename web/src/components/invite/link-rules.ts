@@ -7,7 +7,7 @@
 import { ApiError } from '../../lib/api.ts';
 import { h, render } from '../../lib/dom.ts';
 import { formatEmailDomainsInput, parseEmailDomains } from '../../lib/email-domains.ts';
-import { atDomains, formatDuration, LINK_LIMITS, type LinkSettings, type Membership } from '../../lib/model.ts';
+import { atDomains, formatDuration, LINK_LIMITS, plural, type LinkSettings, type Membership } from '../../lib/model.ts';
 import { radio } from './choices.ts';
 
 type RuleField = 'label' | 'expiresInSeconds' | 'maxUses' | 'allowedEmailDomains';
@@ -161,6 +161,22 @@ function linkRules(settings: LinkSettings, membership: Membership) {
     return true;
   }
 
+  /** The rules in a few words, as chosen so far (not checked): "works 7 days · unlimited uses". */
+  function describe(): string {
+    const label = labelInput.value.trim();
+    const uses = Number(maxUsesInput.value);
+    const domains = parseEmailDomains(domainsInput.value);
+    return [
+      label ? `“${label}”` : null,
+      `works ${formatDuration(Number(lifeSelect.value))}`,
+      !limited() ? 'unlimited uses' : Number.isInteger(uses) && uses >= 1 ? `${plural(uses, 'person', 'people')} at most` : null,
+      domains.ok && domains.domains.length ? `only ${atDomains(domains.domains)} emails` : null,
+      notify.checked ? null : 'no signup emails',
+    ]
+      .filter((part) => part !== null)
+      .join(' · ');
+  }
+
   const section = h(
     'section',
     { class: 'link-rules', 'aria-labelledby': 'link-rules-title' },
@@ -169,5 +185,5 @@ function linkRules(settings: LinkSettings, membership: Membership) {
     notifyRow,
   );
   syncUses();
-  return { section, read, showApiError };
+  return { section, read, describe, showApiError };
 }

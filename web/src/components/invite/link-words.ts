@@ -1,5 +1,5 @@
 /** A link in words, as its row, the onboarding link and the revoke confirmation say it. */
-import { plural, USER_TYPE_LABEL, type Directory, type InviteLink, type Me } from '../../lib/model.ts';
+import { formatDateTime, plural, USER_TYPE_LABEL, type Directory, type InviteLink, type Me } from '../../lib/model.ts';
 
 /** "used 2 times", or for a link with a limit "used 1 of 3 · 2 left". */
 export function usesText(link: InviteLink): string {
@@ -9,7 +9,7 @@ export function usesText(link: InviteLink): string {
 }
 
 /** "Standard · Producers (primary team) · + Marketing · role groups: Contributors", in names, not ids. */
-export function describeLink(link: InviteLink, { teams, roleGroups, groups }: Directory): string {
+export function describeLink(link: Pick<InviteLink, 'userType' | 'primaryTeamId' | 'primaryGroupId' | 'additionalTeamIds' | 'roleGroupIds' | 'groupIds'>, { teams, roleGroups, groups }: Directory): string {
   const name = (items: { id: string; name: string }[], id: string) => items.find((i) => i.id === id)?.name ?? id;
   const parts = [USER_TYPE_LABEL[link.userType]];
   if (link.primaryTeamId) parts.push(`${name(teams, link.primaryTeamId)} (primary team)`);
@@ -31,4 +31,15 @@ export function noCopyReason(link: InviteLink, me: Me): string {
   return link.createdBy === me.userId
     ? 'No Copy: this link was made in another browser, and a link can be copied only where it was made. Make a new one to share it from here.'
     : `No Copy: only ${link.createdByEmail}, who made it, has the link itself.`;
+}
+
+/**
+ * What each listed link is called for a screen reader, one name per link: its label (or what it
+ * grants), then when it was made where that repeats, then its id's end where even that repeats.
+ */
+export function distinctNames(links: InviteLink[], directory: Directory): Map<string, string> {
+  const named = (l: InviteLink) => l.label ?? describeLink(l, directory);
+  const dated = (l: InviteLink) => `${named(l)}, made ${formatDateTime(l.createdAt)}`;
+  const repeats = (name: (l: InviteLink) => string, link: InviteLink) => links.some((other) => other.id !== link.id && name(other) === name(link));
+  return new Map(links.map((l) => [l.id, !repeats(named, l) ? named(l) : !repeats(dated, l) ? dated(l) : `${dated(l)}, link …${l.id.slice(-6)}`]));
 }

@@ -11,7 +11,7 @@ import { pagedList } from '../../lib/paging.ts';
 import { atDomains, formatDateTime, type CreatedLink, type Directory, type InviteLink } from '../../lib/model.ts';
 import { linkCopying } from './copying.ts';
 import { errorNotice } from './error-notice.ts';
-import { defaultTeamName, describeLink, noCopyReason, usesText } from './link-words.ts';
+import { defaultTeamName, describeLink, distinctNames, noCopyReason, usesText } from './link-words.ts';
 import { isRevoking, linkRevoking } from './revoking.ts';
 
 export function linksPanel(directory: Directory, base: string) {
@@ -33,6 +33,8 @@ export function linksPanel(directory: Directory, base: string) {
   );
 
   let links: InviteLink[] = [];
+  /** Each row's name for its buttons, told apart where labels repeat. */
+  let names = new Map<string, string>();
   let more: HTMLElement | null = null;
   let loaded = false;
   const announce = (text: string) => {
@@ -57,6 +59,7 @@ export function linksPanel(directory: Directory, base: string) {
 
   function show() {
     const focusedId = document.activeElement instanceof HTMLElement ? document.activeElement.id : '';
+    names = distinctNames(links, directory);
     showOnboarding();
     render(
       list,
@@ -90,7 +93,7 @@ export function linksPanel(directory: Directory, base: string) {
       onboardingBody,
       h('p', { class: 'small link-meta', id: 'onboarding-link-meta' }, `Made by ${link.createdByEmail} on ${formatDateTime(link.createdAt)} · ${usesText(link)} · expires ${formatDateTime(link.expiresAt)}`),
       kept ? null : h('p', { class: 'hint no-copy' }, noCopyReason(link, me)),
-      h('div', { class: 'actions start' }, copy, newButton),
+      h('div', { class: 'actions start pair' }, copy, newButton),
       copied,
     );
   }
@@ -98,7 +101,7 @@ export function linksPanel(directory: Directory, base: string) {
   function row(link: InviteLink): HTMLElement {
     const pending = isRevoking(link.id);
     const describe = describeLink(link, directory);
-    const name = link.label ?? describe;
+    const name = names.get(link.id) ?? link.label ?? describe;
     const badge = link.onboarding ? h('span', { class: 'badge' }, 'Onboarding') : null;
     const kept = store.get(link.id);
     const limits = [link.allowedEmailDomains.length ? `Only ${atDomains(link.allowedEmailDomains)} emails` : null, link.notifyCreator ? null : 'No signup emails'].filter((t) => t !== null);
@@ -138,5 +141,15 @@ export function linksPanel(directory: Directory, base: string) {
 
   showOnboarding();
   render(list, h('h3', { id: 'active-links-title', tabindex: '-1' }, 'Active links'), h('p', { class: 'muted' }, 'Loading the active links…'));
-  return { onboarding, list, load: refresh, makeAndCopy };
+  /** Whether a link is on the active list as the API has it now (asked again): not revoked, expired or used up. */
+  async function isActive(linkId: string): Promise<boolean> {
+    try {
+      await load();
+    } catch {
+      return false;
+    }
+    return links.some((l) => l.id === linkId) && !isRevoking(linkId);
+  }
+
+  return { onboarding, list, load: refresh, makeAndCopy, isActive };
 }
