@@ -20,18 +20,28 @@ export interface Invitation {
 }
 
 const ORGANISATION_MAX_LENGTH = 100;
+const domainsIn = (listed: string) => listed.split(',').map((domain) => emailDomain.safeParse(domain));
 
-/** The invitation a sign-in's parameters describe, or undefined when they name none or are not well formed. */
+/** What is wrong with one of these parameters as the authorization request carries it; undefined when nothing is (absent included). */
+export function invitationParamFault(param: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (param === INVITATION_PARAMS.organisation) {
+    const name = value.normalize('NFC').trim();
+    if (!name || name.length > ORGANISATION_MAX_LENGTH || /[<>]/.test(name) || textFault(name)) return `${param} must be an organisation's name: 1 to ${ORGANISATION_MAX_LENGTH} characters of plain text`;
+    return undefined;
+  }
+  const domains = domainsIn(value);
+  if (domains.length > LINK_LIMITS.maxEmailDomains || domains.some((domain) => !domain.success)) return `${param} must be up to ${LINK_LIMITS.maxEmailDomains} email domains like example.com, separated by commas`;
+  return undefined;
+}
+
+/** The invitation a sign-in's parameters describe (checked at the authorization endpoint), or undefined when they name none. */
 export function invitationOf(params: Record<string, unknown>): Invitation | undefined {
   const organisation = params[INVITATION_PARAMS.organisation];
-  if (typeof organisation !== 'string') return undefined;
-  const name = organisation.normalize('NFC').trim();
-  if (!name || name.length > ORGANISATION_MAX_LENGTH || textFault(name)) return undefined;
   const listed = params[INVITATION_PARAMS.emailDomains];
-  const domains = typeof listed === 'string' ? listed.split(/[\s,]+/).filter(Boolean) : [];
-  const parsed = domains.map((domain) => emailDomain.safeParse(domain));
-  if (domains.length > LINK_LIMITS.maxEmailDomains || parsed.some((result) => !result.success)) return { organisation: name, emailDomains: [] };
-  return { organisation: name, emailDomains: [...new Set(parsed.map((result) => result.data!))] };
+  if (typeof organisation !== 'string' || invitationParamFault(INVITATION_PARAMS.organisation, organisation)) return undefined;
+  const domains = typeof listed === 'string' && !invitationParamFault(INVITATION_PARAMS.emailDomains, listed) ? domainsIn(listed) : [];
+  return { organisation: organisation.normalize('NFC').trim(), emailDomains: [...new Set(domains.map((domain) => domain.data!))] };
 }
 
 /** "Joining Demo Media Co — use your @demo.test address": shown on every page, and as the refusal of another address. */

@@ -12,12 +12,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import Provider, { type AccountClaims, type Configuration, type JWK, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, { errors, type AccountClaims, type Configuration, type JWK, type KoaContextWithOIDC } from 'oidc-provider';
 import type { IdentityProviderConfig } from '../../web/page-config.ts';
 import { IdentityStore, identityTableName, type Identity, type NewIdentity } from './identities.ts';
 import { InteractionMemory } from './interaction-memory.ts';
 import { InteractionPages } from './interactions.ts';
-import { INVITATION_PARAMS } from './invitation.ts';
+import { INVITATION_PARAMS, invitationParamFault } from './invitation.ts';
 import { dynamoAdapter } from './provider-adapter.ts';
 import { SignInCodes } from './sign-in-codes.ts';
 import { SIGN_IN_RULES, type SignInRules } from './sign-in-rules.ts';
@@ -111,7 +111,11 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
     // The pages share the provider's origin; no other origin may call it from a browser.
     clientBasedCORS: (_ctx, origin) => origin === options.origin,
     pkce: { required: () => true },
-    extraParams: ['screen_hint', ...Object.values(INVITATION_PARAMS)],
+    extraParams: {
+      screen_hint: null,
+      // A malformed invitation is the client's mistake: invalid_request back to it, naming the parameter.
+      ...Object.fromEntries(Object.values(INVITATION_PARAMS).map((param) => [param, (_ctx: KoaContextWithOIDC, value: string | undefined) => refuseFault(invitationParamFault(param, value))])),
+    },
     enabledJWA: { idTokenSigningAlgValues: [ALG] },
     features: {
       devInteractions: { enabled: false },
@@ -198,6 +202,10 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
     },
     issueIdToken,
   };
+}
+
+function refuseFault(fault: string | undefined): void {
+  if (fault) throw new errors.InvalidRequest(fault);
 }
 
 function claimsOf(identity: Identity): AccountClaims {

@@ -113,3 +113,27 @@ describe('a sign-in that is not for a link', () => {
     await context.close();
   });
 });
+
+describe('an invitation the provider cannot show', () => {
+  it('is refused at the authorization endpoint as invalid_request, naming the parameter, back at the app', async () => {
+    const authorize = (extra: Record<string, string>) => {
+      const url = new URL(`${t.stack.identityProvider.issuer}/auth`);
+      const params = { client_id: t.stack.identityProvider.clientId, response_type: 'code', scope: 'openid email profile', redirect_uri: `${t.stack.url}/join`, code_challenge: 'x'.repeat(43), code_challenge_method: 'S256', state: 's', nonce: 'n', ...extra };
+      for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
+      return fetch(url, { redirect: 'manual' });
+    };
+    const cases: [Record<string, string>, string][] = [
+      [{ invite_org: '<b>Demo</b>' }, 'invite_org'],
+      [{ invite_org: 'x'.repeat(101) }, 'invite_org'],
+      [{ invite_org: 'Demo Media Co', invite_email_domains: 'example.test,not a domain' }, 'invite_email_domains'],
+    ];
+    for (const [extra, param] of cases) {
+      const back = new URL((await authorize(extra)).headers.get('location')!, t.stack.url);
+      expect(back.origin + back.pathname).toBe(`${t.stack.url}/join`);
+      expect(back.searchParams.get('error')).toBe('invalid_request');
+      expect(back.searchParams.get('error_description')).toMatch(new RegExp(`^${param} must be`));
+    }
+    const fine = new URL((await authorize({ invite_org: 'Demo Media Co', invite_email_domains: 'example.test,example.org' })).headers.get('location')!, t.stack.url);
+    expect(fine.pathname).toMatch(/^\/oidc\/interaction\//);
+  });
+});
