@@ -22,7 +22,7 @@ import { dynamoAdapter } from './provider-adapter.ts';
 import { SignInCodes } from './sign-in-codes.ts';
 import { SIGN_IN_RULES, type SignInRules } from './sign-in-rules.ts';
 import { SignInStore } from './sign-in-store.ts';
-import { errorPage, logoutPage, PAGE_HEADERS, SIGN_IN_NAME, signedOutPage } from './views.ts';
+import { errorPage, logoutPage, PAGE_HEADERS, SIGN_IN_NAME, SIGN_OUT_PAGE_HEADERS, signedOutPage } from './views.ts';
 
 /** The pages' client: public, so no secret; its id is the API's JWT audience. */
 export const WEB_CLIENT_ID = 'invite-links-web';
@@ -121,7 +121,10 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
       devInteractions: { enabled: false },
       rpInitiatedLogout: {
         enabled: true,
-        logoutSource: (ctx, form) => sendPage(ctx, logoutPage(form)),
+        logoutSource: (ctx, form) => {
+          sendPage(ctx, logoutPage(form));
+          ctx.set(SIGN_OUT_PAGE_HEADERS);
+        },
         postLogoutSuccessSource: (ctx) => sendPage(ctx, signedOutPage()),
       },
     },

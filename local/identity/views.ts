@@ -1,7 +1,9 @@
 /**
- * The local identity provider's own pages: plain server-rendered forms (no script, so the pages'
- * strict CSP holds), styled with the pages' stylesheet. Every value is escaped.
+ * The local identity provider's own pages: plain server-rendered forms (no script but the sign-out
+ * page's one line, allowed by its hash, so the pages' strict CSP holds), styled with the pages'
+ * stylesheet. Every value is escaped.
  */
+import { createHash } from 'node:crypto';
 import { contentSecurityPolicy } from '../../web/content-security-policy.ts';
 import { invitationSentence, type Invitation } from './invitation.ts';
 import type { SignInRules } from './sign-in-rules.ts';
@@ -138,13 +140,29 @@ export function errorPage(title: string, message: string, { invitation, back = '
   return page(title, html`<h1>${title}</h1><p>${message}</p><p><a class="button primary" href="${back}">Back to Invite links</a></p>`, invitation);
 }
 
-/** RP-initiated logout asks before ending the provider's session; oidc-provider hands us its form (with its CSRF field). */
+/** The one script a provider page runs: it sends the sign-out form as soon as it is read, so signing out asks nothing more. */
+const SIGN_OUT_SCRIPT = "document.getElementById('op.logoutForm').submit();";
+
+/** The sign-out page's headers: PAGE_HEADERS, with a CSP that allows that script by its hash and nothing else inline. */
+export const SIGN_OUT_PAGE_HEADERS = {
+  ...PAGE_HEADERS,
+  'content-security-policy': contentSecurityPolicy()
+    .split('; ')
+    .map((directive) => (directive.startsWith('script-src ') ? `${directive} 'sha256-${createHash('sha256').update(SIGN_OUT_SCRIPT).digest('base64')}'` : directive))
+    .join('; '),
+};
+
+/**
+ * RP-initiated logout: oidc-provider hands us its form (with its CSRF field), sent at once with
+ * logout=yes, which ends the provider's session (the app's Sign out means signing out everywhere).
+ */
 export function logoutPage(form: string): string {
+  const endSession = new Html(form.replace('</form>', '<input type="hidden" name="logout" value="yes"></form>'));
   return page(
-    'Sign out',
-    html`<h1>Sign out</h1><p>You signed out of Invite links. Sign out of the local identity provider too, so the next sign-in asks for a code again?</p>${new Html(form)}
-      <div class="actions"><button autofocus type="submit" form="op.logoutForm" value="yes" name="logout" class="button primary">Yes, sign me out</button>
-      <button type="submit" form="op.logoutForm" class="button">No, stay signed in</button></div>`,
+    'Signing out',
+    html`<h1>Signing you out…</h1>${endSession}
+      <noscript><button type="submit" form="op.logoutForm" class="button primary">Sign out</button></noscript>
+      <script>${new Html(SIGN_OUT_SCRIPT)}</script>`,
   );
 }
 

@@ -157,7 +157,6 @@ describe('the pages, end to end', () => {
     const { page } = person;
     await page.goto(`${t.stack.url}/`);
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.getByRole('button', { name: 'Yes, sign me out' }).click();
     await page.waitForURL(`${t.stack.url}/signin`);
     await page.goto(`${t.stack.url}/`);
     await page.waitForURL(`${t.stack.url}/signin`);
