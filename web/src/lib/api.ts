@@ -1,7 +1,9 @@
-/** The v1 API over fetch: bearer token from sessionStorage, problem+json turned into ApiError. */
+/** The v1 API over fetch: bearer token from this tab's session (lib/session.ts), problem+json turned into ApiError. */
 import type { PageConfig } from '../../page-config.ts';
+import { session } from './session.ts';
 
 export type { IdentityProviderConfig, PageConfig } from '../../page-config.ts';
+export { session } from './session.ts';
 
 export class ApiError extends Error {
   constructor(
@@ -29,22 +31,6 @@ export class ApiError extends Error {
     return this.field && this.detail.startsWith(`${this.field}: `) ? this.detail.slice(this.field.length + 2) : this.detail;
   }
 }
-
-const TOKEN_KEY = 'invite-links.token';
-const ID_TOKEN_KEY = 'invite-links.id-token';
-/** This tab's sign-in: the API's bearer token, and the ID token (the provider's logout takes it as a hint). */
-export const session = {
-  token: () => sessionStorage.getItem(TOKEN_KEY) ?? undefined,
-  idToken: () => sessionStorage.getItem(ID_TOKEN_KEY) ?? undefined,
-  signIn: (token: string, idToken: string) => {
-    sessionStorage.setItem(TOKEN_KEY, token);
-    sessionStorage.setItem(ID_TOKEN_KEY, idToken);
-  },
-  signOut: () => {
-    sessionStorage.removeItem(TOKEN_KEY);
-    sessionStorage.removeItem(ID_TOKEN_KEY);
-  },
-};
 
 let config: Promise<PageConfig> | undefined;
 let loadedConfig: PageConfig | undefined;

@@ -1,33 +1,32 @@
 /** What every signed-in page shares: the caller (or a trip to /signin), the top bar, the chosen domain. */
 import { api, ApiError, session } from './api.ts';
-import { rememberReturnTo } from './return-to.ts';
-import { signOut } from './sign-in.ts';
+import { sessionFromOpenTabs, shareSessionWithNewTabs, whenSignedOutElsewhere } from './session-share.ts';
+import { signInAndComeBack, signOut } from './sign-in.ts';
 import { byId, h, render } from './dom.ts';
 import { mayInvite, type Me, type Membership } from './model.ts';
 
 export type PageName = 'home' | 'users' | 'activity' | 'settings';
 
-/** Loads the caller, or sends them to the sign-in page (which brings them back here). Resolves only when signed in. */
+/**
+ * Loads the caller, signed in by this tab, another open tab or the provider's session, or sends
+ * them to the Sign in card (which brings them back here). Resolves only when signed in.
+ */
 export async function startSignedInPage(active: PageName): Promise<Me> {
-  if (!session.token()) return toSignIn();
+  if (!session.token() && !(await sessionFromOpenTabs())) return signInAndComeBack();
+  whenSignedOutElsewhere(() => void signInAndComeBack('signed-out'));
   try {
     const me = await api<Me>('GET', '/v1/me');
+    shareSessionWithNewTabs();
     topBar = { me, active };
     renderTopBar();
     return me;
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) {
       session.signOut();
-      return toSignIn('expired');
+      return signInAndComeBack('expired');
     }
     throw error;
   }
-}
-
-function toSignIn(reason?: string): Promise<never> {
-  rememberReturnTo(`${location.pathname}${location.search}${location.hash}`, location.origin);
-  location.replace(`/signin${reason ? `?reason=${reason}` : ''}`);
-  return new Promise<never>(() => undefined);
 }
 
 let topBar: { me: Me; active: PageName } | undefined;

@@ -8,7 +8,12 @@ import type { IdentityProviderConfig } from '../../page-config.ts';
 
 /** Why a sign-in could not start or finish, in words for the person signing in. */
 export class SignInError extends Error {
-  override readonly name = 'SignInError';
+  override readonly name: string = 'SignInError';
+}
+
+/** A silent sign-in (prompt=none) the provider could not finish without the person: the Sign in card, with no error. */
+export class SignInNeeded extends SignInError {
+  override readonly name: string = 'SignInNeeded';
 }
 
 /** The provider, ready to use: its metadata (given or discovered) and this client. */

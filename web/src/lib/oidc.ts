@@ -12,7 +12,7 @@
  */
 import * as oauth from 'oauth4webapi';
 import type { IdentityProviderConfig } from '../../page-config.ts';
-import { endpointUrl, providerName, requestOptions, SignInError, type Provider } from './oidc-provider.ts';
+import { endpointUrl, providerName, requestOptions, SignInError, SignInNeeded, type Provider } from './oidc-provider.ts';
 
 /** What a finished sign-in gives the pages. */
 export interface SignedIn {
@@ -33,8 +33,12 @@ export interface AuthorizationRequest {
   signUp?: boolean;
   /** What the join page shows anyone with the link, for a provider that shows it too (config.invitationParams). */
   invitation?: { organisation: string; emailDomains: string[] };
-  /** `login`: ask again even when the provider still has a session ("use another account"). */
-  prompt?: 'login';
+  /**
+   * `login`: ask again even when the provider still has a session ("use another account").
+   * `none`: sign in from the provider's session without showing anything, or come back with
+   * `login_required` (a new tab, an email's link: lib/sign-in.ts).
+   */
+  prompt?: 'login' | 'none';
 }
 
 /**
@@ -76,6 +80,8 @@ interface Pending {
   verifier: string;
   nonce: string;
   redirectUri: string;
+  /** Asked with prompt=none: a refusal means "show the Sign in card", not an error. */
+  silent?: boolean;
 }
 
 /** Makes and remembers a state, nonce and PKCE verifier, and returns the URL to send the browser to. */
@@ -85,7 +91,13 @@ export async function beginSignIn(
   storage: Pick<Storage, 'setItem'> = sessionStorage,
 ): Promise<string> {
   const verifier = oauth.generateRandomCodeVerifier();
-  const pending: Pending = { state: oauth.generateRandomState(), verifier, nonce: oauth.generateRandomNonce(), redirectUri: request.redirectUri };
+  const pending: Pending = {
+    state: oauth.generateRandomState(),
+    verifier,
+    nonce: oauth.generateRandomNonce(),
+    redirectUri: request.redirectUri,
+    ...(request.prompt === 'none' ? { silent: true } : {}),
+  };
   const url = authorizationUrl(provider, { ...request, state: pending.state, nonce: pending.nonce, codeChallenge: await oauth.calculatePKCECodeChallenge(verifier) });
   storage.setItem(PENDING_KEY, JSON.stringify(pending));
   return url;
@@ -102,6 +114,9 @@ function takePending(storage: Pick<Storage, 'getItem' | 'removeItem'>): Pending 
     return undefined;
   }
 }
+
+/** What a provider answers prompt=none when it cannot sign the person in without them (OpenID Connect Core 3.1.2.6). */
+const NEEDS_THE_PERSON = new Set(['login_required', 'interaction_required', 'consent_required', 'account_selection_required']);
 
 const CALLBACK_PARAMS = ['code', 'state', 'error', 'error_description', 'error_uri', 'iss', 'session_state'];
 
@@ -140,7 +155,10 @@ export async function completeSignIn(
   try {
     validated = oauth.validateAuthResponse(as, client, callback, pending.state);
   } catch (cause) {
-    if (cause instanceof oauth.AuthorizationResponseError) throw new SignInError(callbackErrorMessage(cause.error, cause.error_description));
+    if (cause instanceof oauth.AuthorizationResponseError) {
+      if (pending.silent && NEEDS_THE_PERSON.has(cause.error)) throw new SignInNeeded('Sign in to go on.');
+      throw new SignInError(callbackErrorMessage(cause.error, cause.error_description));
+    }
     // An error that does not match this tab's sign-in grants nothing; its description is not shown, since anyone could have written it.
     if (error) throw new SignInError(callbackErrorMessage(error));
     throw new SignInError('This sign-in does not match the one started in this tab. Start again.');

@@ -1,6 +1,8 @@
 /** lib/oidc.ts and lib/oidc-provider.ts tied to this tab: the provider from /config.json, the address bar, sessionStorage and the session. */
-import { loadConfig, session } from './api.ts';
+import { loadConfig } from './api.ts';
 import { forgetAllLinks } from './link-store.ts';
+import { rememberReturnTo } from './return-to.ts';
+import { session } from './session.ts';
 import { beginSignIn, completeSignIn, isCallback, signOutUrl, withoutCallbackParams, type AuthorizationRequest, type SignedIn } from './oidc.ts';
 import { resolveProvider, type Provider } from './oidc-provider.ts';
 
@@ -19,9 +21,29 @@ export function identityProvider(): Promise<Provider> {
 export type ReturnPage = '/signin' | '/join';
 
 /** Leaves for the provider's sign-in (or sign-up) page; resolves only if that fails. */
-export async function goToProvider(page: ReturnPage, options: { signUp?: boolean; prompt?: 'login'; invitation?: AuthorizationRequest['invitation'] } = {}): Promise<never> {
+export async function goToProvider(page: ReturnPage, options: { signUp?: boolean; prompt?: 'login' | 'none'; invitation?: AuthorizationRequest['invitation'] } = {}): Promise<never> {
   const url = await beginSignIn(await identityProvider(), { redirectUri: `${location.origin}${page}`, ...options });
-  location.assign(url);
+  // A silent sign-in takes this page's place in history, so Back never lands on the provider's redirect.
+  if (options.prompt === 'none') location.replace(url);
+  else location.assign(url);
+  return new Promise<never>(() => undefined);
+}
+
+/**
+ * This page needs someone signed in and this tab has nobody: the provider's session signs them in
+ * without a word (prompt=none) and /signin brings them back here; when it cannot (no session at the
+ * provider, or a sign-out in this browser since), the Sign in card, which brings them back here too.
+ */
+export async function signInAndComeBack(reason?: 'expired' | 'signed-out'): Promise<never> {
+  rememberReturnTo(`${location.pathname}${location.search}${location.hash}`, location.origin);
+  if (session.maySignInSilently()) {
+    try {
+      return await goToProvider('/signin', { prompt: 'none' });
+    } catch {
+      // The provider cannot be reached or is misconfigured: the Sign in card says so when pressed.
+    }
+  }
+  location.replace(`/signin${reason ? `?reason=${reason}` : ''}`);
   return new Promise<never>(() => undefined);
 }
 
@@ -41,9 +63,12 @@ export async function finishSignIn(callback: URLSearchParams): Promise<SignedIn>
   return signedIn;
 }
 
-/** Clears the session and the link URLs this browser kept, then ends the provider's session too where it has a logout, so the next sign-in is not silent. */
+/**
+ * Signs this browser out: every tab's session (the others leave at once), the link URLs it kept,
+ * then the provider's session where it has a logout, so no sign-in is silent after it.
+ */
 export async function signOut(): Promise<void> {
-  session.signOut();
+  session.signOutEverywhere();
   forgetAllLinks();
   let target = '/signin';
   try {

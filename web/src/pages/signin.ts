@@ -1,12 +1,14 @@
 /**
  * Sign-in (/signin): one way in, everywhere. "Sign in" (or "Create an account") sends people to the
  * identity provider /config.json names (authorization code + PKCE, see lib/oidc.ts); it sends them
- * back here with the code, and from here they go to the page they were on, or to Users.
+ * back here with the code, and from here they go to the page they were on, or to Users. A page
+ * that found nobody signed in in its tab comes here through the provider first (prompt=none): then
+ * people either go straight back, signed in, or see the card with no error.
  */
 import { api, ApiError, loadConfig, session } from '../lib/api.ts';
 import { byId, h, render } from '../lib/dom.ts';
 import type { Me } from '../lib/model.ts';
-import { providerName, SignInError } from '../lib/oidc-provider.ts';
+import { providerName, SignInError, SignInNeeded } from '../lib/oidc-provider.ts';
 import { takeReturnTo } from '../lib/return-to.ts';
 import { finishSignIn, goToProvider, identityProvider, takeCallback } from '../lib/sign-in.ts';
 
@@ -20,7 +22,8 @@ async function start() {
   const status = h('div', { role: 'alert', class: 'form-error' });
 
   if (callback) {
-    render(main, h('article', { class: 'card signin' }, h('h1', {}, 'Sign in'), h('p', { class: 'loading', role: 'status' }, 'Signing you in…')));
+    // No card yet: most answers here are silent sign-ins that go straight back to their page.
+    render(main, h('p', { class: 'loading', role: 'status' }, 'Signing you in…'));
     try {
       await finishSignIn(callback);
       await api<Me>('GET', '/v1/me');
@@ -28,7 +31,8 @@ async function start() {
       return;
     } catch (error) {
       session.signOut();
-      render(status, signInFailure(error, name));
+      // A silent sign-in the provider could not do: simply the card, the way back still remembered.
+      if (!(error instanceof SignInNeeded)) render(status, signInFailure(error, name));
     }
   }
   // Discovery starts now, so the button leaves at once.
@@ -58,7 +62,7 @@ async function start() {
       'article',
       { class: 'card signin' },
       h('h1', {}, 'Sign in'),
-      reason === 'expired' && !callback ? h('p', { class: 'notice' }, 'Your session ended. Sign in again.') : null,
+      reason && REASONS[reason] && !callback ? h('p', { class: 'notice', id: 'signin-reason' }, REASONS[reason]) : null,
       status,
       session.token() ? h('p', {}, 'You are signed in. ', h('a', { href: '/home' }, 'Go to Home'), '.') : null,
       h('p', {}, `You sign in with ${name} and come straight back here.`),
@@ -66,6 +70,12 @@ async function start() {
     ),
   );
 }
+
+/** Why a page sent people here, when it is worth saying. */
+const REASONS: Record<string, string> = {
+  expired: 'Your session ended. Sign in again.',
+  'signed-out': 'You signed out in another tab. Sign in again to go on.',
+};
 
 function signInFailure(error: unknown, name: string): string {
   if (error instanceof SignInError) return error.message;
