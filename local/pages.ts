@@ -1,13 +1,15 @@
 /**
  * The web pages on the local stack: web/dist, rebuilt when its sources changed, served with the
- * headers CloudFront adds in AWS. Only files the build produced can be served (an allowlist of
- * exact paths), so no request path ever reaches the file system.
+ * headers CloudFront adds in AWS and routed as CloudFront routes them (web/page-addresses.ts). Only
+ * files the build produced can be served (an allowlist of exact paths), so no request path ever
+ * reaches the file system. A browser asking for an address no page has gets the not-found page.
  */
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, relative, sep } from 'node:path';
 import { buildWeb, DIST_DIR, isStale, listFiles } from '../web/build.ts';
 import { contentSecurityPolicy } from '../web/content-security-policy.ts';
+import { NOT_FOUND_FILE, pageFile, wantsJson } from '../web/page-addresses.ts';
 
 const PAGE_HEADERS = {
   'content-security-policy': contentSecurityPolicy(),
@@ -31,7 +33,7 @@ const CONTENT_TYPES: Record<string, string> = {
 let ready: Promise<Map<string, string>> | undefined;
 let checkedAt = 0;
 
-/** The servable files by URL path, rebuilding first when web/dist is missing or stale (checked at most once a second). */
+/** The servable files by their path in web/dist, rebuilding first when web/dist is missing or stale (checked at most once a second). */
 function servableFiles(): Promise<Map<string, string>> {
   if (!ready || Date.now() - checkedAt > 1_000) {
     const previous = ready;
@@ -43,9 +45,7 @@ function servableFiles(): Promise<Map<string, string>> {
       for (const file of await listFiles(DIST_DIR)) {
         const path = relative(DIST_DIR, file).split(sep).join('/');
         if (path.startsWith('.') || path.endsWith('.tmp') || path.includes('/.')) continue;
-        files.set(`/${path}`, file);
-        // Clean URLs, as CloudFront serves them: /join is join.html, / is index.html.
-        if (path.endsWith('.html')) files.set(path === 'index.html' ? '/' : `/${path.slice(0, -'.html'.length)}`, file);
+        files.set(path, file);
       }
       return files;
     })();
@@ -57,29 +57,26 @@ function servableFiles(): Promise<Map<string, string>> {
 }
 
 /**
- * An invite link whose `#` a mail or chat tool sent as `%23` (`/join%23<token>`, or `%2523` when
- * encoded twice) is the join page, which finds the token in its own address. Such a path carries
- * the token, so it is matched here and never written anywhere.
+ * `config` is /config.json (web/page-config.ts): in AWS the CDK writes it beside the pages. An
+ * address no page has is left to the front door's problem+json under /v1/ and for clients asking
+ * for JSON; a browser gets the not-found page, status 404.
  */
-export const MANGLED_JOIN_PATH = /^\/join(?:\.html)?%(?:25)*23/i;
-
-/** `config` is /config.json (web/page-config.ts): in AWS the CDK writes it beside the pages. */
 export async function servePages(req: IncomingMessage, res: ServerResponse, config: string): Promise<boolean> {
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-  const requested = new URL(req.url ?? '/', 'http://localhost').pathname;
-  const path = MANGLED_JOIN_PATH.test(requested) ? '/join' : requested;
-  let body: Buffer | string;
-  let type: string;
-  if (path === '/config.json') {
-    body = config;
-    type = CONTENT_TYPES['.json']!;
-  } else {
-    const file = (await servableFiles()).get(path);
-    if (!file) return false;
-    body = await readFile(file);
-    type = CONTENT_TYPES[extname(file)] ?? 'application/octet-stream';
-  }
-  res.writeHead(200, { ...PAGE_HEADERS, 'content-type': type, 'content-length': Buffer.byteLength(body) });
+  const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+  if (path.startsWith('/v1/')) return false;
+  const wanted = pageFile(path);
+  if (wanted === 'config.json') return answer(req, res, 200, config, CONTENT_TYPES['.json']!);
+  const files = await servableFiles();
+  const file = wanted === undefined ? undefined : files.get(wanted);
+  if (file) return answer(req, res, 200, await readFile(file), CONTENT_TYPES[extname(file)] ?? 'application/octet-stream');
+  const notFound = files.get(NOT_FOUND_FILE);
+  if (!notFound || wantsJson(req.headers.accept)) return false;
+  return answer(req, res, 404, await readFile(notFound), CONTENT_TYPES['.html']!);
+}
+
+function answer(req: IncomingMessage, res: ServerResponse, status: number, body: Buffer | string, type: string): true {
+  res.writeHead(status, { ...PAGE_HEADERS, 'content-type': type, 'content-length': Buffer.byteLength(body) });
   res.end(req.method === 'HEAD' ? undefined : body);
   return true;
 }

@@ -10,6 +10,7 @@ import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { NOT_FOUND_FILE } from './page-addresses.ts';
 
 export const WEB_DIR = dirname(fileURLToPath(import.meta.url));
 export const DIST_DIR = join(WEB_DIR, 'dist');
@@ -32,7 +33,10 @@ const PAGES = [
   { files: ['signin.html'], title: 'Sign in', entry: 'signin', brand: '<a class="brand" href="/signin">Invite links</a>' },
   // The join page is for people without an account: its brand leads nowhere.
   { files: ['join.html'], title: 'Join', entry: 'join', brand: '<span class="brand">Invite links</span>' },
-  { files: ['api.html'], title: 'API reference', entry: 'api', brand: home },
+  // A reference anyone may read: its way back into the app is the brand and Home.
+  { files: ['api.html'], title: 'API reference', entry: 'api', brand: `${home}<nav aria-label="Main"><a class="nav-link" href="/home">Home</a><a class="nav-link" href="/api" aria-current="page">API reference</a></nav>` },
+  // What a browser gets, with status 404, for an address no page has (web/page-addresses.ts).
+  { files: [NOT_FOUND_FILE], title: 'Page not found', entry: 'not-found', brand: home },
 ] as const;
 const PAGE_ENTRIES = PAGES.map((p) => p.entry);
 

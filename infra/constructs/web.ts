@@ -2,9 +2,10 @@
  * The service's one origin: the pages (web/dist) from a private S3 bucket (origin access control)
  * and the API under /v1/* from the HTTP API, both behind one CloudFront distribution, so the pages
  * call their own origin (no CORS, connect-src 'self'). CloudFront adds the security headers the
- * pages need, serves /join from join.html (and every other extensionless page path from
- * <path>.html), answers what API Gateway would refuse without a problem+json body itself, and
- * sends the API a secret header the functions check. A WAF web ACL may sit in front of it all.
+ * pages need, serves each page at its clean URL (/join from join.html) and a not-found page with
+ * status 404 for an address no page has, answers what API Gateway would refuse without a
+ * problem+json body itself, and sends the API a secret header the functions check. A WAF web ACL
+ * may sit in front of it all.
  */
 import { Annotations, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import {
@@ -38,7 +39,7 @@ import { unwrapped } from '#shared/contract/openapi.ts';
 import { contentSecurityPolicy } from '../../web/content-security-policy.ts';
 import type { PageConfig } from '../../web/page-config.ts';
 import { ORIGIN_VERIFY, type Api } from './api.ts';
-import { apiEdgeFunctionCode, PAGE_REWRITE } from './web/edge-functions.ts';
+import { apiEdgeFunctionCode, pageRoutingCode } from './web/edge-functions.ts';
 import { acknowledgeDeploymentHandler, refuseLinkedSourceMaps, SOURCE_MAPS } from './web/page-deployment.ts';
 
 export interface WebProps {
@@ -103,6 +104,11 @@ export class Web extends Construct {
       },
     });
 
+    const pageRouting = new CloudFrontFunction(this, 'PageRouting', {
+      code: FunctionCode.fromInline(pageRoutingCode()),
+      runtime: FunctionRuntime.JS_2_0,
+      comment: 'Page addresses: clean URLs, mangled join links, a 404 page for unknown addresses',
+    });
     this.distribution = new Distribution(this, 'Distribution', {
       comment: 'invite-links pages and API',
       defaultRootObject: 'index.html',
@@ -114,16 +120,8 @@ export class Web extends Construct {
         origin: S3BucketOrigin.withOriginAccessControl(this.bucket),
         viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         responseHeadersPolicy: this.responseHeaders,
-        functionAssociations: [
-          {
-            eventType: FunctionEventType.VIEWER_REQUEST,
-            function: new CloudFrontFunction(this, 'JoinRewrite', {
-              code: FunctionCode.fromInline(PAGE_REWRITE),
-              runtime: FunctionRuntime.JS_2_0,
-              comment: 'Clean page URLs: /join serves join.html, also for links whose # became %23',
-            }),
-          },
-        ],
+        // One function on both events: the request picks the file, the response makes the not-found page a 404.
+        functionAssociations: [FunctionEventType.VIEWER_REQUEST, FunctionEventType.VIEWER_RESPONSE].map((eventType) => ({ eventType, function: pageRouting })),
       },
     });
     this.url = `https://${this.distribution.distributionDomainName}`;

@@ -3,11 +3,12 @@
  * opens a link, creates an account with the emailed code (one wrong code first), joins and lands
  * on Home. Each provider page reloads as a GET, never resending its form; from Home, one Back
  * reaches an app page, and no further Back meets a form to resend or a sign-in that is over.
+ * A page of a sign-in that is over leads back to the app page that started it.
  */
 import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.ts';
-import { pageSteps, VIEWPORTS } from '../support/pages.ts';
+import { checkBothWidths, pageSteps, VIEWPORTS } from '../support/pages.ts';
 import { wrongCode } from '../support/sign-in.ts';
 import { useStack } from '../support/stack.ts';
 import { DEMO_DOMAIN, newPerson, OWNER, when } from '../support/steps.ts';
@@ -43,6 +44,9 @@ async function reloadShows(page: Page, heading: string) {
   await page.getByRole('heading', { name: heading }).waitFor();
 }
 
+/** A provider page each newcomer passed through, to open again once their sign-in is over. */
+const codePages: string[] = [];
+
 const APP_PAGE = (url: string) => url.startsWith(t.stack.url) && !new URL(url).pathname.startsWith('/oidc');
 
 for (const viewport of ['desktop', 'mobile'] as const) {
@@ -65,6 +69,7 @@ for (const viewport of ['desktop', 'mobile'] as const) {
       await page.getByRole('button', { name: 'Send code' }).click();
       await page.getByRole('heading', { name: 'Check your email' }).waitFor();
       expect(new URL(page.url()).pathname).toMatch(/^\/oidc\/interaction\/[\w-]+\/code$/);
+      codePages.push(page.url());
       await reloadShows(page, 'Check your email');
 
       // A refused code is a page too: reloading it asks nothing and shows the code form afresh.
@@ -106,3 +111,21 @@ for (const viewport of ['desktop', 'mobile'] as const) {
     });
   });
 }
+
+describe('a sign-in that is over', () => {
+  it('sends someone who opens one of its pages, in any browser, to the app page that started it; one the provider never knew says so, with a way back', async () => {
+    expect(codePages).toHaveLength(2);
+    const { context, page } = await newContext('mobile');
+    for (const url of codePages) {
+      await page.goto(url);
+      expect(page.url()).toBe(`${t.stack.url}/join`);
+    }
+    const response = await page.goto(`${t.stack.url}/oidc/interaction/never-started-here`);
+    expect(response?.status()).toBe(410);
+    await page.getByRole('heading', { name: 'This sign-in is over' }).waitFor();
+    await checkBothWidths(page, 'a sign-in the provider does not know');
+    await page.getByRole('link', { name: 'Back to Invite links' }).click();
+    await page.waitForURL((url) => APP_PAGE(url.href));
+    await context.close();
+  });
+});

@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ACCESS_LOG_FIELDS } from '../../infra/constructs/api.ts';
 import { ITERATOR_AGE_ALARM_MS } from '../../infra/constructs/stream-reading.ts';
 import type { ServiceFunction } from '../../infra/constructs/service-function.ts';
-import { PAGE_REWRITE } from '../../infra/constructs/web/edge-functions.ts';
+import { pageRoutingCode } from '../../infra/constructs/web/edge-functions.ts';
 import { OPERATION_LIST, routeKey } from '../../shared/contract/operations.ts';
 import { TABLE } from '../../shared/store/dynamodb/table.ts';
 import { STREAM_CONSUMERS } from '../../shared/streams/consumers.ts';
@@ -321,17 +321,19 @@ describe('the pages', () => {
     });
   });
 
-  it('serve /join from join.html at the edge (clean URLs for every page), files and / unchanged', () => {
-    const [id, fn] = ofType('AWS::CloudFront::Function').find(([, f]) => f.Properties.FunctionCode === PAGE_REWRITE)!;
+  it('serve /join from join.html at the edge (clean URLs for every page), files unchanged, unknown addresses the not-found page', () => {
+    const [id, fn] = ofType('AWS::CloudFront::Function').find(([, f]) => f.Properties.FunctionCode === pageRoutingCode())!;
     const handler = runInNewContext(`${fn.Properties.FunctionCode}; handler`) as (e: { request: { uri: string } }) => { uri: string };
     expect(handler({ request: { uri: '/join' } }).uri).toBe('/join.html');
     expect(handler({ request: { uri: '/join/' } }).uri).toBe('/join.html');
     expect(handler({ request: { uri: '/users' } }).uri).toBe('/users.html');
-    expect(handler({ request: { uri: '/app.js' } }).uri).toBe('/app.js');
-    expect(handler({ request: { uri: '/' } }).uri).toBe('/');
+    expect(handler({ request: { uri: '/assets/users.js' } }).uri).toBe('/assets/users.js');
+    expect(handler({ request: { uri: '/app.js' } }).uri).toBe('/not-found.html');
+    expect(handler({ request: { uri: '/' } }).uri).toBe('/index.html');
+    const association = (EventType: string) => ({ EventType, FunctionARN: { 'Fn::GetAtt': [id, 'FunctionARN'] } });
     s.template.hasResourceProperties('AWS::CloudFront::Distribution', {
       DistributionConfig: Match.objectLike({
-        DefaultCacheBehavior: Match.objectLike({ FunctionAssociations: [{ EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': [id, 'FunctionARN'] } }] }),
+        DefaultCacheBehavior: Match.objectLike({ FunctionAssociations: [association('viewer-request'), association('viewer-response')] }),
       }),
     });
   });
