@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { IdentityProviderConfig } from '../../web/page-config.ts';
 import { namesFromClaims, readIdTokenClaims } from '../../web/src/lib/id-token.ts';
 import { apiToken, authorizationUrl, beginSignIn, callbackErrorMessage, completeSignIn, isCallback, PENDING_KEY, signOutUrl, withoutCallbackParams } from '../../web/src/lib/oidc.ts';
-import { allowsInsecureRequests, providerName, resolveProvider, SignInError, type Provider } from '../../web/src/lib/oidc-provider.ts';
+import { allowsInsecureRequests, providerName, resolveProvider, SignInError, SignInNeeded, type Provider } from '../../web/src/lib/oidc-provider.ts';
 import { rememberReturnTo, RETURN_TO_KEY, sanitizeReturnTo, takeReturnTo } from '../../web/src/lib/return-to.ts';
 
 const LOCAL_ISSUER = 'http://localhost:3000/oidc';
@@ -195,6 +195,14 @@ describe('leaving for the provider', () => {
     expect(url.searchParams.get('prompt')).toBe('login');
   });
 
+  it('asks for a silent sign-in from the provider’s session (prompt=none), and remembers that it was silent', async () => {
+    const storage = new MemoryStorage();
+    const url = new URL(await beginSignIn(await cognitoProvider(), { redirectUri: `${ORIGIN}/signin`, prompt: 'none' }, storage));
+    expect(`${url.origin}${url.pathname}`).toBe(`${HOSTED}/oauth2/authorize`);
+    expect(url.searchParams.get('prompt')).toBe('none');
+    expect(JSON.parse(storage.items.get(PENDING_KEY)!)).toMatchObject({ silent: true, redirectUri: `${ORIGIN}/signin` });
+  });
+
   it('refuses to send anyone to a discovered http endpoint that is not on this machine', () => {
     const remote: Provider = { ...localProvider(), as: { ...LOCAL_METADATA, authorization_endpoint: 'http://evil.example/auth' } };
     expect(() => authorizationUrl(remote, { redirectUri: REDIRECT, state: 's', nonce: 'n', codeChallenge: 'c' })).toThrow(/must use https/);
@@ -287,6 +295,25 @@ describe('coming back', () => {
     // Without a sign-in started here, the words stay but an unverified description is not shown.
     const stray = completeSignIn(localProvider(), new URLSearchParams({ error: 'access_denied', error_description: 'Call 555-0100' }), new MemoryStorage());
     await expect(stray).rejects.toThrow(/^Sign-in was cancelled or not allowed\. Try again/);
+  });
+
+  it('takes a silent sign-in the provider cannot do without the person as "show the Sign in card", not as an error', async () => {
+    for (const error of ['login_required', 'interaction_required', 'consent_required', 'account_selection_required']) {
+      const storage = new MemoryStorage();
+      const state = new URL(await beginSignIn(localProvider(), { redirectUri: REDIRECT, prompt: 'none' }, storage)).searchParams.get('state')!;
+      const attempt = completeSignIn(localProvider(), new URLSearchParams({ error, state, iss: LOCAL_ISSUER }), storage);
+      await expect(attempt).rejects.toBeInstanceOf(SignInNeeded);
+    }
+    // Asked with the person there, the same answer is an error to show.
+    const { storage, state } = await started(localProvider());
+    const asked = completeSignIn(localProvider(), new URLSearchParams({ error: 'login_required', state, iss: LOCAL_ISSUER }), storage).catch((e: unknown) => e);
+    expect(await asked).toBeInstanceOf(SignInError);
+    expect(await asked).not.toBeInstanceOf(SignInNeeded);
+    // A silent sign-in's other refusals are errors too.
+    const silent = new MemoryStorage();
+    const silentState = new URL(await beginSignIn(localProvider(), { redirectUri: REDIRECT, prompt: 'none' }, silent)).searchParams.get('state')!;
+    const refused = completeSignIn(localProvider(), new URLSearchParams({ error: 'unauthorized_client', state: silentState, iss: LOCAL_ISSUER }), silent).catch((e: unknown) => e);
+    expect(await refused).not.toBeInstanceOf(SignInNeeded);
   });
 
   it('explains a refused code without repeating the code or verifier, and a provider it cannot reach', async () => {
