@@ -105,7 +105,7 @@ export const OPERATIONS = {
   'list-users': {
     method: 'GET', path: '/v1/domains/{domainId}/users', auth: 'jwt', status: 200,
     summary: 'The domain’s users and how they came in', who: MAY_INVITE,
-    description: 'In email order, a page at a time (`limit`, `cursor`). `?inviteLinkId=` keeps only the people who joined through that link.',
+    description: 'In email order, a page at a time (`limit`, `cursor`). `?inviteLinkId=` keeps only the people who joined through that link. `adminCount` says how many admins the domain has: its last admin can be neither removed nor demoted.',
     params: input.domainParams, query: input.usersQuery, response: 'members', errors: MEMBER_CHECK, tableActions: [CALLER, 'QueryByDomain'],
   },
   'update-member': {

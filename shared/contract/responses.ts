@@ -63,7 +63,8 @@ export const member = z.strictObject({
   primaryGroupId: z.optional(z.string()),
   joinedVia: z.optional(joinedVia),
 });
-export const members = page(member);
+/** A page of the domain's users, with how many admins the domain has (its last admin can be neither removed nor demoted); absent where a domain never counted them. */
+export const members = z.strictObject({ items: z.array(member), nextCursor: z.optional(z.string()), adminCount: z.optional(z.number()) });
 
 /** Someone an admin removed who may not rejoin through a link until an admin allows it. */
 export const removedMember = z.strictObject({
