@@ -103,7 +103,8 @@ export class InteractionPages {
         }),
       );
     }
-    await this.memory.rememberAppPage(uid, String(details.params.redirect_uri));
+    const appPage = details.params.redirect_uri;
+    if (typeof appPage === 'string') await this.memory.rememberAppPage(uid, appPage);
     const signUp = mode === 'signup' || (mode !== 'signin' && signIn.signUpFirst);
     const shown = await this.memory.takeShown(uid, 'email');
     return send(
