@@ -1,9 +1,10 @@
 /**
  * What a domain admin can do to a member on the Users page: change their user type, teams (the
- * first is their primary team), role groups and legacy groups, reviewed before saving; or remove
- * them from the domain, confirmed first, which keeps them from joining again through a link unless
- * the admin ticks "Let them join again through a link". Both are modal dialogs (focus kept inside,
- * Escape closes, focus returns to the row).
+ * first is their primary team), role groups, legacy groups and admin role, reviewed before saving;
+ * or remove them from the domain, confirmed first, which keeps them from joining again through a
+ * link unless the admin ticks "Let them join again through a link". The domain's last admin keeps
+ * the admin role: the editor says so instead of offering to take it. Both are modal dialogs (focus
+ * kept inside, Escape closes, focus returns to the row).
  */
 import { api, ApiError } from '../lib/api.ts';
 import { confirmDialog, modalDialog } from '../lib/dialog.ts';
@@ -16,6 +17,8 @@ export interface MemberActions {
 }
 
 export interface MemberEvents {
+  /** Whether this member is the domain's last admin, whom the API would refuse to demote or remove. */
+  lastAdmin(member: Member): boolean;
   /** The member as the API answered the change. */
   saved(member: Member): void;
   /** `keptOut`: they may not join again through a link until an admin allows it. */
@@ -23,11 +26,12 @@ export interface MemberEvents {
 }
 
 const fullName = (m: Member) => `${m.firstName} ${m.lastName}`;
+const adminWords = (isAdmin: boolean) => (isAdmin ? 'Admin' : 'Not an admin');
 
 export function memberActions(directory: Directory, base: string, events: MemberEvents): MemberActions {
   const path = (m: Member) => `${base}/users/${encodeURIComponent(m.userId)}`;
   return {
-    edit: (member) => editDialog(directory, member, (change) => api<Member>('PATCH', path(member), change), events.saved).open(),
+    edit: (member) => editDialog(directory, member, events.lastAdmin(member), (change) => api<Member>('PATCH', path(member), change), events.saved).open(),
     remove(member) {
       const { domainName } = directory.membership;
       let removed = false;
@@ -86,9 +90,11 @@ function problemText(error: unknown, member: Member, { membership }: Directory, 
 const ordered = (previous: string[], chosen: string[]) => [...previous.filter((id) => chosen.includes(id)), ...chosen.filter((id) => !previous.includes(id))];
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
-function editDialog(directory: Directory, member: Member, save: (change: MemberChange) => Promise<Member>, saved: (member: Member) => void) {
+function editDialog(directory: Directory, member: Member, lastAdmin: boolean, save: (change: MemberChange) => Promise<Member>, saved: (member: Member) => void) {
   const { teams, roleGroups, groups } = directory;
   const name = fullName(member);
+  const { domainName } = directory.membership;
+  const yourself = member.userId === directory.me.userId;
   const names = (items: { id: string; name: string }[], ids: string[]) => ids.map((id) => items.find((i) => i.id === id)?.name ?? id).join(', ') || 'none';
 
   const userTypeField = h(
@@ -124,6 +130,21 @@ function editDialog(directory: Directory, member: Member, save: (change: MemberC
     groups.length ? groups.map((g) => choice('checkbox', 'groupIds', g.id, member.groupIds.includes(g.id), g.name)) : h('p', { class: 'muted small' }, 'None in this domain.'),
   );
 
+  const adminBox = h('input', { type: 'checkbox', id: 'member-admin', name: 'isAdmin', checked: member.isAdmin, disabled: lastAdmin, 'aria-describedby': 'member-admin-hint' });
+  const adminField = h(
+    'fieldset',
+    { class: 'choices admin-choice' },
+    h('legend', {}, 'Admin'),
+    h('div', { class: 'choice' }, adminBox, h('label', { for: 'member-admin' }, `Admin of ${domainName}`)),
+    h(
+      'p',
+      { class: 'hint', id: 'member-admin-hint' },
+      lastAdmin
+        ? `${yourself ? 'You are' : `${member.firstName} is`} the only admin, and a domain always needs one: make someone else an admin first.`
+        : 'Admins change and remove members, invite with any user type, and change the Login Settings.',
+    ),
+  );
+
   /** The primary team is not also one of the more teams; with no primary team there are no more teams. */
   const syncTeams = () => {
     for (const box of Array.from(moreTeams.querySelectorAll<HTMLInputElement>('input'))) {
@@ -143,6 +164,8 @@ function editDialog(directory: Directory, member: Member, save: (change: MemberC
       teamIds: primaryTeam ? [primaryTeam, ...ordered(member.teamIds.filter((id) => id !== primaryTeam), checked(moreTeams, 'teamIds'))] : [],
       roleGroupIds: ordered(member.roleGroupIds, checked(roleGroupField, 'roleGroupIds')),
       groupIds: ordered(member.groupIds, checked(groupField, 'groupIds')),
+      // The last admin's box is not offered: they stay an admin whatever it says.
+      isAdmin: lastAdmin ? member.isAdmin : adminBox.checked,
     };
   };
   /** Only what changed goes to the API. */
@@ -152,6 +175,7 @@ function editDialog(directory: Directory, member: Member, save: (change: MemberC
     if (!same(next.teamIds, member.teamIds)) change.teamIds = next.teamIds;
     if (!same(next.roleGroupIds, member.roleGroupIds)) change.roleGroupIds = next.roleGroupIds;
     if (!same(next.groupIds, member.groupIds)) change.groupIds = next.groupIds;
+    if (next.isAdmin !== member.isAdmin) change.isAdmin = next.isAdmin;
     return change;
   };
 
@@ -182,6 +206,7 @@ function editDialog(directory: Directory, member: Member, save: (change: MemberC
       h('p', { class: 'hint', id: 'member-primary-team-hint' }, 'Their first team: where they belong by default.'),
     ),
     h('div', { class: 'optional-grid' }, moreTeams, roleGroupField, groupField),
+    adminField,
     formError,
     h('div', { class: 'actions' }, h('button', { type: 'button', class: 'button', onclick: () => modal.close() }, 'Cancel'), reviewButton),
   );
@@ -204,6 +229,11 @@ function editDialog(directory: Directory, member: Member, save: (change: MemberC
       change.teamIds ? row('Teams', names(teams, member.teamIds), names(teams, next.teamIds)) : null,
       change.roleGroupIds ? row('Role groups', names(roleGroups, member.roleGroupIds), names(roleGroups, next.roleGroupIds)) : null,
       change.groupIds ? row('Legacy groups', names(groups, member.groupIds), names(groups, next.groupIds)) : null,
+      change.isAdmin !== undefined ? row('Admin role', adminWords(member.isAdmin), adminWords(next.isAdmin)) : null,
+      // Taking one's own admin role away ends what this page lets one do: said before it happens.
+      yourself && change.isAdmin === false
+        ? h('li', { class: 'change-warning' }, `You will no longer change members or the Login Settings of ${domainName}; another admin can make you one again.`)
+        : null,
     );
     render(reviewError);
     form.hidden = true;

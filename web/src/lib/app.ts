@@ -4,6 +4,7 @@ import { sessionFromOpenTabs, shareSessionWithNewTabs, whenSignedOutElsewhere } 
 import { signInAndComeBack, signOut } from './sign-in.ts';
 import { byId, h, render } from './dom.ts';
 import { mayInvite, type Me, type Membership } from './model.ts';
+import { chooseDomain, domainQuery, keepDomainInAddress } from './domains.ts';
 
 export type PageName = 'home' | 'users' | 'activity' | 'settings';
 
@@ -30,35 +31,33 @@ export async function startSignedInPage(active: PageName): Promise<Me> {
 }
 
 let topBar: { me: Me; active: PageName } | undefined;
+/** The domain the page shows, once it has chosen. */
+let shown: Membership | undefined;
 
 /**
- * The top bar offers only what the person can use: Home to every member; Users and Activity to
- * members who may invite somewhere; Login Settings to admins. Each link keeps the domain shown
- * when that page can show it.
+ * The top bar offers only what the person can use in the domain on show: Home to every member,
+ * Users and Activity where they may invite, Login Settings where they are an admin. Every link
+ * keeps that domain: another domain is the picker's to choose, never a link's.
  */
 function renderTopBar() {
   if (!topBar) return;
   const { me, active } = topBar;
-  const shown = chooseDomain(me.memberships);
-  // The domain on show when the page fits it, else the first domain where it does.
-  const link = (page: PageName, path: string, label: string, fits: (m: Membership) => boolean) => {
-    const target = shown && fits(shown) ? shown : me.memberships.find(fits);
-    const domain = target ? `?domain=${encodeURIComponent(target.domainId)}` : '';
-    return h('a', { href: `${path}${domain}`, class: 'nav-link', 'aria-current': page === active ? 'page' : undefined }, label);
-  };
-  const anyMember = () => true;
-  const admin = (m: Membership) => m.isAdmin;
-  const inviter = me.memberships.some(mayInvite);
+  // Before the page has chosen, the domain it will choose (none when the address names one the person is not in).
+  const domain = shown ?? chooseDomain(me).membership;
+  const query = domain ? domainQuery(domain) : '';
+  const link = (page: PageName, path: string, label: string) =>
+    h('a', { href: `${path}${query}`, class: 'nav-link', 'aria-current': page === active ? 'page' : undefined }, label);
+  const inviter = domain ? mayInvite(domain) : false;
   render(
     byId('topbar'),
-    h('a', { class: 'brand', href: inviter ? '/' : '/home' }, 'Invite links'),
+    h('a', { class: 'brand', href: `${inviter ? '/users' : '/home'}${query}` }, 'Invite links'),
     h(
       'nav',
       { 'aria-label': 'Main' },
-      me.memberships.length > 0 ? link('home', '/home', 'Home', anyMember) : null,
-      inviter ? link('users', '/users', 'Users', mayInvite) : null,
-      inviter ? link('activity', '/activity', 'Activity', mayInvite) : null,
-      me.memberships.some(admin) ? link('settings', '/settings', 'Login Settings', admin) : null,
+      me.memberships.length > 0 ? link('home', '/home', 'Home') : null,
+      inviter ? link('users', '/users', 'Users') : null,
+      inviter ? link('activity', '/activity', 'Activity') : null,
+      domain?.isAdmin ? link('settings', '/settings', 'Login Settings') : null,
     ),
     h(
       'div',
@@ -69,43 +68,11 @@ function renderTopBar() {
   );
 }
 
-const DOMAIN_KEY = 'invite-links.domain';
-
-/** The domain the address or this tab asks for, before /v1/me has said which the person is in. */
-export function wantedDomainId(): string | undefined {
-  return new URLSearchParams(location.search).get('domain') ?? sessionStorage.getItem(DOMAIN_KEY) ?? undefined;
-}
-
-/** The domain to show: ?domain=, else the last one chosen, else the first. */
-export function chooseDomain(candidates: Membership[]): Membership | undefined {
-  const wanted = wantedDomainId();
-  return candidates.find((m) => m.domainId === wanted) ?? candidates[0];
-}
-
-/** The page now shows this domain: this tab remembers it, and the top bar's links follow it. */
+/** The page now shows this domain: the address names it, this tab remembers it, and the top bar offers what the person may do there. */
 export function showingDomain(membership: Membership): void {
-  sessionStorage.setItem(DOMAIN_KEY, membership.domainId);
+  shown = membership;
+  keepDomainInAddress(membership.domainId);
   renderTopBar();
-}
-
-/** A labelled <select> of domains, shown only to people in more than one. */
-export function domainPicker(candidates: Membership[], current: Membership, onChange: (m: Membership) => void): HTMLElement | undefined {
-  if (candidates.length < 2) return undefined;
-  const select = h(
-    'select',
-    {
-      id: 'domain-picker',
-      onchange: () => {
-        const next = candidates.find((m) => m.domainId === select.value);
-        if (!next) return;
-        history.replaceState(null, '', `?domain=${encodeURIComponent(next.domainId)}`);
-        showingDomain(next);
-        onChange(next);
-      },
-    },
-    candidates.map((m) => h('option', { value: m.domainId, selected: m.domainId === current.domainId }, m.domainName)),
-  );
-  return h('div', { class: 'field inline' }, h('label', { for: 'domain-picker' }, 'Domain'), select);
 }
 
 /** A page-level failure: what went wrong, and a way to try again. */

@@ -2,12 +2,14 @@
  * Activity (/activity?domain=…[&type=…]), for members who may invite: the domain's audit trail,
  * newest first, a page at a time, each entry in plain words (who created, revoked, joined, switched
  * links off or on, changed or removed a member) with its time; a filter by kind of activity that
- * the address keeps (`type`, as the API takes it). Members who may not invite are told so plainly.
+ * the address keeps (`type`, as the API takes it). Members who may not invite in the domain on show
+ * are told so plainly, with the domain picker and that domain's Home.
  * The caller, the first page and the domain's team and group names are asked for at once.
  */
 import type { ActivityEntry } from '../../../shared/contract/event-schemas.ts';
 import { api, ApiError, session } from '../lib/api.ts';
-import { chooseDomain, domainPicker, failure, showingDomain, startSignedInPage, wantedDomainId } from '../lib/app.ts';
+import { failure, showingDomain, startSignedInPage } from '../lib/app.ts';
+import { chooseDomain, domainPicker, notAllowedNotice, notMemberNotice, pageHead, wantedDomainId } from '../lib/domains.ts';
 import { byId, h, render, type Child } from '../lib/dom.ts';
 import { pagedList, type PagedList } from '../lib/paging.ts';
 import { formatDateTime, mayInvite, plural, USER_TYPE_LABEL, type Group, type Items, type Me, type Membership, type Page, type RoleGroup, type Team } from '../lib/model.ts';
@@ -51,30 +53,26 @@ async function start() {
   const early = wanted ? { domainId: wanted, type: wantedType(), page: api<Page<ActivityEntry>>('GET', activityPath(wanted, wantedType())), names: loadNames(wanted) } : undefined;
   early?.page.catch(() => undefined);
   const me = await startSignedInPage('activity');
-  const candidates = me.memberships.filter(mayInvite);
-  const named = new URLSearchParams(location.search).get('domain');
-  const asked = named ? me.memberships.find((m) => m.domainId === named) : undefined;
-  // A domain the address names but the person may not invite to gets a plain answer, not another domain's activity.
-  if (asked && !mayInvite(asked)) return notAllowed(me, asked);
-  const current = chooseDomain(candidates);
-  if (!current) return notAllowed(me, chooseDomain(me.memberships));
-  await showDomain(me, candidates, current, early?.domainId === current.domainId ? early : undefined);
+  const { membership, notMemberOf } = chooseDomain(me);
+  if (notMemberOf) return render(main, h('h1', {}, 'Activity'), notMemberNotice(me, notMemberOf, '/activity'));
+  if (!membership) return location.replace('/home');
+  await show(me, membership, early?.domainId === membership.domainId ? early : undefined);
 }
 
-/** Who may see the activity is who may invite: anyone else learns that, and where to go instead. */
-function notAllowed(me: Me, membership: Membership | undefined) {
-  if (membership) showingDomain(membership);
-  const where = membership ? ` of ${membership.domainName}` : '';
+/** The activity of a domain where the person may invite; elsewhere, why not: who may see it is who may invite. */
+function show(me: Me, membership: Membership, early?: Early): Promise<void> {
+  if (mayInvite(membership)) return showDomain(me, membership, early);
+  showingDomain(membership);
   render(
     main,
-    h('h1', {}, 'Activity'),
-    h(
-      'div',
-      { class: 'notice', id: 'activity-not-allowed', role: 'alert' },
-      h('p', {}, h('strong', {}, `You're not allowed to see the activity${where}.`), ' Only members who may invite people see it.'),
-      h('p', {}, `You're signed in as ${me.email}. `, h('a', { href: membership ? `/home?domain=${encodeURIComponent(membership.domainId)}` : '/home' }, 'Go to Home')),
-    ),
+    pageHead('Activity', domainPicker(me, membership, (next) => show(me, next).catch(showFailure))),
+    notAllowedNotice(me, membership, {
+      id: 'activity-not-allowed',
+      sentence: `You're not allowed to see the activity of ${membership.domainName}.`,
+      why: 'Only members who may invite people see it.',
+    }),
   );
+  return Promise.resolve();
 }
 
 interface Early {
@@ -84,7 +82,7 @@ interface Early {
   names: Promise<Names>;
 }
 
-async function showDomain(me: Me, candidates: Membership[], membership: Membership, early?: Early) {
+async function showDomain(me: Me, membership: Membership, early?: Early) {
   showingDomain(membership);
   let type: string = wantedType();
   keepInAddress(membership.domainId, type);
@@ -126,11 +124,9 @@ async function showDomain(me: Me, candidates: Membership[], membership: Membersh
 
   render(
     main,
-    h(
-      'div',
-      { class: 'page-head' },
-      h('h1', {}, 'Activity'),
-      domainPicker(candidates, membership, (next) => void showDomain(me, candidates, next).catch(showFailure)),
+    pageHead(
+      'Activity',
+      domainPicker(me, membership, (next) => show(me, next).catch(showFailure)),
       h('div', { class: 'field inline' }, h('label', { for: 'activity-type' }, 'Show'), filter),
     ),
     summary,

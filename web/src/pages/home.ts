@@ -4,16 +4,18 @@
  * groups) and who invited them and when, all from /v1/me, so it works for members who may not
  * list the domain's teams; members who may invite also get the way to their Users page.
  */
-import { chooseDomain, domainPicker, failure, showingDomain, startSignedInPage } from '../lib/app.ts';
+import { failure, showingDomain, startSignedInPage } from '../lib/app.ts';
+import { chooseDomain, domainPicker, domainQuery, notMemberNotice } from '../lib/domains.ts';
 import { byId, h, render, type Child } from '../lib/dom.ts';
-import { joinedHere } from '../lib/joined.ts';
+import { dismissWelcome, welcomeOnHome } from '../lib/joined.ts';
 import { formatDate, formatDateTime, mayInvite, USER_TYPE_HINT, USER_TYPE_LABEL, type JoinedVia, type Me, type Membership } from '../lib/model.ts';
 
 const main = byId('main');
 
 async function start() {
   const me = await startSignedInPage('home');
-  const current = chooseDomain(me.memberships);
+  const { membership: current, notMemberOf } = chooseDomain(me);
+  if (notMemberOf) return render(main, h('h1', {}, 'Home'), notMemberNotice(me, notMemberOf, '/home'));
   if (!current) {
     render(
       main,
@@ -33,23 +35,34 @@ async function start() {
 function showDomain(me: Me, membership: Membership) {
   showingDomain(membership);
   document.title = `${membership.domainName} · Invite links`;
-  const justJoined = joinedHere(membership.domainId);
   const others = me.memberships.filter((m) => m.domainId !== membership.domainId);
+  const title = h('h1', { id: 'home-title', tabindex: '-1' }, membership.domainName);
+  const signedInAs = h('p', { class: 'muted who-am-i' }, `Signed in as ${me.email}`);
+  const welcome = welcomeOnHome(membership.domainId)
+    ? h(
+        'div',
+        { class: 'notice success welcome', role: 'status', id: 'joined-notice' },
+        h('p', {}, h('strong', {}, `Welcome! You've joined ${membership.domainName}.`), ` You're signed in as ${me.email}.`),
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'icon-button',
+            'aria-label': 'Dismiss the welcome',
+            onclick: () => {
+              dismissWelcome();
+              welcome?.replaceWith(signedInAs);
+              title.focus();
+            },
+          },
+          '×',
+        ),
+      )
+    : undefined;
   render(
     main,
-    h(
-      'div',
-      { class: 'page-head' },
-      h('h1', { id: 'home-title' }, membership.domainName),
-      domainPicker(me.memberships, membership, (next) => showDomain(me, next)),
-    ),
-    justJoined
-      ? h(
-          'div',
-          { class: 'notice success', role: 'status', id: 'joined-notice' },
-          h('p', {}, h('strong', {}, `Welcome! You've joined ${membership.domainName}.`), ` You're signed in as ${me.email}.`),
-        )
-      : h('p', { class: 'muted who-am-i' }, `Signed in as ${me.email}`),
+    h('div', { class: 'page-head' }, title, domainPicker(me, membership, (next) => showDomain(me, next))),
+    welcome ?? signedInAs,
     h('section', { class: 'card home-grants', 'aria-labelledby': 'grants-title' }, h('h2', { id: 'grants-title' }, `What you have in ${membership.domainName}`), grants(membership)),
     h('section', { class: 'card home-joined', 'aria-labelledby': 'joined-title' }, h('h2', { id: 'joined-title' }, 'How you joined'), joinedText(membership.joinedVia)),
     mayInvite(membership)
@@ -61,7 +74,7 @@ function showDomain(me: Me, membership: Membership) {
           h(
             'p',
             { class: 'actions start' },
-            h('a', { class: 'button primary', href: `/users?domain=${encodeURIComponent(membership.domainId)}` }, 'Go to Users'),
+            h('a', { class: 'button primary', href: `/users${domainQuery(membership)}` }, 'Go to Users'),
           ),
         )
       : null,
@@ -73,7 +86,7 @@ function showDomain(me: Me, membership: Membership) {
           h(
             'ul',
             { class: 'plain-list' },
-            others.map((m) => h('li', {}, h('a', { href: `/home?domain=${encodeURIComponent(m.domainId)}` }, m.domainName), ` · ${USER_TYPE_LABEL[m.userType]} user`)),
+            others.map((m) => h('li', {}, h('a', { href: `/home${domainQuery(m)}` }, m.domainName), ` · ${USER_TYPE_LABEL[m.userType]} user`)),
           ),
         )
       : null,

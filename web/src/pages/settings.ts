@@ -1,10 +1,12 @@
 /**
- * Admin › Settings › Login Settings (/settings): the domain's invite-link switch, the email
- * domains everyone who joins must have, and DELETE ALL EXISTING LINKS, each destructive step
- * behind a confirmation dialog. Admins only.
+ * Admin › Settings › Login Settings (/settings?domain=…): the domain's invite-link switch, the
+ * email domains everyone who joins must have, and DELETE ALL EXISTING LINKS, each destructive step
+ * behind a confirmation dialog. Admins of the domain on show only; anyone else is told so, with
+ * the domain picker and that domain's Home.
  */
 import { api, ApiError } from '../lib/api.ts';
-import { chooseDomain, domainPicker, failure, showingDomain, startSignedInPage } from '../lib/app.ts';
+import { failure, showingDomain, startSignedInPage } from '../lib/app.ts';
+import { chooseDomain, domainPicker, domainQuery, notAllowedNotice, notMemberNotice, pageHead } from '../lib/domains.ts';
 import { confirmDialog } from '../lib/dialog.ts';
 import { byId, h, render } from '../lib/dom.ts';
 import { formatEmailDomainsInput, parseEmailDomains } from '../lib/email-domains.ts';
@@ -12,26 +14,45 @@ import { atDomains, formatDateTime, formatDuration, plural, type LinkSettings, t
 
 const main = byId('main');
 
-const breadcrumb = () =>
-  h('nav', { 'aria-label': 'Breadcrumb', class: 'breadcrumb' }, h('ol', {}, h('li', {}, 'Admin'), h('li', {}, 'Settings'), h('li', { 'aria-current': 'page' }, 'Login Settings')));
+/** Admin (the domain's users, which admins manage) › Settings (these settings, from the top) › Login Settings (here). */
+const breadcrumb = (m: Membership) =>
+  h(
+    'nav',
+    { 'aria-label': 'Breadcrumb', class: 'breadcrumb' },
+    h(
+      'ol',
+      {},
+      h('li', {}, h('a', { href: `/users${domainQuery(m)}` }, 'Admin')),
+      h('li', {}, h('a', { href: `/settings${domainQuery(m)}` }, 'Settings')),
+      h('li', { 'aria-current': 'page' }, 'Login Settings'),
+    ),
+  );
 
 async function start() {
   const me = await startSignedInPage('settings');
-  const admin = me.memberships.filter((m) => m.isAdmin);
-  const current = chooseDomain(admin);
-  if (!current) {
-    render(
-      main,
-      breadcrumb(),
-      h('h1', {}, 'Login Settings'),
-      h('div', { class: 'notice', id: 'not-admin' }, h('p', {}, 'Login Settings are for domain admins. If something here needs changing, ask an admin of your domain.')),
-    );
-    return;
-  }
-  await showDomain(me, admin, current);
+  const { membership, notMemberOf } = chooseDomain(me);
+  if (notMemberOf) return render(main, h('h1', {}, 'Login Settings'), notMemberNotice(me, notMemberOf, '/settings'));
+  if (!membership) return location.replace('/home');
+  await show(me, membership);
 }
 
-async function showDomain(me: Me, admins: Membership[], membership: Membership) {
+/** The settings of a domain the person is an admin of; elsewhere, why not. */
+function show(me: Me, membership: Membership): Promise<void> {
+  if (membership.isAdmin) return showDomain(me, membership);
+  showingDomain(membership);
+  render(
+    main,
+    pageHead('Login Settings', domainPicker(me, membership, (next) => show(me, next).catch(showFailure))),
+    notAllowedNotice(me, membership, {
+      id: 'not-admin',
+      sentence: 'Login Settings are for domain admins.',
+      why: `You're not an admin of ${membership.domainName}: if something here needs changing, ask one of its admins.`,
+    }),
+  );
+  return Promise.resolve();
+}
+
+async function showDomain(me: Me, membership: Membership) {
   showingDomain(membership);
   const base = `/v1/domains/${encodeURIComponent(membership.domainId)}`;
   const settings = await api<LinkSettings>('GET', `${base}/settings/invite-links`);
@@ -124,8 +145,8 @@ async function showDomain(me: Me, admins: Membership[], membership: Membership) 
 
   render(
     main,
-    breadcrumb(),
-    h('div', { class: 'page-head' }, h('h1', {}, 'Login Settings'), domainPicker(admins, membership, (next) => void showDomain(me, admins, next).catch(showFailure))),
+    breadcrumb(membership),
+    pageHead('Login Settings', domainPicker(me, membership, (next) => show(me, next).catch(showFailure))),
     h('p', { class: 'muted' }, membership.domainName),
     h(
       'section',
@@ -232,5 +253,5 @@ function emailDomainsSetting(base: string, membership: Membership, settings: Lin
 }
 
 const messageOf = (error: unknown) => (error instanceof ApiError ? `${error.title}. ${error.detail}` : 'Something went wrong. Try again.');
-const showFailure = (error: unknown) => render(main, breadcrumb(), h('h1', {}, 'Login Settings'), failure(error));
+const showFailure = (error: unknown) => render(main, h('h1', {}, 'Login Settings'), failure(error));
 start().catch(showFailure);

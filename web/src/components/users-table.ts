@@ -1,0 +1,112 @@
+/**
+ * The Users page's table: each member's name and email, user type (and admin), teams and groups
+ * with the primary one marked, and, quieter, which link brought them in from whom. Admins get Edit
+ * and Remove on each row, except Remove on the domain's last admin, which says why instead.
+ */
+import { h, type Child } from '../lib/dom.ts';
+import { formatDate, formatDateTime, USER_TYPE_LABEL, type Directory, type Member, type Team } from '../lib/model.ts';
+import type { MemberActions } from './member-editor.ts';
+
+export const fullName = (m: Pick<Member, 'firstName' | 'lastName'>) => `${m.firstName} ${m.lastName}`;
+const nameOf = (items: { id: string; name: string }[], id: string) => items.find((i) => i.id === id)?.name ?? id;
+
+/** An email that may wrap after its @ and before a dot, and nowhere else while it fits: `owner@` / `demo.test`, never `owner@demo.t` / `est`. */
+export function emailText(email: string): Child[] {
+  return email.split(/(?<=@)|(?=\.)/).flatMap((part, i) => (i ? [h('wbr'), part] : [part]));
+}
+
+/** "a Power user in Producers, Marketing": for the announcement after an edit. */
+export function describeMember(m: Member, { teams }: Directory): string {
+  return `a ${USER_TYPE_LABEL[m.userType]} user${m.isAdmin ? ' and admin' : ''}${m.teamIds.length ? ` in ${m.teamIds.map((id) => nameOf(teams, id)).join(', ')}` : ''}`;
+}
+
+const primaryMarked = (name: string, primary: boolean) => (primary ? `${name} (primary)` : name);
+
+/** "Editors (primary), Marketing": the primary team (the first, unless the API names it) marked. */
+function teamNames(m: Member, teams: Team[]): string {
+  const primary = m.primaryTeamId ?? (m.primaryGroupId ? undefined : m.teamIds[0]);
+  return m.teamIds.map((id) => primaryMarked(nameOf(teams, id), id === primary)).join(', ');
+}
+
+/** "Joined via Spring interns from owner@demo.test, 3 Mar 2026", or "Added directly": secondary, so said quietly. */
+function joinedVia(m: Member): HTMLElement {
+  const via = m.joinedVia;
+  if (!via) return h('span', { class: 'joined-via' }, 'Added directly');
+  return h(
+    'span',
+    { class: 'joined-via' },
+    'Joined via ',
+    via.label ? h('q', { class: 'joined-label' }, via.label) : 'a link',
+    via.invitedBy ? [' from ', h('span', { class: 'inviter' }, emailText(via.invitedBy.email))] : null,
+    ', ',
+    h('time', { datetime: via.at, title: formatDateTime(via.at) }, formatDate(via.at)),
+  );
+}
+
+export interface UsersTableOptions {
+  /** Edit and Remove, for admins; nothing for anyone else. */
+  actions?: MemberActions;
+  /** Whether this member is the domain's last admin, whom the API would refuse to remove or demote. */
+  lastAdmin: (m: Member) => boolean;
+}
+
+export function usersTable(members: Member[], directory: Directory, { actions, lastAdmin }: UsersTableOptions): HTMLElement {
+  const { teams, roleGroups, groups } = directory;
+  const cell = (label: string, ...content: Child[]) => h('td', { 'data-label': label }, ...content);
+  const columns = [
+    ['Name', 'col-name'],
+    ['User type', 'col-type'],
+    ['Teams and groups', 'col-teams'],
+    ['How they joined', 'col-joined'],
+  ] as const;
+  return h(
+    'table',
+    { class: 'users members' },
+    h('caption', { class: 'visually-hidden' }, 'Users of this domain'),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        columns.map(([label, column]) => h('th', { scope: 'col', class: column }, label)),
+        actions ? h('th', { scope: 'col', class: 'col-actions' }, h('span', { class: 'visually-hidden' }, 'Actions')) : null,
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      members.map((m) => {
+        const extra = [
+          m.roleGroupIds.length ? `Role groups: ${m.roleGroupIds.map((id) => nameOf(roleGroups, id)).join(', ')}` : null,
+          m.groupIds.length ? `Legacy groups: ${m.groupIds.map((id) => primaryMarked(nameOf(groups, id), id === m.primaryGroupId)).join(', ')}` : null,
+        ].filter((text) => text !== null);
+        return h(
+          'tr',
+          { 'data-email': m.email, 'data-user-id': m.userId },
+          h('th', { scope: 'row' }, h('span', { class: 'name' }, fullName(m)), h('span', { class: 'email' }, emailText(m.email))),
+          cell('User type', USER_TYPE_LABEL[m.userType], m.isAdmin ? [' ', h('span', { class: 'badge' }, 'Admin')] : null),
+          cell('Teams', h('span', { class: 'teams' }, teamNames(m, teams) || '—'), extra.length ? h('span', { class: 'member-groups' }, extra.join(' · ')) : null),
+          cell('How they joined', joinedVia(m)),
+          actions ? rowActions(m, actions, lastAdmin(m)) : null,
+        );
+      }),
+    ),
+  );
+}
+
+/** Edit, and Remove unless the API would refuse it: the last admin's row says why instead. */
+function rowActions(m: Member, actions: MemberActions, lastAdmin: boolean): HTMLElement {
+  return h(
+    'td',
+    { class: 'row-actions' },
+    h('button', { type: 'button', class: 'button small edit-member', 'aria-haspopup': 'dialog', 'aria-label': `Edit ${fullName(m)}`, onclick: () => actions.edit(m) }, 'Edit'),
+    lastAdmin
+      ? h('span', { class: 'row-note last-admin-note' }, 'Only admin: can’t be removed')
+      : h(
+          'button',
+          { type: 'button', class: 'button small danger remove-member', 'aria-haspopup': 'dialog', 'aria-label': `Remove ${fullName(m)}`, onclick: () => actions.remove(m) },
+          'Remove',
+        ),
+  );
+}
