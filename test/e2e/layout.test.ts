@@ -73,7 +73,7 @@ describe('long names, emails and labels', () => {
     const { page } = joiner;
     await page.goto(linkUrl);
     await page.getByRole('heading', { name: `Join ${DOMAIN_NAME}` }).waitFor();
-    expect(await page.locator('.grants').innerText()).toContain(LONG_TEAM);
+    expect(await page.locator('#grant-summary').innerText()).toContain(LONG_TEAM);
     await checkBothWidths(page, 'join');
     await signedIn(page, JOINER.email, `/join#${tokenOf(linkUrl)}`, { givenName: JOINER.firstName, familyName: JOINER.lastName });
     await page.getByRole('heading', { name: `Join ${DOMAIN_NAME} as ${JOINER.email}` }).waitFor();

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.ts';
 import { focusedName, pageSteps, screenshot, SCREENSHOTS } from '../support/pages.ts';
 import { useStack } from '../support/stack.ts';
-import { DEMO_DOMAIN, linksPath, MANAGER, newPerson, OWNER, tokenOf, when } from '../support/steps.ts';
+import { DEMO_DOMAIN, linksPath, MANAGER, newPerson, OTHER_OWNER, OWNER, tokenOf, when } from '../support/steps.ts';
 
 const t = useStack();
 const usersPath = `/v1/domains/${DEMO_DOMAIN}/users`;
@@ -144,14 +144,15 @@ describe('link options in the invite modal', () => {
   it('tells someone already signed in with an email elsewhere that the link is not for it, before they try to join', async () => {
     const { page } = person;
     // Signing in from the link, the provider itself refuses such an email (provider-invitation.test.ts); signed in before, the join page says it.
+    // Someone outside Demo Media Co: a member is told they are in it already, whatever their email.
     await page.goto(`${t.stack.url}/signin`);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await throughProvider(page, MANAGER);
+    await throughProvider(page, OTHER_OWNER);
     await page.waitForURL((url) => !['/signin', '/oidc'].some((path) => url.pathname.startsWith(path)));
     await page.goto(linkUrl);
     const title = page.getByRole('heading', { name: 'This link is for people with an @example.com or @example.org email' });
     await title.waitFor();
-    expect(await page.locator('.join-step').innerText()).toContain(`You're signed in as ${MANAGER}, so you can't join Demo Media Co with this link.`);
+    expect(await page.locator('.join-step').innerText()).toContain(`You're signed in as ${OTHER_OWNER}, so you can't join Demo Media Co with this link.`);
     expect(await page.getByRole('button', { name: /^Join / }).count()).toBe(0);
     await page.getByRole('button', { name: 'Use another account' }).waitFor();
     await screenshot(page, 'link-options-wrong-email');

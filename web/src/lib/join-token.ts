@@ -35,6 +35,9 @@ export function takeToken(): string | undefined {
   return given || (sessionStorage.getItem(TOKEN_KEY) ?? undefined);
 }
 
+/** The token this tab holds, as takeToken() left it. */
+export const heldToken = (): string | undefined => sessionStorage.getItem(TOKEN_KEY) ?? undefined;
+
 /** The join used the token, or the link no longer works: a reload must not offer it again. */
 export function forgetToken(): void {
   sessionStorage.removeItem(TOKEN_KEY);

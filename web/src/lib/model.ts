@@ -62,8 +62,9 @@ export const mayInvite = (m: Membership) => m.isAdmin || m.permissions.includes(
 export const grantableUserTypes = (m: Membership) => USER_TYPES.filter((t) => m.isAdmin || USER_TYPES.indexOf(t) <= USER_TYPES.indexOf(m.userType));
 
 export const formatDate = (iso: string) => new Date(iso).toLocaleDateString(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
+/** "12 Mar 2026, 15:05 CET": the reader's own time, with its zone named, as the emails name theirs (UTC). */
 export const formatDateTime = (iso: string) =>
-  new Date(iso).toLocaleString(undefined, { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+  new Date(iso).toLocaleString(undefined, { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' });
 
 /** "7 days", "1 hour", "30 minutes": a whole number of the largest unit that fits exactly, else the largest that fits. */
 export function formatDuration(seconds: number): string {

@@ -1,7 +1,8 @@
 /**
- * Join page (/join#<token>): what the link grants and whose emails it admits, then an account at
- * the identity provider (a new one, or the one the person has), then "Join <domain> as <email>", or
- * a kind page when the link no longer works, is not for the person's email, or an admin removed the
+ * Join page (/join#<token>): who invites, what the link grants and whose emails it admits, then an
+ * account at the identity provider (a new one, or the one the person has; the link is looked up
+ * again first), then "Join <domain> as <email>", or a kind page when the person is in the domain
+ * already, the link no longer works, is not for the person's email, or an admin removed the
  * person and has not let them back yet. The link token lives only in the fragment (never sent to a
  * server in a URL), is taken out of the address bar at once and kept in this tab's sessionStorage
  * across the trip to the provider; the API gets it in a request body.
@@ -11,12 +12,13 @@ import { byId, h, render } from '../lib/dom.ts';
 import { atDomains, type LinkLookup, type Me } from '../lib/model.ts';
 import { providerName, SignInError } from '../lib/oidc-provider.ts';
 import { finishSignIn, goToProvider, takeCallback } from '../lib/sign-in.ts';
-import { forgetToken, takeToken } from '../lib/join-token.ts';
+import { forgetToken, heldToken, takeToken } from '../lib/join-token.ts';
 import { lastJoined } from '../lib/joined.ts';
 import { isLinkEnd } from '../lib/link-ends.ts';
 import { admits, invitation, nameOrganisation, whoMayJoin } from '../components/join/invitation.ts';
 import { joinForm } from '../components/join/join-form.ts';
 import { alreadyMemberCard, joinedCard, linkProblemCard, rejoinBlockedCard, unavailableCard } from '../components/join/outcomes.ts';
+import '../components/join/join.css';
 
 const main = byId('main');
 
@@ -57,10 +59,11 @@ function showAccountChoice(link: LinkLookup, provider: string, message?: string)
   const status = h('div', { role: 'alert', class: 'form-error' }, message ?? '');
   const createAccount = h('button', { type: 'button', class: 'button primary wide', id: 'create-account' }, 'Create account');
   const signIn = h('button', { type: 'button', class: 'button', id: 'sign-in' }, 'Sign in');
-  const leave = (signUp: boolean) => {
+  const leave = async (signUp: boolean) => {
     render(status);
     for (const button of [createAccount, signIn]) button.disabled = true;
     (signUp ? createAccount : signIn).setAttribute('aria-busy', 'true');
+    if (!(await stillWorks(link))) return;
     goToProvider('/join', { signUp, invitation: invitationOf(link) }).catch((error: unknown) => {
       for (const button of [createAccount, signIn]) {
         button.disabled = false;
@@ -69,17 +72,17 @@ function showAccountChoice(link: LinkLookup, provider: string, message?: string)
       render(status, error instanceof SignInError ? error.message : 'Sign-in could not start. Reload and try again.');
     });
   };
-  createAccount.addEventListener('click', () => leave(true));
-  signIn.addEventListener('click', () => leave(false));
+  createAccount.addEventListener('click', () => void leave(true));
+  signIn.addEventListener('click', () => void leave(false));
   render(
     main,
     invitation(
       link,
       h('h2', { id: 'join-step-title' }, 'Your account'),
       status,
-      h('p', {}, `To join, create an account with ${provider} (we email you a code to check your address) or sign in to the one you have. You come straight back here afterwards.`),
       whoMayJoin(link),
       h('div', { class: 'account-actions' }, createAccount, h('p', { class: 'or' }, 'I already have an account — ', signIn)),
+      h('p', { class: 'muted small' }, `Both go through ${provider}: we email you a code to check your address, and you come straight back here.`),
     ),
   );
   if (message) status.focus();
@@ -103,6 +106,7 @@ async function showSignedIn(token: string, link: LinkLookup, provider: string, j
     }
     return showUnavailable(error);
   }
+  if (me.memberships.some((m) => m.domainId === link.domainId)) return showAlreadyMember(link, me);
   if (!admits(link, me.email)) return showNotForThisEmail(link, me);
   showForm(token, link, provider, me);
 }
@@ -124,7 +128,7 @@ function showNotForThisEmail(link: LinkLookup, me: Me) {
       ),
       h('p', { class: 'muted small' }, 'If you have no such address, ask the person who sent the link for one that fits your email.'),
       status,
-      h('div', { class: 'account-actions' }, h('button', { type: 'button', class: 'button primary wide', onclick: () => useAnotherAccount(status, link) }, 'Use another account')),
+      h('div', { class: 'account-actions' }, h('button', { type: 'button', class: 'button primary wide', onclick: () => void useAnotherAccount(status, link) }, 'Use another account')),
     ),
   );
   byId('join-step-title').focus();
@@ -134,7 +138,8 @@ function showNotForThisEmail(link: LinkLookup, me: Me) {
 const invitationOf = (link: LinkLookup) => ({ organisation: link.domainName, emailDomains: link.allowedEmailDomains });
 
 /** "Not you?": forget this tab's sign-in and ask the provider again, even if it still has a session. */
-function useAnotherAccount(status: HTMLElement, link: LinkLookup) {
+async function useAnotherAccount(status: HTMLElement, link: LinkLookup) {
+  if (!(await stillWorks(link))) return;
   session.signOut();
   goToProvider('/join', { prompt: 'login', invitation: invitationOf(link) }).catch((error: unknown) => {
     render(status, error instanceof SignInError ? error.message : 'Sign-in could not start. Reload and try again.');
@@ -144,7 +149,7 @@ function useAnotherAccount(status: HTMLElement, link: LinkLookup) {
 /** Step 2's form: "Join <domain> as <email>"; what leads away from it comes back here. */
 function showForm(token: string, link: LinkLookup, provider: string, me: Me) {
   const form = joinForm(token, link, provider, me, {
-    useAnotherAccount: (status) => useAnotherAccount(status, link),
+    useAnotherAccount: (status) => void useAnotherAccount(status, link),
     alreadyMember: () => showAlreadyMember(link, me),
     rejoinBlocked: () => showRejoinBlocked(link, me),
     sessionEnded: () => {
@@ -158,8 +163,8 @@ function showForm(token: string, link: LinkLookup, provider: string, me: Me) {
 }
 
 function showAlreadyMember(link: LinkLookup, me: Me) {
-  forgetToken();
-  render(main, alreadyMemberCard(link, me));
+  // The token stays in this tab: "Use another account" comes back here with it.
+  render(main, alreadyMemberCard(link, me, (status) => void useAnotherAccount(status, link)));
   byId('result-title').focus();
 }
 
@@ -174,12 +179,31 @@ function showJoined(domainId: string, domainName: string) {
   render(main, joinedCard(domainId, domainName));
 }
 
+/** An answer that says the link no longer works, or never did (a token the API refuses to read). */
+const endsLink = (error: unknown): error is ApiError =>
+  error instanceof ApiError && ((error.code === 'INVALID_REQUEST' && error.field === 'token') || isLinkEnd(error.code, error.text('reason')));
+
 function handleLinkError(error: unknown, knownDomainName?: string) {
-  if (error instanceof ApiError && error.code === 'INVALID_REQUEST' && error.field === 'token') return showLinkProblem({ code: 'LINK_NOT_FOUND' });
-  if (error instanceof ApiError && isLinkEnd(error.code, error.text('reason'))) {
-    return showLinkProblem({ code: error.code, reason: error.text('reason'), domainName: error.text('domainName') ?? knownDomainName });
+  if (!endsLink(error)) return showUnavailable(error);
+  if (error.code === 'INVALID_REQUEST') return showLinkProblem({ code: 'LINK_NOT_FOUND' });
+  showLinkProblem({ code: error.code, reason: error.text('reason'), domainName: error.text('domainName') ?? knownDomainName });
+}
+
+/**
+ * The link may have ended while the page was open (revoked, all deleted, expired, used up): looked
+ * up again before the person leaves to make an account or sign in, so they learn it here, not after.
+ */
+async function stillWorks(link: LinkLookup): Promise<boolean> {
+  try {
+    await api<LinkLookup>('POST', '/v1/join/lookup', { token: heldToken() ?? '' });
+    return true;
+  } catch (error) {
+    // Not checked (too many attempts, offline): the join checks the link again anyway.
+    if (!endsLink(error)) return true;
+    handleLinkError(error, link.domainName);
+    byId('result-title').focus();
+    return false;
   }
-  showUnavailable(error);
 }
 
 function showUnavailable(error: unknown) {

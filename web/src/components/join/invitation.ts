@@ -1,9 +1,10 @@
 /**
  * What the join page shows of the invitation at every step: the organisation's name up top, and a
- * card with what the link gives and until when, and whose emails it admits.
+ * compact card (who invites, what the link gives in one sentence with the whole list a click away,
+ * until when), so the step's own buttons are in view on a phone's first screen.
  */
 import { byId, h, render, type Child } from '../../lib/dom.ts';
-import { atDomains, formatDateTime, USER_TYPE_LABEL, type LinkLookup } from '../../lib/model.ts';
+import { atDomains, formatDateTime, plural, USER_TYPE_LABEL, type LinkLookup } from '../../lib/model.ts';
 import { emailDomainOf } from '../../../../shared/domain/email.ts';
 
 /** The organisation's name in the top bar and the tab's title, so people know who invites them. */
@@ -19,12 +20,38 @@ export function invitation(link: LinkLookup, ...step: Child[]): HTMLElement {
     { class: 'card join' },
     h('p', { class: 'eyebrow' }, 'You are invited'),
     h('h1', {}, `Join ${link.domainName}`),
-    link.label ? h('p', { class: 'invite-label' }, h('span', { class: 'muted' }, 'Invitation: '), link.label) : null,
-    h('p', {}, 'This invite link gives you:'),
-    grants(link),
+    h(
+      'p',
+      { class: 'invited-by', id: 'invited-by' },
+      'Invited by ',
+      h('strong', {}, link.invitedBy),
+      link.label ? [' · ', h('span', { class: 'invite-label' }, link.label)] : null,
+    ),
+    grantSummary(link),
     h('p', { class: 'muted small expiry' }, `The link works until ${formatDateTime(link.expiresAt)}.`),
     h('section', { class: 'join-step' }, ...step),
   );
+}
+
+/** "As a Standard user in Producers, with 2 more teams and 1 role group": the whole list behind a disclosure when there is more. */
+function grantSummary(link: LinkLookup): HTMLElement[] {
+  const primary = link.primaryTeamName ?? link.primaryGroupName;
+  const more = [
+    link.additionalTeamNames.length ? plural(link.additionalTeamNames.length, 'more team') : '',
+    link.roleGroupNames.length ? plural(link.roleGroupNames.length, 'role group') : '',
+    link.groupNames.length ? plural(link.groupNames.length, 'legacy group') : '',
+  ].filter(Boolean);
+  const sentence = h(
+    'p',
+    { class: 'grant-summary', id: 'grant-summary' },
+    'As a ',
+    h('strong', {}, USER_TYPE_LABEL[link.userType]),
+    ' user',
+    primary ? [link.primaryTeamName ? ' in ' : ' in the legacy group ', h('strong', {}, primary)] : null,
+    more.length ? `, with ${new Intl.ListFormat('en-GB').format(more)}.` : '.',
+  );
+  if (!more.length) return [sentence];
+  return [sentence, h('details', { class: 'grant-details', id: 'grant-details' }, h('summary', {}, 'Everything this link gives you'), grants(link))];
 }
 
 /** The link's grants as a definition list, in the words the person will see in the product. */
@@ -33,9 +60,9 @@ function grants(link: LinkLookup): HTMLElement {
     ['User type', USER_TYPE_LABEL[link.userType]],
     ['Primary team', link.primaryTeamName],
     ['Primary legacy group', link.primaryGroupName],
-    ['Also in teams', link.additionalTeamNames?.join(', ')],
-    ['Role groups', link.roleGroupNames?.join(', ')],
-    ['Legacy groups', link.groupNames?.join(', ')],
+    ['Also in teams', link.additionalTeamNames.join(', ')],
+    ['Role groups', link.roleGroupNames.join(', ')],
+    ['Legacy groups', link.groupNames.join(', ')],
   ];
   return h(
     'dl',
@@ -50,10 +77,11 @@ export const admits = (link: LinkLookup, email: string) => link.allowedEmailDoma
 /** Said before anyone makes an account, so nobody makes one with an email the link will refuse. */
 export function whoMayJoin(link: LinkLookup): HTMLElement | null {
   if (link.allowedEmailDomains.length === 0) return null;
+  const domains = atDomains(link.allowedEmailDomains);
   return h(
-    'div',
+    'p',
     { class: 'notice email-domains', id: 'allowed-email-domains' },
-    h('p', {}, h('strong', {}, `This link is for people with an ${atDomains(link.allowedEmailDomains)} email.`)),
-    h('p', {}, `Create your account, or sign in, with your ${atDomains(link.allowedEmailDomains)} address.`),
+    h('strong', {}, `This link is for people with an ${domains} email.`),
+    ` Create your account, or sign in, with your ${domains} address.`,
   );
 }

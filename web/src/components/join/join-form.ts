@@ -1,6 +1,7 @@
 /**
- * Step 2 of joining, signed in: "Join <domain> as <email>", the names prefilled from the ID token
- * and checked with the API's rule before sending. A refusal is said at the form, or at its field;
+ * Step 2 of joining, signed in: "Join <domain> as <email>", one press when the account gave names
+ * (shown, with a way to change them), else asked for and checked with the API's rule before
+ * sending; Enter in a field sends it. A refusal is said at the form, or at its field;
  * one that leads elsewhere (a member already, removed by an admin, signed out, an email the link
  * does not admit, a link that no longer works) is handed to the page.
  */
@@ -41,13 +42,16 @@ function nameProblem(label: string, value: string): string | undefined {
   return undefined;
 }
 
-/** Step 2's form: "Join <domain> as <email>", names prefilled from the ID token. */
+/** Step 2's form: "Join <domain> as <email>", names from the ID token. */
 export function joinForm(token: string, link: LinkLookup, provider: string, me: Me, ways: JoinFormWays): HTMLFormElement {
   const names = namesFromClaims(readIdTokenClaims(session.idToken()));
+  // Names the account gave and the API takes are not asked again: Join is one press.
+  const named = NAME_FIELDS.every(({ name, label }) => !nameProblem(label, names[name]));
   const formError = h('div', { role: 'alert', class: 'form-error', tabindex: '-1' });
   const fields = new Map<NameField, { input: HTMLInputElement; error: HTMLElement; label: string }>();
   const setError = (name: NameField, message: string | undefined) => {
     const { input, error } = fields.get(name)!;
+    if (message) showFields();
     render(error, message ?? '');
     error.hidden = !message;
     if (message) input.setAttribute('aria-invalid', 'true');
@@ -76,6 +80,19 @@ export function joinForm(token: string, link: LinkLookup, provider: string, me: 
     fields.set(name, { input, error, label });
     return h('div', { class: 'field' }, h('label', { for: id }, label), input, error);
   });
+  const nameFields = h('div', { id: 'join-name-fields', hidden: named }, rows);
+  const changeNames = () => {
+    showFields();
+    fields.get('firstName')!.input.focus();
+  };
+  const change = h('button', { type: 'button', class: 'link-button', 'aria-label': 'Change your name', onclick: changeNames }, 'Change');
+  const nameLine = named
+    ? h('p', { class: 'join-names', id: 'join-names' }, 'Your name: ', h('strong', {}, `${names.firstName} ${names.lastName}`), ' ', change)
+    : null;
+  function showFields() {
+    nameFields.hidden = false;
+    if (nameLine) nameLine.hidden = true;
+  }
   const anotherAccount = (text = 'Use another account') =>
     h('button', { type: 'button', class: 'link-button', onclick: () => ways.useAnotherAccount(formError) }, text);
 
@@ -110,7 +127,8 @@ export function joinForm(token: string, link: LinkLookup, provider: string, me: 
     },
     h('h2', { id: 'join-step-title' }, `Join ${link.domainName} as ${me.email}`),
     h('p', { class: 'muted small' }, 'Not you? ', anotherAccount(), '.'),
-    rows,
+    nameLine,
+    nameFields,
     formError,
     submit,
   );

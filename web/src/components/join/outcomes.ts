@@ -7,17 +7,17 @@ import { h } from '../../lib/dom.ts';
 import { linkEndOf, problemFor } from '../../lib/link-ends.ts';
 import type { LinkLookup, Me } from '../../lib/model.ts';
 
-/** 409: the person is in this domain already, so there is nothing to join; the app is one link away. */
-export function alreadyMemberCard(link: LinkLookup, me: Me): HTMLElement {
-  // The lookup names the domain but gives no id: find it among the caller's memberships when the name is unambiguous.
-  const matches = me.memberships.filter((m) => m.domainName === link.domainName);
-  const href = matches.length === 1 ? `/home?domain=${encodeURIComponent(matches[0]!.domainId)}` : '/home';
+/** Already in this domain (seen from their memberships, or a 409): nothing to join, and the way in is Home there; `useAnotherAccount` for joining as someone else. */
+export function alreadyMemberCard(link: LinkLookup, me: Me, useAnotherAccount: (status: HTMLElement) => void): HTMLElement {
+  const status = h('div', { role: 'alert', class: 'form-error' });
   return h(
     'article',
     { class: 'card join success-page', 'data-problem': 'ALREADY_MEMBER' },
-    h('h1', { tabindex: '-1', id: 'result-title' }, `You're already a member of ${link.domainName}`),
-    h('p', {}, `${me.email} already belongs to ${link.domainName}, so there is nothing to join.`),
-    h('p', {}, h('a', { href, class: 'button primary' }, `Go to ${link.domainName}`)),
+    h('h1', { tabindex: '-1', id: 'result-title' }, `You're already in ${link.domainName}`),
+    h('p', {}, `You're signed in as ${me.email}, a member of ${link.domainName}, so there is nothing to join.`),
+    h('p', {}, h('a', { href: `/home?domain=${encodeURIComponent(link.domainId)}`, class: 'button primary' }, `Go to ${link.domainName}`)),
+    status,
+    h('p', { class: 'muted small' }, 'Meant to join as someone else? ', h('button', { type: 'button', class: 'link-button', onclick: () => useAnotherAccount(status) }, 'Use another account'), '.'),
   );
 }
 
@@ -64,7 +64,7 @@ export function linkProblemCard(code: string, reason: string | undefined, domain
   return h(
     'article',
     { class: 'card join problem', 'data-problem': code, 'data-reason': known },
-    h('h1', {}, problem.title),
+    h('h1', { tabindex: '-1', id: 'result-title' }, problem.title),
     problem.body.map((text) => h('p', {}, text)),
     problem.action ? h('p', {}, h('a', { href: problem.action.href, class: 'button' }, problem.action.text)) : null,
   );
