@@ -2,8 +2,8 @@
  * The invite modal and Login Settings, by keyboard alone where people use them that way: Enter on
  * a checkbox or radio never makes a link; Copy and Revoke keep the focus in the dialog; Revoke
  * asks first and leaves a few seconds to undo, and the DELETE goes only when they are over (or
- * at once when the page is left); the active links say who made each and when, and copy again
- * what this browser made; the onboarding link is reused; every dialog keeps focus inside, closes
+ * at once when the page is left); the active links say who made each and when, and an admin
+ * copies any of them; the onboarding link is reused; every dialog keeps focus inside, closes
  * on Escape and on a tap outside, and keeps its Close button in view on a phone. Login Settings
  * counts the links DELETE ALL ends. The Users page asks for its data at once, and the modal keeps
  * one size while its data arrives.
@@ -121,15 +121,14 @@ describe('the active links', () => {
     await expect.poll(() => page.evaluate(() => navigator.clipboard.readText()), SLOW).toBe(madeUrl);
   });
 
-  it('say why a link made elsewhere has no Copy, and show remaining uses', async () => {
+  it('give an admin Copy on a link someone else made, and show remaining uses', async () => {
     const { page } = owner;
     await when(t).linkToken(MANAGER, { userType: 'STANDARD', primaryTeamId: 'producers', label: 'Manager link', maxUses: 3 });
     await page.keyboard.press('Escape');
     await openModal();
     const theirs = modal().locator('.link-item').filter({ hasText: 'Manager link' });
     await theirs.waitFor();
-    expect(await theirs.getByRole('button', { name: /^Copy/ }).count()).toBe(0);
-    expect(await theirs.locator('.no-copy').innerText()).toContain(`only ${MANAGER}, who made it, has the link itself`);
+    expect(await theirs.getByRole('button', { name: /^Copy/ }).count()).toBe(1);
     expect(await theirs.innerText()).toContain('used 0 of 3 · 3 left');
     // This browser's own link still copies after the modal (or the page) was opened again.
     const mine = modal().locator('.link-item').filter({ hasText: 'Keyboard link' });
@@ -223,10 +222,10 @@ describe('revoking a link', () => {
     await expect.poll(async () => (await activeLinks()).some((l) => l.label === 'Keyboard link'), SLOW).toBe(false);
   });
 
-  it('forgets every kept link address at sign-out', async () => {
+  it('keeps no link address in the browser\'s storage, before or after sign-out', async () => {
     const { page } = owner;
     const kept = () => page.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith('invite-links.made-links')));
-    expect(await kept()).not.toEqual([]);
+    expect(await kept()).toEqual([]);
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL((url) => !url.pathname.startsWith('/home'));
     expect(await kept()).toEqual([]);

@@ -82,7 +82,7 @@ describe('the link key', () => {
 
   it('passes cdk-nag: no finding on the key or the grants', () => {
     const { violations } = s.nag.validateScope(s.stack);
-    const ours = violations.filter((v) => v.violatingResources.some((r) => /LinkKey|RevealInviteLink|CreateInviteLink|CreateOnboardingLink/.test(r.constructPath)));
+    const ours = violations.filter((v) => v.violatingResources.some((r) => /LinkKey|RevealInviteLink|CreateInviteLink|CreateOnboardingLink/.test(r.constructPath ?? '')));
     expect(ours.map((v) => `${v.ruleName} ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
   });
 });

@@ -1,78 +1,59 @@
 /**
- * The links this browser made, so "Copy" works again later: the API hands out a link's URL (it
- * holds the token) only once, in the answer that created it, and never lists it. Kept in
- * localStorage per signed-in person and domain, each URL only until its link expires, and all of
- * it forgotten at sign-out.
+ * The link addresses this page has, in memory only: the links made here and the ones revealed here
+ * (POST .../reveal), so Copy again asks the API no more than once per page for each. Nothing is kept
+ * in the browser's storage: any browser of the link's creator, or of an admin, has it from the API
+ * again, and each of those reveals is in the domain's activity. Forgotten at sign-out.
  */
 
-const PREFIX = 'invite-links.made-links';
+/** Where an earlier version of these pages kept addresses in localStorage: removed on sight. */
+const OLD_PREFIX = 'invite-links.made-links';
 
 export interface KeptLink {
   url: string;
   expiresAt: string;
 }
 
-type Kept = Record<string, KeptLink>;
+/** By person and domain, then link id: this page's addresses. */
+const kept = new Map<string, Map<string, KeptLink>>();
 
-const keyOf = (userId: string, domainId: string) => `${PREFIX}:${userId}:${domainId}`;
-
-function read(key: string): Kept {
-  try {
-    const parsed: unknown = JSON.parse(localStorage.getItem(key) ?? '{}');
-    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Kept) : {};
-  } catch {
-    return {};
-  }
-}
-
-function write(key: string, kept: Kept) {
-  try {
-    if (Object.keys(kept).length === 0) localStorage.removeItem(key);
-    else localStorage.setItem(key, JSON.stringify(kept));
-  } catch {
-    // Storage full or refused: Copy is then offered only for links made on this page.
-  }
-}
-
-/** The links one person made in one domain from this browser, expired ones pruned. */
+/** One person's link addresses in one domain on this page, expired ones dropped. */
 export function linkStore(userId: string, domainId: string) {
-  const key = keyOf(userId, domainId);
-  const live = () => {
-    const kept = read(key);
-    const now = Date.now();
-    let pruned = false;
-    for (const [id, link] of Object.entries(kept)) {
-      if (!(Date.parse(link.expiresAt) > now) || typeof link.url !== 'string') {
-        delete kept[id];
-        pruned = true;
-      }
-    }
-    if (pruned) write(key, kept);
-    return kept;
-  };
+  const key = `${userId}:${domainId}`;
+  const links = kept.get(key) ?? new Map<string, KeptLink>();
+  kept.set(key, links);
   return {
-    get: (linkId: string): KeptLink | undefined => live()[linkId],
+    get(linkId: string): KeptLink | undefined {
+      const link = links.get(linkId);
+      if (link && !(Date.parse(link.expiresAt) > Date.now())) links.delete(linkId);
+      return links.get(linkId);
+    },
     keep(linkId: string, link: KeptLink) {
-      write(key, { ...live(), [linkId]: { url: link.url, expiresAt: link.expiresAt } });
+      links.set(linkId, { url: link.url, expiresAt: link.expiresAt });
     },
     forget(linkId: string) {
-      const kept = live();
-      delete kept[linkId];
-      write(key, kept);
+      links.delete(linkId);
     },
   };
 }
 
 export type LinkStore = ReturnType<typeof linkStore>;
 
-/** Signing out forgets every link URL this browser kept, for everyone. */
+/** Signing out forgets every link address this page had, and any an earlier version left in localStorage. */
 export function forgetAllLinks(): void {
+  kept.clear();
+  forgetStoredLinks();
+}
+
+function forgetStoredLinks(): void {
   try {
     for (let i = localStorage.length - 1; i >= 0; i--) {
       const key = localStorage.key(i);
-      if (key?.startsWith(`${PREFIX}:`)) localStorage.removeItem(key);
+      if (key?.startsWith(`${OLD_PREFIX}:`)) localStorage.removeItem(key);
     }
   } catch {
     // No storage: nothing was kept.
   }
 }
+
+// Addresses kept by an earlier version are no longer read: they leave the browser at once.
+forgetStoredLinks();

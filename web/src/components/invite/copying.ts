@@ -2,8 +2,8 @@
  * Making a link and handing it over: the new link goes to the clipboard (or, by Share, to the
  * system share sheet), and a green box says who can join through it until when (where the clipboard
  * refuses, the box holds the link, selected, to copy by hand). The API gives a link's URL only in
- * the answer that created it, so this browser keeps it (lib/link-store.ts) and Copy on a listed
- * link works from there.
+ * the answer that created it and, for its creator or an admin, when revealed (revealing.ts); this
+ * page keeps what it had in memory (lib/link-store.ts), so Copy on a listed link asks once.
  */
 import { h, render } from '../../lib/dom.ts';
 import type { LinkStore } from '../../lib/link-store.ts';
@@ -80,18 +80,36 @@ export function linkCopying(directory: Directory, store: LinkStore, announce: (t
     }
   };
 
-  /** Copies a kept URL again; where the clipboard refuses, the URL is shown selected to copy by hand. */
-  function copyButton(link: InviteLink, url: string, id: string, text: string, result: HTMLElement): HTMLButtonElement {
+  /** Copies a link's URL, given or asked for when pressed (a reveal: revealing.ts); where the clipboard refuses, the URL is shown selected to copy by hand. */
+  function copyButton(link: InviteLink, url: string | (() => Promise<string>), id: string, text: string, result: HTMLElement): HTMLButtonElement {
     const button = h('button', { type: 'button', class: 'button small copy-link', id, 'aria-label': text === 'Copy' ? `Copy: ${link.label ?? describeLink(link, directory)}` : undefined }, text);
     button.addEventListener('click', async () => {
+      // Busy while the address is asked for: aria-disabled, so the focus stays on the button.
+      if (button.getAttribute('aria-disabled') === 'true') return;
+      let address: string;
       try {
-        await navigator.clipboard.writeText(url);
+        button.setAttribute('aria-disabled', 'true');
+        address = typeof url === 'string' ? url : await url();
+      } catch (error) {
+        render(result, errorNotice(error));
+        return;
+      } finally {
+        button.removeAttribute('aria-disabled');
+      }
+      try {
+        await navigator.clipboard.writeText(address);
+        // The name says what the button shows, for a moment: "Copied ✓: <link>".
+        const name = button.getAttribute('aria-label');
         button.textContent = 'Copied ✓';
-        setTimeout(() => (button.textContent = text), 2_500);
+        if (name) button.setAttribute('aria-label', name.replace(/^Copy/, 'Copied ✓'));
+        setTimeout(() => {
+          button.textContent = text;
+          if (name) button.setAttribute('aria-label', name);
+        }, 2_500);
         render(result);
         announce(`Link copied. Anyone with it can join until ${formatDateTime(link.expiresAt)}.`);
       } catch {
-        const box = h('input', { type: 'text', readonly: true, value: url, class: 'link-box', 'aria-label': 'Invite link', onfocus: () => box.select() });
+        const box = h('input', { type: 'text', readonly: true, value: address, class: 'link-box', 'aria-label': 'Invite link', onfocus: () => box.select() });
         render(result, box);
         box.focus();
       }

@@ -1,5 +1,5 @@
 /** A link in words, as its row, the onboarding link and the revoke confirmation say it. */
-import { formatDateTime, plural, USER_TYPE_LABEL, type Directory, type InviteLink, type Me } from '../../lib/model.ts';
+import { formatDateTime, plural, USER_TYPE_LABEL, type Directory, type InviteLink } from '../../lib/model.ts';
 
 /** "used 2 times", or for a link with a limit "used 1 of 3 · 2 left". */
 export function usesText(link: InviteLink): string {
@@ -25,13 +25,6 @@ export const defaultTeamName = ({ teams }: Directory) => {
   const team = teams.find((t) => t.isDefault);
   return team ? `the ${team.name} team` : 'the default team';
 };
-
-/** Why a listed link has no Copy: the API shows a link's address only to whoever made it, and only once. */
-export function noCopyReason(link: InviteLink, me: Me): string {
-  return link.createdBy === me.userId
-    ? 'No Copy: this link was made in another browser, and a link can be copied only where it was made. Make a new one to share it from here.'
-    : `No Copy: only ${link.createdByEmail}, who made it, has the link itself.`;
-}
 
 /**
  * What each listed link is called for a screen reader, one name per link: its label (or what it

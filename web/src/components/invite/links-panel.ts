@@ -1,8 +1,8 @@
 /**
  * The invite modal's links: the standing onboarding link, and the active links a page at a time,
- * each with what it grants, its label, creator, times and uses, Copy where this browser kept its
- * URL (copying.ts; other rows say why they have none) and Revoke with a few seconds to undo
- * (revoking.ts).
+ * each with what it grants, its label, creator, times and uses, Copy on the links the viewer may
+ * copy in any browser (their own; every link for an admin: revealing.ts; one line above the list
+ * says why the others have none) and Revoke with a few seconds to undo (revoking.ts).
  */
 import { api } from '../../lib/api.ts';
 import { h, render } from '../../lib/dom.ts';
@@ -11,7 +11,8 @@ import { pagedList } from '../../lib/paging.ts';
 import { atDomains, formatDateTime, type CreatedLink, type Directory, type InviteLink } from '../../lib/model.ts';
 import { linkCopying } from './copying.ts';
 import { errorNotice } from './error-notice.ts';
-import { defaultTeamName, describeLink, distinctNames, noCopyReason, usesText } from './link-words.ts';
+import { defaultTeamName, describeLink, distinctNames, usesText } from './link-words.ts';
+import { COPY_RULE, linkRevealing, mayReveal } from './revealing.ts';
 import { isRevoking, linkRevoking } from './revoking.ts';
 
 export function linksPanel(directory: Directory, base: string) {
@@ -52,6 +53,7 @@ export function linksPanel(directory: Directory, base: string) {
   const refresh = () => load().catch((error: unknown) => render(list, errorNotice(error)));
   const copying = linkCopying(directory, store, announce, refresh);
   const { makeAndCopy, copyButton } = copying;
+  const addressOf = linkRevealing(base, store);
   const revoking = linkRevoking(directory, base, { list, store, copied: copying.copied, show, announce, drop });
 
   /** The standing onboarding link: the newest live one (the list is newest first). */
@@ -65,6 +67,7 @@ export function linksPanel(directory: Directory, base: string) {
       list,
       h('h3', { id: 'active-links-title', tabindex: '-1' }, more ? `Active links (the newest ${links.length})` : `Active links (${links.length})`),
       links.length === 0 ? h('p', { class: 'muted' }, 'No active links.') : null,
+      links.some((l) => !mayReveal(directory, l)) ? h('p', { class: 'hint', id: 'copy-rule' }, COPY_RULE) : null,
       h('ul', { class: 'link-list' }, links.map(row)),
       more,
       status,
@@ -86,13 +89,12 @@ export function linksPanel(directory: Directory, base: string) {
     const newButton = h('button', { type: 'button', class: 'button', id: 'new-onboarding-link' }, link ? 'New onboarding link' : 'Copy onboarding link');
     newButton.addEventListener('click', () => void makeAndCopy(newButton, onboardingResult, () => api<CreatedLink>('POST', `${base}/invite-links/onboarding`)));
     if (!link) return render(onboardingBody, h('p', { class: 'muted small' }, 'There is none yet: the button makes one.'), h('div', { class: 'actions start' }, newButton));
-    const kept = store.get(link.id);
     const copied = h('div', { class: 'row-copy-result', role: 'status' });
-    const copy = kept ? copyButton(link, kept.url, 'copy-onboarding-link', 'Copy onboarding link', copied) : null;
+    const copy = mayReveal(directory, link) ? copyButton(link, () => addressOf(link), 'copy-onboarding-link', 'Copy onboarding link', copied) : null;
     render(
       onboardingBody,
       h('p', { class: 'small link-meta', id: 'onboarding-link-meta' }, `Made by ${link.createdByEmail} on ${formatDateTime(link.createdAt)} · ${usesText(link)} · expires ${formatDateTime(link.expiresAt)}`),
-      kept ? null : h('p', { class: 'hint no-copy' }, noCopyReason(link, me)),
+      copy ? null : h('p', { class: 'hint' }, `${COPY_RULE} New onboarding link makes one you can copy.`),
       h('div', { class: 'actions start pair' }, copy, newButton),
       copied,
     );
@@ -103,7 +105,6 @@ export function linksPanel(directory: Directory, base: string) {
     const describe = describeLink(link, directory);
     const name = names.get(link.id) ?? link.label ?? describe;
     const badge = link.onboarding ? h('span', { class: 'badge' }, 'Onboarding') : null;
-    const kept = store.get(link.id);
     const limits = [link.allowedEmailDomains.length ? `Only ${atDomains(link.allowedEmailDomains)} emails` : null, link.notifyCreator ? null : 'No signup emails'].filter((t) => t !== null);
     const details = h(
       'div',
@@ -113,7 +114,6 @@ export function linksPanel(directory: Directory, base: string) {
       h('p', { class: 'muted small link-meta' }, `Created by ${link.createdByEmail} on `, h('time', { datetime: link.createdAt }, formatDateTime(link.createdAt))),
       h('p', { class: 'muted small link-meta' }, h('span', { class: 'link-uses' }, usesText(link)), ' · expires ', h('time', { datetime: link.expiresAt }, formatDateTime(link.expiresAt))),
       limits.length ? h('p', { class: 'muted small link-limits' }, limits.join(' · ')) : null,
-      kept || pending ? null : h('p', { class: 'hint no-copy' }, noCopyReason(link, me)),
     );
     if (pending) {
       const undo = h('button', { type: 'button', class: 'button small', id: `undo-${link.id}`, 'aria-label': `Undo revoking ${name}` }, 'Undo');
@@ -134,7 +134,7 @@ export function linksPanel(directory: Directory, base: string) {
       'li',
       { class: 'link-item', 'data-link-id': link.id },
       details,
-      h('div', { class: 'link-actions' }, kept ? copyButton(link, kept.url, `copy-${link.id}`, 'Copy', result) : null, revoke),
+      h('div', { class: 'link-actions' }, mayReveal(directory, link) ? copyButton(link, () => addressOf(link), `copy-${link.id}`, 'Copy', result) : null, revoke),
       result,
     );
   }
