@@ -4,9 +4,10 @@
  * shape. `npm run openapi` writes them into docs/; a test fails when they are stale.
  */
 import * as z from 'zod/mini';
-import { LINK_END_REASONS, type ErrorKind } from '../domain/errors.ts';
+import { LINK_END_REASONS, ServiceError, type ErrorKind } from '../domain/errors.ts';
 import { errorsOf, OPERATION_LIST, routeKey, type NamedOperation, type Operation } from './operations.ts';
-import { INTERNAL, PROBLEMS, PROBLEM_CONTENT_TYPE } from './problems.ts';
+import { ERROR_EXAMPLES, GATEWAY_EXAMPLES, PARAMETER_EXAMPLES, REQUEST_EXAMPLES, RESPONSE_EXAMPLES } from './examples.ts';
+import { INTERNAL, PROBLEMS, PROBLEM_CONTENT_TYPE, problemOf } from './problems.ts';
 import { RESPONSES, type ResponseName } from './response-schemas.ts';
 
 type JsonSchema = Record<string, unknown>;
@@ -48,7 +49,7 @@ function parameters(op: NamedOperation) {
     const { schema: object } = objectSchema(schema, 'input');
     const required = new Set((object.required as string[] | undefined) ?? []);
     for (const [name, property] of Object.entries((object.properties ?? {}) as Record<string, JsonSchema>)) {
-      list.push({ name, in: where, required: where === 'path' || required.has(name), schema: property });
+      list.push({ name, in: where, required: where === 'path' || required.has(name), schema: property, ...exampleOf(PARAMETER_EXAMPLES[name]) });
     }
   }
   return list;
@@ -57,13 +58,16 @@ function parameters(op: NamedOperation) {
 const problemRef = { $ref: '#/components/schemas/Problem' };
 
 /** One response per status: the problem+json codes the operation can answer with there. */
-function errorResponses(kinds: ErrorKind[]) {
+function errorResponses(op: NamedOperation, kinds: ErrorKind[]) {
   const byStatus = new Map<number, ErrorKind[]>();
   for (const kind of kinds) byStatus.set(PROBLEMS[kind].status, [...(byStatus.get(PROBLEMS[kind].status) ?? []), kind]);
   const responses: Record<string, unknown> = {};
   for (const [status, group] of [...byStatus].sort(([a], [b]) => a - b)) {
     const codes = [...new Set(group.map((k) => PROBLEMS[k].code))];
     const problem = { allOf: [problemRef, { properties: { status: { const: status }, code: { enum: codes, examples: [codes[0]] } } }] };
+    // The first of the group's errors that has a worded example (examples.ts); else the first, in its title's words.
+    const worded = group.find((kind) => ERROR_EXAMPLES[kind]);
+    const example = worded ? ERROR_EXAMPLES[worded]!(op) : new ServiceError(group[0]!, `${PROBLEMS[group[0]!].title}.`);
     // API Gateway answers the refusals it makes itself (no valid token, throttling) with its own body.
     const gateway = status === 401 || status === 429;
     responses[String(status)] = {
@@ -72,15 +76,18 @@ function errorResponses(kinds: ErrorKind[]) {
         group.map((k) => `\`${PROBLEMS[k].code}\`: ${PROBLEMS[k].title}`).join('; ') +
         (gateway ? '. A token the JWT authorizer rejects, or the stage throttle, gets API Gateway’s own `{"message": ...}` as application/json; a per-client limit (WAF) sends the problem body as application/json.' : '.'),
       content: {
-        [PROBLEM_CONTENT_TYPE]: { schema: problem },
+        [PROBLEM_CONTENT_TYPE]: { schema: problem, example: problemOf(example) },
         // API Gateway's own refusal, or (429) WAF's, which carries the problem body as application/json.
-        ...(gateway ? { 'application/json': { schema: { anyOf: [{ $ref: '#/components/schemas/GatewayMessage' }, problem] } } } : {}),
+        ...(gateway ? { 'application/json': { schema: { anyOf: [{ $ref: '#/components/schemas/GatewayMessage' }, problem] }, ...exampleOf(GATEWAY_EXAMPLES[status]) } } : {}),
       },
     };
   }
-  responses['500'] = { description: INTERNAL.title, content: { [PROBLEM_CONTENT_TYPE]: { schema: problemRef } } };
+  responses['500'] = { description: INTERNAL.title, content: { [PROBLEM_CONTENT_TYPE]: { schema: problemRef, example: INTERNAL } } };
   return responses;
 }
+
+/** A media type's example (examples.ts), where there is one. */
+const exampleOf = (example: unknown) => (example !== undefined ? { example } : {});
 
 const camel = (name: string) => name.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
 const tagOf = (op: NamedOperation) =>
@@ -89,7 +96,7 @@ const tagOf = (op: NamedOperation) =>
 /** The operation's success and each other success it may answer with instead, with its body. */
 export function successResponses(op: Pick<Operation, 'status' | 'response' | 'summary' | 'alsoAnswers'>): Record<string, unknown> {
   const answer = (response: ResponseName | undefined, description: string) =>
-    response ? { description, content: { 'application/json': { schema: jsonSchema(RESPONSES[response], 'output') } } } : { description };
+    response ? { description, content: { 'application/json': { schema: jsonSchema(RESPONSES[response], 'output'), ...exampleOf(RESPONSE_EXAMPLES[response]) } } } : { description };
   return Object.fromEntries([
     [String(op.status), answer(op.response, op.response ? op.summary : 'Done; no body.')],
     ...(op.alsoAnswers ?? []).map((other) => [String(other.status), answer(other.response, other.when)]),
@@ -107,8 +114,8 @@ export function openApiDocument(): JsonSchema {
       description: [op.description, `**Who:** ${op.who}`].filter(Boolean).join('\n\n'),
       security: op.auth === 'jwt' ? [{ bearer: [] }] : [],
       ...(parameters(op).length > 0 ? { parameters: parameters(op) } : {}),
-      ...(body ? { requestBody: { required: !body.optional, content: { 'application/json': { schema: body.schema } } } } : {}),
-      responses: { ...successResponses(op), ...errorResponses(errorsOf(op)) },
+      ...(body ? { requestBody: { required: !body.optional, content: { 'application/json': { schema: body.schema, ...exampleOf(REQUEST_EXAMPLES[op.name]) } } } } : {}),
+      responses: { ...successResponses(op), ...errorResponses(op, errorsOf(op)) },
     };
   }
   const codes = [...new Set([...Object.values(PROBLEMS).map((p) => p.code), INTERNAL.code])];

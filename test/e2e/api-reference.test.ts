@@ -2,16 +2,18 @@
  * The API reference (/api) in headless Chromium against a real local stack: it renders the
  * service's OpenAPI document (operations, their problem+json errors, the schemas) under the pages'
  * CSP, breaks none of its rules, asks no other origin for anything, works by keyboard and fits a
- * 375 px screen.
+ * 375 px screen. Its examples are the demo data's, each a request the API accepts; it offers no
+ * control that does nothing; its top bar leads back to the app.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as z from 'zod/mini';
+import { createInviteLinkBody } from '../../shared/contract/requests.ts';
 import { launchChromium } from '../support/browser.ts';
+import { checkBothWidths, screenshot, VIEWPORTS } from '../support/pages.ts';
 import { useStack } from '../support/stack.ts';
 
 const t = useStack();
-
-const VIEWPORTS = { desktop: { width: 1280, height: 800 }, mobile: { width: 375, height: 812 } } as const;
 
 let browser: Browser;
 const contexts: BrowserContext[] = [];
@@ -121,6 +123,48 @@ describe('the API reference at /api', () => {
     const width = await phone.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
     expect(width.scroll).toBeLessThanOrEqual(width.client);
   });
+
+  for (const width of Object.keys(VIEWPORTS) as (keyof typeof VIEWPORTS)[]) {
+    describe(`at ${VIEWPORTS[width].width} px`, () => {
+      let page: Page;
+      const create = () => operation(page, 'POST', '/v1/domains/{domainId}/invite-links');
+
+      it('leads back to the app: the brand and Home in the top bar', async () => {
+        page = await openReference(width);
+        const topBar = page.locator('#topbar');
+        expect(await topBar.getByRole('link', { name: 'Home', exact: true }).getAttribute('href')).toBe('/home');
+        expect(await topBar.getByRole('link', { name: 'Invite links' }).getAttribute('href')).toBe('/');
+        expect(await topBar.getByRole('link', { name: 'Home', exact: true }).isVisible()).toBe(true);
+      });
+
+      it('shows a create-link example the API accepts, with a primary team only', async () => {
+        await create().locator('button.opblock-summary-control').click();
+        const example = create().locator('.opblock-section-request-body .highlight-code');
+        await example.waitFor();
+        const body = JSON.parse(await example.innerText()) as Record<string, unknown>;
+        expect(z.safeParse(createInviteLinkBody, body).error?.issues ?? []).toEqual([]);
+        expect(['primaryTeamId', 'primaryGroupId'].filter((field) => field in body)).toEqual(['primaryTeamId']);
+        expect(body).toMatchObject({ primaryTeamId: 'producers', label: 'Spring interns' });
+      });
+
+      it('offers no control that does nothing: parameters are described with their example, a lone media type is named', async () => {
+        const domainId = create().locator('tr[data-param-name="domainId"]');
+        await domainId.waitFor();
+        expect(await domainId.locator('input, select, textarea').count()).toBe(0);
+        expect(await domainId.innerText()).toContain('demo-media-co');
+        expect(await page.locator('.swagger-ui :is(input, select, textarea, button):disabled').count()).toBe(0);
+        for (const select of await page.locator('.swagger-ui select').all()) {
+          if (await select.isVisible()) expect(await select.locator('option').count()).toBeGreaterThan(1);
+        }
+        expect(await create().locator('.content-type-single code').first().innerText()).toBe('application/json');
+        await checkBothWidths(page, `API reference with an operation open (${width})`);
+        if (width === 'desktop') {
+          await page.evaluate(() => window.scrollTo(0, 0));
+          await screenshot(page, 'api', undefined, { fullPage: false });
+        }
+      });
+    });
+  }
 
   it('broke no rule of the CSP, asked no other origin for anything and threw nothing', () => {
     expect(violations).toEqual([]);

@@ -16,8 +16,9 @@ declare module 'swagger-ui-dist/swagger-ui-es-bundle.js' {
     /** Plugins: here, components wrapped to render differently. */
     plugins?: (() => SwaggerUIPlugin)[];
   }
-  interface SwaggerUISystem {
-    React: { createElement(type: string, props: Record<string, unknown> | null, ...children: unknown[]): unknown };
+  export interface SwaggerUISystem {
+    /** `type`: an element's tag name, or a component Swagger UI handed to a wrapper. */
+    React: { createElement(type: unknown, props: Record<string, unknown> | null, ...children: unknown[]): unknown };
   }
   interface SwaggerUIPlugin {
     wrapComponents?: Record<string, (original: unknown, system: SwaggerUISystem) => (props: Record<string, unknown>) => unknown>;

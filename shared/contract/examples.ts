@@ -1,0 +1,194 @@
+/**
+ * What the API reference shows as each request's and answer's example: the demo data (Demo Media
+ * Co, its teams and people) doing ordinary things, instead of what a renderer makes up from the
+ * schemas (random strings, both primaries at once). The OpenAPI document carries them; a unit test
+ * holds each to the schema the handlers validate with, so an example is always a valid call.
+ */
+import {
+  alreadyMember, busy, emailDomainNotAllowed, emailNotVerified, forbidden, invalidRequest, lastAdmin, linkCreationDisabled, linkExpired, linkNotFound, linkNotRevealable, linksDisabled,
+  linkRevoked, linkUsedUp, notFound, payloadTooLarge, rateLimited, rejoinBlocked, unauthenticated, unknownReference, type ErrorKind, type ServiceError,
+} from '../domain/errors.ts';
+import { USER_TYPES } from '../domain/types.ts';
+import type { OperationName } from './operations.ts';
+import { PAGE_SIZE } from './requests.ts';
+import type { ResponseName } from './response-schemas.ts';
+
+const DOMAIN = { domainId: 'demo-media-co', domainName: 'Demo Media Co' } as const;
+const OWNER = { userId: 'u-demo-owner', email: 'owner@demo.test' } as const;
+/** Someone who joined through the link below; a Cognito `sub` as their id. */
+const JOINER = { userId: '3f6c1e2a-9b47-4d8e-a5c2-7e1f0b9d4a63', email: 'sam.lee@demo.test', firstName: 'Sam', lastName: 'Lee' } as const;
+const LINK_ID = 'Hq3vN8xKp2LmR7tYw5ZcB1dFg9JsU4eA6oIkT0nVbXy';
+const TOKEN = 'kR2mP9sVt4WxQ7nZb1Lc8Hd5Jf3Gy6Ae0Uo-Ki_TpNw';
+const CREATED = '2026-11-24T09:30:00.000Z';
+const JOINED = '2026-11-25T14:05:00.000Z';
+const CURSOR = 'eyJrIjoiVVNFUiNzYW0ubGVlQGRlbW8udGVzdCJ9';
+
+/** A link for spring interns: Standard users in Producers (the primary team: a primary legacy group is the other choice, never both). */
+const SETTINGS = {
+  userType: 'STANDARD',
+  primaryTeamId: 'producers',
+  additionalTeamIds: ['marketing'],
+  roleGroupIds: ['contributors'],
+  groupIds: [],
+  label: 'Spring interns',
+  maxUses: 25,
+  allowedEmailDomains: ['demo.test'],
+  notifyCreator: true,
+} as const;
+
+const link = {
+  id: LINK_ID,
+  expiresAt: '2026-12-01T09:30:00.000Z',
+  userType: SETTINGS.userType,
+  primaryTeamId: SETTINGS.primaryTeamId,
+  additionalTeamIds: SETTINGS.additionalTeamIds,
+  roleGroupIds: SETTINGS.roleGroupIds,
+  groupIds: SETTINGS.groupIds,
+  onboarding: false,
+  createdBy: OWNER.userId,
+  createdByEmail: OWNER.email,
+  createdAt: CREATED,
+  label: SETTINGS.label,
+  maxUses: SETTINGS.maxUses,
+  allowedEmailDomains: SETTINGS.allowedEmailDomains,
+  notifyCreator: SETTINGS.notifyCreator,
+};
+const url = `http://localhost:3000/join#${TOKEN}`;
+const grant = { userType: 'STANDARD', isAdmin: false, teamIds: ['producers', 'marketing'], roleGroupIds: ['contributors'], groupIds: [] };
+const joinedVia = { linkId: LINK_ID, at: JOINED, label: SETTINGS.label, invitedBy: OWNER };
+const member = { ...JOINER, ...grant, primaryTeamId: 'producers', joinedVia };
+const linkRef = { id: LINK_ID, label: SETTINGS.label, createdBy: OWNER.userId, createdByEmail: OWNER.email };
+const named = (id: string, name: string) => ({ id, name });
+
+/** Path and query parameters, by name. */
+export const PARAMETER_EXAMPLES: Record<string, string> = {
+  domainId: DOMAIN.domainId,
+  userId: JOINER.userId,
+  linkId: LINK_ID,
+  inviteLinkId: LINK_ID,
+  limit: '25',
+  cursor: CURSOR,
+  type: 'MemberJoined,MemberRemoved',
+  allowRejoin: 'false',
+};
+
+/** Request bodies, by operation. */
+export const REQUEST_EXAMPLES: Partial<Record<OperationName, unknown>> = {
+  'create-invite-link': { ...SETTINGS, expiresInSeconds: 604_800 },
+  'create-onboarding-link': {},
+  'update-member': { userType: 'POWER', teamIds: ['producers', 'editors'], roleGroupIds: ['contributors', 'user-managers'] },
+  'allow-rejoin': { email: JOINER.email },
+  'put-invite-link-settings': { enabled: true, allowedEmailDomains: ['demo.test'] },
+  'revoke-all-invite-links': { createdBy: 'u-demo-manager' },
+  'lookup-invite-link': { token: TOKEN },
+  join: { token: TOKEN, firstName: JOINER.firstName, lastName: JOINER.lastName },
+};
+
+/** Success bodies, by the name the operation table gives them. */
+export const RESPONSE_EXAMPLES: Partial<Record<ResponseName, unknown>> = {
+  me: {
+    ...OWNER,
+    memberships: [
+      {
+        ...DOMAIN,
+        userType: 'POWER',
+        isAdmin: true,
+        permissions: ['users:create'],
+        teams: [named('editors', 'Editors')],
+        primaryTeamId: 'editors',
+        roleGroups: [],
+        groups: [],
+      },
+    ],
+  },
+  teams: { items: [{ ...named('editors', 'Editors'), isDefault: true }, { ...named('marketing', 'Marketing'), isDefault: false }, { ...named('producers', 'Producers'), isDefault: false }] },
+  roleGroups: {
+    items: [
+      { ...named('contributors', 'Contributors'), permissions: [], assignable: true },
+      { ...named('user-managers', 'User Managers'), permissions: ['users:create'], assignable: true },
+      { ...named('viewers', 'Viewers'), permissions: [], assignable: true },
+    ],
+  },
+  groups: { items: [named('archive', 'Archive')] },
+  members: {
+    items: [member, { userId: OWNER.userId, email: OWNER.email, firstName: 'Olivia', lastName: 'Owner', userType: 'POWER', isAdmin: true, teamIds: ['editors'], roleGroupIds: [], groupIds: [], primaryTeamId: 'editors' }],
+    nextCursor: CURSOR,
+    adminCount: 1,
+  },
+  member: { ...member, userType: 'POWER', teamIds: ['producers', 'editors'], roleGroupIds: ['contributors', 'user-managers'] },
+  removedMembers: { items: [{ ...JOINER, removedAt: '2026-11-28T16:20:00.000Z', removedBy: OWNER.userId, removedByEmail: OWNER.email }] },
+  linkSettings: { enabled: true, allowedEmailDomains: ['demo.test'], maxLinkLifetimeSeconds: 604_800, activeLinkCount: 3, updatedAt: CREATED, updatedBy: OWNER.userId },
+  createdInviteLink: { ...link, url },
+  revealedInviteLink: { id: LINK_ID, url },
+  activeInviteLinks: { items: [{ ...link, useCount: 4, remainingUses: 21 }] },
+  revokedAll: { revokedAt: '2026-11-28T16:20:00.000Z', revokedBy: OWNER.userId, createdBy: 'u-demo-manager' },
+  linkLookup: {
+    ...DOMAIN,
+    invitedBy: 'Olivia Owner',
+    label: SETTINGS.label,
+    allowedEmailDomains: SETTINGS.allowedEmailDomains,
+    userType: SETTINGS.userType,
+    primaryTeamName: 'Producers',
+    additionalTeamNames: ['Marketing'],
+    roleGroupNames: ['Contributors'],
+    groupNames: [],
+    expiresAt: link.expiresAt,
+  },
+  joined: { userId: JOINER.userId, domainId: DOMAIN.domainId, email: JOINER.email, userType: grant.userType, teamIds: grant.teamIds, roleGroupIds: grant.roleGroupIds, groupIds: grant.groupIds },
+  activityPage: {
+    items: [
+      {
+        type: 'MemberJoined',
+        version: 1,
+        eventId: '01JDQ8V6Z3K4M5N6P7Q8R9S0T1',
+        occurredAt: JOINED,
+        domainId: DOMAIN.domainId,
+        actor: { userId: JOINER.userId, email: JOINER.email },
+        member: { ...JOINER, ...grant },
+        link: linkRef,
+      },
+      { type: 'InviteLinkCreated', version: 1, eventId: '01JDNV2C8H9J0K1M2N3P4Q5R6S', occurredAt: CREATED, domainId: DOMAIN.domainId, actor: OWNER, link },
+    ],
+    nextCursor: CURSOR,
+  },
+};
+
+/** A request each operation refuses with 400, as the service words it; an operation not named here has a bad `limit` or `domainId`. */
+const INVALID: Partial<Record<OperationName, () => ServiceError>> = {
+  'create-invite-link': () => invalidRequest('primaryTeamId', 'give exactly one of primaryTeamId or primaryGroupId'),
+  'update-member': () => invalidRequest('userType', `must be one of ${USER_TYPES.join(', ')}`),
+  'allow-rejoin': () => invalidRequest('email', 'must be a valid email address'),
+  'put-invite-link-settings': () => invalidRequest('allowedEmailDomains[0]', 'must be an email domain like example.com'),
+  'lookup-invite-link': () => invalidRequest('token', 'must be the 43-character code from the invite link'),
+  join: () => invalidRequest('token', 'must be the 43-character code from the invite link'),
+};
+
+type ExampleOf = (op: { name: OperationName; query?: unknown }) => ServiceError;
+
+/** Each error's example for an operation: the error the service really gives, in a demo situation; an error not named here shows its title. */
+export const ERROR_EXAMPLES: Partial<Record<ErrorKind, ExampleOf>> = {
+  InvalidRequest: (op) =>
+    INVALID[op.name]?.() ?? (op.query ? invalidRequest('limit', `must be a whole number from 1 to ${PAGE_SIZE.max}`) : invalidRequest('domainId', 'must be an id (letters, digits, _ and -)')),
+  Unauthenticated: () => unauthenticated(),
+  Forbidden: () => forbidden('Only members who may invite can do this in this domain.'),
+  EmailNotVerified: () => emailNotVerified(),
+  EmailDomainNotAllowed: () => emailDomainNotAllowed(['demo.test']),
+  NotFound: () => notFound('The domain'),
+  LinkNotFound: () => linkNotFound(),
+  AlreadyMember: () => alreadyMember(),
+  RejoinBlocked: () => rejoinBlocked(),
+  LastAdmin: () => lastAdmin(),
+  LinkCreationDisabled: () => linkCreationDisabled(),
+  LinkNotRevealable: () => linkNotRevealable(),
+  LinkExpired: () => linkExpired(DOMAIN.domainName),
+  LinkRevoked: () => linkRevoked('revoked', DOMAIN.domainName),
+  LinksDisabled: () => linksDisabled(DOMAIN.domainName),
+  LinkUsedUp: () => linkUsedUp(DOMAIN.domainName),
+  UnknownReference: () => unknownReference('additionalTeamIds[0]', 'interns'),
+  RateLimited: () => rateLimited(30),
+  PayloadTooLarge: () => payloadTooLarge(),
+  Busy: () => busy(),
+};
+
+/** API Gateway's own refusals, which it words itself. */
+export const GATEWAY_EXAMPLES: Record<number, unknown> = { 401: { message: 'Unauthorized' }, 429: { message: 'Too Many Requests' } };
