@@ -17,9 +17,20 @@ const SDK_CLIENTS = {
   '@aws-sdk/client-dynamodb': { client: 'DynamoDBClient', as: 'dynamodb' },
   '@aws-sdk/lib-dynamodb': { client: 'DynamoDBDocumentClient', as: 'documents' },
   '@aws-sdk/client-ses': { client: 'SESClient', as: 'ses' },
+  '@aws-sdk/client-kms': { client: 'KMSClient', as: 'kms' },
 } as const;
 
 type SdkPackage = keyof typeof SDK_CLIENTS;
+
+/** The package each recorded call's client comes from. */
+const PACKAGE_OF: Record<RecordedCall['client'], SdkPackage> = { dynamodb: '@aws-sdk/client-dynamodb', ses: '@aws-sdk/client-ses', kms: '@aws-sdk/client-kms' };
+
+/** Bytes (a KMS plaintext or ciphertext) do not survive JSON: written as base64, made bytes again by the bare handler. */
+const bytesAsBase64 = (_: string, value: unknown) => {
+  if (value instanceof Uint8Array) return { $bytes: Buffer.from(value).toString('base64') };
+  const buffer = value as { type?: unknown; data?: unknown };
+  return buffer && buffer.type === 'Buffer' && Array.isArray(buffer.data) ? { $bytes: Buffer.from(buffer.data as number[]).toString('base64') } : value;
+};
 
 /** From an esbuild metafile's inputs: the SDK client packages bundled, and the repository's own JSON files. */
 export function importsOf(inputs: string[]): { packages: SdkPackage[]; json: string[] } {
@@ -37,7 +48,7 @@ export function bareHandlerSource(imports: { packages: SdkPackage[]; json: strin
   const { packages, json } = imports;
   const commands = new Map<string, Set<string>>();
   for (const call of calls) {
-    const pkg = call.client === 'ses' ? '@aws-sdk/client-ses' : '@aws-sdk/client-dynamodb';
+    const pkg = PACKAGE_OF[call.client];
     if (!packages.includes(pkg)) throw new Error(`a recorded ${call.command} needs ${pkg}, which the function's bundle does not hold`);
     commands.set(pkg, (commands.get(pkg) ?? new Set()).add(call.command));
   }
@@ -58,11 +69,12 @@ export function bareHandlerSource(imports: { packages: SdkPackage[]; json: strin
   if (packages.includes('@aws-sdk/client-dynamodb')) lines.push('const dynamodb = tracer.captureAWSv3Client(new DynamoDBClient({}));');
   if (packages.includes('@aws-sdk/lib-dynamodb')) lines.push('export const documents = DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } });');
   if (packages.includes('@aws-sdk/client-ses')) lines.push('const ses = tracer.captureAWSv3Client(new SESClient({}));');
+  if (packages.includes('@aws-sdk/client-kms')) lines.push('const kms = tracer.captureAWSv3Client(new KMSClient({}));');
   const waves = inWaves(calls).map((wave) => wave.map((c) => ({ client: c.client, command: c.command, input: c.input, refused: c.failed !== undefined })));
   lines.push(
     `const commands = { ${[...new Set(calls.map((c) => c.command))].join(', ')} };`,
     `const clients = { ${[...new Set(calls.map((c) => c.client))].join(', ')} };`,
-    `const waves = ${JSON.stringify(waves)};`,
+    `const waves = JSON.parse(${JSON.stringify(JSON.stringify(waves, bytesAsBase64))}, (_, v) => (v && typeof v.$bytes === 'string' ? Buffer.from(v.$bytes, 'base64') : v));`,
     'export const handler = async (event, context) => {',
     '  logger.addContext(context);',
     '  metrics.captureColdStartMetric(context.functionName);',

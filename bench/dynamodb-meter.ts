@@ -5,6 +5,7 @@
  * transaction's write units are counted from the request, as AWS bills them (transactionWriteUnits).
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { KMSClient } from '@aws-sdk/client-kms';
 import type { SESClient } from '@aws-sdk/client-ses';
 import { TABLE } from '../shared/store/dynamodb/table.ts';
 
@@ -122,7 +123,7 @@ function waves(spans: [number, number][]): number {
 
 /** One request as sent: its client, command and input as it went on the wire (a DocumentClient's marshalled). */
 export interface RecordedCall {
-  client: 'dynamodb' | 'ses';
+  client: 'dynamodb' | 'ses' | 'kms';
   command: string;
   input: Record<string, unknown>;
   start: number;
@@ -135,9 +136,9 @@ export interface RecordedCall {
  * Records every request the given clients send while `work` runs, in order, with its input after
  * marshalling: what a bare handler must send to do the same DynamoDB (and SES) work.
  */
-export function callRecorder(clients: { dynamodb: DynamoDBDocumentClient; ses?: SESClient }) {
+export function callRecorder(clients: { dynamodb: DynamoDBDocumentClient; ses?: SESClient; kms?: KMSClient }) {
   let calls: RecordedCall[] | undefined;
-  for (const [name, client] of Object.entries(clients) as ['dynamodb' | 'ses', DynamoDBDocumentClient | SESClient][]) {
+  for (const [name, client] of Object.entries(clients) as [RecordedCall['client'], DynamoDBDocumentClient | SESClient | KMSClient][]) {
     (client.middlewareStack as DynamoDBDocumentClient['middlewareStack']).add(
       (next, context) => async (args) => {
         if (!calls) return next(args);

@@ -17,7 +17,7 @@ export interface ColdWorld {
   domainId: string;
   /** Where delete-all runs each round, so no link the others use dies. */
   revokeAllDomainId: string;
-  /** A live link of `domainId`. */
+  /** A live link of `domainId`, made by the owner, with its token sealed (so it can be revealed). */
   link: { token: string; id: string };
   /** One live link of `domainId` per round to revoke (and one more for the recording), older than every listed link. */
   revocable: string[];
@@ -44,6 +44,8 @@ export function coldTargets(world: ColdWorld): ColdTarget[] {
         return api(o.name, () => apiEvent(o, { domainId: world.domainId }, ownerClaims, { userType: 'STANDARD', primaryTeamId: 'producers' }));
       case 'create-onboarding-link':
         return api(o.name, () => apiEvent(o, { domainId: world.domainId }, ownerClaims, {}));
+      case 'reveal-invite-link':
+        return api(o.name, () => apiEvent(o, { domainId: world.domainId, linkId: world.link.id }, ownerClaims));
       case 'revoke-invite-link':
         return api(o.name, (round) => apiEvent(o, { domainId: world.domainId, linkId: world.revocable[at(round)]! }, ownerClaims));
       case 'revoke-all-invite-links':

@@ -65,15 +65,17 @@ try {
   const { dynamoDb } = await import('../shared/store/dynamodb/client.ts');
   const { store } = await import('../shared/store/dynamodb/index.ts');
   const { ses: sesClient } = await import('../shared/streams/notifier/mailer.ts');
+  const { kms: kmsClient } = await import('../shared/store/kms/client.ts');
+  const { tokenVault } = await import('../shared/store/kms/token-vault.ts');
   const dynamoMeter = meter(dynamoDb);
-  const recorder = callRecorder({ dynamodb: dynamoDb, ses: sesClient });
+  const recorder = callRecorder({ dynamodb: dynamoDb, ses: sesClient, kms: kmsClient });
   const seed = seeder(dynamoDb, stack.tableName);
   const api = localApi(stack.url, stack.localTokenSecret);
 
   // 1. Cold start and peak memory per function, first, while the table is small.
   log(`cold starts: ${COLD_RUNS} rounds of every function and its bare handler, each in a fresh process`);
   const revocable = await seed.links(DOMAIN, COLD_RUNS + 1);
-  const listed = await seed.links(DOMAIN, 60);
+  const listed = await seed.links(DOMAIN, 60, { sealWith: tokenVault });
   await seed.domain('bench-cold');
   const members = (tag: string) => Array.from({ length: COLD_RUNS + 1 }, (_, i) => `bench-${tag}-${i}`);
   await seed.members(DOMAIN, COLD_RUNS + 1, 'cold-change');

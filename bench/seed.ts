@@ -6,6 +6,7 @@ import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dyn
 import { linkIdOf, newLinkToken } from '../shared/domain/invite-link.ts';
 import type { Directory, InviteLink, Membership } from '../shared/domain/types.ts';
 import { items, type Item } from '../shared/store/dynamodb/items.ts';
+import type { TokenVault } from '../shared/store/token-vault.ts';
 import { pool } from './stats.ts';
 
 /** The demo owner (local/demo-data.ts): the bench signs in as them and makes them admin of every bench domain. */
@@ -84,8 +85,8 @@ export function seeder(db: DynamoDBDocumentClient, table: string) {
         }).flat(),
       );
     },
-    /** `count` live links of the domain's generation, each with its use counters unless told not to; returns their tokens and ids, newest last. */
-    async links(domainId: string, count: number, { generation = 0, counters = true } = {}): Promise<{ token: string; id: string }[]> {
+    /** `count` live links of the domain's generation, each with its use counters unless told not to (and its sealed token, `sealWith` a vault); returns their tokens and ids, newest last. */
+    async links(domainId: string, count: number, { generation = 0, counters = true, sealWith }: { generation?: number; counters?: boolean; sealWith?: TokenVault } = {}): Promise<{ token: string; id: string }[]> {
       const now = Date.now();
       const made = Array.from({ length: count }, (_, i) => {
         const token = newLinkToken();
@@ -107,10 +108,11 @@ export function seeder(db: DynamoDBDocumentClient, table: string) {
           allowedEmailDomains: [],
           notifyCreator: true,
         };
-        return { token, id: link.linkId, items: [items.inviteLink(link), ...(counters ? items.linkCounters(link) : [])] };
+        return { token, link, items: [items.inviteLink(link), ...(counters ? items.linkCounters(link) : [])] };
       });
+      if (sealWith) for (const m of made) m.items.push(items.linkToken(m.link, await sealWith.seal(m.token, m.link)));
       await write(made.flatMap((m) => m.items));
-      return made.map(({ token, id }) => ({ token, id }));
+      return made.map(({ token, link }) => ({ token, id: link.linkId }));
     },
   };
 }
