@@ -4,7 +4,7 @@
  * link answers its 410, a link from before tokens were kept 409, and every reveal is in the activity
  * and on the bus, naming the link and who revealed it, never the address.
  */
-import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { keys } from '#shared/store/dynamodb/keys.ts';
 import type { BusEvent } from '../../local/event-bus.ts';
@@ -85,6 +85,13 @@ describe('a link with nothing worth sharing', () => {
     expect(res.status).toBe(410);
     expect(res.body).toMatchObject({ code: 'LINK_REVOKED', reason: 'revoked', detail: 'This link was revoked: make a new one to share.' });
     expect(res.body).not.toHaveProperty('field');
+  });
+
+  it('answers an expired link with 410 LINK_EXPIRED (before TTL has removed it)', async () => {
+    const link = await makeLink(MANAGER);
+    const past = new Date(Date.now() - 60_000).toISOString();
+    await t.db.send(new UpdateCommand({ TableName: t.stack.tableName, Key: keys.link(link.id), UpdateExpression: 'SET expiresAt = :past', ExpressionAttributeValues: { ':past': past } }));
+    expect((await t.as(MANAGER).post(revealPath(link.id))).body).toMatchObject({ status: 410, code: 'LINK_EXPIRED', reason: 'expired', detail: 'This link has expired: make a new one to share.' });
   });
 
   it('answers a used-up link with 410 LINK_USED_UP', async () => {
