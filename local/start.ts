@@ -1,9 +1,10 @@
 /** `npm start`: the whole service on this machine, in the foreground. Ctrl-C stops everything it started. */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { CONFLICTS_ON } from './conflict-emulation.ts';
 import { SETTINGS } from '#shared/config.ts';
 import { CONSUMER_LIST } from '#shared/streams/consumers.ts';
 import { NO_IAM } from './iam/emulation.ts';
+import { KMS_KEY_FILE, KMS_PATH } from './kms.ts';
 import { localTokenSecretFile } from './local-token-secret.ts';
 import { startLocalStack } from './stack.ts';
 import { startDynamoDbLocal, startSesLocal } from './services.ts';
@@ -55,6 +56,7 @@ Invite links is running (up in ${((Date.now() - t0) / 1000).toFixed(1)} s).
   Events          local bus: ${stack.url}/local/events
   Event webhook   ${stack.eventBus.webhookUrl ? `every event POSTed to ${stack.eventBus.webhookUrl}, retried until accepted` : 'off (set EVENT_WEBHOOK_URL to have every event POSTed to it)'}
   DynamoDB Local  ${dynamo.endpoint}   table ${stack.tableName}
+  Link key (KMS)  ${stack.url}${KMS_PATH}   seals links' tokens with the key in ${dataDir ? join(dataDir, KMS_KEY_FILE) : 'memory'}
   AWS as in AWS   transaction conflicts ${CONFLICTS_ON ? 'refused' : 'forgiven (DYNAMODB_CONFLICT_EMULATION=off)'}; IAM ${stack.iam === NO_IAM ? 'off (IAM_EMULATION=off)' : 'checks every call against its function\'s role in the synthesized template'}
   Data            ${dataDir ?? 'in memory (DATA_DIR=:memory:)'}
 
