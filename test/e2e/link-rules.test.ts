@@ -284,16 +284,18 @@ describe('an admin changes members on the Users page', () => {
     expect((await listed(kim.email))?.userType).toBe('BROWSE');
   });
 
-  it('explains in words that the last admin cannot be removed, and keeps them', async () => {
+  it('offers the last admin neither Remove nor losing the admin role, and says why', async () => {
     const { page } = owner;
-    await page.locator(`tr[data-email="${OWNER}"]`).getByRole('button', { name: 'Remove Olivia Owner' }).click();
-    const confirm = page.getByRole('dialog', { name: 'Remove Olivia Owner from Demo Media Co?' });
-    await confirm.getByRole('button', { name: 'Remove member' }).click();
-    const alert = confirm.getByRole('alert');
-    await expect.poll(() => alert.textContent(), { timeout: 10_000 }).toContain('Olivia Owner is the only admin of Demo Media Co, and a domain always needs an admin.');
-    await screenshot(page, 'member-edit-last-admin', '#member-remove', { fullPage: false });
+    const row = page.locator(`tr[data-email="${OWNER}"]`);
+    expect(await row.getByRole('button', { name: 'Remove Olivia Owner' }).count()).toBe(0);
+    expect(await row.locator('.last-admin-note').innerText()).toBe('Only admin: can’t be removed');
+    await row.getByRole('button', { name: 'Edit Olivia Owner' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Edit Olivia Owner' });
+    expect(await dialog.getByRole('checkbox', { name: 'Admin of Demo Media Co' }).isDisabled()).toBe(true);
+    expect(await dialog.locator('#member-admin-hint').innerText()).toContain('the only admin, and a domain always needs one');
+    await screenshot(page, 'member-edit-last-admin', '#member-edit', { fullPage: false });
     await page.keyboard.press('Escape');
-    await confirm.waitFor({ state: 'detached' });
+    await dialog.waitFor({ state: 'detached' });
     expect(await listed(OWNER)).toBeDefined();
   });
 

@@ -231,9 +231,10 @@ describe('the pages, end to end', () => {
     const { page } = owner;
     await page.goto(`${t.stack.url}/`);
     const rows = page.locator('table.users tbody tr');
-    await expect.poll(() => rows.count()).toBe(50);
+    await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(50);
     await page.getByRole('button', { name: 'Load more' }).scrollIntoViewIfNeeded();
-    await expect.poll(() => rows.count()).toBeGreaterThan(60);
+    // The next page is asked for and drawn after the scroll: a loaded machine takes more than a second.
+    await expect.poll(() => rows.count(), { timeout: 20_000 }).toBeGreaterThan(60);
     expect(await page.getByRole('button', { name: 'Load more' }).count()).toBe(0);
   });
 
