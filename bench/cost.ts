@@ -14,8 +14,15 @@ export const PRICES = {
   sesPerThousandEmails: 0.1,
 } as const;
 
+/**
+ * Lookups per joining person who arrives signed out, as a newcomer does (web/src/pages/join.ts):
+ * when the page opens, again right before it sends the person to the provider (stillWorks), and
+ * once more when the provider sends them back, as the page loads afresh (start); then the join.
+ */
+export const LOOKUPS_PER_JOIN = 3;
+
 export interface CostInputs {
-  /** The join page makes two API calls per person: lookup, then join. */
+  /** One lookup; a typical newcomer makes LOOKUPS_PER_JOIN of them, then one join. */
   lookup: { readUnits: number; writeUnits: number; durationMs: number };
   join: { readUnits: number; writeUnits: number; durationMs: number };
   /** emailsPerJoin: the emails one join record made the notifier send, as measured. */
@@ -26,14 +33,16 @@ export interface CostInputs {
 export function costPerMillionJoins(c: CostInputs) {
   const million = 1_000_000;
   const gbSeconds = (ms: number) => (Math.max(1, Math.ceil(ms)) / 1000) * (c.memoryMb / 1024);
-  const invocations = 2 + 1 / c.notifier.recordsPerInvocation;
+  const lookups = LOOKUPS_PER_JOIN;
+  const apiCalls = lookups + 1;
+  const invocations = apiCalls + 1 / c.notifier.recordsPerInvocation;
   const lines = {
-    'API Gateway HTTP API (lookup + join)': 2 * PRICES.httpApiPerMillionRequests,
-    'Lambda requests (lookup, join, notifier share)': invocations * PRICES.lambdaPerMillionRequests,
+    [`API Gateway HTTP API (${lookups} lookups + join)`]: apiCalls * PRICES.httpApiPerMillionRequests,
+    [`Lambda requests (${lookups} lookups, join, notifier share)`]: invocations * PRICES.lambdaPerMillionRequests,
     'Lambda duration (arm64)':
-      million * PRICES.lambdaArmPerGbSecond * (gbSeconds(c.lookup.durationMs) + gbSeconds(c.join.durationMs) + gbSeconds(c.notifier.durationMs) / c.notifier.recordsPerInvocation),
-    'DynamoDB reads (on-demand)': (c.lookup.readUnits + c.join.readUnits + c.notifier.readUnits) * PRICES.dynamoPerMillionReadUnits,
-    'DynamoDB writes (on-demand)': (c.lookup.writeUnits + c.join.writeUnits + c.notifier.writeUnits) * PRICES.dynamoPerMillionWriteUnits,
+      million * PRICES.lambdaArmPerGbSecond * (lookups * gbSeconds(c.lookup.durationMs) + gbSeconds(c.join.durationMs) + gbSeconds(c.notifier.durationMs) / c.notifier.recordsPerInvocation),
+    'DynamoDB reads (on-demand)': (lookups * c.lookup.readUnits + c.join.readUnits + c.notifier.readUnits) * PRICES.dynamoPerMillionReadUnits,
+    'DynamoDB writes (on-demand)': (lookups * c.lookup.writeUnits + c.join.writeUnits + c.notifier.writeUnits) * PRICES.dynamoPerMillionWriteUnits,
     [`SES (${c.notifier.emailsPerJoin} email${c.notifier.emailsPerJoin === 1 ? '' : 's'} per join)`]: c.notifier.emailsPerJoin * 1000 * PRICES.sesPerThousandEmails,
   };
   const total = Object.values(lines).reduce((a, b) => a + b, 0);
@@ -107,7 +116,7 @@ SES $${PRICES.sesPerThousandEmails}/1,000 emails.
 
 | per join, as measured | read units | write units | Lambda duration |
 | --- | --- | --- | --- |
-| lookup (the join page's first call) | ${inputs.lookup.readUnits} | ${inputs.lookup.writeUnits} | ${inputs.lookup.durationMs} ms |
+| lookup (each of the ${LOOKUPS_PER_JOIN} per join) | ${inputs.lookup.readUnits} | ${inputs.lookup.writeUnits} | ${inputs.lookup.durationMs} ms |
 | join | ${inputs.join.readUnits} | ${inputs.join.writeUnits} | ${inputs.join.durationMs} ms |
 | notifier (per record; ${inputs.notifier.recordsPerInvocation} record(s) per invocation assumed) | ${inputs.notifier.readUnits} | ${inputs.notifier.writeUnits} | ${inputs.notifier.durationMs} ms |
 
@@ -118,14 +127,22 @@ by-domain index (bench/dynamodb-meter.ts). Lambda memory: ${inputs.memoryMb} MB.
 medians measured through the local front door, an upper bound of the billed handler time (Lambda
 bills per 1 ms); the notifier's is taken to equal the join's.
 
+A newcomer, who arrives signed out, looks the link up ${LOOKUPS_PER_JOIN} times before joining (web/src/pages/join.ts):
+when the join page opens; again right before it sends them to the provider to make an account or
+sign in, so a link that ended while the page was open is said there, not after; and once more when
+the provider sends them back and the page loads afresh. So a lookup's row counts ${LOOKUPS_PER_JOIN} times below (API
+and Lambda requests, Lambda duration, read units), the join's once. Someone signed in already looks
+it up once; someone who opens the page and leaves makes lookups but no join, and is not counted.
+
 | per million joins | dollars |
 | --- | --- |
 ${rows}
 | **total** | **$${cost.total.toFixed(2)}** |
 
 SES dominates: the email is a tenth of a cent, everything else together is a few cents per
-thousand joins. Not included: CloudWatch Logs ingestion and storage, CloudFront for the pages,
-data transfer out, and the per-GB table storage.
+thousand joins. Not included: the \`GET /v1/me\` the join page makes after sign-in (one more
+API request and function invocation, not measured here), CloudWatch Logs ingestion and storage,
+CloudFront for the pages, data transfer out, and the per-GB table storage.
 
 ## The memory setting
 

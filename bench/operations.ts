@@ -63,9 +63,13 @@ export async function operations(api: ReturnType<typeof localApi>, store: Store)
       expect: 200,
       prepare: sharedLink,
       api: (link: { token: string }) => api.call('POST', '/v1/join/lookup', { token: link.token }),
+      // As functions/lookup-invite-link.ts reads: the link, then the creator's membership with the domain and its
+      // directory in one BatchGetItem, then the use count only for a link with a use limit (the bench's has none).
       direct: async (link: { token: string }) => {
-        const found = await store.getInviteLink(linkIdOf(link.token));
-        return store.getDirectory(found!.domainId);
+        const found = (await store.getInviteLink(linkIdOf(link.token)))!;
+        const access = await store.getAccess(found.createdBy, found.domainId);
+        if (found.maxUses !== undefined) await store.useCount(found.linkId);
+        return access;
       },
     },
     {
