@@ -6,7 +6,7 @@
 import { apiDocument, authorizationReachesApi, directOriginRefused, missingToken, unknownRoute } from './api.ts';
 import type { SmokeCheck, SmokeContext, SmokeResult } from './check.ts';
 import { CheckFailed } from './http.ts';
-import { pageConfig, pages } from './pages.ts';
+import { notFound, pageConfig, pages } from './pages.ts';
 import { signInStarts } from './sign-in.ts';
 import type { SmokeTarget } from './target.ts';
 
@@ -15,6 +15,7 @@ export { NO_LOCAL_ORIGIN, type SmokeCheck, type SmokeResult } from './check.ts';
 export const SMOKE_CHECKS: readonly SmokeCheck[] = [
   pages,
   pageConfig,
+  notFound,
   authorizationReachesApi,
   directOriginRefused,
   unknownRoute,

@@ -1,7 +1,7 @@
 /** The pages and their config.json, served with the headers CloudFront adds in AWS (local/pages.ts here). */
 import type { PageConfig } from '../../web/page-config.ts';
 import { pass, type SmokeCheck } from './check.ts';
-import { CheckFailed, described, request, type Reply } from './http.ts';
+import { CheckFailed, described, expectProblem, request, type Reply } from './http.ts';
 
 /** The headers every page is sent with, by CloudFront in AWS and by local/pages.ts here. */
 function expectPageHeaders(reply: Reply, https: boolean): void {
@@ -44,5 +44,29 @@ export const pageConfig: SmokeCheck = {
     expectPageHeaders(reply, context.target.webUrl.startsWith('https:'));
     context.config = config as PageConfig;
     return pass(`issuer ${provider.issuer}, client ${provider.clientId}`);
+  },
+};
+
+/** An address no page has, as people mistype it: the not-found page's own example (docs/pages.md). */
+const MISTYPED = '/login';
+
+export const notFound: SmokeCheck = {
+  name: 'a mistyped address answers 404: the not-found page to a browser, problem+json to a JSON client',
+  async run({ target }) {
+    const url = `${target.webUrl}${MISTYPED}`;
+    // A browser: the not-found page, decided before S3 (CloudFront's page function, local/pages.ts here), with the pages' headers.
+    const page = await request(url, { headers: { accept: 'text/html' } });
+    if (page.status !== 404 || !page.headers.get('content-type')?.startsWith('text/html') || !/<title>Page not found\b/.test(page.text)) {
+      throw new CheckFailed(`${MISTYPED} with Accept: text/html: expected 404 text/html, the not-found page, got ${described(page)}`);
+    }
+    expectPageHeaders(page, target.webUrl.startsWith('https:'));
+    // An API client: the API's 404 problem+json, never the page.
+    const problem = await request(url, { headers: { accept: 'application/json' } });
+    try {
+      expectProblem(problem, 404, 'NOT_FOUND');
+    } catch (error) {
+      throw new CheckFailed(`${MISTYPED} with Accept: application/json: ${(error as Error).message}`);
+    }
+    return pass(`${MISTYPED}: 404 not-found page with the pages' headers for text/html, 404 NOT_FOUND problem+json for application/json`);
   },
 };
