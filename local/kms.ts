@@ -106,8 +106,9 @@ export interface LocalKms {
   handle(req: IncomingMessage, res: ServerResponse, body: Buffer): boolean;
 }
 
-export function startLocalKms(options: { keyFile?: string; region: string; account: string }): LocalKms {
-  const material = loadOrCreateKey(options.keyFile);
+/** The key given, else the one in `keyFile`, else a new one in memory. */
+export function startLocalKms(options: { keyFile?: string; key?: KeyMaterial; region: string; account: string }): LocalKms {
+  const material = options.key ?? loadOrCreateKey(options.keyFile);
   const keyring = localKeyring(material);
   const keyArn = `arn:aws:kms:${options.region}:${options.account}:key/${material.keyId}`;
   const isThisKey = (keyId: unknown) => keyId === keyArn || keyId === material.keyId;

@@ -12,7 +12,7 @@ import { startIdentityProvider, MOUNT_PATH, type LocalIdentityProvider, type Sig
 import { emulateTransactionConflicts } from './conflict-emulation.ts';
 import { jwtAuthorizer } from './jwt-authorizer.ts';
 import { startFrontDoor, type FrontDoorOptions } from './front-door.ts';
-import { KMS_KEY_FILE, KMS_PATH, startLocalKms, type LocalKms } from './kms.ts';
+import { KMS_KEY_FILE, KMS_PATH, loadOrCreateKey, startLocalKms, type KeyMaterial, type LocalKms } from './kms.ts';
 import { localToken } from './local-token.ts';
 import { startLocalMetrics, type LocalMetrics } from './metrics.ts';
 import { newLocalTokenSecret, removeLocalTokenSecret, writeLocalTokenSecret } from './local-token-secret.ts';
@@ -80,6 +80,13 @@ export interface LocalStack extends ConsumerReaders {
   stop(): Promise<void>;
 }
 
+/**
+ * The link key of the stacks without DATA_DIR: in memory, one per process. The functions read its
+ * ARN once per cold start, as a Lambda does, so a stack started again in this process must have the
+ * same key, as it has the same table; the links sealed before stay revealable.
+ */
+let inMemoryKey: KeyMaterial | undefined;
+
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   // What AWS refuses, refused here too: no more readers of the stream than a shard takes.
   checkStreamReaders(CONSUMER_LIST);
@@ -117,7 +124,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     webhookUrl: options.eventWebhookUrl,
     delivery: options.webhookDelivery,
   });
-  const kms = startLocalKms({ keyFile: options.dataDir ? join(options.dataDir, KMS_KEY_FILE) : undefined, region: LOCAL_AWS.region, account: LOCAL_ACCOUNT });
+  const kms = startLocalKms({
+    ...(options.dataDir ? { keyFile: join(options.dataDir, KMS_KEY_FILE) } : { key: (inMemoryKey ??= loadOrCreateKey(undefined)) }),
+    region: LOCAL_AWS.region,
+    account: LOCAL_ACCOUNT,
+  });
   process.env[SETTINGS.linkKeyArn] = kms.keyArn;
   // Every AWS call a function makes from here on is authorized against its role in the synthesized template.
   const iam = await iamSetting.enforce({ tableName: options.tableName, streamArn, busName: eventBus.busName, keyArn: kms.keyArn });
