@@ -66,7 +66,7 @@ export interface LocalIdentityProvider {
    * none: what a provider's admin does. `npm run token` and the tests use it.
    */
   tokenFor(email: string, names?: { givenName?: string; familyName?: string }): Promise<string>;
-  /** Signs an ID token with the provider's own key; tests use it to build bad tokens. */
+  /** Signs an ID token with the provider's own key, with a new `jti`; tests use it to build bad tokens. */
   issueIdToken(claims: Record<string, unknown>): Promise<string>;
 }
 
@@ -164,6 +164,9 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
     const token = new provider.IdToken(claims as AccountClaims, { client: client! });
     // The scope decides which claims the token keeps, as it does at the token endpoint.
     (token as unknown as { scope: string }).scope = SCOPE;
+    // Each token its own id, as each of Cognito's ID tokens has: two tokens minted for one person
+    // in the same second are two sessions' tokens, never the same bytes.
+    token.set('jti', randomUUID());
     return token.issue({ use: 'idtoken' });
   };
 
