@@ -2,10 +2,13 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    // DynamoDB Local and local SES start once for the whole run; each test file gets its own table and front door.
-    globalSetup: ['test/support/global-setup.ts'],
     pool: 'forks',
+    projects: [
+      // Synthesizing the app needs no stack: these files share their workers (aws-cdk-lib loads once per worker, not per file).
+      { extends: true, test: { name: 'infra', include: ['test/infra/**/*.test.ts'], isolate: false } },
+      // DynamoDB Local and local SES start once for the whole run; each test file gets its own table and front door.
+      { extends: true, test: { name: 'service', include: ['test/**/*.test.ts'], exclude: ['test/infra/**'], globalSetup: ['test/support/global-setup.ts'] } },
+    ],
     // Both cores: each file runs against its own tables, front door and local SES, so two files at once share nothing but DynamoDB Local.
     maxWorkers: 2,
     testTimeout: 60_000,
