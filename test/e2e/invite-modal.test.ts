@@ -42,7 +42,8 @@ async function openModal(page: Page) {
   if (await modal.isVisible()) await page.keyboard.press('Escape');
   await page.locator('#new-users').click();
   await modal.getByRole('button', { name: 'Copy link' }).waitFor();
-  await modal.locator('#active-links .link-list, #active-links p.muted').first().waitFor();
+  // The list (empty too, so attached rather than visible) is there once its first page came; "Loading the active links…" is not it.
+  await modal.locator('#active-links .link-list').waitFor({ state: 'attached' });
   return modal;
 }
 
