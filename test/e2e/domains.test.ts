@@ -13,16 +13,28 @@ import { checkBothWidths, focusedName, pageSteps, screenshot, VIEWPORTS } from '
 import { useStack } from '../support/stack.ts';
 import { DEMO_DOMAIN, newPerson, OTHER_DOMAIN, OTHER_OWNER, OWNER, when } from '../support/steps.ts';
 
-const t = useStack();
+// No stream consumers: nothing here reads the emails a join sends or the activity feed, and idle readers poll all the while.
+const t = useStack({ notifier: false, eventsFeed: false });
 let browser: Browser;
 const { newContext, signedIn } = pageSteps(t, () => browser);
 const open: BrowserContext[] = [];
-const SIZES = ['desktop', 'mobile'] as const;
+/** Owner@other.test's tab, signed in once for the file: each test starts it on the address it is about. */
+let twoDomains: Page;
 
 async function tab(size: keyof typeof VIEWPORTS = 'desktop'): Promise<Page> {
   const { context, page } = await newContext(size);
   open.push(context);
   return page;
+}
+
+/** Runs the check at 1280 and at 375 px on the same tab, resized; the tab keeps the width it had. */
+async function atBothWidths(page: Page, check: (size: keyof typeof VIEWPORTS) => Promise<void>) {
+  const original = page.viewportSize();
+  for (const [size, viewport] of Object.entries(VIEWPORTS) as [keyof typeof VIEWPORTS, (typeof VIEWPORTS)[keyof typeof VIEWPORTS]][]) {
+    await page.setViewportSize(viewport);
+    await check(size);
+  }
+  if (original) await page.setViewportSize(original);
 }
 
 const navLinks = (page: Page) => page.locator('#topbar nav a').allTextContents();
@@ -35,6 +47,8 @@ beforeAll(async () => {
   const { token } = await when(t).linkToken(OWNER, { userType: 'BROWSE', primaryTeamId: 'editors' });
   const joined = await when(t).join(token, { email: OTHER_OWNER, firstName: 'Olive', lastName: 'Other' });
   if (joined.status !== 201) throw new Error(`join failed: ${joined.status} ${JSON.stringify(joined.body)}`);
+  twoDomains = await tab();
+  await signedIn(twoDomains, OTHER_OWNER, `/home?domain=${DEMO_DOMAIN}`);
 });
 
 afterAll(async () => {
@@ -42,65 +56,77 @@ afterAll(async () => {
   await browser?.close();
 });
 
+// What a page shows is checked at 1280 and 375 px on the same tab, resized; the picker is used at 1280 px on Home and at 375 px on the pages they may not use.
 describe('someone in two domains', () => {
-  for (const size of SIZES) {
-    it(`sees on Home which domain it is about, and only that domain's pages in the top bar (${size})`, async () => {
-      const page = await tab(size);
-      await signedIn(page, OTHER_OWNER, `/home?domain=${DEMO_DOMAIN}`);
+  it('sees on Home which domain it is about, and only that domain\'s pages in the top bar, at 1280 and 375 px', async () => {
+    const page = twoDomains;
+    await page.setViewportSize(VIEWPORTS.desktop);
+    await page.goto(`${t.stack.url}/home?domain=${DEMO_DOMAIN}`);
+    await atBothWidths(page, async (size) => {
       await page.getByRole('heading', { name: 'Demo Media Co', exact: true }).waitFor();
       // A Browse member of Demo Media Co: Home only, though they are an admin elsewhere.
-      expect(await navLinks(page)).toEqual(['Home']);
-      for (const href of await navHrefs(page)) expect(href).toBe(`/home?domain=${DEMO_DOMAIN}`);
-      expect(await page.locator('#domain-picker').inputValue()).toBe(DEMO_DOMAIN);
-      expect(await page.locator('.home-invite').count()).toBe(0);
-      await checkBothWidths(page, 'Home, two domains');
+      expect(await navLinks(page), size).toEqual(['Home']);
+      for (const href of await navHrefs(page)) expect(href, size).toBe(`/home?domain=${DEMO_DOMAIN}`);
+      expect(await page.locator('#domain-picker').inputValue(), size).toBe(DEMO_DOMAIN);
+      expect(await page.locator('.home-invite').count(), size).toBe(0);
+    });
+    await checkBothWidths(page, 'Home, two domains');
+
+    await page.locator('#domain-picker').selectOption({ label: 'Other Studio' });
+    await atBothWidths(page, async (size) => {
+      await page.getByRole('heading', { name: 'Other Studio', exact: true }).waitFor();
+      expect(domainInAddress(page), size).toBe(OTHER_DOMAIN);
+      expect(await navLinks(page), size).toEqual(['Home', 'Users', 'Activity', 'Login Settings']);
+      for (const href of await navHrefs(page)) expect(href, size).toContain(`?domain=${OTHER_DOMAIN}`);
+      expect(await focusedName(page), size).toBe('Domain');
+    });
+  });
+
+  it('is told, on Users, Activity and Login Settings of the domain where they may not use them, why, with the picker and that domain\'s Home, at 1280 and 375 px', async () => {
+    const page = twoDomains;
+    await page.setViewportSize(VIEWPORTS.mobile);
+    const pages = [
+      { path: '/users', notice: '#users-not-allowed', says: "You're not allowed to see the users of Demo Media Co.", shown: '#users-list' },
+      { path: '/activity', notice: '#activity-not-allowed', says: "You're not allowed to see the activity of Demo Media Co.", shown: '#activity-summary' },
+      { path: '/settings', notice: '#not-admin', says: "You're not an admin of Demo Media Co", shown: '#links-enabled' },
+    ];
+    await page.goto(`${t.stack.url}/home?domain=${DEMO_DOMAIN}`);
+    await page.getByRole('heading', { name: 'Demo Media Co', exact: true }).waitFor();
+    for (const { path, notice, says, shown } of pages) {
+      // Typed in without a domain: the one this tab shows, never another where the page would fit.
+      await page.goto(`${t.stack.url}${path}`);
+      await atBothWidths(page, async (size) => {
+        await page.locator(notice).waitFor();
+        expect(await page.locator(notice).innerText(), `${path} at ${size}`).toContain(says);
+        expect(domainInAddress(page), `${path} at ${size}`).toBe(DEMO_DOMAIN);
+        expect(await page.locator('#domain-picker').inputValue(), `${path} at ${size}`).toBe(DEMO_DOMAIN);
+        expect(await page.locator(notice).getByRole('link', { name: 'Go to Home' }).getAttribute('href'), `${path} at ${size}`).toBe(`/home?domain=${DEMO_DOMAIN}`);
+        expect(await page.locator(`${shown}, #new-users`).count(), `${path} at ${size}`).toBe(0);
+        expect(await navLinks(page), `${path} at ${size}`).toEqual(['Home']);
+      });
+      await checkBothWidths(page, `${path}, not allowed`);
 
       await page.locator('#domain-picker').selectOption({ label: 'Other Studio' });
-      await page.getByRole('heading', { name: 'Other Studio', exact: true }).waitFor();
-      expect(domainInAddress(page)).toBe(OTHER_DOMAIN);
-      expect(await navLinks(page)).toEqual(['Home', 'Users', 'Activity', 'Login Settings']);
-      for (const href of await navHrefs(page)) expect(href).toContain(`?domain=${OTHER_DOMAIN}`);
-      expect(await focusedName(page)).toBe('Domain');
-    });
-
-    it(`is told, on Users, Activity and Login Settings of the domain where they may not use them, why, with the picker and that domain's Home (${size})`, async () => {
-      const page = await tab(size);
-      const pages = [
-        { path: '/users', notice: '#users-not-allowed', says: "You're not allowed to see the users of Demo Media Co.", shown: '#users-list' },
-        { path: '/activity', notice: '#activity-not-allowed', says: "You're not allowed to see the activity of Demo Media Co.", shown: '#activity-summary' },
-        { path: '/settings', notice: '#not-admin', says: "You're not an admin of Demo Media Co", shown: '#links-enabled' },
-      ];
-      await signedIn(page, OTHER_OWNER, `/home?domain=${DEMO_DOMAIN}`);
-      await page.getByRole('heading', { name: 'Demo Media Co', exact: true }).waitFor();
-      for (const { path, notice, says, shown } of pages) {
-        // Typed in without a domain: the one this tab shows, never another where the page would fit.
-        await page.goto(`${t.stack.url}${path}`);
-        await page.locator(notice).waitFor();
-        expect(await page.locator(notice).innerText()).toContain(says);
-        expect(domainInAddress(page)).toBe(DEMO_DOMAIN);
-        expect(await page.locator('#domain-picker').inputValue()).toBe(DEMO_DOMAIN);
-        expect(await page.locator(notice).getByRole('link', { name: 'Go to Home' }).getAttribute('href')).toBe(`/home?domain=${DEMO_DOMAIN}`);
-        expect(await page.locator(`${shown}, #new-users`).count()).toBe(0);
-        expect(await navLinks(page)).toEqual(['Home']);
-        await checkBothWidths(page, `${path}, not allowed`);
-
-        await page.locator('#domain-picker').selectOption({ label: 'Other Studio' });
+      await atBothWidths(page, async (size) => {
         await page.locator(shown).waitFor();
-        expect(domainInAddress(page)).toBe(OTHER_DOMAIN);
-        expect(await navLinks(page)).toEqual(['Home', 'Users', 'Activity', 'Login Settings']);
-        // Back to Demo Media Co for the next page.
-        await page.locator('#domain-picker').selectOption({ label: 'Demo Media Co' });
-        await page.locator(notice).waitFor();
-      }
-      await page.goto(`${t.stack.url}/users?domain=${OTHER_DOMAIN}`);
+        expect(domainInAddress(page), `${path} at ${size}`).toBe(OTHER_DOMAIN);
+        expect(await navLinks(page), `${path} at ${size}`).toEqual(['Home', 'Users', 'Activity', 'Login Settings']);
+      });
+      // Back to Demo Media Co for the next page.
+      await page.locator('#domain-picker').selectOption({ label: 'Demo Media Co' });
+      await page.locator(notice).waitFor();
+    }
+    await page.goto(`${t.stack.url}/users?domain=${OTHER_DOMAIN}`);
+    await atBothWidths(page, async (size) => {
       await page.locator(`#users-list tr[data-email="${OTHER_OWNER}"]`).waitFor();
-      expect(await page.locator('#users-summary').innerText()).toContain('Other Studio');
+      expect(await page.locator('#users-summary').innerText(), size).toContain('Other Studio');
     });
-  }
+  });
 
   it('puts the domain in the address of every page once chosen, and says so when the address names a domain they are not in', async () => {
-    const page = await tab();
-    await signedIn(page, OTHER_OWNER, `/activity?domain=${OTHER_DOMAIN}&type=MemberJoined`);
+    const page = twoDomains;
+    await page.setViewportSize(VIEWPORTS.desktop);
+    await page.goto(`${t.stack.url}/activity?domain=${OTHER_DOMAIN}&type=MemberJoined`);
     await page.locator('#activity-summary').waitFor();
     expect(domainInAddress(page)).toBe(OTHER_DOMAIN);
     for (const path of ['/home', '/users', '/settings']) {
@@ -109,35 +135,39 @@ describe('someone in two domains', () => {
     }
     await page.goto(`${t.stack.url}/users?domain=nowhere-studio`);
     const notice = page.locator('#not-a-member');
-    await notice.waitFor();
-    expect(await notice.innerText()).toContain('You are not a member of the domain this address is about');
-    expect(await notice.getByRole('link').evaluateAll((links) => links.map((a) => a.getAttribute('href')))).toEqual([
-      `/users?domain=${DEMO_DOMAIN}`,
-      `/users?domain=${OTHER_DOMAIN}`,
-      '/home',
-    ]);
+    await atBothWidths(page, async (size) => {
+      await notice.waitFor();
+      expect(await notice.innerText(), size).toContain('You are not a member of the domain this address is about');
+      expect(await notice.getByRole('link').evaluateAll((links) => links.map((a) => a.getAttribute('href'))), size).toEqual([
+        `/users?domain=${DEMO_DOMAIN}`,
+        `/users?domain=${OTHER_DOMAIN}`,
+        '/home',
+      ]);
+    });
     await checkBothWidths(page, 'not a member');
   });
 });
 
 describe('Login Settings’ breadcrumb', () => {
-  for (const size of SIZES) {
-    it(`leads to the domain's users and to its settings (${size})`, async () => {
-      const page = await tab(size);
-      await signedIn(page, OWNER, `/settings?domain=${DEMO_DOMAIN}`);
-      const crumbs = page.getByRole('navigation', { name: 'Breadcrumb' });
+  it('leads to the domain\'s users and to its settings, at 1280 and 375 px', async () => {
+    const page = await tab('mobile');
+    await signedIn(page, OWNER, `/settings?domain=${DEMO_DOMAIN}`);
+    const crumbs = page.getByRole('navigation', { name: 'Breadcrumb' });
+    await atBothWidths(page, async (size) => {
       await crumbs.waitFor();
-      expect(await crumbs.getByRole('link').evaluateAll((links) => links.map((a) => [a.textContent, a.getAttribute('href')]))).toEqual([
+      expect(await crumbs.getByRole('link').evaluateAll((links) => links.map((a) => [a.textContent, a.getAttribute('href')])), size).toEqual([
         ['Admin', `/users?domain=${DEMO_DOMAIN}`],
         ['Settings', `/settings?domain=${DEMO_DOMAIN}`],
       ]);
-      expect(await crumbs.locator('[aria-current="page"]').innerText()).toBe('Login Settings');
-      await checkBothWidths(page, 'Login Settings');
-      await crumbs.getByRole('link', { name: 'Admin' }).click();
-      await page.waitForURL(`${t.stack.url}/users?domain=${DEMO_DOMAIN}`);
-      await page.locator('#new-users').waitFor();
+      expect(await crumbs.locator('[aria-current="page"]').innerText(), size).toBe('Login Settings');
+      // Where the link takes them does not depend on the width; that it can be pressed there does.
+      await crumbs.getByRole('link', { name: 'Admin' }).click({ trial: true });
     });
-  }
+    await checkBothWidths(page, 'Login Settings');
+    await crumbs.getByRole('link', { name: 'Admin' }).click();
+    await page.waitForURL(`${t.stack.url}/users?domain=${DEMO_DOMAIN}`);
+    await page.locator('#new-users').waitFor();
+  });
 });
 
 describe('the welcome after joining', () => {
@@ -181,8 +211,9 @@ describe('the welcome after joining', () => {
 
 describe('the screenshots', () => {
   it('show Users for someone in two domains, where they may not invite', async () => {
-    const page = await tab('desktop');
-    await signedIn(page, OTHER_OWNER, `/users?domain=${DEMO_DOMAIN}`);
+    const page = twoDomains;
+    await page.setViewportSize(VIEWPORTS.desktop);
+    await page.goto(`${t.stack.url}/users?domain=${DEMO_DOMAIN}`);
     await page.locator('#users-not-allowed').waitFor();
     await screenshot(page, 'users-not-allowed');
   });

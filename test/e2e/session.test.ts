@@ -1,10 +1,10 @@
 /**
- * One session for the whole browser, at 1280 and 375 px: someone signed in in one tab opens any
- * page in a new tab (ctrl-click, an email's link) and lands on it signed in, on the domain its
- * address names, without ever seeing the Sign in card: handed over by an open tab, or from the
- * provider's session when no tab is open. A browser the provider does not know gets the card, and
- * comes back to the page afterwards. Sign out ends it everywhere, asking nothing more: this tab,
- * the other tabs at once, new tabs, and the provider's session.
+ * One session for the whole browser, its pages checked at 1280 and 375 px: someone signed in in one
+ * tab opens any page in a new tab (ctrl-click, an email's link) and lands on it signed in, on the
+ * domain its address names, without ever seeing the Sign in card: handed over by an open tab, or
+ * from the provider's session when no tab is open. A browser the provider does not know gets the
+ * card, and comes back to the page afterwards. Sign out ends it everywhere, asking nothing more:
+ * this tab, the other tabs at once, new tabs, and the provider's session.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +13,8 @@ import { checkBothWidths, pageSteps, VIEWPORTS } from '../support/pages.ts';
 import { useStack } from '../support/stack.ts';
 import { DEMO_DOMAIN, newPerson, OWNER, when } from '../support/steps.ts';
 
-const t = useStack({ notifier: { pollIntervalMs: 100 } });
+// The notifier sends the signup email whose link is opened; nothing here reads the activity feed, so its reader stays off.
+const t = useStack({ notifier: { pollIntervalMs: 100 }, eventsFeed: false });
 let browser: Browser;
 const { newContext, throughProvider } = pageSteps(t, () => browser);
 
@@ -45,15 +46,6 @@ async function watchedContext(size: keyof typeof VIEWPORTS) {
   return { context, page, cardShown: (where: Page) => showedCard.has(where) };
 }
 
-/** Signs in as the owner the way a person does: the card, the provider, the emailed code. */
-async function signInAtProvider(page: Page, path: string) {
-  await page.goto(`${t.stack.url}${path}`);
-  await page.locator(SIGN_IN_CARD).click();
-  await throughProvider(page, OWNER);
-  await page.waitForURL(`${t.stack.url}${path}`);
-  await page.locator('.who-email').getByText(OWNER).waitFor({ state: 'attached' });
-}
-
 /** Opens the address in a new tab of the same browser and waits until it shows either the signed-in page or the card. */
 async function openInNewTab(context: BrowserContext, address: string): Promise<Page> {
   const page = await context.newPage();
@@ -83,11 +75,40 @@ async function signupEmailLink(): Promise<string> {
   return link!;
 }
 
-describe.each(Object.keys(VIEWPORTS) as (keyof typeof VIEWPORTS)[])('one session for the whole browser, at %s width', (size) => {
+/** Runs the check at 1280 and at 375 px on the same tab, resized; the tab keeps the width it had. */
+async function atBothWidths(page: Page, check: (size: keyof typeof VIEWPORTS) => Promise<void>) {
+  const original = page.viewportSize();
+  for (const [size, viewport] of Object.entries(VIEWPORTS) as [keyof typeof VIEWPORTS, (typeof VIEWPORTS)[keyof typeof VIEWPORTS]][]) {
+    await page.setViewportSize(viewport);
+    await check(size);
+  }
+  if (original) await page.setViewportSize(original);
+}
+
+/** The Sign in card, at both widths: shown, and something a person can press. */
+const cardAtBothWidths = (page: Page) =>
+  atBothWidths(page, async () => {
+    await page.locator(SIGN_IN_CARD).waitFor();
+    await page.locator(SIGN_IN_CARD).click({ trial: true });
+  });
+
+/** The signed-in page, at both widths: the owner's page, with Sign out to press. */
+const signedInAtBothWidths = (page: Page) =>
+  atBothWidths(page, async (size) => {
+    expect(await page.locator('.who-email').textContent(), size).toBe(OWNER);
+    await page.getByRole('button', { name: 'Sign out' }).click({ trial: true });
+  });
+
+/*
+ * The session lives in the browser, not in its width: the flow runs once, the first browser at
+ * 1280 px and the browser without a session at 375 px, and each page it meets is checked at the
+ * other width too by resizing that tab.
+ */
+describe('one session for the whole browser', () => {
   let browserOne: Awaited<ReturnType<typeof watchedContext>>;
 
   beforeAll(async () => {
-    browserOne = await watchedContext(size);
+    browserOne = await watchedContext('desktop');
   });
 
   afterAll(async () => {
@@ -95,7 +116,14 @@ describe.each(Object.keys(VIEWPORTS) as (keyof typeof VIEWPORTS)[])('one session
   });
 
   it('signs in once, in one tab, through the Sign in card and the provider', async () => {
-    await signInAtProvider(browserOne.page, `/users?domain=${DEMO_DOMAIN}`);
+    const { page } = browserOne;
+    await page.goto(`${t.stack.url}/users?domain=${DEMO_DOMAIN}`);
+    await cardAtBothWidths(page);
+    await page.locator(SIGN_IN_CARD).click();
+    await throughProvider(page, OWNER);
+    await page.waitForURL(`${t.stack.url}/users?domain=${DEMO_DOMAIN}`);
+    await page.locator('.who-email').getByText(OWNER).waitFor({ state: 'attached' });
+    await signedInAtBothWidths(page);
   });
 
   it('opens any page in a new tab signed in, on the domain its address names, never showing the Sign in card', async () => {
@@ -124,7 +152,7 @@ describe.each(Object.keys(VIEWPORTS) as (keyof typeof VIEWPORTS)[])('one session
   });
 
   it('shows a browser without a session at the provider the Sign in card, with no error, and brings it back to the page afterwards', async () => {
-    const fresh = await watchedContext(size);
+    const fresh = await watchedContext('mobile');
     const { page, cardShown } = fresh;
     await page.goto(`${t.stack.url}/activity?domain=${DEMO_DOMAIN}`);
     await page.locator(SIGN_IN_CARD).waitFor();
@@ -132,10 +160,12 @@ describe.each(Object.keys(VIEWPORTS) as (keyof typeof VIEWPORTS)[])('one session
     expect(page.url()).toBe(`${t.stack.url}/signin`);
     expect(await page.locator('.form-error').textContent()).toBe('');
     expect(await page.locator('#signin-reason').count()).toBe(0);
+    await cardAtBothWidths(page);
     await page.locator(SIGN_IN_CARD).click();
     await throughProvider(page, OWNER);
     await page.waitForURL(`${t.stack.url}/activity?domain=${DEMO_DOMAIN}`);
     await page.locator('.who-email').getByText(OWNER).waitFor({ state: 'attached' });
+    await signedInAtBothWidths(page);
     await fresh.context.close();
   });
 
@@ -145,13 +175,16 @@ describe.each(Object.keys(VIEWPORTS) as (keyof typeof VIEWPORTS)[])('one session
     expect(cardShown(tabTwo)).toBe(false);
 
     // One press: no other question on the way to the Sign in card.
+    await signedInAtBothWidths(tabOne);
     await tabOne.getByRole('button', { name: 'Sign out' }).click();
     await tabOne.waitForURL(`${t.stack.url}/signin`);
-    await tabOne.locator(SIGN_IN_CARD).waitFor();
+    await cardAtBothWidths(tabOne);
 
     // The other tab leaves at once, and says why.
-    await tabTwo.locator(SIGN_IN_CARD).waitFor();
-    await tabTwo.locator('#signin-reason').getByText('You signed out in another tab').waitFor();
+    await cardAtBothWidths(tabTwo);
+    await atBothWidths(tabTwo, async () => {
+      await tabTwo.locator('#signin-reason').getByText('You signed out in another tab').waitFor();
+    });
     expect(await tabTwo.evaluate(() => sessionStorage.getItem('invite-links.token'))).toBeNull();
     await checkBothWidths(tabTwo, 'signed out in another tab');
 
@@ -159,6 +192,7 @@ describe.each(Object.keys(VIEWPORTS) as (keyof typeof VIEWPORTS)[])('one session
     const tabThree = await openInNewTab(context, `${t.stack.url}/users?domain=${DEMO_DOMAIN}`);
     expect(cardShown(tabThree)).toBe(true);
     expect(await tabThree.locator('.who-email').count()).toBe(0);
+    await cardAtBothWidths(tabThree);
 
     // The provider's session ended too: signing in asks for the email again.
     await tabThree.locator(SIGN_IN_CARD).click();
