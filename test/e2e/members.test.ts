@@ -4,6 +4,9 @@
  * says how people joined quietly; nothing scrolls sideways at 375 px. Admins grant and take the
  * admin role in the member editor, confirmed like other changes, and the domain's last admin is
  * offered neither Remove nor losing the role, with the reason shown.
+ *
+ * The owner signs in once, in one tab for the file; each test opens the Users page afresh in it, at
+ * the width it is about.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,15 +15,19 @@ import { checkBothWidths, pageSteps, screenshot, scrollWidth, VIEWPORTS } from '
 import { useStack } from '../support/stack.ts';
 import { DEMO_DOMAIN, MANAGER, OTHER_OWNER, OWNER, VIEWER, when } from '../support/steps.ts';
 
-const t = useStack();
+// Nothing here reads what the stream's consumers do (emails, events): their readers stay off.
+const t = useStack({ notifier: false, eventsFeed: false });
 let browser: Browser;
 const { newContext, signedIn } = pageSteps(t, () => browser);
-const open: BrowserContext[] = [];
 const SIZES = ['desktop', 'mobile'] as const;
+/** The owner's tab, signed in once for the file. */
+let owner: { context: BrowserContext; page: Page };
 
-async function tab(size: keyof typeof VIEWPORTS = 'desktop'): Promise<Page> {
-  const { context, page } = await newContext(size);
-  open.push(context);
+/** The owner's Users page, loaded afresh at this width. */
+async function usersPage(size: keyof typeof VIEWPORTS = 'desktop'): Promise<Page> {
+  const { page } = owner;
+  await page.setViewportSize(VIEWPORTS[size]);
+  await page.goto(`${t.stack.url}/users?domain=${DEMO_DOMAIN}`);
   return page;
 }
 
@@ -43,15 +50,19 @@ const linesPerSegment = (page: Page, selector: string) =>
     }),
   );
 beforeAll(async () => {
-  browser = await launchChromium();
-  // Other Studio's admin joins Demo Media Co as a Browse member, who may not invite there.
-  const { token } = await when(t).linkToken(OWNER, { userType: 'BROWSE', primaryTeamId: 'editors' });
-  const joined = await when(t).join(token, { email: OTHER_OWNER, firstName: 'Olive', lastName: 'Other' });
-  if (joined.status !== 201) throw new Error(`join failed: ${joined.status} ${JSON.stringify(joined.body)}`);
+  // Other Studio's admin joins Demo Media Co as a Browse member, who may not invite there; the browser starts meanwhile.
+  const joinOtherOwner = async () => {
+    const { token } = await when(t).linkToken(OWNER, { userType: 'BROWSE', primaryTeamId: 'editors' });
+    const joined = await when(t).join(token, { email: OTHER_OWNER, firstName: 'Olive', lastName: 'Other' });
+    if (joined.status !== 201) throw new Error(`join failed: ${joined.status} ${JSON.stringify(joined.body)}`);
+  };
+  [browser] = await Promise.all([launchChromium(), joinOtherOwner()]);
+  owner = await newContext('desktop');
+  await signedIn(owner.page, OWNER, `/users?domain=${DEMO_DOMAIN}`);
 });
 
 afterAll(async () => {
-  for (const context of open) await context.close();
+  await owner?.context.close();
   await browser?.close();
 });
 
@@ -66,8 +77,7 @@ describe('the Users table', () => {
   });
 
   it('keeps every demo email on one line at 1280 px, and says how people joined quietly', async () => {
-    const page = await tab('desktop');
-    await signedIn(page, OWNER, `/users?domain=${DEMO_DOMAIN}`);
+    const page = await usersPage('desktop');
     await page.locator(`tr[data-email="${intern.email}"]`).waitFor();
     for (const email of [OWNER, MANAGER, VIEWER, OTHER_OWNER]) {
       const cell = page.locator(`tr[data-email="${email}"] .email`);
@@ -86,8 +96,7 @@ describe('the Users table', () => {
   it('breaks a 60-character email after its @ or before a dot at 1280 px, where the pieces fit, and nothing scrolls sideways at 375 px', async () => {
     const { token } = await when(t).linkToken(OWNER, { userType: 'STANDARD', primaryTeamId: 'producers', label: 'Spring interns' });
     expect((await when(t).join(token, long)).status).toBe(201);
-    const page = await tab('desktop');
-    await signedIn(page, OWNER, `/users?domain=${DEMO_DOMAIN}`);
+    const page = await usersPage('desktop');
     await page.locator(`tr[data-email="${long.email}"]`).waitFor();
     for (const size of SIZES) {
       await page.setViewportSize(VIEWPORTS[size]);
@@ -111,8 +120,7 @@ describe('the admin role in the member editor', () => {
 
   it('offers neither Remove nor taking the role to the domain’s last admin, saying why (1280 px)', async () => {
     expect((await demoUsers()).adminCount).toBe(1);
-    const page = await tab('desktop');
-    await signedIn(page, OWNER, `/users?domain=${DEMO_DOMAIN}`);
+    const page = await usersPage('desktop');
     await page.locator(`tr[data-email="${MANAGER}"]`).waitFor();
     expect(await removeOf(page, OWNER).count()).toBe(0);
     expect(await noteOf(page, OWNER).innerText()).toBe('Only admin: can’t be removed');
@@ -129,8 +137,7 @@ describe('the admin role in the member editor', () => {
   });
 
   it('makes the manager an admin, confirmed like other changes, after which the owner can be removed (1280 px)', async () => {
-    const page = await tab('desktop');
-    await signedIn(page, OWNER, `/users?domain=${DEMO_DOMAIN}`);
+    const page = await usersPage('desktop');
     await page.locator(`tr[data-email="${MANAGER}"] .edit-member`).click();
     const dialog = page.locator('#member-edit');
     await dialog.getByRole('checkbox', { name: 'Admin of Demo Media Co' }).check();
@@ -146,8 +153,7 @@ describe('the admin role in the member editor', () => {
   });
 
   it('takes the role away again on a phone, and the owner is the last admin once more (375 px)', async () => {
-    const page = await tab('mobile');
-    await signedIn(page, OWNER, `/users?domain=${DEMO_DOMAIN}`);
+    const page = await usersPage('mobile');
     await page.locator(`tr[data-email="${MANAGER}"] .edit-member`).click();
     const dialog = page.locator('#member-edit');
     const box = dialog.getByRole('checkbox', { name: 'Admin of Demo Media Co' });
@@ -169,8 +175,7 @@ describe('the admin role in the member editor', () => {
 
 describe('the screenshots', () => {
   it('show the member editor with the admin role', async () => {
-    const page = await tab('desktop');
-    await signedIn(page, OWNER, `/users?domain=${DEMO_DOMAIN}`);
+    const page = await usersPage('desktop');
     await page.locator(`tr[data-email="${MANAGER}"] .edit-member`).click();
     await page.locator('#member-admin').waitFor();
     await screenshot(page, 'member-edit-admin', '#member-edit');
