@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { useStack } from '../support/stack.ts';
 import { DEMO_DOMAIN, linksPath, MANAGER, OWNER, when } from '../support/steps.ts';
 
-const t = useStack({ notifier: false });
+const t = useStack({ notifier: false, eventsFeed: false });
 const settingsPath = `/v1/domains/${DEMO_DOMAIN}/settings/invite-links`;
 const grant = { userType: 'STANDARD', primaryTeamId: 'producers' };
 

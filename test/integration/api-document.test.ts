@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { useStack } from '../support/stack.ts';
 
-const t = useStack({ notifier: false });
+const t = useStack({ notifier: false, eventsFeed: false });
 
 describe('the API document', () => {
   it('is served to anyone at GET /v1/openapi.json, as checked in at docs/openapi.json', async () => {

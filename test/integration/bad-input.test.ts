@@ -5,7 +5,8 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { useStack, type Reply } from '../support/stack.ts';
 import { DEMO_DOMAIN, isUnauthorized, linksPath, OWNER, when } from '../support/steps.ts';
 
-const t = useStack();
+// Nothing here reads emails or events: no stream readers polling beside the tests.
+const t = useStack({ notifier: false, eventsFeed: false });
 const base = `/v1/domains/${DEMO_DOMAIN}`;
 let snapshot: string[];
 let ownerToken: string;

@@ -8,7 +8,7 @@ import { useStack } from '../support/stack.ts';
 import { DEMO_DOMAIN, linksPath, MANAGER, newPerson, OWNER, when } from '../support/steps.ts';
 
 const TTL_SECONDS = 3600;
-const t = useStack({ linkTtlSeconds: TTL_SECONDS });
+const t = useStack({ linkTtlSeconds: TTL_SECONDS, notifier: false, eventsFeed: false });
 
 async function refusals(token: string) {
   const looked = await when(t).lookup(token);

@@ -6,7 +6,7 @@ import { linksPath, MANAGER, OTHER_DOMAIN, OTHER_OWNER, OWNER, when } from '../s
 
 // An operator's shorter lifetime; the service's clock is moved past it rather than waited for.
 const TTL_SECONDS = 3600;
-const t = useStack({ linkTtlSeconds: TTL_SECONDS });
+const t = useStack({ linkTtlSeconds: TTL_SECONDS, notifier: false, eventsFeed: false });
 
 describe('expiry', () => {
   it('a link works until INVITE_LINK_TTL_SECONDS after creation, then is LINK_EXPIRED for lookup and join', async () => {

@@ -11,7 +11,7 @@ afterAll(() => {
   delete process.env.LINK_QUOTA_ACTIVE;
   delete process.env.LINK_QUOTA_PER_HOUR;
 });
-const t = useStack({ notifier: false });
+const t = useStack({ notifier: false, eventsFeed: false });
 
 describe('per-person quotas on making links', () => {
   it('refuses a creator’s link beyond the live limit, counts only theirs, and a revoke frees a place', async () => {

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { useStack } from '../support/stack.ts';
 import { DEMO_DOMAIN, linksPath, MANAGER, newPerson, OWNER, VIEWER, when } from '../support/steps.ts';
 
-const t = useStack({ notifier: false });
+const t = useStack({ notifier: false, eventsFeed: false });
 const userPath = (userId: string) => `/v1/domains/${DEMO_DOMAIN}/users/${encodeURIComponent(userId)}`;
 const idOf = async (email: string) => (await t.as(email).get('/v1/me')).body.userId as string;
 

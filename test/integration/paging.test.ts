@@ -7,7 +7,7 @@ import { items } from '../../shared/store/dynamodb/items.ts';
 import { useStack } from '../support/stack.ts';
 import { DEMO_DOMAIN, linksPath, OTHER_DOMAIN, OTHER_OWNER, OWNER, when } from '../support/steps.ts';
 
-const t = useStack({ notifier: false });
+const t = useStack({ notifier: false, eventsFeed: false });
 const usersPath = (query = '', domainId = DEMO_DOMAIN) => `/v1/domains/${domainId}/users${query}`;
 const SEEDED = 130;
 

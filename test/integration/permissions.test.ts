@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { useStack } from '../support/stack.ts';
 import { DEMO_DOMAIN, isUnauthorized, linksPath, MANAGER, OTHER_DOMAIN, OTHER_OWNER, OWNER, VIEWER, when } from '../support/steps.ts';
 
-const t = useStack();
+// Nothing here reads emails or events: no stream readers polling beside the tests.
+const t = useStack({ notifier: false, eventsFeed: false });
 const base = `/v1/domains/${DEMO_DOMAIN}`;
 const inviterRoutes = [`${base}/teams`, `${base}/role-groups`, `${base}/groups`, `${base}/users`, `${base}/settings/invite-links`, linksPath()];
 

@@ -7,7 +7,7 @@ import { items } from '../../shared/store/dynamodb/items.ts';
 import { useStack } from '../support/stack.ts';
 import { DEMO_DOMAIN, OTHER_OWNER, VIEWER, when } from '../support/steps.ts';
 
-const t = useStack({ notifier: false });
+const t = useStack({ notifier: false, eventsFeed: false });
 const sent: string[] = [];
 
 beforeAll(async () => {

@@ -10,7 +10,7 @@ import { fromAddress } from '../support/from-address.ts';
 import { useStack } from '../support/stack.ts';
 import { newPerson, OWNER, when } from '../support/steps.ts';
 
-const t = useStack({ notifier: false });
+const t = useStack({ notifier: false, eventsFeed: false });
 
 const from = (address: string, method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
   fromAddress(t.stack.url, address, method, path, body, headers);

@@ -12,7 +12,7 @@ import { OPERATION_LIST, type NamedOperation, type OperationName } from '../../s
 import { useStack, type Reply } from '../support/stack.ts';
 import { DEMO_DOMAIN, OWNER } from '../support/steps.ts';
 
-const t = useStack({ notifier: false });
+const t = useStack({ notifier: false, eventsFeed: false });
 let ownerToken: string;
 let snapshot: string[];
 

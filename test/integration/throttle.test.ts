@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { useStack } from '../support/stack.ts';
 import { when } from '../support/steps.ts';
 
-const t = useStack({ throttle: { rateLimit: 1, burstLimit: 3 } });
+const t = useStack({ throttle: { rateLimit: 1, burstLimit: 3 }, notifier: false, eventsFeed: false });
 
 describe('too many attempts', () => {
   it('beyond the burst, the public routes answer 429 as API Gateway does', async () => {
