@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import { createInviteLinkBody } from '../../shared/contract/requests.ts';
 import { launchChromium } from '../support/browser.ts';
-import { checkBothWidths, screenshot, VIEWPORTS } from '../support/pages.ts';
+import { atBothWidths, checkBothWidths, screenshot, VIEWPORTS } from '../support/pages.ts';
 import { useStack } from '../support/stack.ts';
 
 // No stream consumers: nothing here reads the emails a join sends or the activity feed, and idle readers poll all the while.
@@ -51,15 +51,6 @@ async function openReference(viewport: keyof typeof VIEWPORTS): Promise<Page> {
   return page;
 }
 
-/** Runs the check at 1280 and at 375 px on the same page, resized; the page keeps the width it had. */
-async function atBothWidths(page: Page, check: (size: keyof typeof VIEWPORTS) => Promise<void>) {
-  const original = page.viewportSize();
-  for (const [size, viewport] of Object.entries(VIEWPORTS) as [keyof typeof VIEWPORTS, (typeof VIEWPORTS)[keyof typeof VIEWPORTS]][]) {
-    await page.setViewportSize(viewport);
-    await check(size);
-  }
-  if (original) await page.setViewportSize(original);
-}
 
 const operation = (page: Page, method: string, path: string) =>
   page.locator(`.opblock-${method.toLowerCase()}`).filter({ has: page.locator(`.opblock-summary-path[data-path="${path}"]`) });

@@ -9,7 +9,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.ts';
-import { checkBothWidths, focusedName, pageSteps, screenshot, VIEWPORTS } from '../support/pages.ts';
+import { atBothWidths, checkBothWidths, focusedName, pageSteps, screenshot, VIEWPORTS } from '../support/pages.ts';
 import { useStack } from '../support/stack.ts';
 import { DEMO_DOMAIN, newPerson, OTHER_DOMAIN, OTHER_OWNER, OWNER, when } from '../support/steps.ts';
 
@@ -27,15 +27,6 @@ async function tab(size: keyof typeof VIEWPORTS = 'desktop'): Promise<Page> {
   return page;
 }
 
-/** Runs the check at 1280 and at 375 px on the same tab, resized; the tab keeps the width it had. */
-async function atBothWidths(page: Page, check: (size: keyof typeof VIEWPORTS) => Promise<void>) {
-  const original = page.viewportSize();
-  for (const [size, viewport] of Object.entries(VIEWPORTS) as [keyof typeof VIEWPORTS, (typeof VIEWPORTS)[keyof typeof VIEWPORTS]][]) {
-    await page.setViewportSize(viewport);
-    await check(size);
-  }
-  if (original) await page.setViewportSize(original);
-}
 
 const navLinks = (page: Page) => page.locator('#topbar nav a').allTextContents();
 const navHrefs = (page: Page) => page.locator('#topbar nav a, #topbar .brand').evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''));

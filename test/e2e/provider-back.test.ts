@@ -8,7 +8,7 @@
 import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.ts';
-import { checkBothWidths, pageSteps, VIEWPORTS } from '../support/pages.ts';
+import { atBothWidths, checkBothWidths, pageSteps } from '../support/pages.ts';
 import { wrongCode } from '../support/sign-in.ts';
 import { useStack } from '../support/stack.ts';
 import { DEMO_DOMAIN, newPerson, OWNER, when } from '../support/steps.ts';
@@ -35,15 +35,6 @@ function navigations(page: Page): { method: string; url: string }[] {
   return seen;
 }
 
-/** Runs the check at 1280 and at 375 px on the same tab, resized; the tab keeps the width it had. */
-async function atBothWidths(page: Page, check: (size: keyof typeof VIEWPORTS) => Promise<void>) {
-  const original = page.viewportSize();
-  for (const [size, viewport] of Object.entries(VIEWPORTS) as [keyof typeof VIEWPORTS, (typeof VIEWPORTS)[keyof typeof VIEWPORTS]][]) {
-    await page.setViewportSize(viewport);
-    await check(size);
-  }
-  if (original) await page.setViewportSize(original);
-}
 
 /** The step this page shows, at both widths: its heading, and the fields to fill and the button that goes on, to be pressed. */
 const stepAtBothWidths = (page: Page, heading: string, button: string, fields: string[] = []) =>

@@ -8,7 +8,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.ts';
-import { checkBothWidths, pageSteps, screenshot, VIEWPORTS } from '../support/pages.ts';
+import { atBothWidths, checkBothWidths, pageSteps, screenshot } from '../support/pages.ts';
 import { CODE_EMAIL_SUBJECT } from '../support/sign-in.ts';
 import { useStack } from '../support/stack.ts';
 import { DEMO_DOMAIN, newPerson, OWNER, when } from '../support/steps.ts';
@@ -38,15 +38,6 @@ const emailsTo = async (address: string) =>
 /** What the person reads on this page: its title and its text. */
 const readable = async (page: Page) => `${await page.title()}\n${await page.locator('body').innerText()}`;
 
-/** Runs the check at 1280 and at 375 px on the same tab, resized; the tab keeps the width it had. */
-async function atBothWidths(page: Page, check: (size: keyof typeof VIEWPORTS) => Promise<void>) {
-  const original = page.viewportSize();
-  for (const [size, viewport] of Object.entries(VIEWPORTS) as [keyof typeof VIEWPORTS, (typeof VIEWPORTS)[keyof typeof VIEWPORTS]][]) {
-    await page.setViewportSize(viewport);
-    await check(size);
-  }
-  if (original) await page.setViewportSize(original);
-}
 
 // What the provider sends and refuses does not depend on the width: the newcomer goes through once at 1280 px, and each page met is checked at 375 px too by resizing the tab.
 describe('a sign-up from a link with an email rule', () => {

@@ -9,7 +9,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.ts';
-import { checkBothWidths, pageSteps, VIEWPORTS } from '../support/pages.ts';
+import { atBothWidths, checkBothWidths, pageSteps, VIEWPORTS } from '../support/pages.ts';
 import { useStack } from '../support/stack.ts';
 import { DEMO_DOMAIN, newPerson, OWNER, when } from '../support/steps.ts';
 
@@ -75,15 +75,6 @@ async function signupEmailLink(): Promise<string> {
   return link!;
 }
 
-/** Runs the check at 1280 and at 375 px on the same tab, resized; the tab keeps the width it had. */
-async function atBothWidths(page: Page, check: (size: keyof typeof VIEWPORTS) => Promise<void>) {
-  const original = page.viewportSize();
-  for (const [size, viewport] of Object.entries(VIEWPORTS) as [keyof typeof VIEWPORTS, (typeof VIEWPORTS)[keyof typeof VIEWPORTS]][]) {
-    await page.setViewportSize(viewport);
-    await check(size);
-  }
-  if (original) await page.setViewportSize(original);
-}
 
 /** The Sign in card, at both widths: shown, and something a person can press. */
 const cardAtBothWidths = (page: Page) =>

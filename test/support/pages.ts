@@ -126,6 +126,16 @@ export const focusedName = (page: Page) =>
     return (el.getAttribute('aria-label') ?? labelled ?? el.textContent ?? '').trim();
   });
 
+/** Runs the check at 1280 and at 375 px on the same tab, resized; the tab keeps the width it had. */
+export async function atBothWidths(page: Page, check: (size: keyof typeof VIEWPORTS) => Promise<void>) {
+  const original = page.viewportSize();
+  for (const [size, viewport] of Object.entries(VIEWPORTS) as [keyof typeof VIEWPORTS, (typeof VIEWPORTS)[keyof typeof VIEWPORTS]][]) {
+    await page.setViewportSize(viewport);
+    await check(size);
+  }
+  if (original) await page.setViewportSize(original);
+}
+
 /** No sideways scrolling at 375 px and no axe violation, at both widths; back to the width it had after. */
 export async function checkBothWidths(page: Page, name: string) {
   const original = page.viewportSize();
