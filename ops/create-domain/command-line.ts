@@ -38,10 +38,8 @@ Where (default: the local stack, with \`npm start\` running)
 Exit status: 0 created, 2 bad input (the message names the flag), 1 anything else (nothing is
 written when the domain id is taken).`;
 
-const OPTIONS = {
-  help: { type: 'boolean', short: 'h' },
-  name: { type: 'string' },
-  id: { type: 'string' },
+/** What a new domain holds and who its first admin is: this command's flags, and the deploy command's for its first domain. */
+export const DIRECTORY_OPTIONS = {
   team: { type: 'string', multiple: true },
   'default-team': { type: 'string' },
   'role-group': { type: 'string', multiple: true },
@@ -49,10 +47,17 @@ const OPTIONS = {
   'admin-email': { type: 'string' },
   'admin-first-name': { type: 'string' },
   'admin-last-name': { type: 'string' },
+  'admin-sub': { type: 'string' },
+} as const;
+
+const OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+  name: { type: 'string' },
+  id: { type: 'string' },
+  ...DIRECTORY_OPTIONS,
   table: { type: 'string' },
   region: { type: 'string' },
   'user-pool-id': { type: 'string' },
-  'admin-sub': { type: 'string' },
 } as const;
 
 const FLAG_OF: Record<NewDomainField, string> = {

@@ -3,21 +3,14 @@
  * to `npm run create-domain` (ops/create-domain.ts), which checks them and does the work, with
  * the table and the pool taken from the outputs file.
  */
-import { parseCommandLine, UsageError, type CommandLine } from '../create-domain/command-line.ts';
+import { DIRECTORY_OPTIONS, parseCommandLine, UsageError, type CommandLine } from '../create-domain/command-line.ts';
 import { SettingsRefused } from './refused.ts';
 
 /** The deploy command's flags for it; the names say they are about the first domain. */
 export const FIRST_DOMAIN_OPTIONS = {
   'first-domain': { type: 'string' },
   'first-domain-id': { type: 'string' },
-  team: { type: 'string', multiple: true },
-  'default-team': { type: 'string' },
-  'role-group': { type: 'string', multiple: true },
-  group: { type: 'string', multiple: true },
-  'admin-email': { type: 'string' },
-  'admin-first-name': { type: 'string' },
-  'admin-last-name': { type: 'string' },
-  'admin-sub': { type: 'string' },
+  ...DIRECTORY_OPTIONS,
 } as const;
 
 /** A domain needs a team for onboarding links to put people in; one is made when none is named. */
