@@ -1,4 +1,5 @@
 /** Every setting the service reads, in one place. Functions read these once per cold start. */
+import { INVITATION_LIMITS } from './domain/limits.ts';
 
 /**
  * The environment variables the functions are told, by what each holds. Infra's environment
@@ -14,6 +15,9 @@ export const SETTINGS = {
   linkTtlSeconds: 'INVITE_LINK_TTL_SECONDS',
   linkQuotaActive: 'LINK_QUOTA_ACTIVE',
   linkQuotaPerHour: 'LINK_QUOTA_PER_HOUR',
+  /** Operators and tests may lower the daily invitation caps (INVITATION_LIMITS); never above them. */
+  invitationsPerCreator: 'INVITATION_QUOTA_PER_CREATOR',
+  invitationsPerRecipient: 'INVITATION_QUOTA_PER_RECIPIENT',
   originVerifySecret: 'ORIGIN_VERIFY_SECRET',
   /** The KMS key a link's token is sealed with: told only to the functions that seal or open it. */
   linkKeyArn: 'INVITE_LINK_KEY_ARN',
@@ -68,6 +72,14 @@ export function originVerifySecret(): string | undefined {
 /** How many links one person may have working at once in a domain, and make in one hour. */
 export function linkQuota(): { maxActive: number; perHour: number } {
   return { maxActive: positive(SETTINGS.linkQuotaActive, 100), perHour: positive(SETTINGS.linkQuotaPerHour, 200) };
+}
+
+/** How many invitations one person may send in a domain, and one address receive, in a UTC day. */
+export function invitationQuota(): { perCreator: number; perRecipient: number } {
+  return {
+    perCreator: Math.min(positive(SETTINGS.invitationsPerCreator, INVITATION_LIMITS.perCreatorPerDay), INVITATION_LIMITS.perCreatorPerDay),
+    perRecipient: Math.min(positive(SETTINGS.invitationsPerRecipient, INVITATION_LIMITS.perRecipientPerDay), INVITATION_LIMITS.perRecipientPerDay),
+  };
 }
 
 function positive(name: string, fallback: number): number {

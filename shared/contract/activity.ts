@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { membershipFromGrant } from '../domain/invite-link.ts';
-import type { InviteLink, JoinRecord, Membership } from '../domain/types.ts';
+import type { Invitation, InviteLink, JoinRecord, Membership } from '../domain/types.ts';
 import { inviteLinkView } from './views.ts';
 import type { ActivityEntry, EventDetail } from './event-schemas.ts';
 import { EVENT_VERSION, type EventType } from './event-types.ts';
@@ -32,6 +32,8 @@ const linkRefOf = (link: Pick<InviteLink, 'linkId' | 'label' | 'createdBy' | 'cr
   ...(link.createdByEmail !== undefined ? { createdByEmail: link.createdByEmail } : {}),
 });
 
+const invitationRefOf = (invitation: Invitation) => ({ id: invitation.invitationId, email: invitation.email, createdBy: invitation.createdBy, createdByEmail: invitation.createdByEmail });
+
 export const activity = {
   linkCreated: (link: InviteLink, actor: Actor) => entry('InviteLinkCreated', link.domainId, actor, link.createdAt, { link: inviteLinkView(link) }),
   linkRevoked: (link: InviteLink, actor: Actor, at: string) => entry('InviteLinkRevoked', link.domainId, actor, at, { link: linkRefOf(link) }),
@@ -46,6 +48,23 @@ export const activity = {
     entry('MemberRemoved', member.domainId, actor, at, { member: { userId: member.userId, email: member.email, ...grantOf(member) }, rejoinBlocked }),
   rejoinAllowed: (domainId: string, member: { userId: string; email: string }, actor: Actor, at: string) =>
     entry('MemberRejoinAllowed', domainId, actor, at, { member: { userId: member.userId, email: member.email } }),
+  invitationCreated: (invitation: Invitation, actor: Actor) =>
+    entry('InvitationCreated', invitation.domainId, actor, invitation.createdAt, {
+      invitation: {
+        ...invitationRefOf(invitation),
+        userType: invitation.userType,
+        ...(invitation.primaryTeamId !== undefined ? { primaryTeamId: invitation.primaryTeamId } : {}),
+        ...(invitation.primaryGroupId !== undefined ? { primaryGroupId: invitation.primaryGroupId } : {}),
+        additionalTeamIds: invitation.additionalTeamIds,
+        roleGroupIds: invitation.roleGroupIds,
+        groupIds: invitation.groupIds,
+        expiresAt: invitation.expiresAt,
+      },
+    }),
+  invitationRevoked: (invitation: Invitation, actor: Actor, at: string) => entry('InvitationRevoked', invitation.domainId, actor, at, { invitation: invitationRefOf(invitation) }),
+  invitationResent: (invitation: Invitation, actor: Actor) =>
+    entry('InvitationResent', invitation.domainId, actor, invitation.lastSentAt, { invitation: { ...invitationRefOf(invitation), expiresAt: invitation.expiresAt, sendCount: invitation.sendCount } }),
+  invitationsRevokedAll: (domainId: string, revoked: number, actor: Actor, at: string) => entry('InvitationsRevokedAll', domainId, actor, at, { revoked }),
 };
 
 /** A join's record as its MemberJoined entry: the eventId is the join's id, so it is the same on every read. */

@@ -29,6 +29,9 @@ const grant = z.strictObject({ userType: z.enum(USER_TYPES), isAdmin: z.boolean(
 /** A link named without its settings. */
 const linkRef = z.strictObject({ id: z.string(), label: z.optional(z.string()), createdBy: z.string(), createdByEmail: z.optional(z.string()) });
 
+/** An invitation by email named without its token: the address it is for and who sent it. */
+export const invitationRef = z.strictObject({ id: z.string(), email: z.string(), createdBy: z.string(), createdByEmail: z.optional(z.string()) });
+
 export const EVENT_DETAILS = {
   InviteLinkCreated: z.strictObject({ ...envelope, link: inviteLink }),
   InviteLinkRevoked: z.strictObject({ ...envelope, link: linkRef }),
@@ -48,6 +51,25 @@ export const EVENT_DETAILS = {
   MemberRemoved: z.strictObject({ ...envelope, member: z.strictObject({ ...person.def.shape, ...grant.def.shape }), rejoinBlocked: z.optional(z.boolean()) }),
   /** An admin let someone they had removed join again through a link. */
   MemberRejoinAllowed: z.strictObject({ ...envelope, member: person }),
+  /** One address invited by email: what the invitation grants and until when (never its token). */
+  InvitationCreated: z.strictObject({
+    ...envelope,
+    invitation: z.strictObject({
+      ...invitationRef.def.shape,
+      userType: z.enum(USER_TYPES),
+      primaryTeamId: z.optional(z.string()),
+      primaryGroupId: z.optional(z.string()),
+      additionalTeamIds: ids,
+      roleGroupIds: ids,
+      groupIds: ids,
+      expiresAt: timestamp,
+    }),
+  }),
+  InvitationRevoked: z.strictObject({ ...envelope, invitation: invitationRef }),
+  /** Sent again with a new token (the old one no longer works), living `expiresAt` from now; `sendCount` counts the sendings. */
+  InvitationResent: z.strictObject({ ...envelope, invitation: z.strictObject({ ...invitationRef.def.shape, expiresAt: timestamp, sendCount: z.number() }) }),
+  /** Every pending invitation of the domain revoked at once; `revoked`: how many. Links are left alone. */
+  InvitationsRevokedAll: z.strictObject({ ...envelope, revoked: z.number() }),
   // `satisfies` on the literal: every type types.ts names has its schema, and no schema an unnamed type.
 } as const satisfies Record<EventType, z.ZodMiniType>;
 export type EventDetail<T extends EventType = EventType> = z.output<(typeof EVENT_DETAILS)[T]>;

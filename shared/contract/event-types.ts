@@ -18,5 +18,9 @@ export const EVENT_TYPES = [
   'MemberUpdated',
   'MemberRemoved',
   'MemberRejoinAllowed',
+  'InvitationCreated',
+  'InvitationRevoked',
+  'InvitationResent',
+  'InvitationsRevokedAll',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];

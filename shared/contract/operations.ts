@@ -188,6 +188,38 @@ export const OPERATIONS = {
     description: 'Every existing link stops working at once, in one conditional write whatever their number; new links can be made. With `{createdBy}`, only the links that person made.',
     params: input.domainParams, body: input.revokeAllBody, response: 'revokedAll', errors: [...MEMBER_CHECK, 'Busy'], tableActions: ['GetItem', 'ConditionCheckItem', 'UpdateItem', 'PutItem'],
   },
+  'create-invitations': {
+    method: 'POST', path: '/v1/domains/{domainId}/invitations', auth: 'jwt', status: 201,
+    summary: 'Invite people by email: one single-use invitation per address', who: MAY_INVITE,
+    description: 'Up to 100 addresses (each once, case-insensitively), each sent its own invitation: a link with its own token, bound to that address, valid for `expiresInSeconds` (7 days unless the operator shortened links’ lifetime). The grant is checked as a link’s is (the role ceiling: 403; unknown ids: 422), and works whether invite links are on or off. Each address answers for itself, in the request’s order: `invited`, `already-member`, `already-invited` (it has a pending invitation), or `refused` with `code` `REJOIN_BLOCKED` (removed, kept out), `EMAIL_DOMAIN_NOT_ALLOWED` (the domain’s email domains), `RECIPIENT_LIMIT` (the address had 5 invitations today) or `INVITATION_QUOTA` (the sender sent 200 today in this domain). The token is never in the answer: only the email holds it.',
+    params: input.domainParams, body: input.createInvitationsBody, response: 'invitationResults',
+    errors: [...MEMBER_CHECK, 'UnknownReference', 'Busy'], tableActions: [CALLER, 'PutItem', 'UpdateItem'], keyActions: ['Encrypt'],
+  },
+  'list-invitations': {
+    method: 'GET', path: '/v1/domains/{domainId}/invitations', auth: 'jwt', status: 200,
+    summary: 'The domain’s pending invitations by email (never a token)', who: MAY_INVITE,
+    description: 'Pending means usable: accepted, revoked and expired invitations are left out, and so are those of a sender who can no longer invite. Newest first, a page at a time (`limit`, `cursor`).',
+    params: input.domainParams, query: input.pageQuery, response: 'invitations', errors: MEMBER_CHECK, tableActions: [CALLER, 'QueryByDomain'],
+  },
+  'revoke-invitation': {
+    method: 'DELETE', path: '/v1/domains/{domainId}/invitations/{invitationId}', auth: 'jwt', status: 204,
+    summary: 'Revoke one invitation: its link stops working at once', who: 'The invitation’s sender, or a domain admin.',
+    description: 'The address may be invited again. An invitation no longer pending (accepted, revoked, expired) is left as it is.',
+    params: input.invitationParams, errors: [...MEMBER_CHECK, 'Busy'], tableActions: [CALLER, 'GetItem', 'UpdateItem', 'DeleteItem', 'PutItem'],
+  },
+  'resend-invitation': {
+    method: 'POST', path: '/v1/domains/{domainId}/invitations/{invitationId}/resend', auth: 'jwt', status: 200,
+    summary: 'Send a pending invitation again, with a new link', who: 'The invitation’s sender, or a domain admin.',
+    description: 'A new token: the link in earlier emails stops working at once. The invitation lives its lifetime again from now. Counts against the same daily caps as a new invitation (429 with `Retry-After` beyond them). An invitation no longer pending: 404.',
+    params: input.invitationParams, response: 'invitation',
+    errors: [...MEMBER_CHECK, 'RateLimited', 'Busy'], tableActions: [CALLER, 'GetItem', 'UpdateItem', 'DeleteItem', 'PutItem'], keyActions: ['Encrypt'],
+  },
+  'revoke-all-invitations': {
+    method: 'POST', path: '/v1/domains/{domainId}/invitations/revoke-all', auth: 'jwt', status: 200,
+    summary: 'Revoke every pending invitation of the domain', who: ADMINS,
+    description: 'Every pending invitation’s link stops working; `revoked` says how many. Invite links are left alone, as “Delete all existing links” leaves invitations alone.',
+    params: input.domainParams, response: 'revokedAllInvitations', errors: [...MEMBER_CHECK, 'Busy'], tableActions: [CALLER, 'QueryByDomain', 'UpdateItem', 'DeleteItem', 'PutItem'],
+  },
   'lookup-invite-link': {
     method: 'POST', path: '/v1/join/lookup', auth: 'public', clientLimit: 'public', status: 200,
     summary: 'What a link grants, for the join page', who: 'Anyone holding the link: the token travels in the body, never in a URL.',

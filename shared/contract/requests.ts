@@ -6,9 +6,9 @@
  */
 import * as z from 'zod/mini';
 import { EVENT_TYPES } from './event-types.ts';
-import { LINK_LIMITS } from '../domain/limits.ts';
+import { INVITATION_LIMITS, LINK_LIMITS } from '../domain/limits.ts';
 import { USER_TYPES } from '../domain/types.ts';
-import { email, emailDomains, entityId, idList, linkLabel, personName, userId } from '../domain/values.ts';
+import { email, emailDomains, entityId, idList, invitationMessage, linkLabel, personName, userId } from '../domain/values.ts';
 
 // A Lambda instance parses a few requests per schema, not millions: zod's compiled object parser
 // (`new Function` on the first parse) costs a cold start more than it ever wins back (bench/).
@@ -34,27 +34,49 @@ export const allowRejoinBody = z.lazy(() => z.strictObject({ email }));
 export const revokeAllBody = z.lazy(() => z.optional(z.strictObject({ createdBy: z.optional(userId) })));
 export const linkParams = z.lazy(() => z.strictObject({ domainId: entityId, linkId }));
 
+/** What a link or an invitation hands out: a user type, exactly one primary (a team or a legacy group), and more teams and groups. */
+const grantFields = () => ({
+  userType: z.enum(USER_TYPES, `must be one of ${USER_TYPES.join(', ')}`),
+  primaryTeamId: z.optional(entityId),
+  primaryGroupId: z.optional(entityId),
+  additionalTeamIds: z._default(idList, []),
+  roleGroupIds: z._default(idList, []),
+  groupIds: z._default(idList, []),
+});
+const onePrimary = () =>
+  z.refine<{ primaryTeamId?: string; primaryGroupId?: string }>((body) => (body.primaryTeamId === undefined) !== (body.primaryGroupId === undefined), {
+    message: 'give exactly one of primaryTeamId or primaryGroupId',
+    path: ['primaryTeamId'],
+  });
+/** Up to the domain's link lifetime; checked against it when the link or invitation is made. */
+const lifetimeSeconds = () =>
+  z.optional(z.number('must be a number of seconds').check(z.int('must be a whole number of seconds'), z.minimum(LINK_LIMITS.minLifetimeSeconds, `must be at least ${LINK_LIMITS.minLifetimeSeconds} (5 minutes)`)));
+
 export const createInviteLinkBody = z.lazy(() => z
   .strictObject({
-    userType: z.enum(USER_TYPES, `must be one of ${USER_TYPES.join(', ')}`),
-    primaryTeamId: z.optional(entityId),
-    primaryGroupId: z.optional(entityId),
-    additionalTeamIds: z._default(idList, []),
-    roleGroupIds: z._default(idList, []),
-    groupIds: z._default(idList, []),
+    ...grantFields(),
     label: z.optional(linkLabel),
-    /** Up to the domain's link lifetime; checked against it when the link is made. */
-    expiresInSeconds: z.optional(z.number('must be a number of seconds').check(z.int('must be a whole number of seconds'), z.minimum(LINK_LIMITS.minLifetimeSeconds, `must be at least ${LINK_LIMITS.minLifetimeSeconds} (5 minutes)`))),
+    expiresInSeconds: lifetimeSeconds(),
     maxUses: z.optional(z.number('must be a number').check(z.int('must be a whole number'), z.minimum(1, 'must be at least 1'), z.maximum(LINK_LIMITS.maxUses, `must be at most ${LINK_LIMITS.maxUses}`))),
     allowedEmailDomains: z._default(emailDomains, []),
     notifyCreator: z._default(z.boolean('must be true or false'), true),
   })
-  .check(
-    z.refine((body) => (body.primaryTeamId === undefined) !== (body.primaryGroupId === undefined), {
-      message: 'give exactly one of primaryTeamId or primaryGroupId',
-      path: ['primaryTeamId'],
-    }),
-  ));
+  .check(onePrimary()));
+
+export const createInvitationsBody = z.lazy(() => z
+  .strictObject({
+    emails: z.array(email).check(
+      z.minLength(1, 'must list at least one address'),
+      z.maxLength(INVITATION_LIMITS.maxEmails, `must list at most ${INVITATION_LIMITS.maxEmails} addresses`),
+    ),
+    ...grantFields(),
+    message: z.optional(invitationMessage),
+    expiresInSeconds: lifetimeSeconds(),
+  })
+  .check(onePrimary()));
+
+/** Invitation ids are 16 random bytes in base64url. */
+export const invitationParams = z.lazy(() => z.strictObject({ domainId: entityId, invitationId: z.string().check(z.regex(/^[A-Za-z0-9_-]{22}$/, 'must be an invitation id')) }));
 
 export const onboardingBody = z.lazy(() => z.optional(z.strictObject({})));
 

@@ -146,5 +146,39 @@ export const joined = z.strictObject({
   groupIds: ids,
 });
 
+/** What became of one address of a request to invite by email; `code` says why a `refused` one was. */
+export const invitationResult = z.strictObject({
+  email: z.string(),
+  status: z.enum(['invited', 'already-member', 'already-invited', 'refused']),
+  /** The new invitation, for `invited`. */
+  invitationId: z.optional(z.string()),
+  code: z.optional(z.enum(['REJOIN_BLOCKED', 'EMAIL_DOMAIN_NOT_ALLOWED', 'RECIPIENT_LIMIT', 'INVITATION_QUOTA'])),
+});
+/** One result per distinct address, in the order the request gave them. */
+export const invitationResults = items(invitationResult);
+
+/** An invitation by email, never its token. */
+export const invitation = z.strictObject({
+  invitationId: z.string(),
+  email: z.string(),
+  status: z.enum(['pending', 'accepted', 'revoked', 'expired']),
+  userType,
+  primaryTeamId: z.optional(z.string()),
+  primaryGroupId: z.optional(z.string()),
+  additionalTeamIds: ids,
+  roleGroupIds: ids,
+  groupIds: ids,
+  message: z.optional(z.string()),
+  createdBy: z.string(),
+  createdByEmail: z.string(),
+  createdAt: timestamp,
+  expiresAt: timestamp,
+  /** How many times it was sent: 1, and one more per resend. */
+  sendCount: z.number(),
+  lastSentAt: timestamp,
+});
+export const invitations = page(invitation);
+export const revokedAllInvitations = z.strictObject({ revoked: z.number() });
+
 /** The OpenAPI document itself: described loosely, it describes itself. */
 export const openApiDocument = z.looseObject({ openapi: z.string(), info: z.looseObject({}), paths: z.looseObject({}) });

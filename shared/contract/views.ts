@@ -1,7 +1,8 @@
 /** How the product's records look in API responses (shapes in responses.ts). Tokens appear only in a freshly created link's url. */
 import type * as z from 'zod/mini';
-import type { InviteLink, Membership } from '../domain/types.ts';
-import type { inviteLink, member } from './responses.ts';
+import type { InvitationStatus } from '../domain/invitation.ts';
+import type { Invitation, InviteLink, Membership } from '../domain/types.ts';
+import type { invitation, inviteLink, member } from './responses.ts';
 
 /**
  * Lists the pages show in name order, as `localeCompare` orders them. Names of letters, digits and
@@ -64,4 +65,26 @@ export function memberView(m: Membership): z.output<typeof member> {
 export function primaryOf(m: Pick<Membership, 'teamIds' | 'groupIds' | 'primaryGroupId'>): { primaryTeamId?: string; primaryGroupId?: string } {
   if (m.primaryGroupId !== undefined && m.groupIds.includes(m.primaryGroupId)) return { primaryGroupId: m.primaryGroupId };
   return m.teamIds[0] !== undefined ? { primaryTeamId: m.teamIds[0] } : {};
+}
+
+/** An invitation as lists and resends show it: never its token or the token's hash. */
+export function invitationView(i: Invitation, status: InvitationStatus): z.output<typeof invitation> {
+  return {
+    invitationId: i.invitationId,
+    email: i.email,
+    status,
+    userType: i.userType,
+    ...(i.primaryTeamId !== undefined ? { primaryTeamId: i.primaryTeamId } : {}),
+    ...(i.primaryGroupId !== undefined ? { primaryGroupId: i.primaryGroupId } : {}),
+    additionalTeamIds: i.additionalTeamIds,
+    roleGroupIds: i.roleGroupIds,
+    groupIds: i.groupIds,
+    ...(i.message !== undefined ? { message: i.message } : {}),
+    createdBy: i.createdBy,
+    createdByEmail: i.createdByEmail,
+    createdAt: i.createdAt,
+    expiresAt: i.expiresAt,
+    sendCount: i.sendCount,
+    lastSentAt: i.lastSentAt,
+  };
 }

@@ -1,7 +1,7 @@
 /** The rules of an invite link: its token, its life, what it grants. */
 import { createHash, randomBytes } from 'node:crypto';
 import { TOKEN_BYTES } from '../config.ts';
-import { linkExpired, linkRevoked, linksDisabled, unknownReference } from './errors.ts';
+import { invalidRequest, linkExpired, linkRevoked, linksDisabled, unknownReference } from './errors.ts';
 import type { Directory, Domain, InviteLink, JoinedVia, LinkGrant, Membership } from './types.ts';
 
 export type LinkStatus = 'ACTIVE' | 'EXPIRED' | 'REVOKED' | 'DISABLED';
@@ -14,6 +14,12 @@ export function newLinkToken(): string {
 /** The link id is the token's SHA-256: a table dump or a log line holding it opens nothing. */
 export function linkIdOf(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('base64url');
+}
+
+/** The life a creator asked for (a link's or an invitation's), at most the service's longest; none asked: the longest. */
+export function lifetimeWithin(requestedSeconds: number | undefined, maxSeconds: number): number {
+  if (requestedSeconds !== undefined && requestedSeconds > maxSeconds) throw invalidRequest('expiresInSeconds', `must be at most ${maxSeconds} (this service's link lifetime)`);
+  return requestedSeconds ?? maxSeconds;
 }
 
 export function expiresAtFor(createdAt: Date, ttlSeconds: number): string {

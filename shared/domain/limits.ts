@@ -25,3 +25,13 @@ export const USER_ID = { pattern: /^[A-Za-z0-9_.@|:+-]+$/, maxLength: 128 } as c
 export const EMAIL_DOMAIN = { pattern: /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, maxLength: 253 } as const;
 /** RFC 5321: 64 octets before the @, 63 per domain label, 254 in all. */
 export const EMAIL = { maxLength: 254, localMaxLength: 64, labelMaxLength: 63 } as const;
+
+/** What one request to invite people by email may carry, and how many invitations may be sent a day. */
+export const INVITATION_LIMITS = {
+  maxEmails: 100,
+  messageMaxLength: 500,
+  /** Invitations (and resends) one person may send in one domain in a UTC day. */
+  perCreatorPerDay: 200,
+  /** Invitations (and resends) one address may receive in a UTC day, whoever sends them, across the service. */
+  perRecipientPerDay: 5,
+} as const;

@@ -1,6 +1,7 @@
 /** Who may do what in a domain. Callers' memberships always come from the directory, never the request. */
 import { forbidden, notFound } from './errors.ts';
-import { INVITE_PERMISSION, USER_TYPES, type LinkGrant, type Membership, type RoleGroup, type UserType } from './types.ts';
+import { assertReferencesExist } from './invite-link.ts';
+import { INVITE_PERMISSION, USER_TYPES, type Directory, type LinkGrant, type Membership, type RoleGroup, type UserType } from './types.ts';
 
 /** Permissions granted by the caller's role groups, plus everything for admins. */
 export function permissionsOf(membership: Membership, roleGroups: readonly RoleGroup[]): string[] {
@@ -47,4 +48,10 @@ export function assertWithinCeiling(creator: Membership, grant: LinkGrant): void
   }
   const above = grant.roleGroupIds.find((id) => !mayGrantRoleGroup(creator, id));
   if (above !== undefined) throw forbidden(`roleGroupIds: you may not hand out role group "${above}", which you do not hold.`);
+}
+
+/** What a link or an invitation may hand out: within the creator's ceiling, and only ids of the domain's own directory. */
+export function assertMayHandOut(creator: Membership, grant: LinkGrant, directory: Directory): void {
+  assertWithinCeiling(creator, grant);
+  assertReferencesExist(grant, directory);
 }

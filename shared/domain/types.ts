@@ -126,6 +126,57 @@ export interface InviteLink extends LinkGrant {
   notifyCreator: boolean;
 }
 
+/**
+ * One person invited by email: a single-use invitation bound to their address, with its own token
+ * (only its hash is kept; a resend replaces it). Pending while not revoked, not accepted, not
+ * expired, and its creator's generation still the domain's for them (shared/domain/invitation.ts).
+ */
+export interface Invitation extends LinkGrant {
+  /** Random (16 bytes, base64url), not derived from the token. */
+  invitationId: string;
+  domainId: string;
+  /** The invited address, lower-cased. */
+  email: string;
+  /** base64url SHA-256 of the current token. */
+  tokenHash: string;
+  createdBy: string;
+  createdByEmail: string;
+  createdAt: string;
+  expiresAt: string;
+  /** The creator's generation at creation: their removal or demotion ends their invitations like their links. */
+  creatorGeneration: number;
+  message?: string;
+  /** 1 at creation, one more per resend. */
+  sendCount: number;
+  lastSentAt: string;
+  revokedAt?: string;
+  revokedBy?: string;
+  acceptedAt?: string;
+  /** The userId of who accepted it. */
+  acceptedBy?: string;
+}
+
+/**
+ * One invitation email to send (the outbox item the notifier reads from the stream): everything
+ * the email says, and the token sealed (TokenVault, context {domainId, linkId: invitationId}).
+ */
+export interface InvitationEmail {
+  invitationId: string;
+  domainId: string;
+  domainName: string;
+  /** The invited address. */
+  email: string;
+  /** Which sending of the invitation this is: 1, then one more per resend. */
+  sendCount: number;
+  sealedToken: string;
+  invitedBy: { userId: string; email: string; name?: string };
+  /** What the invitation grants, by the names the directory gives them. */
+  grant: { userType: UserType; primaryTeamName?: string; primaryGroupName?: string; additionalTeamNames: string[]; roleGroupNames: string[]; groupNames: string[] };
+  message?: string;
+  expiresAt: string;
+  sentAt: string;
+}
+
 /** Written by every join; the notifier reads it from the table's stream. */
 export interface JoinRecord {
   joinId: string;

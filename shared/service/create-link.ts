@@ -2,9 +2,9 @@
 import { asInviter } from './access.ts';
 import { linkPublicUrl, linkQuota, linkTtlSeconds } from '../config.ts';
 import { withNewLink } from '../domain/link-quota.ts';
-import { busy, invalidRequest, linkCreationDisabled } from '../domain/errors.ts';
-import { assertReferencesExist, creatorGenerationOf, expiresAtFor, linkIdOf, newLinkToken } from '../domain/invite-link.ts';
-import { assertWithinCeiling } from '../domain/permissions.ts';
+import { busy, linkCreationDisabled } from '../domain/errors.ts';
+import { creatorGenerationOf, expiresAtFor, lifetimeWithin, linkIdOf, newLinkToken } from '../domain/invite-link.ts';
+import { assertMayHandOut } from '../domain/permissions.ts';
 import type { Directory, InviteLink, LinkGrant } from '../domain/types.ts';
 import { activity } from '../contract/activity.ts';
 import { inviteLinkView } from '../contract/views.ts';
@@ -33,14 +33,12 @@ export async function createInviteLink(
   onboarding: boolean,
   options: LinkOptions = {},
 ) {
-  const lifetime = options.expiresInSeconds ?? linkTtlSeconds();
-  if (lifetime > linkTtlSeconds()) throw invalidRequest('expiresInSeconds', `must be at most ${linkTtlSeconds()} (this service's link lifetime)`);
+  const lifetime = lifetimeWithin(options.expiresInSeconds, linkTtlSeconds());
   for (let attempt = 1; ; attempt++) {
     const { member, directory, linkQuota: quota } = await asInviter(store, callerId, domainId, { linkQuota: true });
     if (!directory.domain.linksEnabled) throw linkCreationDisabled();
     const grant = grantFor(directory);
-    assertWithinCeiling(member, grant);
-    assertReferencesExist(grant, directory);
+    assertMayHandOut(member, grant, directory);
 
     const token = newLinkToken();
     const now = timeNow();

@@ -5,7 +5,8 @@
 import type { ActivityEntry } from '../contract/event-schemas.ts';
 import type { LinkQuota } from '../domain/link-quota.ts';
 import type { JoinWrite, RefusedJoinWrite } from '../domain/join.ts';
-import type { Directory, Domain, InviteLink, Membership, RemovedMember, User } from '../domain/types.ts';
+import type { AddressClaim } from '../domain/invitation.ts';
+import type { Directory, Domain, Invitation, InvitationEmail, InviteLink, Membership, RemovedMember, User } from '../domain/types.ts';
 
 /** A join's writes committed, or the one whose condition refused them (shared/domain/join.ts says what that means). */
 export type JoinCommit = { done: true } | { refused: RefusedJoinWrite };
@@ -34,6 +35,40 @@ export interface InviteLinkSettingsChange {
 /** 'unchanged': only inside the store, a write whose own condition found nothing to change. */
 export type AdminWriteOutcome = 'done' | 'not-member' | 'not-admin' | 'unchanged';
 export type MemberChangeOutcome = AdminWriteOutcome | 'gone' | 'changed' | 'last-admin';
+
+/** The day a sending counts against and the caps it must stay within (shared/domain/limits.ts INVITATION_LIMITS). */
+export interface InvitationQuota {
+  day: string;
+  perCreator: number;
+  perRecipient: number;
+  /** Who sends: the creator, or the admin who resends. */
+  senderId: string;
+}
+
+/** Everything one invitation's first sending writes, in one transaction. */
+export interface NewInvitation {
+  invitation: Invitation;
+  email: InvitationEmail;
+  activity: ActivityEntry;
+  quota: InvitationQuota;
+  /** The address's pending invitation to take over: one that ended with its creator's authority. */
+  replacing?: string;
+}
+
+/** The invitation that holds an address, as its claim says. */
+export interface AddressHolder {
+  invitationId: string;
+  createdBy: string;
+  creatorGeneration: number;
+  expiresAt: string;
+}
+
+export type InvitationCreated =
+  | { outcome: 'created' }
+  | { outcome: 'already-invited'; holder?: AddressHolder }
+  | { outcome: 'creator-quota' | 'recipient-quota' };
+
+export type InvitationResent = 'resent' | 'not-pending' | 'changed' | 'creator-quota' | 'recipient-quota';
 
 export interface Store {
   /** The domain with its teams, role groups and legacy groups: one Query. */
@@ -86,6 +121,18 @@ export interface Store {
   updateInviteLinkSettings(domainId: string, change: InviteLinkSettingsChange, adminUserId: string, at: string, switched?: ActivityEntry): Promise<AdminWriteOutcome>;
   /** A link's use count: the sum of its counters (a view, eventually consistent). */
   useCount(linkId: string): Promise<number>;
+
+  /** What the domain holds of these addresses already (members' emails, people kept out), by address: one BatchGetItem. */
+  getAddressClaims(domainId: string, emails: readonly string[]): Promise<Map<string, AddressClaim>>;
+  /** One invitation, its token, its address's claim, the day's counts, its email and its activity entry: all or nothing. */
+  createInvitation(write: NewInvitation): Promise<InvitationCreated>;
+  getInvitation(invitationId: string): Promise<Invitation | undefined>;
+  /** A page of the domain's invitations neither revoked, accepted nor expired, newest first (service/invitations.ts leaves out those whose creator's authority ended). */
+  listInvitations(domainId: string, now: Date, page: PageRequest): Promise<Page<Invitation>>;
+  /** Revokes it as read ('changed' if a resend or an accept moved it since), frees its address and kills its token; `activity` is left out by revoke-all. */
+  revokeInvitation(invitation: Invitation, at: string, by: string, activity?: ActivityEntry): Promise<'revoked' | 'changed'>;
+  /** `after` over `before` (a new token, one more sending), only while it is pending with the token read: the old token dies in the same write. */
+  resendInvitation(before: Invitation, after: Invitation, email: InvitationEmail, activity: ActivityEntry, quota: InvitationQuota): Promise<InvitationResent>;
 
   /** The domain item alone, strongly consistent: what a refused join is explained with. */
   getDomain(domainId: string): Promise<Domain | undefined>;

@@ -17,6 +17,7 @@ const positionsIn = (domainId: string): Record<ListName, Record<string, string>>
   links: { ...keys.link('abc'), ...keys.linkIndex(domainId, 3, '2026-01-01T00:00:00.000Z', 'abc') },
   activity: keys.activity(domainId, '2026-01-01T00:00:00.000Z', 'event-1'),
   removedMembers: { ...keys.memberEmail(domainId, 'pat@example.test'), ...keys.removedMemberIndex(domainId, 'pat@example.test') },
+  invitations: { ...keys.invitation('inv-1'), ...keys.invitationIndex(domainId, '2026-01-01T00:00:00.000Z', 'inv-1') },
 });
 const POSITIONS = positionsIn(DOMAIN);
 
@@ -46,6 +47,7 @@ describe('a forged position', () => {
     links: (after) => store.listInviteLinks(domain, new Date(), { limit: 10, after }),
     activity: (after) => store.listActivity(DOMAIN, { limit: 10, after }),
     removedMembers: (after) => store.listRemovedMembers(DOMAIN, { limit: 10, after }),
+    invitations: (after) => store.listInvitations(DOMAIN, new Date(), { limit: 10, after }),
   };
   beforeEach(() => {
     ddb.reset();

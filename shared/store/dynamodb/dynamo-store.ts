@@ -1,6 +1,8 @@
 /** The Store port over one DynamoDB table, in parts by what they do. Item layout: docs/data-model.md. */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Store } from '../store.ts';
+import { invitationReads } from './invitation-reads.ts';
+import { invitationWrites } from './invitation-writes.ts';
 import { commitJoin, linkForJoin } from './join.ts';
 import { linkTokens } from './link-tokens.ts';
 import { linkWrites } from './link-writes.ts';
@@ -15,6 +17,8 @@ export function dynamoStore(db: DynamoDBDocumentClient, table: string): Store {
     ...linkWrites(t),
     ...linkTokens(t),
     ...memberWrites(t),
+    ...invitationReads(t),
+    ...invitationWrites(t),
     linkForJoin: (linkId, userId) => linkForJoin(t, linkId, userId),
     commitJoin: (writes) => commitJoin(t, writes),
   };

@@ -2,13 +2,18 @@
 import { ACTIVITY_RETENTION_SECONDS, LINK_EXPIRY_MEMORY_SECONDS } from '../../config.ts';
 import type { ActivityEntry } from '../../contract/event-schemas.ts';
 import { capOf, ttlOf } from '../../domain/invite-link.ts';
-import type { Directory, Domain, InviteLink, JoinRecord, Membership, RemovedMember, User } from '../../domain/types.ts';
+import type { Directory, Domain, Invitation, InvitationEmail, InviteLink, JoinRecord, Membership, RemovedMember, User } from '../../domain/types.ts';
 import { keys } from './keys.ts';
 import { ENTITY, SHARDS, TABLE } from './table.ts';
 
 const shards = (count: number) => Array.from({ length: count }, (_, shard) => shard);
 
 export type Item = Record<string, unknown>;
+
+/** An invitation email's outbox item lives a day: the notifier deletes it once sent, so no sealed token lingers. */
+const INVITATION_EMAIL_TTL_SECONDS = 24 * 3600;
+/** A day's sending count is kept a day past its day. */
+export const INVITATION_QUOTA_TTL_SECONDS = 2 * 24 * 3600;
 
 export const items = {
   domain: (d: Domain): Item => ({ ...keys.domain(d.domainId), entityType: ENTITY.Domain, ...d }),
@@ -88,6 +93,40 @@ export const items = {
       expiresAt: link.expiresAt,
       [TABLE.ttlAttribute]: ttlOf(link.expiresAt),
     })),
+  /** Kept 31 days past its expiry, like a link's expiry item, so an old invitation's token still answers "expired". */
+  invitation: (invitation: Invitation): Item => ({
+    ...keys.invitation(invitation.invitationId),
+    ...keys.invitationIndex(invitation.domainId, invitation.createdAt, invitation.invitationId),
+    entityType: ENTITY.Invitation,
+    [TABLE.ttlAttribute]: ttlOf(invitation.expiresAt) + LINK_EXPIRY_MEMORY_SECONDS,
+    ...invitation,
+  }),
+  invitationToken: (invitation: Invitation): Item => ({
+    ...keys.invitationToken(invitation.tokenHash),
+    entityType: ENTITY.InvitationToken,
+    invitationId: invitation.invitationId,
+    domainId: invitation.domainId,
+    expiresAt: invitation.expiresAt,
+    [TABLE.ttlAttribute]: ttlOf(invitation.expiresAt) + LINK_EXPIRY_MEMORY_SECONDS,
+  }),
+  /** The address's one pending invitation; with its creator's generation, so one that ended with its creator's authority gives way. */
+  invitationAddress: (invitation: Invitation): Item => ({
+    ...keys.invitationAddress(invitation.domainId, invitation.email),
+    entityType: ENTITY.InvitationAddress,
+    invitationId: invitation.invitationId,
+    domainId: invitation.domainId,
+    email: invitation.email,
+    expiresAt: invitation.expiresAt,
+    createdBy: invitation.createdBy,
+    creatorGeneration: invitation.creatorGeneration,
+    [TABLE.ttlAttribute]: ttlOf(invitation.expiresAt),
+  }),
+  invitationEmail: (email: InvitationEmail): Item => ({
+    ...keys.invitationEmail(email.invitationId, email.sendCount),
+    entityType: ENTITY.InvitationEmail,
+    [TABLE.ttlAttribute]: Math.floor(Date.parse(email.sentAt) / 1000) + INVITATION_EMAIL_TTL_SECONDS,
+    ...email,
+  }),
   /** The join record is also the domain's MemberJoined activity entry (read back by memberJoined). */
   join: (join: JoinRecord): Item => ({
     ...keys.activity(join.domainId, join.joinedAt, join.joinId),

@@ -48,6 +48,20 @@ export const keys = {
   }),
   linksOfGeneration: generationPrefix,
 
+  /** An invitation by email (shared/domain/invitation.ts), listed by domain newest first. */
+  invitation: (invitationId: string): Key => ({ [PK]: `INVITE#${invitationId}`, [SK]: 'INVITATION' }),
+  invitationIndex: (domainId: string, createdAt: string, invitationId: string): Key => ({ [GSI1PK]: `DOMAIN#${domainId}`, [GSI1SK]: `INVITATION#${createdAt}#${invitationId}` }),
+  invitationsPrefix: 'INVITATION#',
+  /** What a token opens: one GetItem by the token's SHA-256; a resend deletes the old one. */
+  invitationToken: (tokenHash: string): Key => ({ [PK]: `INVITE_TOKEN#${tokenHash}`, [SK]: 'INVITE_TOKEN' }),
+  /** A domain's one pending invitation per address. */
+  invitationAddress: (domainId: string, email: string): Key => ({ [PK]: `INVITE_EMAIL#${domainId}#${email}`, [SK]: 'INVITE_EMAIL' }),
+  /** One invitation email to send (the outbox the notifier reads from the stream), per sending. */
+  invitationEmail: (invitationId: string, sendCount: number): Key => ({ [PK]: `INVITE#${invitationId}`, [SK]: `SEND#${sendCount}` }),
+  /** Sendings a day: per creator in a domain, and per recipient across the service. */
+  creatorInvitationQuota: (domainId: string, userId: string, day: string): Key => ({ [PK]: `INVITE_QUOTA#CREATOR#${domainId}#${userId}#${day}`, [SK]: 'QUOTA' }),
+  recipientInvitationQuota: (email: string, day: string): Key => ({ [PK]: `INVITE_QUOTA#RECIPIENT#${email}#${day}`, [SK]: 'QUOTA' }),
+
   /** The domain's activity, oldest to newest by sort key: one entry per change of state (shared/contract/activity.ts). */
   activityPartition: (domainId: string) => `ACTIVITY#${domainId}`,
   activity: (domainId: string, occurredAt: string, eventId: string): Key => ({ [PK]: `ACTIVITY#${domainId}`, [SK]: `${occurredAt}#${eventId}` }),
@@ -81,6 +95,12 @@ export const listPositions = {
   removedMembers(domainId: string, at: Key): boolean {
     const email = between(at[GSI1SK], keys.removedPrefix);
     return email !== undefined && isExactly(at, { ...keys.memberEmail(domainId, email), ...keys.removedMemberIndex(domainId, email) });
+  },
+  invitations(domainId: string, at: Key): boolean {
+    const invitationId = between(at[PK], 'INVITE#');
+    if (invitationId === undefined) return false;
+    const createdAt = between(at[GSI1SK], keys.invitationsPrefix, `#${invitationId}`);
+    return createdAt !== undefined && isInstant(createdAt) && isExactly(at, { ...keys.invitation(invitationId), ...keys.invitationIndex(domainId, createdAt, invitationId) });
   },
   activity(domainId: string, at: Key): boolean {
     const sortKey = typeof at[SK] === 'string' ? at[SK] : '';

@@ -36,4 +36,9 @@ export const ENTITY = {
   Join: 'Join',
   Activity: 'Activity',
   NotificationClaim: 'NotificationClaim',
+  Invitation: 'Invitation',
+  InvitationToken: 'InvitationToken',
+  InvitationAddress: 'InvitationAddress',
+  InvitationEmail: 'InvitationEmail',
+  InvitationQuota: 'InvitationQuota',
 } as const;
