@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { asInviter, asMember } from '../shared/service/access.ts';
 import { createInviteLink } from '../shared/service/create-link.ts';
-import { joinThroughLink } from '../shared/service/join.ts';
+import { joinWithToken } from '../shared/service/join.ts';
 import { activity } from '../shared/contract/activity.ts';
 import { linkIdOf } from '../shared/domain/invite-link.ts';
 import type { Store } from '../shared/store/store.ts';
@@ -83,7 +83,7 @@ export async function operations(api: ReturnType<typeof localApi>, store: Store)
       },
       api: (c: { token: string; person: BenchPerson }) => api.join(c.token, c.person),
       direct: (c: { token: string; person: BenchPerson }) =>
-        joinThroughLink(store, c.token, { ...c.person, userId: `direct-${randomUUID()}`, email: c.person.email.replace('bench-', 'direct-') }, new Date()),
+        joinWithToken(store, c.token, { ...c.person, userId: `direct-${randomUUID()}`, email: c.person.email.replace('bench-', 'direct-') }, new Date()),
     },
     {
       name: 'list',

@@ -1,13 +1,13 @@
-/** POST /v1/join: a signed-in person with a verified email joins the domain of the link in the body. */
+/** POST /v1/join: a signed-in person with a verified email joins the domain of the link or email invitation in the body. */
 import { operationHandler } from '#shared/http/handler.ts';
 import { joinerOf } from '#shared/http/joiner.ts';
 import { OPERATIONS } from '#shared/contract/operations.ts';
-import { joinThroughLink } from '#shared/service/join.ts';
+import { joinWithToken } from '#shared/service/join.ts';
 import { store } from '#shared/store/dynamodb/index.ts';
 import { now } from '#shared/clock.ts';
 
 export const handler = operationHandler(OPERATIONS.join, async ({ body, callerId, claims }) => {
   const { token, ...names } = body;
-  const { userId, domainId, email, userType, teamIds, roleGroupIds, groupIds } = await joinThroughLink(store, token, joinerOf(callerId, claims, names), now());
+  const { userId, domainId, email, userType, teamIds, roleGroupIds, groupIds } = await joinWithToken(store, token, joinerOf(callerId, claims, names), now());
   return { userId, domainId, email, userType, teamIds, roleGroupIds, groupIds };
 });

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { membershipFromGrant } from '../domain/invite-link.ts';
+import { isInvitationJoin, type InvitationJoinRecord } from '../domain/join.ts';
 import type { Invitation, InviteLink, JoinRecord, Membership } from '../domain/types.ts';
 import { inviteLinkView } from './views.ts';
 import type { ActivityEntry, EventDetail } from './event-schemas.ts';
@@ -69,7 +70,6 @@ export const activity = {
 
 /** A join's record as its MemberJoined entry: the eventId is the join's id, so it is the same on every read. */
 export function memberJoined(join: JoinRecord): ActivityEntry {
-  const { userType, teamIds, roleGroupIds, groupIds } = membershipFromGrant(join.grant);
   return {
     type: 'MemberJoined',
     version: EVENT_VERSION,
@@ -77,7 +77,23 @@ export function memberJoined(join: JoinRecord): ActivityEntry {
     occurredAt: join.joinedAt,
     domainId: join.domainId,
     actor: { userId: join.userId, email: join.email },
-    member: { userId: join.userId, email: join.email, firstName: join.firstName, lastName: join.lastName, userType, isAdmin: false, teamIds, roleGroupIds, groupIds },
-    link: { id: join.linkId, ...(join.linkLabel !== undefined ? { label: join.linkLabel } : {}), createdBy: join.linkCreatedBy },
+    member: joinerOf(join),
+    ...(isInvitationJoin(join)
+      ? { invitation: invitationOfJoin(join) }
+      : { link: { id: String(join.linkId), ...(join.linkLabel !== undefined ? { label: join.linkLabel } : {}), createdBy: join.linkCreatedBy } }),
   };
 }
+
+/** An invitation join's InvitationAccepted entry, written beside its MemberJoined one under its own id. */
+export const invitationAccepted = (join: InvitationJoinRecord, eventId: string): ActivityEntry => ({
+  ...entry('InvitationAccepted', join.domainId, { userId: join.userId, email: join.email }, join.joinedAt, { member: joinerOf(join), invitation: invitationOfJoin(join) }),
+  eventId,
+});
+
+function joinerOf(join: JoinRecord) {
+  const { userType, teamIds, roleGroupIds, groupIds } = membershipFromGrant(join.grant);
+  return { userId: join.userId, email: join.email, firstName: join.firstName, lastName: join.lastName, userType, isAdmin: false, teamIds, roleGroupIds, groupIds };
+}
+
+/** The invitation as a join names it: the invited address is the joiner's. */
+const invitationOfJoin = (join: InvitationJoinRecord) => ({ id: join.invitationId, email: join.email, createdBy: join.linkCreatedBy });

@@ -32,6 +32,9 @@ const linkRef = z.strictObject({ id: z.string(), label: z.optional(z.string()), 
 /** An invitation by email named without its token: the address it is for and who sent it. */
 export const invitationRef = z.strictObject({ id: z.string(), email: z.string(), createdBy: z.string(), createdByEmail: z.optional(z.string()) });
 
+/** Someone who joined, with what they were given. */
+const joiner = z.strictObject({ ...person.def.shape, firstName: z.string(), lastName: z.string(), ...grant.def.shape });
+
 export const EVENT_DETAILS = {
   InviteLinkCreated: z.strictObject({ ...envelope, link: inviteLink }),
   InviteLinkRevoked: z.strictObject({ ...envelope, link: linkRef }),
@@ -43,8 +46,10 @@ export const EVENT_DETAILS = {
   InviteLinksEnabled: z.strictObject({ ...envelope }),
   MemberJoined: z.strictObject({
     ...envelope,
-    member: z.strictObject({ ...person.def.shape, firstName: z.string(), lastName: z.string(), ...grant.def.shape }),
-    link: linkRef,
+    member: joiner,
+    /** What they joined through: a link, or an invitation by email (then `link` is absent). */
+    link: z.optional(linkRef),
+    invitation: z.optional(invitationRef),
   }),
   MemberUpdated: z.strictObject({ ...envelope, member: person, before: grant, after: grant }),
   /** `rejoinBlocked`: no link lets them back in until MemberRejoinAllowed (absent on entries written before removals could block). */
@@ -66,6 +71,8 @@ export const EVENT_DETAILS = {
     }),
   }),
   InvitationRevoked: z.strictObject({ ...envelope, invitation: invitationRef }),
+  /** The invited person joined through it (their MemberJoined names it too); the actor is them. */
+  InvitationAccepted: z.strictObject({ ...envelope, member: joiner, invitation: invitationRef }),
   /** Sent again with a new token (the old one no longer works), living `expiresAt` from now; `sendCount` counts the sendings. */
   InvitationResent: z.strictObject({ ...envelope, invitation: z.strictObject({ ...invitationRef.def.shape, expiresAt: timestamp, sendCount: z.number() }) }),
   /** Every pending invitation of the domain revoked at once; `revoked`: how many. Links are left alone. */

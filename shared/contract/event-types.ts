@@ -20,6 +20,7 @@ export const EVENT_TYPES = [
   'MemberRejoinAllowed',
   'InvitationCreated',
   'InvitationRevoked',
+  'InvitationAccepted',
   'InvitationResent',
   'InvitationsRevokedAll',
 ] as const;

@@ -5,7 +5,7 @@
  * holds each to the schema the handlers validate with, so an example is always a valid call.
  */
 import {
-  alreadyMember, busy, emailDomainNotAllowed, emailNotVerified, forbidden, invalidRequest, lastAdmin, linkCreationDisabled, linkExpired, linkNotFound, linkNotRevealable, linksDisabled,
+  alreadyMember, busy, emailDomainNotAllowed, emailNotVerified, forbidden, invalidRequest, invitationEmailMismatch, lastAdmin, linkCreationDisabled, linkExpired, linkNotFound, linkNotRevealable, linksDisabled,
   linkRevoked, linkUsedUp, notFound, payloadTooLarge, rateLimited, rejoinBlocked, unauthenticated, unknownReference, type ErrorKind, type ServiceError,
 } from '../domain/errors.ts';
 import { USER_TYPES } from '../domain/types.ts';
@@ -123,6 +123,7 @@ export const RESPONSE_EXAMPLES: Partial<Record<ResponseName, unknown>> = {
   activeInviteLinks: { items: [{ ...link, useCount: 4, remainingUses: 21 }] },
   revokedAll: { revokedAt: '2026-11-28T16:20:00.000Z', revokedBy: OWNER.userId, createdBy: 'u-demo-manager' },
   linkLookup: {
+    kind: 'link',
     ...DOMAIN,
     invitedBy: 'Olivia Owner',
     label: SETTINGS.label,
@@ -177,6 +178,7 @@ export const ERROR_EXAMPLES: Partial<Record<ErrorKind, ExampleOf>> = {
   LinkNotFound: () => linkNotFound(),
   AlreadyMember: () => alreadyMember(),
   RejoinBlocked: () => rejoinBlocked(),
+  InvitationEmailMismatch: () => invitationEmailMismatch(JOINER.email),
   LastAdmin: () => lastAdmin(),
   LinkCreationDisabled: () => linkCreationDisabled(),
   LinkNotRevealable: () => linkNotRevealable(),

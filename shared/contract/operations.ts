@@ -222,17 +222,18 @@ export const OPERATIONS = {
   },
   'lookup-invite-link': {
     method: 'POST', path: '/v1/join/lookup', auth: 'public', clientLimit: 'public', status: 200,
-    summary: 'What a link grants, for the join page', who: 'Anyone holding the link: the token travels in the body, never in a URL.',
+    summary: 'What a link or an email invitation grants, for the join page', who: 'Anyone holding the link: the token travels in the body, never in a URL.',
+    description: 'The token of an invite link answers `kind: "link"`; the token of an invitation by email answers `kind: "invitation"`, naming who sent it (`invitedBy`) and the only address that may accept it (`invitedEmail`). An invitation already accepted, withdrawn or sent again with a new token answers 410 `LINK_REVOKED`; an expired one 410 `LINK_EXPIRED`.',
     body: input.lookupBody, response: 'linkLookup',
     errors: ['LinkNotFound', 'LinkExpired', 'LinkRevoked', 'LinksDisabled', 'LinkUsedUp'], tableActions: ['GetItem', 'Query', 'BatchGetItem'],
   },
   join: {
     method: 'POST', path: '/v1/join', auth: 'jwt', clientLimit: 'join', status: 201,
-    summary: 'Join the link’s domain with the configuration it carries', who: 'Any signed-in person whose token carries a verified email.',
-    description: 'The email is the caller’s verified email from their token (`email`, `email_verified`), never the request’s; names default to the token’s `given_name` and `family_name`. Someone already in another domain joins with the same account.',
+    summary: 'Join the domain of a link or an email invitation, with the configuration it carries', who: 'Any signed-in person whose token carries a verified email.',
+    description: 'The email is the caller’s verified email from their token (`email`, `email_verified`), never the request’s; names default to the token’s `given_name` and `family_name`. Someone already in another domain joins with the same account. An invitation by email is used once, and only by the address it was sent to (compared lower-cased): anyone else gets 403 `INVITATION_EMAIL_MISMATCH` and the invitation stays usable. Invitations work whether invite links are on or off.',
     body: input.joinBody, response: 'joined',
-    errors: ['EmailNotVerified', 'EmailDomainNotAllowed', 'RejoinBlocked', 'LinkNotFound', 'AlreadyMember', 'LinkExpired', 'LinkRevoked', 'LinksDisabled', 'LinkUsedUp', 'Busy'],
-    tableActions: ['BatchGetItem', 'GetItem', 'Query', 'ConditionCheckItem', 'UpdateItem', 'PutItem'],
+    errors: ['EmailNotVerified', 'EmailDomainNotAllowed', 'RejoinBlocked', 'InvitationEmailMismatch', 'LinkNotFound', 'AlreadyMember', 'LinkExpired', 'LinkRevoked', 'LinksDisabled', 'LinkUsedUp', 'Busy'],
+    tableActions: ['BatchGetItem', 'GetItem', 'Query', 'ConditionCheckItem', 'UpdateItem', 'PutItem', 'DeleteItem'],
   },
   'get-openapi': {
     method: 'GET', path: '/v1/openapi.json', auth: 'public', clientLimit: 'public', status: 200,

@@ -19,6 +19,7 @@ export const PROBLEMS: Record<ErrorKind, { status: number; code: string; title: 
   LinkNotFound: { status: 404, code: 'LINK_NOT_FOUND', title: 'Invite link not found' },
   AlreadyMember: { status: 409, code: 'ALREADY_MEMBER', title: 'Already a member' },
   RejoinBlocked: { status: 403, code: 'REJOIN_BLOCKED', title: 'Removed from this domain' },
+  InvitationEmailMismatch: { status: 403, code: 'INVITATION_EMAIL_MISMATCH', title: 'The invitation is for another address' },
   LastAdmin: { status: 409, code: 'LAST_ADMIN', title: 'The last admin' },
   LinkCreationDisabled: { status: 409, code: 'LINKS_DISABLED', title: 'Invite links are turned off' },
   LinkNotRevealable: { status: 409, code: 'LINK_NOT_REVEALABLE', title: 'This link cannot be copied again' },

@@ -13,9 +13,11 @@ const items = <T extends z.ZodMiniType>(item: T) => z.strictObject({ items: z.ar
 /** A page of a list; `nextCursor` is absent on the last page. */
 const page = <T extends z.ZodMiniType>(item: T) => z.strictObject({ items: z.array(item), nextCursor: z.optional(z.string()) });
 
-/** How a member came in: the link (its label, if it had one), when, and who made the link. */
+/** How a member came in: the link (its label, if it had one) or the email invitation, when, and who made it. */
 const joinedVia = z.strictObject({
-  linkId: z.string(),
+  /** One of linkId and invitationId. */
+  linkId: z.optional(z.string()),
+  invitationId: z.optional(z.string()),
   at: timestamp,
   label: z.optional(z.string()),
   invitedBy: z.optional(z.strictObject({ userId: z.string(), email: z.string() })),
@@ -118,15 +120,8 @@ export const revealedInviteLink = z.strictObject({ id: z.string(), url: z.string
 
 export const revokedAll = z.strictObject({ revokedAt: timestamp, revokedBy: z.string(), createdBy: z.optional(z.string()) });
 
-export const linkLookup = z.strictObject({
-  /** So a signed-in member's page can tell they are in this domain already, and lead them to it. */
-  domainId: z.string(),
-  domainName: z.string(),
-  /** Who made the link: their name as the domain's directory has it, else their email. */
-  invitedBy: z.string(),
-  label: z.optional(z.string()),
-  /** The email domains that may join through this link (the link's and the domain's together); empty: any. */
-  allowedEmailDomains: z.array(z.string()),
+/** What a token grants, by the names the domain's directory gives them now. */
+const grantNames = {
   userType,
   primaryTeamName: z.optional(z.string()),
   primaryGroupName: z.optional(z.string()),
@@ -134,7 +129,34 @@ export const linkLookup = z.strictObject({
   roleGroupNames: z.array(z.string()),
   groupNames: z.array(z.string()),
   expiresAt: timestamp,
-});
+};
+/** A token opens an invite link (`kind: "link"`) or an invitation by email (`kind: "invitation"`). */
+export const linkLookup = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('link'),
+    /** So a signed-in member's page can tell they are in this domain already, and lead them to it. */
+    domainId: z.string(),
+    domainName: z.string(),
+    /** Who made the link: their name as the domain's directory has it, else their email. */
+    invitedBy: z.string(),
+    label: z.optional(z.string()),
+    /** The email domains that may join through this link (the link's and the domain's together); empty: any. */
+    allowedEmailDomains: z.array(z.string()),
+    ...grantNames,
+  }),
+  z.strictObject({
+    kind: z.literal('invitation'),
+    domainId: z.string(),
+    domainName: z.string(),
+    /** Who sent it: their name as the directory has it (absent if it has none, or they have left) and their email. */
+    invitedBy: z.strictObject({ name: z.optional(z.string()), email: z.string() }),
+    /** The only address that may accept it: the caller's verified email must be this one. */
+    invitedEmail: z.string(),
+    /** The sender's note, plain text. */
+    message: z.optional(z.string()),
+    ...grantNames,
+  }),
+]);
 
 export const joined = z.strictObject({
   userId: z.string(),

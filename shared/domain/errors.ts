@@ -13,6 +13,7 @@ export type ErrorKind =
   | 'LinkNotFound'
   | 'AlreadyMember'
   | 'RejoinBlocked'
+  | 'InvitationEmailMismatch'
   | 'LastAdmin'
   | 'LinkCreationDisabled'
   | 'LinkNotRevealable'
@@ -65,6 +66,22 @@ export const linkUsedUp = (domainName?: string) =>
   new ServiceError('LinkUsedUp', 'This invite link has been used as many times as it allows. Ask whoever sent it for a new one.', 'token', undefined, { reason: 'used-up', domainName });
 export const rejoinBlocked = () =>
   new ServiceError('RejoinBlocked', 'An admin removed you from this domain. You can join it again once an admin allows it: ask one of them.');
+/** An invitation by email is for its address only: the caller is signed in with another. */
+export const invitationEmailMismatch = (invitedEmail: string) =>
+  new ServiceError('InvitationEmailMismatch', `This invitation was sent to ${invitedEmail}. Sign in with that address to accept it.`);
+/** How an invitation stopped working, in the codes a link's end has (a token is a token) and its own words. */
+export type InvitationEnd = 'used' | 'revoked' | 'resent' | 'expired' | 'creator-ended';
+const INVITATION_ENDED: Record<InvitationEnd, { kind: ErrorKind; reason: LinkEndReason; detail: string }> = {
+  used: { kind: 'LinkRevoked', reason: 'revoked', detail: 'This invitation has already been used. Ask whoever sent it for a new one.' },
+  revoked: { kind: 'LinkRevoked', reason: 'revoked', detail: 'This invitation was withdrawn. Ask whoever sent it for a new one.' },
+  resent: { kind: 'LinkRevoked', reason: 'revoked', detail: 'This invitation was sent again with a new link: use the link in the latest email.' },
+  expired: { kind: 'LinkExpired', reason: 'expired', detail: 'This invitation has expired. Ask whoever sent it for a new one.' },
+  'creator-ended': { kind: 'LinkRevoked', reason: 'creator-links-revoked', detail: 'This invitation stopped working because the person who sent it can no longer invite people. Ask an admin for a new one.' },
+};
+export const invitationEnded = (end: InvitationEnd, domainName?: string) => {
+  const { kind, reason, detail } = INVITATION_ENDED[end];
+  return new ServiceError(kind, detail, 'token', undefined, { reason, domainName });
+};
 export const lastAdmin = () => new ServiceError('LastAdmin', 'This is the domain’s last admin: make someone else an admin first.');
 export const alreadyMember = () =>
   new ServiceError('AlreadyMember', 'You are already a member of this domain (your account or your email is in it already).');

@@ -1,21 +1,26 @@
 /**
- * A join, decided: from the link and who is joining, the writes it takes, each named for what its
- * condition stands for; and, when the store reports the one whose condition failed with what it
- * found there, the refusal that means for the person. The store commits; nothing here reads or writes.
+ * A join, decided: from the link or the email invitation and who is joining, the writes it takes,
+ * each named for what its condition stands for; and, when the store reports the one whose condition
+ * failed with what it found there, the refusal that means for the person. The store commits;
+ * nothing here reads or writes.
  */
 import {
   alreadyMember,
   emailDomainNotAllowed,
+  invitationEmailMismatch,
+  invitationEnded,
   linkExpired,
+  linkNotFound,
   linkRevoked,
   linksDisabled,
   linkUsedUp,
   rejoinBlocked,
+  type InvitationEnd,
   type ServiceError,
 } from './errors.ts';
-import { emailDomainOf } from './email.ts';
+import { emailDomainOf, normalizeEmail } from './email.ts';
 import { admittedEmailDomains, creatorGenerationOf, joinedViaOf, membershipFromGrant, revokedReason } from './invite-link.ts';
-import type { Domain, InviteLink, JoinRecord, Membership, User } from './types.ts';
+import type { Domain, Invitation, InviteLink, JoinedVia, JoinRecord, LinkGrant, Membership, User } from './types.ts';
 
 /** Who is joining: their identity's `sub`, their verified email, their names. */
 export interface Joiner {
@@ -32,16 +37,28 @@ export type GateState = Pick<Domain, 'linksEnabled' | 'linkGeneration' | 'allowe
 export type JoinWrite =
   /** One use of the link is counted, while it has not expired, been revoked or been used up. */
   | { write: 'count-use'; linkId: string; maxUses?: number; at: string }
+  /** The invitation is taken: not used, revoked or expired, and `tokenHash` still the token it was last sent with. */
+  | { write: 'use-invitation'; invitationId: string; tokenHash: string; userId: string; at: string }
   /** The domain still takes joins through this link: links on, its generation and its creator's, the joiner's email domain. */
   | { write: 'pass-gate'; domainId: string; generation: number; createdBy: string; creatorGeneration: number; emailDomain: string }
+  /** An invitation's gate: its creator's generation and the joiner's email domain only; links off or all deleted end no invitation. */
+  | { write: 'pass-gate'; domainId: string; invitation: true; createdBy: string; creatorGeneration: number; emailDomain: string }
   /** The person has no membership in the domain yet. */
   | { write: 'add-membership'; membership: Membership }
   /** The domain does not hold the email yet: not a member's, not one an admin keeps out. */
   | { write: 'claim-email'; domainId: string; email: string; userId: string }
+  /** The address is no longer held for a pending invitation (nothing to condition: the invitation's own write does). */
+  | { write: 'release-address'; domainId: string; email: string }
   /** What the notifier and the events feed read: the MemberJoined entry. */
   | { write: 'record-join'; join: JoinRecord }
+  /** The InvitationAccepted entry beside it, under its own event id. */
+  | { write: 'record-acceptance'; eventId: string; join: InvitationJoinRecord }
   /** The person's profile, on their first join anywhere; already there is no refusal. */
   | { write: 'create-user'; user: User; ifAbsent: true };
+
+/** An invitation's join record: it names the invitation, not a link. */
+export type InvitationJoinRecord = JoinRecord & { via: 'invitation'; invitationId: string };
+export const isInvitationJoin = (join: JoinRecord): join is InvitationJoinRecord => join.via === 'invitation' && join.invitationId !== undefined;
 
 export interface JoinPlan {
   membership: Membership;
@@ -55,6 +72,8 @@ export type RefusedJoinWrite =
   | { write: 'count-use'; usedUp?: false; found?: { expiresAt: string; revokedAt?: string } }
   /** Every counter has taken its share of maxUses. */
   | { write: 'count-use'; usedUp: true }
+  /** `found` absent: TTL removed the invitation, long after it expired. */
+  | { write: 'use-invitation'; found?: Pick<Invitation, 'expiresAt' | 'tokenHash' | 'acceptedAt' | 'revokedAt'> }
   | { write: 'pass-gate'; found?: GateState }
   | { write: 'add-membership' }
   | { write: 'claim-email'; found?: { rejoinBlocked?: boolean } };
@@ -67,17 +86,7 @@ export function planJoin(link: InviteLink, joiner: Joiner, now: Date, { joinId, 
 
   const at = now.toISOString();
   const { userId, email, firstName, lastName } = joiner;
-  const membership: Membership = {
-    userId,
-    domainId: link.domainId,
-    email,
-    firstName,
-    lastName,
-    isAdmin: false,
-    ...membershipFromGrant(link),
-    joinedVia: joinedViaOf(link, at),
-    createdAt: at,
-  };
+  const membership = newMembership(link.domainId, joiner, link, joinedViaOf(link, at), at);
   const join: JoinRecord = {
     joinId,
     linkId: link.linkId,
@@ -88,14 +97,7 @@ export function planJoin(link: InviteLink, joiner: Joiner, now: Date, { joinId, 
     lastName,
     linkCreatedBy: link.createdBy,
     linkExpiresAt: link.expiresAt,
-    grant: {
-      userType: link.userType,
-      primaryTeamId: link.primaryTeamId,
-      primaryGroupId: link.primaryGroupId,
-      additionalTeamIds: link.additionalTeamIds,
-      roleGroupIds: link.roleGroupIds,
-      groupIds: link.groupIds,
-    },
+    grant: grantOf(link),
     joinedAt: at,
     ...(link.label !== undefined ? { linkLabel: link.label } : {}),
     notifyCreator: link.notifyCreator ?? true,
@@ -107,10 +109,97 @@ export function planJoin(link: InviteLink, joiner: Joiner, now: Date, { joinId, 
     { write: 'add-membership', membership },
     { write: 'claim-email', domainId: link.domainId, email, userId },
     { write: 'record-join', join },
-    ...(isNewUser ? [{ write: 'create-user' as const, user: { userId, email, firstName, lastName, createdAt: at }, ifAbsent: true as const }] : []),
+    ...profileIf(isNewUser, joiner, at),
   ];
   return { membership, join, writes };
 }
+
+/**
+ * The writes joining through an email invitation takes. Only the address it was sent to may use it
+ * (the caller's verified email, compared lower-cased): anyone else is refused before any write.
+ */
+export function planInvitationJoin(
+  invitation: Invitation,
+  tokenHash: string,
+  joiner: Joiner,
+  now: Date,
+  { joinId, acceptanceId, isNewUser }: { joinId: string; acceptanceId: string; isNewUser: boolean },
+): JoinPlan {
+  if (normalizeEmail(joiner.email) !== normalizeEmail(invitation.email)) throw invitationEmailMismatch(invitation.email);
+  const at = now.toISOString();
+  const { invitationId, domainId, createdBy } = invitation;
+  const { userId, email, firstName, lastName } = joiner;
+  const membership = newMembership(domainId, joiner, invitation, { invitationId, at, invitedBy: { userId: createdBy, email: invitation.createdByEmail } }, at);
+  const join: InvitationJoinRecord = {
+    joinId,
+    via: 'invitation',
+    invitationId,
+    domainId,
+    userId,
+    email,
+    firstName,
+    lastName,
+    linkCreatedBy: createdBy,
+    linkExpiresAt: invitation.expiresAt,
+    grant: grantOf(invitation),
+    joinedAt: at,
+    // The inviter is told their invitation was accepted.
+    notifyCreator: true,
+  };
+  const writes: JoinWrite[] = [
+    { write: 'use-invitation', invitationId, tokenHash, userId, at },
+    { write: 'pass-gate', domainId, invitation: true, createdBy, creatorGeneration: invitation.creatorGeneration, emailDomain: emailDomainOf(email) },
+    { write: 'add-membership', membership },
+    { write: 'claim-email', domainId, email, userId },
+    { write: 'release-address', domainId, email },
+    { write: 'record-join', join },
+    { write: 'record-acceptance', eventId: acceptanceId, join },
+    ...profileIf(isNewUser, joiner, at),
+  ];
+  return { membership, join, writes };
+}
+
+/**
+ * Why an invitation no longer lets anyone in with the token hashed `tokenHash`, if it does not.
+ * Its creator's generation only where the domain is known: a join's gate checks it anyway.
+ */
+export function invitationEnd(
+  invitation: Pick<Invitation, 'acceptedAt' | 'revokedAt' | 'tokenHash' | 'expiresAt' | 'createdBy' | 'creatorGeneration'>,
+  tokenHash: string,
+  now: Date,
+  domain?: Domain,
+): InvitationEnd | undefined {
+  if (invitation.acceptedAt !== undefined) return 'used';
+  if (invitation.revokedAt !== undefined) return 'revoked';
+  if (invitation.tokenHash !== tokenHash) return 'resent';
+  if (domain && invitation.creatorGeneration !== creatorGenerationOf(domain, invitation.createdBy)) return 'creator-ended';
+  if (Date.parse(invitation.expiresAt) <= now.getTime()) return 'expired';
+  return undefined;
+}
+
+const newMembership = (domainId: string, { userId, email, firstName, lastName }: Joiner, grant: LinkGrant, joinedVia: JoinedVia, at: string): Membership => ({
+  userId,
+  domainId,
+  email,
+  firstName,
+  lastName,
+  isAdmin: false,
+  ...membershipFromGrant(grant),
+  joinedVia,
+  createdAt: at,
+});
+
+const grantOf = (g: LinkGrant): LinkGrant => ({
+  userType: g.userType,
+  primaryTeamId: g.primaryTeamId,
+  primaryGroupId: g.primaryGroupId,
+  additionalTeamIds: g.additionalTeamIds,
+  roleGroupIds: g.roleGroupIds,
+  groupIds: g.groupIds,
+});
+
+const profileIf = (isNewUser: boolean, { userId, email, firstName, lastName }: Joiner, at: string): JoinWrite[] =>
+  isNewUser ? [{ write: 'create-user', user: { userId, email, firstName, lastName, createdAt: at }, ifAbsent: true }] : [];
 
 /** Refusals that need nothing but the write that failed. */
 export function personRefusal(refused: RefusedJoinWrite): ServiceError | undefined {
@@ -136,4 +225,26 @@ export function linkRefusal(refused: Extract<RefusedJoinWrite, { write: 'count-u
   if (gate.linkGeneration !== link.generation) return linkRevoked(revokedReason(link, gate), domain.name);
   if ((link.creatorGeneration ?? 0) !== creatorGenerationOf(gate, link.createdBy)) return linkRevoked('creator-links-revoked', domain.name);
   return emailDomainNotAllowed(admittedEmailDomains(link, gate));
+}
+
+/**
+ * Why the invitation no longer lets this person in, from the invitation or gate as they were when
+ * their condition failed and the domain as it is now (its name; gone: no such invitation any more).
+ */
+export function invitationRefusal(
+  refused: Extract<RefusedJoinWrite, { write: 'use-invitation' | 'pass-gate' }>,
+  invitation: Invitation,
+  tokenHash: string,
+  domain: Domain | undefined,
+  now: Date,
+): ServiceError {
+  if (!domain) return linkNotFound();
+  if (refused.write === 'use-invitation') {
+    // Not found: TTL removes an invitation only weeks after it expired.
+    const end = refused.found ? invitationEnd({ ...invitation, ...refused.found }, tokenHash, now) : 'expired';
+    return invitationEnded(end ?? 'revoked', domain.name);
+  }
+  const gate = { ...domain, ...refused.found };
+  if (invitation.creatorGeneration !== creatorGenerationOf(gate, invitation.createdBy)) return invitationEnded('creator-ended', domain.name);
+  return emailDomainNotAllowed(gate.allowedEmailDomains ?? []);
 }

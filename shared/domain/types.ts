@@ -85,9 +85,11 @@ export interface RemovedMember {
   removedByEmail?: string;
 }
 
-/** How a member came in: the link, when, and who made the link. */
+/** How a member came in: the link or the email invitation, when, and who made it. */
 export interface JoinedVia {
-  linkId: string;
+  /** One of linkId and invitationId: what they joined through. */
+  linkId?: string;
+  invitationId?: string;
   at: string;
   label?: string;
   invitedBy?: { userId: string; email: string };
@@ -180,12 +182,16 @@ export interface InvitationEmail {
 /** Written by every join; the notifier reads it from the table's stream. */
 export interface JoinRecord {
   joinId: string;
-  linkId: string;
+  /** A link's join names the link; an invitation's (`via: 'invitation'`) names the invitation instead. */
+  linkId?: string;
+  via?: 'invitation';
+  invitationId?: string;
   domainId: string;
   userId: string;
   email: string;
   firstName: string;
   lastName: string;
+  /** Who made the link or sent the invitation, and when it would have expired. */
   linkCreatedBy: string;
   linkExpiresAt: string;
   grant: LinkGrant;

@@ -1,18 +1,27 @@
 /**
- * Joining through a link: read the link, let the domain plan the writes, commit them, and when a
- * write's condition refused, let the domain say what that means for the person.
+ * Joining with a token: the token opens an invite link or, failing that, an invitation by email.
+ * Read it, let the domain plan the writes, commit them, and when a write's condition refused, let
+ * the domain say what that means for the person.
  */
 import { randomUUID } from 'node:crypto';
+import { invitationEnded } from '../domain/errors.ts';
 import { linkIdOf } from '../domain/invite-link.ts';
-import { linkRefusal, personRefusal, planJoin, type Joiner } from '../domain/join.ts';
-import type { Membership } from '../domain/types.ts';
+import { invitationEnd, invitationRefusal, linkRefusal, personRefusal, planInvitationJoin, planJoin, type Joiner } from '../domain/join.ts';
+import type { Invitation, InviteLink, Membership } from '../domain/types.ts';
 import type { Store } from '../store/store.ts';
 import { goneLinkError } from './gone-link.ts';
 
-export async function joinThroughLink(store: Store, token: string, joiner: Joiner, now: Date): Promise<Membership> {
-  const linkId = linkIdOf(token);
-  const { link, isNewUser } = await store.linkForJoin(linkId, joiner.userId);
-  if (!link) throw await goneLinkError(store, linkId, now);
+export async function joinWithToken(store: Store, token: string, joiner: Joiner, now: Date): Promise<Membership> {
+  // A link's id and an invitation token's key are both the token's SHA-256.
+  const tokenHash = linkIdOf(token);
+  const { link, isNewUser } = await store.linkForJoin(tokenHash, joiner.userId);
+  if (link) return joinThroughLink(store, link, joiner, now, isNewUser);
+  const invitation = await store.invitationOfToken(tokenHash);
+  if (invitation) return joinThroughInvitation(store, invitation, tokenHash, joiner, now, isNewUser);
+  throw await goneLinkError(store, tokenHash, now);
+}
+
+async function joinThroughLink(store: Store, link: InviteLink, joiner: Joiner, now: Date, isNewUser: boolean): Promise<Membership> {
   const plan = planJoin(link, joiner, now, { joinId: randomUUID(), isNewUser });
   const commit = await store.commitJoin(plan.writes);
   if ('done' in commit) return plan.membership;
@@ -23,6 +32,21 @@ export async function joinThroughLink(store: Store, token: string, joiner: Joine
   if (refused.write !== 'count-use' && refused.write !== 'pass-gate') throw new Error(`a join write that cannot refuse did: ${refused.write}`);
   // A link without counters any more was removed by TTL after it expired; a domain gone takes its links with it.
   const domain = refused.write === 'count-use' && !refused.usedUp && !refused.found ? undefined : await store.getDomain(link.domainId);
-  if (!domain) throw await goneLinkError(store, linkId, now);
+  if (!domain) throw await goneLinkError(store, link.linkId, now);
   throw linkRefusal(refused, link, domain);
+}
+
+/** Only its address may use an invitation, once: it is told first if the invitation no longer works for anyone. */
+async function joinThroughInvitation(store: Store, invitation: Invitation, tokenHash: string, joiner: Joiner, now: Date, isNewUser: boolean): Promise<Membership> {
+  const ended = invitationEnd(invitation, tokenHash, now);
+  if (ended) throw invitationEnded(ended, (await store.getDomain(invitation.domainId))?.name);
+  const plan = planInvitationJoin(invitation, tokenHash, joiner, now, { joinId: randomUUID(), acceptanceId: randomUUID(), isNewUser });
+  const commit = await store.commitJoin(plan.writes);
+  if ('done' in commit) return plan.membership;
+
+  const { refused } = commit;
+  const aboutThePerson = personRefusal(refused);
+  if (aboutThePerson) throw aboutThePerson;
+  if (refused.write !== 'use-invitation' && refused.write !== 'pass-gate') throw new Error(`an invitation join write that cannot refuse did: ${refused.write}`);
+  throw invitationRefusal(refused, invitation, tokenHash, await store.getDomain(invitation.domainId), now);
 }

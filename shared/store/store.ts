@@ -138,6 +138,8 @@ export interface Store {
   getDomain(domainId: string): Promise<Domain | undefined>;
   /** The link a join goes through, and whether the person has a profile yet (one read, none for a link this instance knows). */
   linkForJoin(linkId: string, userId: string): Promise<{ link?: InviteLink; isNewUser: boolean }>;
-  /** A join's planned writes, all or nothing, in one transaction: the link's use counted, the domain's gate passed, the membership, the email's claim, the join record. */
+  /** The invitation by email a token opens (its hash as a link id is none): two strongly consistent reads. */
+  invitationOfToken(tokenHash: string): Promise<Invitation | undefined>;
+  /** A join's planned writes, all or nothing, in one transaction: the link's use counted (or the invitation taken), the domain's gate passed, the membership, the email's claim, the join record. */
   commitJoin(writes: readonly JoinWrite[]): Promise<JoinCommit>;
 }

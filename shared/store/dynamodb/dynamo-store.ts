@@ -3,6 +3,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Store } from '../store.ts';
 import { invitationReads } from './invitation-reads.ts';
 import { invitationWrites } from './invitation-writes.ts';
+import { invitationOfToken } from './invitation-join.ts';
 import { commitJoin, linkForJoin } from './join.ts';
 import { linkTokens } from './link-tokens.ts';
 import { linkWrites } from './link-writes.ts';
@@ -20,6 +21,7 @@ export function dynamoStore(db: DynamoDBDocumentClient, table: string): Store {
     ...invitationReads(t),
     ...invitationWrites(t),
     linkForJoin: (linkId, userId) => linkForJoin(t, linkId, userId),
+    invitationOfToken: (tokenHash) => invitationOfToken(t, tokenHash),
     commitJoin: (writes) => commitJoin(t, writes),
   };
 }

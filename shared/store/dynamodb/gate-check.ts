@@ -2,16 +2,20 @@
  * The condition a domain gate holds a new link and every join to: links on, and the domain's link
  * generation and the creator's still the ones the link was made in; a join's also has the person's
  * email domain among the domain's allowed ones. Both sides write it from here, so they cannot drift.
+ * An invitation's join is held to its creator's generation and the email domain only: invitations
+ * work with links off, and "delete all existing links" leaves them alone.
  */
 import { creatorGenerationAttribute } from '../../domain/invite-link.ts';
 import { keys } from './keys.ts';
+import { TABLE } from './table.ts';
 import type { TransactItem } from './table-access.ts';
 
-export interface GateCheck {
+export type GateCheck = GateCheckFields & ({ generation: number } | { invitation: true });
+
+interface GateCheckFields {
   domainId: string;
   /** Which of the domain's gates (SHARDS.domainGates) to hold. */
   shard: number;
-  generation: number;
   createdBy: string;
   creatorGeneration: number;
   /** A join's: the joining person's email domain, which the domain must allow. */
@@ -20,9 +24,10 @@ export interface GateCheck {
 
 export function gateCheck(table: string, check: GateCheck): TransactItem {
   const { emailDomain } = check;
+  const link = 'generation' in check ? { generation: check.generation } : undefined;
   const conditions = [
-    'linksEnabled = :on',
-    'linkGeneration = :generation',
+    // An invitation's gate must be there (its domain is), as a link's switch being on says for it.
+    ...(link ? ['linksEnabled = :on', 'linkGeneration = :generation'] : ['attribute_exists(#pk)']),
     ...(emailDomain === undefined ? [] : ['(attribute_not_exists(allowedEmailDomains) OR size(allowedEmailDomains) = :none OR contains(allowedEmailDomains, :emailDomain))']),
     check.creatorGeneration === 0 ? '(attribute_not_exists(#creator) OR #creator = :creatorGeneration)' : '#creator = :creatorGeneration',
   ];
@@ -32,10 +37,9 @@ export function gateCheck(table: string, check: GateCheck): TransactItem {
       Key: keys.domainGate(check.domainId, check.shard),
       // The domain-wide email domains and the creator's generation sit on the gate, so changing them is serialized with joins.
       ConditionExpression: conditions.join(' AND '),
-      ExpressionAttributeNames: { '#creator': creatorGenerationAttribute(check.createdBy) },
+      ExpressionAttributeNames: { '#creator': creatorGenerationAttribute(check.createdBy), ...(link ? {} : { '#pk': TABLE.partitionKey }) },
       ExpressionAttributeValues: {
-        ':on': true,
-        ':generation': check.generation,
+        ...(link ? { ':on': true, ':generation': link.generation } : {}),
         ...(emailDomain === undefined ? {} : { ':none': 0, ':emailDomain': emailDomain }),
         ':creatorGeneration': check.creatorGeneration,
       },

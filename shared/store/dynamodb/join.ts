@@ -2,7 +2,9 @@
  * A join is one read and one transaction (2 round trips), or the transaction alone for a link this
  * instance has read before (a link never changes once made; everything that ends it sits on its
  * counters and the domain's gates, which the transaction checks). The domain plans the writes
- * (shared/domain/join.ts); this commits them and names the write whose condition failed.
+ * (shared/domain/join.ts); this commits them and names the write whose condition failed. A join
+ * through an email invitation is committed the same way, its invitation in place of a counter
+ * (invitation-join.ts).
  *
  * Concurrent joins of one domain or one link rarely share an item: each holds one random domain
  * gate and one random use counter of its link (SHARDS in table.ts), never the domain or link item
@@ -23,6 +25,7 @@ import type { JoinCommit } from '../store.ts';
 import { failedItem, reasonCodes } from './cancellation.ts';
 import { backoffMs, isConflict, JOIN_MAX_ATTEMPTS, JOIN_TRYING_MS, joinRetryMs, sleep as realSleep, type Sleep } from './conflicts.ts';
 import { gateCheck } from './gate-check.ts';
+import { invitationAction, refusedInvitation } from './invitation-join.ts';
 import { dataOf, keys } from './keys.ts';
 import { items } from './items.ts';
 import { ENTITY, SHARDS, TABLE } from './table.ts';
@@ -47,15 +50,18 @@ export async function linkForJoin(t: TableAccess, linkId: string, userId: string
   if (known) return { link: known, isNewUser: true };
   const found = await t.batchGet([keys.link(linkId), keys.user(userId)], true);
   const linkItem = found.find((i) => i.entityType === ENTITY.InviteLink);
-  if (!linkItem) return { isNewUser: true };
+  const isNewUser = !found.some((i) => i.entityType === ENTITY.User);
+  // No link: the token may be an invitation's, which needs to know the same.
+  if (!linkItem) return { isNewUser };
   const link = dataOf<InviteLink>(linkItem);
   remember(links, linkId, link);
-  return { link, isNewUser: !found.some((i) => i.entityType === ENTITY.User) };
+  return { link, isNewUser };
 }
 
 /** Commits the planned writes in one transaction; a collision is tried again on other shards, a failed condition is named. */
 export async function commitJoin(t: TableAccess, writes: readonly JoinWrite[], { sleep = realSleep, pick = randomInt }: JoinOptions = {}): Promise<JoinCommit> {
-  const use = writes.find((w): w is Extract<JoinWrite, { write: 'count-use' }> => w.write === 'count-use')!;
+  // Absent for an invitation's join, which counts no uses.
+  const use = writes.find((w): w is Extract<JoinWrite, { write: 'count-use' }> => w.write === 'count-use');
   let planned = [...writes];
   // Counters found full (a link with maxUses) are never tried again; shards another transaction held are avoided on the next tries.
   const full = new Set<number>();
@@ -65,10 +71,10 @@ export async function commitJoin(t: TableAccess, writes: readonly JoinWrite[], {
   const started = performance.now();
   for (let attempt = 1; ; ) {
     const counters = Array.from({ length: SHARDS.linkCounters }, (_, shard) => shard).filter(
-      (shard) => !full.has(shard) && (use.maxUses === undefined || capOf(shard, SHARDS.linkCounters, use.maxUses) > 0),
+      (shard) => !full.has(shard) && (use?.maxUses === undefined || capOf(shard, SHARDS.linkCounters, use.maxUses) > 0),
     );
     if (counters.length === 0) return { refused: { write: 'count-use', usedUp: true } };
-    const shards = { counter: pickAvoiding(counters, heldCounters, pick), gate: pickAvoiding(allGates, heldGates, pick) };
+    const shards = { counter: use ? pickAvoiding(counters, heldCounters, pick) : 0, gate: pickAvoiding(allGates, heldGates, pick) };
     try {
       await t.db.send(new TransactWriteCommand({ TransactItems: planned.map((w) => actionOf(t.table, w, shards)) }));
       count(METRIC.joins);
@@ -85,7 +91,7 @@ export async function commitJoin(t: TableAccess, writes: readonly JoinWrite[], {
           continue;
         }
         const found = failedItem<Record<string, unknown>>(error, failed);
-        if (write.write === 'count-use' && counterFull(found, use.at)) {
+        if (write.write === 'count-use' && counterFull(found, write.at)) {
           // That counter's share of maxUses is taken: try the others at once.
           full.add(shards.counter);
           continue;
@@ -99,8 +105,8 @@ export async function commitJoin(t: TableAccess, writes: readonly JoinWrite[], {
       if (collided('pass-gate')) heldGates.add(shards.gate);
       if (attempt >= JOIN_MAX_ATTEMPTS || performance.now() - started > JOIN_TRYING_MS) throw busy();
       count(METRIC.conflictRetries);
-      // A collision on the person's own items (the same person joining twice at once) has no other shard to go to: back off further.
-      const onPerson = collided('add-membership') || collided('claim-email') || collided('create-user');
+      // A collision on the person's own items (the same person joining twice at once), or on an invitation, has no other shard to go to: back off further.
+      const onPerson = collided('add-membership') || collided('claim-email') || collided('create-user') || collided('use-invitation');
       await sleep(onPerson ? backoffMs(attempt) : joinRetryMs(attempt));
       attempt += 1;
     }
@@ -124,8 +130,10 @@ function actionOf(table: string, w: JoinWrite, shards: { counter: number; gate: 
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         },
       };
-    case 'pass-gate':
-      return gateCheck(table, { domainId: w.domainId, shard: shards.gate, generation: w.generation, createdBy: w.createdBy, creatorGeneration: w.creatorGeneration, emailDomain: w.emailDomain });
+    case 'pass-gate': {
+      const { write: _, ...check } = w;
+      return gateCheck(table, { ...check, shard: shards.gate });
+    }
     case 'add-membership':
       return { Put: { TableName: table, Item: items.membership(w.membership), ...notExists } };
     case 'claim-email':
@@ -134,6 +142,10 @@ function actionOf(table: string, w: JoinWrite, shards: { counter: number; gate: 
       return { Put: { TableName: table, Item: items.join(w.join) } };
     case 'create-user':
       return { Put: { TableName: table, Item: items.user(w.user), ...notExists } };
+    case 'use-invitation':
+    case 'release-address':
+    case 'record-acceptance':
+      return invitationAction(table, w);
   }
 }
 
@@ -143,8 +155,8 @@ function counterFull(found: Record<string, unknown> | undefined, at: string): bo
   return counter !== undefined && counter.revokedAt === undefined && (counter.expiresAt ?? '') > at && counter.cap !== undefined && (counter.useCount ?? 0) >= counter.cap;
 }
 
-/** The writes with a condition that refuses the join (the join record has none; the profile's is no refusal). */
-type RefusableWrite = Exclude<JoinWrite['write'], 'record-join' | 'create-user'>;
+/** The writes with a condition that refuses the join (the records and the address's release have none; the profile's is no refusal). */
+type RefusableWrite = Exclude<JoinWrite['write'], 'record-join' | 'record-acceptance' | 'release-address' | 'create-user'>;
 
 /** The refused write, with what the product needs of the item its condition found. */
 function refusedWrite(write: RefusableWrite, found: Record<string, unknown> | undefined): RefusedJoinWrite {
@@ -157,6 +169,8 @@ function refusedWrite(write: RefusableWrite, found: Record<string, unknown> | un
       return { write, ...(found ? { found: { rejoinBlocked: found.rejoinBlocked === true } } : {}) };
     case 'add-membership':
       return { write };
+    case 'use-invitation':
+      return refusedInvitation(found);
   }
 }
 
