@@ -29,6 +29,10 @@ export type CreatedLink = z.output<typeof api.createdInviteLink>;
 export type LinkSettings = z.output<typeof api.linkSettings>;
 export type LinkLookup = z.output<typeof api.linkLookup>;
 export type Joined = z.output<typeof api.joined>;
+/** An invitation by email, as the invite modal lists it. */
+export type Invitation = z.output<typeof api.invitation>;
+/** What became of one address of one "Invite by email", in the order given. */
+export type InvitationResult = z.output<typeof api.invitationResult>;
 /** What the Users page knows of one domain, and its invite modal and member dialogs read: the caller, their membership there, the domain's teams and groups. */
 export interface Directory {
   me: Me;
@@ -54,7 +58,7 @@ export const USER_TYPE_HINT: Record<UserType, string> = {
 };
 
 /** The API's limits on a link's rules, checked here first so mistakes show at the field. */
-export { LINK_LIMITS } from '../../../shared/domain/limits.ts';
+export { INVITATION_LIMITS, LINK_LIMITS } from '../../../shared/domain/limits.ts';
 
 export const mayInvite = (m: Membership) => m.isAdmin || m.permissions.includes(INVITE_PERMISSION);
 

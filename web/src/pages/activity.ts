@@ -1,8 +1,8 @@
 /**
  * Activity (/activity?domain=…[&type=…]), for members who may invite: the domain's audit trail,
  * newest first, a page at a time, each entry in plain words (who created, revoked, joined, switched
- * links off or on, changed or removed a member) with its time; a filter by kind of activity that
- * the address keeps (`type`, as the API takes it). Members who may not invite in the domain on show
+ * links off or on, invited by email, changed or removed a member) with its time; a filter by kind
+ * of activity that the address keeps (`type`, as the API takes it). Members who may not invite in the domain on show
  * are told so plainly, with the domain picker and that domain's Home.
  * The caller, the first page and the domain's team and group names are asked for at once.
  */
@@ -24,6 +24,7 @@ const FILTERS = [
   { label: 'Links revoked or deleted', type: 'InviteLinkRevoked,InviteLinksRevokedAll' },
   { label: 'Links copied again', type: 'InviteLinkRevealed' },
   { label: 'Links switched off or on', type: 'InviteLinksDisabled,InviteLinksEnabled' },
+  { label: 'Invitations by email', type: 'InvitationCreated,InvitationResent,InvitationRevoked,InvitationsRevokedAll' },
   { label: 'Members changed or removed', type: 'MemberUpdated,MemberRemoved,MemberRejoinAllowed' },
 ] as const;
 
@@ -191,6 +192,26 @@ function row(entry: ActivityEntry, names: Names): HTMLElement {
       more = grantText(member.userType, member.teamIds, names);
       break;
     }
+    case 'InvitationCreated': {
+      const { invitation } = entry;
+      const teams = [...(invitation.primaryTeamId ? [invitation.primaryTeamId] : []), ...invitation.additionalTeamIds];
+      sentence = [who, ` invited ${invitation.email} by email (${grantText(invitation.userType, teams, names)})`];
+      more = invitation.roleGroupIds.length ? `Role groups: ${listOf(names.roleGroups, invitation.roleGroupIds)}` : undefined;
+      break;
+    }
+    case 'InvitationResent':
+      sentence = [who, ` sent the invitation to ${entry.invitation.email} again`];
+      more = 'The link in the earlier email no longer works.';
+      break;
+    case 'InvitationRevoked': {
+      const { invitation } = entry;
+      const by = invitation.createdByEmail && invitation.createdByEmail !== entry.actor?.email ? ` sent by ${invitation.createdByEmail}` : '';
+      sentence = [who, ` revoked the invitation to ${invitation.email}${by}`];
+      break;
+    }
+    case 'InvitationsRevokedAll':
+      sentence = [who, ` revoked all pending invitations (${entry.revoked})`];
+      break;
     case 'MemberUpdated':
       sentence = [who, ` updated ${entry.member.email}`];
       more = changes(entry.before, entry.after, names);
