@@ -1,7 +1,8 @@
 /**
  * Inviting people by email: one single-use invitation per address, with the link's grant rules
  * (role ceiling, the domain's own ids), the domain's email rules, and the daily sending caps. Each
- * address is its own transaction (service/invitation-changes.ts holds list, revoke and resend).
+ * address is its own transaction, run a few at a time (service/invitation-changes.ts holds list,
+ * revoke and resend).
  */
 import { invitationQuota, linkTtlSeconds } from '../config.ts';
 import { activity, type Actor } from '../contract/activity.ts';
@@ -52,17 +53,26 @@ export async function createInvitations(store: Store, vault: TokenVault, actor: 
     ...(message !== undefined ? { message } : {}),
     quota: { day: quotaDayOf(now), ...invitationQuota(), senderId: member.userId },
   };
-  let creatorCapReached = false;
-  const items = await inTurns(addresses, INVITATION_CONCURRENCY, async (email): Promise<AddressResult> => {
-    const refusal = addressRefusal(email, claims.get(email), directory.domain);
-    if (refusal) return refusal;
-    // Once the sender's day is spent, the rest are not tried.
-    if (creatorCapReached) return { email, status: 'refused', code: 'INVITATION_QUOTA' };
-    const result = await inviteOne(sending, email);
-    if (result.status === 'refused' && result.code === 'INVITATION_QUOTA') creatorCapReached = true;
-    return result;
-  });
-  return { items };
+  const refusals = new Map(addresses.map((email) => [email, addressRefusal(email, claims.get(email), directory.domain)]));
+  const toInvite = addresses.filter((email) => !refusals.get(email));
+  // The sender's day is taken for the whole request at once, so its transactions never share a count; past the cap, the rest are refused.
+  const granted = await store.reserveSendings(domainId, sending.quota, toInvite.length);
+  const tried = new Set(toInvite.slice(0, granted));
+  let invited = 0;
+  try {
+    const items = await inTurns(addresses, INVITATION_CONCURRENCY, async (email): Promise<AddressResult> => {
+      const refusal = refusals.get(email);
+      if (refusal) return refusal;
+      if (!tried.has(email)) return { email, status: 'refused', code: 'INVITATION_QUOTA' };
+      const result = await inviteOne(sending, email);
+      if (result.status === 'invited') invited += 1;
+      return result;
+    });
+    return { items };
+  } finally {
+    // Already invited, or over the recipient's cap: those sendings were not used.
+    await store.returnSendings(domainId, sending.quota, granted - invited);
+  }
 }
 
 async function inviteOne(s: Sending, email: string): Promise<AddressResult> {
@@ -86,8 +96,6 @@ async function inviteOne(s: Sending, email: string): Promise<AddressResult> {
       return { email, status: 'invited', invitationId: invitation.invitationId };
     case 'already-invited':
       return { email, status: 'already-invited' };
-    case 'creator-quota':
-      return { email, status: 'refused', code: 'INVITATION_QUOTA' };
     case 'recipient-quota':
       return { email, status: 'refused', code: 'RECIPIENT_LIMIT' };
   }

@@ -66,7 +66,7 @@ export interface AddressHolder {
 export type InvitationCreated =
   | { outcome: 'created' }
   | { outcome: 'already-invited'; holder?: AddressHolder }
-  | { outcome: 'creator-quota' | 'recipient-quota' };
+  | { outcome: 'recipient-quota' };
 
 export type InvitationResent = 'resent' | 'not-pending' | 'changed' | 'creator-quota' | 'recipient-quota';
 
@@ -124,7 +124,11 @@ export interface Store {
 
   /** What the domain holds of these addresses already (members' emails, people kept out), by address: one BatchGetItem. */
   getAddressClaims(domainId: string, emails: readonly string[]): Promise<Map<string, AddressClaim>>;
-  /** One invitation, its token, its address's claim, the day's counts, its email and its activity entry: all or nothing. */
+  /** Takes up to `wanted` of the sender's sendings today (fewer once their cap is near): how many it took. */
+  reserveSendings(domainId: string, quota: InvitationQuota, wanted: number): Promise<number>;
+  /** Gives back sendings taken and not used. */
+  returnSendings(domainId: string, quota: InvitationQuota, unused: number): Promise<void>;
+  /** One invitation, its token, its address's claim, the recipient's day's count, its email and its activity entry: all or nothing (the sender's sending was reserved). */
   createInvitation(write: NewInvitation): Promise<InvitationCreated>;
   getInvitation(invitationId: string): Promise<Invitation | undefined>;
   /** A page of the domain's invitations neither revoked, accepted nor expired, newest first (service/invitations.ts leaves out those whose creator's authority ended). */

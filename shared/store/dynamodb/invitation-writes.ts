@@ -1,6 +1,11 @@
-/** The writes about invitations by email: making one, resending it, revoking it, each one transaction that names what refused it. */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+/**
+ * The writes about invitations by email: making one, resending it, revoking it, each one
+ * transaction that names what refused it. A request's sender takes their day's sendings in one
+ * write before its invitations are made (so its transactions, run side by side, never hold the
+ * same count) and gives back what it did not use.
+ */
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ActivityEntry } from '../../contract/event-schemas.ts';
 import type { Invitation, InvitationEmail } from '../../domain/types.ts';
 import type { AddressHolder, InvitationCreated, InvitationQuota, InvitationResent, NewInvitation, Store } from '../store.ts';
@@ -11,7 +16,7 @@ import { keys } from './keys.ts';
 import { ENTITY, TABLE } from './table.ts';
 import type { TableAccess, TransactItem } from './table-access.ts';
 
-export type InvitationWrites = Pick<Store, 'createInvitation' | 'resendInvitation' | 'revokeInvitation'>;
+export type InvitationWrites = Pick<Store, 'reserveSendings' | 'returnSendings' | 'createInvitation' | 'resendInvitation' | 'revokeInvitation'>;
 
 const PK_NAME = { '#pk': TABLE.partitionKey };
 const ttlOfDay = (day: string) => Math.floor(Date.parse(`${day}T00:00:00.000Z`) / 1000) + INVITATION_QUOTA_TTL_SECONDS;
@@ -21,23 +26,64 @@ export function invitationWrites(t: TableAccess): InvitationWrites {
     Put: { TableName: t.table, Item, ...(ConditionExpression ? { ConditionExpression, ExpressionAttributeNames: PK_NAME } : {}) },
   });
 
-  /** One more sending today, for the sender and for the recipient, each only while under its cap. */
-  const sendings = (quota: InvitationQuota, domainId: string, email: string): TransactItem[] =>
-    [
-      { Key: keys.creatorInvitationQuota(domainId, quota.senderId, quota.day), cap: quota.perCreator },
-      { Key: keys.recipientInvitationQuota(email, quota.day), cap: quota.perRecipient },
-    ].map(({ Key, cap }) => ({
-      Update: {
-        TableName: t.table,
-        Key,
-        UpdateExpression: 'SET entityType = :type, #ttl = :ttl ADD sent :one',
-        ConditionExpression: 'attribute_not_exists(sent) OR sent < :cap',
-        ExpressionAttributeNames: { '#ttl': TABLE.ttlAttribute },
-        ExpressionAttributeValues: { ':type': ENTITY.InvitationQuota, ':ttl': ttlOfDay(quota.day), ':one': 1, ':cap': cap },
-      },
-    }));
+  /** One more sending today on a day's count, only while it is under its cap. */
+  const oneMore = (Key: Record<string, string>, day: string, cap: number): TransactItem => ({
+    Update: {
+      TableName: t.table,
+      Key,
+      UpdateExpression: 'SET entityType = :type, #ttl = :ttl ADD sent :one',
+      ConditionExpression: 'attribute_not_exists(sent) OR sent < :cap',
+      ExpressionAttributeNames: { '#ttl': TABLE.ttlAttribute },
+      ExpressionAttributeValues: { ':type': ENTITY.InvitationQuota, ':ttl': ttlOfDay(day), ':one': 1, ':cap': cap },
+    },
+  });
+  const recipientSending = (quota: InvitationQuota, email: string) => oneMore(keys.recipientInvitationQuota(email, quota.day), quota.day, quota.perRecipient);
+  const senderSending = (quota: InvitationQuota, domainId: string) => oneMore(keys.creatorInvitationQuota(domainId, quota.senderId, quota.day), quota.day, quota.perCreator);
 
   return {
+    async reserveSendings(domainId: string, quota: InvitationQuota, wanted: number): Promise<number> {
+      const Key = keys.creatorInvitationQuota(domainId, quota.senderId, quota.day);
+      let asked = Math.min(wanted, quota.perCreator);
+      while (asked > 0) {
+        try {
+          await t.db.send(
+            new UpdateCommand({
+              TableName: t.table,
+              Key,
+              UpdateExpression: 'SET entityType = :type, #ttl = :ttl ADD sent :asked',
+              ConditionExpression: 'attribute_not_exists(sent) OR sent <= :room',
+              ExpressionAttributeNames: { '#ttl': TABLE.ttlAttribute },
+              ExpressionAttributeValues: { ':type': ENTITY.InvitationQuota, ':ttl': ttlOfDay(quota.day), ':asked': asked, ':room': quota.perCreator - asked },
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            }),
+          );
+          return asked;
+        } catch (error) {
+          if (!(error instanceof ConditionalCheckFailedException)) throw error;
+          // What is left of the day, as the count stood: another request may take it first, then ask again.
+          const sent = Number(error.Item?.sent?.N ?? quota.perCreator);
+          asked = Math.min(asked - 1, quota.perCreator - sent);
+        }
+      }
+      return 0;
+    },
+
+    async returnSendings(domainId: string, quota: InvitationQuota, unused: number): Promise<void> {
+      if (unused <= 0) return;
+      await t.db.send(
+        new UpdateCommand({
+          TableName: t.table,
+          Key: keys.creatorInvitationQuota(domainId, quota.senderId, quota.day),
+          UpdateExpression: 'ADD sent :back',
+          ConditionExpression: 'sent >= :unused',
+          ExpressionAttributeValues: { ':back': -unused, ':unused': unused },
+        }),
+      ).catch((error: unknown) => {
+        // A count TTL already removed (the request ran past midnight UTC) has nothing to give back.
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      });
+    },
+
     createInvitation(write: NewInvitation): Promise<InvitationCreated> {
       const { invitation, replacing } = write;
       const address: TransactItem = {
@@ -54,7 +100,7 @@ export function invitationWrites(t: TableAccess): InvitationWrites {
       const transaction = [
         put(items.invitation(invitation), 'attribute_not_exists(#pk)'),
         address,
-        ...sendings(write.quota, invitation.domainId, invitation.email),
+        recipientSending(write.quota, invitation.email),
         put(items.invitationToken(invitation), 'attribute_not_exists(#pk)'),
         put(items.invitationEmail(write.email)),
         put(items.activity(write.activity)),
@@ -70,8 +116,7 @@ export function invitationWrites(t: TableAccess): InvitationWrites {
             const holder = failedItem<AddressHolder>(error, 1);
             return { outcome: 'already-invited', ...(holder ? { holder } : {}) };
           }
-          if (codes[2] === 'ConditionalCheckFailed') return { outcome: 'creator-quota' };
-          if (codes[3] === 'ConditionalCheckFailed') return { outcome: 'recipient-quota' };
+          if (codes[2] === 'ConditionalCheckFailed') return { outcome: 'recipient-quota' };
           throw error;
         }
       });
@@ -103,7 +148,8 @@ export function invitationWrites(t: TableAccess): InvitationWrites {
         },
         { Delete: { TableName: t.table, Key: keys.invitationToken(before.tokenHash) } },
         put(items.invitationToken(after), 'attribute_not_exists(#pk)'),
-        ...sendings(quota, before.domainId, before.email),
+        senderSending(quota, before.domainId),
+        recipientSending(quota, before.email),
         put(items.invitationEmail(email)),
         put(items.activity(activity)),
       ];
