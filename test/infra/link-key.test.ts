@@ -72,9 +72,9 @@ describe('the link key', () => {
     expect(environment[SETTINGS.linkKeyArn]).toEqual(keyArn);
   });
 
-  it('is encrypted with by the functions that make links and decrypted with by reveal alone', () => {
+  it('is encrypted with by the functions that make links and send invitations, and decrypted with by reveal alone', () => {
     const using = (action: string) => OPERATION_LIST.filter((op) => op.keyActions?.includes(action as never)).map((op) => op.name).sort();
-    expect(using('Encrypt')).toEqual(['create-invite-link', 'create-onboarding-link']);
+    expect(using('Encrypt')).toEqual(['create-invitations', 'create-invite-link', 'create-onboarding-link', 'resend-invitation']);
     expect(using('Decrypt')).toEqual(['reveal-invite-link']);
     // The stream consumers never touch it.
     for (const { function: fn } of Object.values(s.invites.consumers)) expect(kmsStatements(fn.role)).toEqual([]);
@@ -82,7 +82,7 @@ describe('the link key', () => {
 
   it('passes cdk-nag: no finding on the key or the grants', () => {
     const { violations } = s.nag.validateScope(s.stack);
-    const ours = violations.filter((v) => v.violatingResources.some((r) => /LinkKey|RevealInviteLink|CreateInviteLink|CreateOnboardingLink/.test(r.constructPath ?? '')));
+    const ours = violations.filter((v) => v.violatingResources.some((r) => /LinkKey|RevealInviteLink|CreateInviteLink|CreateOnboardingLink|CreateInvitations|ResendInvitation/.test(r.constructPath ?? '')));
     expect(ours.map((v) => `${v.ruleName} ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
   });
 });
