@@ -172,6 +172,7 @@ export class InviteLinks extends Construct {
       table: this.table,
       notifyFrom: props.notifyFrom,
       eventBus: this.eventBus,
+      linkKey: this.linkKey,
       settings: { [SETTINGS.notifyFrom]: props.notifyFrom, [SETTINGS.publicBaseUrl]: this.webUrl, [SETTINGS.eventBusName]: this.eventBus.eventBusName },
       entries: {
         ...(props.notifierEntry ? { 'notify-signup': props.notifierEntry } : {}),

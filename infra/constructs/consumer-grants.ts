@@ -4,15 +4,17 @@
  */
 import { Stack, Token, Validations } from 'aws-cdk-lib';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { ConsumerGrant } from '#shared/streams/consumers.ts';
 import type { ServiceFunction } from './service-function.ts';
 
-/** What the grants name: the sender the emails go out as, and the service's bus. */
+/** What the grants name: the sender the emails go out as, the service's bus, and the key that seals tokens. */
 export interface GrantTargets {
   /** The SES sender, e.g. `invites@example.com` or `Invite Links <invites@example.com>`. */
   notifyFrom: string;
   eventBus: IEventBus;
+  linkKey: IKey;
 }
 
 export const CONSUMER_GRANTS: Record<ConsumerGrant, (fn: ServiceFunction, on: GrantTargets) => void> = {
@@ -36,6 +38,10 @@ export const CONSUMER_GRANTS: Record<ConsumerGrant, (fn: ServiceFunction, on: Gr
   },
   'put-events-on-bus': (fn, { eventBus }) => {
     eventBus.grantPutEventsTo(fn.role);
+  },
+  'open-sealed-tokens': (fn, { linkKey }) => {
+    // The same statement reveal gets: Decrypt on the link key, for one link's or invitation's seal context only.
+    fn.bindLinkKey(linkKey, ['Decrypt']);
   },
 };
 

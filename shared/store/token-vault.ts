@@ -16,6 +16,9 @@ export const sealContext = ({ domainId, linkId }: SealedFor): Record<(typeof SEA
 export interface TokenVault {
   /** The token sealed for this link: base64, safe to store. */
   seal(token: string, link: SealedFor): Promise<string>;
-  /** The token again; fails when the sealed form was made for another link. */
-  open(sealed: string, link: SealedFor): Promise<string>;
+  /**
+   * The token again; fails when the sealed form was made for another link, or when the token does
+   * not hash to `tokenHash` (a link's id is its token's hash; an invitation keeps its token's hash).
+   */
+  open(sealed: string, link: SealedFor, tokenHash?: string): Promise<string>;
 }

@@ -41,9 +41,11 @@ export type ConsumerSetting = (typeof SETTINGS)['notifyFrom' | 'publicBaseUrl' |
 /**
  * What a consumer may do outside the table, in words the infra turns into policy:
  * `send-email-as-sender` is ses:SendEmail only with the configured sender as From, to anyone;
- * `put-events-on-bus` is events:PutEvents on the service's bus only.
+ * `put-events-on-bus` is events:PutEvents on the service's bus only;
+ * `open-sealed-tokens` is kms:Decrypt on the link key, only for a token sealed for one link or
+ * invitation (the seal context's keys), with the key's ARN in INVITE_LINK_KEY_ARN.
  */
-export type ConsumerGrant = 'send-email-as-sender' | 'put-events-on-bus';
+export type ConsumerGrant = 'send-email-as-sender' | 'put-events-on-bus' | 'open-sealed-tokens';
 
 export interface StreamConsumer {
   /** Its file under functions/, without `.ts`. */
@@ -63,12 +65,12 @@ export interface StreamConsumer {
 }
 
 export const STREAM_CONSUMERS = {
-  /** One signup email to the link's creator and one welcome to the person who joined (docs/notifications.md). */
+  /** One email to the link's creator (or inviter) and one welcome to the person who joined; each invitation email (docs/notifications.md). */
   notifier: {
     name: 'notify-signup',
-    description: 'invite-links: emails a link\'s creator and the person who joined, for each join (table stream)',
-    // Join inserts only: not the notifier's own claims, not updates, not TTL removals.
-    filter: { eventName: ['INSERT'], dynamodb: { NewImage: { entityType: { S: [ENTITY.Join] } } } },
+    description: 'invite-links: emails a link\'s creator and the person who joined, for each join, and each invitation (table stream)',
+    // Join and invitation-email inserts only: not the notifier's own claims, not updates, not TTL removals.
+    filter: { eventName: ['INSERT'], dynamodb: { NewImage: { entityType: { S: [ENTITY.Join, ENTITY.InvitationEmail] } } } },
     delivery: {
       // A new mapping also sends for the joins already in the stream (24 h).
       startingPosition: 'TRIM_HORIZON',
@@ -82,14 +84,16 @@ export const STREAM_CONSUMERS = {
       // Long enough for SES's own retries (4 attempts, 5 s request timeout each) on a full batch.
       functionTimeoutSeconds: 60,
     },
-    // It claims each email with a conditional write, then reads the creator's membership and the domain's directory together.
-    tableActions: ['BatchGetItem', 'PutItem', 'UpdateItem'],
-    // PUBLIC_BASE_URL gives the emails their links to the domain's pages.
+    // It claims each email with a conditional write, then reads the creator's membership and the domain's directory together
+    // (for an invitation, the invitation itself), and deletes an invitation email's outbox item once sent.
+    tableActions: ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
+    // PUBLIC_BASE_URL gives the emails their links to the domain's pages and the invitation's join link.
     environment: [SETTINGS.notifyFrom, SETTINGS.publicBaseUrl],
-    grants: ['send-email-as-sender'],
-    deadLetters: { label: 'signup notifications', output: 'NotifierDlqUrl', holds: 'Join notifications that failed every retry' },
+    // It opens each invitation's sealed token to put it in the email's link.
+    grants: ['send-email-as-sender', 'open-sealed-tokens'],
+    deadLetters: { label: 'signup notifications', output: 'NotifierDlqUrl', holds: 'Join notifications and invitation emails that failed every retry' },
     alarms: {
-      deadLetters: 'A join notification failed every retry and waits in the dead-letter queue.',
+      deadLetters: 'A join notification or invitation email failed every retry and waits in the dead-letter queue.',
       errors: 'The notifier function failed (a whole invocation, not one record).',
       iteratorAge: 'The notifier is falling behind the table stream.',
     },

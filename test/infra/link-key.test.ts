@@ -76,8 +76,10 @@ describe('the link key', () => {
     const using = (action: string) => OPERATION_LIST.filter((op) => op.keyActions?.includes(action as never)).map((op) => op.name).sort();
     expect(using('Encrypt')).toEqual(['create-invitations', 'create-invite-link', 'create-onboarding-link', 'resend-invitation']);
     expect(using('Decrypt')).toEqual(['reveal-invite-link']);
-    // The stream consumers never touch it.
-    for (const { function: fn } of Object.values(s.invites.consumers)) expect(kmsStatements(fn.role)).toEqual([]);
+    // Of the stream consumers, only the one that opens invitations' sealed tokens touches it, to decrypt.
+    for (const { consumer, function: fn } of Object.values(s.invites.consumers)) {
+      expect(kmsStatements(fn.role).flatMap((st) => [st.Action].flat())).toEqual(consumer.grants.includes('open-sealed-tokens' as never) ? ['kms:Decrypt'] : []);
+    }
   });
 
   it('passes cdk-nag: no finding on the key or the grants', () => {

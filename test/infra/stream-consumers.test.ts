@@ -8,6 +8,7 @@ import { App, Stack, type CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AttributeType, StreamViewType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { streamConsumers } from '../../infra/constructs/stream-consumer.ts';
@@ -36,7 +37,9 @@ function statementsOf(template: Template, stack: Stack, role: IConstruct): State
 /** What the platform does with a reader's role (logs, traces, reading the stream, the dead-letter queue): not the entry's to say. */
 const PLATFORM = /^(logs|xray|sqs):|^dynamodb:(DescribeStream|GetRecords|GetShardIterator|ListStreams)$/;
 /** The one action each grant's words stand for. */
-const GRANTED: Record<ConsumerGrant, string> = { 'send-email-as-sender': 'ses:SendEmail', 'put-events-on-bus': 'events:PutEvents' };
+const GRANTED: Record<ConsumerGrant, string> = { 'send-email-as-sender': 'ses:SendEmail', 'put-events-on-bus': 'events:PutEvents', 'open-sealed-tokens': 'kms:Decrypt' };
+/** A grant that names a resource tells the function which: the link key's ARN comes with opening sealed tokens. */
+const GRANT_SETTINGS: Partial<Record<ConsumerGrant, string>> = { 'open-sealed-tokens': 'INVITE_LINK_KEY_ARN' };
 
 beforeAll(() => {
   s = synthesize({}, { bundle: false });
@@ -77,9 +80,10 @@ describe('one reader of the stream per entry of the consumer table', () => {
       expect(mapping!.Properties.FunctionResponseTypes ?? []).toEqual(delivery.reportBatchItemFailures ? ['ReportBatchItemFailures'] : []);
     });
 
-    it('is told exactly the settings its entry names (and the table\'s name only when it has table actions)', () => {
+    it('is told exactly the settings its entry names (and the table\'s name only when it has table actions, the key\'s when a grant is on it)', () => {
       const told = Object.keys(fn().Environment.Variables).filter((v) => !['POWERTOOLS_SERVICE_NAME', 'NODE_OPTIONS'].includes(v));
-      expect(told.sort()).toEqual([...consumer.environment, ...(consumer.tableActions.length > 0 ? ['TABLE_NAME'] : [])].sort());
+      const byGrants = consumer.grants.flatMap((g) => GRANT_SETTINGS[g] ?? []);
+      expect(told.sort()).toEqual([...consumer.environment, ...(consumer.tableActions.length > 0 ? ['TABLE_NAME'] : []), ...byGrants].sort());
     });
 
     it('may do what its table actions and grants say, and nothing else of its own', () => {
@@ -113,6 +117,14 @@ describe('the grants in words', () => {
       expect(events).toEqual([{ Action: 'events:PutEvents', Effect: 'Allow', Resource: { 'Fn::GetAtt': [logicalId(s.invites.eventBus), 'Arn'] } }]);
     }
   });
+
+  it('open-sealed-tokens: kms:Decrypt on the link key only, for one link\'s or invitation\'s seal context only', () => {
+    expect(grantsOf('open-sealed-tokens').map((c) => c.key)).toEqual(['notifier']);
+    for (const consumer of grantsOf('open-sealed-tokens')) {
+      const kms = statementsOf(s.template, s.stack, s.invites.consumers[consumer.key].function.role).filter((st) => JSON.stringify(st.Action).includes('kms:'));
+      expect(kms).toEqual([expect.objectContaining({ Action: 'kms:Decrypt', Resource: { 'Fn::GetAtt': [logicalId(s.invites.linkKey), 'Arn'] }, Condition: expect.objectContaining({ 'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['domainId', 'linkId'] } }) })]);
+    }
+  });
 });
 
 describe('a new entry', () => {
@@ -138,6 +150,7 @@ describe('a new entry', () => {
       table,
       notifyFrom: 'invites@example.com',
       eventBus: new EventBus(stack, 'Bus'),
+      linkKey: new Key(stack, 'LinkKey'),
       settings: { NOTIFY_FROM: 'invites@example.com', PUBLIC_BASE_URL: 'https://links.example.com', EVENT_BUS_NAME: 'bus' },
       consumers,
       entries: Object.fromEntries(consumers.map((c) => [c.name, `${REPO_ROOT}functions/publish-events.ts`])),

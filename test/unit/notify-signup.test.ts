@@ -16,6 +16,7 @@ vi.hoisted(() => {
     TABLE_NAME: 'unit-table',
     NOTIFY_FROM: 'notifier@example.test',
     PUBLIC_BASE_URL: 'https://links.example.test/',
+    INVITE_LINK_KEY_ARN: 'arn:aws:kms:us-east-1:000000000000:key/unit',
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'unit',
     AWS_SECRET_ACCESS_KEY: 'unit',

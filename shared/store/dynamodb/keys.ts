@@ -67,6 +67,8 @@ export const keys = {
   activity: (domainId: string, occurredAt: string, eventId: string): Key => ({ [PK]: `ACTIVITY#${domainId}`, [SK]: `${occurredAt}#${eventId}` }),
   /** One per email a join causes: the creator's signup email (NOTIFIED) and the joiner's welcome (WELCOMED). */
   notificationClaim: (joinId: string, kind: 'creator' | 'welcome' = 'creator'): Key => ({ [PK]: `JOIN#${joinId}`, [SK]: kind === 'creator' ? 'NOTIFIED' : 'WELCOMED' }),
+  /** One per sending of an invitation email (the first, then each resend), beside the invitation: its once-only claim. */
+  invitationEmailClaim: (invitationId: string, sendCount: number): Key => ({ [PK]: `INVITE#${invitationId}`, [SK]: `SENT#${sendCount}` }),
 };
 
 /** DynamoDB's largest key values, in UTF-8 bytes: partition keys 2048, sort keys 1024 (the index's alike). */

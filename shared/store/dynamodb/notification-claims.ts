@@ -1,23 +1,30 @@
 /**
- * The email claims on the table: one item per join and email (keys.notificationClaim), kept as long
- * as the join record. Taking one is a conditional PutItem, so two attempts never both hold it;
- * settling it is an UpdateItem that only the attempt holding it can make.
+ * The email claims on the table: one item per email (keys.notificationClaim for a join's,
+ * keys.invitationEmailClaim for an invitation's), kept as long as a join record. Taking one is a
+ * conditional PutItem, so two attempts never both hold it; settling it is an UpdateItem that only
+ * the attempt holding it can make.
  */
-import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { JOIN_RECORD_RETENTION_SECONDS } from '../../config.ts';
-import type { ClaimOutcome, ClaimStatus, EmailKind, NotificationClaims } from '../notification-claims.ts';
-import { keys } from './keys.ts';
+import type { ClaimedEmail, ClaimOutcome, ClaimStatus, NotificationClaims } from '../notification-claims.ts';
+import { keys, type Key } from './keys.ts';
 import { ENTITY, TABLE } from './table.ts';
+
+const claimKey = (email: ClaimedEmail): Key =>
+  'joinId' in email ? keys.notificationClaim(email.joinId, email.kind) : keys.invitationEmailClaim(email.invitationId, email.sendCount);
+
+/** What the claim item says it is for, beside its keys. */
+const claimFields = (email: ClaimedEmail) => ('joinId' in email ? { joinId: email.joinId } : { invitationId: email.invitationId, sendCount: email.sendCount });
 
 /** `staleAfterSeconds`: a claim still 'sending' after this long was left by a crash and may be taken again. */
 export function dynamoNotificationClaims(db: DynamoDBDocumentClient, table: string, { staleAfterSeconds }: { staleAfterSeconds: number }): NotificationClaims {
-  async function settle(joinId: string, kind: EmailKind, status: ClaimStatus, now: Date, extra: Record<string, string> = {}): Promise<void> {
+  async function settle(email: ClaimedEmail, status: ClaimStatus, now: Date, extra: Record<string, string> = {}): Promise<void> {
     const fields = { status, settledAt: now.toISOString(), ...extra };
     const names = Object.keys(fields);
     await db.send(
       new UpdateCommand({
         TableName: table,
-        Key: keys.notificationClaim(joinId, kind),
+        Key: claimKey(email),
         UpdateExpression: `SET ${names.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
         // Only the attempt holding the claim settles it.
         ConditionExpression: '#f0 = :sending',
@@ -28,17 +35,17 @@ export function dynamoNotificationClaims(db: DynamoDBDocumentClient, table: stri
   }
 
   return {
-    async claim(joinId, kind, now): Promise<ClaimOutcome> {
+    async claim(email, now): Promise<ClaimOutcome> {
       const staleBefore = new Date(now.getTime() - staleAfterSeconds * 1000).toISOString();
       try {
         await db.send(
           new PutCommand({
             TableName: table,
             Item: {
-              ...keys.notificationClaim(joinId, kind),
+              ...claimKey(email),
               entityType: ENTITY.NotificationClaim,
               [TABLE.ttlAttribute]: Math.floor(now.getTime() / 1000) + JOIN_RECORD_RETENTION_SECONDS,
-              joinId,
+              ...claimFields(email),
               status: 'sending' satisfies ClaimStatus,
               claimedAt: now.toISOString(),
             },
@@ -55,8 +62,11 @@ export function dynamoNotificationClaims(db: DynamoDBDocumentClient, table: stri
         return current === 'sending' ? 'in-flight' : 'already-settled';
       }
     },
-    sent: (joinId, kind, to, messageId, now) => settle(joinId, kind, 'sent', now, { sentTo: to, messageId }),
-    noRecipient: (joinId, kind, now) => settle(joinId, kind, 'no-recipient', now),
-    failed: (joinId, kind, reason, now) => settle(joinId, kind, 'failed', now, { failure: reason.slice(0, 500) }),
+    sent: (email, to, messageId, now) => settle(email, 'sent', now, { sentTo: to, messageId }),
+    noRecipient: (email, now) => settle(email, 'no-recipient', now),
+    failed: (email, reason, now) => settle(email, 'failed', now, { failure: reason.slice(0, 500) }),
+    async clearOutbox(invitationId, sendCount) {
+      await db.send(new DeleteCommand({ TableName: table, Key: keys.invitationEmail(invitationId, sendCount) }));
+    },
   };
 }

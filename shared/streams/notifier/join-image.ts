@@ -1,4 +1,4 @@
-/** A stream record's new image, checked to be a whole JoinRecord before anything is sent. */
+/** A stream record's new image, checked to be a whole JoinRecord (through a link, or an invitation) before anything is sent. */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
@@ -10,7 +10,9 @@ const required = z.string().check(z.minLength(1));
 
 const joinRecord = z.object({
   joinId: required,
-  linkId: required,
+  linkId: z.optional(required),
+  via: z.optional(z.literal('invitation')),
+  invitationId: z.optional(required),
   domainId: required,
   userId: required,
   email: z.string().check(z.minLength(3)),
@@ -30,20 +32,23 @@ const joinRecord = z.object({
   linkLabel: z.optional(z.string()),
   notifyCreator: z.optional(z.boolean()),
   linkMaxUses: z.optional(z.number()),
-}) satisfies z.ZodMiniType<JoinRecord>;
+}).check(
+  // A link's join names its link, an invitation's its invitation: the emails say which.
+  z.refine((join) => (join.via === 'invitation' ? join.invitationId !== undefined : join.linkId !== undefined), { message: 'a join names its link or its invitation' }),
+) satisfies z.ZodMiniType<JoinRecord>;
 
 /** Thrown for a record that can never be sent: retrying will not help, the dead-letter destination gets it. */
-export class MalformedJoinRecord extends Error {
-  override readonly name = 'MalformedJoinRecord';
+export class MalformedRecord extends Error {
+  override readonly name = 'MalformedRecord';
 }
 
 export function joinOf(record: DynamoDBRecord): JoinRecord {
   const image = record.dynamodb?.NewImage;
-  if (!image) throw new MalformedJoinRecord(`record ${record.dynamodb?.SequenceNumber} has no new image`);
+  if (!image) throw new MalformedRecord(`record ${record.dynamodb?.SequenceNumber} has no new image`);
   const parsed = joinRecord.safeParse(unmarshall(image as Record<string, AttributeValue>));
   if (!parsed.success) {
     const fields = parsed.error.issues.map((i) => i.path.join('.') || '(root)').join(', ');
-    throw new MalformedJoinRecord(`record ${record.dynamodb?.SequenceNumber} is not a join record: ${fields}`);
+    throw new MalformedRecord(`record ${record.dynamodb?.SequenceNumber} is not a join record: ${fields}`);
   }
   return parsed.data;
 }

@@ -1,4 +1,4 @@
-/** Who gets a join's email, and the directory's names for what the link granted, read as they are now. */
+/** Who gets a join's email, and the directory's names for what the link (or invitation) granted, read as they are now. */
 import type { Directory, JoinRecord, UserType } from '../../domain/types.ts';
 import type { Store } from '../../store/store.ts';
 
@@ -43,7 +43,7 @@ export interface JoinContext {
 export async function joinContextOf(join: JoinRecord, store: Store): Promise<JoinContext | undefined> {
   const [{ membership: creator, directory }, used] = await Promise.all([
     store.getAccess(join.linkCreatedBy, join.domainId),
-    join.linkMaxUses === undefined ? undefined : store.useCount(join.linkId),
+    join.linkMaxUses === undefined || join.linkId === undefined ? undefined : store.useCount(join.linkId),
   ]);
   if (!directory) return undefined;
   return {

@@ -8,6 +8,7 @@ export function welcomeEmail(join: JoinRecord, context: JoinContext, homeUrl: st
   const invitedBy = creator ? `${`${creator.firstName} ${creator.lastName}`.trim() || creator.email} (${creator.email})` : undefined;
   const rows: [string, string][] = [['Domain', domainName], ...grantRows(grant), ['Joined', when(join.joinedAt)], ...(invitedBy ? [['Invited by', invitedBy] as [string, string]] : [])];
   const subject = `Welcome to ${domainName}`;
+  const why = `You get this email once, because you joined through ${join.via === 'invitation' ? 'an invitation' : 'an invite link'}. If that was not you, tell the person who invited you.`;
   const intro = `You have joined ${domainName}${invitedBy ? ` at the invitation of ${invitedBy}` : ''}. Your account is ready: sign in with this email address whenever you come back.`;
   const text = [
     `Hello ${join.firstName || 'there'},`,
@@ -18,7 +19,7 @@ export function welcomeEmail(join: JoinRecord, context: JoinContext, homeUrl: st
     '',
     `Sign in: ${homeUrl}`,
     '',
-    'You get this email once, because you joined through an invite link. If that was not you, tell the person who invited you.',
+    why,
   ].join('\n');
   const html = [
     '<!doctype html><html><body style="font-family: sans-serif">',
@@ -28,7 +29,7 @@ export function welcomeEmail(join: JoinRecord, context: JoinContext, homeUrl: st
     ...rows.map(([label, value]) => `<tr><th align="left">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`),
     '</table>',
     `<p><a href="${escapeHtml(homeUrl)}">Sign in to ${escapeHtml(domainName)}</a></p>`,
-    '<p>You get this email once, because you joined through an invite link. If that was not you, tell the person who invited you.</p>',
+    `<p>${escapeHtml(why)}</p>`,
     '</body></html>',
   ].join('\n');
   return { subject, text, html };
