@@ -5,8 +5,8 @@ import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dy
 import { BatchGetCommand, DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { backoffMs, JOIN_MAX_ATTEMPTS, joinRetryMs } from '../../shared/store/dynamodb/conflicts.ts';
-import { planJoin } from '../../shared/domain/join.ts';
-import type { InviteLink } from '../../shared/domain/types.ts';
+import { planInvitationJoin, planJoin } from '../../shared/domain/join.ts';
+import type { Invitation, InviteLink } from '../../shared/domain/types.ts';
 import { commitJoin, linkForJoin, type JoinOptions } from '../../shared/store/dynamodb/join.ts';
 import { TableAccess } from '../../shared/store/dynamodb/table-access.ts';
 import { SHARDS } from '../../shared/store/dynamodb/table.ts';
@@ -174,5 +174,31 @@ describe('a join the transaction refuses', () => {
     const [first, second] = ddb.commandCalls(TransactWriteCommand).map((c) => c.args[0].input.TransactItems!);
     expect(first).toHaveLength(6);
     expect(second).toHaveLength(5);
+  });
+});
+
+describe('a join through an email invitation', () => {
+  const invitation: Invitation = {
+    invitationId: 'inv-1', domainId: 'demo', email: 'pat@example.test', tokenHash: 'hash-now', userType: 'STANDARD', primaryTeamId: 'editors',
+    additionalTeamIds: [], roleGroupIds: [], groupIds: [], createdBy: 'u-creator', createdByEmail: 'c@example.test', createdAt: '2026-01-01T00:00:00.000Z',
+    expiresAt: '2026-01-08T00:00:00.000Z', creatorGeneration: 0, sendCount: 1, lastSentAt: '2026-01-01T00:00:00.000Z',
+  };
+  const plan = () => planInvitationJoin(invitation, 'hash-now', person, now, { joinId: 'join-1', acceptanceId: 'acc-1', isNewUser: false });
+
+  it('takes the invitation itself and holds a gate that asks nothing of links, frees the address and records the acceptance', async () => {
+    ddb.on(TransactWriteCommand).resolves({});
+    expect(await commitJoin(t, plan().writes, { pick: () => 5 })).toEqual({ done: true });
+    const [use, gate, , , release, , accepted] = ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
+    expect(use!.Update).toMatchObject({ Key: { PK: 'INVITE#inv-1', SK: 'INVITATION' }, ExpressionAttributeValues: { ':hash': 'hash-now', ':user': 'sub-pat' } });
+    expect(gate!.ConditionCheck!.Key).toEqual({ PK: 'GATE#demo#5', SK: 'GATE' });
+    expect(gate!.ConditionCheck!.ConditionExpression).not.toMatch(/linksEnabled|linkGeneration/);
+    expect(release!.Delete!.Key).toEqual({ PK: 'INVITE_EMAIL#demo#pat@example.test', SK: 'INVITE_EMAIL' });
+    expect(accepted!.Put!.Item).toMatchObject({ SK: `${now.toISOString()}#acc-1`, type: 'InvitationAccepted', invitation: { id: 'inv-1' } });
+  });
+
+  it('names the invitation as refused, with what it held when its condition failed (a resend: another token)', async () => {
+    const held = { PK: 'INVITE#inv-1', SK: 'INVITATION', entityType: 'Invitation', ...invitation, tokenHash: 'hash-after' };
+    ddb.on(TransactWriteCommand).rejects(cancelled([{ Code: 'ConditionalCheckFailed', Item: held }, none, none, none, none, none, none]));
+    expect(await commitJoin(t, plan().writes)).toEqual({ refused: { write: 'use-invitation', found: { expiresAt: invitation.expiresAt, tokenHash: 'hash-after' } } });
   });
 });
