@@ -28,7 +28,7 @@ function teamNames(m: Member, teams: Team[]): string {
   return m.teamIds.map((id) => primaryMarked(nameOf(teams, id), id === primary)).join(', ');
 }
 
-/** "Joined via Spring interns from owner@demo.test, 3 Mar 2026", or "Added directly": secondary, so said quietly. */
+/** "Joined via Spring interns from owner@demo.test, 3 Mar 2026" (or "via an email invitation"), or "Added directly": secondary, so said quietly. */
 function joinedVia(m: Member): HTMLElement {
   const via = m.joinedVia;
   if (!via) return h('span', { class: 'joined-via' }, 'Added directly');
@@ -36,7 +36,7 @@ function joinedVia(m: Member): HTMLElement {
     'span',
     { class: 'joined-via' },
     'Joined via ',
-    via.label ? h('q', { class: 'joined-label' }, via.label) : 'a link',
+    via.invitationId ? 'an email invitation' : via.label ? h('q', { class: 'joined-label' }, via.label) : 'a link',
     via.invitedBy ? [' from ', h('span', { class: 'inviter' }, emailText(via.invitedBy.email))] : null,
     ', ',
     h('time', { datetime: via.at, title: formatDateTime(via.at) }, formatDate(via.at)),

@@ -23,8 +23,36 @@ export interface Problem {
   action?: { href: string; text: string };
 }
 
-/** Every way a link can stop working, in the words of the page that says so, naming the organisation when known. */
-export function problemFor(reason: Reason, org: string | undefined): Problem {
+/**
+ * How an invitation by email stopped working. The API answers an ended invitation with a link's
+ * codes (a token is a token); its `detail` says which end (used, withdrawn, sent again), in words.
+ */
+function invitationProblem(reason: Reason, org: string | undefined, detail: string | undefined): Problem | undefined {
+  const them = org ?? 'the organisation';
+  const again = 'Ask the person who invited you for a new invitation.';
+  switch (reason) {
+    case 'expired':
+      return { title: org ? `Your invitation to ${org} has expired` : 'This invitation has expired', body: ['Invitations work for a set time, and this one has run out.', again] };
+    case 'creator-links-revoked':
+      return {
+        title: org ? `This invitation to ${org} no longer works` : 'This invitation no longer works',
+        body: [`The person who sent it can no longer invite people to ${them}, so their invitations stopped working.`, `Ask someone else at ${them} to invite you.`],
+      };
+    case 'revoked':
+      return {
+        title: org ? `This invitation to ${org} no longer works` : 'This invitation no longer works',
+        body: [detail ?? 'It was used, withdrawn, or sent again with a new link.', 'If you joined with it already, you are in: sign in instead.'],
+        action: { href: '/signin', text: 'Sign in' },
+      };
+    default:
+      return undefined;
+  }
+}
+
+/** Every way a link (or an invitation by email) can stop working, in the words of the page that says so, naming the organisation when known. */
+export function problemFor(reason: Reason, org: string | undefined, invitation?: { detail?: string }): Problem {
+  const fromInvitation = invitation ? invitationProblem(reason, org, invitation.detail) : undefined;
+  if (fromInvitation) return fromInvitation;
   const them = org ?? 'the organisation';
   const newLink = `Ask the person who sent it, or someone else at ${them}, for a new link.`;
   switch (reason) {
@@ -76,7 +104,11 @@ export function problemFor(reason: Reason, org: string | undefined): Problem {
     case 'not-found':
       return {
         title: 'We can’t find this invite link',
-        body: ['The link may be incomplete: check that you opened or copied the whole link.', 'If it still does not work, ask the person who sent it for a new link.'],
+        body: [
+          'The link may be incomplete: check that you opened or copied the whole link.',
+          'If it came in an invitation email that was sent again since, only the newest email’s link works.',
+          'If it still does not work, ask the person who sent it for a new link.',
+        ],
       };
   }
 }

@@ -27,8 +27,9 @@ export type RemovedMember = z.output<typeof api.removedMember>;
 export type InviteLink = z.output<typeof api.activeInviteLinks>['items'][number];
 export type CreatedLink = z.output<typeof api.createdInviteLink>;
 export type LinkSettings = z.output<typeof api.linkSettings>;
-export type LinkLookup = z.output<typeof api.linkLookup>;
 export type Joined = z.output<typeof api.joined>;
+/** What a token opens: an invite link (`kind: "link"`) or an invitation by email (`kind: "invitation"`). */
+export type Lookup = z.output<typeof api.linkLookup>;
 /** An invitation by email, as the invite modal lists it. */
 export type Invitation = z.output<typeof api.invitation>;
 /** What became of one address of one "Invite by email", in the order given. */

@@ -24,7 +24,7 @@ const FILTERS = [
   { label: 'Links revoked or deleted', type: 'InviteLinkRevoked,InviteLinksRevokedAll' },
   { label: 'Links copied again', type: 'InviteLinkRevealed' },
   { label: 'Links switched off or on', type: 'InviteLinksDisabled,InviteLinksEnabled' },
-  { label: 'Invitations by email', type: 'InvitationCreated,InvitationResent,InvitationRevoked,InvitationsRevokedAll' },
+  { label: 'Invitations by email', type: 'InvitationCreated,InvitationResent,InvitationRevoked,InvitationsRevokedAll,InvitationAccepted' },
   { label: 'Members changed or removed', type: 'MemberUpdated,MemberRemoved,MemberRejoinAllowed' },
 ] as const;
 
@@ -187,8 +187,9 @@ function row(entry: ActivityEntry, names: Names): HTMLElement {
       sentence = [who, ' switched links on'];
       break;
     case 'MemberJoined': {
-      const { member, link } = entry;
-      sentence = [member.email, ` joined via ${link.label ? quoted(link.label) : 'a link'}`];
+      const { member, link, invitation } = entry;
+      const via = invitation ? (invitation.createdByEmail ? `an invitation from ${invitation.createdByEmail}` : 'an invitation by email') : link?.label ? quoted(link.label) : 'a link';
+      sentence = [member.email, ` joined via ${via}`];
       more = grantText(member.userType, member.teamIds, names);
       break;
     }
@@ -211,6 +212,9 @@ function row(entry: ActivityEntry, names: Names): HTMLElement {
     }
     case 'InvitationsRevokedAll':
       sentence = [who, ` revoked all pending invitations (${entry.revoked})`];
+      break;
+    case 'InvitationAccepted':
+      sentence = [entry.member.email, entry.invitation.createdByEmail ? ` accepted the invitation from ${entry.invitation.createdByEmail}` : ' accepted their invitation by email'];
       break;
     case 'MemberUpdated':
       sentence = [who, ` updated ${entry.member.email}`];

@@ -119,7 +119,7 @@ function grants(m: Membership): HTMLElement {
 
 function joinedText(via: JoinedVia | undefined): HTMLElement {
   if (!via) return h('p', { id: 'joined-via' }, 'An admin added you directly.');
-  const link = via.label ? h('q', { class: 'invite-label' }, via.label) : 'an invite link';
+  const link = via.invitationId ? 'an invitation by email' : via.label ? h('q', { class: 'invite-label' }, via.label) : 'an invite link';
   return h(
     'p',
     { id: 'joined-via' },

@@ -1,15 +1,16 @@
 /**
- * Join page (/join#<token>): who invites, what the link grants and whose emails it admits, then an
- * account at the identity provider (a new one, or the one the person has; the link is looked up
- * again first), then "Join <domain> as <email>", or a kind page when the person is in the domain
- * already, the link no longer works, is not for the person's email, or an admin removed the
- * person and has not let them back yet. The link token lives only in the fragment (never sent to a
+ * Join page (/join#<token>): who invites, what the link grants and whose emails it admits (for an
+ * invitation by email: the one address it is for), then an account at the identity provider (a
+ * new one, or the one the person has; the link is looked up again first), then "Join <domain> as
+ * <email>", or a kind page when the person is in the domain already, the link no longer works, is
+ * not for the person's email (an invitation: switch to the invited address), or an admin removed
+ * the person and has not let them back yet. The link token lives only in the fragment (never sent to a
  * server in a URL), is taken out of the address bar at once and kept in this tab's sessionStorage
  * across the trip to the provider; the API gets it in a request body.
  */
 import { api, ApiError, loadConfig, session } from '../lib/api.ts';
 import { byId, h, render } from '../lib/dom.ts';
-import { atDomains, type LinkLookup, type Me } from '../lib/model.ts';
+import { atDomains, type Lookup, type Me } from '../lib/model.ts';
 import { providerName, SignInError } from '../lib/oidc-provider.ts';
 import { finishSignIn, goToProvider, takeCallback } from '../lib/sign-in.ts';
 import { forgetToken, heldToken, takeToken } from '../lib/join-token.ts';
@@ -32,9 +33,9 @@ async function start() {
     return joined ? showJoined(joined.domainId, joined.domainName) : showLinkProblem({ code: 'LINK_NOT_FOUND' });
   }
   render(main, h('p', { class: 'loading' }, 'Checking your invite link…'));
-  let link: LinkLookup;
+  let link: Lookup;
   try {
-    link = await api<LinkLookup>('POST', '/v1/join/lookup', { token });
+    link = await api<Lookup>('POST', '/v1/join/lookup', { token });
   } catch (error) {
     return handleLinkError(error);
   }
@@ -55,7 +56,7 @@ async function start() {
 }
 
 /** Step 1: not signed in. A new account, or the one the person has; both come back here. */
-function showAccountChoice(link: LinkLookup, provider: string, message?: string) {
+function showAccountChoice(link: Lookup, provider: string, message?: string) {
   const status = h('div', { role: 'alert', class: 'form-error' }, message ?? '');
   const createAccount = h('button', { type: 'button', class: 'button primary wide', id: 'create-account' }, 'Create account');
   const signIn = h('button', { type: 'button', class: 'button', id: 'sign-in' }, 'Sign in');
@@ -89,7 +90,7 @@ function showAccountChoice(link: LinkLookup, provider: string, message?: string)
 }
 
 /** Steps 2 and 3: signed in (just now, or already). The API says who the token belongs to. */
-async function showSignedIn(token: string, link: LinkLookup, provider: string, justSignedIn: boolean) {
+async function showSignedIn(token: string, link: Lookup, provider: string, justSignedIn: boolean) {
   let me: Me;
   try {
     me = await api<Me>('GET', '/v1/me');
@@ -111,9 +112,29 @@ async function showSignedIn(token: string, link: LinkLookup, provider: string, j
   showForm(token, link, provider, me);
 }
 
-/** Signed in with an email the link does not admit (seen from the lookup, or a 403 EMAIL_DOMAIN_NOT_ALLOWED): another account is the way in. */
-function showNotForThisEmail(link: LinkLookup, me: Me) {
+/**
+ * Signed in with an email the link does not admit, or not the address an invitation was sent to
+ * (seen from the lookup, or a 403 from the join): another account is the way in.
+ */
+function showNotForThisEmail(link: Lookup, me: Me) {
   const status = h('div', { role: 'alert', class: 'form-error' });
+  const switchAccount = (text: string) =>
+    h('div', { class: 'account-actions' }, h('button', { type: 'button', class: 'button primary wide', id: 'switch-account', onclick: () => void useAnotherAccount(status, link) }, text));
+  if (link.kind === 'invitation') {
+    render(
+      main,
+      invitation(
+        link,
+        h('h2', { id: 'join-step-title', tabindex: '-1', 'data-problem': 'INVITATION_EMAIL_MISMATCH' }, `This invitation is for ${link.invitedEmail}`),
+        h('p', {}, `You're signed in as ${me.email}, so you can't accept it: an invitation works only for the address it was sent to.`),
+        h('p', {}, `Switch accounts: you are signed out here, then sign in, or create an account, with ${link.invitedEmail}.`),
+        status,
+        switchAccount('Switch account'),
+        h('p', { class: 'muted small' }, `Meant to join as ${me.email}? Ask ${link.invitedBy.name ?? link.invitedBy.email} to invite that address instead.`),
+      ),
+    );
+    return byId('join-step-title').focus();
+  }
   const domains = link.allowedEmailDomains;
   render(
     main,
@@ -128,17 +149,17 @@ function showNotForThisEmail(link: LinkLookup, me: Me) {
       ),
       h('p', { class: 'muted small' }, 'If you have no such address, ask the person who sent the link for one that fits your email.'),
       status,
-      h('div', { class: 'account-actions' }, h('button', { type: 'button', class: 'button primary wide', onclick: () => void useAnotherAccount(status, link) }, 'Use another account')),
+      switchAccount('Use another account'),
     ),
   );
   byId('join-step-title').focus();
 }
 
 /** What this page shows anyone with the link, for the provider to show through sign-up and sign-in. */
-const invitationOf = (link: LinkLookup) => ({ organisation: link.domainName, emailDomains: link.allowedEmailDomains });
+const invitationOf = (link: Lookup) => ({ organisation: link.domainName, emailDomains: link.kind === 'link' ? link.allowedEmailDomains : [] });
 
 /** "Not you?": forget this tab's sign-in and ask the provider again, even if it still has a session. */
-async function useAnotherAccount(status: HTMLElement, link: LinkLookup) {
+async function useAnotherAccount(status: HTMLElement, link: Lookup) {
   if (!(await stillWorks(link))) return;
   session.signOut();
   goToProvider('/join', { prompt: 'login', invitation: invitationOf(link) }).catch((error: unknown) => {
@@ -147,7 +168,7 @@ async function useAnotherAccount(status: HTMLElement, link: LinkLookup) {
 }
 
 /** Step 2's form: "Join <domain> as <email>"; what leads away from it comes back here. */
-function showForm(token: string, link: LinkLookup, provider: string, me: Me) {
+function showForm(token: string, link: Lookup, provider: string, me: Me) {
   const form = joinForm(token, link, provider, me, {
     useAnotherAccount: (status) => void useAnotherAccount(status, link),
     alreadyMember: () => showAlreadyMember(link, me),
@@ -157,18 +178,18 @@ function showForm(token: string, link: LinkLookup, provider: string, me: Me) {
       showAccountChoice(link, provider, 'Your session ended. Sign in again to join.');
     },
     notForThisEmail: (fresh) => showNotForThisEmail(fresh, me),
-    linkEnded: (error) => handleLinkError(error, link.domainName),
+    linkEnded: (error) => handleLinkError(error, link),
   });
   render(main, invitation(link, form));
 }
 
-function showAlreadyMember(link: LinkLookup, me: Me) {
+function showAlreadyMember(link: Lookup, me: Me) {
   // The token stays in this tab: "Use another account" comes back here with it.
   render(main, alreadyMemberCard(link, me, (status) => void useAnotherAccount(status, link)));
   byId('result-title').focus();
 }
 
-function showRejoinBlocked(link: LinkLookup, me: Me) {
+function showRejoinBlocked(link: Lookup, me: Me) {
   // The token stays in this tab: once an admin allows it, a reload offers the same link's Join again.
   render(main, rejoinBlockedCard(link, me));
   byId('result-title').focus();
@@ -183,24 +204,27 @@ function showJoined(domainId: string, domainName: string) {
 const endsLink = (error: unknown): error is ApiError =>
   error instanceof ApiError && ((error.code === 'INVALID_REQUEST' && error.field === 'token') || isLinkEnd(error.code, error.text('reason')));
 
-function handleLinkError(error: unknown, knownDomainName?: string) {
+/** `known`: the link or invitation as this page looked it up before, when it did. */
+function handleLinkError(error: unknown, known?: Lookup) {
   if (!endsLink(error)) return showUnavailable(error);
   if (error.code === 'INVALID_REQUEST') return showLinkProblem({ code: 'LINK_NOT_FOUND' });
-  showLinkProblem({ code: error.code, reason: error.text('reason'), domainName: error.text('domainName') ?? knownDomainName });
+  // An ended invitation answers with a link's codes; its detail, in the API's words, says it was an invitation.
+  const invitation = known?.kind === 'invitation' || /^This invitation\b/.test(error.detail) ? { detail: error.detail || undefined } : undefined;
+  showLinkProblem({ code: error.code, reason: error.text('reason'), domainName: error.text('domainName') ?? known?.domainName, invitation });
 }
 
 /**
  * The link may have ended while the page was open (revoked, all deleted, expired, used up): looked
  * up again before the person leaves to make an account or sign in, so they learn it here, not after.
  */
-async function stillWorks(link: LinkLookup): Promise<boolean> {
+async function stillWorks(link: Lookup): Promise<boolean> {
   try {
-    await api<LinkLookup>('POST', '/v1/join/lookup', { token: heldToken() ?? '' });
+    await api<Lookup>('POST', '/v1/join/lookup', { token: heldToken() ?? '' });
     return true;
   } catch (error) {
     // Not checked (too many attempts, offline): the join checks the link again anyway.
     if (!endsLink(error)) return true;
-    handleLinkError(error, link.domainName);
+    handleLinkError(error, link);
     byId('result-title').focus();
     return false;
   }
@@ -210,10 +234,10 @@ function showUnavailable(error: unknown) {
   render(main, unavailableCard(error, () => void start()));
 }
 
-function showLinkProblem({ code, reason, domainName }: { code: string; reason?: string; domainName?: string }) {
+function showLinkProblem({ code, reason, domainName, invitation }: { code: string; reason?: string; domainName?: string; invitation?: { detail?: string } }) {
   forgetToken();
   nameOrganisation(domainName);
-  render(main, linkProblemCard(code, reason, domainName));
+  render(main, linkProblemCard(code, reason, domainName, invitation));
 }
 
 // A new link pasted into this same tab changes only the fragment: no page load, so start over.

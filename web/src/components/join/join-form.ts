@@ -10,7 +10,7 @@ import { h, render, type Child } from '../../lib/dom.ts';
 import { namesFromClaims, readIdTokenClaims } from '../../lib/id-token.ts';
 import { forgetToken } from '../../lib/join-token.ts';
 import { rememberJoined } from '../../lib/joined.ts';
-import type { Joined, LinkLookup, Me } from '../../lib/model.ts';
+import type { Joined, Lookup, Me } from '../../lib/model.ts';
 
 /** Where the form hands over, when what happened leads away from it. */
 export interface JoinFormWays {
@@ -22,8 +22,8 @@ export interface JoinFormWays {
   rejoinBlocked(): void;
   /** 401: the session ended. */
   sessionEnded(): void;
-  /** 403: the link does not admit this email; `link` as looked up again (or as it was, when that fails). */
-  notForThisEmail(link: LinkLookup): void;
+  /** 403: the link does not admit this email, or the invitation is for another address; `link` as looked up again (or as it was, when that fails). */
+  notForThisEmail(link: Lookup): void;
   /** 404, 410 or a refused token: the link no longer works. */
   linkEnded(error: ApiError): void;
 }
@@ -43,7 +43,7 @@ function nameProblem(label: string, value: string): string | undefined {
 }
 
 /** Step 2's form: "Join <domain> as <email>", names from the ID token. */
-export function joinForm(token: string, link: LinkLookup, provider: string, me: Me, ways: JoinFormWays): HTMLFormElement {
+export function joinForm(token: string, link: Lookup, provider: string, me: Me, ways: JoinFormWays): HTMLFormElement {
   const names = namesFromClaims(readIdTokenClaims(session.idToken()));
   // Names the account gave and the API takes are not asked again: Join is one press.
   const named = NAME_FIELDS.every(({ name, label }) => !nameProblem(label, names[name]));
@@ -145,9 +145,10 @@ export function joinForm(token: string, link: LinkLookup, provider: string, me: 
     if (error.code === 'EMAIL_NOT_VERIFIED') {
       return say(`${me.email} is not verified yet at ${provider}. Verify it there (with the code or link they emailed you), then try again, or `, anotherAccount('use another account'), '.');
     }
-    if (error.code === 'EMAIL_DOMAIN_NOT_ALLOWED') {
+    if (error.code === 'INVITATION_EMAIL_MISMATCH') return ways.notForThisEmail(link);
+    if (error.code === 'EMAIL_DOMAIN_NOT_ALLOWED' && link.kind === 'link') {
       // The domain's list may have changed since the page looked the link up: ask again which emails it admits now.
-      return void api<LinkLookup>('POST', '/v1/join/lookup', { token }).then(
+      return void api<Lookup>('POST', '/v1/join/lookup', { token }).then(
         (fresh) => ways.notForThisEmail(fresh),
         () => ways.notForThisEmail(link),
       );

@@ -5,10 +5,10 @@
 import { ApiError } from '../../lib/api.ts';
 import { h } from '../../lib/dom.ts';
 import { linkEndOf, problemFor } from '../../lib/link-ends.ts';
-import type { LinkLookup, Me } from '../../lib/model.ts';
+import type { Lookup, Me } from '../../lib/model.ts';
 
 /** Already in this domain (seen from their memberships, or a 409): nothing to join, and the way in is Home there; `useAnotherAccount` for joining as someone else. */
-export function alreadyMemberCard(link: LinkLookup, me: Me, useAnotherAccount: (status: HTMLElement) => void): HTMLElement {
+export function alreadyMemberCard(link: Lookup, me: Me, useAnotherAccount: (status: HTMLElement) => void): HTMLElement {
   const status = h('div', { role: 'alert', class: 'form-error' });
   return h(
     'article',
@@ -22,7 +22,7 @@ export function alreadyMemberCard(link: LinkLookup, me: Me, useAnotherAccount: (
 }
 
 /** 403: an admin removed this person and has not let them back; another press of Join would only be refused again. */
-export function rejoinBlockedCard(link: LinkLookup, me: Me): HTMLElement {
+export function rejoinBlockedCard(link: Lookup, me: Me): HTMLElement {
   return h(
     'article',
     { class: 'card join problem', 'data-problem': 'REJOIN_BLOCKED' },
@@ -57,10 +57,13 @@ export function unavailableCard(error: unknown, retry: () => void): HTMLElement 
   );
 }
 
-/** The link no longer works (or never did), in the words of lib/link-ends.ts, naming the organisation where it is known. */
-export function linkProblemCard(code: string, reason: string | undefined, domainName: string | undefined): HTMLElement {
+/**
+ * The link no longer works (or never did), in the words of lib/link-ends.ts, naming the organisation
+ * where it is known; `invitation` (with the API's detail) when the token was an invitation by email.
+ */
+export function linkProblemCard(code: string, reason: string | undefined, domainName: string | undefined, invitation?: { detail?: string }): HTMLElement {
   const known = linkEndOf(code, reason);
-  const problem = problemFor(known, domainName);
+  const problem = problemFor(known, domainName, invitation);
   return h(
     'article',
     { class: 'card join problem', 'data-problem': code, 'data-reason': known },
