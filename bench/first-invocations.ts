@@ -25,6 +25,8 @@ export interface ColdWorld {
   members: { toChange: string[]; toRemove: string[] };
   /** People removed from `domainId` and kept out, by email, one per round and one for the recording: to let back in. */
   removed: string[];
+  /** Pending invitations by email of `domainId`, one per round and one for the recording: to revoke, and to resend (each to its own address, under the day's caps). */
+  invitations: { toRevoke: string[]; toResend: string[] };
 }
 
 export const ownerClaims = { sub: OWNER.userId, email: OWNER.email, email_verified: 'true', given_name: OWNER.firstName, family_name: OWNER.lastName };
@@ -56,6 +58,12 @@ export function coldTargets(world: ColdWorld): ColdTarget[] {
         return api(o.name, (round) => apiEvent(o, { domainId: world.domainId }, ownerClaims, { email: world.removed[at(round)]! }));
       case 'remove-member':
         return api(o.name, (round) => apiEvent(o, { domainId: world.domainId, userId: world.members.toRemove[at(round)]! }, ownerClaims));
+      case 'create-invitations':
+        return api(o.name, () => apiEvent(o, { domainId: world.domainId }, ownerClaims, { emails: [`cold-${randomUUID()}@example.test`], userType: 'STANDARD', primaryTeamId: 'producers' }));
+      case 'revoke-invitation':
+        return api(o.name, (round) => apiEvent(o, { domainId: world.domainId, invitationId: world.invitations.toRevoke[at(round)]! }, ownerClaims));
+      case 'resend-invitation':
+        return api(o.name, (round) => apiEvent(o, { domainId: world.domainId, invitationId: world.invitations.toResend[at(round)]! }, ownerClaims));
       case 'lookup-invite-link':
         return api(o.name, () => apiEvent(o, {}, undefined, { token: world.link.token }));
       case 'join':

@@ -81,6 +81,7 @@ try {
   await seed.members(DOMAIN, COLD_RUNS + 1, 'cold-change');
   await seed.members(DOMAIN, COLD_RUNS + 1, 'cold-remove');
   const removed = await seed.removedMembers(DOMAIN, COLD_RUNS + 1, 'cold-removed');
+  const invitations = { toRevoke: await seed.invitations(DOMAIN, COLD_RUNS + 1, 'cold-revoke'), toResend: await seed.invitations(DOMAIN, COLD_RUNS + 1, 'cold-resend') };
   const cold = coldStartBench({
     table: stack.tableName,
     settings: BUNDLING,
@@ -94,7 +95,7 @@ try {
     },
   });
   const lambdaContext = { functionName: 'bench', awsRequestId: 'bench', getRemainingTimeInMillis: () => 10_000 };
-  const coldStarts = await cold.measure(coldTargets({ domainId: DOMAIN, revokeAllDomainId: 'bench-cold', link: listed.at(-1)!, revocable: revocable.map((l) => l.id), members: { toChange: members('cold-change'), toRemove: members('cold-remove') }, removed }),
+  const coldStarts = await cold.measure(coldTargets({ domainId: DOMAIN, revokeAllDomainId: 'bench-cold', link: listed.at(-1)!, revocable: revocable.map((l) => l.id), members: { toChange: members('cold-change'), toRemove: members('cold-remove') }, removed, invitations }),
     COLD_RUNS, async (target) => {
     const { handler } = (await import(`../functions/${target.name}.ts`)) as { handler: (event: unknown, context: unknown) => Promise<any> };
     let status: unknown;

@@ -3,8 +3,9 @@
  * builders (shared/store/dynamodb/items.ts): domains the bench owns, members and links by the thousand.
  */
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { newInvitation, newInvitationId } from '../shared/domain/invitation.ts';
 import { linkIdOf, newLinkToken } from '../shared/domain/invite-link.ts';
-import type { Directory, InviteLink, Membership } from '../shared/domain/types.ts';
+import type { Directory, Domain, InviteLink, Membership } from '../shared/domain/types.ts';
 import { items, type Item } from '../shared/store/dynamodb/items.ts';
 import type { TokenVault } from '../shared/store/token-vault.ts';
 import { pool } from './stats.ts';
@@ -113,6 +114,20 @@ export function seeder(db: DynamoDBDocumentClient, table: string) {
       if (sealWith) for (const m of made) m.items.push(items.linkToken(m.link, await sealWith.seal(m.token, m.link)));
       await write(made.flatMap((m) => m.items));
       return made.map(({ token, link }) => ({ token, id: link.linkId }));
+    },
+    /** `count` pending invitations by email from the owner, each to its own address (`tag`), with their token and address items; returns their ids. */
+    async invitations(domainId: string, count: number, tag: string): Promise<string[]> {
+      const now = new Date();
+      const made = Array.from({ length: count }, (_, i) =>
+        newInvitation(
+          { invitationId: newInvitationId(), tokenHash: linkIdOf(newLinkToken()), email: `bench-${tag}-${i}@example.test`, grant: { userType: 'STANDARD', primaryTeamId: 'editors', additionalTeamIds: [], roleGroupIds: [], groupIds: [] }, lifetimeSeconds: DAY_MS / 1000 },
+          { userId: OWNER.userId, email: OWNER.email } as Membership,
+          { domainId } as Domain,
+          now,
+        ),
+      );
+      await write(made.flatMap((invitation) => [items.invitation(invitation), items.invitationToken(invitation), items.invitationAddress(invitation)]));
+      return made.map((invitation) => invitation.invitationId);
     },
   };
 }

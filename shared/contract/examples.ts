@@ -60,6 +60,23 @@ const member = { ...JOINER, ...grant, primaryTeamId: 'producers', joinedVia };
 const linkRef = { id: LINK_ID, label: SETTINGS.label, createdBy: OWNER.userId, createdByEmail: OWNER.email };
 const named = (id: string, name: string) => ({ id, name });
 
+/** An invitation by email the owner sent Sam, with the interns' grant and a note. */
+const INVITATION_ID = 'q3R8vN2xKp7LmT5yWz1cBg';
+const INVITATION_SETTINGS = { userType: SETTINGS.userType, primaryTeamId: SETTINGS.primaryTeamId, additionalTeamIds: SETTINGS.additionalTeamIds, roleGroupIds: SETTINGS.roleGroupIds, groupIds: SETTINGS.groupIds };
+const invitation = {
+  invitationId: INVITATION_ID,
+  email: JOINER.email,
+  status: 'pending',
+  ...INVITATION_SETTINGS,
+  message: 'Welcome to the spring shoot: see you Monday.',
+  createdBy: OWNER.userId,
+  createdByEmail: OWNER.email,
+  createdAt: CREATED,
+  expiresAt: '2026-12-01T09:30:00.000Z',
+  sendCount: 1,
+  lastSentAt: CREATED,
+};
+
 /** Path and query parameters, by name. */
 export const PARAMETER_EXAMPLES: Record<string, string> = {
   domainId: DOMAIN.domainId,
@@ -70,6 +87,7 @@ export const PARAMETER_EXAMPLES: Record<string, string> = {
   cursor: CURSOR,
   type: 'MemberJoined,MemberRemoved',
   allowRejoin: 'false',
+  invitationId: INVITATION_ID,
 };
 
 /** Request bodies, by operation. */
@@ -80,6 +98,7 @@ export const REQUEST_EXAMPLES: Partial<Record<OperationName, unknown>> = {
   'allow-rejoin': { email: JOINER.email },
   'put-invite-link-settings': { enabled: true, allowedEmailDomains: ['demo.test'] },
   'revoke-all-invite-links': { createdBy: 'u-demo-manager' },
+  'create-invitations': { emails: [JOINER.email, 'kim.park@demo.test', 'lee.chen@demo.test'], ...INVITATION_SETTINGS, message: invitation.message, expiresInSeconds: 604_800 },
   'lookup-invite-link': { token: TOKEN },
   join: { token: TOKEN, firstName: JOINER.firstName, lastName: JOINER.lastName },
 };
@@ -136,6 +155,16 @@ export const RESPONSE_EXAMPLES: Partial<Record<ResponseName, unknown>> = {
     expiresAt: link.expiresAt,
   },
   joined: { userId: JOINER.userId, domainId: DOMAIN.domainId, email: JOINER.email, userType: grant.userType, teamIds: grant.teamIds, roleGroupIds: grant.roleGroupIds, groupIds: grant.groupIds },
+  invitationResults: {
+    items: [
+      { email: JOINER.email, status: 'invited', invitationId: INVITATION_ID },
+      { email: 'kim.park@demo.test', status: 'already-invited' },
+      { email: 'lee.chen@demo.test', status: 'refused', code: 'RECIPIENT_LIMIT' },
+    ],
+  },
+  invitations: { items: [invitation], nextCursor: CURSOR },
+  invitation: { ...invitation, sendCount: 2, lastSentAt: JOINED, expiresAt: '2026-12-02T14:05:00.000Z' },
+  revokedAllInvitations: { revoked: 12 },
   activityPage: {
     items: [
       {
@@ -160,6 +189,7 @@ const INVALID: Partial<Record<OperationName, () => ServiceError>> = {
   'update-member': () => invalidRequest('userType', `must be one of ${USER_TYPES.join(', ')}`),
   'allow-rejoin': () => invalidRequest('email', 'must be a valid email address'),
   'put-invite-link-settings': () => invalidRequest('allowedEmailDomains[0]', 'must be an email domain like example.com'),
+  'create-invitations': () => invalidRequest('emails[3]', 'must be a valid email address'),
   'lookup-invite-link': () => invalidRequest('token', 'must be the 43-character code from the invite link'),
   join: () => invalidRequest('token', 'must be the 43-character code from the invite link'),
 };
