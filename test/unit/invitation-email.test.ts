@@ -116,8 +116,8 @@ beforeEach(() => {
 });
 afterEach(() => {
   vi.restoreAllMocks();
-  // The token is in the email and nowhere else the notifier writes: no log line, no claim, no error.
-  expect(logged.join('\n')).not.toContain(TOKEN);
+  // The token is in the email and nowhere else the notifier writes: no log line, no claim, no error; nor its hash or sealed form in a log.
+  for (const secret of [TOKEN, hashOf(TOKEN), outbox().sealedToken]) expect(logged.join('\n')).not.toContain(secret);
   for (const call of [...ddb.commandCalls(PutCommand), ...ddb.commandCalls(UpdateCommand)]) expect(JSON.stringify(call.args[0].input)).not.toContain(TOKEN);
 });
 
