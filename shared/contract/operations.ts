@@ -212,7 +212,7 @@ export const OPERATIONS = {
     summary: 'Send a pending invitation again, with a new link', who: 'The invitation’s sender, or a domain admin.',
     description: 'A new token: the link in earlier emails stops working at once. The invitation lives its lifetime again from now. Counts against the same daily caps as a new invitation (429 with `Retry-After` beyond them). An invitation no longer pending: 404.',
     params: input.invitationParams, response: 'invitation',
-    errors: [...MEMBER_CHECK, 'RateLimited', 'Busy'], tableActions: [CALLER, 'GetItem', 'UpdateItem', 'DeleteItem', 'PutItem'], keyActions: ['Encrypt'],
+    errors: [...MEMBER_CHECK, 'RateLimited', 'Busy'], tableActions: [CALLER, 'GetItem', 'UpdateItem', 'PutItem'], keyActions: ['Encrypt'],
   },
   'revoke-all-invitations': {
     method: 'POST', path: '/v1/domains/{domainId}/invitations/revoke-all', auth: 'jwt', status: 200,

@@ -3,9 +3,12 @@
  * each address answered for on its own, listing the pending ones, revoking one or all, resending
  * with a new token, the daily caps; and the functions' grants hold for all of it.
  */
+import { DecryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Authorization } from '../../local/iam/emulation.ts';
+import { KMS_PATH } from '../../local/kms.ts';
+import { LOCAL_AWS } from '../../local/services.ts';
 import { testIam } from '../support/iam.ts';
 import { useStack } from '../support/stack.ts';
 import { DEMO_DOMAIN, linksPath, MANAGER, newPerson, OTHER_DOMAIN, OTHER_OWNER, OWNER, VIEWER, when } from '../support/steps.ts';
@@ -43,6 +46,18 @@ async function partition(pk: string): Promise<Record<string, any>[]> {
   return Items;
 }
 const item = async (pk: string) => (await partition(pk))[0];
+/** The token a sending's email carries, opened from its outbox item (no notifier here) as the notifier opens it. */
+async function sentToken(invitationId: string, sendCount: number): Promise<string> {
+  const sending = (await partition(`INVITE#${invitationId}`)).find((i) => i.SK === `SEND#${sendCount}`)!;
+  const kms = new KMSClient({ ...LOCAL_AWS, endpoint: `${t.stack.url}${KMS_PATH}` });
+  const sealed = { KeyId: t.stack.kms.keyArn, CiphertextBlob: Buffer.from(sending.sealedToken, 'base64'), EncryptionContext: { domainId: DEMO_DOMAIN, linkId: invitationId } };
+  return Buffer.from((await kms.send(new DecryptCommand(sealed))).Plaintext!).toString('utf8');
+}
+/** What the join page is told about a token that no longer works. */
+const ended = async (token: string) => {
+  const { body } = await when(t).lookup(token);
+  return [body.status, body.code, body.reason, body.detail];
+};
 const activity = async (type: string) => (await t.as(OWNER).get(`/v1/domains/${DEMO_DOMAIN}/activity?type=${type}&limit=100`)).body.items as Record<string, any>[];
 
 describe('inviting people by email', () => {
@@ -174,7 +189,9 @@ describe('revoking an invitation', () => {
     expect(await isPending(managers)).toBe(false);
     expect(await isPending(ownersId)).toBe(false);
     expect(await item(`INVITE#${managers}`)).toMatchObject({ revokedAt: expect.any(String), revokedBy: expect.any(String) });
-    expect(await partition(`INVITE_TOKEN#${before!.tokenHash}`)).toEqual([]);
+    // Its token item stays until its TTL, so the link in the email says the invitation was withdrawn.
+    expect(await item(`INVITE_TOKEN#${before!.tokenHash}`)).toMatchObject({ invitationId: managers, expiresAt: before!.expiresAt });
+    expect(await ended(await sentToken(managers, 1))).toEqual([410, 'LINK_REVOKED', 'revoked', expect.stringContaining('withdrawn')]);
     expect(await partition(`INVITE_EMAIL#${DEMO_DOMAIN}#${mine}`)).toEqual([]);
     const revoked = (await activity('InvitationRevoked')).filter((e) => [managers, ownersId].includes(e.invitation.id));
     expect(revoked.map((e) => [e.actor.email, e.invitation.email, e.invitation.createdByEmail])).toEqual([[OWNER, owners, OWNER], [MANAGER, mine, MANAGER]]);
@@ -188,6 +205,7 @@ describe('resending an invitation', () => {
     const [email] = addresses(1, 'resent');
     const invitationId = await invitationOf(email!, MANAGER, { ...grant, expiresInSeconds: 3600 });
     const before = await item(`INVITE#${invitationId}`);
+    const oldTokenItem = await item(`INVITE_TOKEN#${before!.tokenHash}`);
     const res = await t.as(OWNER).post(`${invitationsPath()}/${invitationId}/resend`);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body).toMatchObject({ invitationId, email, status: 'pending', sendCount: 2, createdByEmail: MANAGER });
@@ -197,8 +215,11 @@ describe('resending an invitation', () => {
     const after = await partition(`INVITE#${invitationId}`);
     const invitation = after.find((i) => i.SK === 'INVITATION')!;
     expect(invitation.tokenHash).not.toBe(before!.tokenHash);
-    expect(await partition(`INVITE_TOKEN#${before!.tokenHash}`)).toEqual([]);
+    // The old token item stays as it was (its own TTL), so the first email's link says it was sent again; the new link works.
+    expect(await item(`INVITE_TOKEN#${before!.tokenHash}`)).toEqual(oldTokenItem);
     expect(await item(`INVITE_TOKEN#${invitation.tokenHash}`)).toMatchObject({ invitationId, expiresAt: invitation.expiresAt });
+    expect(await ended(await sentToken(invitationId, 1))).toEqual([410, 'LINK_REVOKED', 'revoked', expect.stringContaining('sent again')]);
+    expect((await when(t).lookup(await sentToken(invitationId, 2))).status).toBe(200);
     // The email names the sender, whoever resends it.
     expect(after.find((i) => i.SK === 'SEND#2')).toMatchObject({ sendCount: 2, email, invitedBy: { email: MANAGER } });
     expect(await item(`INVITE_EMAIL#${DEMO_DOMAIN}#${email}`)).toMatchObject({ expiresAt: invitation.expiresAt });

@@ -13,7 +13,7 @@ import { items } from './items.ts';
 import { TABLE } from './table.ts';
 import type { TableAccess, TransactItem } from './table-access.ts';
 
-/** The invitation a token opens: its token item (gone once resent), then the invitation itself, both strongly consistent. */
+/** The invitation a token opens: its token item (kept after a revoke or resend, until its TTL), then the invitation itself, both strongly consistent. */
 export async function invitationOfToken(t: TableAccess, tokenHash: string): Promise<Invitation | undefined> {
   const { Item: token } = await t.db.send(new GetCommand({ TableName: t.table, Key: keys.invitationToken(tokenHash), ConsistentRead: true }));
   if (typeof token?.invitationId !== 'string') return undefined;

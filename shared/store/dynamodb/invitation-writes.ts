@@ -146,7 +146,7 @@ export function invitationWrites(t: TableAccess): InvitationWrites {
             ExpressionAttributeValues: { ':expires': after.expiresAt, ':ttl': items.invitationAddress(after)[TABLE.ttlAttribute], ':id': before.invitationId },
           },
         },
-        { Delete: { TableName: t.table, Key: keys.invitationToken(before.tokenHash) } },
+        // The old token item stays until its TTL: dead by the invitation's new tokenHash, its link says it was sent again.
         put(items.invitationToken(after), 'attribute_not_exists(#pk)'),
         senderSending(quota, before.domainId),
         recipientSending(quota, before.email),
@@ -162,8 +162,8 @@ export function invitationWrites(t: TableAccess): InvitationWrites {
           const codes = reasonCodes(error);
           if (codes[0] === 'ConditionalCheckFailed') return failedItem<Invitation>(error, 0)?.tokenHash === before.tokenHash ? 'not-pending' : 'changed';
           if (codes[1] === 'ConditionalCheckFailed') return 'not-pending';
-          if (codes[4] === 'ConditionalCheckFailed') return 'creator-quota';
-          if (codes[5] === 'ConditionalCheckFailed') return 'recipient-quota';
+          if (codes[3] === 'ConditionalCheckFailed') return 'creator-quota';
+          if (codes[4] === 'ConditionalCheckFailed') return 'recipient-quota';
           throw error;
         }
       });
@@ -179,12 +179,11 @@ export function invitationWrites(t: TableAccess): InvitationWrites {
                   TableName: t.table,
                   Key: keys.invitation(invitation.invitationId),
                   UpdateExpression: 'SET revokedAt = :at, revokedBy = :by',
-                  // On the token read, so the token deleted below is the one that works.
+                  // On the token read; its token item stays until its TTL, so the old link says it was withdrawn.
                   ConditionExpression: 'tokenHash = :hash AND attribute_not_exists(revokedAt) AND attribute_not_exists(acceptedAt)',
                   ExpressionAttributeValues: { ':at': at, ':by': by, ':hash': invitation.tokenHash },
                 },
               },
-              { Delete: { TableName: t.table, Key: keys.invitationToken(invitation.tokenHash) } },
               ...(activity ? [put(items.activity(activity))] : []),
               // Only its own claim: an address another invitation has taken since is left to that one.
               ...(freeAddress

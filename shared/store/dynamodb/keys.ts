@@ -52,7 +52,7 @@ export const keys = {
   invitation: (invitationId: string): Key => ({ [PK]: `INVITE#${invitationId}`, [SK]: 'INVITATION' }),
   invitationIndex: (domainId: string, createdAt: string, invitationId: string): Key => ({ [GSI1PK]: `DOMAIN#${domainId}`, [GSI1SK]: `INVITATION#${createdAt}#${invitationId}` }),
   invitationsPrefix: 'INVITATION#',
-  /** What a token opens: one GetItem by the token's SHA-256; a resend deletes the old one. */
+  /** What a token opens: one GetItem by the token's SHA-256; kept after a revoke or resend, so the old link says why it ended. */
   invitationToken: (tokenHash: string): Key => ({ [PK]: `INVITE_TOKEN#${tokenHash}`, [SK]: 'INVITE_TOKEN' }),
   /** A domain's one pending invitation per address. */
   invitationAddress: (domainId: string, email: string): Key => ({ [PK]: `INVITE_EMAIL#${domainId}#${email}`, [SK]: 'INVITE_EMAIL' }),
