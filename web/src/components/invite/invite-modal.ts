@@ -9,7 +9,7 @@
  */
 import { api } from '../../lib/api.ts';
 import { modalDialog } from '../../lib/dialog.ts';
-import { h, render } from '../../lib/dom.ts';
+import { h, render, type Child } from '../../lib/dom.ts';
 import type { Directory, LinkSettings, Membership } from '../../lib/model.ts';
 import { errorNotice } from './error-notice.ts';
 import { invitationForm } from './invitation-form.ts';
@@ -37,13 +37,25 @@ export function createInviteModal(directory: Directory, onClose: () => void) {
   /** The tab on show, and the one the person last picked in this page (the modal opens on it again). */
   let shown: Way = 'link';
   let picked: Way | undefined;
+  /**
+   * Each tab's content, kept while the other tab is on show: only the tab on show is in the page,
+   * so its form's ids and labels are the only ones (the two forms ask the same questions).
+   */
+  const content = new Map<Way, Child[]>();
   function choose(way: Way) {
     shown = way;
     for (const [each, tab] of tabs) {
       tab.setAttribute('aria-selected', String(each === way));
       tab.tabIndex = each === way ? 0 : -1;
-      panels.get(each)!.hidden = each !== way;
+      const panel = panels.get(each)!;
+      panel.hidden = each !== way;
+      if (each === way) render(panel, ...(content.get(each) ?? []));
+      else render(panel);
     }
+  }
+  function fill(way: Way, ...children: Child[]) {
+    content.set(way, children);
+    if (way === shown) render(panels.get(way)!, ...children);
   }
   function pick(way: Way) {
     picked = way;
@@ -70,12 +82,10 @@ export function createInviteModal(directory: Directory, onClose: () => void) {
     tablist,
     [...panels.values()],
   );
-  const linkPanel = panels.get('link')!;
-  const emailPanel = panels.get('email')!;
 
   async function open() {
-    for (const panel of panels.values()) {
-      render(panel, skeleton());
+    for (const [way, panel] of panels) {
+      content.set(way, [skeleton()]);
       panel.setAttribute('aria-busy', 'true');
     }
     choose(picked ?? 'link');
@@ -91,11 +101,11 @@ export function createInviteModal(directory: Directory, onClose: () => void) {
       const settings = await api<LinkSettings>('GET', `${base}/settings/invite-links`);
       // With links off, email is the way to invite: it is shown, unless the person picked the other tab.
       if (!settings.enabled && !picked) choose('email');
-      render(linkPanel, settings.enabled ? [linkForm(directory, settings, base, links), links.onboarding, links.list] : linksOffNotice(membership));
-      render(emailPanel, invitationForm(directory, settings, base, () => void invitations.load()), invitations.list);
+      fill('link', settings.enabled ? [linkForm(directory, settings, base, links), links.onboarding, links.list] : linksOffNotice(membership));
+      fill('email', invitationForm(directory, settings, base, () => void invitations.load()), invitations.list);
       await Promise.all([listed, pending]);
     } catch (error) {
-      for (const panel of panels.values()) render(panel, errorNotice(error));
+      for (const way of panels.keys()) fill(way, errorNotice(error));
     } finally {
       for (const panel of panels.values()) panel.removeAttribute('aria-busy');
     }

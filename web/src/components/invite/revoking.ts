@@ -125,8 +125,8 @@ export function linkRevoking(directory: Directory, base: string, panel: Revoking
   }
 
   onShow = {
+    // Also while the other tab is on show (the list is out of the page then): it comes back without the link.
     revoked(linkId) {
-      if (!list.isConnected) return;
       panel.drop(linkId);
     },
   };
