@@ -25,6 +25,8 @@ const { newContext, signedIn, throughProvider } = pageSteps(t, () => browser);
 const open: BrowserContext[] = [];
 const invitationsPath = `/v1/domains/${DEMO_DOMAIN}/invitations`;
 const settingsPath = `/v1/domains/${DEMO_DOMAIN}/settings/invite-links`;
+// Typed on two lines; the email and the page have it as one paragraph (the API takes no line breaks).
+const MESSAGE = 'Welcome aboard!\nWe start on Monday.';
 
 interface StoredEmail {
   destination: { to: string[] };
@@ -114,6 +116,8 @@ describe('invitations by email', () => {
     const pasted = `${invited[0]!.email}, ${invited[1]!.email.toUpperCase()}\n${invited[2]!.email} ${MANAGER}; Pat <${before.email}>\n${elsewhere}`;
     await modal.getByLabel('Email addresses').fill(pasted);
     await modal.getByRole('radio', { name: /^Browse/ }).check();
+    await modal.locator('#invitation-more-settings > summary').click();
+    await modal.getByLabel(/^Message/).fill(MESSAGE);
     expect(await modal.locator('#invitation-summary').innerText()).toBe('6 addresses · Browse · Editors (primary team) · works 7 days');
     await checkBothWidths(owner, 'invite by email, filled in');
 
@@ -172,6 +176,7 @@ describe('invitations by email', () => {
     expect(await page.locator('#invited-email').innerText()).toBe(`For ${joiner.email}`);
     expect(await page.locator('#invited-email-rule').innerText()).toContain(`Use ${joiner.email}.`);
     expect(await page.locator('.expiry').innerText()).toMatch(/^The invitation works until /);
+    expect((await page.locator('.invitation-message').innerText()).split(/\n+/)).toEqual(['A message from Olivia Owner', 'Welcome aboard! We start on Monday.']);
     await checkBothWidths(page, 'join, an invitation');
     await screenshot(page, 'join-invitation', undefined, { fullPage: false });
 

@@ -55,7 +55,28 @@ export function invitationForm(directory: Directory, settings: LinkSettings, bas
     { id: 'invitation-life', name: 'expiresInSeconds', 'aria-describedby': 'invitation-life-hint' },
     lifetimes.map((s) => h('option', { value: String(s), selected: s === chosenByDefault }, s === longest ? `${formatDuration(s)} (the longest allowed)` : formatDuration(s))),
   );
-  const message = h('textarea', { id: 'invitation-message', name: 'message', rows: 3, maxlength: INVITATION_LIMITS.messageMaxLength, 'aria-describedby': 'invitation-message-hint' });
+  const message = h('textarea', { id: 'invitation-message', name: 'message', rows: 3, maxlength: INVITATION_LIMITS.messageMaxLength, 'aria-describedby': 'invitation-message-hint invitation-message-error' });
+  const messageError = h('p', { class: 'field-error', id: 'invitation-message-error', hidden: true });
+  const setMessageError = (text?: string) => {
+    render(messageError, text ?? '');
+    messageError.hidden = !text;
+    if (text) message.setAttribute('aria-invalid', 'true');
+    else message.removeAttribute('aria-invalid');
+  };
+  /** The message as the API takes it: one paragraph (line breaks and tabs become spaces), no < or >; undefined when empty, false (said at the field) when it cannot be sent. */
+  const readMessage = (): string | undefined | false => {
+    const text = message.value.replace(/\s+/g, ' ').trim();
+    const problem = /[<>]/.test(text)
+      ? 'A message cannot contain < or >.'
+      : /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(text)
+        ? 'A message cannot contain invisible or control characters.'
+        : text.length > INVITATION_LIMITS.messageMaxLength
+          ? `A message has at most ${INVITATION_LIMITS.messageMaxLength} characters.`
+          : undefined;
+    setMessageError(problem);
+    return problem ? false : text || undefined;
+  };
+  message.addEventListener('input', () => message.getAttribute('aria-invalid') === 'true' && readMessage());
 
   const more = h(
     'details',
@@ -76,7 +97,8 @@ export function invitationForm(directory: Directory, settings: LinkSettings, bas
         { class: 'field' },
         h('label', { for: message.id }, 'Message', h('span', { class: 'optional' }, ' (optional)')),
         message,
-        h('p', { class: 'hint', id: 'invitation-message-hint' }, `Added to each email as plain text, up to ${INVITATION_LIMITS.messageMaxLength} characters.`),
+        h('p', { class: 'hint', id: 'invitation-message-hint' }, `Added to each email as one paragraph of plain text, up to ${INVITATION_LIMITS.messageMaxLength} characters.`),
+        messageError,
       ),
     ),
   );
@@ -95,7 +117,11 @@ export function invitationForm(directory: Directory, settings: LinkSettings, bas
     if (send.getAttribute('aria-disabled') === 'true') return;
     const list = readEmails();
     if (!list) return emails.focus();
-    const text = message.value.trim();
+    const text = readMessage();
+    if (text === false) {
+      more.open = true;
+      return message.focus();
+    }
     // Always named: what the summary says is what the invitations get, whatever the API's default.
     const body = { emails: list, ...grantChoice.read(), ...(text ? { message: text } : {}), expiresInSeconds: Number(life.value) };
     send.setAttribute('aria-disabled', 'true');
@@ -125,7 +151,7 @@ export function invitationForm(directory: Directory, settings: LinkSettings, bas
     }
     if (error.field === 'message') {
       more.open = true;
-      render(results, h('div', { class: 'notice error', role: 'alert' }, h('p', {}, `The message ${error.fieldMessage}.`)));
+      setMessageError(`The service says the message ${error.fieldMessage}.`);
       message.focus();
       return true;
     }
