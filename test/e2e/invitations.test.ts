@@ -2,12 +2,12 @@
  * Invitations by email in the pages, end to end in headless Chromium: with invite links turned off
  * the invite modal opens on "Invite by email" (and says links are off), takes a pasted list and
  * says what became of each address; the pending invitations list who sent each and when, with
- * Resend (the earlier email's link stops working) and Revoke (confirmed); the invited person opens
- * the link from the email in the local SES, is told who invited them and for which address, and
- * joins; someone signed in with another address is told so and switches accounts; an admin
- * revokes every pending invitation at once. axe-core and sideways scrolling at 1280 and 375 px on
- * the same tab; screenshots invite-by-email-*, invite-pending-*, join-invitation-* and
- * join-invitation-mismatch-*.
+ * Resend (the earlier email's link then says it was sent again) and Revoke (confirmed); the
+ * invited person opens the link from the email in the local SES, is told who invited them and for
+ * which address, and joins; someone signed in with another address is told so and switches
+ * accounts; an admin revokes every pending invitation at once. axe-core and sideways scrolling at
+ * 1280 and 375 px on the same tab; screenshots invite-by-email-*, invite-pending-*,
+ * join-invitation-* and join-invitation-mismatch-*.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -152,6 +152,11 @@ describe('invitations by email', () => {
     const [, second] = await invitationLinks(revoked.email, 2);
     expect(await opens(first!)).toBe(false);
     expect(await opens(second!)).toBe(true);
+    // The earlier email's link says so, in an invitation's words.
+    const earlier = await tab();
+    await earlier.goto(first!);
+    await earlier.getByRole('heading', { name: 'This invitation to Demo Media Co no longer works' }).waitFor();
+    expect(await earlier.locator('[data-problem]').innerText()).toContain('sent again');
 
     await row(revoked.email).getByRole('button', { name: `Revoke the invitation to ${revoked.email}` }).click();
     const confirm = owner.locator('#confirm-revoke-invitation');
