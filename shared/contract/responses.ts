@@ -93,15 +93,20 @@ export const linkSettings = z.strictObject({
   updatedBy: z.optional(z.string()),
 });
 
-const linkFields = {
-  id: z.string(),
-  expiresAt: timestamp,
+/** What a link or an invitation hands out, as every view of either shows it. */
+const grantFields = {
   userType,
   primaryTeamId: z.optional(z.string()),
   primaryGroupId: z.optional(z.string()),
   additionalTeamIds: ids,
   roleGroupIds: ids,
   groupIds: ids,
+};
+
+const linkFields = {
+  id: z.string(),
+  expiresAt: timestamp,
+  ...grantFields,
   onboarding: z.boolean(),
   createdBy: z.string(),
   createdByEmail: z.string(),
@@ -184,12 +189,7 @@ export const invitation = z.strictObject({
   invitationId: z.string(),
   email: z.string(),
   status: z.enum(['pending', 'accepted', 'revoked', 'expired']),
-  userType,
-  primaryTeamId: z.optional(z.string()),
-  primaryGroupId: z.optional(z.string()),
-  additionalTeamIds: ids,
-  roleGroupIds: ids,
-  groupIds: ids,
+  ...grantFields,
   message: z.optional(z.string()),
   createdBy: z.string(),
   createdByEmail: z.string(),

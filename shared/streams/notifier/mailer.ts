@@ -2,7 +2,7 @@
 import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
 import { notifyFrom, publicBaseUrl } from '../../config.ts';
 import { traced } from '../../observability/tracer.ts';
-import type { Email } from './signup-email.ts';
+import type { Email } from './email-layout.ts';
 
 /** 4 attempts with the SDK's adaptive backoff (it also slows down after throttling); each attempt has 5 s. */
 export const ses = traced(

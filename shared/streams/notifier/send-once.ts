@@ -9,7 +9,7 @@ import { logger } from '../../observability/logger.ts';
 import type { ClaimedEmail, NotificationClaims } from '../../store/notification-claims.ts';
 import { ClaimInFlight } from './claim.ts';
 import { sendEmail } from './mailer.ts';
-import type { Email } from './signup-email.ts';
+import type { Email } from './email-layout.ts';
 
 /** Who gets the email and what it says, or why nobody does. */
 export type Composed = { to: string; email: Email } | { none: string };

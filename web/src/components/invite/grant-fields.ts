@@ -93,3 +93,13 @@ export function grantFields(directory: Directory, prefix = '') {
 
   return { userType, primary, optional, read };
 }
+
+/** The form's optional part, closed at first: a title, what is inside in one line, then the fields. */
+export function moreSettings(id: string, hint: string, ...fields: HTMLElement[]): HTMLDetailsElement {
+  return h(
+    'details',
+    { class: 'more-settings', id },
+    h('summary', {}, h('span', { class: 'summary-title' }, 'More settings', h('span', { class: 'optional' }, ' (optional)')), h('span', { class: 'hint summary-hint' }, hint)),
+    ...fields,
+  );
+}

@@ -9,7 +9,7 @@ import { h, render } from '../../lib/dom.ts';
 import { parseEmailList } from '../../lib/email-list.ts';
 import { formatDuration, INVITATION_LIMITS, LINK_LIMITS, plural, type Directory, type InvitationResult, type LinkSettings } from '../../lib/model.ts';
 import { errorNotice } from './error-notice.ts';
-import { grantFields } from './grant-fields.ts';
+import { grantFields, moreSettings } from './grant-fields.ts';
 import { resultWords } from './invitation-words.ts';
 import { describeLink } from './link-words.ts';
 
@@ -78,15 +78,9 @@ export function invitationForm(directory: Directory, settings: LinkSettings, bas
   };
   message.addEventListener('input', () => message.getAttribute('aria-invalid') === 'true' && readMessage());
 
-  const more = h(
-    'details',
-    { class: 'more-settings', id: 'invitation-more-settings' },
-    h(
-      'summary',
-      {},
-      h('span', { class: 'summary-title' }, 'More settings', h('span', { class: 'optional' }, ' (optional)')),
-      h('span', { class: 'hint summary-hint' }, 'More teams, role groups, legacy groups; how long the invitations work; a message in the email.'),
-    ),
+  const more = moreSettings(
+    'invitation-more-settings',
+    'More teams, role groups, legacy groups; how long the invitations work; a message in the email.',
     grantChoice.optional,
     h(
       'div',

@@ -9,7 +9,7 @@ import { api } from '../../lib/api.ts';
 import { h, render } from '../../lib/dom.ts';
 import type { CreatedLink, Directory, LinkSettings } from '../../lib/model.ts';
 import { canShare, type MakeAndCopy, type Obtained } from './copying.ts';
-import { grantFields } from './grant-fields.ts';
+import { grantFields, moreSettings } from './grant-fields.ts';
 import { describeLink } from './link-words.ts';
 import { linkRules } from './link-rules.ts';
 
@@ -28,15 +28,9 @@ export function linkForm(directory: Directory, settings: LinkSettings, base: str
   const grantChoice = grantFields(directory);
 
   const rules = linkRules(settings, membership);
-  const more = h(
-    'details',
-    { class: 'more-settings', id: 'more-settings' },
-    h(
-      'summary',
-      {},
-      h('span', { class: 'summary-title' }, 'More settings', h('span', { class: 'optional' }, ' (optional)')),
-      h('span', { class: 'hint summary-hint' }, 'More teams, role groups, legacy groups; a label, how many people, how long it works, which email domains, signup emails.'),
-    ),
+  const more = moreSettings(
+    'more-settings',
+    'More teams, role groups, legacy groups; a label, how many people, how long it works, which email domains, signup emails.',
     grantChoice.optional,
     rules.section,
   );
