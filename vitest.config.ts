@@ -1,13 +1,28 @@
 import { defineConfig } from 'vitest/config';
 
+/** Unit files that need DynamoDB Local. */
+const STACK_UNIT_FILES = ['test/unit/conflict-emulation.test.ts'];
+
 export default defineConfig({
   test: {
     pool: 'forks',
     projects: [
       // Synthesizing the app needs no stack: these files share their workers (aws-cdk-lib loads once per worker, not per file).
       { extends: true, test: { name: 'infra', include: ['test/infra/**/*.test.ts'], isolate: false } },
-      // DynamoDB Local and local SES start once for the whole run; each test file gets its own table and front door.
-      { extends: true, test: { name: 'service', include: ['test/**/*.test.ts'], exclude: ['test/infra/**'], globalSetup: ['test/support/global-setup.ts'] } },
+      // Pure code: each file in a fresh worker, as the handler edges' mocks and loggers expect.
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'test/ops/**/*.test.ts'], exclude: [...STACK_UNIT_FILES] } },
+      // DynamoDB Local and local SES start once for the whole run; each test file gets its own table and front door,
+      // and the files share their workers one after another (the SDK, the provider and Chromium's driver load once per worker).
+      {
+        extends: true,
+        test: {
+          name: 'service',
+          include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts', ...STACK_UNIT_FILES],
+          globalSetup: ['test/support/global-setup.ts'],
+          setupFiles: ['test/support/one-file-at-a-time.ts'],
+          isolate: false,
+        },
+      },
     ],
     // Both cores: each file runs against its own tables, front door and local SES, so two files at once share nothing but DynamoDB Local.
     maxWorkers: 2,

@@ -65,12 +65,15 @@ export function startLocalMetrics(): LocalMetrics {
 }
 
 /** Every stack of this process reads the one stdout its functions share. */
-const readers = new Set<(emf: EmfRecord) => void>();
-let tapped = false;
+const PROCESS_TAP = Symbol.for('invite-links.local-metrics');
+const processWide = globalThis as { [PROCESS_TAP]?: { readers: Set<(emf: EmfRecord) => void>; tapped: boolean } };
+// Kept on the process, not the module: stdout is tapped once however often this module is loaded (test files sharing a worker).
+const tap = (processWide[PROCESS_TAP] ??= { readers: new Set(), tapped: false });
+const readers = tap.readers;
 
 function tapStdout(): void {
-  if (tapped) return;
-  tapped = true;
+  if (tap.tapped) return;
+  tap.tapped = true;
   const write = process.stdout.write.bind(process.stdout);
   process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
     const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
