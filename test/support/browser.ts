@@ -4,11 +4,42 @@
  * points at another build when one is wanted.
  */
 import chromiumBuild from '@sparticuz/chromium';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 
 const WEAKENING = new Set(['--disable-web-security', '--allow-running-insecure-content', '--disable-site-isolation-trials', '--single-process']);
 
+/**
+ * One Chromium per worker, shared by the page files that run there one after another: each file
+ * gets it with contexts of its own, and its `close()` closes only those. Kept on the process, not
+ * the module, which each file loads afresh (support/one-file-at-a-time.ts).
+ */
+const SHARED = Symbol.for('invite-links.test-chromium');
+const processWide = globalThis as { [SHARED]?: Promise<Browser> };
+
 export async function launchChromium(): Promise<Browser> {
+  let browser = await (processWide[SHARED] ??= startChromium());
+  if (!browser.isConnected()) browser = await (processWide[SHARED] = startChromium());
+  return forOneFile(browser);
+}
+
+function forOneFile(browser: Browser): Browser {
+  const contexts: BrowserContext[] = [];
+  return new Proxy(browser, {
+    get(target, name) {
+      if (name === 'newContext')
+        return async (...args: Parameters<Browser['newContext']>) => {
+          const context = await target.newContext(...args);
+          contexts.push(context);
+          return context;
+        };
+      if (name === 'close') return async () => void (await Promise.all(contexts.splice(0).map((context) => context.close())));
+      const value = Reflect.get(target, name, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+async function startChromium(): Promise<Browser> {
   const executablePath = process.env.CHROMIUM_PATH ?? (await chromiumBuild.executablePath());
   return chromium.launch({
     executablePath,
