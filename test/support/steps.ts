@@ -1,5 +1,5 @@
 /** The "when" steps the integration tests are written in, in the contract's words. */
-import type { TestStack } from './stack.ts';
+import type { Reply, TestStack } from './stack.ts';
 
 export const DEMO_DOMAIN = 'demo-media-co';
 export const OTHER_DOMAIN = 'other-studio';
@@ -44,17 +44,22 @@ export function when(t: TestStack) {
      * machine) is tried again after its Retry-After until the service answers otherwise, so what a
      * test asserts is what concurrency must never break, however slow the machine: no loss, no duplicate.
      */
-    async joinAnswered(token: string, person: { email: string; firstName: string; lastName: string } = newPerson(), body: Record<string, unknown> = {}) {
-      for (;;) {
-        const res = await this.join(token, person, body);
-        if (res.status !== 503) return res;
-        await new Promise((resolve) => setTimeout(resolve, Number(res.headers.get('retry-after') ?? 1) * 1000));
-      }
+    joinAnswered(token: string, person: { email: string; firstName: string; lastName: string } = newPerson(), body: Record<string, unknown> = {}) {
+      return answered(() => this.join(token, person, body));
     },
     revokeAll: (admin = OWNER, domainId = DEMO_DOMAIN) => t.as(admin).post(`${linksPath(domainId)}/revoke-all`),
     setLinksEnabled: (enabled: boolean, admin = OWNER, domainId = DEMO_DOMAIN) =>
       t.as(admin).put(`/v1/domains/${domainId}/settings/invite-links`, { enabled }),
   };
+}
+
+/** A request as a client makes it: a 503 BUSY (it kept colliding with concurrent writes) is tried again after its Retry-After. */
+export async function answered(send: () => Promise<Reply>): Promise<Reply> {
+  for (;;) {
+    const res = await send();
+    if (res.status !== 503) return res;
+    await new Promise((resolve) => setTimeout(resolve, Number(res.headers.get('retry-after') ?? 1) * 1000));
+  }
 }
 
 /**
