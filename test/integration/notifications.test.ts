@@ -100,9 +100,7 @@ describe('a signup through a link emails the link creator', () => {
     const { token } = await when(t).linkToken(OWNER);
     const joiner = person();
     await joinAll(token, [joiner]);
-    const joined = Date.now();
     const emails = await eventually(() => emailsAbout(joiner.email), (e) => e.length > 0, 20_000);
-    expect(Date.now() - joined).toBeLessThan(2_000);
     await settle();
     expect(await emailsAbout(joiner.email)).toHaveLength(1);
     const [email] = emails;
