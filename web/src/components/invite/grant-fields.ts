@@ -6,16 +6,7 @@
 import { h } from '../../lib/dom.ts';
 import { grantableUserTypes, USER_TYPE_HINT, USER_TYPE_LABEL, type Directory, type UserType } from '../../lib/model.ts';
 import { checkboxes, radio } from './choices.ts';
-
-/** What the request body takes of the grant, for a link and an invitation alike. */
-export interface Grant {
-  userType: UserType;
-  primaryTeamId?: string;
-  primaryGroupId?: string;
-  additionalTeamIds: string[];
-  roleGroupIds: string[];
-  groupIds: string[];
-}
+import type { LinkGrant } from '../../../../shared/domain/types.ts';
 
 /** `prefix` keeps the ids of two forms on one page apart (the link form has none). */
 export function grantFields(directory: Directory, prefix = '') {
@@ -80,7 +71,7 @@ export function grantFields(directory: Directory, prefix = '') {
 
   const checked = (within: Element, name: string): string[] => Array.from(within.querySelectorAll<HTMLInputElement>(`input[name=${name}]:checked`)).map((i) => i.value);
   /** The grant as chosen now. */
-  function read(): Grant {
+  function read(): LinkGrant {
     const kind = primaryKind();
     return {
       userType: (checked(userType, 'userType')[0] ?? 'STANDARD') as UserType,
