@@ -7,6 +7,7 @@
  */
 import type * as z from 'zod/mini';
 import type { ErrorKind } from '../domain/errors.ts';
+import { INVITATION_LIMITS } from '../domain/limits.ts';
 import * as input from './requests.ts';
 import type { ResponseName } from './response-schemas.ts';
 
@@ -191,7 +192,7 @@ export const OPERATIONS = {
   'create-invitations': {
     method: 'POST', path: '/v1/domains/{domainId}/invitations', auth: 'jwt', status: 201,
     summary: 'Invite people by email: one single-use invitation per address', who: MAY_INVITE,
-    description: 'Up to 100 addresses (each once, case-insensitively), each sent its own invitation: a link with its own token, bound to that address, valid for `expiresInSeconds` (7 days unless the operator shortened links’ lifetime). The grant is checked as a link’s is (the role ceiling: 403; unknown ids: 422), and works whether invite links are on or off. Each address answers for itself, in the request’s order: `invited`, `already-member`, `already-invited` (it has a pending invitation), or `refused` with `code` `REJOIN_BLOCKED` (removed, kept out), `EMAIL_DOMAIN_NOT_ALLOWED` (the domain’s email domains), `RECIPIENT_LIMIT` (the address had 5 invitations today) or `INVITATION_QUOTA` (the sender sent 200 today in this domain). The token is never in the answer: only the email holds it.',
+    description: `Up to ${INVITATION_LIMITS.maxEmails} addresses (each once, case-insensitively), each sent its own invitation: a link with its own token, bound to that address, valid for \`expiresInSeconds\` (7 days unless the operator shortened links’ lifetime). The grant is checked as a link’s is (the role ceiling: 403; unknown ids: 422), and works whether invite links are on or off. Each address answers for itself, in the request’s order: \`invited\`, \`already-member\`, \`already-invited\` (it has a pending invitation), or \`refused\` with \`code\` \`REJOIN_BLOCKED\` (removed, kept out), \`EMAIL_DOMAIN_NOT_ALLOWED\` (the domain’s email domains), \`RECIPIENT_LIMIT\` (the address had ${INVITATION_LIMITS.perRecipientPerDay} invitations today) or \`INVITATION_QUOTA\` (the sender sent ${INVITATION_LIMITS.perCreatorPerDay} today in this domain). The token is never in the answer: only the email holds it.`,
     params: input.domainParams, body: input.createInvitationsBody, response: 'invitationResults',
     errors: [...MEMBER_CHECK, 'UnknownReference', 'Busy'], tableActions: [CALLER, 'PutItem', 'UpdateItem'], keyActions: ['Encrypt'],
   },
