@@ -26,6 +26,11 @@ export interface Domain {
   allowedEmailDomains?: string[];
   /** How many admins the domain has: the last one cannot be removed or demoted. */
   adminCount?: number;
+  /** "Pause all links" until then (on the gates too): no link admits anyone before it; nothing is killed. */
+  linksPausedUntil?: string;
+  linksPausedBy?: string;
+  /** The guard a new link gets when its creator gives it none. */
+  defaultPauseAfter?: PauseAfter;
   /** Per creator: bumped when their authority shrinks or "delete all of their links"; a link lives only in its creator's generation. */
   [creatorGeneration: `creatorGeneration#${string}`]: number | undefined;
 }
@@ -95,6 +100,12 @@ export interface JoinedVia {
   invitedBy?: { userId: string; email: string };
 }
 
+/** A link's join-rate guard: more than `joins` people joining within `withinMinutes` pauses the link. */
+export interface PauseAfter {
+  joins: number;
+  withinMinutes: number;
+}
+
 /** What a link hands to everyone who joins through it. Fixed for the link's life. */
 export interface LinkGrant {
   userType: UserType;
@@ -126,6 +137,14 @@ export interface InviteLink extends LinkGrant {
   allowedEmailDomains: string[];
   /** False: the creator gets no signup emails for this link. */
   notifyCreator: boolean;
+  /** True: joining makes a join request that the creator or an admin approves (shared/domain/join-request.ts). */
+  requireApproval?: boolean;
+  /** Its join-rate guard, fixed at creation (the domain's default when its creator gave none). */
+  pauseAfter?: PauseAfter;
+  /** Paused (by its guard, or a person) until its creator or an admin resumes it; on every counter too. */
+  pausedAt?: string;
+  /** `guard`, or the userId of who paused it. */
+  pausedBy?: string;
 }
 
 /**
@@ -201,4 +220,63 @@ export interface JoinRecord {
   notifyCreator?: boolean;
   /** The link's use limit, so the signup email can say how many uses are left. */
   linkMaxUses?: number;
+  /** Who approved the join request this join came from: the welcome says the request was approved. */
+  approvedBy?: { userId: string; email: string };
+  /** The link's join-rate guard, so the notifier reads nothing for a link without one. */
+  linkPauseAfter?: PauseAfter;
+}
+
+export type JoinRequestStatus = 'pending' | 'approved' | 'declined';
+
+/**
+ * Someone asking to join through a link that needs approval: one per person per link (the id is
+ * derived from both), decided once by the link's creator or an admin.
+ */
+export interface JoinRequest {
+  /** First 22 characters of base64url SHA-256 of `<linkId>\n<email>`. */
+  requestId: string;
+  domainId: string;
+  domainName: string;
+  linkId: string;
+  linkLabel?: string;
+  linkCreatedBy: string;
+  linkCreatedByEmail: string;
+  linkExpiresAt: string;
+  /** Who asks: their identity's `sub`, their verified email (lower-cased) and names. */
+  userId: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  status: JoinRequestStatus;
+  requestedAt: string;
+  decidedAt?: string;
+  decidedBy?: { userId: string; email: string };
+  /** The approver's words on a decline, if they gave any. */
+  reason?: string;
+}
+
+/** The requester's own copy of their request, read with their profile and memberships (GET /v1/me). */
+export type MyJoinRequest = Pick<JoinRequest, 'requestId' | 'domainId' | 'domainName' | 'status' | 'requestedAt' | 'decidedAt'>;
+
+/**
+ * One email about a join request (the outbox item the notifier reads from the stream): `requested`
+ * goes to an approver (the link's creator), `declined` to the person who asked.
+ */
+export interface JoinRequestEmail {
+  kind: 'requested' | 'declined';
+  requestId: string;
+  domainId: string;
+  domainName: string;
+  /** Whom the email is for. */
+  to: { userId: string; email: string };
+  /** Who asked to join. */
+  requester: { userId: string; email: string; firstName: string; lastName: string };
+  link: { linkId: string; label?: string; createdBy: string };
+  requestedAt: string;
+  /** A decline's: when, by whom, and the reason if one was given. */
+  decidedAt?: string;
+  decidedBy?: { userId: string; email: string };
+  reason?: string;
+  /** When it was written (the request or the decline): with `kind`, what the outbox item is keyed by. */
+  writtenAt: string;
 }

@@ -2,7 +2,7 @@
 import { ACTIVITY_RETENTION_SECONDS, LINK_EXPIRY_MEMORY_SECONDS } from '../../config.ts';
 import type { ActivityEntry } from '../../contract/event-schemas.ts';
 import { capOf, ttlOf } from '../../domain/invite-link.ts';
-import type { Directory, Domain, Invitation, InvitationEmail, InviteLink, JoinRecord, Membership, RemovedMember, User } from '../../domain/types.ts';
+import type { Directory, Domain, Invitation, InvitationEmail, InviteLink, JoinRecord, JoinRequest, JoinRequestEmail, Membership, MyJoinRequest, RemovedMember, User } from '../../domain/types.ts';
 import { keys } from './keys.ts';
 import { ENTITY, SHARDS, TABLE } from './table.ts';
 
@@ -12,6 +12,9 @@ export type Item = Record<string, unknown>;
 
 /** An invitation email's outbox item lives a day: the notifier deletes it once sent, so no sealed token lingers. */
 const INVITATION_EMAIL_TTL_SECONDS = 24 * 3600;
+/** A join request and its copy are kept 30 days past their link's expiry. */
+const JOIN_REQUEST_MEMORY_SECONDS = 30 * 24 * 3600;
+const joinRequestTtl = (linkExpiresAt: string) => ttlOf(linkExpiresAt) + JOIN_REQUEST_MEMORY_SECONDS;
 /** A day's sending count is kept a day past its day. */
 export const INVITATION_QUOTA_TTL_SECONDS = 2 * 24 * 3600;
 
@@ -125,6 +128,27 @@ export const items = {
     ...keys.invitationEmail(email.invitationId, email.sendCount),
     entityType: ENTITY.InvitationEmail,
     [TABLE.ttlAttribute]: Math.floor(Date.parse(email.sentAt) / 1000) + INVITATION_EMAIL_TTL_SECONDS,
+    ...email,
+  }),
+  /** Kept 30 days past its link's expiry, so a decided request still says what became of it. */
+  joinRequest: (request: JoinRequest): Item => ({
+    ...keys.joinRequest(request.requestId),
+    ...keys.joinRequestIndex(request.domainId, request.status, request.requestedAt, request.requestId),
+    entityType: ENTITY.JoinRequest,
+    [TABLE.ttlAttribute]: joinRequestTtl(request.linkExpiresAt),
+    ...request,
+  }),
+  myJoinRequest: (userId: string, copy: MyJoinRequest, linkExpiresAt: string): Item => ({
+    ...keys.myJoinRequest(userId, copy.requestId),
+    entityType: ENTITY.MyJoinRequest,
+    [TABLE.ttlAttribute]: joinRequestTtl(linkExpiresAt),
+    ...copy,
+  }),
+  /** Lives a day like an invitation email's: the notifier deletes it once sent. */
+  joinRequestEmail: (email: JoinRequestEmail): Item => ({
+    ...keys.joinRequestEmail(email.requestId, email.kind, email.writtenAt),
+    entityType: ENTITY.JoinRequestEmail,
+    [TABLE.ttlAttribute]: Math.floor(Date.parse(email.writtenAt) / 1000) + INVITATION_EMAIL_TTL_SECONDS,
     ...email,
   }),
   /** The join record is also the domain's MemberJoined activity entry (read back by memberJoined). */

@@ -6,6 +6,9 @@ const { partitionKey: GSI1PK, sortKey: GSI1SK } = TABLE.byDomainIndex;
 
 export type Key = Record<string, string>;
 
+/** Join requests sort by status, then by when they were made, in the domain index: `?status=` is a key prefix. */
+const joinRequestsPrefix = (status: string) => `JOINREQ#${status}#`;
+
 /** Links sort by generation in the domain index, so listing reads only the live generation. */
 const generationPrefix = (generation: number) => `LINK#${String(generation).padStart(10, '0')}#`;
 
@@ -62,6 +65,21 @@ export const keys = {
   creatorInvitationQuota: (domainId: string, userId: string, day: string): Key => ({ [PK]: `INVITE_QUOTA#CREATOR#${domainId}#${userId}#${day}`, [SK]: 'QUOTA' }),
   recipientInvitationQuota: (email: string, day: string): Key => ({ [PK]: `INVITE_QUOTA#RECIPIENT#${email}#${day}`, [SK]: 'QUOTA' }),
 
+  /** A join request (shared/domain/join-request.ts), listed by domain and status, newest first: a decision rewrites its index key. */
+  joinRequest: (requestId: string): Key => ({ [PK]: `JOINREQ#${requestId}`, [SK]: 'REQUEST' }),
+  joinRequestIndex: (domainId: string, status: string, requestedAt: string, requestId: string): Key => ({
+    [GSI1PK]: `DOMAIN#${domainId}`,
+    [GSI1SK]: `${joinRequestsPrefix(status)}${requestedAt}#${requestId}`,
+  }),
+  joinRequestsPrefix,
+  /** The requester's copy of their request, in their partition: GET /v1/me reads it with their memberships. */
+  myJoinRequest: (userId: string, requestId: string): Key => ({ [PK]: `USER#${userId}`, [SK]: `JOINREQ#${requestId}` }),
+  myJoinRequestsPrefix: 'JOINREQ#',
+  /** One email about a request to send (the outbox the notifier reads from the stream): `n` is when it was written, in epoch milliseconds. */
+  joinRequestEmail: (requestId: string, kind: 'requested' | 'declined', writtenAt: string): Key => ({ [PK]: `JOINREQ#${requestId}`, [SK]: `EMAIL#${kind}#${Date.parse(writtenAt)}` }),
+  /** The notifier's once-only claim for that email, beside the request. */
+  joinRequestEmailClaim: (requestId: string, kind: 'requested' | 'declined', writtenAt: string): Key => ({ [PK]: `JOINREQ#${requestId}`, [SK]: `SENT#${kind}#${Date.parse(writtenAt)}` }),
+
   /** The domain's activity, oldest to newest by sort key: one entry per change of state (shared/contract/activity.ts). */
   activityPartition: (domainId: string) => `ACTIVITY#${domainId}`,
   activity: (domainId: string, occurredAt: string, eventId: string): Key => ({ [PK]: `ACTIVITY#${domainId}`, [SK]: `${occurredAt}#${eventId}` }),
@@ -103,6 +121,15 @@ export const listPositions = {
     if (invitationId === undefined) return false;
     const createdAt = between(at[GSI1SK], keys.invitationsPrefix, `#${invitationId}`);
     return createdAt !== undefined && isInstant(createdAt) && isExactly(at, { ...keys.invitation(invitationId), ...keys.invitationIndex(domainId, createdAt, invitationId) });
+  },
+  joinRequests(domainId: string, at: Key): boolean {
+    const requestId = between(at[PK], 'JOINREQ#');
+    if (requestId === undefined) return false;
+    // `JOINREQ#<status>#<requestedAt>#<requestId>`: the status has no '#', the instant none either.
+    const rest = between(at[GSI1SK], 'JOINREQ#', `#${requestId}`) ?? '';
+    const cut = rest.indexOf('#');
+    const requestedAt = rest.slice(cut + 1);
+    return cut > 0 && isInstant(requestedAt) && isExactly(at, { ...keys.joinRequest(requestId), ...keys.joinRequestIndex(domainId, rest.slice(0, cut), requestedAt, requestId) });
   },
   activity(domainId: string, at: Key): boolean {
     const sortKey = typeof at[SK] === 'string' ? at[SK] : '';

@@ -41,4 +41,7 @@ export const ENTITY = {
   InvitationAddress: 'InvitationAddress',
   InvitationEmail: 'InvitationEmail',
   InvitationQuota: 'InvitationQuota',
+  JoinRequest: 'JoinRequest',
+  MyJoinRequest: 'MyJoinRequest',
+  JoinRequestEmail: 'JoinRequestEmail',
 } as const;
