@@ -1,9 +1,10 @@
 /**
  * The invite form, Copy first: what everyone joining through the new link gets (user type, primary
  * team or legacy group), then the optional settings, folded away (more teams, role groups, legacy
- * groups, and the link's rules, link-rules.ts), offering only what the person may hand out; Copy
- * link (and Share, where the browser has a share sheet) stays in view below them. Pressed again
- * with the same settings, it hands over the same link instead of making another.
+ * groups; the link's rules, link-rules.ts; approval and pausing, link-safety.ts), offering only
+ * what the person may hand out; Copy link (and Share, where the browser has a share sheet) stays
+ * in view below them. Pressed again with the same settings, it hands over the same link instead
+ * of making another.
  */
 import { api } from '../../lib/api.ts';
 import { h, render } from '../../lib/dom.ts';
@@ -12,6 +13,7 @@ import { canShare, type MakeAndCopy, type Obtained } from './copying.ts';
 import { grantFields, moreSettings } from './grant-fields.ts';
 import { describeLink } from './link-words.ts';
 import { linkRules } from './link-rules.ts';
+import { linkSafety } from './link-safety.ts';
 
 /** What the form needs of the links panel: making and handing over a link, and whether a link is still on the active list. */
 export interface FormLinks {
@@ -28,11 +30,13 @@ export function linkForm(directory: Directory, settings: LinkSettings, base: str
   const grantChoice = grantFields(directory);
 
   const rules = linkRules(settings, membership);
+  const safety = linkSafety(settings, membership);
   const more = moreSettings(
     'more-settings',
-    'More teams, role groups, legacy groups; a label, how many people, how long it works, which email domains, signup emails.',
+    'More teams, role groups, legacy groups; a label, how many people, how long it works, which email domains, signup emails; approval, pausing.',
     grantChoice.optional,
     rules.section,
+    safety.section,
   );
   const result = h('div', { class: 'copy-result', role: 'status', 'aria-live': 'polite' });
   const copyButton = h('button', { type: 'submit', class: 'button primary', id: 'copy-link' }, 'Copy link');
@@ -41,17 +45,18 @@ export function linkForm(directory: Directory, settings: LinkSettings, base: str
 
   /** What the link gives, as the request body takes it. */
   const grant = grantChoice.read;
-  const showSummary = (): void => render(summary, `New link: ${describeLink(grant(), directory)} · ${rules.describe()}`);
+  const showSummary = (): void => render(summary, `New link: ${[describeLink(grant(), directory), rules.describe(), safety.describe()].filter(Boolean).join(' · ')}`);
 
   /** Makes the link and copies (or shares) it; the same settings as the last link made here hand that link over again. */
   function hand(button: HTMLButtonElement, share: boolean) {
     const chosenRules = rules.read();
-    if (!chosenRules) {
+    const chosenSafety = safety.read();
+    if (!chosenRules || !chosenSafety) {
       more.open = true;
       form.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
       return;
     }
-    const body = { ...grant(), ...chosenRules };
+    const body = { ...grant(), ...chosenRules, ...chosenSafety };
     const settingsKey = JSON.stringify(body);
     const whose = `${me.userId} ${membership.domainId}`;
     const obtain = async (): Promise<Obtained> => {
@@ -64,7 +69,7 @@ export function linkForm(directory: Directory, settings: LinkSettings, base: str
     const showAtField = (error: unknown) => {
       const wasOpen = more.open;
       more.open = true;
-      const shown = rules.showApiError(error);
+      const shown = rules.showApiError(error) || safety.showApiError(error);
       more.open = shown || wasOpen;
       return shown;
     };

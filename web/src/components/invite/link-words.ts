@@ -1,5 +1,6 @@
 /** A link in words, as its row, the onboarding link and the revoke confirmation say it. */
 import { formatDateTime, plural, USER_TYPE_LABEL, type Directory, type InviteLink } from '../../lib/model.ts';
+import { pauseAfterWords } from '../pause-after.ts';
 
 /** "used 2 times", or for a link with a limit "used 1 of 3 · 2 left". */
 export function usesText(link: InviteLink): string {
@@ -7,6 +8,9 @@ export function usesText(link: InviteLink): string {
   const left = link.remainingUses ?? Math.max(0, link.maxUses - link.useCount);
   return `used ${link.useCount} of ${link.maxUses} · ${left} left`;
 }
+
+/** "Pauses if more than 20 people join within 10 minutes", for a link with a guard. */
+export const pauseAfterText = ({ pauseAfter }: Pick<InviteLink, 'pauseAfter'>) => (pauseAfter ? `Pauses if ${pauseAfterWords(pauseAfter)}` : null);
 
 /** "Standard · Producers (primary team) · + Marketing · role groups: Contributors", in names, not ids. */
 export function describeLink(link: Pick<InviteLink, 'userType' | 'primaryTeamId' | 'primaryGroupId' | 'additionalTeamIds' | 'roleGroupIds' | 'groupIds'>, { teams, roleGroups, groups }: Directory): string {

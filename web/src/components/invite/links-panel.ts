@@ -2,7 +2,9 @@
  * The invite modal's links: the standing onboarding link, and the active links a page at a time,
  * each with what it grants, its label, creator, times and uses, Copy on the links the viewer may
  * copy in any browser (their own; every link for an admin: revealing.ts; one line above the list
- * says why the others have none) and Revoke with a few seconds to undo (revoking.ts).
+ * says why the others have none) and Revoke with a few seconds to undo (revoking.ts). A link that
+ * needs approval says so; a paused one says since when, with Resume for its creator and admins
+ * (resuming.ts).
  */
 import { api } from '../../lib/api.ts';
 import { h, render } from '../../lib/dom.ts';
@@ -11,7 +13,8 @@ import { pagedList } from '../../lib/paging.ts';
 import { atDomains, formatDateTime, type CreatedLink, type Directory, type InviteLink } from '../../lib/model.ts';
 import { linkCopying } from './copying.ts';
 import { errorNotice } from './error-notice.ts';
-import { defaultTeamName, describeLink, distinctNames, usesText } from './link-words.ts';
+import { defaultTeamName, describeLink, distinctNames, pauseAfterText, usesText } from './link-words.ts';
+import { linkResuming } from './resuming.ts';
 import { COPY_RULE, linkRevealing, mayReveal } from './revealing.ts';
 import { isRevoking, linkRevoking } from './revoking.ts';
 
@@ -55,6 +58,7 @@ export function linksPanel(directory: Directory, base: string) {
   const { makeAndCopy, copyButton } = copying;
   const addressOf = linkRevealing(base, store);
   const revoking = linkRevoking(directory, base, { list, store, copied: copying.copied, show, announce, drop });
+  const resume = linkResuming(base, { list, resumed, refresh: () => void refresh(), announce });
 
   /** The standing onboarding link: the newest live one (the list is newest first). */
   const standing = () => links.find((l) => l.onboarding && !isRevoking(l.id));
@@ -83,6 +87,21 @@ export function linksPanel(directory: Directory, base: string) {
     return links[at] ?? links[at - 1];
   }
 
+  /** The link works again: drawn without its paused mark (the API's view of it says the same). */
+  function resumed(linkId: string) {
+    links = links.map((l) => (l.id === linkId ? { ...l, pausedAt: undefined } : l));
+    show();
+  }
+
+  /** "Paused 5 Dec 2026, 20:31 UTC", and Resume where the viewer may: the row's paused mark. */
+  function pausedMark(link: InviteLink, name: string, resumeId: string, focusAfter: () => HTMLElement | null) {
+    if (!link.pausedAt) return { mark: null, button: null };
+    const mark = h('p', { class: 'link-paused' }, h('span', { class: 'badge paused' }, 'Paused'), ' ', h('time', { datetime: link.pausedAt }, formatDateTime(link.pausedAt)), ' · nobody can join until it is resumed');
+    const button = mayRevoke(link) ? h('button', { type: 'button', class: 'button small primary', id: resumeId, 'aria-label': `Resume ${name}` }, 'Resume') : null;
+    button?.addEventListener('click', () => void resume(link, button, name, focusAfter));
+    return { mark, button };
+  }
+
   function showOnboarding() {
     if (!loaded) return render(onboardingBody, h('p', { class: 'muted small' }, 'Looking for the onboarding link…'));
     const link = standing();
@@ -91,10 +110,13 @@ export function linksPanel(directory: Directory, base: string) {
     if (!link) return render(onboardingBody, h('p', { class: 'muted small' }, 'There is none yet: the button makes one.'), h('div', { class: 'actions start' }, newButton));
     const copied = h('div', { class: 'row-copy-result', role: 'status' });
     const copy = mayReveal(directory, link) ? copyButton(link, () => addressOf(link), 'copy-onboarding-link', 'Copy onboarding link', copied) : null;
+    const paused = pausedMark(link, 'the onboarding link', 'resume-onboarding-link', () => document.getElementById('copy-onboarding-link') ?? document.getElementById('new-onboarding-link'));
     render(
       onboardingBody,
       h('p', { class: 'small link-meta', id: 'onboarding-link-meta' }, `Made by ${link.createdByEmail} on ${formatDateTime(link.createdAt)} · ${usesText(link)} · expires ${formatDateTime(link.expiresAt)}`),
+      paused.mark,
       copy ? null : h('p', { class: 'hint' }, `${COPY_RULE} New onboarding link makes one you can copy.`),
+      paused.button ? h('div', { class: 'actions start' }, paused.button) : null,
       h('div', { class: 'actions start pair' }, copy, newButton),
       copied,
     );
@@ -104,8 +126,14 @@ export function linksPanel(directory: Directory, base: string) {
     const pending = isRevoking(link.id);
     const describe = describeLink(link, directory);
     const name = names.get(link.id) ?? link.label ?? describe;
-    const badge = link.onboarding ? h('span', { class: 'badge' }, 'Onboarding') : null;
-    const limits = [link.allowedEmailDomains.length ? `Only ${atDomains(link.allowedEmailDomains)} emails` : null, link.notifyCreator ? null : 'No signup emails'].filter((t) => t !== null);
+    const badge = [link.onboarding ? h('span', { class: 'badge' }, 'Onboarding') : null, link.requireApproval ? h('span', { class: 'badge approval' }, 'Needs approval') : null];
+    const limits = [
+      link.allowedEmailDomains.length ? `Only ${atDomains(link.allowedEmailDomains)} emails` : null,
+      link.notifyCreator ? null : 'No signup emails',
+      pauseAfterText(link),
+    ].filter((t) => t !== null);
+    // Resume gone, the focus goes to the row's next button.
+    const paused = pausedMark(link, name, `resume-${link.id}`, () => list.querySelector<HTMLElement>(`[data-link-id="${CSS.escape(link.id)}"] .link-actions button`));
     const details = h(
       'div',
       { class: 'link-details' },
@@ -114,6 +142,7 @@ export function linksPanel(directory: Directory, base: string) {
       h('p', { class: 'muted small link-meta' }, `Created by ${link.createdByEmail} on `, h('time', { datetime: link.createdAt }, formatDateTime(link.createdAt))),
       h('p', { class: 'muted small link-meta' }, h('span', { class: 'link-uses' }, usesText(link)), ' · expires ', h('time', { datetime: link.expiresAt }, formatDateTime(link.expiresAt))),
       limits.length ? h('p', { class: 'muted small link-limits' }, limits.join(' · ')) : null,
+      paused.mark,
     );
     if (pending) {
       const undo = h('button', { type: 'button', class: 'button small', id: `undo-${link.id}`, 'aria-label': `Undo revoking ${name}` }, 'Undo');
@@ -132,9 +161,9 @@ export function linksPanel(directory: Directory, base: string) {
     const result = h('div', { class: 'row-copy-result', role: 'status' });
     return h(
       'li',
-      { class: 'link-item', 'data-link-id': link.id },
+      { class: link.pausedAt ? 'link-item paused' : 'link-item', 'data-link-id': link.id },
       details,
-      h('div', { class: 'link-actions' }, mayReveal(directory, link) ? copyButton(link, () => addressOf(link), `copy-${link.id}`, 'Copy', result) : null, revoke),
+      h('div', { class: 'link-actions' }, paused.button, mayReveal(directory, link) ? copyButton(link, () => addressOf(link), `copy-${link.id}`, 'Copy', result) : null, revoke),
       result,
     );
   }
