@@ -1,7 +1,9 @@
 /**
  * The Users page's table: each member's name and email, user type (and admin), teams and groups
  * with the primary one marked, and, quieter, which link brought them in from whom. Admins get Edit
- * and Remove on each row, except Remove on the domain's last admin, which says why instead.
+ * and Remove on each row, except Remove on the domain's last admin, which says why instead. For
+ * an action on many (the page filtered by a link), a tick box before each row, and what became of
+ * each person in their row.
  */
 import { h, type Child } from '../lib/dom.ts';
 import { formatDate, formatDateTime, USER_TYPE_LABEL, type Directory, type Member, type Team } from '../lib/model.ts';
@@ -43,14 +45,26 @@ function joinedVia(m: Member): HTMLElement {
   );
 }
 
+/** Rows picked for one action on many, and what it did to each. */
+export interface RowSelection {
+  /** Whether the row can be ticked (not the viewer, not the last admin, not removed already). */
+  selectable(m: Member): boolean;
+  isSelected(m: Member): boolean;
+  toggle(m: Member, on: boolean): void;
+  /** What the action did to this member, said in their row instead of its buttons. */
+  outcome(m: Member): { removed: boolean; text: string } | undefined;
+}
+
 export interface UsersTableOptions {
   /** Edit and Remove, for admins; nothing for anyone else. */
   actions?: MemberActions;
+  /** Tick boxes for an action on many rows. */
+  selection?: RowSelection;
   /** Whether this member is the domain's last admin, whom the API would refuse to remove or demote. */
   lastAdmin: (m: Member) => boolean;
 }
 
-export function usersTable(members: Member[], directory: Directory, { actions, lastAdmin }: UsersTableOptions): HTMLElement {
+export function usersTable(members: Member[], directory: Directory, { actions, lastAdmin, selection }: UsersTableOptions): HTMLElement {
   const { teams, roleGroups, groups } = directory;
   const cell = (label: string, ...content: Child[]) => h('td', { 'data-label': label }, ...content);
   const columns = [
@@ -61,7 +75,7 @@ export function usersTable(members: Member[], directory: Directory, { actions, l
   ] as const;
   return h(
     'table',
-    { class: 'users members' },
+    { class: selection ? 'users members selecting' : 'users members' },
     h('caption', { class: 'visually-hidden' }, 'Users of this domain'),
     h(
       'thead',
@@ -69,6 +83,7 @@ export function usersTable(members: Member[], directory: Directory, { actions, l
       h(
         'tr',
         {},
+        selection ? h('th', { scope: 'col', class: 'col-select' }, h('span', { class: 'visually-hidden' }, 'Ticked')) : null,
         columns.map(([label, column]) => h('th', { scope: 'col', class: column }, label)),
         actions ? h('th', { scope: 'col', class: 'col-actions' }, h('span', { class: 'visually-hidden' }, 'Actions')) : null,
       ),
@@ -81,18 +96,32 @@ export function usersTable(members: Member[], directory: Directory, { actions, l
           m.roleGroupIds.length ? `Role groups: ${m.roleGroupIds.map((id) => nameOf(roleGroups, id)).join(', ')}` : null,
           m.groupIds.length ? `Legacy groups: ${m.groupIds.map((id) => primaryMarked(nameOf(groups, id), id === m.primaryGroupId)).join(', ')}` : null,
         ].filter((text) => text !== null);
+        const outcome = selection?.outcome(m);
         return h(
           'tr',
-          { 'data-email': m.email, 'data-user-id': m.userId },
+          { 'data-email': m.email, 'data-user-id': m.userId, class: outcome?.removed ? 'gone' : undefined },
+          selection ? tickCell(m, selection) : null,
           h('th', { scope: 'row' }, h('span', { class: 'name' }, fullName(m)), h('span', { class: 'email' }, emailText(m.email))),
           cell('User type', USER_TYPE_LABEL[m.userType], m.isAdmin ? [' ', h('span', { class: 'badge' }, 'Admin')] : null),
           cell('Teams', h('span', { class: 'teams' }, teamNames(m, teams) || '—'), extra.length ? h('span', { class: 'member-groups' }, extra.join(' · ')) : null),
           cell('How they joined', joinedVia(m)),
-          actions ? rowActions(m, actions, lastAdmin(m)) : null,
+          outcome
+            ? h('td', { class: 'row-actions' }, h('span', { class: outcome.removed ? 'row-outcome removed' : 'row-outcome failed' }, outcome.text))
+            : actions
+              ? rowActions(m, actions, lastAdmin(m))
+              : null,
         );
       }),
     ),
   );
+}
+
+/** The row's tick box, named for its person; none where the row cannot be picked. */
+function tickCell(m: Member, selection: RowSelection): HTMLElement {
+  if (!selection.selectable(m)) return h('td', { class: 'col-select' });
+  const box = h('input', { type: 'checkbox', class: 'tick', checked: selection.isSelected(m), 'aria-label': `Tick ${fullName(m)}` });
+  box.addEventListener('change', () => selection.toggle(m, box.checked));
+  return h('td', { class: 'col-select' }, box);
 }
 
 /** Edit, and Remove unless the API would refuse it: the last admin's row says why instead. */

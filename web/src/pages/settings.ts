@@ -1,8 +1,8 @@
 /**
- * Admin › Settings › Login Settings (/settings?domain=…): the domain's invite-link switch, the
- * email domains everyone who joins must have, and DELETE ALL EXISTING LINKS, each destructive step
- * behind a confirmation dialog. Admins of the domain on show only; anyone else is told so, with
- * the domain picker and that domain's Home.
+ * Admin › Settings › Login Settings (/settings?domain=…): the domain's invite-link switch, pausing
+ * every link for some hours, the email domains everyone who joins must have, the guard new links
+ * get, and DELETE ALL EXISTING LINKS, each destructive step behind a confirmation dialog. Admins
+ * of the domain on show only; anyone else is told so, with the domain picker and that domain's Home.
  */
 import { api, ApiError } from '../lib/api.ts';
 import { failure, showingDomain, startSignedInPage } from '../lib/app.ts';
@@ -11,6 +11,8 @@ import { confirmDialog } from '../lib/dialog.ts';
 import { byId, h, render } from '../lib/dom.ts';
 import { formatEmailDomainsInput, parseEmailDomains } from '../lib/email-domains.ts';
 import { atDomains, formatDateTime, formatDuration, plural, type LinkSettings, type Me, type Membership } from '../lib/model.ts';
+import { defaultGuardSetting } from '../components/settings/default-guard.ts';
+import { pauseAllSetting } from '../components/settings/pause-all.ts';
 
 const main = byId('main');
 
@@ -166,7 +168,9 @@ async function showDomain(me: Me, membership: Membership) {
       settings.updatedAt ? h('p', { class: 'muted small' }, `Last changed ${formatDateTime(settings.updatedAt)}.`) : null,
       switchStatus,
     ),
+    pauseAllSetting(base, me, membership, settings),
     emailDomainsSetting(base, membership, settings),
+    defaultGuardSetting(base, membership, settings),
     h(
       'section',
       { class: 'card setting danger-zone', 'aria-labelledby': 'revoke-title' },

@@ -5,7 +5,9 @@
  * or remove them, each step confirmed in a dialog, and see who is kept out after a removal, to let
  * them rejoin; others see the list only. Someone who may not invite in the domain on show is told
  * so (with the picker, and that domain's Home); `/` itself leads them to Home. The caller, the
- * domain's teams and groups and the first page of users are asked for at once.
+ * domain's teams and groups and the first page of users are asked for at once. Filtered by a link
+ * (`?inviteLinkId=`), it lists who joined through it, and admins can remove a burst's joiners in
+ * one action (burst-removal.ts).
  */
 import { api, session } from '../lib/api.ts';
 import { pagedList, type PagedList } from '../lib/paging.ts';
@@ -16,6 +18,7 @@ import { mayInvite, plural, type Directory, type Group, type Items, type Me, typ
 import { createInviteModal } from '../components/invite/invite-modal.ts';
 import { memberActions } from '../components/member-editor.ts';
 import { removedMembers } from '../components/removed-members.ts';
+import { burstRemoval, linkFilter } from '../components/burst-removal.ts';
 import { describeMember, fullName, usersTable } from '../components/users-table.ts';
 
 const main = byId('main');
@@ -33,13 +36,16 @@ type UsersPage = Page<Member> & { adminCount?: number };
 
 const pathOf = (domainId: string) => `/v1/domains/${encodeURIComponent(domainId)}`;
 
+/** The users list, all of it or only who joined through one link. */
+const usersPath = (base: string, linkId?: string) => (linkId ? `${base}/users?inviteLinkId=${encodeURIComponent(linkId)}` : `${base}/users`);
+
 function loadDomain(domainId: string): DomainData {
   const base = pathOf(domainId);
   const data: DomainData = {
     teams: api<Items<Team>>('GET', `${base}/teams`),
     roleGroups: api<Items<RoleGroup>>('GET', `${base}/role-groups`),
     groups: api<Items<Group>>('GET', `${base}/groups`),
-    users: api<UsersPage>('GET', `${base}/users`),
+    users: api<UsersPage>('GET', usersPath(base, linkFilter(domainId))),
   };
   // Answers nobody waits for (the domain turned out not to be one the person may see) are dropped quietly.
   for (const answer of Object.values(data)) (answer as Promise<unknown>).catch(() => undefined);
@@ -76,6 +82,8 @@ function show(me: Me, membership: Membership, early?: DomainData): Promise<void>
 }
 
 async function showDomain(me: Me, membership: Membership, early?: DomainData) {
+  // Read before the address names the domain: a filter the address had for another domain is dropped.
+  const linkId = linkFilter(membership.domainId);
   showingDomain(membership);
   render(main, h('p', { class: 'loading' }, 'Loading users…'));
   const base = pathOf(membership.domainId);
@@ -95,19 +103,19 @@ async function showDomain(me: Me, membership: Membership, early?: DomainData) {
 
   const showList = () => {
     const { items, more } = list;
-    summary.textContent = `${membership.domainName} · ${more ? `the first ${plural(items.length, 'user')}` : plural(items.length, 'user')}`;
-    render(table, h('div', { class: 'table-wrap' }, usersTable(items, directory, { actions, lastAdmin })), more);
+    summary.textContent = `${membership.domainName} · ${more ? `the first ${plural(items.length, 'user')}` : plural(items.length, 'user')}${linkId ? ' who joined through this link' : ''}`;
+    render(table, h('div', { class: 'table-wrap' }, usersTable(items, directory, { actions, lastAdmin, selection: membership.isAdmin ? burst?.selection : undefined })), more);
     keptOut?.nameAdmins();
   };
   const refreshUsers = (firstPage?: Promise<UsersPage>) => {
     const counted = (page: Promise<UsersPage>) => page.then((answer) => ((adminCount = answer.adminCount ?? adminCount), answer));
     return pagedList<Member>(
-      `${base}/users`,
+      usersPath(base, linkId),
       (next) => {
         list = next;
         showList();
       },
-      counted(firstPage ?? api<UsersPage>('GET', `${base}/users`)),
+      counted(firstPage ?? api<UsersPage>('GET', usersPath(base, linkId))),
     );
   };
   const focusRow = (userId: string | undefined) =>
@@ -149,18 +157,36 @@ async function showDomain(me: Me, membership: Membership, early?: DomainData) {
       })
     : undefined;
 
+  const burst = linkId
+    ? burstRemoval({
+        base,
+        directory,
+        linkId,
+        listed: () => list.items,
+        showAll(items) {
+          list = { items, more: null };
+          showList();
+        },
+        redraw: () => showList(),
+        lastAdmin,
+        removedSome: () => void keptOut?.refresh(),
+        announce: (text) => (announce.textContent = text),
+      })
+    : undefined;
+
   const modal = createInviteModal(directory, () => void refreshUsers());
   const newUsers = h('button', { type: 'button', class: 'button primary', id: 'new-users', 'aria-haspopup': 'dialog', onclick: () => modal.open() }, '+ New Users');
   render(
     main,
     pageHead('Users', domainPicker(me, membership, (next) => show(me, next).catch(showFailure)), newUsers),
     summary,
+    burst?.section,
     table,
     keptOut?.section,
     announce,
     modal.dialog,
   );
-  await Promise.all([refreshUsers(data.users), keptOut?.refresh(firstRemoved)]);
+  await Promise.all([refreshUsers(data.users), keptOut?.refresh(firstRemoved), burst?.load()]);
 }
 
 const showFailure = (error: unknown) => render(main, h('h1', {}, 'Users'), failure(error));
