@@ -52,6 +52,13 @@ export function coldTargets(world: ColdWorld): ColdTarget[] {
         return api(o.name, (round) => apiEvent(o, { domainId: world.domainId, linkId: world.revocable[at(round)]! }, ownerClaims));
       case 'revoke-all-invite-links':
         return api(o.name, () => apiEvent(o, { domainId: world.revokeAllDomainId }, ownerClaims));
+      // Pausing every link of the domain the others join through would refuse their joins.
+      case 'pause-invite-links':
+        return api(o.name, () => apiEvent(o, { domainId: world.revokeAllDomainId }, ownerClaims, { hours: 1 }));
+      case 'resume-invite-links':
+        return api(o.name, () => apiEvent(o, { domainId: world.revokeAllDomainId }, ownerClaims));
+      case 'resume-invite-link':
+        return api(o.name, () => apiEvent(o, { domainId: world.domainId, linkId: world.link.id }, ownerClaims));
       case 'update-member':
         return api(o.name, (round) => apiEvent(o, { domainId: world.domainId, userId: world.members.toChange[at(round)]! }, ownerClaims, { teamIds: ['editors', 'producers'] }));
       case 'allow-rejoin':

@@ -6,6 +6,6 @@ import { OPERATIONS } from '#shared/contract/operations.ts';
 import { store } from '#shared/store/dynamodb/index.ts';
 import { tokenVault } from '#shared/store/kms/token-vault.ts';
 
-export const handler = operationHandler(OPERATIONS['create-onboarding-link'], ({ callerId, params }) =>
-  createInviteLink(store, tokenVault, callerId, params.domainId, (directory) => onboardingGrant(directory.domain), true),
+export const handler = operationHandler(OPERATIONS['create-onboarding-link'], ({ callerId, params, body }) =>
+  createInviteLink(store, tokenVault, callerId, params.domainId, (directory) => onboardingGrant(directory.domain), true, { pauseAfter: body?.pauseAfter }),
 );

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { membershipFromGrant } from '../domain/invite-link.ts';
 import { isInvitationJoin, type InvitationJoinRecord } from '../domain/join.ts';
-import type { Invitation, InviteLink, JoinRecord, Membership } from '../domain/types.ts';
+import type { Invitation, InviteLink, JoinRecord, JoinRequest, Membership, PauseAfter } from '../domain/types.ts';
 import { inviteLinkView } from './views.ts';
 import type { ActivityEntry, EventDetail } from './event-schemas.ts';
 import { EVENT_VERSION, type EventType } from './event-types.ts';
@@ -66,6 +66,12 @@ export const activity = {
   invitationResent: (invitation: Invitation, actor: Actor) =>
     entry('InvitationResent', invitation.domainId, actor, invitation.lastSentAt, { invitation: { ...invitationRefOf(invitation), expiresAt: invitation.expiresAt, sendCount: invitation.sendCount } }),
   invitationsRevokedAll: (domainId: string, revoked: number, actor: Actor, at: string) => entry('InvitationsRevokedAll', domainId, actor, at, { revoked }),
+  linksPaused: (domainId: string, pausedUntil: string, hours: number, actor: Actor, at: string) => entry('InviteLinksPaused', domainId, actor, at, { pausedUntil, hours }),
+  linksResumed: (domainId: string, actor: Actor, at: string) => entry('InviteLinksResumed', domainId, actor, at, {}),
+  /** The guard paused the link (no actor), or a person did: the rule that tripped and who joined in its window. */
+  linkPaused: (link: InviteLink, rule: PauseAfter, burst: readonly { userId: string; email: string; joinedAt: string }[], at: string, actor?: Actor) =>
+    entry('InviteLinkPaused', link.domainId, actor, at, { link: linkRefOf(link), joins: rule.joins, withinMinutes: rule.withinMinutes, burst: burst.map(({ userId, email, joinedAt }) => ({ userId, email, joinedAt })) }),
+  linkResumed: (link: InviteLink, actor: Actor, at: string) => entry('InviteLinkResumed', link.domainId, actor, at, { link: linkRefOf(link) }),
 };
 
 /** A join's record as its MemberJoined entry: the eventId is the join's id, so it is the same on every read. */
@@ -87,6 +93,22 @@ export function memberJoined(join: JoinRecord): ActivityEntry {
 /** An invitation join's InvitationAccepted entry, written beside its MemberJoined one under its own id. */
 export const invitationAccepted = (join: InvitationJoinRecord, eventId: string): ActivityEntry => ({
   ...entry('InvitationAccepted', join.domainId, { userId: join.userId, email: join.email }, join.joinedAt, { member: joinerOf(join), invitation: invitationOfJoin(join) }),
+  eventId,
+});
+
+const joinRequestRefOf = (r: JoinRequest) => ({ id: r.requestId, linkId: r.linkId, userId: r.userId, email: r.email, firstName: r.firstName, lastName: r.lastName });
+
+/** A join request's entries, each under the event id its plan gave it (shared/domain/join-request.ts). */
+export const joinRequested = (r: JoinRequest, eventId: string): ActivityEntry => ({
+  ...entry('JoinRequested', r.domainId, { userId: r.userId, email: r.email }, r.requestedAt, { request: joinRequestRefOf(r) }),
+  eventId,
+});
+export const joinApproved = (r: JoinRequest, join: JoinRecord, eventId: string): ActivityEntry => ({
+  ...entry('JoinApproved', r.domainId, r.decidedBy, r.decidedAt ?? join.joinedAt, { request: joinRequestRefOf(r), member: joinerOf(join) }),
+  eventId,
+});
+export const joinDeclined = (r: JoinRequest, eventId: string): ActivityEntry => ({
+  ...entry('JoinDeclined', r.domainId, r.decidedBy, r.decidedAt ?? r.requestedAt, { request: joinRequestRefOf(r), ...(r.reason !== undefined ? { reason: r.reason } : {}) }),
   eventId,
 });
 

@@ -35,6 +35,9 @@ export const invitationRef = z.strictObject({ id: z.string(), email: z.string(),
 /** Someone who joined, with what they were given. */
 const joiner = z.strictObject({ ...person.def.shape, firstName: z.string(), lastName: z.string(), ...grant.def.shape });
 
+/** A join request: who asked, through which link. */
+const joinRequestRef = z.strictObject({ id: z.string(), linkId: z.string(), ...person.def.shape, firstName: z.string(), lastName: z.string() });
+
 export const EVENT_DETAILS = {
   InviteLinkCreated: z.strictObject({ ...envelope, link: inviteLink }),
   InviteLinkRevoked: z.strictObject({ ...envelope, link: linkRef }),
@@ -77,6 +80,29 @@ export const EVENT_DETAILS = {
   InvitationResent: z.strictObject({ ...envelope, invitation: z.strictObject({ ...invitationRef.def.shape, expiresAt: timestamp, sendCount: z.number() }) }),
   /** Every pending invitation of the domain revoked at once; `revoked`: how many. Links are left alone. */
   InvitationsRevokedAll: z.strictObject({ ...envelope, revoked: z.number() }),
+  /** Someone asked to join through a link that needs approval; nobody joined yet. The actor is them. */
+  JoinRequested: z.strictObject({ ...envelope, request: joinRequestRef }),
+  /** The link's creator or an admin (the actor) approved the request: the person joined (MemberJoined too) with the link's grant. */
+  JoinApproved: z.strictObject({ ...envelope, request: joinRequestRef, member: joiner }),
+  /** The link's creator or an admin (the actor) declined it, with their reason if they gave one. */
+  JoinDeclined: z.strictObject({ ...envelope, request: joinRequestRef, reason: z.optional(z.string()) }),
+  /** An admin paused every link of the domain for `hours`, until `pausedUntil`: joins through links are refused until then (or InviteLinksResumed); nothing ended. */
+  InviteLinksPaused: z.strictObject({ ...envelope, pausedUntil: timestamp, hours: z.number() }),
+  /** An admin ended a pause of all links before its time: every link works again. */
+  InviteLinksResumed: z.strictObject({ ...envelope }),
+  /**
+   * The link paused itself: more than `joins` people joined through it within `withinMinutes` (its
+   * pauseAfter). `burst`: who joined in that window. No actor: the service did it.
+   */
+  InviteLinkPaused: z.strictObject({
+    ...envelope,
+    link: linkRef,
+    joins: z.number(),
+    withinMinutes: z.number(),
+    burst: z.array(z.strictObject({ ...person.def.shape, joinedAt: timestamp })),
+  }),
+  /** Its creator or an admin (the actor) resumed a paused link: it admits people again. */
+  InviteLinkResumed: z.strictObject({ ...envelope, link: linkRef }),
   // `satisfies` on the literal: every type types.ts names has its schema, and no schema an unnamed type.
 } as const satisfies Record<EventType, z.ZodMiniType>;
 export type EventDetail<T extends EventType = EventType> = z.output<(typeof EVENT_DETAILS)[T]>;

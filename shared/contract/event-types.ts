@@ -23,5 +23,12 @@ export const EVENT_TYPES = [
   'InvitationAccepted',
   'InvitationResent',
   'InvitationsRevokedAll',
+  'InviteLinksPaused',
+  'InviteLinksResumed',
+  'InviteLinkPaused',
+  'InviteLinkResumed',
+  'JoinRequested',
+  'JoinApproved',
+  'JoinDeclined',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];

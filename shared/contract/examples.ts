@@ -6,7 +6,7 @@
  */
 import {
   alreadyMember, busy, emailDomainNotAllowed, emailNotVerified, forbidden, invalidRequest, invitationEmailMismatch, lastAdmin, linkCreationDisabled, linkExpired, linkNotFound, linkNotRevealable, linksDisabled,
-  linkRevoked, linkUsedUp, notFound, payloadTooLarge, rateLimited, rejoinBlocked, unauthenticated, unknownReference, type ErrorKind, type ServiceError,
+  joinDeclined, linkPaused, linkRevoked, linksPaused, linkUsedUp, notFound, requestDecided, payloadTooLarge, rateLimited, rejoinBlocked, unauthenticated, unknownReference, type ErrorKind, type ServiceError,
 } from '../domain/errors.ts';
 import { USER_TYPES } from '../domain/types.ts';
 import type { OperationName } from './operations.ts';
@@ -34,6 +34,8 @@ const SETTINGS = {
   maxUses: 25,
   allowedEmailDomains: ['demo.test'],
   notifyCreator: true,
+  requireApproval: false,
+  pauseAfter: { joins: 20, withinMinutes: 10 },
 } as const;
 
 const link = {
@@ -52,7 +54,27 @@ const link = {
   maxUses: SETTINGS.maxUses,
   allowedEmailDomains: SETTINGS.allowedEmailDomains,
   notifyCreator: SETTINGS.notifyCreator,
+  requireApproval: SETTINGS.requireApproval,
+  pauseAfter: SETTINGS.pauseAfter,
 };
+/** Kim asked to join through a link for freelancers that needs approval; the owner approves it. */
+const REQUEST_ID = 'Zk4pQ9wLm2Xr7Tc5Vb1nHs';
+const REQUESTED = '2026-11-26T10:15:00.000Z';
+const DECIDED = '2026-11-26T11:40:00.000Z';
+const joinRequest = {
+  requestId: REQUEST_ID,
+  status: 'pending',
+  linkId: LINK_ID,
+  linkLabel: 'Freelancers',
+  linkCreatedBy: OWNER.userId,
+  email: 'kim.park@demo.test',
+  firstName: 'Kim',
+  lastName: 'Park',
+  userId: '8b2d4f6a-1c3e-4a5b-9d7f-0e2c4a6b8d1f',
+  requestedAt: REQUESTED,
+};
+/** Until when the owner paused every link, for a weekend. */
+const PAUSED_UNTIL = '2026-11-30T08:00:00.000Z';
 const url = `http://localhost:3000/join#${TOKEN}`;
 const grant = { userType: 'STANDARD', isAdmin: false, teamIds: ['producers', 'marketing'], roleGroupIds: ['contributors'], groupIds: [] };
 const joinedVia = { linkId: LINK_ID, at: JOINED, label: SETTINGS.label, invitedBy: OWNER };
@@ -88,6 +110,8 @@ export const PARAMETER_EXAMPLES: Record<string, string> = {
   type: 'MemberJoined,MemberRemoved',
   allowRejoin: 'false',
   invitationId: INVITATION_ID,
+  requestId: REQUEST_ID,
+  status: 'pending',
 };
 
 /** Request bodies, by operation. */
@@ -96,9 +120,11 @@ export const REQUEST_EXAMPLES: Partial<Record<OperationName, unknown>> = {
   'create-onboarding-link': {},
   'update-member': { userType: 'POWER', teamIds: ['producers', 'editors'], roleGroupIds: ['contributors', 'user-managers'] },
   'allow-rejoin': { email: JOINER.email },
-  'put-invite-link-settings': { enabled: true, allowedEmailDomains: ['demo.test'] },
+  'put-invite-link-settings': { enabled: true, allowedEmailDomains: ['demo.test'], defaultPauseAfter: { joins: 20, withinMinutes: 10 } },
+  'pause-invite-links': { hours: 48 },
   'revoke-all-invite-links': { createdBy: 'u-demo-manager' },
   'create-invitations': { emails: [JOINER.email, 'kim.park@demo.test', 'lee.chen@demo.test'], ...INVITATION_SETTINGS, message: invitation.message, expiresInSeconds: 604_800 },
+  'decline-join-request': { reason: 'This link is for the spring shoot crew only.' },
   'lookup-invite-link': { token: TOKEN },
   join: { token: TOKEN, firstName: JOINER.firstName, lastName: JOINER.lastName },
 };
@@ -119,6 +145,7 @@ export const RESPONSE_EXAMPLES: Partial<Record<ResponseName, unknown>> = {
         groups: [],
       },
     ],
+    joinRequests: [{ requestId: REQUEST_ID, domainId: 'other-studio', domainName: 'Other Studio', status: 'pending', requestedAt: REQUESTED }],
   },
   teams: { items: [{ ...named('editors', 'Editors'), isDefault: true }, { ...named('marketing', 'Marketing'), isDefault: false }, { ...named('producers', 'Producers'), isDefault: false }] },
   roleGroups: {
@@ -136,7 +163,18 @@ export const RESPONSE_EXAMPLES: Partial<Record<ResponseName, unknown>> = {
   },
   member: { ...member, userType: 'POWER', teamIds: ['producers', 'editors'], roleGroupIds: ['contributors', 'user-managers'] },
   removedMembers: { items: [{ ...JOINER, removedAt: '2026-11-28T16:20:00.000Z', removedBy: OWNER.userId, removedByEmail: OWNER.email }] },
-  linkSettings: { enabled: true, allowedEmailDomains: ['demo.test'], maxLinkLifetimeSeconds: 604_800, activeLinkCount: 3, updatedAt: CREATED, updatedBy: OWNER.userId },
+  linkSettings: {
+    enabled: true,
+    allowedEmailDomains: ['demo.test'],
+    maxLinkLifetimeSeconds: 604_800,
+    activeLinkCount: 3,
+    updatedAt: CREATED,
+    updatedBy: OWNER.userId,
+    defaultPauseAfter: { joins: 20, withinMinutes: 10 },
+    pausedUntil: PAUSED_UNTIL,
+    pausedBy: OWNER.userId,
+  },
+  inviteLink: link,
   createdInviteLink: { ...link, url },
   revealedInviteLink: { id: LINK_ID, url },
   activeInviteLinks: { items: [{ ...link, useCount: 4, remainingUses: 21 }] },
@@ -165,6 +203,9 @@ export const RESPONSE_EXAMPLES: Partial<Record<ResponseName, unknown>> = {
   invitations: { items: [invitation], nextCursor: CURSOR },
   invitation: { ...invitation, sendCount: 2, lastSentAt: JOINED, expiresAt: '2026-12-02T14:05:00.000Z' },
   revokedAllInvitations: { revoked: 12 },
+  joinRequested: { status: 'pending', requestId: REQUEST_ID, ...DOMAIN, requestedAt: REQUESTED },
+  joinRequests: { items: [joinRequest, { ...joinRequest, requestId: 'Hy7uJ3kM9pQ1wE5rT2yU8i', email: 'lee.chen@demo.test', firstName: 'Lee', lastName: 'Chen', userId: 'c4e6a8b0-2d4f-4b6c-8e0a-1f3b5d7e9a2c', linkEnded: 'LINK_EXPIRED' }], nextCursor: CURSOR },
+  joinRequest: { ...joinRequest, status: 'declined', decidedAt: DECIDED, decidedBy: OWNER, reason: 'This link is for the spring shoot crew only.' },
   activityPage: {
     items: [
       {
@@ -189,6 +230,7 @@ const INVALID: Partial<Record<OperationName, () => ServiceError>> = {
   'update-member': () => invalidRequest('userType', `must be one of ${USER_TYPES.join(', ')}`),
   'allow-rejoin': () => invalidRequest('email', 'must be a valid email address'),
   'put-invite-link-settings': () => invalidRequest('allowedEmailDomains[0]', 'must be an email domain like example.com'),
+  'pause-invite-links': () => invalidRequest('hours', 'must be at most 72'),
   'create-invitations': () => invalidRequest('emails[3]', 'must be a valid email address'),
   'lookup-invite-link': () => invalidRequest('token', 'must be the 43-character code from the invite link'),
   join: () => invalidRequest('token', 'must be the 43-character code from the invite link'),
@@ -209,6 +251,8 @@ export const ERROR_EXAMPLES: Partial<Record<ErrorKind, ExampleOf>> = {
   AlreadyMember: () => alreadyMember(),
   RejoinBlocked: () => rejoinBlocked(),
   InvitationEmailMismatch: () => invitationEmailMismatch(JOINER.email),
+  JoinDeclined: () => joinDeclined(DOMAIN.domainName),
+  RequestDecided: () => requestDecided('approved'),
   LastAdmin: () => lastAdmin(),
   LinkCreationDisabled: () => linkCreationDisabled(),
   LinkNotRevealable: () => linkNotRevealable(),
@@ -216,6 +260,8 @@ export const ERROR_EXAMPLES: Partial<Record<ErrorKind, ExampleOf>> = {
   LinkRevoked: () => linkRevoked('revoked', DOMAIN.domainName),
   LinksDisabled: () => linksDisabled(DOMAIN.domainName),
   LinkUsedUp: () => linkUsedUp(DOMAIN.domainName),
+  LinkPaused: () => linkPaused(DOMAIN.domainName),
+  LinksPaused: () => linksPaused(PAUSED_UNTIL, DOMAIN.domainName),
   UnknownReference: () => unknownReference('additionalTeamIds[0]', 'interns'),
   RateLimited: () => rateLimited(30),
   PayloadTooLarge: () => payloadTooLarge(),

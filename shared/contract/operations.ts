@@ -7,7 +7,7 @@
  */
 import type * as z from 'zod/mini';
 import type { ErrorKind } from '../domain/errors.ts';
-import { INVITATION_LIMITS } from '../domain/limits.ts';
+import { INVITATION_LIMITS, PAUSE_LIMITS } from '../domain/limits.ts';
 import * as input from './requests.ts';
 import type { ResponseName } from './response-schemas.ts';
 
@@ -86,6 +86,7 @@ export const OPERATIONS = {
     method: 'GET', path: '/v1/me', auth: 'jwt', status: 200,
     summary: 'Who the caller is, and the domains they belong to',
     who: 'Any signed-in person; `memberships` is `[]` for someone who has joined no domain yet.',
+    description: '`joinRequests`: the caller’s own requests to join through links that need approval, pending or decided.',
     response: 'me', errors: [], tableActions: ['Query'],
   },
   'list-teams': {
@@ -142,20 +143,35 @@ export const OPERATIONS = {
   'put-invite-link-settings': {
     method: 'PUT', path: '/v1/domains/{domainId}/settings/invite-links', auth: 'jwt', status: 200,
     summary: 'Turn invite links on or off, and set the email domains every joiner must have', who: ADMINS,
-    description: 'Turning links off kills every existing link at once and for good: turning them on again brings none back. `allowedEmailDomains` (up to 20, exact, `[]` for any) is checked at every join together with the link’s own list.',
+    description: 'Turning links off kills every existing link at once and for good: turning them on again brings none back. `allowedEmailDomains` (up to 20, exact, `[]` for any) is checked at every join together with the link’s own list. `defaultPauseAfter` (`null`: none) is the guard a link made without its own `pauseAfter` gets; links made before keep theirs.',
     params: input.domainParams, body: input.settingsBody, response: 'linkSettings', errors: [...MEMBER_CHECK, 'Busy'],
     tableActions: ['ConditionCheckItem', 'PutItem', 'UpdateItem', 'Query'],
+  },
+  'pause-invite-links': {
+    method: 'POST', path: '/v1/domains/{domainId}/settings/invite-links/pause', auth: 'jwt', status: 200,
+    summary: 'Pause every invite link for a few hours', who: ADMINS,
+    description: `For \`hours\` (${PAUSE_LIMITS.minHours} to ${PAUSE_LIMITS.maxHours}) from now, or until an admin resumes them, a join or lookup through any of the domain’s links answers 410 \`LINKS_PAUSED\` with \`pausedUntil\`: one write, whatever the number of links. Nothing ends: afterwards every link works as before, and links can be made meanwhile. Invitations by email are not links and keep working. Pausing again sets a new end.`,
+    params: input.domainParams, body: input.pauseLinksBody, response: 'linkSettings', errors: [...MEMBER_CHECK, 'Busy'],
+    tableActions: ['ConditionCheckItem', 'UpdateItem', 'PutItem', 'GetItem'],
+  },
+  'resume-invite-links': {
+    method: 'POST', path: '/v1/domains/{domainId}/settings/invite-links/resume', auth: 'jwt', status: 200,
+    summary: 'End a pause of every invite link now', who: ADMINS,
+    description: 'Every link works again at once, in one write. With no pause running, nothing changes.',
+    params: input.domainParams, response: 'linkSettings', errors: [...MEMBER_CHECK, 'Busy'],
+    tableActions: ['ConditionCheckItem', 'UpdateItem', 'PutItem', 'GetItem'],
   },
   'create-invite-link': {
     method: 'POST', path: '/v1/domains/{domainId}/invite-links', auth: 'jwt', status: 201,
     summary: 'Make an invite link with a fixed configuration', who: MAY_INVITE,
-    description: 'The link expires after the domain’s link lifetime (7 days unless the operator shortened it). `url` holds the secret token: returned here, and afterwards only to the link’s creator or an admin through reveal (`POST .../invite-links/{linkId}/reveal`). A creator who is not an admin cannot hand out a user type above their own nor a role group they do not hold. One person may have at most 100 links working at once in a domain and make at most 200 an hour (operator settings); beyond that, 429 with `Retry-After`.',
+    description: 'The link expires after the domain’s link lifetime (7 days unless the operator shortened it). `url` holds the secret token: returned here, and afterwards only to the link’s creator or an admin through reveal (`POST .../invite-links/{linkId}/reveal`). `pauseAfter` `{joins, withinMinutes}`: once more than `joins` people join through it within `withinMinutes`, the link pauses itself (410 `LINK_PAUSED`) until its creator or an admin resumes it; a link made without one gets the domain’s `defaultPauseAfter`. A creator who is not an admin cannot hand out a user type above their own nor a role group they do not hold. One person may have at most 100 links working at once in a domain and make at most 200 an hour (operator settings); beyond that, 429 with `Retry-After`.',
     params: input.domainParams, body: input.createInviteLinkBody, response: 'createdInviteLink',
     errors: [...MEMBER_CHECK, 'LinkCreationDisabled', 'UnknownReference', 'RateLimited', 'Busy'], tableActions: [CALLER, 'ConditionCheckItem', 'PutItem'], keyActions: ['Encrypt'],
   },
   'create-onboarding-link': {
     method: 'POST', path: '/v1/domains/{domainId}/invite-links/onboarding', auth: 'jwt', status: 201,
     summary: 'Make the one-call onboarding link: Standard users in the default team', who: MAY_INVITE,
+    description: '`pauseAfter` as for any link; without it, the domain’s `defaultPauseAfter`.',
     params: input.domainParams, body: input.onboardingBody, response: 'createdInviteLink',
     errors: [...MEMBER_CHECK, 'LinkCreationDisabled', 'RateLimited', 'Busy'], tableActions: [CALLER, 'ConditionCheckItem', 'PutItem'], keyActions: ['Encrypt'],
   },
@@ -168,13 +184,20 @@ export const OPERATIONS = {
   'list-invite-links': {
     method: 'GET', path: '/v1/domains/{domainId}/invite-links', auth: 'jwt', status: 200,
     summary: 'The domain’s active links with their use counts (never a token or url)', who: MAY_INVITE,
-    description: 'Active means usable: links that expired, were revoked or are used up are left out. Newest first, a page at a time (`limit`, `cursor`); a page reads on past the links it leaves out to fill up to `limit`.',
+    description: 'Active means usable: links that expired, were revoked or are used up are left out; a paused link is listed, with `pausedAt`. Newest first, a page at a time (`limit`, `cursor`); a page reads on past the links it leaves out to fill up to `limit`.',
     params: input.domainParams, query: input.pageQuery, response: 'activeInviteLinks', errors: MEMBER_CHECK, tableActions: [CALLER, 'QueryByDomain'],
   },
   'revoke-invite-link': {
     method: 'DELETE', path: '/v1/domains/{domainId}/invite-links/{linkId}', auth: 'jwt', status: 204,
     summary: 'Revoke one link', who: 'The link’s creator, or a domain admin.',
     params: input.linkParams, errors: [...MEMBER_CHECK, 'Busy'], tableActions: [CALLER, 'GetItem', 'PutItem', 'UpdateItem'],
+  },
+  'resume-invite-link': {
+    method: 'POST', path: '/v1/domains/{domainId}/invite-links/{linkId}/resume', auth: 'jwt', status: 200,
+    summary: 'Resume a paused link', who: 'The link’s creator, or a domain admin.',
+    description: 'A link that paused itself (`pausedAt`) admits people again at once: the link and all its use counts in one write (`InviteLinkResumed`). A link not paused is answered as it is; a link that no longer works answers with its 410 code.',
+    params: input.linkParams, response: 'inviteLink',
+    errors: [...MEMBER_CHECK, 'LinkExpired', 'LinkRevoked', 'LinksDisabled', 'Busy'], tableActions: [CALLER, 'GetItem', 'UpdateItem', 'PutItem'],
   },
   'reveal-invite-link': {
     method: 'POST', path: '/v1/domains/{domainId}/invite-links/{linkId}/reveal', auth: 'jwt', clientLimit: 'reveal', status: 200,
@@ -221,19 +244,40 @@ export const OPERATIONS = {
     description: 'Every pending invitation’s link stops working; `revoked` says how many. Invite links are left alone, as “Delete all existing links” leaves invitations alone.',
     params: input.domainParams, response: 'revokedAllInvitations', errors: [...MEMBER_CHECK, 'Busy'], tableActions: [CALLER, 'QueryByDomain', 'UpdateItem', 'DeleteItem', 'PutItem'],
   },
+  'list-join-requests': {
+    method: 'GET', path: '/v1/domains/{domainId}/join-requests', auth: 'jwt', status: 200,
+    summary: 'Requests to join through links that need approval', who: 'Members who may invite: domain admins see every request of the domain, anyone else those through the links they made.',
+    description: '`?status=` `pending` (the default), `approved` or `declined`; `?inviteLinkId=` keeps only the requests through that link. Newest first, a page at a time (`limit`, `cursor`). A pending request whose link no longer works says with `linkEnded` the code a join through it would get: it cannot be approved.',
+    params: input.domainParams, query: input.joinRequestsQuery, response: 'joinRequests', errors: MEMBER_CHECK, tableActions: [CALLER, 'QueryByDomain'],
+  },
+  'approve-join-request': {
+    method: 'POST', path: '/v1/domains/{domainId}/join-requests/{requestId}/approve', auth: 'jwt', status: 200,
+    summary: 'Approve a join request: the person joins with the link’s grant', who: 'Domain admins, and the link’s creator while they may invite.',
+    description: 'The membership is made and the link’s use counted in one write with the decision, so `maxUses` stays exact (410 `LINK_USED_UP` once full) and of two approvals at once exactly one succeeds (the other: 409 `REQUEST_DECIDED`). A link that no longer works answers with its own 410 code and nothing changes. Answers the new member; their welcome email says the request was approved.',
+    params: input.joinRequestParams, response: 'member',
+    errors: [...MEMBER_CHECK, 'RequestDecided', 'AlreadyMember', 'RejoinBlocked', 'EmailDomainNotAllowed', 'LinkNotFound', 'LinkExpired', 'LinkRevoked', 'LinksDisabled', 'LinkUsedUp', 'LinkPaused', 'LinksPaused', 'Busy'],
+    tableActions: [CALLER, 'GetItem', 'ConditionCheckItem', 'UpdateItem', 'PutItem'],
+  },
+  'decline-join-request': {
+    method: 'POST', path: '/v1/domains/{domainId}/join-requests/{requestId}/decline', auth: 'jwt', status: 200,
+    summary: 'Decline a join request', who: 'Domain admins, and the link’s creator while they may invite.',
+    description: 'The person is emailed (with `reason`, if given); asking again through that link answers 403 `JOIN_DECLINED`. A request already decided: 409 `REQUEST_DECIDED`.',
+    params: input.joinRequestParams, body: input.declineBody, response: 'joinRequest', errors: [...MEMBER_CHECK, 'RequestDecided', 'Busy'], tableActions: [CALLER, 'GetItem', 'UpdateItem', 'PutItem'],
+  },
   'lookup-invite-link': {
     method: 'POST', path: '/v1/join/lookup', auth: 'public', clientLimit: 'public', status: 200,
     summary: 'What a link or an email invitation grants, for the join page', who: 'Anyone holding the link: the token travels in the body, never in a URL.',
     description: 'The token of an invite link answers `kind: "link"`; the token of an invitation by email answers `kind: "invitation"`, naming who sent it (`invitedBy`) and the only address that may accept it (`invitedEmail`). An invitation already accepted, withdrawn or sent again with a new token answers 410 `LINK_REVOKED`; an expired one 410 `LINK_EXPIRED`.',
     body: input.lookupBody, response: 'linkLookup',
-    errors: ['LinkNotFound', 'LinkExpired', 'LinkRevoked', 'LinksDisabled', 'LinkUsedUp'], tableActions: ['GetItem', 'Query', 'BatchGetItem'],
+    errors: ['LinkNotFound', 'LinkExpired', 'LinkRevoked', 'LinksDisabled', 'LinkUsedUp', 'LinkPaused', 'LinksPaused'], tableActions: ['GetItem', 'Query', 'BatchGetItem'],
   },
   join: {
     method: 'POST', path: '/v1/join', auth: 'jwt', clientLimit: 'join', status: 201,
     summary: 'Join the domain of a link or an email invitation, with the configuration it carries', who: 'Any signed-in person whose token carries a verified email.',
-    description: 'The email is the caller’s verified email from their token (`email`, `email_verified`), never the request’s; names default to the token’s `given_name` and `family_name`. Someone already in another domain joins with the same account. An invitation by email is used once, and only by the address it was sent to (compared lower-cased): anyone else gets 403 `INVITATION_EMAIL_MISMATCH` and the invitation stays usable. Invitations work whether invite links are on or off.',
+    description: 'The email is the caller’s verified email from their token (`email`, `email_verified`), never the request’s; names default to the token’s `given_name` and `family_name`. Someone already in another domain joins with the same account. An invitation by email is used once, and only by the address it was sent to (compared lower-cased): anyone else gets 403 `INVITATION_EMAIL_MISMATCH` and the invitation stays usable. Invitations work whether invite links are on or off. Through a link made with `requireApproval` the answer is 202 and a join request, checked as a join is (the link works, the email domains, not a member, not kept out; used-up is checked at approval): the person joins only once it is approved (`POST .../join-requests/{requestId}/approve`); after a decline, asking again through that link answers 403 `JOIN_DECLINED`.',
     body: input.joinBody, response: 'joined',
-    errors: ['EmailNotVerified', 'EmailDomainNotAllowed', 'RejoinBlocked', 'InvitationEmailMismatch', 'LinkNotFound', 'AlreadyMember', 'LinkExpired', 'LinkRevoked', 'LinksDisabled', 'LinkUsedUp', 'Busy'],
+    alsoAnswers: [{ status: 202, response: 'joinRequested', when: 'The link needs approval: a join request is recorded (asking again answers the same pending request) and nobody joins until the link’s creator or an admin approves it.' }],
+    errors: ['EmailNotVerified', 'EmailDomainNotAllowed', 'RejoinBlocked', 'JoinDeclined', 'InvitationEmailMismatch', 'LinkNotFound', 'AlreadyMember', 'LinkExpired', 'LinkRevoked', 'LinksDisabled', 'LinkUsedUp', 'LinkPaused', 'LinksPaused', 'Busy'],
     tableActions: ['BatchGetItem', 'GetItem', 'Query', 'ConditionCheckItem', 'UpdateItem', 'PutItem', 'DeleteItem'],
   },
   'get-openapi': {

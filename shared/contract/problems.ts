@@ -20,12 +20,16 @@ export const PROBLEMS: Record<ErrorKind, { status: number; code: string; title: 
   AlreadyMember: { status: 409, code: 'ALREADY_MEMBER', title: 'Already a member' },
   RejoinBlocked: { status: 403, code: 'REJOIN_BLOCKED', title: 'Removed from this domain' },
   InvitationEmailMismatch: { status: 403, code: 'INVITATION_EMAIL_MISMATCH', title: 'The invitation is for another address' },
+  JoinDeclined: { status: 403, code: 'JOIN_DECLINED', title: 'Request to join declined' },
+  RequestDecided: { status: 409, code: 'REQUEST_DECIDED', title: 'Join request already decided' },
   LastAdmin: { status: 409, code: 'LAST_ADMIN', title: 'The last admin' },
   LinkCreationDisabled: { status: 409, code: 'LINKS_DISABLED', title: 'Invite links are turned off' },
   LinkNotRevealable: { status: 409, code: 'LINK_NOT_REVEALABLE', title: 'This link cannot be copied again' },
   LinkExpired: { status: 410, code: 'LINK_EXPIRED', title: 'Invite link expired' },
   LinkRevoked: { status: 410, code: 'LINK_REVOKED', title: 'Invite link deleted' },
   LinksDisabled: { status: 410, code: 'LINKS_DISABLED', title: 'Invite links are turned off' },
+  LinkPaused: { status: 410, code: 'LINK_PAUSED', title: 'Invite link paused' },
+  LinksPaused: { status: 410, code: 'LINKS_PAUSED', title: 'Invite links paused for a while' },
   UnknownReference: { status: 422, code: 'UNKNOWN_REFERENCE', title: 'Unknown team, role group or group' },
   RateLimited: { status: 429, code: 'RATE_LIMITED', title: 'Too many attempts' },
   PayloadTooLarge: { status: 413, code: 'PAYLOAD_TOO_LARGE', title: 'Request too large' },
@@ -42,6 +46,8 @@ export interface Problem {
   /** Dead links: why, and the organisation's name, for the join page. */
   reason?: LinkEndReason;
   domainName?: string;
+  /** LINKS_PAUSED: when links work again. */
+  pausedUntil?: string;
 }
 
 export function problemOf(error: ServiceError): Problem {
@@ -54,6 +60,7 @@ export function problemOf(error: ServiceError): Problem {
     code,
     ...(error.field !== undefined ? { field: error.field } : {}),
     ...(error.linkEnd ? { reason: error.linkEnd.reason, ...(error.linkEnd.domainName !== undefined ? { domainName: error.linkEnd.domainName } : {}) } : {}),
+    ...(error.linkEnd?.pausedUntil !== undefined ? { pausedUntil: error.linkEnd.pausedUntil } : {}),
   };
 }
 

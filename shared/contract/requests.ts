@@ -6,9 +6,9 @@
  */
 import * as z from 'zod/mini';
 import { EVENT_TYPES } from './event-types.ts';
-import { INVITATION_LIMITS, LINK_LIMITS } from '../domain/limits.ts';
-import { USER_TYPES } from '../domain/types.ts';
-import { email, emailDomains, entityId, idList, invitationMessage, linkLabel, personName, userId } from '../domain/values.ts';
+import { INVITATION_LIMITS, LINK_LIMITS, PAUSE_LIMITS } from '../domain/limits.ts';
+import { JOIN_REQUEST_STATUSES, USER_TYPES } from '../domain/types.ts';
+import { declineReason, email, emailDomains, entityId, idList, invitationMessage, linkLabel, personName, userId } from '../domain/values.ts';
 
 // A Lambda instance parses a few requests per schema, not millions: zod's compiled object parser
 // (`new Function` on the first parse) costs a cold start more than it ever wins back (bench/).
@@ -52,6 +52,16 @@ const onePrimary = () =>
 const lifetimeSeconds = () =>
   z.optional(z.number('must be a number of seconds').check(z.int('must be a whole number of seconds'), z.minimum(LINK_LIMITS.minLifetimeSeconds, `must be at least ${LINK_LIMITS.minLifetimeSeconds} (5 minutes)`)));
 
+/** A whole number from `min` to `max`, each bound said in the message. */
+const wholeFrom = (min: number, max: number, what: string) =>
+  z.number(`must be a number of ${what}`).check(z.int(`must be a whole number of ${what}`), z.minimum(min, `must be at least ${min}`), z.maximum(max, `must be at most ${max}`));
+/** A link's join-rate guard: more than `joins` within `withinMinutes` pauses it. */
+const pauseAfter = () =>
+  z.strictObject({
+    joins: wholeFrom(PAUSE_LIMITS.minJoins, PAUSE_LIMITS.maxJoins, 'joins'),
+    withinMinutes: wholeFrom(PAUSE_LIMITS.minWithinMinutes, PAUSE_LIMITS.maxWithinMinutes, 'minutes'),
+  });
+
 export const createInviteLinkBody = z.lazy(() => z
   .strictObject({
     ...grantFields(),
@@ -60,6 +70,8 @@ export const createInviteLinkBody = z.lazy(() => z
     maxUses: z.optional(z.number('must be a number').check(z.int('must be a whole number'), z.minimum(1, 'must be at least 1'), z.maximum(LINK_LIMITS.maxUses, `must be at most ${LINK_LIMITS.maxUses}`))),
     allowedEmailDomains: z._default(emailDomains, []),
     notifyCreator: z._default(z.boolean('must be true or false'), true),
+    requireApproval: z._default(z.boolean('must be true or false'), false),
+    pauseAfter: z.optional(pauseAfter()),
   })
   .check(onePrimary()));
 
@@ -78,11 +90,23 @@ export const createInvitationsBody = z.lazy(() => z
 /** Invitation ids are 16 random bytes in base64url. */
 export const invitationParams = z.lazy(() => z.strictObject({ domainId: entityId, invitationId: z.string().check(z.regex(/^[A-Za-z0-9_-]{22}$/, 'must be an invitation id')) }));
 
-export const onboardingBody = z.lazy(() => z.optional(z.strictObject({})));
+/** Join request ids are 22 base64url characters (from the link and the person's email). */
+export const joinRequestParams = z.lazy(() => z.strictObject({ domainId: entityId, requestId: z.string().check(z.regex(/^[A-Za-z0-9_-]{22}$/, 'must be a join request id')) }));
+export const declineBody = z.lazy(() => z.optional(z.strictObject({ reason: z.optional(declineReason) })));
+
+export const onboardingBody = z.lazy(() => z.optional(z.strictObject({ pauseAfter: z.optional(pauseAfter()) })));
 
 export const settingsBody = z.lazy(() => z
-  .strictObject({ enabled: z.optional(z.boolean('must be true or false')), allowedEmailDomains: z.optional(emailDomains) })
-  .check(z.refine((body) => body.enabled !== undefined || body.allowedEmailDomains !== undefined, { message: 'give enabled, allowedEmailDomains or both', path: ['enabled'] })));
+  .strictObject({ enabled: z.optional(z.boolean('must be true or false')), allowedEmailDomains: z.optional(emailDomains), defaultPauseAfter: z.optional(z.nullable(pauseAfter())) })
+  .check(
+    z.refine((body) => body.enabled !== undefined || body.allowedEmailDomains !== undefined || body.defaultPauseAfter !== undefined, {
+      message: 'give at least one of enabled, allowedEmailDomains, defaultPauseAfter',
+      path: ['enabled'],
+    }),
+  ));
+
+/** "Pause all links for N hours". */
+export const pauseLinksBody = z.lazy(() => z.strictObject({ hours: wholeFrom(PAUSE_LIMITS.minHours, PAUSE_LIMITS.maxHours, 'hours') }));
 
 export const lookupBody = z.lazy(() => z.strictObject({ token }));
 
@@ -101,6 +125,12 @@ const paging = () => ({
   cursor: z.optional(z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(4096, 'is not a cursor this API issued'), z.regex(/^[A-Za-z0-9_-]+$/, 'is not a cursor this API issued'))),
 });
 export const pageQuery = z.lazy(() => z.optional(z.strictObject(paging())));
+/** `status` (default `pending`), and only the requests through one link. */
+export const joinRequestsQuery = z.lazy(() => z.optional(z.strictObject({
+  ...paging(),
+  status: z.optional(z.enum(JOIN_REQUEST_STATUSES, `must be one of ${JOIN_REQUEST_STATUSES.join(', ')}`)),
+  inviteLinkId: z.optional(linkId),
+})));
 export const usersQuery = z.lazy(() => z.optional(z.strictObject({ ...paging(), inviteLinkId: z.optional(linkId) })));
 /** `type`: only these kinds of event, comma-separated (`MemberJoined,MemberRemoved`). */
 export const activityQuery = z.lazy(() => z.optional(

@@ -4,7 +4,7 @@
  * against the document, so none of these can drift. Strict: a field not named here is a bug.
  */
 import * as z from 'zod/mini';
-import { USER_TYPES } from '../domain/types.ts';
+import { JOIN_REQUEST_STATUSES, USER_TYPES } from '../domain/types.ts';
 
 const userType = z.enum(USER_TYPES);
 const ids = z.array(z.string());
@@ -23,6 +23,8 @@ const joinedVia = z.strictObject({
   invitedBy: z.optional(z.strictObject({ userId: z.string(), email: z.string() })),
 });
 const named = z.array(z.strictObject({ id: z.string(), name: z.string() }));
+/** A link's join-rate guard: more than `joins` people joining within `withinMinutes` pauses the link. */
+const pauseAfter = z.strictObject({ joins: z.number(), withinMinutes: z.number() });
 
 /** A member's place in a domain with names, so someone who may not list teams still sees what they were given. */
 export const membershipSummary = z.strictObject({
@@ -40,7 +42,17 @@ export const membershipSummary = z.strictObject({
   joinedVia: z.optional(joinedVia),
 });
 
-export const me = z.strictObject({ userId: z.string(), email: z.string(), memberships: z.array(membershipSummary) });
+/** The caller's own join requests (through links that need approval), whatever became of them. */
+export const myJoinRequest = z.strictObject({
+  requestId: z.string(),
+  domainId: z.string(),
+  domainName: z.string(),
+  status: z.enum(JOIN_REQUEST_STATUSES),
+  requestedAt: timestamp,
+  decidedAt: z.optional(timestamp),
+});
+
+export const me = z.strictObject({ userId: z.string(), email: z.string(), memberships: z.array(membershipSummary), joinRequests: z.array(myJoinRequest) });
 
 export const team = z.strictObject({ id: z.string(), name: z.string(), isDefault: z.boolean() });
 /** `assignable`: the role ceiling shown ahead of time; the modal offers only what the caller may hand out. */
@@ -91,6 +103,11 @@ export const linkSettings = z.strictObject({
   activeLinkCount: z.optional(z.number()),
   updatedAt: z.optional(timestamp),
   updatedBy: z.optional(z.string()),
+  /** The guard a link made without its own gets; null: none. */
+  defaultPauseAfter: z.nullable(pauseAfter),
+  /** While "pause all links" runs: when every link works again, and the admin who paused them. */
+  pausedUntil: z.optional(timestamp),
+  pausedBy: z.optional(z.string()),
 });
 
 /** What a link or an invitation hands out, as every view of either shows it. */
@@ -115,6 +132,12 @@ const linkFields = {
   maxUses: z.optional(z.number()),
   allowedEmailDomains: z.array(z.string()),
   notifyCreator: z.boolean(),
+  /** Joining makes a join request that the creator or an admin approves. */
+  requireApproval: z.boolean(),
+  /** Its join-rate guard, if it has one. */
+  pauseAfter: z.optional(pauseAfter),
+  /** Paused (its guard tripped): it admits nobody until its creator or an admin resumes it. */
+  pausedAt: z.optional(timestamp),
 };
 export const inviteLink = z.strictObject(linkFields);
 /** The link a person opens, holding the token in its fragment: in this answer, and later only through reveal (revealedInviteLink). */
@@ -147,6 +170,8 @@ export const linkLookup = z.discriminatedUnion('kind', [
     label: z.optional(z.string()),
     /** The email domains that may join through this link (the link's and the domain's together); empty: any. */
     allowedEmailDomains: z.array(z.string()),
+    /** Present (true) when joining makes a request that the person who shared the link or an admin of the domain approves. */
+    requireApproval: z.optional(z.literal(true)),
     ...grantNames,
   }),
   z.strictObject({
@@ -172,6 +197,37 @@ export const joined = z.strictObject({
   roleGroupIds: ids,
   groupIds: ids,
 });
+
+/** A join through a link that needs approval: the request is recorded (the same one each time the person asks), nobody joined yet. */
+export const joinRequested = z.strictObject({
+  status: z.literal('pending'),
+  requestId: z.string(),
+  domainId: z.string(),
+  domainName: z.string(),
+  requestedAt: timestamp,
+});
+
+/** A join request as approvers see it. */
+export const joinRequest = z.strictObject({
+  requestId: z.string(),
+  status: z.enum(JOIN_REQUEST_STATUSES),
+  linkId: z.string(),
+  linkLabel: z.optional(z.string()),
+  /** Who made the link. */
+  linkCreatedBy: z.string(),
+  email: z.string(),
+  firstName: z.string(),
+  lastName: z.string(),
+  userId: z.string(),
+  requestedAt: timestamp,
+  decidedAt: z.optional(timestamp),
+  decidedBy: z.optional(z.strictObject({ userId: z.string(), email: z.string() })),
+  /** The approver's words on a decline. */
+  reason: z.optional(z.string()),
+  /** A pending request whose link no longer works: the code a join through it would get; it cannot be approved. */
+  linkEnded: z.optional(z.enum(['LINK_EXPIRED', 'LINK_REVOKED', 'LINKS_DISABLED', 'LINK_USED_UP'])),
+});
+export const joinRequests = page(joinRequest);
 
 /** What became of one address of a request to invite by email; `code` says why a `refused` one was. */
 export const invitationResult = z.strictObject({

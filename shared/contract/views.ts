@@ -1,8 +1,9 @@
 /** How the product's records look in API responses (shapes in responses.ts). Tokens appear only in a freshly created link's url. */
 import type * as z from 'zod/mini';
 import type { InvitationStatus } from '../domain/invitation.ts';
-import type { Invitation, InviteLink, Membership } from '../domain/types.ts';
-import type { invitation, inviteLink, member } from './responses.ts';
+import { linksPausedUntil } from '../domain/invite-link.ts';
+import type { Domain, Invitation, InviteLink, JoinRequest, Membership } from '../domain/types.ts';
+import type { invitation, inviteLink, joinRequest, linkSettings, member } from './responses.ts';
 
 /**
  * Lists the pages show in name order, as `localeCompare` orders them. Names of letters, digits and
@@ -42,6 +43,23 @@ export function inviteLinkView(link: InviteLink): z.output<typeof inviteLink> {
     ...(link.maxUses !== undefined ? { maxUses: link.maxUses } : {}),
     allowedEmailDomains: link.allowedEmailDomains ?? [],
     notifyCreator: link.notifyCreator ?? true,
+    requireApproval: link.requireApproval ?? false,
+    ...(link.pauseAfter !== undefined ? { pauseAfter: link.pauseAfter } : {}),
+    ...(link.pausedAt !== undefined ? { pausedAt: link.pausedAt } : {}),
+  };
+}
+
+/** The domain's link settings as every settings answer gives them; a pause of all links only while it runs at `now`. */
+export function linkSettingsView(domain: Domain, now: Date, maxLinkLifetimeSeconds: number): z.output<typeof linkSettings> {
+  const pausedUntil = linksPausedUntil(domain, now);
+  return {
+    enabled: domain.linksEnabled,
+    allowedEmailDomains: domain.allowedEmailDomains ?? [],
+    maxLinkLifetimeSeconds,
+    ...(domain.settingsUpdatedAt !== undefined ? { updatedAt: domain.settingsUpdatedAt } : {}),
+    ...(domain.settingsUpdatedBy !== undefined ? { updatedBy: domain.settingsUpdatedBy } : {}),
+    defaultPauseAfter: domain.defaultPauseAfter ?? null,
+    ...(pausedUntil !== undefined ? { pausedUntil, ...(domain.linksPausedBy !== undefined ? { pausedBy: domain.linksPausedBy } : {}) } : {}),
   };
 }
 
@@ -88,3 +106,24 @@ export function invitationView(i: Invitation, status: InvitationStatus): z.outpu
     lastSentAt: i.lastSentAt,
   };
 }
+
+/** A join request as approvers see it; a pending one whose link no longer works says with which code. */
+export function joinRequestView(r: JoinRequest, linkEnded?: LinkEndCode): z.output<typeof joinRequest> {
+  return {
+    requestId: r.requestId,
+    status: r.status,
+    linkId: r.linkId,
+    ...(r.linkLabel !== undefined ? { linkLabel: r.linkLabel } : {}),
+    linkCreatedBy: r.linkCreatedBy,
+    email: r.email,
+    firstName: r.firstName,
+    lastName: r.lastName,
+    userId: r.userId,
+    requestedAt: r.requestedAt,
+    ...(r.decidedAt !== undefined ? { decidedAt: r.decidedAt } : {}),
+    ...(r.decidedBy !== undefined ? { decidedBy: r.decidedBy } : {}),
+    ...(r.reason !== undefined ? { reason: r.reason } : {}),
+    ...(linkEnded !== undefined ? { linkEnded } : {}),
+  };
+}
+export type LinkEndCode = NonNullable<z.output<typeof joinRequest>['linkEnded']>;

@@ -14,24 +14,30 @@ export type ErrorKind =
   | 'AlreadyMember'
   | 'RejoinBlocked'
   | 'InvitationEmailMismatch'
+  | 'JoinDeclined'
+  | 'RequestDecided'
   | 'LastAdmin'
   | 'LinkCreationDisabled'
   | 'LinkNotRevealable'
   | 'LinkExpired'
   | 'LinkRevoked'
   | 'LinksDisabled'
+  | 'LinkPaused'
+  | 'LinksPaused'
   | 'UnknownReference'
   | 'RateLimited'
   | 'PayloadTooLarge'
   | 'Busy';
 
 /** Why a link stopped working, finer than the error code (problem+json `reason`). */
-export const LINK_END_REASONS = ['expired', 'used-up', 'revoked', 'all-deleted', 'creator-links-revoked', 'turned-off', 'links-disabled'] as const;
+export const LINK_END_REASONS = ['expired', 'used-up', 'revoked', 'all-deleted', 'creator-links-revoked', 'turned-off', 'links-disabled', 'paused', 'links-paused'] as const;
 export type LinkEndReason = (typeof LINK_END_REASONS)[number];
 export interface LinkEnd {
   reason: LinkEndReason;
   /** The organisation the link was for. */
   domainName?: string;
+  /** `links-paused`: when links work again. */
+  pausedUntil?: string;
 }
 
 export class ServiceError extends Error {
@@ -66,6 +72,11 @@ export const linkUsedUp = (domainName?: string) =>
   new ServiceError('LinkUsedUp', 'This invite link has been used as many times as it allows. Ask whoever sent it for a new one.', 'token', undefined, { reason: 'used-up', domainName });
 export const rejoinBlocked = () =>
   new ServiceError('RejoinBlocked', 'An admin removed you from this domain. You can join it again once an admin allows it: ask one of them.');
+/** The link's creator or an admin declined this person's request to join through that link: asking again changes nothing. */
+export const joinDeclined = (domainName?: string) =>
+  new ServiceError('JoinDeclined', `Your request to join ${domainName ?? 'this domain'} through this link was declined. Ask the person who shared it, or an admin, if you think it should not have been.`, 'token');
+/** A join request already approved or declined: each is decided once. */
+export const requestDecided = (status: string) => new ServiceError('RequestDecided', `This join request was already ${status}.`);
 /** An invitation by email is for its address only: the caller is signed in with another. */
 export const invitationEmailMismatch = (invitedEmail: string) =>
   new ServiceError('InvitationEmailMismatch', `This invitation was sent to ${invitedEmail}. Sign in with that address to accept it.`);
@@ -93,7 +104,7 @@ export const linkNotRevealable = () =>
 export const linkExpired = (domainName?: string) =>
   new ServiceError('LinkExpired', 'This invite link has expired. Ask whoever sent it for a new one.', 'token', undefined, { reason: 'expired', domainName });
 /** The detail says what really happened: nobody deleted a link that died when links were switched off. */
-const REVOKED_DETAIL: Record<Exclude<LinkEndReason, 'expired' | 'used-up' | 'links-disabled'>, string> = {
+const REVOKED_DETAIL: Record<Exclude<LinkEndReason, 'expired' | 'used-up' | 'links-disabled' | 'paused' | 'links-paused'>, string> = {
   revoked: 'This invite link was revoked. Ask whoever sent it for a new one.',
   'all-deleted': 'An admin deleted all existing invite links after this one was made. Ask whoever sent it for a new one.',
   'creator-links-revoked': 'This invite link stopped working because the person who made it can no longer invite people. Ask an admin for a new one.',
@@ -110,11 +121,27 @@ const ENDED_FOR_SHARING: Record<LinkEndReason, string> = {
   'creator-links-revoked': 'This link stopped working because the person who made it can no longer invite people.',
   'turned-off': 'Invite links were switched off after this one was made, and links from before stay off: make a new one to share.',
   'links-disabled': 'Invite links are turned off for this domain (Login Settings).',
+  paused: 'This link is paused: resume it to let people join through it again.',
+  'links-paused': 'An admin paused all invite links for a while (Login Settings): links work again when the pause ends.',
 };
 export const linkEndedForSharing = (ended: ServiceError): ServiceError =>
   ended.linkEnd ? new ServiceError(ended.kind, ENDED_FOR_SHARING[ended.linkEnd.reason], undefined, undefined, ended.linkEnd) : ended;
 export const linksDisabled = (domainName?: string) =>
   new ServiceError('LinksDisabled', 'Invite links are turned off for this domain. Ask an admin for another way in.', 'token', undefined, { reason: 'links-disabled', domainName });
+/** Paused by its guard (or a person): it works again once its creator or an admin resumes it. */
+export const linkPaused = (domainName?: string) =>
+  new ServiceError('LinkPaused', 'This invite link is paused for now. Ask the person who shared it to resume it, or for another way in.', 'token', undefined, { reason: 'paused', domainName });
+/** Every link of the domain paused until `pausedUntil` (or an admin resumes them); the detail says until when, in UTC. */
+export const linksPaused = (pausedUntil: string, domainName?: string) =>
+  new ServiceError(
+    'LinksPaused',
+    `Joining ${domainName ?? 'this domain'} through invite links is paused until ${utcMinute(pausedUntil)}. Try again then, or ask an admin.`,
+    'token',
+    undefined,
+    { reason: 'links-paused', domainName, pausedUntil },
+  );
+/** `2026-11-28 18:00 UTC`: the minute a pause ends, rounded up, so nobody is told a time that is still paused. */
+const utcMinute = (at: string) => `${new Date(Math.ceil(Date.parse(at) / 60_000) * 60_000).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 export const unknownReference = (field: string, id: string) =>
   new ServiceError('UnknownReference', `${field}: "${id}" does not exist in this domain.`, field);
 export const rateLimited = (retryAfterSeconds?: number) =>

@@ -1,8 +1,8 @@
 /** The rules of an invite link: its token, its life, what it grants. */
 import { createHash, randomBytes } from 'node:crypto';
 import { TOKEN_BYTES } from '../config.ts';
-import { invalidRequest, linkExpired, linkRevoked, linksDisabled, unknownReference } from './errors.ts';
-import type { Directory, Domain, InviteLink, JoinedVia, LinkGrant, Membership } from './types.ts';
+import { forbidden, invalidRequest, linkExpired, linkPaused, linkRevoked, linksDisabled, linksPaused, unknownReference } from './errors.ts';
+import type { Directory, Domain, InviteLink, JoinedVia, LinkGrant, Membership, PauseAfter } from './types.ts';
 
 export type LinkStatus = 'ACTIVE' | 'EXPIRED' | 'REVOKED' | 'DISABLED';
 
@@ -56,6 +56,33 @@ export function assertUsable(link: InviteLink, domain: Domain, now: Date): void 
   if (status === 'REVOKED') throw linkRevoked(revokedReason(link, domain), domain.name);
   if (status === 'EXPIRED') throw linkExpired(domain.name);
 }
+
+/** Until when every link of the domain is paused, if they are at `now` (a pause that has run out is none). */
+export function linksPausedUntil(domain: Pick<Domain, 'linksPausedUntil'>, now: Date): string | undefined {
+  const until = domain.linksPausedUntil;
+  return until !== undefined && Date.parse(until) > now.getTime() ? until : undefined;
+}
+
+/** "Pause all links for `hours`": until when, from now. */
+export const pausedUntilAfter = (hours: number, now: Date): string => new Date(now.getTime() + hours * 3_600_000).toISOString();
+
+/**
+ * A link that works may still be paused, which ends nothing: every link of the domain for a while
+ * (said first, with until when), or this one until its creator or an admin resumes it.
+ */
+export function assertNotPaused(link: Pick<InviteLink, 'pausedAt'>, domain: Domain, now: Date): void {
+  const until = linksPausedUntil(domain, now);
+  if (until !== undefined) throw linksPaused(until, domain.name);
+  if (link.pausedAt !== undefined) throw linkPaused(domain.name);
+}
+
+/** Its creator and the domain's admins resume a paused link, as they may revoke it. */
+export function assertMayResume(member: Pick<Membership, 'userId' | 'isAdmin'>, link: Pick<InviteLink, 'createdBy'>): void {
+  if (link.createdBy !== member.userId && !member.isAdmin) throw forbidden('Only the link’s creator or an admin may resume it.');
+}
+
+/** The guard a new link gets: the one its creator gave, else the domain's default, else none. */
+export const pauseAfterFor = (asked: PauseAfter | undefined, domain: Pick<Domain, 'defaultPauseAfter'>): PauseAfter | undefined => asked ?? domain.defaultPauseAfter;
 
 /**
  * What ended a link that no longer works although links are on: its own revocation, its creator's

@@ -11,15 +11,17 @@ import {
   invitationEnded,
   linkExpired,
   linkNotFound,
+  linkPaused,
   linkRevoked,
   linksDisabled,
+  linksPaused,
   linkUsedUp,
   rejoinBlocked,
   type InvitationEnd,
   type ServiceError,
 } from './errors.ts';
 import { emailDomainOf, normalizeEmail } from './email.ts';
-import { admittedEmailDomains, creatorGenerationOf, joinedViaOf, membershipFromGrant, revokedReason } from './invite-link.ts';
+import { admittedEmailDomains, creatorGenerationOf, joinedViaOf, linksPausedUntil, membershipFromGrant, revokedReason } from './invite-link.ts';
 import type { Domain, Invitation, InviteLink, JoinedVia, JoinRecord, LinkGrant, Membership, User } from './types.ts';
 
 /** Who is joining: their identity's `sub`, their verified email, their names. */
@@ -31,16 +33,16 @@ export interface Joiner {
 }
 
 /** What the join's domain checks, as a join sees it: a copy of the switch, the generations and the email domains. */
-export type GateState = Pick<Domain, 'linksEnabled' | 'linkGeneration' | 'allowedEmailDomains'> & Record<`creatorGeneration#${string}`, number | undefined>;
+export type GateState = Pick<Domain, 'linksEnabled' | 'linkGeneration' | 'allowedEmailDomains' | 'linksPausedUntil'> & Record<`creatorGeneration#${string}`, number | undefined>;
 
 /** One write of a join, in the product's words; all of them happen, or none. */
 export type JoinWrite =
-  /** One use of the link is counted, while it has not expired, been revoked or been used up. */
+  /** One use of the link is counted, while it has not expired, been revoked, been paused or been used up. */
   | { write: 'count-use'; linkId: string; maxUses?: number; at: string }
   /** The invitation is taken: not used, revoked or expired, and `tokenHash` still the token it was last sent with. */
   | { write: 'use-invitation'; invitationId: string; tokenHash: string; userId: string; at: string }
-  /** The domain still takes joins through this link: links on, its generation and its creator's, the joiner's email domain. */
-  | { write: 'pass-gate'; domainId: string; generation: number; createdBy: string; creatorGeneration: number; emailDomain: string }
+  /** The domain still takes joins through this link at `at`: links on and not paused then, its generation and its creator's, the joiner's email domain. */
+  | { write: 'pass-gate'; domainId: string; generation: number; createdBy: string; creatorGeneration: number; emailDomain: string; at: string }
   /** An invitation's gate: its creator's generation and the joiner's email domain only; links off or all deleted end no invitation. */
   | { write: 'pass-gate'; domainId: string; invitation: true; createdBy: string; creatorGeneration: number; emailDomain: string }
   /** The person has no membership in the domain yet. */
@@ -69,12 +71,13 @@ export interface JoinPlan {
 /** The write whose condition refused the join, with what the store found there. */
 export type RefusedJoinWrite =
   /** `found` absent: the link's counters are gone (TTL removed an expired link). */
-  | { write: 'count-use'; usedUp?: false; found?: { expiresAt: string; revokedAt?: string } }
+  | { write: 'count-use'; usedUp?: false; found?: { expiresAt: string; revokedAt?: string; pausedAt?: string }; at?: string }
   /** Every counter has taken its share of maxUses. */
   | { write: 'count-use'; usedUp: true }
   /** `found` absent: TTL removed the invitation, long after it expired. */
   | { write: 'use-invitation'; found?: Pick<Invitation, 'expiresAt' | 'tokenHash' | 'acceptedAt' | 'revokedAt'> }
-  | { write: 'pass-gate'; found?: GateState }
+  /** `at`: the join's time, which a pause of all links is compared with. */
+  | { write: 'pass-gate'; found?: GateState; at?: string }
   | { write: 'add-membership' }
   | { write: 'claim-email'; found?: { rejoinBlocked?: boolean } };
 
@@ -102,10 +105,11 @@ export function planJoin(link: InviteLink, joiner: Joiner, now: Date, { joinId, 
     ...(link.label !== undefined ? { linkLabel: link.label } : {}),
     notifyCreator: link.notifyCreator ?? true,
     ...(link.maxUses !== undefined ? { linkMaxUses: link.maxUses } : {}),
+    ...(link.pauseAfter !== undefined ? { linkPauseAfter: link.pauseAfter } : {}),
   };
   const writes: JoinWrite[] = [
     { write: 'count-use', linkId: link.linkId, ...(link.maxUses !== undefined ? { maxUses: link.maxUses } : {}), at },
-    { write: 'pass-gate', domainId: link.domainId, generation: link.generation, createdBy: link.createdBy, creatorGeneration: link.creatorGeneration ?? 0, emailDomain },
+    { write: 'pass-gate', domainId: link.domainId, generation: link.generation, createdBy: link.createdBy, creatorGeneration: link.creatorGeneration ?? 0, emailDomain, at },
     { write: 'add-membership', membership },
     { write: 'claim-email', domainId: link.domainId, email, userId },
     { write: 'record-join', join },
@@ -216,14 +220,23 @@ export function personRefusal(refused: RefusedJoinWrite): ServiceError | undefin
 export function linkRefusal(refused: Extract<RefusedJoinWrite, { write: 'count-use' | 'pass-gate' }>, link: InviteLink, domain: Domain): ServiceError {
   if (refused.write === 'count-use') {
     if (refused.usedUp) return linkUsedUp(domain.name);
-    // A counter refuses only a link revoked or expired: each carries both.
-    return refused.found?.revokedAt !== undefined ? linkRevoked('revoked', domain.name) : linkExpired(domain.name);
+    // A counter refuses only a link revoked, expired or paused: each carries all three; an end outranks a pause.
+    const { found, at } = refused;
+    if (found?.revokedAt !== undefined) return linkRevoked('revoked', domain.name);
+    if (found?.pausedAt !== undefined && (at === undefined || found.expiresAt > at)) {
+      // With every link paused as well, that is said first, as lookup says it.
+      const allUntil = at === undefined ? undefined : linksPausedUntil(domain, new Date(at));
+      return allUntil !== undefined ? linksPaused(allUntil, domain.name) : linkPaused(domain.name);
+    }
+    return linkExpired(domain.name);
   }
-  // The gate refuses, in the order joins are told: links off, the generation moved, the creator's did, the email domain.
+  // The gate refuses, in the order joins are told: links off, the generation moved, the creator's did, all links paused, the email domain.
   const gate = { ...domain, ...refused.found };
   if (!gate.linksEnabled) return linksDisabled(domain.name);
   if (gate.linkGeneration !== link.generation) return linkRevoked(revokedReason(link, gate), domain.name);
   if ((link.creatorGeneration ?? 0) !== creatorGenerationOf(gate, link.createdBy)) return linkRevoked('creator-links-revoked', domain.name);
+  const pausedUntil = refused.at === undefined ? undefined : linksPausedUntil(gate, new Date(refused.at));
+  if (pausedUntil !== undefined) return linksPaused(pausedUntil, domain.name);
   return emailDomainNotAllowed(admittedEmailDomains(link, gate));
 }
 

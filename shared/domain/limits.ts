@@ -12,6 +12,21 @@ export const LINK_LIMITS = {
   maxEmailDomains: 20,
 } as const;
 
+/** A link's join-rate guard (pause after more than `joins` within `withinMinutes`), and "pause all links" for a while. */
+export const PAUSE_LIMITS = {
+  minJoins: 2,
+  maxJoins: 10_000,
+  minWithinMinutes: 1,
+  /** A day. */
+  maxWithinMinutes: 1440,
+  minHours: 1,
+  /** A long weekend. */
+  maxHours: 72,
+} as const;
+
+/** A decline's reason, as the person who asked reads it in their email. */
+export const JOIN_REQUEST_LIMITS = { reasonMaxLength: 500 } as const;
+
 /** A first or last name. */
 export const NAME_MAX_LENGTH = 100;
 /** Teams, role groups or legacy groups named in one request. */

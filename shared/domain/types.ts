@@ -226,7 +226,8 @@ export interface JoinRecord {
   linkPauseAfter?: PauseAfter;
 }
 
-export type JoinRequestStatus = 'pending' | 'approved' | 'declined';
+export const JOIN_REQUEST_STATUSES = ['pending', 'approved', 'declined'] as const;
+export type JoinRequestStatus = (typeof JOIN_REQUEST_STATUSES)[number];
 
 /**
  * Someone asking to join through a link that needs approval: one per person per link (the id is

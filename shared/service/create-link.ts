@@ -3,9 +3,9 @@ import { asInviter } from './access.ts';
 import { linkPublicUrl, linkQuota, linkTtlSeconds } from '../config.ts';
 import { withNewLink } from '../domain/link-quota.ts';
 import { busy, linkCreationDisabled } from '../domain/errors.ts';
-import { creatorGenerationOf, expiresAtFor, lifetimeWithin, linkIdOf, newLinkToken } from '../domain/invite-link.ts';
+import { creatorGenerationOf, expiresAtFor, lifetimeWithin, linkIdOf, newLinkToken, pauseAfterFor } from '../domain/invite-link.ts';
 import { assertMayHandOut } from '../domain/permissions.ts';
-import type { Directory, InviteLink, LinkGrant } from '../domain/types.ts';
+import type { Directory, InviteLink, LinkGrant, PauseAfter } from '../domain/types.ts';
 import { activity } from '../contract/activity.ts';
 import { inviteLinkView } from '../contract/views.ts';
 import type { Store } from '../store/store.ts';
@@ -22,6 +22,9 @@ export interface LinkOptions {
   maxUses?: number;
   allowedEmailDomains?: string[];
   notifyCreator?: boolean;
+  /** Joining makes a join request for the creator or an admin to approve. */
+  requireApproval?: boolean;
+  pauseAfter?: PauseAfter;
 }
 
 export async function createInviteLink(
@@ -42,6 +45,7 @@ export async function createInviteLink(
 
     const token = newLinkToken();
     const now = timeNow();
+    const pauseAfter = pauseAfterFor(options.pauseAfter, directory.domain);
     const link: InviteLink = {
       ...grant,
       linkId: linkIdOf(token),
@@ -57,6 +61,8 @@ export async function createInviteLink(
       ...(options.maxUses !== undefined ? { maxUses: options.maxUses } : {}),
       allowedEmailDomains: options.allowedEmailDomains ?? [],
       notifyCreator: options.notifyCreator ?? true,
+      ...(options.requireApproval ? { requireApproval: true } : {}),
+      ...(pauseAfter !== undefined ? { pauseAfter } : {}),
     };
     // Kept sealed beside the link, so its creator or an admin can copy it again from any browser (reveal).
     const sealedToken = await vault.seal(token, link);

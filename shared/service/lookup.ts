@@ -6,7 +6,7 @@
 import type * as z from 'zod/mini';
 import type { linkLookup } from '../contract/responses.ts';
 import { invitationEnded, linkNotFound, linkUsedUp } from '../domain/errors.ts';
-import { admittedEmailDomains, assertUsable, linkIdOf } from '../domain/invite-link.ts';
+import { admittedEmailDomains, assertNotPaused, assertUsable, linkIdOf } from '../domain/invite-link.ts';
 import { invitationEnd } from '../domain/join.ts';
 import type { Directory, Invitation, InviteLink, LinkGrant, Membership } from '../domain/types.ts';
 import type { Store } from '../store/store.ts';
@@ -30,6 +30,8 @@ async function lookUpLink(store: Store, link: InviteLink, now: Date): Promise<To
   assertUsable(link, directory.domain, now);
   // Said before the person sets up an account: a used-up link (the join's own transaction decides for good).
   if (link.maxUses !== undefined && (await store.useCount(link.linkId)) >= link.maxUses) throw linkUsedUp(directory.domain.name);
+  // A pause ends nothing, so it is said only of a link that would otherwise work.
+  assertNotPaused(link, directory.domain, now);
   return {
     kind: 'link',
     domainId: link.domainId,
@@ -37,6 +39,8 @@ async function lookUpLink(store: Store, link: InviteLink, now: Date): Promise<To
     invitedBy: nameOf(creator) || (creator?.email ?? link.createdByEmail),
     ...(link.label !== undefined ? { label: link.label } : {}),
     allowedEmailDomains: admittedEmailDomains(link, directory.domain),
+    // Never who made it: the page says the person who shared it and the domain's admins review requests.
+    ...(link.requireApproval ? { requireApproval: true as const } : {}),
     ...grantNames(link, directory),
     expiresAt: link.expiresAt,
   };

@@ -5,11 +5,14 @@
 import type { ActivityEntry } from '../contract/event-schemas.ts';
 import type { LinkQuota } from '../domain/link-quota.ts';
 import type { JoinWrite, RefusedJoinWrite } from '../domain/join.ts';
+import type { RefusedRequestWrite, RequestFlowWrite } from '../domain/join-request.ts';
 import type { AddressClaim } from '../domain/invitation.ts';
-import type { Directory, Domain, Invitation, InvitationEmail, InviteLink, Membership, RemovedMember, User } from '../domain/types.ts';
+import type { Directory, Domain, Invitation, InvitationEmail, InviteLink, JoinRequest, JoinRequestStatus, Membership, MyJoinRequest, PauseAfter, RemovedMember, User } from '../domain/types.ts';
 
 /** A join's writes committed, or the one whose condition refused them (shared/domain/join.ts says what that means). */
 export type JoinCommit = { done: true } | { refused: RefusedJoinWrite };
+/** A join request's, an approval's or a decline's writes committed, or the one that refused them (shared/domain/join-request.ts). */
+export type JoinRequestCommit = { done: true } | { refused: RefusedJoinWrite | RefusedRequestWrite };
 
 /** Where a page starts (after `after`, the position the previous page ended at) and how long it is. */
 export interface PageRequest {
@@ -29,6 +32,8 @@ export interface Page<T> {
 export interface InviteLinkSettingsChange {
   enabled?: boolean;
   allowedEmailDomains?: string[];
+  /** The guard new links get when their creator gives none; null: none. */
+  defaultPauseAfter?: PauseAfter | null;
 }
 
 /** The result of an admin-only write whose admin check rides in the same transaction. */
@@ -76,7 +81,7 @@ export interface Store {
   /** A user's membership in a domain and the domain's directory together: one BatchGetItem. */
   getAccess(userId: string, domainId: string, also?: { linkQuota?: boolean }): Promise<{ membership?: Membership; directory?: Directory; linkQuota?: LinkQuota }>;
   /** The user and every membership they hold: one Query; undefined for someone who has joined nothing. */
-  getUser(userId: string): Promise<{ user: User; memberships: Membership[] } | undefined>;
+  getUser(userId: string): Promise<{ user: User; memberships: Membership[]; joinRequests: MyJoinRequest[] } | undefined>;
   /** A page of the domain's members in email order, optionally only those who joined through one link. */
   listMembers(domainId: string, page: PageRequest & { inviteLinkId?: string }): Promise<Page<Membership>>;
 
@@ -122,6 +127,18 @@ export interface Store {
   /** A link's use count: the sum of its counters (a view, eventually consistent). */
   useCount(linkId: string): Promise<number>;
 
+  /**
+   * Pauses the link (its guard, or a person: `pausedBy`) on the link and every counter in one
+   * transaction, so no join counts after it returns; 'unchanged' when it was paused or revoked already.
+   */
+  pauseInviteLink(link: InviteLink, at: string, pausedBy: string, activity: ActivityEntry): Promise<'paused' | 'unchanged'>;
+  /** Takes the pause off the link and every counter in one transaction; 'unchanged' when it was not paused. */
+  resumeInviteLink(link: InviteLink, activity: ActivityEntry): Promise<'resumed' | 'unchanged'>;
+  /** "Pause all links" until `until`: the domain and every gate, in one write whatever the number of links; nothing is ended. */
+  pauseAllInviteLinks(domainId: string, until: string, adminUserId: string, activity: ActivityEntry): Promise<AdminWriteOutcome>;
+  /** Ends a pause of all links that has not run out at `at` ('unchanged' when none has), in one write. */
+  resumeAllInviteLinks(domainId: string, adminUserId: string, at: string, activity: ActivityEntry): Promise<AdminWriteOutcome>;
+
   /** What the domain holds of these addresses already (members' emails, people kept out), by address: one BatchGetItem. */
   getAddressClaims(domainId: string, emails: readonly string[]): Promise<Map<string, AddressClaim>>;
   /** Takes up to `wanted` of the sender's sendings today (fewer once their cap is near): how many it took. */
@@ -146,4 +163,13 @@ export interface Store {
   invitationOfToken(tokenHash: string): Promise<Invitation | undefined>;
   /** A join's planned writes, all or nothing, in one transaction: the link's use counted (or the invitation taken), the domain's gate passed, the membership, the email's claim, the join record. */
   commitJoin(writes: readonly JoinWrite[]): Promise<JoinCommit>;
+  /** A join request's, its approval's or its decline's planned writes, committed as a join's are (the same retries on collisions). */
+  commitJoinRequest(writes: readonly RequestFlowWrite[]): Promise<JoinRequestCommit>;
+
+  /** One join request, strongly consistent. */
+  getJoinRequest(requestId: string): Promise<JoinRequest | undefined>;
+  /** A page of the domain's requests with that status, newest first; only those through one link, or through the links of one creator, if asked. */
+  listJoinRequests(domainId: string, page: PageRequest & { status: JoinRequestStatus; inviteLinkId?: string; linkCreatedBy?: string }): Promise<Page<JoinRequest>>;
+  /** These links (those still in the table) with their use counts, for saying which pending requests' links ended (a view). */
+  getLinksWithUses(linkIds: readonly string[]): Promise<Map<string, { link: InviteLink; useCount: number }>>;
 }

@@ -56,6 +56,8 @@ const VALID: Record<OperationName, Valid> = {
   'allow-rejoin': { params: { domainId: DEMO_DOMAIN }, body: { email: 'someone@example.test' } },
   'get-invite-link-settings': { params: { domainId: DEMO_DOMAIN } },
   'put-invite-link-settings': { params: { domainId: DEMO_DOMAIN }, body: { enabled: true, allowedEmailDomains: ['example.com'] } },
+  'pause-invite-links': { params: { domainId: DEMO_DOMAIN }, body: { hours: 1 } },
+  'resume-invite-links': { params: { domainId: DEMO_DOMAIN } },
   'create-invite-link': {
     params: { domainId: DEMO_DOMAIN },
     body: { userType: 'STANDARD', primaryTeamId: 'producers', additionalTeamIds: ['marketing'], roleGroupIds: ['contributors'], groupIds: ['archive'], label: 'Crew', allowedEmailDomains: ['example.com'] },
@@ -65,6 +67,7 @@ const VALID: Record<OperationName, Valid> = {
   'list-invite-links': { params: { domainId: DEMO_DOMAIN }, query: { limit: '10', cursor: 'abc' } },
   'revoke-invite-link': { params: { domainId: DEMO_DOMAIN, linkId: ID } },
   'reveal-invite-link': { params: { domainId: DEMO_DOMAIN, linkId: ID } },
+  'resume-invite-link': { params: { domainId: DEMO_DOMAIN, linkId: ID } },
   'revoke-all-invite-links': { params: { domainId: DEMO_DOMAIN }, body: { createdBy: 'u-demo-viewer' } },
   'create-invitations': {
     params: { domainId: DEMO_DOMAIN },
@@ -74,6 +77,9 @@ const VALID: Record<OperationName, Valid> = {
   'revoke-invitation': { params: { domainId: DEMO_DOMAIN, invitationId: 'A'.repeat(22) } },
   'resend-invitation': { params: { domainId: DEMO_DOMAIN, invitationId: 'A'.repeat(22) } },
   'revoke-all-invitations': { params: { domainId: DEMO_DOMAIN } },
+  'list-join-requests': { params: { domainId: DEMO_DOMAIN }, query: { limit: '10', cursor: 'abc', status: 'pending', inviteLinkId: ID } },
+  'approve-join-request': { params: { domainId: DEMO_DOMAIN, requestId: 'A'.repeat(22) } },
+  'decline-join-request': { params: { domainId: DEMO_DOMAIN, requestId: 'A'.repeat(22) }, body: { reason: 'Not this time' } },
   'lookup-invite-link': { body: { token: ID } },
   join: { body: { token: ID, firstName: 'Eve', lastName: 'Adams' } },
   'get-openapi': {},

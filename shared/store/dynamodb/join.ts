@@ -21,7 +21,9 @@ import type { GateState, JoinWrite, RefusedJoinWrite } from '../../domain/join.t
 import type { InviteLink } from '../../domain/types.ts';
 import { count } from '../../observability/metrics.ts';
 import { METRIC } from '../../observability/names.ts';
-import type { JoinCommit } from '../store.ts';
+import type { JoinRequestCommit } from '../store.ts';
+import type { RequestFlowWrite } from '../../domain/join-request.ts';
+import { isRefusableRequestWrite, joinRequestAction, refusedRequestWrite } from './join-request-actions.ts';
 import { failedItem, reasonCodes } from './cancellation.ts';
 import { backoffMs, isConflict, JOIN_MAX_ATTEMPTS, JOIN_TRYING_MS, joinRetryMs, sleep as realSleep, type Sleep } from './conflicts.ts';
 import { gateCheck } from './gate-check.ts';
@@ -59,9 +61,11 @@ export async function linkForJoin(t: TableAccess, linkId: string, userId: string
 }
 
 /** Commits the planned writes in one transaction; a collision is tried again on other shards, a failed condition is named. */
-export async function commitJoin(t: TableAccess, writes: readonly JoinWrite[], { sleep = realSleep, pick = randomInt }: JoinOptions = {}): Promise<JoinCommit> {
+export async function commitJoin(t: TableAccess, writes: readonly RequestFlowWrite[], { sleep = realSleep, pick = randomInt }: JoinOptions = {}): Promise<JoinRequestCommit> {
   // Absent for an invitation's join, which counts no uses.
-  const use = writes.find((w): w is Extract<JoinWrite, { write: 'count-use' }> => w.write === 'count-use');
+  // A join request checks its link on a counter as a join counts a use there (join-request-actions.ts).
+  const use = writes.find((w): w is Extract<RequestFlowWrite, { write: 'count-use' | 'check-link' }> => w.write === 'count-use' || w.write === 'check-link');
+  const maxUses = use?.write === 'count-use' ? use.maxUses : undefined;
   let planned = [...writes];
   // Counters found full (a link with maxUses) are never tried again; shards another transaction held are avoided on the next tries.
   const full = new Set<number>();
@@ -71,13 +75,14 @@ export async function commitJoin(t: TableAccess, writes: readonly JoinWrite[], {
   const started = performance.now();
   for (let attempt = 1; ; ) {
     const counters = Array.from({ length: SHARDS.linkCounters }, (_, shard) => shard).filter(
-      (shard) => !full.has(shard) && (use?.maxUses === undefined || capOf(shard, SHARDS.linkCounters, use.maxUses) > 0),
+      (shard) => !full.has(shard) && (maxUses === undefined || capOf(shard, SHARDS.linkCounters, maxUses) > 0),
     );
     if (counters.length === 0) return { refused: { write: 'count-use', usedUp: true } };
     const shards = { counter: use ? pickAvoiding(counters, heldCounters, pick) : 0, gate: pickAvoiding(allGates, heldGates, pick) };
     try {
       await t.db.send(new TransactWriteCommand({ TransactItems: planned.map((w) => actionOf(t.table, w, shards)) }));
-      count(METRIC.joins);
+      // A request or a decline admits nobody.
+      if (planned.some((w) => w.write === 'add-membership')) count(METRIC.joins);
       return { done: true };
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
@@ -96,17 +101,19 @@ export async function commitJoin(t: TableAccess, writes: readonly JoinWrite[], {
           full.add(shards.counter);
           continue;
         }
-        return { refused: refusedWrite(write.write as RefusableWrite, found) };
+        if (isRefusableRequestWrite(write.write)) return { refused: refusedRequestWrite(write.write, found) };
+        return { refused: refusedWrite(write.write as RefusableWrite, found, 'at' in write ? write.at : undefined) };
       }
       if (!isConflict(error)) throw error;
       count(METRIC.conflicts);
-      const collided = (name: JoinWrite['write']) => codes[planned.findIndex((w) => w.write === name)] === 'TransactionConflict';
-      if (collided('count-use')) heldCounters.add(shards.counter);
+      const collided = (name: RequestFlowWrite['write']) => codes[planned.findIndex((w) => w.write === name)] === 'TransactionConflict';
+      if (collided('count-use') || collided('check-link')) heldCounters.add(shards.counter);
       if (collided('pass-gate')) heldGates.add(shards.gate);
       if (attempt >= JOIN_MAX_ATTEMPTS || performance.now() - started > JOIN_TRYING_MS) throw busy();
       count(METRIC.conflictRetries);
       // A collision on the person's own items (the same person joining twice at once), or on an invitation, has no other shard to go to: back off further.
-      const onPerson = collided('add-membership') || collided('claim-email') || collided('create-user') || collided('use-invitation');
+      const onPerson = collided('add-membership') || collided('claim-email') || collided('create-user') || collided('use-invitation') ||
+        collided('decide-request') || collided('put-request') || collided('check-not-member') || collided('check-email-free');
       await sleep(onPerson ? backoffMs(attempt) : joinRetryMs(attempt));
       attempt += 1;
     }
@@ -116,7 +123,7 @@ export async function commitJoin(t: TableAccess, writes: readonly JoinWrite[], {
 const notExists = { ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': TABLE.partitionKey } };
 
 /** The DynamoDB action a planned write is, on the counter and gate chosen for this try. */
-function actionOf(table: string, w: JoinWrite, shards: { counter: number; gate: number }): TransactItem {
+function actionOf(table: string, w: RequestFlowWrite, shards: { counter: number; gate: number }): TransactItem {
   switch (w.write) {
     case 'count-use':
       return {
@@ -124,7 +131,7 @@ function actionOf(table: string, w: JoinWrite, shards: { counter: number; gate: 
           TableName: table,
           Key: keys.linkCounter(w.linkId, shards.counter),
           UpdateExpression: 'ADD useCount :one',
-          ConditionExpression: 'attribute_exists(#pk) AND expiresAt > :now AND attribute_not_exists(revokedAt) AND (attribute_not_exists(cap) OR useCount < cap)',
+          ConditionExpression: 'attribute_exists(#pk) AND expiresAt > :now AND attribute_not_exists(revokedAt) AND attribute_not_exists(pausedAt) AND (attribute_not_exists(cap) OR useCount < cap)',
           ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
           ExpressionAttributeValues: { ':one': 1, ':now': w.at },
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -146,25 +153,30 @@ function actionOf(table: string, w: JoinWrite, shards: { counter: number; gate: 
     case 'release-address':
     case 'record-acceptance':
       return invitationAction(table, w);
+    default:
+      return joinRequestAction(table, w, shards);
   }
 }
 
 /** A counter refused only because its share of maxUses is taken, the link otherwise working. */
 function counterFull(found: Record<string, unknown> | undefined, at: string): boolean {
-  const counter = found as { useCount?: number; cap?: number; revokedAt?: string; expiresAt?: string } | undefined;
-  return counter !== undefined && counter.revokedAt === undefined && (counter.expiresAt ?? '') > at && counter.cap !== undefined && (counter.useCount ?? 0) >= counter.cap;
+  const counter = found as { useCount?: number; cap?: number; revokedAt?: string; pausedAt?: string; expiresAt?: string } | undefined;
+  return counter !== undefined && counter.revokedAt === undefined && counter.pausedAt === undefined && (counter.expiresAt ?? '') > at && counter.cap !== undefined && (counter.useCount ?? 0) >= counter.cap;
 }
 
 /** The writes with a condition that refuses the join (the records and the address's release have none; the profile's is no refusal). */
 type RefusableWrite = Exclude<JoinWrite['write'], 'record-join' | 'record-acceptance' | 'release-address' | 'create-user'>;
 
-/** The refused write, with what the product needs of the item its condition found. */
-function refusedWrite(write: RefusableWrite, found: Record<string, unknown> | undefined): RefusedJoinWrite {
+/** The refused write, with what the product needs of the item its condition found (and the join's time where a pause was found, to tell whether it was running). */
+function refusedWrite(write: RefusableWrite, found: Record<string, unknown> | undefined, at: string | undefined): RefusedJoinWrite {
+  const whenPaused = (pause: unknown) => (pause !== undefined && at !== undefined ? { at } : {});
   switch (write) {
-    case 'count-use':
-      return { write, ...(found ? { found: { expiresAt: String(found.expiresAt), ...(found.revokedAt !== undefined ? { revokedAt: String(found.revokedAt) } : {}) } } : {}) };
+    case 'count-use': {
+      const ended = (name: 'revokedAt' | 'pausedAt') => (found?.[name] !== undefined ? { [name]: String(found[name]) } : {});
+      return { write, ...(found ? { found: { expiresAt: String(found.expiresAt), ...ended('revokedAt'), ...ended('pausedAt') } } : {}), ...whenPaused(found?.pausedAt) };
+    }
     case 'pass-gate':
-      return { write, ...(found ? { found: found as GateState } : {}) };
+      return { write, ...(found ? { found: found as GateState } : {}), ...whenPaused(found?.linksPausedUntil) };
     case 'claim-email':
       return { write, ...(found ? { found: { rejoinBlocked: found.rejoinBlocked === true } } : {}) };
     case 'add-membership':

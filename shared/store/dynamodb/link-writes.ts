@@ -16,12 +16,13 @@ import { ENTITY, SHARDS, TABLE } from './table.ts';
 import type { TableAccess, TransactItem } from './table-access.ts';
 
 /** One change to the domain item, or to each of its gates. */
-interface DomainUpdate {
+export interface DomainUpdate {
   UpdateExpression: string;
   /** Besides the domain existing; refused with an existing domain: 'unchanged'. */
   ConditionExpression?: string;
   ExpressionAttributeNames?: Record<string, string>;
-  ExpressionAttributeValues: Record<string, unknown>;
+  /** Absent for an update with no values (DynamoDB refuses an empty map). */
+  ExpressionAttributeValues?: Record<string, unknown>;
 }
 
 export type LinkWrites = Pick<Store, 'createInviteLink' | 'revokeInviteLink' | 'revokeAllInviteLinks' | 'updateInviteLinkSettings'>;
@@ -101,6 +102,10 @@ export function linkWrites(t: TableAccess): LinkWrites {
         gate.push('allowedEmailDomains = :domains');
         values[':domains'] = change.allowedEmailDomains;
       }
+      // The new links' guard is the domain's alone: joins never read it, so no gate carries it.
+      const guard = change.defaultPauseAfter ? ['defaultPauseAfter = :guard'] : [];
+      const guardValue = change.defaultPauseAfter ? { ':guard': change.defaultPauseAfter } : {};
+      const noGuard = change.defaultPauseAfter === null ? ' REMOVE defaultPauseAfter' : '';
       // Turning links off also moves the generation, so turning them on again revives nothing.
       const moveGeneration = change.enabled === false ? ' ADD linkGeneration :one' : '';
       if (moveGeneration) values[':one'] = 1;
@@ -111,12 +116,12 @@ export function linkWrites(t: TableAccess): LinkWrites {
           domainId,
           adminUserId,
           {
-            UpdateExpression: `SET ${[...gate, ...disabledAt, 'settingsUpdatedAt = :at', 'settingsUpdatedBy = :by'].join(', ')}${moveGeneration}`,
-            ExpressionAttributeValues: { ...values, ':at': at, ':by': adminUserId },
+            UpdateExpression: `SET ${[...gate, ...guard, ...disabledAt, 'settingsUpdatedAt = :at', 'settingsUpdatedBy = :by'].join(', ')}${noGuard}${moveGeneration}`,
+            ExpressionAttributeValues: { ...values, ...guardValue, ':at': at, ':by': adminUserId },
             // The switch's event is written only with a switch that moves.
             ...(activity ? { ConditionExpression: 'attribute_exists(#pk) AND linksEnabled <> :enabled' } : {}),
           },
-          { UpdateExpression: `SET ${gate.join(', ')}${moveGeneration}`, ExpressionAttributeValues: values },
+          gate.length === 0 ? undefined : { UpdateExpression: `SET ${gate.join(', ')}${moveGeneration}`, ExpressionAttributeValues: values },
           activity,
         );
       if (!switched) return write(undefined);
@@ -187,15 +192,16 @@ export function quotaFreed(t: TableAccess, domainId: string, userId: string): Tr
 }
 
 /**
- * An update of the domain item, and the same change to every gate joins check, that happens only
- * if the caller is, at that instant, its admin. Joins in flight on a gate make it retry.
+ * An update of the domain item, and the same change to every gate joins check (none when joins
+ * check nothing it changes), that happens only if the caller is, at that instant, its admin.
+ * Joins in flight on a gate make it retry.
  */
-function adminWrite(
+export function adminWrite(
   t: TableAccess,
   domainId: string,
   adminUserId: string,
   update: DomainUpdate,
-  gateUpdate: DomainUpdate,
+  gateUpdate: DomainUpdate | undefined,
   activity: ActivityEntry | undefined,
   also: TransactItem[] = [],
 ): Promise<AdminWriteOutcome> {
@@ -207,7 +213,7 @@ async function adminWriteOnce(
   domainId: string,
   adminUserId: string,
   update: DomainUpdate,
-  gateUpdate: DomainUpdate,
+  gateUpdate: DomainUpdate | undefined,
   activity: ActivityEntry | undefined,
   also: TransactItem[],
 ): Promise<AdminWriteOutcome> {
@@ -234,9 +240,11 @@ async function adminWriteOnce(
               ...(update.ConditionExpression ? { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const } : {}),
             },
           },
-          ...Array.from({ length: SHARDS.domainGates }, (_, shard) => ({
-            Update: { TableName: t.table, Key: keys.domainGate(domainId, shard), ...gateUpdate },
-          })),
+          ...(gateUpdate
+            ? Array.from({ length: SHARDS.domainGates }, (_, shard) => ({
+                Update: { TableName: t.table, Key: keys.domainGate(domainId, shard), ...gateUpdate },
+              }))
+            : []),
           ...also,
           ...(activity ? [{ Put: { TableName: t.table, Item: items.activity(activity) } }] : []),
         ],

@@ -24,7 +24,9 @@ const FILTERS = [
   { label: 'Links revoked or deleted', type: 'InviteLinkRevoked,InviteLinksRevokedAll' },
   { label: 'Links copied again', type: 'InviteLinkRevealed' },
   { label: 'Links switched off or on', type: 'InviteLinksDisabled,InviteLinksEnabled' },
+  { label: 'Links paused or resumed', type: 'InviteLinksPaused,InviteLinksResumed,InviteLinkPaused,InviteLinkResumed' },
   { label: 'Invitations by email', type: 'InvitationCreated,InvitationResent,InvitationRevoked,InvitationsRevokedAll,InvitationAccepted' },
+  { label: 'Join requests', type: 'JoinRequested,JoinApproved,JoinDeclined' },
   { label: 'Members changed or removed', type: 'MemberUpdated,MemberRemoved,MemberRejoinAllowed' },
 ] as const;
 
@@ -227,6 +229,37 @@ function row(entry: ActivityEntry, names: Names): HTMLElement {
     case 'MemberRejoinAllowed':
       sentence = [who, ` allowed ${entry.member.email} to join again`];
       break;
+    case 'JoinRequested':
+      sentence = [entry.request.email, ' asked to join through a link that needs approval'];
+      break;
+    case 'JoinApproved':
+      sentence = [who, ` approved ${entry.request.email}’s request to join`];
+      more = grantText(entry.member.userType, entry.member.teamIds, names);
+      break;
+    case 'JoinDeclined':
+      sentence = [who, ` declined ${entry.request.email}’s request to join`];
+      more = entry.reason ? `Reason: ${entry.reason}` : undefined;
+      break;
+    case 'InviteLinksPaused':
+      sentence = [who, ` paused all links for ${plural(entry.hours, 'hour')}`];
+      more = `No link lets anyone join until ${formatDateTime(entry.pausedUntil)}, unless an admin resumes them sooner.`;
+      break;
+    case 'InviteLinksResumed':
+      sentence = [who, ' resumed all links'];
+      break;
+    case 'InviteLinkPaused': {
+      const { link } = entry;
+      const which = link.label ? `The link ${quoted(link.label)}` : 'A link';
+      sentence = entry.actor ? [who, ` paused ${link.label ? `the link ${quoted(link.label)}` : 'a link'}`] : [`${which} paused itself: more than ${plural(entry.joins, 'person', 'people')} joined within ${plural(entry.withinMinutes, 'minute')}`];
+      more = entry.burst.length ? `Joined in that time: ${entry.burst.map((b) => b.email).join(', ')}` : undefined;
+      break;
+    }
+    case 'InviteLinkResumed': {
+      const { link } = entry;
+      const by = link.createdByEmail && link.createdByEmail !== entry.actor?.email ? ` made by ${link.createdByEmail}` : '';
+      sentence = [who, ` resumed ${link.label ? `the link ${quoted(link.label)}` : 'a link'}${by}`];
+      break;
+    }
   }
   return h(
     'li',

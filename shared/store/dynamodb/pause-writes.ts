@@ -1,0 +1,95 @@
+/**
+ * Pauses, which end nothing: one link's (on the link and every use counter, as a revoke is) and
+ * all of a domain's links for a while (on the domain and every gate, as the switch is). Each is one
+ * transaction, so no join counts after it returns; taking a pause off is the same write undone.
+ */
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { ActivityEntry } from '../../contract/event-schemas.ts';
+import type { InviteLink } from '../../domain/types.ts';
+import type { AdminWriteOutcome, Store } from '../store.ts';
+import { reasonCodes } from './cancellation.ts';
+import { retryingConflicts } from './conflicts.ts';
+import { items } from './items.ts';
+import { keys } from './keys.ts';
+import { adminWrite } from './link-writes.ts';
+import { SHARDS, TABLE } from './table.ts';
+import type { TableAccess, TransactItem } from './table-access.ts';
+
+export type PauseWrites = Pick<Store, 'pauseInviteLink' | 'resumeInviteLink' | 'pauseAllInviteLinks' | 'resumeAllInviteLinks'>;
+
+/** One update, applied to the link or to each of its counters. */
+type Change = Omit<NonNullable<TransactItem['Update']>, 'TableName' | 'Key'>;
+
+const counters = (linkId: string) => Array.from({ length: SHARDS.linkCounters }, (_, shard) => keys.linkCounter(linkId, shard));
+
+export function pauseWrites(t: TableAccess): PauseWrites {
+  /** The link's own update first (its condition says whether there is anything to do), then every counter alike, then the entry. */
+  const linkAndCounters = async (link: InviteLink, own: Change, counter: Change, activity: ActivityEntry): Promise<boolean> => {
+    try {
+      await t.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Update: { TableName: t.table, Key: keys.link(link.linkId), ...own } },
+            ...counters(link.linkId).map((Key) => ({ Update: { TableName: t.table, Key, ...counter } })),
+            { Put: { TableName: t.table, Item: items.activity(activity) } },
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof TransactionCanceledException && reasonCodes(error)[0] === 'ConditionalCheckFailed') return false;
+      throw error;
+    }
+  };
+
+  return {
+    async pauseInviteLink(link: InviteLink, at: string, pausedBy: string, activity: ActivityEntry): Promise<'paused' | 'unchanged'> {
+      const paused = await retryingConflicts(() =>
+        linkAndCounters(
+          link,
+          {
+            UpdateExpression: 'SET pausedAt = :at, pausedBy = :by',
+            // A link paused already keeps its first pause; a revoked one has nothing to pause.
+            ConditionExpression: 'attribute_exists(#pk) AND attribute_not_exists(pausedAt) AND attribute_not_exists(revokedAt)',
+            ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+            ExpressionAttributeValues: { ':at': at, ':by': pausedBy },
+          },
+          { UpdateExpression: 'SET pausedAt = :at', ExpressionAttributeValues: { ':at': at } },
+          activity,
+        ),
+      );
+      return paused ? 'paused' : 'unchanged';
+    },
+
+    async resumeInviteLink(link: InviteLink, activity: ActivityEntry): Promise<'resumed' | 'unchanged'> {
+      const resumed = await retryingConflicts(() =>
+        linkAndCounters(link, { UpdateExpression: 'REMOVE pausedAt, pausedBy', ConditionExpression: 'attribute_exists(pausedAt)' }, { UpdateExpression: 'REMOVE pausedAt' }, activity),
+      );
+      return resumed ? 'resumed' : 'unchanged';
+    },
+
+    pauseAllInviteLinks(domainId: string, until: string, adminUserId: string, activity: ActivityEntry): Promise<AdminWriteOutcome> {
+      return adminWrite(
+        t,
+        domainId,
+        adminUserId,
+        { UpdateExpression: 'SET linksPausedUntil = :until, linksPausedBy = :by', ExpressionAttributeValues: { ':until': until, ':by': adminUserId } },
+        { UpdateExpression: 'SET linksPausedUntil = :until', ExpressionAttributeValues: { ':until': until } },
+        activity,
+      );
+    },
+
+    resumeAllInviteLinks(domainId: string, adminUserId: string, at: string, activity: ActivityEntry): Promise<AdminWriteOutcome> {
+      return adminWrite(
+        t,
+        domainId,
+        adminUserId,
+        // Only a pause still running is ended (and recorded): one that ran out needs nothing.
+        { UpdateExpression: 'REMOVE linksPausedUntil, linksPausedBy', ConditionExpression: 'attribute_exists(#pk) AND linksPausedUntil > :at', ExpressionAttributeValues: { ':at': at } },
+        { UpdateExpression: 'REMOVE linksPausedUntil' },
+        activity,
+      );
+    },
+  };
+}
