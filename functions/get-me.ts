@@ -1,4 +1,4 @@
-/** GET /v1/me: who the caller is and where they belong; `memberships` is [] until they join a domain. */
+/** GET /v1/me: who the caller is, where they belong and what they asked to join; `memberships` is [] until they join a domain. */
 import { permissionsOf } from '#shared/domain/permissions.ts';
 import { operationHandler } from '#shared/http/handler.ts';
 import { primaryOf } from '#shared/contract/views.ts';
@@ -32,5 +32,7 @@ export const handler = operationHandler(OPERATIONS['get-me'], async ({ callerId,
   });
   // The token's email is the person's current one; the profile's is what they joined with.
   const email = claims.email?.toLowerCase() ?? found?.user.email ?? '';
-  return { userId: callerId, email, memberships };
+  // Newest first, as the Home page lists them.
+  const joinRequests = [...(found?.joinRequests ?? [])].sort((a, b) => (a.requestedAt < b.requestedAt ? 1 : a.requestedAt > b.requestedAt ? -1 : 0));
+  return { userId: callerId, email, memberships, joinRequests };
 });

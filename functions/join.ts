@@ -1,5 +1,5 @@
-/** POST /v1/join: a signed-in person with a verified email joins the domain of the link or email invitation in the body. */
-import { operationHandler } from '#shared/http/handler.ts';
+/** POST /v1/join: a signed-in person with a verified email joins the domain of the link or email invitation in the body, or asks to (202) through a link that needs approval. */
+import { answer, operationHandler } from '#shared/http/handler.ts';
 import { joinerOf } from '#shared/http/joiner.ts';
 import { OPERATIONS } from '#shared/contract/operations.ts';
 import { joinWithToken } from '#shared/service/join.ts';
@@ -8,6 +8,8 @@ import { now } from '#shared/clock.ts';
 
 export const handler = operationHandler(OPERATIONS.join, async ({ body, callerId, claims }) => {
   const { token, ...names } = body;
-  const { userId, domainId, email, userType, teamIds, roleGroupIds, groupIds } = await joinWithToken(store, token, joinerOf(callerId, claims, names), now());
+  const outcome = await joinWithToken(store, token, joinerOf(callerId, claims, names), now());
+  if ('requested' in outcome) return answer(202, outcome.requested);
+  const { userId, domainId, email, userType, teamIds, roleGroupIds, groupIds } = outcome.joined;
   return { userId, domainId, email, userType, teamIds, roleGroupIds, groupIds };
 });

@@ -5,7 +5,7 @@
  */
 import * as z from 'zod/mini';
 import { normalizeEmail } from './email.ts';
-import { EMAIL, EMAIL_DOMAIN, ENTITY_ID, INVITATION_LIMITS, LINK_LIMITS, MAX_IDS, NAME_MAX_LENGTH, USER_ID } from './limits.ts';
+import { EMAIL, EMAIL_DOMAIN, ENTITY_ID, INVITATION_LIMITS, JOIN_REQUEST_LIMITS, LINK_LIMITS, MAX_IDS, NAME_MAX_LENGTH, USER_ID } from './limits.ts';
 import { MAX_COMBINING_MARKS, textFault } from './text.ts';
 
 export const entityId = z.lazy(() =>
@@ -44,6 +44,8 @@ export const personName = visibleText(NAME_MAX_LENGTH);
 export const linkLabel = visibleText(LINK_LIMITS.labelMaxLength);
 /** The note an inviter adds to invitation emails, shown in the email as it is. */
 export const invitationMessage = visibleText(INVITATION_LIMITS.messageMaxLength);
+/** Why an approver declined a join request, shown in the email to the person who asked. */
+export const declineReason = visibleText(JOIN_REQUEST_LIMITS.reasonMaxLength);
 
 export const emailDomain = z.lazy(() =>
   z.pipe(

@@ -1,5 +1,6 @@
 /**
- * Joining with a token: the token opens an invite link or, failing that, an invitation by email.
+ * Joining with a token: the token opens an invite link or, failing that, an invitation by email; a
+ * link that needs approval records a join request instead (service/join-requests.ts).
  * Read it, let the domain plan the writes, commit them, and when a write's condition refused, let
  * the domain say what that means for the person.
  */
@@ -10,14 +11,20 @@ import { invitationEnd, invitationRefusal, linkRefusal, personRefusal, planInvit
 import type { Invitation, InviteLink, Membership } from '../domain/types.ts';
 import type { Store } from '../store/store.ts';
 import { goneLinkError } from './gone-link.ts';
+import { requestToJoin, type PendingJoin } from './join-requests.ts';
 
-export async function joinWithToken(store: Store, token: string, joiner: Joiner, now: Date): Promise<Membership> {
+/** A join admits the person, or, through a link that needs approval, records their request (202). */
+export type JoinOutcome = { joined: Membership } | { requested: PendingJoin };
+
+export async function joinWithToken(store: Store, token: string, joiner: Joiner, now: Date): Promise<JoinOutcome> {
   // A link's id and an invitation token's key are both the token's SHA-256.
   const tokenHash = linkIdOf(token);
   const { link, isNewUser } = await store.linkForJoin(tokenHash, joiner.userId);
-  if (link) return joinThroughLink(store, link, joiner, now, isNewUser);
+  // A link is immutable: one that needs approval admits nobody through any other path.
+  if (link?.requireApproval) return { requested: await requestToJoin(store, link, joiner, now, isNewUser) };
+  if (link) return { joined: await joinThroughLink(store, link, joiner, now, isNewUser) };
   const invitation = await store.invitationOfToken(tokenHash);
-  if (invitation) return joinThroughInvitation(store, invitation, tokenHash, joiner, now, isNewUser);
+  if (invitation) return { joined: await joinThroughInvitation(store, invitation, tokenHash, joiner, now, isNewUser) };
   throw await goneLinkError(store, tokenHash, now);
 }
 

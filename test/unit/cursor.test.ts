@@ -18,6 +18,7 @@ const positionsIn = (domainId: string): Record<ListName, Record<string, string>>
   activity: keys.activity(domainId, '2026-01-01T00:00:00.000Z', 'event-1'),
   removedMembers: { ...keys.memberEmail(domainId, 'pat@example.test'), ...keys.removedMemberIndex(domainId, 'pat@example.test') },
   invitations: { ...keys.invitation('inv-1'), ...keys.invitationIndex(domainId, '2026-01-01T00:00:00.000Z', 'inv-1') },
+  joinRequests: { ...keys.joinRequest('req-1'), ...keys.joinRequestIndex(domainId, 'pending', '2026-01-01T00:00:00.000Z', 'req-1') },
 });
 const POSITIONS = positionsIn(DOMAIN);
 
@@ -48,6 +49,7 @@ describe('a forged position', () => {
     activity: (after) => store.listActivity(DOMAIN, { limit: 10, after }),
     removedMembers: (after) => store.listRemovedMembers(DOMAIN, { limit: 10, after }),
     invitations: (after) => store.listInvitations(DOMAIN, new Date(), { limit: 10, after }),
+    joinRequests: (after) => store.listJoinRequests(DOMAIN, { limit: 10, after, status: 'pending' }),
   };
   beforeEach(() => {
     ddb.reset();

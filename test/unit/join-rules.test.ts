@@ -1,7 +1,8 @@
-/** The join decided without any store, through a link or an email invitation: the writes it takes, and what each refused write means for the person joining. */
+/** The join decided without any store, through a link, an email invitation or a join request: the writes it takes, and what each refused write means for the person joining. */
 import { describe, expect, it } from 'vitest';
 import { invitationEnd, invitationRefusal, linkRefusal, personRefusal, planInvitationJoin, planJoin, type Joiner } from '../../shared/domain/join.ts';
-import type { Domain, Invitation, InviteLink } from '../../shared/domain/types.ts';
+import { asUseRefusal, linkEndOf, mayDecide, planApproval, planDecline, planJoinRequest, requestIdOf, requestRefusal } from '../../shared/domain/join-request.ts';
+import type { Domain, Invitation, InviteLink, Membership } from '../../shared/domain/types.ts';
 
 const now = new Date('2026-01-02T00:00:00.000Z');
 const joiner: Joiner = { userId: 'sub-pat', email: 'pat@example.test', firstName: 'Pat', lastName: 'Doe' };
@@ -138,5 +139,78 @@ describe('an invitation that no longer works', () => {
       invitationRefusal({ write: 'pass-gate', found: { linksEnabled: false, linkGeneration: 9, 'creatorGeneration#u-creator': 1, ...found } }, invitation, 'hash-now', domain, now);
     expect(gate({ 'creatorGeneration#u-creator': 2 })).toMatchObject({ kind: 'LinkRevoked', linkEnd: { reason: 'creator-links-revoked' } });
     expect(gate({ allowedEmailDomains: ['acme.test'] })).toMatchObject({ kind: 'EmailDomainNotAllowed', message: expect.stringContaining('acme.test') });
+  });
+});
+
+describe('a join request through a link that needs approval', () => {
+  const approvalLink: InviteLink = { ...link, requireApproval: true };
+  const ask = (who: Joiner = joiner) => planJoinRequest(approvalLink, who, now, { domainName: 'Demo Media Co', isNewUser: true, eventId: 'e-1' });
+  const approver = { userId: 'u-admin', email: 'admin@example.test' };
+
+  it('checks all a join checks, then records the request, its copy, its entry and the email to the link\'s creator: no use, no membership', () => {
+    const plan = ask();
+    expect(plan.writes.map((w) => w.write)).toEqual(['check-link', 'pass-gate', 'check-not-member', 'check-email-free', 'put-request', 'put-request-copy', 'record-request', 'email-request', 'create-user']);
+    expect(plan.writes[1]).toEqual(planJoin(approvalLink, joiner, now, { joinId: 'j', isNewUser: true }).writes[1]);
+    expect(plan.request).toMatchObject({ status: 'pending', linkId: 'abc', linkCreatedBy: 'u-creator', email: 'pat@example.test', domainName: 'Demo Media Co', requestedAt: now.toISOString() });
+    expect(plan.writes.find((w) => w.write === 'email-request')).toMatchObject({ email: { kind: 'requested', to: { userId: 'u-creator', email: 'c@example.test' }, requester: { email: 'pat@example.test' } } });
+    // One request per person per link, whatever the case of the email.
+    expect(ask({ ...joiner, email: 'PAT@example.test' }).request.requestId).toBe(plan.request.requestId);
+    expect(plan.request.requestId).toBe(requestIdOf('abc', 'pat@example.test'));
+    expect(plan.request.requestId).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(() => planJoinRequest({ ...approvalLink, allowedEmailDomains: ['acme.test'] }, joiner, now, { domainName: 'D', isNewUser: true, eventId: 'e' })).toThrow(
+      expect.objectContaining({ kind: 'EmailDomainNotAllowed' }),
+    );
+  });
+
+  it('is approved as the join itself with the decision first, counting the use; the record names the approver and sends the creator nothing', () => {
+    const { request } = ask();
+    const plan = planApproval(request, approvalLink, now, { joinId: 'j-9', eventId: 'e-9', approver });
+    expect(plan.writes.map((w) => w.write)).toEqual(['decide-request', 'count-use', 'pass-gate', 'add-membership', 'claim-email', 'record-join', 'put-request-copy', 'record-decision']);
+    expect(plan.writes[1]).toEqual({ write: 'count-use', linkId: 'abc', maxUses: 5, at: now.toISOString() });
+    expect(plan.request).toMatchObject({ status: 'approved', decidedBy: approver, decidedAt: now.toISOString() });
+    expect(plan.join).toMatchObject({ joinId: 'j-9', userId: 'sub-pat', approvedBy: approver, notifyCreator: false });
+    expect(plan.writes.find((w) => w.write === 'record-join')).toEqual({ write: 'record-join', join: plan.join });
+    expect(plan.membership).toMatchObject({ userId: 'sub-pat', teamIds: ['editors', 'producers'], joinedVia: { linkId: 'abc' } });
+    expect(() => planApproval(plan.request, approvalLink, now, { joinId: 'j', eventId: 'e', approver })).toThrow(expect.objectContaining({ kind: 'RequestDecided' }));
+  });
+
+  it('is declined with its reason, emailed to the person who asked; decided once', () => {
+    const plan = planDecline(ask().request, now, { eventId: 'e-2', approver, reason: 'Crew only' });
+    expect(plan.writes.map((w) => w.write)).toEqual(['decide-request', 'put-request-copy', 'record-decision', 'email-request']);
+    expect(plan.request).toMatchObject({ status: 'declined', reason: 'Crew only', decidedBy: approver });
+    expect(plan.writes[3]).toMatchObject({ email: { kind: 'declined', to: { userId: 'sub-pat', email: 'pat@example.test' }, reason: 'Crew only' } });
+    expect(() => planDecline(plan.request, now, { eventId: 'e', approver })).toThrow(expect.objectContaining({ kind: 'RequestDecided' }));
+  });
+
+  it('refused: asked before (the pending request is the answer), declined before, decided before, gone, a member, kept out, or the link ended', () => {
+    expect(requestRefusal({ write: 'put-request', found: { requestId: 'r', status: 'pending', requestedAt: now.toISOString() } }, 'Demo')).toBeUndefined();
+    expect(requestRefusal({ write: 'put-request', found: { requestId: 'r', status: 'declined', requestedAt: now.toISOString() } }, 'Demo')).toMatchObject({ kind: 'JoinDeclined', message: expect.stringContaining('Demo') });
+    expect(codeOf(requestRefusal({ write: 'decide-request', found: { status: 'declined', requestedAt: now.toISOString() } }, 'Demo'))).toBe('RequestDecided');
+    expect(codeOf(requestRefusal({ write: 'decide-request' }, 'Demo'))).toBe('NotFound');
+    expect(codeOf(requestRefusal({ write: 'check-not-member' }, 'Demo'))).toBe('AlreadyMember');
+    expect(codeOf(requestRefusal({ write: 'check-email-free', found: { rejoinBlocked: true } }, 'Demo'))).toBe('RejoinBlocked');
+    const revoked = { write: 'check-link' as const, found: { expiresAt: link.expiresAt, revokedAt: '2026-01-01T12:00:00.000Z' } };
+    expect(requestRefusal(revoked, 'Demo')).toBeUndefined();
+    expect(codeOf(linkRefusal(asUseRefusal(revoked), link, domain))).toBe('LinkRevoked');
+  });
+
+  it('is decided by an admin, or by the link\'s creator while they may invite; nobody else', () => {
+    const member = { userId: 'u-creator', isAdmin: false, roleGroupIds: ['managers'] } as Membership;
+    const roleGroups = [{ id: 'managers', name: 'Managers', permissions: ['users:create'] }];
+    expect(mayDecide(member, roleGroups, { linkCreatedBy: 'u-creator' })).toBe(true);
+    expect(mayDecide({ ...member, roleGroupIds: [] }, roleGroups, { linkCreatedBy: 'u-creator' })).toBe(false);
+    expect(mayDecide({ ...member, userId: 'u-other' }, roleGroups, { linkCreatedBy: 'u-creator' })).toBe(false);
+    expect(mayDecide({ ...member, userId: 'u-admin', isAdmin: true, roleGroupIds: [] }, [], { linkCreatedBy: 'u-creator' })).toBe(true);
+  });
+
+  it('whose link ended says with the code a join would get; a link that works, or is only paused, has not ended', () => {
+    expect(linkEndOf(link, 0, domain, now)).toBeUndefined();
+    expect(linkEndOf({ ...link, pausedAt: '2026-01-01T12:00:00.000Z' }, 0, domain, now)).toBeUndefined();
+    expect(linkEndOf(undefined, 0, domain, now)).toBe('LinkExpired');
+    expect(linkEndOf({ ...link, revokedAt: '2026-01-01T12:00:00.000Z' }, 0, domain, now)).toBe('LinkRevoked');
+    expect(linkEndOf(link, 0, { ...domain, linkGeneration: 3 }, now)).toBe('LinkRevoked');
+    expect(linkEndOf(link, 0, { ...domain, linksEnabled: false }, now)).toBe('LinksDisabled');
+    expect(linkEndOf(link, 5, domain, now)).toBe('LinkUsedUp');
+    expect(linkEndOf(link, 0, domain, new Date(link.expiresAt))).toBe('LinkExpired');
   });
 });

@@ -34,7 +34,7 @@ describe('the OpenAPI document', () => {
 });
 
 describe('checking responses against the document', () => {
-  const me = { userId: 'u', email: 'a@example.test', memberships: [] };
+  const me = { userId: 'u', email: 'a@example.test', memberships: [], joinRequests: [] };
   it('accepts a response as documented', () => {
     expect(() => assertDocumented('GET', '/v1/me', 200, 'application/json', me)).not.toThrow();
     expect(() => assertDocumented('GET', '/v1/me', 401, 'application/problem+json', { type: 'about:blank', status: 401, title: 'Sign in first', detail: 'x', code: 'UNAUTHENTICATED' })).not.toThrow();

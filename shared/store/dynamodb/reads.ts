@@ -3,7 +3,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { ActivityEntry } from '../../contract/event-schemas.ts';
 import { isUsable } from '../../domain/invite-link.ts';
 import type { LinkQuota } from '../../domain/link-quota.ts';
-import type { Directory, Domain, InviteLink, Membership, RemovedMember, User } from '../../domain/types.ts';
+import type { Directory, Domain, InviteLink, Membership, MyJoinRequest, RemovedMember, User } from '../../domain/types.ts';
 import { UnknownPosition, type Page, type PageRequest, type Store } from '../store.ts';
 import { activityOfItem } from './activity-items.ts';
 import { dataOf, keys, listPositions } from './keys.ts';
@@ -37,7 +37,7 @@ export function reads(t: TableAccess): Reads {
       return { membership: membership && dataOf<Membership>(membership), directory: directoryOf(found), ...(quota ? { linkQuota: dataOf<LinkQuota>(quota) } : {}) };
     },
 
-    async getUser(userId: string): Promise<{ user: User; memberships: Membership[] } | undefined> {
+    async getUser(userId: string): Promise<{ user: User; memberships: Membership[]; joinRequests: MyJoinRequest[] } | undefined> {
       const items = await t.queryAll({
         KeyConditionExpression: '#pk = :pk',
         ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
@@ -49,6 +49,7 @@ export function reads(t: TableAccess): Reads {
       return {
         user: dataOf<User>(userItem),
         memberships: items.filter((i) => i.entityType === ENTITY.Membership).map((i) => dataOf<Membership>(i)),
+        joinRequests: items.filter((i) => i.entityType === ENTITY.MyJoinRequest).map((i) => dataOf<MyJoinRequest>(i)),
       };
     },
 
@@ -155,7 +156,7 @@ export function reads(t: TableAccess): Reads {
 }
 
 /** A link's use count is the sum of its counters: one BatchGetItem per 100 counters. */
-async function useCounts(t: TableAccess, linkIds: string[]): Promise<Map<string, number>> {
+export async function useCounts(t: TableAccess, linkIds: string[]): Promise<Map<string, number>> {
   const counters = linkIds.flatMap((id) => Array.from({ length: SHARDS.linkCounters }, (_, shard) => keys.linkCounter(id, shard)));
   const counts = new Map<string, number>();
   // A view, not a decision: eventually consistent reads at half the price.
