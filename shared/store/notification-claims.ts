@@ -7,8 +7,15 @@
 /** Which email of a join: the signup email to the link's creator, or the welcome to the person who joined. */
 export type EmailKind = 'creator' | 'welcome';
 
-/** One email sent at most once: one of a join's two, or one sending of an invitation (its first, or a resend). */
-export type ClaimedEmail = { joinId: string; kind: EmailKind } | { invitationId: string; sendCount: number };
+/** One sending of an invitation's email: its first, or a resend. */
+export type InvitationSending = { invitationId: string; sendCount: number };
+/** One email about a join request: to the approver when it was made, or to the person who asked when it was declined. */
+export type JoinRequestSending = { requestId: string; kind: 'requested' | 'declined'; writtenAt: string };
+/** The email to a link's creator that its guard paused it, once per pause. */
+export type LinkPauseSending = { linkId: string; pausedAt: string };
+
+/** One email sent at most once: one of a join's two, one sending of an invitation, one about a join request, or a guard's pause. */
+export type ClaimedEmail = { joinId: string; kind: EmailKind } | InvitationSending | JoinRequestSending | LinkPauseSending;
 
 /** Where an email's claim stands. */
 export type ClaimStatus = 'sending' | 'sent' | 'no-recipient' | 'failed';
@@ -25,6 +32,6 @@ export interface NotificationClaims {
   noRecipient(email: ClaimedEmail, now: Date): Promise<void>;
   /** Lets the next attempt take the claim again; the record itself is reported failed. */
   failed(email: ClaimedEmail, reason: string, now: Date): Promise<void>;
-  /** Deletes an invitation email's outbox item once its claim is settled, so no sealed token stays in the table. */
-  clearOutbox(invitationId: string, sendCount: number): Promise<void>;
+  /** Deletes an email's outbox item once its claim is settled: no sealed token, no request's email, stays in the table. */
+  clearOutbox(email: InvitationSending | JoinRequestSending): Promise<void>;
 }

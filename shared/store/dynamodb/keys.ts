@@ -87,6 +87,13 @@ export const keys = {
   notificationClaim: (joinId: string, kind: 'creator' | 'welcome' = 'creator'): Key => ({ [PK]: `JOIN#${joinId}`, [SK]: kind === 'creator' ? 'NOTIFIED' : 'WELCOMED' }),
   /** One per sending of an invitation email (the first, then each resend), beside the invitation: its once-only claim. */
   invitationEmailClaim: (invitationId: string, sendCount: number): Key => ({ [PK]: `INVITE#${invitationId}`, [SK]: `SENT#${sendCount}` }),
+
+  /** A guarded link's joins in one UTC minute (`2026-06-01T09:30`), counted by the notifier: the guard's window reads a range of them. */
+  guardPartition: (linkId: string) => `GUARD#${linkId}`,
+  guardMinute: (linkId: string, minute: string): Key => ({ [PK]: `GUARD#${linkId}`, [SK]: `MINUTE#${minute}` }),
+  guardMinutePrefix: 'MINUTE#',
+  /** The once-only claim of the email telling a link's creator that its guard paused it, one per pause. */
+  linkPauseClaim: (linkId: string, pausedAt: string): Key => ({ [PK]: `GUARD#${linkId}`, [SK]: `PAUSED#${pausedAt}` }),
 };
 
 /** DynamoDB's largest key values, in UTF-8 bytes: partition keys 2048, sort keys 1024 (the index's alike). */

@@ -1,20 +1,28 @@
 /**
  * The email claims on the table: one item per email (keys.notificationClaim for a join's,
- * keys.invitationEmailClaim for an invitation's), kept as long as a join record. Taking one is a
+ * keys.invitationEmailClaim for an invitation's, keys.joinRequestEmailClaim for a join request's,
+ * keys.linkPauseClaim for a guard's pause), kept as long as a join record. Taking one is a
  * conditional PutItem, so two attempts never both hold it; settling it is an UpdateItem that only
  * the attempt holding it can make.
  */
 import { DeleteCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { JOIN_RECORD_RETENTION_SECONDS } from '../../config.ts';
-import type { ClaimedEmail, ClaimOutcome, ClaimStatus, NotificationClaims } from '../notification-claims.ts';
+import type { ClaimedEmail, ClaimOutcome, ClaimStatus, InvitationSending, JoinRequestSending, NotificationClaims } from '../notification-claims.ts';
 import { keys, type Key } from './keys.ts';
 import { ENTITY, TABLE } from './table.ts';
 
-const claimKey = (email: ClaimedEmail): Key =>
-  'joinId' in email ? keys.notificationClaim(email.joinId, email.kind) : keys.invitationEmailClaim(email.invitationId, email.sendCount);
+const claimKey = (email: ClaimedEmail): Key => {
+  if ('joinId' in email) return keys.notificationClaim(email.joinId, email.kind);
+  if ('invitationId' in email) return keys.invitationEmailClaim(email.invitationId, email.sendCount);
+  if ('requestId' in email) return keys.joinRequestEmailClaim(email.requestId, email.kind, email.writtenAt);
+  return keys.linkPauseClaim(email.linkId, email.pausedAt);
+};
 
 /** What the claim item says it is for, beside its keys. */
-const claimFields = (email: ClaimedEmail) => ('joinId' in email ? { joinId: email.joinId } : { invitationId: email.invitationId, sendCount: email.sendCount });
+const claimFields = (email: ClaimedEmail) => ('joinId' in email ? { joinId: email.joinId } : email);
+
+const outboxKey = (email: InvitationSending | JoinRequestSending): Key =>
+  'invitationId' in email ? keys.invitationEmail(email.invitationId, email.sendCount) : keys.joinRequestEmail(email.requestId, email.kind, email.writtenAt);
 
 /** `staleAfterSeconds`: a claim still 'sending' after this long was left by a crash and may be taken again. */
 export function dynamoNotificationClaims(db: DynamoDBDocumentClient, table: string, { staleAfterSeconds }: { staleAfterSeconds: number }): NotificationClaims {
@@ -65,8 +73,8 @@ export function dynamoNotificationClaims(db: DynamoDBDocumentClient, table: stri
     sent: (email, to, messageId, now) => settle(email, 'sent', now, { sentTo: to, messageId }),
     noRecipient: (email, now) => settle(email, 'no-recipient', now),
     failed: (email, reason, now) => settle(email, 'failed', now, { failure: reason.slice(0, 500) }),
-    async clearOutbox(invitationId, sendCount) {
-      await db.send(new DeleteCommand({ TableName: table, Key: keys.invitationEmail(invitationId, sendCount) }));
+    async clearOutbox(email) {
+      await db.send(new DeleteCommand({ TableName: table, Key: outboxKey(email) }));
     },
   };
 }

@@ -44,4 +44,5 @@ export const ENTITY = {
   JoinRequest: 'JoinRequest',
   MyJoinRequest: 'MyJoinRequest',
   JoinRequestEmail: 'JoinRequestEmail',
+  LinkGuardMinute: 'LinkGuardMinute',
 } as const;

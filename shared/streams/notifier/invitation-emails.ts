@@ -40,5 +40,5 @@ export async function notifyInvitation(outbox: InvitationEmail, deps: Invitation
   };
   await sendOnce(deps.claims, { invitationId, sendCount }, 'invitation email', compose, deps.now, log);
   // Settled (now or by an earlier attempt): the outbox item has done its work.
-  await deps.claims.clearOutbox(invitationId, sendCount);
+  await deps.claims.clearOutbox({ invitationId, sendCount });
 }

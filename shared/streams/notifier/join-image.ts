@@ -32,6 +32,8 @@ const joinRecord = z.object({
   linkLabel: z.optional(z.string()),
   notifyCreator: z.optional(z.boolean()),
   linkMaxUses: z.optional(z.number()),
+  approvedBy: z.optional(z.object({ userId: required, email: z.string() })),
+  linkPauseAfter: z.optional(z.object({ joins: z.number().check(z.int(), z.positive()), withinMinutes: z.number().check(z.int(), z.positive()) })),
 }).check(
   // A link's join names its link, an invitation's its invitation: the emails say which.
   z.refine((join) => (join.via === 'invitation' ? join.invitationId !== undefined : join.linkId !== undefined), { message: 'a join names its link or its invitation' }),

@@ -33,7 +33,7 @@ export async function sendEmail(to: string, email: Email): Promise<string> {
   return MessageId;
 }
 
-/** A page of the same deployment, in one domain: `users` (and the active links), `activity`, or the member's `home`. */
-export function appPageUrl(page: 'users' | 'activity' | 'home', domainId: string): string {
-  return `${publicBaseUrl()}/${page}?domain=${encodeURIComponent(domainId)}`;
+/** A page of the same deployment, in one domain: `users` (and the active links), `activity`, the member's `home`, or the join `requests`; `also` narrows it (`inviteLinkId`). */
+export function appPageUrl(page: 'users' | 'activity' | 'home' | 'requests', domainId: string, also: Record<string, string> = {}): string {
+  return `${publicBaseUrl()}/${page}?${new URLSearchParams({ domain: domainId, ...also })}`;
 }

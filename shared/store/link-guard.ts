@@ -1,0 +1,23 @@
+/**
+ * The guard's port: a guarded link's joins counted per UTC minute (so a join's window is a range
+ * of a few items, and no join's own transaction touches them), and the people of a burst read back
+ * from their join records. shared/store/dynamodb/link-guard.ts implements it on the table.
+ */
+
+/** Someone who joined in a burst, as their join record says. */
+export interface BurstJoiner {
+  userId: string;
+  email: string;
+  joinedAt: string;
+}
+
+export interface LinkGuardCounts {
+  /** Adds `entry` (a join) to the link's bucket for `minute`; the same entry again changes nothing. */
+  countJoin(linkId: string, minute: string, entry: string): Promise<void>;
+  /** Adds one of the guard's own marks (a pause, a fresh start) to the bucket for `minute`, beside its joins. */
+  mark(linkId: string, minute: string, mark: string): Promise<void>;
+  /** Every join and mark in the link's buckets from `firstMinute` to `lastMinute`, both included. */
+  between(linkId: string, firstMinute: string, lastMinute: string): Promise<{ joins: string[]; marks: string[] }>;
+  /** The people of these joins, read from their join records (oldest first; a record gone is left out). */
+  joinersOf(domainId: string, joins: readonly { joinedAt: string; joinId: string }[]): Promise<BurstJoiner[]>;
+}
