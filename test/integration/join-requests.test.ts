@@ -176,6 +176,37 @@ describe('a decision', () => {
   });
 });
 
+/**
+ * Approvals through one link by two clients, each one after another, and `kill` sent once the first
+ * has landed, so approvals go on while it runs: whatever answered 200 was a member when the kill
+ * returned, nobody became one after, every other approval got `refused`, and so does one asked after.
+ */
+async function approvalsRacing(kill: (linkId: string) => Promise<Reply>, refused: [number, string]) {
+  const { token, id } = await approvalLink();
+  const [keptBack, ...racers] = await Promise.all(Array.from({ length: 9 }, () => ask(token)));
+  const userIds = await Promise.all(racers.map(({ requestId }) => userIdOf(requestId)));
+  let underWay!: () => void;
+  const started = new Promise<void>((resolve) => (underWay = resolve));
+  const oneAfterAnother = async (part: typeof racers) => {
+    const answers: Reply[] = [];
+    for (const { requestId } of part) {
+      answers.push(await approve(OWNER, requestId));
+      underWay();
+    }
+    return answers;
+  };
+  const approvals = Promise.all([oneAfterAnother(racers.slice(0, 4)), oneAfterAnother(racers.slice(4))]).then(([a, b]) => [...a, ...b]);
+  await started;
+  expect((await answered(() => kill(id))).status).toBeLessThan(300);
+  const atKill = await Promise.all(userIds.map(isMember));
+  const answers = await approvals;
+  expect(await Promise.all(userIds.map(isMember))).toEqual(atKill);
+  answers.forEach((a, i) => expect(a.status === 200 ? [200, atKill[i]] : refusal(a)).toEqual(a.status === 200 ? [200, true] : refused));
+  expect(answers.some((a) => a.status === 200)).toBe(true);
+  expect(refusal(await approve(OWNER, keptBack!.requestId))).toEqual(refused);
+  return { id, stillPending: [keptBack!, ...racers.filter((_, i) => answers[i]!.status !== 200)] };
+}
+
 describe('approvals at once', () => {
   it('of one request, by its creator and an admin several times over: exactly one membership, the others REQUEST_DECIDED', async () => {
     const { token } = await approvalLink(MANAGER, { ...GRANT, roleGroupIds: [], groupIds: [] });
@@ -189,31 +220,24 @@ describe('approvals at once', () => {
   });
 
   it('racing a revoke: none lands after the revoke returned, each is a member or LINK_REVOKED', async () => {
-    const { token, id } = await approvalLink();
-    const asked = await Promise.all(Array.from({ length: 6 }, () => ask(token)));
-    const userIds = await Promise.all(asked.map(({ requestId }) => userIdOf(requestId)));
-    const approvals = Promise.all(asked.map(({ requestId }) => approve(OWNER, requestId)));
-    expect((await t.as(OWNER).delete(`/v1/domains/${DEMO_DOMAIN}/invite-links/${id}`)).status).toBe(204);
-    const atKill = await Promise.all(userIds.map(isMember));
-    const answers = await approvals;
-    expect(await Promise.all(userIds.map(isMember))).toEqual(atKill);
-    answers.forEach((a, i) => expect(a.status === 200 ? [200, atKill[i]] : refusal(a)).toEqual(a.status === 200 ? [200, true] : [410, 'LINK_REVOKED']));
-    // Asked again after the revoke, and listed: what is still pending cannot be approved.
-    const stillPending = asked.filter((_, i) => answers[i]!.status !== 200);
-    for (const { requestId } of stillPending) expect(refusal(await approve(OWNER, requestId))).toEqual([410, 'LINK_REVOKED']);
+    const { id, stillPending } = await approvalsRacing((linkId) => t.as(OWNER).delete(`/v1/domains/${DEMO_DOMAIN}/invite-links/${linkId}`), [410, 'LINK_REVOKED']);
+    // What is still pending says so in the list: it cannot be approved.
     expect((await listed(OWNER, `?inviteLinkId=${id}`)).map((r) => r.linkEnded)).toEqual(stillPending.map(() => 'LINK_REVOKED'));
   });
 
   it('racing "delete all existing links": none lands after it returned', async () => {
-    const { token } = await approvalLink();
-    const asked = await Promise.all(Array.from({ length: 6 }, () => ask(token)));
-    const userIds = await Promise.all(asked.map(({ requestId }) => userIdOf(requestId)));
-    const approvals = Promise.all(asked.map(({ requestId }) => approve(OWNER, requestId)));
-    expect((await when(t).revokeAll()).status).toBe(200);
-    const atKill = await Promise.all(userIds.map(isMember));
-    const answers = await approvals;
-    expect(await Promise.all(userIds.map(isMember))).toEqual(atKill);
-    answers.forEach((a, i) => expect(a.status === 200 ? [200, atKill[i]] : refusal(a)).toEqual(a.status === 200 ? [200, true] : [410, 'LINK_REVOKED']));
+    await approvalsRacing(() => when(t).revokeAll(), [410, 'LINK_REVOKED']);
+  });
+
+  it('racing "pause all links": none lands after it returned, and the requests can be approved once links are resumed', async () => {
+    const settings = `/v1/domains/${DEMO_DOMAIN}/settings/invite-links`;
+    try {
+      const { stillPending } = await approvalsRacing(() => t.as(OWNER).post(`${settings}/pause`, { hours: 1 }), [410, 'LINKS_PAUSED']);
+      expect((await answered(() => t.as(OWNER).post(`${settings}/resume`))).status).toBe(200);
+      for (const { requestId } of stillPending) expect((await approve(OWNER, requestId)).status).toBe(200);
+    } finally {
+      await answered(() => t.as(OWNER).post(`${settings}/resume`));
+    }
   });
 
   it('keep maxUses exact: of many approvals through a link for three, exactly three join, the rest LINK_USED_UP', async () => {
