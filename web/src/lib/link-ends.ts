@@ -1,8 +1,8 @@
 /** Every way an invite link ends, in the words of the join page that says so. */
 import { LINK_END_REASONS, type LinkEndReason } from '../../../shared/domain/errors.ts';
 
-/** Why a link does not work, as the API's 410 says (`reason`), or as its code says when there is no reason. */
-export type Reason = LinkEndReason | 'not-found';
+/** Why a link does not work, as the API's 410 says (`reason`), or as its code says when there is no reason. A paused link has not ended: components/join/approval.ts says so. */
+export type Reason = Exclude<LinkEndReason, 'paused' | 'links-paused'> | 'not-found';
 const REASON_OF_CODE: Record<string, Reason> = {
   LINK_EXPIRED: 'expired',
   LINK_USED_UP: 'used-up',
@@ -10,7 +10,7 @@ const REASON_OF_CODE: Record<string, Reason> = {
   LINKS_DISABLED: 'links-disabled',
   LINK_NOT_FOUND: 'not-found',
 };
-const REASONS = new Set<string>([...LINK_END_REASONS, 'not-found']);
+const REASONS = new Set<string>([...LINK_END_REASONS.filter((r) => r !== 'paused' && r !== 'links-paused'), 'not-found']);
 
 /** An answer that says a link no longer works (or never did). */
 export const isLinkEnd = (code: string, reason: string | undefined) => code in REASON_OF_CODE || REASONS.has(reason ?? '');

@@ -30,6 +30,12 @@ export type LinkSettings = z.output<typeof api.linkSettings>;
 export type Joined = z.output<typeof api.joined>;
 /** What a token opens: an invite link (`kind: "link"`) or an invitation by email (`kind: "invitation"`). */
 export type Lookup = z.output<typeof api.linkLookup>;
+/** A join through a link that needs approval: the request is in (202), nobody joined yet. */
+export type JoinRequested = z.output<typeof api.joinRequested>;
+/** A request to join, as the Requests page lists it for whoever may decide it. */
+export type JoinRequest = z.output<typeof api.joinRequest>;
+/** The caller's own request to join, as /v1/me lists it for Home and the join page. */
+export type MyJoinRequest = z.output<typeof api.myJoinRequest>;
 /** An invitation by email, as the invite modal lists it. */
 export type Invitation = z.output<typeof api.invitation>;
 /** What became of one address of one "Invite by email", in the order given. */

@@ -2,9 +2,11 @@
  * Join page (/join#<token>): who invites, what the link grants and whose emails it admits (for an
  * invitation by email: the one address it is for), then an account at the identity provider (a
  * new one, or the one the person has; the link is looked up again first), then "Join <domain> as
- * <email>", or a kind page when the person is in the domain already, the link no longer works, is
- * not for the person's email (an invitation: switch to the invited address), or an admin removed
- * the person and has not let them back yet. The link token lives only in the fragment (never sent to a
+ * <email>", or a kind page when the person is in the domain already, the link no longer works or
+ * is paused, is not for the person's email (an invitation: switch to the invited address), or an
+ * admin removed the person and has not let them back yet. A link that needs approval says who
+ * reviews requests, and its "Request to join" ends at "Request sent" (or, asked before and
+ * declined, says so). The link token lives only in the fragment (never sent to a
  * server in a URL), is taken out of the address bar at once and kept in this tab's sessionStorage
  * across the trip to the provider; the API gets it in a request body.
  */
@@ -19,6 +21,7 @@ import { isLinkEnd } from '../lib/link-ends.ts';
 import { admits, invitation, nameOrganisation, whoMayJoin } from '../components/join/invitation.ts';
 import { joinForm } from '../components/join/join-form.ts';
 import { alreadyMemberCard, joinedCard, linkProblemCard, rejoinBlockedCard, unavailableCard } from '../components/join/outcomes.ts';
+import { declinedCard, isPause, needsApproval, pausedCard, requestSentCard, reviewNotice } from '../components/join/approval.ts';
 import '../components/join/join.css';
 
 const main = byId('main');
@@ -81,6 +84,7 @@ function showAccountChoice(link: Lookup, provider: string, message?: string) {
       link,
       h('h2', { id: 'join-step-title' }, 'Your account'),
       status,
+      needsApproval(link) ? reviewNotice(link) : null,
       whoMayJoin(link),
       h('div', { class: 'account-actions' }, createAccount, h('p', { class: 'or' }, 'I already have an account — ', signIn)),
       h('p', { class: 'muted small' }, `Both go through ${provider}: we email you a code to check your address, and you come straight back here.`),
@@ -109,6 +113,9 @@ async function showSignedIn(token: string, link: Lookup, provider: string, justS
   }
   if (me.memberships.some((m) => m.domainId === link.domainId)) return showAlreadyMember(link, me);
   if (!admits(link, me.email)) return showNotForThisEmail(link, me);
+  // Asked already (a reload, or Back after "Request sent"): the request is what there is to show.
+  const asked = needsApproval(link) ? me.joinRequests.find((r) => r.domainId === link.domainId && r.status === 'pending') : undefined;
+  if (asked) return showResult(requestSentCard(link.domainName, me, asked));
   showForm(token, link, provider, me);
 }
 
@@ -173,6 +180,8 @@ function showForm(token: string, link: Lookup, provider: string, me: Me) {
     useAnotherAccount: (status) => void useAnotherAccount(status, link),
     alreadyMember: () => showAlreadyMember(link, me),
     rejoinBlocked: () => showRejoinBlocked(link, me),
+    requested: (request) => showResult(requestSentCard(link.domainName, me, request)),
+    declined: () => showResult(declinedCard(link, me)),
     sessionEnded: () => {
       session.signOut();
       showAccountChoice(link, provider, 'Your session ended. Sign in again to join.');
@@ -195,6 +204,12 @@ function showRejoinBlocked(link: Lookup, me: Me) {
   byId('result-title').focus();
 }
 
+/** A card that ends this visit for now; the token stays in this tab, so a reload asks again. */
+function showResult(card: HTMLElement) {
+  render(main, card);
+  byId('result-title').focus();
+}
+
 function showJoined(domainId: string, domainName: string) {
   nameOrganisation(domainName);
   render(main, joinedCard(domainId, domainName));
@@ -202,11 +217,16 @@ function showJoined(domainId: string, domainName: string) {
 
 /** An answer that says the link no longer works, or never did (a token the API refuses to read). */
 const endsLink = (error: unknown): error is ApiError =>
-  error instanceof ApiError && ((error.code === 'INVALID_REQUEST' && error.field === 'token') || isLinkEnd(error.code, error.text('reason')));
+  isPause(error) || (error instanceof ApiError && ((error.code === 'INVALID_REQUEST' && error.field === 'token') || isLinkEnd(error.code, error.text('reason'))));
 
 /** `known`: the link or invitation as this page looked it up before, when it did. */
 function handleLinkError(error: unknown, known?: Lookup) {
   if (!endsLink(error)) return showUnavailable(error);
+  // Paused, not ended: the token stays, so the same link works again once resumed.
+  if (isPause(error)) {
+    nameOrganisation(error.text('domainName') ?? known?.domainName);
+    return render(main, pausedCard(error, known?.domainName));
+  }
   if (error.code === 'INVALID_REQUEST') return showLinkProblem({ code: 'LINK_NOT_FOUND' });
   // An ended invitation answers with a link's codes; its detail, in the API's words, says it was an invitation.
   const invitation = known?.kind === 'invitation' || /^This invitation\b/.test(error.detail) ? { detail: error.detail || undefined } : undefined;

@@ -1,16 +1,18 @@
 /**
  * Step 2 of joining, signed in: "Join <domain> as <email>", one press when the account gave names
  * (shown, with a way to change them), else asked for and checked with the API's rule before
- * sending; Enter in a field sends it. A refusal is said at the form, or at its field;
- * one that leads elsewhere (a member already, removed by an admin, signed out, an email the link
- * does not admit, a link that no longer works) is handed to the page.
+ * sending; Enter in a field sends it. Through a link that needs approval it is "Request to join",
+ * and the API's 202 is handed to the page. A refusal is said at the form, or at its field;
+ * one that leads elsewhere (a member already, removed by an admin, declined, signed out, an email
+ * the link does not admit, a link that no longer works or is paused) is handed to the page.
  */
 import { api, ApiError, session } from '../../lib/api.ts';
 import { h, render, type Child } from '../../lib/dom.ts';
 import { namesFromClaims, readIdTokenClaims } from '../../lib/id-token.ts';
 import { forgetToken } from '../../lib/join-token.ts';
 import { rememberJoined } from '../../lib/joined.ts';
-import type { Joined, Lookup, Me } from '../../lib/model.ts';
+import type { Joined, JoinRequested, Lookup, Me } from '../../lib/model.ts';
+import { needsApproval, reviewNotice } from './approval.ts';
 
 /** Where the form hands over, when what happened leads away from it. */
 export interface JoinFormWays {
@@ -20,6 +22,10 @@ export interface JoinFormWays {
   alreadyMember(): void;
   /** 403: an admin removed the person and has not let them back. */
   rejoinBlocked(): void;
+  /** 202: the link needs approval, and the request is in. */
+  requested(request: JoinRequested): void;
+  /** 403: the person asked through this link before and was declined. */
+  declined(): void;
   /** 401: the session ended. */
   sessionEnded(): void;
   /** 403: the link does not admit this email, or the invitation is for another address; `link` as looked up again (or as it was, when that fails). */
@@ -96,7 +102,8 @@ export function joinForm(token: string, link: Lookup, provider: string, me: Me, 
   const anotherAccount = (text = 'Use another account') =>
     h('button', { type: 'button', class: 'link-button', onclick: () => ways.useAnotherAccount(formError) }, text);
 
-  const submitText = `Join ${link.domainName}`;
+  const asking = needsApproval(link);
+  const submitText = asking ? 'Request to join' : `Join ${link.domainName}`;
   const submit = h('button', { type: 'submit', class: 'button primary wide' }, submitText);
   const form = h(
     'form',
@@ -112,9 +119,11 @@ export function joinForm(token: string, link: Lookup, provider: string, me: Me, 
         if (invalid) return fields.get(invalid.name)!.input.focus();
         const value = (name: NameField) => fields.get(name)!.input.value.trim();
         submit.disabled = true;
-        submit.textContent = 'Joining…';
+        submit.textContent = asking ? 'Sending…' : 'Joining…';
         try {
-          const joined = await api<Joined>('POST', '/v1/join', { token, firstName: value('firstName'), lastName: value('lastName') });
+          const joined = await api<Joined | JoinRequested>('POST', '/v1/join', { token, firstName: value('firstName'), lastName: value('lastName') });
+          // The token stays in this tab: a reload finds the request pending (GET /v1/me) and says so again.
+          if ('status' in joined && joined.status === 'pending') return ways.requested(joined);
           forgetToken();
           rememberJoined({ domainId: joined.domainId, domainName: link.domainName });
           location.replace(`/home?domain=${encodeURIComponent(joined.domainId)}`);
@@ -125,8 +134,9 @@ export function joinForm(token: string, link: Lookup, provider: string, me: Me, 
         }
       },
     },
-    h('h2', { id: 'join-step-title' }, `Join ${link.domainName} as ${me.email}`),
+    h('h2', { id: 'join-step-title' }, `${asking ? 'Ask to join' : 'Join'} ${link.domainName} as ${me.email}`),
     h('p', { class: 'muted small' }, 'Not you? ', anotherAccount(), '.'),
+    asking ? reviewNotice(link) : null,
     nameLine,
     nameFields,
     formError,
@@ -141,6 +151,7 @@ export function joinForm(token: string, link: Lookup, provider: string, me: Me, 
     if (!(error instanceof ApiError)) return say('Something went wrong. Try again.');
     if (error.code === 'ALREADY_MEMBER') return ways.alreadyMember();
     if (error.code === 'REJOIN_BLOCKED') return ways.rejoinBlocked();
+    if (error.code === 'JOIN_DECLINED') return ways.declined();
     if (error.status === 401) return ways.sessionEnded();
     if (error.code === 'EMAIL_NOT_VERIFIED') {
       return say(`${me.email} is not verified yet at ${provider}. Verify it there (with the code or link they emailed you), then try again, or `, anotherAccount('use another account'), '.');
