@@ -28,6 +28,7 @@ const PAGES = [
   { files: ['index.html', 'users.html'], title: 'Users', entry: 'users', brand: home },
   // Every member's landing page, where people arrive after joining.
   { files: ['home.html'], title: 'Home', entry: 'home', brand: home },
+  { files: ['requests.html'], title: 'Requests', entry: 'requests', brand: home },
   { files: ['activity.html'], title: 'Activity', entry: 'activity', brand: home },
   { files: ['settings.html'], title: 'Login Settings', entry: 'settings', brand: home },
   { files: ['signin.html'], title: 'Sign in', entry: 'signin', brand: '<a class="brand" href="/signin">Invite links</a>' },

@@ -9,6 +9,7 @@ export const PAGE_FILES: Readonly<Record<string, string>> = {
   '/': 'index.html',
   '/users': 'users.html',
   '/home': 'home.html',
+  '/requests': 'requests.html',
   '/activity': 'activity.html',
   '/settings': 'settings.html',
   '/signin': 'signin.html',

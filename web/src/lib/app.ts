@@ -3,10 +3,10 @@ import { api, ApiError, session } from './api.ts';
 import { sessionFromOpenTabs, shareSessionWithNewTabs, whenSignedOutElsewhere } from './session-share.ts';
 import { signInAndComeBack, signOut } from './sign-in.ts';
 import { byId, h, render } from './dom.ts';
-import { mayInvite, type Me, type Membership } from './model.ts';
+import { mayInvite, type JoinRequest, type Me, type Membership, type Page } from './model.ts';
 import { chooseDomain, domainQuery, keepDomainInAddress } from './domains.ts';
 
-export type PageName = 'home' | 'users' | 'activity' | 'settings';
+export type PageName = 'home' | 'users' | 'requests' | 'activity' | 'settings';
 
 /**
  * Loads the caller, signed in by this tab, another open tab or the provider's session, or sends
@@ -35,8 +35,9 @@ let topBar: { me: Me; active: PageName } | undefined;
 let shown: Membership | undefined;
 
 /**
- * The top bar offers only what the person can use in the domain on show: Home to every member,
- * Users and Activity where they may invite, Login Settings where they are an admin. Every link
+ * The top bar offers only what the person can use in the domain on show: Home to every member (and
+ * to someone waiting for a request to join), Users, Requests (with how many wait) and Activity
+ * where they may invite, Login Settings where they are an admin. Every link
  * keeps that domain: another domain is the picker's to choose, never a link's.
  */
 function renderTopBar() {
@@ -54,8 +55,9 @@ function renderTopBar() {
     h(
       'nav',
       { 'aria-label': 'Main' },
-      me.memberships.length > 0 ? link('home', '/home', 'Home') : null,
+      me.memberships.length > 0 || me.joinRequests.length ? link('home', '/home', 'Home') : null,
       inviter ? link('users', '/users', 'Users') : null,
+      inviter && domain ? requestsLink(link('requests', '/requests', 'Requests'), domain.domainId) : null,
       inviter ? link('activity', '/activity', 'Activity') : null,
       domain?.isAdmin ? link('settings', '/settings', 'Login Settings') : null,
     ),
@@ -66,6 +68,39 @@ function renderTopBar() {
       h('button', { type: 'button', class: 'button subtle small', title: `Signed in as ${me.email}`, onclick: () => void signOut() }, 'Sign out'),
     ),
   );
+}
+
+/** Pending requests to join, per domain: one list call (its largest page), asked once per page load unless refreshed. */
+const requestCounts = new Map<string, Promise<number>>();
+const REQUEST_COUNT_PAGE = 100;
+
+/** The Requests link with a badge saying how many requests wait ("99+" beyond), once the count is in; none when nobody waits. */
+function requestsLink(link: HTMLElement, domainId: string): HTMLElement {
+  let count = requestCounts.get(domainId);
+  if (!count) {
+    count = api<Page<JoinRequest>>('GET', `/v1/domains/${encodeURIComponent(domainId)}/join-requests?limit=${REQUEST_COUNT_PAGE}`).then((page) => page.items.length);
+    requestCounts.set(domainId, count);
+    count.catch(() => requestCounts.delete(domainId));
+  }
+  const badge = h('span', { class: 'badge request-count', id: 'requests-badge', 'aria-hidden': 'true', hidden: true });
+  const spoken = h('span', { class: 'visually-hidden' });
+  link.append(' ', badge, spoken);
+  void count.then(
+    (n) => {
+      if (n === 0) return;
+      badge.textContent = n > 99 ? '99+' : String(n);
+      badge.hidden = false;
+      spoken.textContent = `, ${n > 99 ? 'more than 99' : n} waiting`;
+    },
+    () => undefined,
+  );
+  return link;
+}
+
+/** The requests were decided on this page: the badge counts again. */
+export function refreshRequestCount(): void {
+  if (shown) requestCounts.delete(shown.domainId);
+  renderTopBar();
 }
 
 /** The page now shows this domain: the address names it, this tab remembers it, and the top bar offers what the person may do there. */

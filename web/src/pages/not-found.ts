@@ -9,6 +9,7 @@ import { byId, h, render } from '../lib/dom.ts';
 const PAGES = [
   { href: '/home', label: 'Home', what: 'what you have in your organisation' },
   { href: '/users', label: 'Users', what: 'who is in, and + New Users to invite people' },
+  { href: '/requests', label: 'Requests', what: 'requests to join through links that need approval' },
   { href: '/activity', label: 'Activity', what: 'who did what, newest first' },
   { href: '/settings', label: 'Login Settings', what: 'the invite-link switch (admins)' },
   { href: '/api', label: 'API reference', what: 'the v1 API' },
@@ -28,8 +29,8 @@ const OTHER_NAMES: Record<string, { href: string; label: string }> = {
   index: PAGES[1],
   'index.html': PAGES[1],
   members: PAGES[1],
-  'login-settings': PAGES[3],
-  docs: PAGES[4],
+  'login-settings': PAGES[4],
+  docs: PAGES[5],
 };
 
 /** The page an address probably meant: the same name in another case or with extra slashes, or a common other name. */
