@@ -2,13 +2,15 @@
  * Home (/home?domain=…): every member's landing page, where someone who just joined arrives.
  * What they have in the domain (user type, teams with the primary one marked, role groups, legacy
  * groups) and who invited them and when, all from /v1/me, so it works for members who may not
- * list the domain's teams; members who may invite also get the way to their Users page.
+ * list the domain's teams; members who may invite also get the way to their Users page. The
+ * person's own requests to join (through links that need approval) are listed too, waiting or
+ * declined, also for someone who is in no domain yet.
  */
 import { failure, showingDomain, startSignedInPage } from '../lib/app.ts';
 import { chooseDomain, domainPicker, domainQuery, notMemberNotice } from '../lib/domains.ts';
 import { byId, h, render, type Child } from '../lib/dom.ts';
 import { dismissWelcome, welcomeOnHome } from '../lib/joined.ts';
-import { formatDate, formatDateTime, mayInvite, USER_TYPE_HINT, USER_TYPE_LABEL, type JoinedVia, type Me, type Membership } from '../lib/model.ts';
+import { formatDate, formatDateTime, mayInvite, USER_TYPE_HINT, USER_TYPE_LABEL, type JoinedVia, type Me, type Membership, type MyJoinRequest } from '../lib/model.ts';
 
 const main = byId('main');
 
@@ -24,8 +26,9 @@ async function start() {
         'div',
         { class: 'notice', id: 'no-domain' },
         h('p', {}, `You're signed in as ${me.email}, and not a member of any domain yet.`),
-        h('p', {}, 'To join one, open the invite link you were sent.'),
+        h('p', {}, myRequests(me).some((r) => r.status === 'pending') ? 'Once your request below is approved, you are in.' : 'To join one, open the invite link you were sent.'),
       ),
+      requestsSection(me),
     );
     return;
   }
@@ -64,6 +67,7 @@ function showDomain(me: Me, membership: Membership) {
     h('div', { class: 'page-head' }, title, domainPicker(me, membership, (next) => showDomain(me, next))),
     welcome ?? signedInAs,
     h('section', { class: 'card home-grants', 'aria-labelledby': 'grants-title' }, h('h2', { id: 'grants-title' }, `What you have in ${membership.domainName}`), grants(membership)),
+    requestsSection(me),
     h('section', { class: 'card home-joined', 'aria-labelledby': 'joined-title' }, h('h2', { id: 'joined-title' }, 'How you joined'), joinedText(membership.joinedVia)),
     mayInvite(membership)
       ? h(
@@ -90,6 +94,35 @@ function showDomain(me: Me, membership: Membership) {
           ),
         )
       : null,
+  );
+}
+
+/** The requests that still say something: waiting, or declined. An approved one is a membership now. */
+const myRequests = (me: Me): MyJoinRequest[] => me.joinRequests.filter((r) => r.status === 'pending' || r.status === 'declined');
+
+/** "Waiting for approval to join Acme, asked 3 Mar 2026", and the declined ones as declined; nothing when there are none. */
+function requestsSection(me: Me): HTMLElement | null {
+  const requests = myRequests(me);
+  if (!requests.length) return null;
+  const when = (iso: string) => h('time', { datetime: iso, title: formatDateTime(iso) }, formatDate(iso));
+  return h(
+    'section',
+    { class: 'card home-requests', id: 'my-requests', 'aria-labelledby': 'my-requests-title' },
+    h('h2', { id: 'my-requests-title' }, 'Your requests to join'),
+    h(
+      'ul',
+      { class: 'plain-list request-list' },
+      requests.map((r) =>
+        h(
+          'li',
+          { 'data-request-id': r.requestId, 'data-status': r.status },
+          r.status === 'pending'
+            ? [h('strong', {}, `Waiting for approval to join ${r.domainName}`), ', asked ', when(r.requestedAt), '.']
+            : [h('strong', {}, `Your request to join ${r.domainName} was declined`), r.decidedAt ? [' on ', when(r.decidedAt)] : null, ` (asked `, when(r.requestedAt), ').'],
+        ),
+      ),
+    ),
+    requests.some((r) => r.status === 'pending') ? h('p', { class: 'muted small' }, 'You get an email when a request is decided.') : null,
   );
 }
 
