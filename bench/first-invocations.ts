@@ -27,6 +27,8 @@ export interface ColdWorld {
   removed: string[];
   /** Pending invitations by email of `domainId`, one per round and one for the recording: to revoke, and to resend (each to its own address, under the day's caps). */
   invitations: { toRevoke: string[]; toResend: string[] };
+  /** Pending join requests through `link`, one per round and one for the recording: to approve, and to decline. */
+  joinRequests: { toApprove: string[]; toDecline: string[] };
 }
 
 export const ownerClaims = { sub: OWNER.userId, email: OWNER.email, email_verified: 'true', given_name: OWNER.firstName, family_name: OWNER.lastName };
@@ -71,6 +73,10 @@ export function coldTargets(world: ColdWorld): ColdTarget[] {
         return api(o.name, (round) => apiEvent(o, { domainId: world.domainId, invitationId: world.invitations.toRevoke[at(round)]! }, ownerClaims));
       case 'resend-invitation':
         return api(o.name, (round) => apiEvent(o, { domainId: world.domainId, invitationId: world.invitations.toResend[at(round)]! }, ownerClaims));
+      case 'approve-join-request':
+        return api(o.name, (round) => apiEvent(o, { domainId: world.domainId, requestId: world.joinRequests.toApprove[at(round)]! }, ownerClaims));
+      case 'decline-join-request':
+        return api(o.name, (round) => apiEvent(o, { domainId: world.domainId, requestId: world.joinRequests.toDecline[at(round)]! }, ownerClaims));
       case 'lookup-invite-link':
         return api(o.name, () => apiEvent(o, {}, undefined, { token: world.link.token }));
       case 'join':

@@ -82,6 +82,7 @@ try {
   await seed.members(DOMAIN, COLD_RUNS + 1, 'cold-remove');
   const removed = await seed.removedMembers(DOMAIN, COLD_RUNS + 1, 'cold-removed');
   const invitations = { toRevoke: await seed.invitations(DOMAIN, COLD_RUNS + 1, 'cold-revoke'), toResend: await seed.invitations(DOMAIN, COLD_RUNS + 1, 'cold-resend') };
+  const joinRequests = { toApprove: await seed.joinRequests(DOMAIN, listed.at(-1)!.id, COLD_RUNS + 1, 'cold-approve'), toDecline: await seed.joinRequests(DOMAIN, listed.at(-1)!.id, COLD_RUNS + 1, 'cold-decline') };
   const cold = coldStartBench({
     table: stack.tableName,
     settings: BUNDLING,
@@ -95,7 +96,7 @@ try {
     },
   });
   const lambdaContext = { functionName: 'bench', awsRequestId: 'bench', getRemainingTimeInMillis: () => 10_000 };
-  const coldStarts = await cold.measure(coldTargets({ domainId: DOMAIN, revokeAllDomainId: 'bench-cold', link: listed.at(-1)!, revocable: revocable.map((l) => l.id), members: { toChange: members('cold-change'), toRemove: members('cold-remove') }, removed, invitations }),
+  const coldStarts = await cold.measure(coldTargets({ domainId: DOMAIN, revokeAllDomainId: 'bench-cold', link: listed.at(-1)!, revocable: revocable.map((l) => l.id), members: { toChange: members('cold-change'), toRemove: members('cold-remove') }, removed, invitations, joinRequests }),
     COLD_RUNS, async (target) => {
     const { handler } = (await import(`../functions/${target.name}.ts`)) as { handler: (event: unknown, context: unknown) => Promise<any> };
     let status: unknown;

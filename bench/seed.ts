@@ -5,7 +5,8 @@
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { newInvitation, newInvitationId } from '../shared/domain/invitation.ts';
 import { linkIdOf, newLinkToken } from '../shared/domain/invite-link.ts';
-import type { Directory, Domain, InviteLink, Membership } from '../shared/domain/types.ts';
+import { requestIdOf } from '../shared/domain/join-request.ts';
+import type { Directory, Domain, InviteLink, JoinRequest, Membership } from '../shared/domain/types.ts';
 import { items, type Item } from '../shared/store/dynamodb/items.ts';
 import type { TokenVault } from '../shared/store/token-vault.ts';
 import { pool } from './stats.ts';
@@ -114,6 +115,20 @@ export function seeder(db: DynamoDBDocumentClient, table: string) {
       if (sealWith) for (const m of made) m.items.push(items.linkToken(m.link, await sealWith.seal(m.token, m.link)));
       await write(made.flatMap((m) => m.items));
       return made.map(({ token, link }) => ({ token, id: link.linkId }));
+    },
+    /** `count` pending join requests through the owner's link `linkId`, each from its own person (`tag`); returns their ids. */
+    async joinRequests(domainId: string, linkId: string, count: number, tag: string): Promise<string[]> {
+      const requestedAt = new Date().toISOString();
+      const made: JoinRequest[] = Array.from({ length: count }, (_, i) => {
+        const email = `bench-${tag}-${i}@example.test`;
+        return {
+          requestId: requestIdOf(linkId, email), domainId, domainName: `Bench ${domainId}`, linkId,
+          linkCreatedBy: OWNER.userId, linkCreatedByEmail: OWNER.email, linkExpiresAt: new Date(Date.now() + DAY_MS).toISOString(),
+          userId: `bench-${tag}-${i}`, email, firstName: 'Bench', lastName: `Asker ${i}`, status: 'pending', requestedAt,
+        };
+      });
+      await write(made.map((request) => items.joinRequest(request)));
+      return made.map((request) => request.requestId);
     },
     /** `count` pending invitations by email from the owner, each to its own address (`tag`), with their token and address items; returns their ids. */
     async invitations(domainId: string, count: number, tag: string): Promise<string[]> {
