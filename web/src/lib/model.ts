@@ -27,6 +27,8 @@ export type RemovedMember = z.output<typeof api.removedMember>;
 export type InviteLink = z.output<typeof api.activeInviteLinks>['items'][number];
 export type CreatedLink = z.output<typeof api.createdInviteLink>;
 export type LinkSettings = z.output<typeof api.linkSettings>;
+/** A link's guard: more than `joins` people joining within `withinMinutes` pauses it. */
+export type PauseAfter = NonNullable<LinkSettings['defaultPauseAfter']>;
 export type Joined = z.output<typeof api.joined>;
 /** What a token opens: an invite link (`kind: "link"`) or an invitation by email (`kind: "invitation"`). */
 export type Lookup = z.output<typeof api.linkLookup>;
@@ -65,7 +67,7 @@ export const USER_TYPE_HINT: Record<UserType, string> = {
 };
 
 /** The API's limits on a link's rules, checked here first so mistakes show at the field. */
-export { INVITATION_LIMITS, LINK_LIMITS } from '../../../shared/domain/limits.ts';
+export { INVITATION_LIMITS, LINK_LIMITS, PAUSE_LIMITS } from '../../../shared/domain/limits.ts';
 
 export const mayInvite = (m: Membership) => m.isAdmin || m.permissions.includes(INVITE_PERMISSION);
 
