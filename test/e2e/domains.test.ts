@@ -67,17 +67,18 @@ describe('someone in two domains', () => {
     await atBothWidths(page, async (size) => {
       await page.getByRole('heading', { name: 'Other Studio', exact: true }).waitFor();
       expect(domainInAddress(page), size).toBe(OTHER_DOMAIN);
-      expect(await navLinks(page), size).toEqual(['Home', 'Users', 'Activity', 'Login Settings']);
+      expect(await navLinks(page), size).toEqual(['Home', 'Users', 'Requests', 'Activity', 'Login Settings']);
       for (const href of await navHrefs(page)) expect(href, size).toContain(`?domain=${OTHER_DOMAIN}`);
       expect(await focusedName(page), size).toBe('Domain');
     });
   });
 
-  it('is told, on Users, Activity and Login Settings of the domain where they may not use them, why, with the picker and that domain\'s Home, at 1280 and 375 px', async () => {
+  it('is told, on Users, Requests, Activity and Login Settings of the domain where they may not use them, why, with the picker and that domain\'s Home, at 1280 and 375 px', async () => {
     const page = twoDomains;
     await page.setViewportSize(VIEWPORTS.mobile);
     const pages = [
       { path: '/users', notice: '#users-not-allowed', says: "You're not allowed to see the users of Demo Media Co.", shown: '#users-list' },
+      { path: '/requests', notice: '#requests-not-allowed', says: "You're not allowed to decide requests to join Demo Media Co.", shown: '#requests-summary' },
       { path: '/activity', notice: '#activity-not-allowed', says: "You're not allowed to see the activity of Demo Media Co.", shown: '#activity-summary' },
       { path: '/settings', notice: '#not-admin', says: "You're not an admin of Demo Media Co", shown: '#links-enabled' },
     ];
@@ -101,7 +102,7 @@ describe('someone in two domains', () => {
       await atBothWidths(page, async (size) => {
         await page.locator(shown).waitFor();
         expect(domainInAddress(page), `${path} at ${size}`).toBe(OTHER_DOMAIN);
-        expect(await navLinks(page), `${path} at ${size}`).toEqual(['Home', 'Users', 'Activity', 'Login Settings']);
+        expect(await navLinks(page), `${path} at ${size}`).toEqual(['Home', 'Users', 'Requests', 'Activity', 'Login Settings']);
       });
       // Back to Demo Media Co for the next page.
       await page.locator('#domain-picker').selectOption({ label: 'Demo Media Co' });

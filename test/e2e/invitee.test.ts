@@ -98,11 +98,11 @@ describe('a member who may not invite', () => {
     const owner = await tab();
     await signedIn(owner, OWNER, '/');
     await owner.locator('#new-users').waitFor();
-    expect(await navLinks(owner)).toEqual(['Home', 'Users', 'Activity', 'Login Settings']);
+    expect(await navLinks(owner)).toEqual(['Home', 'Users', 'Requests', 'Activity', 'Login Settings']);
     const manager = await tab();
     await signedIn(manager, MANAGER, '/');
     await manager.locator('#new-users').waitFor();
-    expect(await navLinks(manager)).toEqual(['Home', 'Users', 'Activity']);
+    expect(await navLinks(manager)).toEqual(['Home', 'Users', 'Requests', 'Activity']);
   });
 });
 

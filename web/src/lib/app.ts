@@ -82,15 +82,10 @@ function requestsLink(link: HTMLElement, domainId: string): HTMLElement {
     requestCounts.set(domainId, count);
     count.catch(() => requestCounts.delete(domainId));
   }
-  const badge = h('span', { class: 'badge request-count', id: 'requests-badge', 'aria-hidden': 'true', hidden: true });
-  const spoken = h('span', { class: 'visually-hidden' });
-  link.append(' ', badge, spoken);
   void count.then(
     (n) => {
       if (n === 0) return;
-      badge.textContent = n > 99 ? '99+' : String(n);
-      badge.hidden = false;
-      spoken.textContent = `, ${n > 99 ? 'more than 99' : n} waiting`;
+      link.append(' ', h('span', { class: 'badge request-count', id: 'requests-badge', 'aria-hidden': 'true' }, n > 99 ? '99+' : String(n)), h('span', { class: 'visually-hidden' }, `, ${n > 99 ? 'more than 99' : n} waiting`));
     },
     () => undefined,
   );
