@@ -12,8 +12,8 @@ export interface BurstJoiner {
 }
 
 export interface LinkGuardCounts {
-  /** Adds `entry` (a join) to the link's bucket for `minute`; the same entry again changes nothing. */
-  countJoin(linkId: string, minute: string, entry: string): Promise<void>;
+  /** Adds `entries` (joins) to the link's bucket for `minute`; an entry there already changes nothing. */
+  countJoins(linkId: string, minute: string, entries: readonly string[]): Promise<void>;
   /** Adds one of the guard's own marks (a pause, a fresh start) to the bucket for `minute`, beside its joins. */
   mark(linkId: string, minute: string, mark: string): Promise<void>;
   /** Every join and mark in the link's buckets from `firstMinute` to `lastMinute`, both included. */

@@ -65,12 +65,12 @@ export interface StreamConsumer {
 }
 
 export const STREAM_CONSUMERS = {
-  /** One email to the link's creator (or inviter) and one welcome to the person who joined; each invitation email (docs/notifications.md). */
+  /** One email to the link's creator (or inviter) and one welcome to the person who joined, and the link's guard; each invitation and join-request email (docs/notifications.md). */
   notifier: {
     name: 'notify-signup',
-    description: 'invite-links: emails a link\'s creator and the person who joined, for each join, and each invitation (table stream)',
-    // Join and invitation-email inserts only: not the notifier's own claims, not updates, not TTL removals.
-    filter: { eventName: ['INSERT'], dynamodb: { NewImage: { entityType: { S: [ENTITY.Join, ENTITY.InvitationEmail] } } } },
+    description: 'invite-links: emails a link\'s creator and the person who joined, for each join, each invitation and each join request; pauses a link past its join-rate guard (table stream)',
+    // Join and outbox (invitation and join-request email) inserts only: not the notifier's own claims or guard buckets, not updates, not TTL removals.
+    filter: { eventName: ['INSERT'], dynamodb: { NewImage: { entityType: { S: [ENTITY.Join, ENTITY.InvitationEmail, ENTITY.JoinRequestEmail] } } } },
     delivery: {
       // A new mapping also sends for the joins already in the stream (24 h).
       startingPosition: 'TRIM_HORIZON',
@@ -84,16 +84,18 @@ export const STREAM_CONSUMERS = {
       // Long enough for SES's own retries (4 attempts, 5 s request timeout each) on a full batch.
       functionTimeoutSeconds: 60,
     },
-    // It claims each email with a conditional write, then reads the creator's membership and the domain's directory together
-    // (for an invitation, the invitation itself), and deletes an invitation email's outbox item once sent.
-    tableActions: ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
+    // It claims each email with a conditional write, then reads the creator's (or approver's) membership and the domain's directory
+    // together (for an invitation, the invitation itself), and deletes an outbox item once sent. For a guarded link's join it adds the
+    // join to its minute bucket (UpdateItem), reads the window's buckets (Query), and past the threshold reads the link, the burst's
+    // join records (BatchGetItem) and pauses it (a transaction of UpdateItem on the link and counters and PutItem of the entry).
+    tableActions: ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'],
     // PUBLIC_BASE_URL gives the emails their links to the domain's pages and the invitation's join link.
     environment: [SETTINGS.notifyFrom, SETTINGS.publicBaseUrl],
     // It opens each invitation's sealed token to put it in the email's link.
     grants: ['send-email-as-sender', 'open-sealed-tokens'],
-    deadLetters: { label: 'signup notifications', output: 'NotifierDlqUrl', holds: 'Join notifications and invitation emails that failed every retry' },
+    deadLetters: { label: 'signup notifications', output: 'NotifierDlqUrl', holds: 'Join notifications (and their guard), invitation and join-request emails that failed every retry' },
     alarms: {
-      deadLetters: 'A join notification or invitation email failed every retry and waits in the dead-letter queue.',
+      deadLetters: 'A join notification, invitation or join-request email failed every retry and waits in the dead-letter queue.',
       errors: 'The notifier function failed (a whole invocation, not one record).',
       iteratorAge: 'The notifier is falling behind the table stream.',
     },

@@ -33,6 +33,12 @@ describe('the window a join closes', () => {
     expect(counted([entry(3, 'b'), entry(1, 'a'), entry(3, 'b'), entry(2, 'c')], at(5))).toEqual(['a', 'c', 'b']);
   });
 
+  it('names a burst through the joins seen after the one that passed the threshold, from the same start', () => {
+    const entries = [entry(0, 'too-old'), entry(2, 'a'), entry(5, 'crossing'), entry(6, 'after-1'), entry(14, 'after-2')];
+    expect(countWindow(entries, [], at(5), 4, at(14)).joins.map((j) => j.joinId)).toEqual(['a', 'crossing', 'after-1', 'after-2']);
+    expect(counted(entries, at(5), 4)).toEqual(['a', 'crossing']);
+  });
+
   it('leaves out what is not a join', () => {
     expect(counted(['garbage', entry(2, 'a')], at(5))).toEqual(['a']);
   });

@@ -15,20 +15,20 @@ const GUARD_MINUTE_TTL_SECONDS = 24 * 3600 + 60;
 export function dynamoLinkGuardCounts(db: DynamoDBDocumentClient, table: string): LinkGuardCounts {
   const t = new TableAccess(db, table);
   /** ADD to a string set: what is there already stays once. */
-  const add = async (linkId: string, minute: string, set: 'joinIds' | 'marks', value: string) => {
+  const add = async (linkId: string, minute: string, set: 'joinIds' | 'marks', values: readonly string[]) => {
     await db.send(
       new UpdateCommand({
         TableName: table,
         Key: keys.guardMinute(linkId, minute),
         UpdateExpression: 'ADD #set :value SET entityType = :entity, #ttl = :ttl',
         ExpressionAttributeNames: { '#set': set, '#ttl': TABLE.ttlAttribute },
-        ExpressionAttributeValues: { ':value': new Set([value]), ':entity': ENTITY.LinkGuardMinute, ':ttl': Math.floor(Date.parse(`${minute}Z`) / 1000) + GUARD_MINUTE_TTL_SECONDS },
+        ExpressionAttributeValues: { ':value': new Set(values), ':entity': ENTITY.LinkGuardMinute, ':ttl': Math.floor(Date.parse(`${minute}Z`) / 1000) + GUARD_MINUTE_TTL_SECONDS },
       }),
     );
   };
   return {
-    countJoin: (linkId, minute, entry) => add(linkId, minute, 'joinIds', entry),
-    mark: (linkId, minute, mark) => add(linkId, minute, 'marks', mark),
+    countJoins: (linkId, minute, entries) => add(linkId, minute, 'joinIds', entries),
+    mark: (linkId, minute, mark) => add(linkId, minute, 'marks', [mark]),
     async between(linkId, firstMinute, lastMinute) {
       // Strongly consistent: the bucket this join was just added to is read with the others.
       const buckets = await t.queryAll({

@@ -57,10 +57,12 @@ export interface WindowCount {
 
 /**
  * The joins of the window a join closes: after its start and not after the join itself (a later
- * one closes its own window), and none from before the guard last started counting afresh.
+ * one closes its own window), and none from before the guard last started counting afresh. With
+ * `through`, the joins up to then too: a burst named once the guard has seen more of it.
  */
-export function countWindow(entries: readonly string[], marks: readonly string[], joinedAt: string, withinMinutes: number): WindowCount {
-  const { after, until } = windowOf(joinedAt, withinMinutes);
+export function countWindow(entries: readonly string[], marks: readonly string[], joinedAt: string, withinMinutes: number, through?: string): WindowCount {
+  const { after } = windowOf(joinedAt, withinMinutes);
+  const until = Math.max(Date.parse(joinedAt), through === undefined ? 0 : Date.parse(through));
   const allRestarts = markTimes(marks, 'restarted');
   const restarts = allRestarts.filter((at) => at <= until);
   const from = restarts.length ? Math.max(...restarts) : undefined;
