@@ -211,7 +211,7 @@ describe('paused links', () => {
     const page = await tab('desktop');
     await page.goto(`${t.stack.url}/join#${guarded.token}`);
     await page.getByRole('heading', { name: 'This link is paused: ask the person who shared it' }).waitFor();
-    expect(await page.locator('[data-problem="LINK_PAUSED"]').innerText()).toContain('Then open your invite link again: it still works.');
+    expect(await page.locator('[data-problem="LINK_PAUSED"]').innerText()).toContain('Once it is back on, open your invite link again: the link has not ended.');
     await checkBothWidths(page, 'join, a paused link');
     await screenshot(page, 'join-link-paused');
 

@@ -18,7 +18,8 @@ import '../components/requests/requests.css';
 
 const main = byId('main');
 
-const requestsPath = (domainId: string) => `/v1/domains/${encodeURIComponent(domainId)}/join-requests`;
+/** The API's largest page: a hundred requests are one page to select all of and approve in one press. */
+const requestsPath = (domainId: string) => `/v1/domains/${encodeURIComponent(domainId)}/join-requests?limit=100`;
 
 async function start() {
   // The domain the address names is asked for together with /v1/me, not after it.
@@ -157,7 +158,7 @@ async function showDomain(me: Me, membership: Membership, firstPage?: Promise<Pa
 
   render(main, pageHead('Requests', domainPicker(me, membership, (next) => show(me, next).catch(showFailure))), summary, toolbar, status, table);
   await pagedList<JoinRequest>(
-    `${requestsPath(membership.domainId)}`,
+    requestsPath(membership.domainId),
     (next) => {
       list = next;
       draw();

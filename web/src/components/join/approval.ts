@@ -66,14 +66,13 @@ function pausedUntil(error: ApiError): string | undefined {
 /** 410 LINK_PAUSED or LINKS_PAUSED, at lookup or at the join: not over, only stopped for now. `domainName` as known before, if the problem names none. */
 export function pausedCard(error: ApiError, domainName: string | undefined): HTMLElement {
   const org = error.text('domainName') ?? domainName;
-  const openAgain = 'Then open your invite link again: it still works.';
   if (error.code === 'LINK_PAUSED') {
     return h(
       'article',
       { class: 'card join problem', 'data-problem': error.code },
       h('h1', { tabindex: '-1', id: 'result-title' }, 'This link is paused: ask the person who shared it'),
       h('p', {}, `It stopped letting people join${org ? ` ${org}` : ''} for now. The person who shared it, or an admin${org ? ` of ${org}` : ''}, can turn it back on.`),
-      h('p', {}, openAgain),
+      h('p', {}, 'Once it is back on, open your invite link again: the link has not ended.'),
     );
   }
   const until = pausedUntil(error);
@@ -82,8 +81,8 @@ export function pausedCard(error: ApiError, domainName: string | undefined): HTM
     'article',
     { class: 'card join problem', 'data-problem': error.code },
     h('h1', { tabindex: '-1', id: 'result-title' }, `Joining ${org ?? 'this organisation'} is paused${when ? ` until ${when}` : ''}`),
-    h('p', {}, `An admin${org ? ` of ${org}` : ''} paused every invite link for a while. Nothing else changed: after that, or sooner if they resume, the links work again.`),
-    h('p', {}, openAgain),
+    h('p', {}, `An admin${org ? ` of ${org}` : ''} paused every invite link for a while. Nothing has ended: when the pause is over, or sooner if they resume, the links work again.`),
+    h('p', {}, 'Then open your invite link again.'),
     !when && error.detail ? h('p', { class: 'muted small' }, error.detail) : null,
   );
 }
