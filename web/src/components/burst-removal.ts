@@ -72,6 +72,7 @@ export function burstRemoval(options: BurstRemovalOptions) {
   const status = h('p', { role: 'status', class: 'status', id: 'burst-status' });
   const about = h('p', { class: 'muted', id: 'burst-link' });
 
+  const linkName = () => (link?.label ? `“${link.label}”` : 'this link');
   const since = (): Date | undefined => (sinceInput.value ? new Date(sinceInput.value) : undefined);
   const sinceWords = () => {
     const at = since();
@@ -101,7 +102,6 @@ export function burstRemoval(options: BurstRemovalOptions) {
     },
   });
 
-  const linkName = () => (link?.label ? `“${link.label}”` : 'this link');
 
   /** Ticks everyone listed who joined at or after the time (all pages of the list first), then asks. */
   async function pickSince() {

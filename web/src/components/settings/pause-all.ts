@@ -24,7 +24,9 @@ export function pauseAllSetting(base: string, me: Me, membership: Membership, se
   const { domainName } = membership;
   const { minHours: min, maxHours: max } = PAUSE_LIMITS;
   const body = h('div', { id: 'pause-all-body' });
-  const status = h('p', { role: 'status', class: 'status', id: 'pause-all-status' });
+  // What happened, for screen readers; the notice shows it already, so only a failure is also seen.
+  const status = h('p', { role: 'status', class: 'visually-hidden', id: 'pause-all-status' });
+  const failure = h('p', { class: 'status notice error', id: 'pause-all-failure', hidden: true });
   let current: Pick<LinkSettings, 'pausedUntil' | 'pausedBy'> = settings;
   let timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -70,7 +72,7 @@ export function pauseAllSetting(base: string, me: Me, membership: Membership, se
       showState(saved, saved.pausedUntil ? `All links are paused. Nobody can join through a link until ${endMinute(saved.pausedUntil)}.` : undefined);
       document.getElementById('resume-all-links')?.focus();
     },
-    failureMessage: (failure) => messageOf(failure),
+    failureMessage: (error) => messageOf(error),
   });
 
   const pauseButton = h('button', { type: 'button', class: 'button danger', id: 'pause-all-links', 'aria-haspopup': 'dialog' }, 'Pause all links');
@@ -91,8 +93,9 @@ export function pauseAllSetting(base: string, me: Me, membership: Membership, se
       const saved = await api<LinkSettings>('POST', `${base}/settings/invite-links/resume`);
       showState(saved, `Resumed: every invite link of ${domainName} that was working before lets people join again.`);
       pauseButton.focus();
-    } catch (failure) {
-      status.textContent = messageOf(failure);
+    } catch (error) {
+      render(failure, messageOf(error));
+      failure.hidden = false;
     } finally {
       resumeButton.removeAttribute('aria-disabled');
     }
@@ -133,6 +136,7 @@ export function pauseAllSetting(base: string, me: Me, membership: Membership, se
       );
     }
     status.textContent = said ?? '';
+    failure.hidden = true;
   }
   showState(current);
 
@@ -146,6 +150,7 @@ export function pauseAllSetting(base: string, me: Me, membership: Membership, se
       'For a weekend, or while you find out where a link went: every invite link stops letting people in for a while. Unlike turning links off, nothing ends; when the pause is over, every link works again.',
     ),
     body,
+    failure,
     status,
   );
 }
