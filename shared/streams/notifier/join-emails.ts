@@ -29,7 +29,12 @@ export async function notifyJoin(join: JoinRecord, deps: { store: Store; claims:
   // Read once, and only if an email is still to be sent.
   let context: Promise<JoinContext | undefined> | undefined;
   const read = () => (context ??= joinContextOf(join, deps.store));
-  for (const kind of ['creator', 'welcome'] as const) {
-    await sendOnce(deps.claims, { joinId: join.joinId, kind }, `${kind} email`, async () => composeJoinEmail(kind, join, await read()), deps.now, { ...log, kind });
-  }
+  // Both at once (each has its own claim): a batch's emails are what the next batch, and a guarded link's next count, wait for.
+  const sent = await Promise.allSettled(
+    (['creator', 'welcome'] as const).map((kind) =>
+      sendOnce(deps.claims, { joinId: join.joinId, kind }, `${kind} email`, async () => composeJoinEmail(kind, join, await read()), deps.now, { ...log, kind }),
+    ),
+  );
+  const failed = sent.find((s) => s.status === 'rejected');
+  if (failed) throw failed.reason;
 }
