@@ -31,7 +31,8 @@ export interface GuardDeps {
 }
 
 type GuardedJoin = JoinRecord & { linkId: string; linkPauseAfter: PauseAfter };
-const isGuarded = (join: JoinRecord): join is GuardedJoin => join.linkPauseAfter !== undefined && join.linkId !== undefined;
+/** A join a person approved is no burst through a leaked link: approving many at once must not pause the link under the approver. */
+const isGuarded = (join: JoinRecord): join is GuardedJoin => join.linkPauseAfter !== undefined && join.linkId !== undefined && join.approvedBy === undefined;
 
 /**
  * Starts the guard for every guarded link among a batch's joins at once, and gives each of their
