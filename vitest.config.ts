@@ -8,7 +8,8 @@ export default defineConfig({
     pool: 'forks',
     projects: [
       // Synthesizing the app needs no stack: these files share their workers (aws-cdk-lib loads once per worker, not per file).
-      { extends: true, test: { name: 'infra', include: ['test/infra/**/*.test.ts'], isolate: false } },
+      // A synth takes 20-30 s alone and minutes on a machine busy with much else: its hooks get the time a loaded CI runner needs.
+      { extends: true, test: { name: 'infra', include: ['test/infra/**/*.test.ts'], isolate: false, hookTimeout: 600_000 } },
       // Pure code: each file in a fresh worker, as the handler edges' mocks and loggers expect.
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'test/ops/**/*.test.ts'], exclude: [...STACK_UNIT_FILES] } },
       // DynamoDB Local and local SES start once for the whole run; each test file gets its own table and front door,
