@@ -103,6 +103,10 @@ describe('Login Settings', () => {
     expect((await when(t).lookup(token)).body.code).toBe('LINKS_PAUSED');
     await checkBothWidths(page, 'Login Settings, every link paused');
     await screenshot(page, 'settings-paused');
+    // The invite modal says so too: a link made meanwhile works once the pause ends.
+    const modal = await openModal(page);
+    expect(await modal.locator('#links-paused-notice').innerText()).toContain(`Every invite link of Demo Media Co is paused until ${until}`);
+    await page.goto(`${t.stack.url}/settings?domain=${DEMO_DOMAIN}`);
 
     await paused.getByRole('button', { name: 'Resume all links' }).click();
     await page.getByRole('spinbutton', { name: 'Pause all links for' }).waitFor();

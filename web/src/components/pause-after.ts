@@ -2,11 +2,11 @@
  * "Pause if more than [N] people join within [M] minutes": the two numbers of a link's guard, as
  * the invite form asks them for one link and Login Settings for every new link. Checked with the
  * API's limits first, so a mistake shows at its box, naming it; a refusal the API names one of
- * them for is shown there too.
+ * them for is shown there too. Beside them, how a pause of every link is said.
  */
 import { ApiError } from '../lib/api.ts';
 import { h, render } from '../lib/dom.ts';
-import { PAUSE_LIMITS, plural, type PauseAfter } from '../lib/model.ts';
+import { formatDateTime, PAUSE_LIMITS, plural, type LinkSettings, type PauseAfter } from '../lib/model.ts';
 import './pauses.css';
 
 /** What the boxes hold before anyone chose: the example the product gives, "more than 20 within 10 minutes". */
@@ -16,6 +16,13 @@ export const SUGGESTED_PAUSE: PauseAfter = { joins: 20, withinMinutes: 10 };
 export const pauseAfterWords = ({ joins, withinMinutes }: PauseAfter) => `more than ${plural(joins, 'person', 'people')} ${joins === 1 ? 'joins' : 'join'} within ${plural(withinMinutes, 'minute')}`;
 
 const count = (n: number) => n.toLocaleString('en-GB');
+
+/** When every link of the domain is paused until, or undefined when it is not (a time passed counts as not). */
+export const pausedUntil = (settings: Pick<LinkSettings, 'pausedUntil'>): string | undefined =>
+  settings.pausedUntil && Date.parse(settings.pausedUntil) > Date.now() ? settings.pausedUntil : undefined;
+
+/** The minute a pause ends, rounded up (as the join page says it): never a minute that is still paused. */
+export const endMinute = (iso: string) => formatDateTime(new Date(Math.ceil(Date.parse(iso) / 60_000) * 60_000).toISOString());
 
 export function pauseAfterFields(prefix: string, initial: PauseAfter = SUGGESTED_PAUSE) {
   const box = (field: keyof PauseAfter, label: string, limits: { min: number; max: number }, value: number) => {

@@ -14,6 +14,7 @@ import { grantFields, moreSettings } from './grant-fields.ts';
 import { describeLink } from './link-words.ts';
 import { linkRules } from './link-rules.ts';
 import { linkSafety } from './link-safety.ts';
+import { endMinute, pausedUntil } from '../pause-after.ts';
 
 /** What the form needs of the links panel: making and handing over a link, and whether a link is still on the active list. */
 export interface FormLinks {
@@ -42,6 +43,11 @@ export function linkForm(directory: Directory, settings: LinkSettings, base: str
   const copyButton = h('button', { type: 'submit', class: 'button primary', id: 'copy-link' }, 'Copy link');
   const shareButton = canShare() ? h('button', { type: 'button', class: 'button', id: 'share-link', onclick: () => hand(shareButton!, true) }, 'Share link') : null;
   const summary = h('p', { class: 'small link-summary', id: 'link-summary' });
+  // Links can be made while every link is paused: they work once the pause ends.
+  const until = pausedUntil(settings);
+  const pausedNotice = until
+    ? h('p', { class: 'notice paused-all', id: 'links-paused-notice' }, `Every invite link of ${membership.domainName} is paused until ${endMinute(until)}: a link made now works once the pause ends or an admin resumes links.`)
+    : null;
 
   /** What the link gives, as the request body takes it. */
   const grant = grantChoice.read;
@@ -96,6 +102,7 @@ export function linkForm(directory: Directory, settings: LinkSettings, base: str
       },
     },
     h('h3', {}, 'Link settings'),
+    pausedNotice,
     h('p', { class: 'hint' }, 'Everyone who joins through this link gets these settings. Links cannot be changed; to change settings, make a new link.'),
     grantChoice.userType,
     grantChoice.primary,

@@ -7,18 +7,13 @@
 import { api, ApiError } from '../../lib/api.ts';
 import { confirmDialog } from '../../lib/dialog.ts';
 import { h, render } from '../../lib/dom.ts';
-import { formatDateTime, PAUSE_LIMITS, plural, type LinkSettings, type Me, type Membership } from '../../lib/model.ts';
+import { PAUSE_LIMITS, plural, type LinkSettings, type Me, type Membership } from '../../lib/model.ts';
+import { endMinute, pausedUntil } from '../pause-after.ts';
 import '../pauses.css';
 
 /** The hours offered at first: a day. */
 const SUGGESTED_HOURS = 24;
 
-/** When the links are paused until, or undefined when they are not (a time passed counts as not). */
-export const pausedUntil = (settings: Pick<LinkSettings, 'pausedUntil'>): string | undefined =>
-  settings.pausedUntil && Date.parse(settings.pausedUntil) > Date.now() ? settings.pausedUntil : undefined;
-
-/** The minute a pause ends, rounded up (as the join page says it): never a minute that is still paused. */
-const endMinute = (iso: string) => formatDateTime(new Date(Math.ceil(Date.parse(iso) / 60_000) * 60_000).toISOString());
 
 export function pauseAllSetting(base: string, me: Me, membership: Membership, settings: LinkSettings): HTMLElement {
   const { domainName } = membership;
