@@ -172,7 +172,7 @@ export function openApiDocument(): JsonSchema {
 export function apiMarkdown(): string {
   const rows = OPERATION_LIST.map((op) => {
     const errors = errorsOf(op).map((k) => `${PROBLEMS[k].status} \`${PROBLEMS[k].code}\``);
-    return `| \`${routeKey(op)}\` | ${op.summary} | ${op.who} | ${op.status} | ${[...new Set(errors)].join(', ')} |`;
+    return `| \`${routeKey(op)}\` | ${op.summary} | ${op.who} | ${[op.status, ...(op.alsoAnswers ?? []).map((other) => other.status)].join(' or ')} | ${[...new Set(errors)].join(', ')} |`;
   });
   const codes = Object.values(PROBLEMS).map((p) => `| ${p.status} | \`${p.code}\` | ${p.title} |`);
   return [
