@@ -86,8 +86,9 @@ describe('Login Settings', () => {
     expect(await hours.getAttribute('aria-invalid')).toBe('true');
     expect((await t.as(OWNER).get(settingsPath)).body.pausedUntil).toBeUndefined();
 
+    // Enter in the box asks, as the button does.
     await hours.fill('2');
-    await page.getByRole('button', { name: 'Pause all links' }).click();
+    await hours.press('Enter');
     const confirm = page.locator('#confirm-pause-all');
     await confirm.getByText('Nobody can join Demo Media Co through any invite link for 2 hours').waitFor();
     await confirm.getByRole('button', { name: 'Pause all links' }).click();

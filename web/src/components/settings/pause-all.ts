@@ -70,14 +70,16 @@ export function pauseAllSetting(base: string, me: Me, membership: Membership, se
     failureMessage: (error) => messageOf(error),
   });
 
-  const pauseButton = h('button', { type: 'button', class: 'button danger', id: 'pause-all-links', 'aria-haspopup': 'dialog' }, 'Pause all links');
-  pauseButton.addEventListener('click', () => {
+  const pauseButton = h('button', { type: 'submit', class: 'button danger', id: 'pause-all-links', 'aria-haspopup': 'dialog' }, 'Pause all links');
+  /** Enter in the box or the button: the hours checked, then the confirmation. */
+  const askToPause = (event: Event) => {
+    event.preventDefault();
     const n = readHours();
     if (n === undefined) return hours.focus();
     asked = n;
     render(status);
     confirm.open();
-  });
+  };
 
   const resumeButton = h('button', { type: 'button', class: 'button primary', id: 'resume-all-links' }, 'Resume all links');
   resumeButton.addEventListener('click', async () => {
@@ -119,15 +121,13 @@ export function pauseAllSetting(base: string, me: Me, membership: Membership, se
       render(
         body,
         h(
-          'div',
-          { class: 'pause-hours' },
-          h('label', { for: 'pause-hours' }, 'Pause all links for'),
-          hours,
-          h('span', {}, 'hours'),
+          'form',
+          { novalidate: true, 'aria-labelledby': 'pause-all-title', onsubmit: askToPause },
+          h('div', { class: 'pause-hours' }, h('label', { for: 'pause-hours' }, 'Pause all links for'), hours, h('span', {}, 'hours')),
+          error,
+          h('p', { class: 'hint', id: 'pause-hours-hint' }, `From ${min} to ${max} hours. You can resume them earlier.`),
+          h('div', { class: 'actions start' }, pauseButton),
         ),
-        error,
-        h('p', { class: 'hint', id: 'pause-hours-hint' }, `From ${min} to ${max} hours. You can resume them earlier.`),
-        h('div', { class: 'actions start' }, pauseButton),
       );
     }
     status.textContent = said ?? '';
