@@ -94,7 +94,8 @@ describe('a declined request', () => {
     expect(email!.body.text).toContain('Hello Ria,');
     expect(email!.body.text).toContain('You have not been added to Demo Media Co.');
     expect(email!.body.text).toContain('The reason given: “We only take crew we have met”');
-    expect(await sentClaim(requestId, 'declined')).toMatchObject({ status: 'sent', sentTo: declined.email });
+    // The claim is settled just after SES took the email.
+    expect(await eventually(() => sentClaim(requestId, 'declined'), (claim) => claim?.status === 'sent', 20_000)).toMatchObject({ status: 'sent', sentTo: declined.email });
   });
 });
 
