@@ -64,10 +64,9 @@ export function pauseAfterFields(prefix: string, initial: PauseAfter = SUGGESTED
     'div',
     { class: 'pause-after' },
     h('span', {}, 'Pause if more than'),
-    joins.input,
-    h('span', {}, 'people join within'),
-    minutes.input,
-    h('span', {}, 'minutes'),
+    // Each number keeps its words on its line when the sentence wraps.
+    h('span', { class: 'together' }, joins.input, h('span', {}, 'people join')),
+    h('span', { class: 'together' }, h('span', {}, 'within'), minutes.input, h('span', {}, 'minutes')),
   );
   const element = h('div', { class: 'pause-after-field', id: `${prefix}-field` }, sentence, joins.error, minutes.error);
 
