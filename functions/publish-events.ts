@@ -1,7 +1,8 @@
 /**
  * Stream-triggered: publishes every activity entry (its filter in shared/streams/consumers.ts, in
- * AWS and in the local stream reader) as an EventBridge event on the service's bus. One of the
- * stream's two readers; integrations and any later consumer subscribe on the bus (docs/events.md).
+ * AWS and in the local stream reader) as an EventBridge event on the service's bus, and runs each
+ * guarded link's guard on its join records (shared/streams/guard/), which never waits on email. One
+ * of the stream's two readers; integrations and any later consumer subscribe on the bus (docs/events.md).
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
@@ -12,8 +13,24 @@ import { count } from '#shared/observability/metrics.ts';
 import { METRIC } from '#shared/observability/names.ts';
 import { watchedHandler } from '#shared/observability/watch.ts';
 import { STREAM_CONSUMERS } from '#shared/streams/consumers.ts';
+import { startGuards } from '#shared/streams/guard/guard.ts';
+import { linkGuardCounts, store } from '#shared/store/dynamodb/index.ts';
 
 const processor = new BatchProcessor(EventType.DynamoDBStreams);
+const guardDeps = { store, counts: linkGuardCounts() };
+
+/** What a join record's handler awaits of its link's guard, started for the whole batch, by its sequence number. */
+type Guards = Map<string | undefined, () => Promise<void>>;
+
+/** The guard first: a join's MemberJoined event on the bus says its link's guard has counted it. */
+async function guard(record: DynamoDBRecord, guards: Guards): Promise<void> {
+  try {
+    await guards.get(record.dynamodb?.SequenceNumber)?.();
+  } catch (error) {
+    logger.warn('the link\'s guard failed; the record is reported in batchItemFailures', { sequenceNumber: record.dynamodb?.SequenceNumber, error: error as Error });
+    throw error;
+  }
+}
 
 async function publish(record: DynamoDBRecord): Promise<void> {
   const sequenceNumber = record.dynamodb?.SequenceNumber;
@@ -30,6 +47,11 @@ async function publish(record: DynamoDBRecord): Promise<void> {
   }
 }
 
-export const handler = watchedHandler(STREAM_CONSUMERS.eventsFeed.name, (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> =>
-  processPartialResponse(event, publish, processor, { context, throwOnFullBatchFailure: false }),
-);
+export const handler = watchedHandler(STREAM_CONSUMERS.eventsFeed.name, (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> => {
+  // Each guarded link's joins of the batch are counted together, at once.
+  const guards = startGuards(event.Records, guardDeps);
+  return processPartialResponse(event, async (record: DynamoDBRecord) => {
+    await guard(record, guards);
+    await publish(record);
+  }, processor, { context, throwOnFullBatchFailure: false });
+});

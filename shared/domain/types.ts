@@ -281,3 +281,18 @@ export interface JoinRequestEmail {
   /** When it was written (the request or the decline): with `kind`, what the outbox item is keyed by. */
   writtenAt: string;
 }
+
+/**
+ * The email telling a link's creator that its guard paused it: the outbox item written in the
+ * pause's own transaction, which the notifier reads from the stream and sends once.
+ */
+export interface LinkPausedEmail {
+  link: { linkId: string; label?: string; createdBy: string };
+  domainId: string;
+  pauseAfter: PauseAfter;
+  /** The pause's time (the join that passed the threshold): with the link, what the outbox item is keyed by. */
+  pausedAt: string;
+  /** How many joined in the burst; `burst` lists the first of them. */
+  joinsInBurst: number;
+  burst: { userId: string; email: string; joinedAt: string }[];
+}

@@ -32,6 +32,6 @@ export interface NotificationClaims {
   noRecipient(email: ClaimedEmail, now: Date): Promise<void>;
   /** Lets the next attempt take the claim again; the record itself is reported failed. */
   failed(email: ClaimedEmail, reason: string, now: Date): Promise<void>;
-  /** Deletes an email's outbox item once its claim is settled: no sealed token, no request's email, stays in the table. */
-  clearOutbox(email: InvitationSending | JoinRequestSending): Promise<void>;
+  /** Deletes an email's outbox item once its claim is settled: no sealed token, no request's or pause's email, stays in the table. */
+  clearOutbox(email: InvitationSending | JoinRequestSending | LinkPauseSending): Promise<void>;
 }

@@ -7,7 +7,7 @@ import type { LinkQuota } from '../domain/link-quota.ts';
 import type { JoinWrite, RefusedJoinWrite } from '../domain/join.ts';
 import type { RefusedRequestWrite, RequestFlowWrite } from '../domain/join-request.ts';
 import type { AddressClaim } from '../domain/invitation.ts';
-import type { Directory, Domain, Invitation, InvitationEmail, InviteLink, JoinRequest, JoinRequestStatus, Membership, MyJoinRequest, PauseAfter, RemovedMember, User } from '../domain/types.ts';
+import type { Directory, Domain, Invitation, InvitationEmail, InviteLink, JoinRequest, JoinRequestStatus, LinkPausedEmail, Membership, MyJoinRequest, PauseAfter, RemovedMember, User } from '../domain/types.ts';
 
 /** A join's writes committed, or the one whose condition refused them (shared/domain/join.ts says what that means). */
 export type JoinCommit = { done: true } | { refused: RefusedJoinWrite };
@@ -130,8 +130,9 @@ export interface Store {
   /**
    * Pauses the link (its guard, or a person: `pausedBy`) on the link and every counter in one
    * transaction, so no join counts after it returns; 'unchanged' when it was paused or revoked already.
+   * `email`: the outbox item telling the creator, written in the same transaction (the guard's pause).
    */
-  pauseInviteLink(link: InviteLink, at: string, pausedBy: string, activity: ActivityEntry): Promise<'paused' | 'unchanged'>;
+  pauseInviteLink(link: InviteLink, at: string, pausedBy: string, activity: ActivityEntry, email?: LinkPausedEmail): Promise<'paused' | 'unchanged'>;
   /** Takes the pause off the link and every counter in one transaction; 'unchanged' when it was not paused. */
   resumeInviteLink(link: InviteLink, activity: ActivityEntry): Promise<'resumed' | 'unchanged'>;
   /** "Pause all links" until `until`: the domain and every gate, in one write whatever the number of links; nothing is ended. */

@@ -65,12 +65,12 @@ export interface StreamConsumer {
 }
 
 export const STREAM_CONSUMERS = {
-  /** One email to the link's creator (or inviter) and one welcome to the person who joined, and the link's guard; each invitation and join-request email (docs/notifications.md). */
+  /** One email to the link's creator (or inviter) and one welcome to the person who joined; each invitation, join-request and link-paused email (docs/notifications.md). */
   notifier: {
     name: 'notify-signup',
-    description: 'invite-links: emails a link\'s creator and the person who joined, for each join, each invitation and each join request; pauses a link past its join-rate guard (table stream)',
-    // Join and outbox (invitation and join-request email) inserts only: not the notifier's own claims or guard buckets, not updates, not TTL removals.
-    filter: { eventName: ['INSERT'], dynamodb: { NewImage: { entityType: { S: [ENTITY.Join, ENTITY.InvitationEmail, ENTITY.JoinRequestEmail] } } } },
+    description: 'invite-links: emails a link\'s creator and the person who joined, for each join, each invitation, each join request and each link its guard paused (table stream)',
+    // Join and outbox (invitation, join-request and link-paused email) inserts only: not the notifier's own claims, not updates, not TTL removals.
+    filter: { eventName: ['INSERT'], dynamodb: { NewImage: { entityType: { S: [ENTITY.Join, ENTITY.InvitationEmail, ENTITY.JoinRequestEmail, ENTITY.LinkPausedEmail] } } } },
     delivery: {
       // A new mapping also sends for the joins already in the stream (24 h).
       startingPosition: 'TRIM_HORIZON',
@@ -85,25 +85,23 @@ export const STREAM_CONSUMERS = {
       functionTimeoutSeconds: 60,
     },
     // It claims each email with a conditional write, then reads the creator's (or approver's) membership and the domain's directory
-    // together (for an invitation, the invitation itself), and deletes an outbox item once sent. For a guarded link's join it adds the
-    // join to its minute bucket (UpdateItem), reads the window's buckets (Query), and past the threshold reads the link, the burst's
-    // join records (BatchGetItem) and pauses it (a transaction of UpdateItem on the link and counters and PutItem of the entry).
-    tableActions: ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'],
+    // together (for an invitation, the invitation itself), and deletes an outbox item once sent.
+    tableActions: ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
     // PUBLIC_BASE_URL gives the emails their links to the domain's pages and the invitation's join link.
     environment: [SETTINGS.notifyFrom, SETTINGS.publicBaseUrl],
     // It opens each invitation's sealed token to put it in the email's link.
     grants: ['send-email-as-sender', 'open-sealed-tokens'],
-    deadLetters: { label: 'signup notifications', output: 'NotifierDlqUrl', holds: 'Join notifications (and their guard), invitation and join-request emails that failed every retry' },
+    deadLetters: { label: 'signup notifications', output: 'NotifierDlqUrl', holds: 'Join notifications, invitation, join-request and link-paused emails that failed every retry' },
     alarms: {
-      deadLetters: 'A join notification, invitation or join-request email failed every retry and waits in the dead-letter queue.',
+      deadLetters: 'A join notification, invitation, join-request or link-paused email failed every retry and waits in the dead-letter queue.',
       errors: 'The notifier function failed (a whole invocation, not one record).',
       iteratorAge: 'The notifier is falling behind the table stream.',
     },
   },
-  /** Every activity entry as an EventBridge event on the service's bus (docs/events.md). */
+  /** Every activity entry as an EventBridge event on the service's bus (docs/events.md), and the link's guard on every join (docs/notifications.md). */
   eventsFeed: {
     name: 'publish-events',
-    description: 'invite-links: publishes each change (activity entry on the table stream) on the event bus',
+    description: 'invite-links: publishes each change (activity entry on the table stream) on the event bus; pauses a link past its join-rate guard',
     // Every activity entry as it is written, join records (MemberJoined) included; entries are only inserted, and their TTL removals are not events.
     filter: { eventName: ['INSERT'], dynamodb: { NewImage: { entityType: { S: [ENTITY.Activity, ENTITY.Join] } } } },
     delivery: {
@@ -117,13 +115,15 @@ export const STREAM_CONSUMERS = {
       parallelizationFactor: 1,
       functionTimeoutSeconds: 30,
     },
-    // Everything it publishes is in the record's new image.
-    tableActions: [],
+    // Everything it publishes is in the record's new image. For a guarded link's join it adds the join to its minute bucket
+    // (UpdateItem), reads the window's buckets (Query), and past the threshold reads the link (GetItem), the burst's join records
+    // (BatchGetItem) and pauses it (a transaction of UpdateItem on the link and counters, PutItem of the entry and the creator's email).
+    tableActions: ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem', 'Query'],
     environment: [SETTINGS.eventBusName],
     grants: ['put-events-on-bus'],
-    deadLetters: { label: 'events', output: 'EventsDlqUrl', holds: 'Activity records that failed every retry to become events' },
+    deadLetters: { label: 'events', output: 'EventsDlqUrl', holds: 'Activity records that failed every retry to become events (or a guarded link\'s join its guard failed to count)' },
     alarms: {
-      deadLetters: 'An event failed every retry and waits, unpublished, in the events feed\'s dead-letter queue.',
+      deadLetters: 'An event (or a join its link\'s guard must count) failed every retry and waits, unpublished, in the events feed\'s dead-letter queue.',
       errors: 'The events feed function failed (a whole invocation, not one record).',
       iteratorAge: 'The events feed is falling behind the table stream.',
     },

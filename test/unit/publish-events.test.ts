@@ -1,19 +1,21 @@
-/** The events feed's edges: what it puts on the bus, the entries EventBridge refuses, records that can never be events. */
+/** The events feed's edges: what it puts on the bus, the entries EventBridge refuses, records that can never be events; the link's guard it runs on joins. */
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { activity } from '../../shared/contract/activity.ts';
 import { items } from '../../shared/store/dynamodb/items.ts';
-import type { InviteLink } from '../../shared/domain/types.ts';
+import type { InviteLink, JoinRecord } from '../../shared/domain/types.ts';
 
 vi.hoisted(() => {
-  Object.assign(process.env, { EVENT_BUS_NAME: 'unit-bus', AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'unit', AWS_SECRET_ACCESS_KEY: 'unit', POWERTOOLS_LOG_LEVEL: 'SILENT' });
+  Object.assign(process.env, { EVENT_BUS_NAME: 'unit-bus', TABLE_NAME: 'unit-table', AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'unit', AWS_SECRET_ACCESS_KEY: 'unit', POWERTOOLS_LOG_LEVEL: 'SILENT' });
 });
 
 const { handler } = await import('../../functions/publish-events.ts');
 const bus = mockClient(EventBridgeClient);
+const ddb = mockClient(DynamoDBDocumentClient);
 
 const link: InviteLink = {
   linkId: 'link-1', domainId: 'd1', userType: 'STANDARD', primaryTeamId: 'editors', additionalTeamIds: [], roleGroupIds: [], groupIds: [],
@@ -32,6 +34,7 @@ const created = () => activity.linkCreated(link, { userId: 'u1', email: 'owner@e
 
 beforeEach(() => {
   bus.reset();
+  ddb.reset();
   bus.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'bus-1' }] });
 });
 
@@ -92,6 +95,38 @@ describe('publishing an activity entry', () => {
       member: { userId: 'u7', userType: 'BROWSE', isAdmin: false, teamIds: ['crew'], groupIds: ['archive'] },
       link: { id: 'link-1', label: 'Crew', createdBy: 'u1' },
     });
+  });
+});
+
+describe('the link\'s guard on join records', () => {
+  let n = 0;
+  const joinOf = (overrides: Partial<JoinRecord> = {}): JoinRecord => ({
+    joinId: `join-g${++n}`, linkId: 'link-guarded', domainId: 'd1', userId: `u-g${n}`, email: `joiner-${n}@example.test`, firstName: 'Ada', lastName: 'Joiner',
+    linkCreatedBy: 'u1', linkExpiresAt: link.expiresAt, grant: { userType: 'STANDARD', primaryTeamId: 'editors', additionalTeamIds: [], roleGroupIds: [], groupIds: [] },
+    joinedAt: '2026-06-01T09:30:00.000Z', notifyCreator: true, linkPauseAfter: { joins: 20, withinMinutes: 10 }, ...overrides,
+  });
+  const counted = () => ddb.commandCalls(UpdateCommand).filter((c) => String(c.args[0].input.Key?.PK).startsWith('GUARD#'));
+
+  it('reads and writes nothing for a link without one', async () => {
+    expect((await handler({ Records: [recordOf(items.join(joinOf({ linkPauseAfter: undefined })))] })).batchItemFailures).toEqual([]);
+    expect(ddb.calls()).toEqual([]);
+    expect(bus.commandCalls(PutEventsCommand)).toHaveLength(1);
+  });
+
+  it('does not count joins a person approved (approving many at once does not pause the link), while the same join unapproved is', async () => {
+    const approved = () => joinOf({ notifyCreator: false, approvedBy: { userId: 'u1', email: 'owner@example.test' } });
+    expect((await handler({ Records: [recordOf(items.join(approved())), recordOf(items.join(approved()))] })).batchItemFailures).toEqual([]);
+    expect(counted()).toEqual([]);
+    ddb.on(QueryCommand).resolves({ Items: [] });
+    expect((await handler({ Records: [recordOf(items.join(joinOf()))] })).batchItemFailures).toEqual([]);
+    expect(counted()).toHaveLength(1);
+  });
+
+  it('fails the join\'s record, unpublished, when its guard cannot count it: the retry counts and publishes it', async () => {
+    ddb.on(UpdateCommand).rejects(new Error('throttled'));
+    const record = recordOf(items.join(joinOf()));
+    expect((await handler({ Records: [record] })).batchItemFailures).toEqual([{ itemIdentifier: record.dynamodb!.SequenceNumber }]);
+    expect(bus.commandCalls(PutEventsCommand)).toEqual([]);
   });
 });
 

@@ -2,7 +2,7 @@
 import { ACTIVITY_RETENTION_SECONDS, LINK_EXPIRY_MEMORY_SECONDS } from '../../config.ts';
 import type { ActivityEntry } from '../../contract/event-schemas.ts';
 import { capOf, ttlOf } from '../../domain/invite-link.ts';
-import type { Directory, Domain, Invitation, InvitationEmail, InviteLink, JoinRecord, JoinRequest, JoinRequestEmail, Membership, MyJoinRequest, RemovedMember, User } from '../../domain/types.ts';
+import type { Directory, Domain, Invitation, InvitationEmail, InviteLink, JoinRecord, JoinRequest, JoinRequestEmail, LinkPausedEmail, Membership, MyJoinRequest, RemovedMember, User } from '../../domain/types.ts';
 import { keys } from './keys.ts';
 import { ENTITY, SHARDS, TABLE } from './table.ts';
 
@@ -149,6 +149,13 @@ export const items = {
     ...keys.joinRequestEmail(email.requestId, email.kind, email.writtenAt),
     entityType: ENTITY.JoinRequestEmail,
     [TABLE.ttlAttribute]: Math.floor(Date.parse(email.writtenAt) / 1000) + INVITATION_EMAIL_TTL_SECONDS,
+    ...email,
+  }),
+  /** Lives a day like an invitation email's: the notifier deletes it once sent. */
+  linkPausedEmail: (email: LinkPausedEmail): Item => ({
+    ...keys.linkPausedEmail(email.link.linkId, email.pausedAt),
+    entityType: ENTITY.LinkPausedEmail,
+    [TABLE.ttlAttribute]: Math.floor(Date.parse(email.pausedAt) / 1000) + INVITATION_EMAIL_TTL_SECONDS,
     ...email,
   }),
   /** The join record is also the domain's MemberJoined activity entry (read back by memberJoined). */

@@ -88,12 +88,14 @@ export const keys = {
   /** One per sending of an invitation email (the first, then each resend), beside the invitation: its once-only claim. */
   invitationEmailClaim: (invitationId: string, sendCount: number): Key => ({ [PK]: `INVITE#${invitationId}`, [SK]: `SENT#${sendCount}` }),
 
-  /** A guarded link's joins in one UTC minute (`2026-06-01T09:30`), counted by the notifier: the guard's window reads a range of them. */
+  /** A guarded link's joins in one UTC minute (`2026-06-01T09:30`), counted by the events feed: the guard's window reads a range of them. */
   guardPartition: (linkId: string) => `GUARD#${linkId}`,
   guardMinute: (linkId: string, minute: string): Key => ({ [PK]: `GUARD#${linkId}`, [SK]: `MINUTE#${minute}` }),
   guardMinutePrefix: 'MINUTE#',
-  /** The once-only claim of the email telling a link's creator that its guard paused it, one per pause. */
-  linkPauseClaim: (linkId: string, pausedAt: string): Key => ({ [PK]: `GUARD#${linkId}`, [SK]: `PAUSED#${pausedAt}` }),
+  /** The email telling a link's creator that its guard paused it (the outbox the notifier reads from the stream), beside the link: `n` is the pause's time in epoch milliseconds. */
+  linkPausedEmail: (linkId: string, pausedAt: string): Key => ({ [PK]: `LINK#${linkId}`, [SK]: `PAUSED_EMAIL#${Date.parse(pausedAt)}` }),
+  /** The notifier's once-only claim for that email, one per pause. */
+  linkPauseClaim: (linkId: string, pausedAt: string): Key => ({ [PK]: `LINK#${linkId}`, [SK]: `PAUSED_EMAIL_SENT#${Date.parse(pausedAt)}` }),
 };
 
 /** DynamoDB's largest key values, in UTF-8 bytes: partition keys 2048, sort keys 1024 (the index's alike). */

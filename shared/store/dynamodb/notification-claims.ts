@@ -7,7 +7,7 @@
  */
 import { DeleteCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { JOIN_RECORD_RETENTION_SECONDS } from '../../config.ts';
-import type { ClaimedEmail, ClaimOutcome, ClaimStatus, InvitationSending, JoinRequestSending, NotificationClaims } from '../notification-claims.ts';
+import type { ClaimedEmail, ClaimOutcome, ClaimStatus, InvitationSending, JoinRequestSending, LinkPauseSending, NotificationClaims } from '../notification-claims.ts';
 import { keys, type Key } from './keys.ts';
 import { ENTITY, TABLE } from './table.ts';
 
@@ -21,8 +21,11 @@ const claimKey = (email: ClaimedEmail): Key => {
 /** What the claim item says it is for, beside its keys. */
 const claimFields = (email: ClaimedEmail) => ('joinId' in email ? { joinId: email.joinId } : email);
 
-const outboxKey = (email: InvitationSending | JoinRequestSending): Key =>
-  'invitationId' in email ? keys.invitationEmail(email.invitationId, email.sendCount) : keys.joinRequestEmail(email.requestId, email.kind, email.writtenAt);
+const outboxKey = (email: InvitationSending | JoinRequestSending | LinkPauseSending): Key => {
+  if ('invitationId' in email) return keys.invitationEmail(email.invitationId, email.sendCount);
+  if ('requestId' in email) return keys.joinRequestEmail(email.requestId, email.kind, email.writtenAt);
+  return keys.linkPausedEmail(email.linkId, email.pausedAt);
+};
 
 /** `staleAfterSeconds`: a claim still 'sending' after this long was left by a crash and may be taken again. */
 export function dynamoNotificationClaims(db: DynamoDBDocumentClient, table: string, { staleAfterSeconds }: { staleAfterSeconds: number }): NotificationClaims {

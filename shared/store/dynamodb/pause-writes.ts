@@ -6,11 +6,11 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { ActivityEntry } from '../../contract/event-schemas.ts';
-import type { InviteLink } from '../../domain/types.ts';
+import type { InviteLink, LinkPausedEmail } from '../../domain/types.ts';
 import type { AdminWriteOutcome, Store } from '../store.ts';
 import { reasonCodes } from './cancellation.ts';
 import { retryingConflicts } from './conflicts.ts';
-import { items } from './items.ts';
+import { items, type Item } from './items.ts';
 import { keys } from './keys.ts';
 import { adminWrite } from './link-writes.ts';
 import { SHARDS, TABLE } from './table.ts';
@@ -24,8 +24,8 @@ type Change = Omit<NonNullable<TransactItem['Update']>, 'TableName' | 'Key'>;
 const counters = (linkId: string) => Array.from({ length: SHARDS.linkCounters }, (_, shard) => keys.linkCounter(linkId, shard));
 
 export function pauseWrites(t: TableAccess): PauseWrites {
-  /** The link's own update first (its condition says whether there is anything to do), then every counter alike, then the entry. */
-  const linkAndCounters = async (link: InviteLink, own: Change, counter: Change, activity: ActivityEntry): Promise<boolean> => {
+  /** The link's own update first (its condition says whether there is anything to do), then every counter alike, then the entry (and an outbox item). */
+  const linkAndCounters = async (link: InviteLink, own: Change, counter: Change, activity: ActivityEntry, also: Item[] = []): Promise<boolean> => {
     try {
       await t.db.send(
         new TransactWriteCommand({
@@ -33,6 +33,7 @@ export function pauseWrites(t: TableAccess): PauseWrites {
             { Update: { TableName: t.table, Key: keys.link(link.linkId), ...own } },
             ...counters(link.linkId).map((Key) => ({ Update: { TableName: t.table, Key, ...counter } })),
             { Put: { TableName: t.table, Item: items.activity(activity) } },
+            ...also.map((Item) => ({ Put: { TableName: t.table, Item } })),
           ],
         }),
       );
@@ -44,7 +45,7 @@ export function pauseWrites(t: TableAccess): PauseWrites {
   };
 
   return {
-    async pauseInviteLink(link: InviteLink, at: string, pausedBy: string, activity: ActivityEntry): Promise<'paused' | 'unchanged'> {
+    async pauseInviteLink(link: InviteLink, at: string, pausedBy: string, activity: ActivityEntry, email?: LinkPausedEmail): Promise<'paused' | 'unchanged'> {
       const paused = await retryingConflicts(() =>
         linkAndCounters(
           link,
@@ -57,6 +58,8 @@ export function pauseWrites(t: TableAccess): PauseWrites {
           },
           { UpdateExpression: 'SET pausedAt = :at', ExpressionAttributeValues: { ':at': at } },
           activity,
+          // The creator's email is owed exactly when the pause is made: both or neither.
+          email ? [items.linkPausedEmail(email)] : [],
         ),
       );
       return paused ? 'paused' : 'unchanged';

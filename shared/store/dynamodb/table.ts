@@ -45,4 +45,5 @@ export const ENTITY = {
   MyJoinRequest: 'MyJoinRequest',
   JoinRequestEmail: 'JoinRequestEmail',
   LinkGuardMinute: 'LinkGuardMinute',
+  LinkPausedEmail: 'LinkPausedEmail',
 } as const;

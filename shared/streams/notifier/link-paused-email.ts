@@ -1,8 +1,7 @@
 /** The email a link's creator gets the moment its guard paused it: the rule, who joined in the burst, where to see them and resume. Pure. */
-import type { InviteLink, PauseAfter } from '../../domain/types.ts';
-import type { BurstJoiner } from '../../store/link-guard.ts';
-import { composeEmail, when, type Email } from '../notifier/email-layout.ts';
-import type { Recipient } from '../notifier/recipients.ts';
+import type { InviteLink, LinkPausedEmail, PauseAfter } from '../../domain/types.ts';
+import { composeEmail, when, type Email } from './email-layout.ts';
+import type { Recipient } from './recipients.ts';
 
 export interface PausedEmailLinks {
   /** The Users page showing only who joined through the link. */
@@ -14,7 +13,7 @@ export interface PausedEmailLinks {
 export function pausedEmail(
   link: Pick<InviteLink, 'label'>,
   { joins, withinMinutes }: PauseAfter,
-  pause: { domainName: string; pausedAt: string; burst: readonly BurstJoiner[]; joinsInBurst: number },
+  pause: { domainName: string; pausedAt: string; burst: LinkPausedEmail['burst']; joinsInBurst: number },
   creator: Recipient,
   links: PausedEmailLinks,
 ): Email {
