@@ -1,9 +1,11 @@
 /**
- * A link that pauses itself, through the real notifier: 30 people joining at once through a link
- * guarded at "more than 5 within 10 minutes" pause it by themselves (the next joiner is told
- * LINK_PAUSED), the InviteLinkPaused event names the burst, the creator is emailed once; the
- * overshoot is measured; joins spread over more than the window never pause it; a resumed link
- * starts counting afresh; the stream delivering every record again changes nothing.
+ * A link that pauses itself, through the real events feed (which runs the guard) and notifier (which
+ * sends its email): 30 people joining at once through a link guarded at "more than 5 within 10
+ * minutes" pause it by themselves (the next joiner is told LINK_PAUSED), the InviteLinkPaused event
+ * names the burst, the creator is emailed once; the overshoot is measured; joins spread over more
+ * than the window never pause it; a resumed link starts counting afresh; with the notifier stopped
+ * a flood still pauses the link, and its email goes once the notifier runs again; the stream
+ * delivering every record again to both changes nothing.
  */
 import { randomUUID } from 'node:crypto';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -13,7 +15,7 @@ import { advanceClock } from '#shared/clock.ts';
 import type { IamEmulation } from '../../local/iam/emulation.ts';
 import { startStreamReader, type StreamReader } from '../../local/stream-reader.ts';
 import { keys } from '../../shared/store/dynamodb/keys.ts';
-import { STREAM_CONSUMERS } from '../../shared/streams/consumers.ts';
+import { STREAM_CONSUMERS, type ConsumerKey } from '../../shared/streams/consumers.ts';
 import { eventually } from '../support/events.ts';
 import { useStack } from '../support/stack.ts';
 import { DEMO_DOMAIN, MANAGER, answered, linksPath, when } from '../support/steps.ts';
@@ -41,9 +43,11 @@ const GUARD = { joins: 5, withinMinutes: 10 };
 const OVERSHOOT_BOUND = 30 - GUARD.joins;
 
 const inbox = async (): Promise<StoredEmail[]> => ((await (await fetch(`${t.sesEndpoint}/store`)).json()) as { emails: StoredEmail[] }).emails;
-const pausedEmails = async () => (await inbox()).filter((e) => e.destination.to.includes(MANAGER) && e.subject.includes('paused itself'));
+const pausedEmails = async (label = `Open day ${run}`) => (await inbox()).filter((e) => e.destination.to.includes(MANAGER) && e.subject.includes(`“${label}”`) && e.subject.includes('paused itself'));
 const busEvents = async () => (await (await fetch(`${t.stack.url}/local/events`)).json()) as BusEvent[];
 const pausedEvents = async (linkId: string) => (await busEvents()).filter((e) => e['detail-type'] === 'InviteLinkPaused' && e.detail.link.id === linkId);
+/** The pauses recorded for a link: its InviteLinkPaused events, a redelivered one (the same eventId) once. */
+const pausesOf = async (linkId: string) => new Set((await pausedEvents(linkId)).map((e) => e.detail.eventId)).size;
 const linkItem = async (linkId: string) => (await t.db.send(new GetCommand({ TableName: t.stack.tableName, Key: keys.link(linkId), ConsistentRead: true }))).Item;
 /** Every join the guard counted for the link, over all its minute buckets. */
 const counted = async (linkId: string) => {
@@ -52,12 +56,26 @@ const counted = async (linkId: string) => {
   );
   return Items.flatMap((bucket) => [...((bucket.joinIds as Set<string> | undefined) ?? [])]);
 };
-/** The notifier has handled a join once its welcome email is out: the guard runs before a join's emails. A loaded machine's notifier may be far behind a burst: waited for, not timed. */
-const handled = (emails: string[]) => eventually(inbox, (all) => emails.every((email) => all.some((e) => e.destination.to.includes(email))), 45_000);
+/** The link's creator's email, waiting in the outbox beside the link until the notifier has sent it. */
+const outbox = async (linkId: string) =>
+  (await t.db.send(new QueryCommand({ TableName: t.stack.tableName, KeyConditionExpression: 'PK = :pk AND begins_with(SK, :email)', ExpressionAttributeValues: { ':pk': keys.link(linkId).PK, ':email': 'PAUSED_EMAIL#' }, ConsistentRead: true }))).Items ?? [];
+/**
+ * The events feed has guarded these joins once their MemberJoined events are on the bus: it runs a join's guard before publishing it.
+ * A loaded machine's stream readers may be far behind a burst: waited for, not timed.
+ */
+const guarded = (emails: string[]) =>
+  eventually(busEvents, (all) => emails.every((email) => all.some((e) => e['detail-type'] === 'MemberJoined' && e.detail.actor.email === email)), 45_000);
+/** The notifier has handled these joins once their two emails are out: the welcome, and the one to the link's creator. */
+const notified = (emails: string[]) =>
+  eventually(inbox, (all) => emails.every((email) => all.some((e) => e.destination.to.includes(email)) && all.some((e) => e.subject.startsWith(`${email} joined`))), 45_000);
 const guardedLink = (label: string) => when(t).linkToken(MANAGER, { userType: 'STANDARD', primaryTeamId: 'producers', label, pauseAfter: GUARD });
 
 let burstLink: { token: string; id: string };
+let stoppedLink: { token: string; id: string };
+/** Who got in, per case: the replay at the end checks them all. */
 const admitted: string[] = [];
+const joinedSpread: string[] = [];
+const joinedWhileStopped: string[] = [];
 
 describe('30 people joining at once through a link guarded at more than 5 within 10 minutes', () => {
   it('pause it by themselves: the next joiner is told LINK_PAUSED; the overshoot is measured and within its bound', async () => {
@@ -103,13 +121,14 @@ describe('30 people joining at once through a link guarded at more than 5 within
 
 describe('a resumed link', () => {
   it('starts counting afresh: the burst that paused it does not pause it again', async () => {
-    // Every join of the burst handled first: the creator resumes after reading the email, not while the stream catches up.
-    await handled(admitted);
+    // Every join of the burst guarded first: the creator resumes after reading the email, not while the stream catches up.
+    await guarded(admitted);
     const before = (await counted(burstLink.id)).length;
     expect((await t.as(MANAGER).post(`${linksPath()}/${burstLink.id}/resume`)).status).toBe(200);
     const joiner = person();
     expect((await answered(() => when(t).join(burstLink.token, joiner))).status).toBe(201);
-    await handled([joiner.email]);
+    admitted.push(joiner.email);
+    await guarded([joiner.email]);
     expect(await counted(burstLink.id)).toHaveLength(before + 1);
     expect((await linkItem(burstLink.id))?.pausedAt).toBeUndefined();
     expect(await pausedEvents(burstLink.id)).toHaveLength(1);
@@ -128,7 +147,7 @@ describe('joins spread over more than the window', () => {
       const replies = await Promise.all(group.map((p) => when(t).joinAnswered(spreadLink.token, p)));
       expect(replies.map((r) => r.status)).toEqual([201, 201, 201, 201, 201]);
       joined.push(...group.map((p) => p.email));
-      await handled(joined);
+      await guarded(joined);
     }
     // The guard counted every one of them, and none of its windows held more than five.
     expect(await counted(spreadLink.id)).toHaveLength(15);
@@ -137,45 +156,102 @@ describe('joins spread over more than the window', () => {
     advanceClock(11 * 60_000);
     const sixteenth = person();
     expect((await when(t).join(spreadLink.token, sixteenth)).status).toBe(201);
-    await handled([sixteenth.email]);
+    joinedSpread.push(...joined, sixteenth.email);
+    await guarded([sixteenth.email]);
     expect((await linkItem(spreadLink.id))?.pausedAt).toBeUndefined();
   });
 });
 
-describe('the stream delivering every record again', () => {
-  let replay: StreamReader | undefined;
-  afterAll(() => replay?.stop());
+/** The notifier's reader started again after the case that stops it, reading on until the file's end. */
+let restarted: StreamReader | undefined;
+afterAll(() => restarted?.stop());
+
+describe('with the notifier stopped (no email can go)', () => {
+  it('a flood still pauses the link: the guard waits on no email; the creator\'s email waits in the outbox and goes, once, when the notifier runs again', async () => {
+    await t.stack.notifier!.stop();
+    const label = `Notifier down ${run}`;
+    stoppedLink = await guardedLink(label);
+    const flood = Array.from({ length: 12 }, person);
+    const replies = await Promise.all(flood.map((p) => when(t).joinAnswered(stoppedLink.token, p)));
+    const got = flood.filter((_, i) => replies[i]!.status === 201).map((p) => p.email);
+    joinedWhileStopped.push(...got);
+    expect(got.length).toBeGreaterThan(GUARD.joins);
+
+    const paused = await eventually(() => linkItem(stoppedLink.id), (link) => link?.pausedAt !== undefined, 45_000);
+    expect(paused).toMatchObject({ pausedBy: 'guard' });
+    expect((await when(t).join(stoppedLink.token, person())).body.code).toBe('LINK_PAUSED');
+    expect(await eventually(() => pausesOf(stoppedLink.id), (n) => n > 0, 20_000)).toBe(1);
+    // Written with the pause, nothing sent: no welcome of the flood either, the notifier being stopped.
+    const [waiting, ...more] = await outbox(stoppedLink.id);
+    expect(more).toEqual([]);
+    expect(waiting).toMatchObject({ entityType: 'LinkPausedEmail', pausedAt: paused!.pausedAt, link: { linkId: stoppedLink.id, label }, pauseAfter: GUARD });
+    expect(waiting!.joinsInBurst).toBeGreaterThan(GUARD.joins);
+    expect(await pausedEmails(label)).toEqual([]);
+    expect((await inbox()).filter((e) => got.some((email) => e.destination.to.includes(email)))).toEqual([]);
+
+    // The notifier again, from where it stopped.
+    restarted = await startStreamReader({ streamArn: t.stack.streamArn, dynamoEndpoint: inject('dynamoEndpoint'), tableName: t.stack.tableName, consumer: STREAM_CONSUMERS.notifier, iam: t.stack.iam });
+    const [email] = await eventually(() => pausedEmails(label), (found) => found.length > 0, 45_000);
+    expect(email!.subject).toBe(`Your invite link “${label}” to Demo Media Co paused itself: ${waiting!.joinsInBurst} people joined within 10 minutes`);
+    await notified(got);
+    expect(await pausedEmails(label)).toHaveLength(1);
+    expect(await eventually(() => outbox(stoppedLink.id), (items) => items.length === 0, 20_000)).toEqual([]);
+  });
+});
+
+describe('the stream delivering every record again, to the events feed and to the notifier', () => {
+  const replays: StreamReader[] = [];
+  afterAll(() => Promise.all(replays.map((r) => r.stop())));
+
+  /** A second reader of the stream from its start, as the consumer's own role, reporting what it was given and what failed. */
+  async function replay(key: ConsumerKey, delivered: Set<string>, failed: string[]) {
+    const consumer = STREAM_CONSUMERS[key];
+    const { handler } = (await import(`../../functions/${consumer.name}.ts`)) as { handler: (event: DynamoDBStreamEvent) => Promise<{ batchItemFailures: { itemIdentifier: string }[] }> };
+    const iam = t.stack.iam;
+    const asConsumer: IamEmulation = {
+      asFunction: (_, work) => iam.asFunction(consumer.name, work),
+      authorize: (_, requests) => iam.authorize(consumer.name, requests),
+      onFailureDestination: () => iam.onFailureDestination(consumer.name),
+    };
+    replays.push(
+      await startStreamReader({
+        streamArn: t.stack.streamArn,
+        dynamoEndpoint: inject('dynamoEndpoint'),
+        tableName: t.stack.tableName,
+        consumer: { ...consumer, name: `${consumer.name}-replay` },
+        iam: asConsumer,
+        handler: async (event: DynamoDBStreamEvent) => {
+          const response = await handler(event);
+          failed.push(...response.batchItemFailures.map((f) => f.itemIdentifier));
+          for (const r of event.Records) if (r.dynamodb?.NewImage?.email?.S) delivered.add(r.dynamodb.NewImage.email.S);
+          return response;
+        },
+      }),
+    );
+  }
 
   it('counts no join twice, pauses nothing again and sends no email twice', async () => {
-    const before = { emails: (await inbox()).length, events: (await busEvents()).length, burst: (await counted(burstLink.id)).length };
-    const { handler } = await import('../../functions/notify-signup.ts');
-    const delivered = new Set<string>();
-    const failed: string[] = [];
-    const iam = t.stack.iam;
-    const asNotifier: IamEmulation = {
-      asFunction: (_, work) => iam.asFunction(STREAM_CONSUMERS.notifier.name, work),
-      authorize: (_, requests) => iam.authorize(STREAM_CONSUMERS.notifier.name, requests),
-      onFailureDestination: () => iam.onFailureDestination(STREAM_CONSUMERS.notifier.name),
-    };
-    replay = await startStreamReader({
-      streamArn: t.stack.streamArn,
-      dynamoEndpoint: inject('dynamoEndpoint'),
-      tableName: t.stack.tableName,
-      consumer: { ...STREAM_CONSUMERS.notifier, name: `${STREAM_CONSUMERS.notifier.name}-replay` },
-      iam: asNotifier,
-      handler: async (event: DynamoDBStreamEvent) => {
-        const response = await handler(event);
-        failed.push(...response.batchItemFailures.map((f) => f.itemIdentifier));
-        for (const r of event.Records) if (r.dynamodb?.NewImage?.email?.S) delivered.add(r.dynamodb.NewImage.email.S);
-        return response;
-      },
-    });
-    await eventually(async () => delivered, (seen) => admitted.every((email) => seen.has(email)), 20_000);
-    expect(admitted.filter((email) => !delivered.has(email))).toEqual([]);
-    expect(failed).toEqual([]);
+    // The last join of the stream, through a link without a guard: once both replays have it, they have had everything.
+    const last = person();
+    expect((await when(t).join((await when(t).linkToken(MANAGER)).token, last)).status).toBe(201);
+    const everyone = [...admitted, ...joinedSpread, ...joinedWhileStopped, last.email];
+    await guarded([last.email]);
+    await notified(everyone);
+    const before = { emails: (await inbox()).length, burst: (await counted(burstLink.id)).length, stopped: (await counted(stoppedLink.id)).length, pausedAt: (await linkItem(stoppedLink.id))?.pausedAt };
+
+    const feed = { delivered: new Set<string>(), failed: [] as string[] };
+    const notifier = { delivered: new Set<string>(), failed: [] as string[] };
+    await replay('eventsFeed', feed.delivered, feed.failed);
+    await replay('notifier', notifier.delivered, notifier.failed);
+    await eventually(async () => [feed.delivered, notifier.delivered], (seen) => seen.every((s) => s.has(last.email)), 45_000);
+    expect(everyone.filter((email) => !feed.delivered.has(email) || !notifier.delivered.has(email))).toEqual([]);
+    expect([...feed.failed, ...notifier.failed]).toEqual([]);
     expect(await counted(burstLink.id)).toHaveLength(before.burst);
+    expect(await counted(stoppedLink.id)).toHaveLength(before.stopped);
     expect(await inbox()).toHaveLength(before.emails);
-    expect(await pausedEvents(burstLink.id)).toHaveLength(1);
+    expect(await pausesOf(burstLink.id)).toBe(1);
+    expect(await pausesOf(stoppedLink.id)).toBe(1);
     expect((await linkItem(burstLink.id))?.pausedAt).toBeUndefined();
+    expect((await linkItem(stoppedLink.id))?.pausedAt).toBe(before.pausedAt);
   });
 });
