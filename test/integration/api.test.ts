@@ -28,6 +28,7 @@ describe('GET /v1/me', () => {
           groups: [],
         },
       ],
+      joinRequests: [],
     });
   });
 
