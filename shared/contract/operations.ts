@@ -164,14 +164,14 @@ export const OPERATIONS = {
   'create-invite-link': {
     method: 'POST', path: '/v1/domains/{domainId}/invite-links', auth: 'jwt', status: 201,
     summary: 'Make an invite link with a fixed configuration', who: MAY_INVITE,
-    description: 'The link expires after the domain’s link lifetime (7 days unless the operator shortened it). `url` holds the secret token: returned here, and afterwards only to the link’s creator or an admin through reveal (`POST .../invite-links/{linkId}/reveal`). `pauseAfter` `{joins, withinMinutes}`: once more than `joins` people join through it within `withinMinutes`, the link pauses itself (410 `LINK_PAUSED`) until its creator or an admin resumes it; a link made without one gets the domain’s `defaultPauseAfter`. A creator who is not an admin cannot hand out a user type above their own nor a role group they do not hold. One person may have at most 100 links working at once in a domain and make at most 200 an hour (operator settings); beyond that, 429 with `Retry-After`.',
+    description: 'The link expires after the domain’s link lifetime (7 days unless the operator shortened it). `url` holds the secret token: returned here, and afterwards only to the link’s creator or an admin through reveal (`POST .../invite-links/{linkId}/reveal`). `pauseAfter` `{joins, withinMinutes}`: once more than `joins` people join through it within `withinMinutes`, the link pauses itself (410 `LINK_PAUSED`) until its creator or an admin resumes it; a link made without one gets the domain’s `defaultPauseAfter`, and `pauseAfter: null` makes a link with no guard whatever the default. A creator who is not an admin cannot hand out a user type above their own nor a role group they do not hold. One person may have at most 100 links working at once in a domain and make at most 200 an hour (operator settings); beyond that, 429 with `Retry-After`.',
     params: input.domainParams, body: input.createInviteLinkBody, response: 'createdInviteLink',
     errors: [...MEMBER_CHECK, 'LinkCreationDisabled', 'UnknownReference', 'RateLimited', 'Busy'], tableActions: [CALLER, 'ConditionCheckItem', 'PutItem'], keyActions: ['Encrypt'],
   },
   'create-onboarding-link': {
     method: 'POST', path: '/v1/domains/{domainId}/invite-links/onboarding', auth: 'jwt', status: 201,
     summary: 'Make the one-call onboarding link: Standard users in the default team', who: MAY_INVITE,
-    description: '`pauseAfter` as for any link; without it, the domain’s `defaultPauseAfter`.',
+    description: '`pauseAfter` as for any link; without it, the domain’s `defaultPauseAfter`; `null`, no guard.',
     params: input.domainParams, body: input.onboardingBody, response: 'createdInviteLink',
     errors: [...MEMBER_CHECK, 'LinkCreationDisabled', 'RateLimited', 'Busy'], tableActions: [CALLER, 'ConditionCheckItem', 'PutItem'], keyActions: ['Encrypt'],
   },

@@ -71,7 +71,8 @@ export const createInviteLinkBody = z.lazy(() => z
     allowedEmailDomains: z._default(emailDomains, []),
     notifyCreator: z._default(z.boolean('must be true or false'), true),
     requireApproval: z._default(z.boolean('must be true or false'), false),
-    pauseAfter: z.optional(pauseAfter()),
+    // null: no guard, whatever the domain's default.
+    pauseAfter: z.optional(z.nullable(pauseAfter())),
   })
   .check(onePrimary()));
 
@@ -94,7 +95,7 @@ export const invitationParams = z.lazy(() => z.strictObject({ domainId: entityId
 export const joinRequestParams = z.lazy(() => z.strictObject({ domainId: entityId, requestId: z.string().check(z.regex(/^[A-Za-z0-9_-]{22}$/, 'must be a join request id')) }));
 export const declineBody = z.lazy(() => z.optional(z.strictObject({ reason: z.optional(declineReason) })));
 
-export const onboardingBody = z.lazy(() => z.optional(z.strictObject({ pauseAfter: z.optional(pauseAfter()) })));
+export const onboardingBody = z.lazy(() => z.optional(z.strictObject({ pauseAfter: z.optional(z.nullable(pauseAfter())) })));
 
 export const settingsBody = z.lazy(() => z
   .strictObject({ enabled: z.optional(z.boolean('must be true or false')), allowedEmailDomains: z.optional(emailDomains), defaultPauseAfter: z.optional(z.nullable(pauseAfter())) })

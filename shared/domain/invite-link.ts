@@ -81,8 +81,9 @@ export function assertMayResume(member: Pick<Membership, 'userId' | 'isAdmin'>, 
   if (link.createdBy !== member.userId && !member.isAdmin) throw forbidden('Only the link’s creator or an admin may resume it.');
 }
 
-/** The guard a new link gets: the one its creator gave, else the domain's default, else none. */
-export const pauseAfterFor = (asked: PauseAfter | undefined, domain: Pick<Domain, 'defaultPauseAfter'>): PauseAfter | undefined => asked ?? domain.defaultPauseAfter;
+/** The guard a new link gets: the one its creator gave (null: none), else the domain's default, else none. */
+export const pauseAfterFor = (asked: PauseAfter | null | undefined, domain: Pick<Domain, 'defaultPauseAfter'>): PauseAfter | undefined =>
+  asked === null ? undefined : (asked ?? domain.defaultPauseAfter);
 
 /**
  * What ended a link that no longer works although links are on: its own revocation, its creator's

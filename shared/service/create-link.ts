@@ -24,7 +24,8 @@ export interface LinkOptions {
   notifyCreator?: boolean;
   /** Joining makes a join request for the creator or an admin to approve. */
   requireApproval?: boolean;
-  pauseAfter?: PauseAfter;
+  /** null: no guard, whatever the domain's default. */
+  pauseAfter?: PauseAfter | null;
 }
 
 export async function createInviteLink(

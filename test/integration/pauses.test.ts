@@ -259,6 +259,9 @@ describe('the guard a link is made with', () => {
       expect((await when(t).createLink(MANAGER)).body.pauseAfter).toEqual(GUARD);
       expect((await t.as(MANAGER).post(`${linksPath()}/onboarding`)).body.pauseAfter).toEqual(GUARD);
       expect((await when(t).createLink(MANAGER, { userType: 'STANDARD', primaryTeamId: 'producers', pauseAfter: { joins: 3, withinMinutes: 2 } })).body.pauseAfter).toEqual({ joins: 3, withinMinutes: 2 });
+      // null: a link for a crowd, with no guard whatever the default.
+      expect((await when(t).createLink(MANAGER, { userType: 'STANDARD', primaryTeamId: 'producers', pauseAfter: null })).body).not.toHaveProperty('pauseAfter');
+      expect((await t.as(MANAGER).post(`${linksPath()}/onboarding`, { pauseAfter: null })).body).not.toHaveProperty('pauseAfter');
       expect((await listed()).find((l) => l.id === before.body.id)).not.toHaveProperty('pauseAfter');
       // Changing the switch or the email domains leaves the default as it is.
       expect((await t.as(OWNER).put(settingsPath(), { allowedEmailDomains: [] })).body.defaultPauseAfter).toEqual(GUARD);
