@@ -3,9 +3,10 @@
  * (the signup notifier, the events feed), the pages, an event bus (or yours) the events feed
  * publishes to, and optionally a Cognito user pool. Pages and API share one
  * CloudFront origin (the API under /v1/*), behind a WAF web ACL: one you give (webAclArn), or its
- * own when the stack is in us-east-1. It fixes no physical name, so a stack may hold it more than
- * once. infra/invite-links-stack.ts deploys it on its own; docs/deploy.md shows how to put it in
- * your own stack.
+ * own when the stack is in us-east-1. It fixes no physical name, so an app may hold it more than
+ * once, one copy a stack (a copy is about 280 of the 500 resources CloudFormation allows a stack).
+ * infra/invite-links-stack.ts deploys it on its own; docs/deploy.md shows how to put it in your
+ * own stack.
  */
 import { Annotations, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { Alarm } from 'aws-cdk-lib/aws-cloudwatch';

@@ -1,6 +1,8 @@
 /**
- * Someone's own stack holding the service twice: one copy creates its table and bus, the other is
- * given a table and a bus of theirs. Bundling is skipped; invite-links-stack.test.ts covers it.
+ * An owner's app holding the service twice. CloudFormation takes 500 resources a stack and one copy
+ * adds about 280, so each copy has a stack: 'Product' holds the owner's table, bus and key and a
+ * copy that creates its own table and bus; 'Partner' holds a copy given the owner's table, bus and
+ * key, which CDK passes across as exports. Bundling is skipped; invite-links-stack.test.ts covers it.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,10 +20,22 @@ import { InviteLinks, TABLE, type InviteLinksProps } from '../../infra/index.ts'
 import { OPERATION_LIST } from '../../shared/contract/operations.ts';
 
 type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string };
+type Output = { Value: unknown; Export?: { Name: string } };
 
 const ACCOUNT = '123456789012';
 /** The owner's CloudFront web ACL, made in us-east-1 (InviteLinksEdgeStack or their own). */
 const WEB_ACL_ARN = `arn:aws:wafv2:us-east-1:${ACCOUNT}:global/webacl/product-edge/0a1b2c3d-0000-4000-8000-000000000000`;
+// CloudFormation takes 500 resources a stack: a copy within 400 leaves its owner 100 of their own.
+const COPY_RESOURCE_BUDGET = 400;
+/** Where each type keeps a name its account (or region) holds once, so two copies must never share one. */
+const NAMES_HELD_ONCE: Record<string, (properties: Record<string, any>) => string> = {
+  'AWS::CloudFront::Function': (p) => p.Name,
+  'AWS::CloudFront::ResponseHeadersPolicy': (p) => p.ResponseHeadersPolicyConfig.Name,
+  'AWS::CloudFront::OriginRequestPolicy': (p) => p.OriginRequestPolicyConfig.Name,
+  'AWS::CloudFront::OriginAccessControl': (p) => p.OriginAccessControlConfig.Name,
+  'AWS::Events::EventBus': (p) => p.Name,
+  'AWS::Cognito::UserPoolDomain': (p) => p.Domain,
+};
 const web = mkdtempSync(join(tmpdir(), 'invite-links-web-'));
 writeFileSync(join(web, 'index.html'), '<!doctype html><title>test</title>');
 
@@ -30,8 +44,8 @@ function userApp() {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const nag = new AwsSolutionsChecks(app);
   Validations.of(app).addPlugins(nag);
-  const stack = new Stack(app, 'Product', { env: { account: ACCOUNT, region: 'eu-west-1' } });
-  return { app, nag, stack };
+  const addStack = (id: string) => new Stack(app, id, { env: { account: ACCOUNT, region: 'eu-west-1' } });
+  return { app, nag, stack: addStack('Product'), addStack };
 }
 
 const base = (): InviteLinksProps => ({ notifyFrom: 'invites@example.com', createUserPool: true, webAssetDir: web });
@@ -58,48 +72,74 @@ function ownersTable(scope: Stack, id: string, overrides: Partial<TableProps> = 
   return table;
 }
 
-let stack: Stack;
+let product: Stack;
+let partner: Stack;
 let nag: AwsSolutionsChecks;
-let template: Template;
-let resources: Record<string, Resource>;
+let resources: Map<Stack, Record<string, Resource>>;
+let productOutputs: Record<string, Output>;
 let first: InviteLinks;
 let second: InviteLinks;
 let ownTable: Table;
 let ownBus: EventBus;
 let key: Key;
 const logicalId = (c: IConstruct) => Stack.of(c).getLogicalId(c.node.defaultChild as CfnElement);
-const resource = (c: IConstruct) => resources[logicalId(c)]!;
-const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+/** A construct's resource, in the template of its own stack. */
+const resource = (c: IConstruct) => resources.get(Stack.of(c))![logicalId(c)]!;
+/** Resources of one type, in both stacks unless told which. */
+const ofType = (type: string, stacks = [product, partner]) =>
+  stacks.flatMap((stack) => Object.entries(resources.get(stack)!)).filter(([, r]) => r.Type === type);
+/** A value of Product's as Partner reads it: the import of the export CDK made for it. */
+const imported = (value: string) => {
+  const wanted = JSON.stringify(product.resolve(value));
+  const output = Object.values(productOutputs).find((o) => JSON.stringify(o.Value) === wanted);
+  if (!output?.Export) throw new Error(`Product exports no ${wanted}`);
+  return { 'Fn::ImportValue': output.Export.Name };
+};
 const logGroups = (invites: InviteLinks) => [...Object.values(invites.api.functions), invites.notifier.function, invites.eventsFeed.function].map((fn) => resource(fn.logGroup));
 
 beforeAll(() => {
-  ({ nag, stack } = userApp());
-  key = new Key(stack, 'TableKey', { enableKeyRotation: true });
-  ownTable = ownersTable(stack, 'Directory', { encryption: TableEncryption.CUSTOMER_MANAGED, encryptionKey: key });
-  ownBus = new EventBus(stack, 'ProductEvents');
+  const app = userApp();
+  ({ nag, stack: product } = app);
+  partner = app.addStack('Partner');
+  key = new Key(product, 'TableKey', { enableKeyRotation: true });
+  ownTable = ownersTable(product, 'Directory', { encryption: TableEncryption.CUSTOMER_MANAGED, encryptionKey: key });
+  ownBus = new EventBus(product, 'ProductEvents');
 
-  first = new InviteLinks(stack, 'Invites', { ...base(), logRetention: RetentionDays.ONE_WEEK, removalPolicy: RemovalPolicy.DESTROY, webAclArn: WEB_ACL_ARN });
-  second = new InviteLinks(stack, 'PartnerInvites', { ...base(), table: ownTable, eventBus: ownBus });
-  template = Template.fromStack(stack);
-  resources = template.toJSON().Resources;
+  // The same id in both stacks: what keeps their names apart is the stack, not the id.
+  first = new InviteLinks(product, 'Invites', { ...base(), logRetention: RetentionDays.ONE_WEEK, removalPolicy: RemovalPolicy.DESTROY, webAclArn: WEB_ACL_ARN });
+  second = new InviteLinks(partner, 'Invites', { ...base(), table: ownTable, eventBus: ownBus });
+  resources = new Map([product, partner].map((stack) => [stack, Template.fromStack(stack).toJSON().Resources]));
+  productOutputs = Template.fromStack(product).toJSON().Outputs ?? {};
 });
 
-describe('two copies in one stack', () => {
+describe('two copies, one in each stack', () => {
   it('make two APIs, each with every route of the operation table', () => {
-    template.resourceCountIs('AWS::ApiGatewayV2::Api', 2);
-    template.resourceCountIs('AWS::ApiGatewayV2::Route', 2 * OPERATION_LIST.length);
-    expect(logicalId(first.api.httpApi)).not.toBe(logicalId(second.api.httpApi));
-    expect(stack.resolve(first.apiUrl)).not.toEqual(stack.resolve(second.apiUrl));
+    expect(ofType('AWS::ApiGatewayV2::Api')).toHaveLength(2);
+    expect(ofType('AWS::ApiGatewayV2::Route', [product])).toHaveLength(OPERATION_LIST.length);
+    expect(ofType('AWS::ApiGatewayV2::Route', [partner])).toHaveLength(OPERATION_LIST.length);
+    expect(Stack.of(first.api.httpApi)).toBe(product);
+    expect(Stack.of(second.api.httpApi)).toBe(partner);
   });
 
-  it('make two sets of functions, each named by operation plus the notifier and the events feed', () => {
+  it('make two sets of functions, each named by operation plus the notifier and the events feed, each in its copy\'s stack', () => {
     const names = [...OPERATION_LIST.map((op) => op.name), 'notify-signup', 'publish-events'].sort();
     expect(Object.keys(first.functions).sort()).toEqual(names);
     expect(Object.keys(second.functions).sort()).toEqual(names);
-    const ids = [...Object.values(first.functions), ...Object.values(second.functions)].map(logicalId);
-    expect(new Set(ids).size).toBe(2 * names.length);
-    for (const id of ids) expect(resources[id]!.Type).toBe('AWS::Lambda::Function');
+    expect(new Set([...Object.values(first.functions), ...Object.values(second.functions)]).size).toBe(2 * names.length);
+    for (const [invites, stack] of [[first, product], [second, partner]] as const) {
+      for (const fn of Object.values(invites.functions)) {
+        expect(Stack.of(fn)).toBe(stack);
+        expect(resource(fn).Type).toBe('AWS::Lambda::Function');
+      }
+    }
     expect(first.functions['notify-signup']).toBe(first.notifier.function.fn);
+  });
+
+  it('fix no name twice that an account or a region holds once', () => {
+    const held = Object.entries(NAMES_HELD_ONCE).flatMap(([type, name]) => ofType(type).map(([, r]) => `${type} ${name(r.Properties)}`));
+    expect(held.length).toBeGreaterThanOrEqual(2 * Object.keys(NAMES_HELD_ONCE).length);
+    expect(new Set(held).size).toBe(held.length);
+    for (const invites of [first, second]) expect(resource(invites.api.originVerifySecret).Properties).not.toHaveProperty('Name');
   });
 
   it('give each user pool its own managed login domain, one Cognito accepts', () => {
@@ -114,32 +154,46 @@ describe('two copies in one stack', () => {
     expect(first.userPool!.managedLoginUrl).toBe(`https://${resource(first.userPool!.domain).Properties.Domain}.auth.eu-west-1.amazoncognito.com`);
   });
 
-  it('each pages bucket is deployed through the one BucketDeployment handler CDK shares', () => {
-    template.resourceCountIs('Custom::CDKBucketDeployment', 2);
-    const handlers = ofType('AWS::Lambda::Function').filter(([id]) => id.startsWith('CustomCDKBucketDeployment'));
-    expect(handlers).toHaveLength(1);
+  it('each stack deploys its copy\'s pages through the one BucketDeployment handler CDK makes per stack', () => {
+    expect(ofType('Custom::CDKBucketDeployment')).toHaveLength(2);
+    for (const stack of [product, partner]) {
+      const handlers = ofType('AWS::Lambda::Function', [stack]).filter(([id]) => id.startsWith('CustomCDKBucketDeployment'));
+      expect(handlers).toHaveLength(1);
+    }
   });
 
   it('each serve pages and API from one distribution of their own', () => {
-    template.resourceCountIs('AWS::CloudFront::Distribution', 2);
+    expect(ofType('AWS::CloudFront::Distribution')).toHaveLength(2);
     for (const invites of [first, second]) {
       const behaviors = resource(invites.web.distribution).Properties.DistributionConfig.CacheBehaviors as { PathPattern: string }[];
       expect(behaviors.map((b) => b.PathPattern)).toEqual(['/v1/*']);
-      expect(stack.resolve(invites.apiUrl)).toEqual(stack.resolve(invites.webUrl));
+      expect(Stack.of(invites).resolve(invites.apiUrl)).toEqual(Stack.of(invites).resolve(invites.webUrl));
     }
-    expect(logicalId(first.api.originVerifySecret)).not.toBe(logicalId(second.api.originVerifySecret));
   });
 
   it('put the web ACL given in front of that copy; in eu-west-1 they make none, and the copy without one warns', () => {
-    template.resourceCountIs('AWS::WAFv2::WebACL', 0);
+    expect(ofType('AWS::WAFv2::WebACL')).toHaveLength(0);
     expect(resource(first.web.distribution).Properties.DistributionConfig.WebACLId).toBe(WEB_ACL_ARN);
     expect(resource(second.web.distribution).Properties.DistributionConfig).not.toHaveProperty('WebACLId');
-    Annotations.fromStack(stack).hasWarning('/Product/PartnerInvites/Web', Match.stringLikeRegexp('No WAF web ACL'));
-    Annotations.fromStack(stack).hasNoWarning('/Product/Invites/Web', Match.stringLikeRegexp('No WAF web ACL'));
+    Annotations.fromStack(partner).hasWarning('/Partner/Invites/Web', Match.stringLikeRegexp('No WAF web ACL'));
+    Annotations.fromStack(product).hasNoWarning('/Product/Invites/Web', Match.stringLikeRegexp('No WAF web ACL'));
   });
 
-  it('leave the outputs to the stack they are in', () => {
-    expect(template.findOutputs('*')).toEqual({});
+  it('add no outputs: Product\'s only ones are the exports of the owner\'s table, bus and key that Partner imports', () => {
+    expect(Template.fromStack(partner).findOutputs('*')).toEqual({});
+    const outputs = Object.values(productOutputs);
+    for (const output of outputs) expect(output.Export?.Name).toMatch(/^Product:ExportsOutput/);
+    const exportedFrom = (value: any): string => value.Ref ?? value['Fn::GetAtt'][0];
+    expect(new Set(outputs.map((o) => exportedFrom(o.Value)))).toEqual(new Set([ownTable, ownBus, key].map(logicalId)));
+  });
+});
+
+describe('one copy in a stack of its owner\'s', () => {
+  it(`adds fewer than ${COPY_RESOURCE_BUDGET} resources, so CloudFormation's 500 leave the owner room`, () => {
+    const owners = [key, ownTable, ownBus].map(logicalId);
+    const copy = Object.keys(resources.get(product)!).filter((id) => !owners.includes(id));
+    expect(copy.length).toBeLessThan(COPY_RESOURCE_BUDGET);
+    expect(Object.keys(resources.get(partner)!).length).toBeLessThan(COPY_RESOURCE_BUDGET);
   });
 });
 
@@ -151,7 +205,7 @@ describe('a copy that creates its table and bus', () => {
   });
 
   it('creates a bus and exposes it', () => {
-    template.resourceCountIs('AWS::Events::EventBus', 2);
+    expect(ofType('AWS::Events::EventBus')).toHaveLength(2);
     expect(first.eventBus).not.toBe(ownBus);
     expect(resource(first.eventBus).Type).toBe('AWS::Events::EventBus');
   });
@@ -167,26 +221,27 @@ describe('a copy that creates its table and bus', () => {
   });
 });
 
-describe('a copy given the owner\'s table and bus', () => {
+describe('a copy given the owner\'s table and bus from the owner\'s stack', () => {
   it('uses that table and creates none for it', () => {
-    template.resourceCountIs('AWS::DynamoDB::Table', 2);
+    expect(ofType('AWS::DynamoDB::Table')).toHaveLength(2);
+    expect(ofType('AWS::DynamoDB::Table', [partner])).toHaveLength(0);
     expect(second.table).toBe(ownTable);
     for (const fn of Object.values(second.api.functions)) {
       if (fn === second.api.functions['get-openapi']) continue;
-      expect(resource(fn.fn).Properties.Environment.Variables.TABLE_NAME).toEqual({ Ref: logicalId(ownTable) });
+      expect(resource(fn.fn).Properties.Environment.Variables.TABLE_NAME).toEqual(imported(ownTable.tableName));
     }
-    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      EventSourceArn: { 'Fn::GetAtt': [logicalId(ownTable), 'StreamArn'] },
+    Template.fromStack(partner).hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: imported(ownTable.tableStreamArn!),
       FunctionName: { Ref: logicalId(second.functions['notify-signup']) },
     });
   });
 
   it('may use the table\'s customer managed key: decrypt to read, encrypt too to write', () => {
     const keyActions = (invites: InviteLinks, name: keyof InviteLinks['functions']) =>
-      ofType('AWS::IAM::Policy')
+      ofType('AWS::IAM::Policy', [Stack.of(invites)])
         .filter(([, p]) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: logicalId(invites.functions[name].role!) }]))
         .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[])
-        .filter((st) => JSON.stringify(st.Resource) === JSON.stringify({ 'Fn::GetAtt': [logicalId(key), 'Arn'] }))
+        .filter((st) => JSON.stringify(st.Resource) === JSON.stringify(imported(key.keyArn)))
         .flatMap((st) => [st.Action].flat())
         .sort();
     expect(keyActions(second, 'get-me')).toEqual(['kms:Decrypt', 'kms:DescribeKey']);
@@ -195,6 +250,8 @@ describe('a copy given the owner\'s table and bus', () => {
 
   it('uses that bus and creates none for it', () => {
     expect(second.eventBus).toBe(ownBus);
+    expect(ofType('AWS::Events::EventBus', [partner])).toHaveLength(0);
+    expect(resource(second.functions['publish-events']).Properties.Environment.Variables.EVENT_BUS_NAME).toEqual(imported(ownBus.eventBusName));
   });
 
   it('keeps the defaults: logs for 1 month (access logs 3), the user pool retained and protected', () => {
@@ -204,9 +261,10 @@ describe('a copy given the owner\'s table and bus', () => {
   });
 });
 
-describe('cdk-nag AwsSolutions in a stack with two copies', () => {
+describe('cdk-nag AwsSolutions in both stacks', () => {
   it('has no unacknowledged finding', () => {
-    expect(nag.validateScope(stack).violations.map((v) => `${v.ruleName} ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
+    const findings = [product, partner].flatMap((stack) => nag.validateScope(stack).violations);
+    expect(findings.map((v) => `${v.ruleName} ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
   });
 });
 
