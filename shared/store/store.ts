@@ -128,9 +128,10 @@ export interface Store {
   useCount(linkId: string): Promise<number>;
 
   /**
-   * Pauses the link (its guard, or a person: `pausedBy`) on the link and every counter in one
-   * transaction, so no join counts after it returns; 'unchanged' when it was paused or revoked already.
-   * `email`: the outbox item telling the creator, written in the same transaction (the guard's pause).
+   * Pauses the link (its guard, or a person: `pausedBy`): the link, its entry and `email` (the outbox
+   * item telling the creator, the guard's pause) in one transaction, then every counter, so no join
+   * counts after it returns; 'unchanged' when it was paused or revoked already (a link read with
+   * this very pause has its counters paused again, for an attempt that stopped before them).
    */
   pauseInviteLink(link: InviteLink, at: string, pausedBy: string, activity: ActivityEntry, email?: LinkPausedEmail): Promise<'paused' | 'unchanged'>;
   /** Takes the pause off the link and every counter in one transaction; 'unchanged' when it was not paused. */

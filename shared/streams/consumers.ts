@@ -117,8 +117,9 @@ export const STREAM_CONSUMERS = {
     },
     // Everything it publishes is in the record's new image. For a guarded link's join it adds the join to its minute bucket
     // (UpdateItem), reads the window's buckets (Query), and past the threshold reads the link (GetItem), the burst's join records
-    // (BatchGetItem) and pauses it (a transaction of UpdateItem on the link and counters, PutItem of the entry and the creator's email).
-    tableActions: ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem', 'Query'],
+    // (BatchGetItem) and pauses it: a transaction of UpdateItem on the link and PutItem of the entry and the creator's email, then
+    // one per counter (UpdateItem, with ConditionCheckItem on the link still carrying that pause).
+    tableActions: ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem', 'Query', 'ConditionCheckItem'],
     environment: [SETTINGS.eventBusName],
     grants: ['put-events-on-bus'],
     deadLetters: { label: 'events', output: 'EventsDlqUrl', holds: 'Activity records that failed every retry to become events (or a guarded link\'s join its guard failed to count)' },

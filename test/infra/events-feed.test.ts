@@ -135,7 +135,7 @@ describe('least privilege', () => {
   it('the publisher reads the stream, and in the table only what the link\'s guard needs (everything it publishes is in the record), told the table\'s name', () => {
     const dynamo = statements(s.template, s.stack, feed().function).filter((st) => actionsOf(st).some((a) => a.startsWith('dynamodb:')));
     const guard = STREAM_CONSUMERS.eventsFeed.tableActions.map((a) => `dynamodb:${a}`);
-    expect(guard.sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+    expect(guard.sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
     expect(dynamo.flatMap(actionsOf).sort()).toEqual([...guard, 'dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'].sort());
     expect(resources[logicalId(feed().function.fn)]!.Properties.Environment.Variables.TABLE_NAME).toEqual({ Ref: logicalId(s.invites.table) });
   });

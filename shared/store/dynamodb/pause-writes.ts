@@ -24,14 +24,14 @@ type Change = Omit<NonNullable<TransactItem['Update']>, 'TableName' | 'Key'>;
 const counters = (linkId: string) => Array.from({ length: SHARDS.linkCounters }, (_, shard) => keys.linkCounter(linkId, shard));
 
 export function pauseWrites(t: TableAccess): PauseWrites {
-  /** The link's own update first (its condition says whether there is anything to do), then every counter alike, then the entry (and an outbox item). */
-  const linkAndCounters = async (link: InviteLink, own: Change, counter: Change, activity: ActivityEntry, also: Item[] = []): Promise<boolean> => {
+  /** The link's own update first (its condition says whether there is anything to do), then every counter alike (unless none), then the entry (and an outbox item). */
+  const linkAndCounters = async (link: InviteLink, own: Change, counter: Change | undefined, activity: ActivityEntry, also: Item[] = []): Promise<boolean> => {
     try {
       await t.db.send(
         new TransactWriteCommand({
           TransactItems: [
             { Update: { TableName: t.table, Key: keys.link(link.linkId), ...own } },
-            ...counters(link.linkId).map((Key) => ({ Update: { TableName: t.table, Key, ...counter } })),
+            ...(counter ? counters(link.linkId).map((Key) => ({ Update: { TableName: t.table, Key, ...counter } })) : []),
             { Put: { TableName: t.table, Item: items.activity(activity) } },
             ...also.map((Item) => ({ Put: { TableName: t.table, Item } })),
           ],
@@ -44,8 +44,26 @@ export function pauseWrites(t: TableAccess): PauseWrites {
     }
   };
 
+  /** One counter paused, only while the link carries that very pause: a resume in between leaves the counter as the resume left it. */
+  const pauseCounter = async (linkId: string, Key: Record<string, string>, at: string): Promise<void> => {
+    try {
+      await t.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { ConditionCheck: { TableName: t.table, Key: keys.link(linkId), ConditionExpression: 'pausedAt = :at', ExpressionAttributeValues: { ':at': at } } },
+            { Update: { TableName: t.table, Key, UpdateExpression: 'SET pausedAt = :at', ExpressionAttributeValues: { ':at': at } } },
+          ],
+        }),
+      );
+    } catch (error) {
+      if (error instanceof TransactionCanceledException && reasonCodes(error)[0] === 'ConditionalCheckFailed') return;
+      throw error;
+    }
+  };
+
   return {
     async pauseInviteLink(link: InviteLink, at: string, pausedBy: string, activity: ActivityEntry, email?: LinkPausedEmail): Promise<'paused' | 'unchanged'> {
+      // The decision first, on items no join writes (the link, the entry, the creator's email: both or neither), so a flood cannot starve it.
       const paused = await retryingConflicts(() =>
         linkAndCounters(
           link,
@@ -56,12 +74,14 @@ export function pauseWrites(t: TableAccess): PauseWrites {
             ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
             ExpressionAttributeValues: { ':at': at, ':by': pausedBy },
           },
-          { UpdateExpression: 'SET pausedAt = :at', ExpressionAttributeValues: { ':at': at } },
+          undefined,
           activity,
-          // The creator's email is owed exactly when the pause is made: both or neither.
           email ? [items.linkPausedEmail(email)] : [],
         ),
       );
+      // Then each counter on its own (a join holds one at a time, so each is soon free; all at once seldom are under a flood), also
+      // when the link as read carries this very pause already (an earlier attempt stopped before its counters).
+      if (paused || link.pausedAt === at) await Promise.all(counters(link.linkId).map((Key) => retryingConflicts(() => pauseCounter(link.linkId, Key, at))));
       return paused ? 'paused' : 'unchanged';
     },
 

@@ -81,25 +81,8 @@ async function guardLink(batch: GuardedJoin[], deps: GuardDeps, log: Record<stri
   /** Marks the pause in its bucket: a later fresh start is measured from it. */
   const markPause = (pausedAt: string) => deps.counts.mark(linkId, minuteOf(pausedAt), markOf({ paused: pausedAt }));
 
-  let link: InviteLink | undefined;
-  for (const join of joins) {
-    let window = windowOfJoin(join);
-    if (window.superseded || !passesThreshold(window.joins.length, rule)) continue;
-    link ??= await deps.store.getInviteLink(linkId);
-    if (!link || link.revokedAt !== undefined) return;
-    if (link.pausedAt !== undefined) {
-      // Paused already: by one of these joins on an earlier attempt (its mark perhaps still owed), or by someone else.
-      if (link.pausedBy === PAUSED_BY_GUARD && joins.some((j) => j.joinedAt === link!.pausedAt)) await markPause(link.pausedAt);
-      return;
-    }
-    if (window.pausedSince) {
-      // Resumed since the guard paused it: the burst that paused it never pauses it again; counting starts afresh with this join.
-      const restart = markOf({ restarted: join.joinedAt });
-      await deps.counts.mark(linkId, minuteOf(join.joinedAt), restart);
-      marks.push(restart);
-      window = windowOfJoin(join);
-      if (!passesThreshold(window.joins.length, rule)) continue;
-    }
+  /** Pauses the link at the join that passed the threshold, naming its burst, and marks the pause. */
+  const pause = async (link: InviteLink, join: GuardedJoin) => {
     const inBurst = burstOf(join);
     const burst = await deps.counts.joinersOf(link.domainId, inBurst.slice(0, BURST_LISTED));
     const email: LinkPausedEmail = {
@@ -111,9 +94,32 @@ async function guardLink(batch: GuardedJoin[], deps: GuardDeps, log: Record<stri
       burst,
     };
     const paused = await deps.store.pauseInviteLink(link, join.joinedAt, PAUSED_BY_GUARD, activity.linkPaused(link, rule, burst, join.joinedAt), email);
-    if (paused === 'unchanged') return;
-    logger.info('the link\'s guard paused it', { ...log, joinId: join.joinId, joins: inBurst.length, rule });
+    if (paused === 'unchanged' && link.pausedAt !== join.joinedAt) return;
+    if (paused === 'paused') logger.info('the link\'s guard paused it', { ...log, joinId: join.joinId, joins: inBurst.length, rule });
     await markPause(join.joinedAt);
+  };
+
+  let link: InviteLink | undefined;
+  for (const join of joins) {
+    let window = windowOfJoin(join);
+    if (window.superseded || !passesThreshold(window.joins.length, rule)) continue;
+    link ??= await deps.store.getInviteLink(linkId);
+    if (!link || link.revokedAt !== undefined) return;
+    if (link.pausedAt !== undefined) {
+      // Paused already: by one of these joins on an earlier attempt (its counters and mark perhaps still owed), or by someone else.
+      const pauser = link.pausedBy === PAUSED_BY_GUARD ? joins.find((j) => j.joinedAt === link!.pausedAt) : undefined;
+      if (pauser) await pause(link, pauser);
+      return;
+    }
+    if (window.pausedSince) {
+      // Resumed since the guard paused it: the burst that paused it never pauses it again; counting starts afresh with this join.
+      const restart = markOf({ restarted: join.joinedAt });
+      await deps.counts.mark(linkId, minuteOf(join.joinedAt), restart);
+      marks.push(restart);
+      window = windowOfJoin(join);
+      if (!passesThreshold(window.joins.length, rule)) continue;
+    }
+    await pause(link, join);
     return;
   }
 }
