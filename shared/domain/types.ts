@@ -222,7 +222,7 @@ export interface JoinRecord {
   linkMaxUses?: number;
   /** Who approved the join request this join came from: the welcome says the request was approved. */
   approvedBy?: { userId: string; email: string };
-  /** The link's join-rate guard, so the notifier reads nothing for a link without one. */
+  /** The link's join-rate guard, so the events feed reads nothing for a link without one. */
   linkPauseAfter?: PauseAfter;
 }
 
