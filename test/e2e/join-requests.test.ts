@@ -18,8 +18,8 @@ import { checkBothWidths, pageSteps, screenshot, VIEWPORTS } from '../support/pa
 import { useStack } from '../support/stack.ts';
 import { DEMO_DOMAIN, linksPath, newPerson, OWNER, when } from '../support/steps.ts';
 
-// The notifier runs: a link's guard, which pauses it, is part of it. Nothing here reads events.
-const t = useStack({ notifier: { pollIntervalMs: 100 }, eventsFeed: false });
+// The notifier runs (its emails), and the events feed: a link's guard, which pauses it, is part of it.
+const t = useStack({ notifier: { pollIntervalMs: 100 }, eventsFeed: { pollIntervalMs: 100 } });
 let browser: Browser;
 const { newContext, signedIn, throughProvider } = pageSteps(t, () => browser);
 const requestsPath = `/v1/domains/${DEMO_DOMAIN}/join-requests`;
@@ -204,7 +204,7 @@ describe('a link that needs approval', () => {
 
 describe('paused links', () => {
   it('a link that paused itself, and every link paused for a while, each say so on the join page', async () => {
-    // More than 2 joins within 10 minutes pause this link: the notifier's guard sees the third.
+    // More than 2 joins within 10 minutes pause this link: the events feed's guard sees the third.
     const guarded = await when(t).linkToken(OWNER, { userType: 'BROWSE', primaryTeamId: 'editors', pauseAfter: { joins: 2, withinMinutes: 10 } });
     for (let i = 0; i < 3; i++) await when(t).joinAnswered(guarded.token, newPerson('burst'));
     await expect.poll(async () => (await when(t).lookup(guarded.token)).body.code, { timeout: 30_000, interval: 200 }).toBe('LINK_PAUSED');

@@ -40,7 +40,7 @@ async function invitationToken(email: string): Promise<string> {
   return tokenOf(/https?:\/\/\S+\/join#\S+/.exec(sent!.body.text)![0]);
 }
 
-/** The guard pauses a link as the notifier does: through the store, with the InviteLinkPaused entry. */
+/** The guard pauses a link as the events feed does: through the store, with the InviteLinkPaused entry. */
 async function pauseAsTheGuard(linkId: string) {
   const link = (await store().getInviteLink(linkId))!;
   const at = now().toISOString();
