@@ -14,6 +14,8 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { advanceClock } from '#shared/clock.ts';
 import type { IamEmulation } from '../../local/iam/emulation.ts';
 import { startStreamReader, type StreamReader } from '../../local/stream-reader.ts';
+import { activity } from '../../shared/contract/activity.ts';
+import { dynamoStore } from '../../shared/store/dynamodb/dynamo-store.ts';
 import { keys } from '../../shared/store/dynamodb/keys.ts';
 import { ENTITY, SHARDS } from '../../shared/store/dynamodb/table.ts';
 import { STREAM_CONSUMERS, type ConsumerKey } from '../../shared/streams/consumers.ts';
@@ -85,6 +87,7 @@ let stoppedLink: { token: string; id: string };
 const admitted: string[] = [];
 const joinedSpread: string[] = [];
 const joinedWhileStopped: string[] = [];
+const joinedElsewhere: string[] = [];
 
 describe('30 people joining at once through a link guarded at more than 5 within 10 minutes', () => {
   it('pause it by themselves: the next joiner is told LINK_PAUSED; the overshoot is measured and within its bound', async () => {
@@ -208,6 +211,26 @@ describe('with the notifier stopped (no email can go)', () => {
   });
 });
 
+describe('a retry of the guard\'s pause after its creator resumed the link', () => {
+  it('pauses nothing again: a link read with that pause has only its counters paused, and only while it still carries it', async () => {
+    const store = dynamoStore(t.db, t.stack.tableName);
+    const made = await guardedLink(`Resumed meanwhile ${run}`);
+    const link = (await store.getInviteLink(made.id))!;
+    const at = new Date().toISOString();
+    const entry = () => activity.linkPaused(link, GUARD, [], at);
+    expect(await store.pauseInviteLink(link, at, 'guard', entry())).toBe('paused');
+    const asRead = (await store.getInviteLink(made.id))!;
+    expect(asRead.pausedAt).toBe(at);
+    expect((await t.as(MANAGER).post(`${linksPath()}/${made.id}/resume`)).status).toBe(200);
+    // The attempt that read it paused, coming again once it was resumed.
+    expect(await store.pauseInviteLink(asRead, at, 'guard', entry())).toBe('unchanged');
+    expect((await linkItem(made.id))?.pausedAt).toBeUndefined();
+    const joiner = person();
+    expect((await when(t).join(made.token, joiner)).status).toBe(201);
+    joinedElsewhere.push(joiner.email);
+  });
+});
+
 describe('the stream delivering every record again, to the events feed and to the notifier', () => {
   const replays: StreamReader[] = [];
   afterAll(() => Promise.all(replays.map((r) => r.stop())));
@@ -243,7 +266,7 @@ describe('the stream delivering every record again, to the events feed and to th
     // The last join of the stream, through a link without a guard: once both replays have it, they have had everything.
     const last = person();
     expect((await when(t).join((await when(t).linkToken(MANAGER)).token, last)).status).toBe(201);
-    const everyone = [...admitted, ...joinedSpread, ...joinedWhileStopped, last.email];
+    const everyone = [...admitted, ...joinedSpread, ...joinedWhileStopped, ...joinedElsewhere, last.email];
     await guarded([last.email]);
     await notified(everyone);
     // Its emails' claims settled too (SES takes an email just before its claim is marked sent): the replay then finds nothing in flight.

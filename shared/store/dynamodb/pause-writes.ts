@@ -63,8 +63,10 @@ export function pauseWrites(t: TableAccess): PauseWrites {
 
   return {
     async pauseInviteLink(link: InviteLink, at: string, pausedBy: string, activity: ActivityEntry, email?: LinkPausedEmail): Promise<'paused' | 'unchanged'> {
-      // The decision first, on items no join writes (the link, the entry, the creator's email: both or neither), so a flood cannot starve it.
-      const paused = await retryingConflicts(() =>
+      // The decision first, on items no join writes (the link, the entry, the creator's email: both or neither), so a flood cannot starve
+      // it; not again for a link read with this very pause (a resume since must not be undone).
+      const madeBefore = link.pausedAt === at;
+      const paused = !madeBefore && (await retryingConflicts(() =>
         linkAndCounters(
           link,
           {
@@ -78,10 +80,10 @@ export function pauseWrites(t: TableAccess): PauseWrites {
           activity,
           email ? [items.linkPausedEmail(email)] : [],
         ),
-      );
+      ));
       // Then each counter on its own (a join holds one at a time, so each is soon free; all at once seldom are under a flood), also
       // when the link as read carries this very pause already (an earlier attempt stopped before its counters).
-      if (paused || link.pausedAt === at) await Promise.all(counters(link.linkId).map((Key) => retryingConflicts(() => pauseCounter(link.linkId, Key, at))));
+      if (paused || madeBefore) await Promise.all(counters(link.linkId).map((Key) => retryingConflicts(() => pauseCounter(link.linkId, Key, at))));
       return paused ? 'paused' : 'unchanged';
     },
 
