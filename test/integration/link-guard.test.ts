@@ -4,8 +4,8 @@
  * minutes" pause it by themselves (the next joiner is told LINK_PAUSED), the InviteLinkPaused event
  * names the burst, the creator is emailed once; the overshoot is measured; joins spread over more
  * than the window never pause it; a resumed link starts counting afresh; with the notifier stopped
- * a flood still pauses the link, and its email goes once the notifier runs again; the stream
- * delivering every record again to both changes nothing.
+ * a flood still pauses the link, and its email goes once the notifier runs again; a retry of a
+ * pause resumed since pauses nothing; the stream delivering every record again to both changes nothing.
  */
 import { randomUUID } from 'node:crypto';
 import { GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
