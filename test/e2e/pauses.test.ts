@@ -17,8 +17,8 @@ import { checkBothWidths, pageSteps, screenshot, SCREENSHOTS, VIEWPORTS } from '
 import { useStack } from '../support/stack.ts';
 import { DEMO_DOMAIN, linksPath, newPerson, OWNER, when } from '../support/steps.ts';
 
-// The notifier runs: a link's guard, which pauses it, is part of it. Nothing here reads events.
-const t = useStack({ notifier: { pollIntervalMs: 100 }, eventsFeed: false });
+// The events feed runs: a link's guard, which pauses it, is part of it. Nothing here reads an email.
+const t = useStack({ eventsFeed: { pollIntervalMs: 100 }, notifier: false });
 let browser: Browser;
 const { newContext, signedIn } = pageSteps(t, () => browser);
 let owner: { context: BrowserContext; page: Page };
