@@ -1,10 +1,10 @@
 /**
- * Pauses, which end nothing: one link's (on the link and every use counter, as a revoke is) and
- * all of a domain's links for a while (on the domain and every gate, as the switch is). Each is one
- * transaction, so no join counts after it returns; taking a pause off is the same write undone.
+ * Pauses, which end nothing: one link's (on the link, then every use counter) and all of a
+ * domain's links for a while (on the domain, then every gate). Each has taken hold on every item a
+ * join checks before it returns, so no join counts after it; taking a pause off is the same undone.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ActivityEntry } from '../../contract/event-schemas.ts';
 import type { InviteLink, LinkPausedEmail } from '../../domain/types.ts';
 import type { AdminWriteOutcome, Store } from '../store.ts';
@@ -22,6 +22,20 @@ export type PauseWrites = Pick<Store, 'pauseInviteLink' | 'resumeInviteLink' | '
 type Change = Omit<NonNullable<TransactItem['Update']>, 'TableName' | 'Key'>;
 
 const counters = (linkId: string) => Array.from({ length: SHARDS.linkCounters }, (_, shard) => keys.linkCounter(linkId, shard));
+
+/**
+ * Every gate of the domain, each on its own write (all at once), after the domain's own: one
+ * transaction over all 64 gates would collide with any join in flight and, under the flood a
+ * pause is for, never land. The pause has taken hold when the last gate is written, before it
+ * answers; meanwhile a join through a gate not yet written still commits, as it would before.
+ */
+async function eachGate(t: TableAccess, domainId: string, change: Change): Promise<void> {
+  await Promise.all(
+    Array.from({ length: SHARDS.domainGates }, (_, shard) =>
+      retryingConflicts(() => t.db.send(new UpdateCommand({ TableName: t.table, Key: keys.domainGate(domainId, shard), ...change }))),
+    ),
+  );
+}
 
 export function pauseWrites(t: TableAccess): PauseWrites {
   /** The link's own update first (its condition says whether there is anything to do), then every counter alike (unless none), then the entry (and an outbox item). */
@@ -94,27 +108,31 @@ export function pauseWrites(t: TableAccess): PauseWrites {
       return resumed ? 'resumed' : 'unchanged';
     },
 
-    pauseAllInviteLinks(domainId: string, until: string, adminUserId: string, activity: ActivityEntry): Promise<AdminWriteOutcome> {
-      return adminWrite(
+    async pauseAllInviteLinks(domainId: string, until: string, adminUserId: string, activity: ActivityEntry): Promise<AdminWriteOutcome> {
+      const outcome = await adminWrite(
         t,
         domainId,
         adminUserId,
         { UpdateExpression: 'SET linksPausedUntil = :until, linksPausedBy = :by', ExpressionAttributeValues: { ':until': until, ':by': adminUserId } },
-        { UpdateExpression: 'SET linksPausedUntil = :until', ExpressionAttributeValues: { ':until': until } },
+        undefined,
         activity,
       );
+      if (outcome === 'done') await eachGate(t, domainId, { UpdateExpression: 'SET linksPausedUntil = :until', ExpressionAttributeValues: { ':until': until } });
+      return outcome;
     },
 
-    resumeAllInviteLinks(domainId: string, adminUserId: string, at: string, activity: ActivityEntry): Promise<AdminWriteOutcome> {
-      return adminWrite(
+    async resumeAllInviteLinks(domainId: string, adminUserId: string, at: string, activity: ActivityEntry): Promise<AdminWriteOutcome> {
+      const outcome = await adminWrite(
         t,
         domainId,
         adminUserId,
         // Only a pause still running is ended (and recorded): one that ran out needs nothing.
         { UpdateExpression: 'REMOVE linksPausedUntil, linksPausedBy', ConditionExpression: 'attribute_exists(#pk) AND linksPausedUntil > :at', ExpressionAttributeValues: { ':at': at } },
-        { UpdateExpression: 'REMOVE linksPausedUntil' },
+        undefined,
         activity,
       );
+      if (outcome === 'done') await eachGate(t, domainId, { UpdateExpression: 'REMOVE linksPausedUntil' });
+      return outcome;
     },
   };
 }
