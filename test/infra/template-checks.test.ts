@@ -4,13 +4,13 @@
  * template broken in each way they look for is reported, naming the rule and the resource. The
  * cfn-guard binary comes from npm, so this needs nothing but Node.
  */
-import { accessSync, constants, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { App } from 'aws-cdk-lib';
 import { CachePolicy, type CfnOriginRequestPolicy } from 'aws-cdk-lib/aws-cloudfront';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTROL_TOWER_CONTROLS, CONTROL_TOWER_DIR, GUARD_RULES_DIR, templateChecks } from '../../infra/template-checks.ts';
 import { synthesizeVariant, TEMPLATE_VARIANTS } from '../../infra/template-variants.ts';
 import { defineServiceApp } from '../../infra/service-app.ts';
@@ -41,6 +41,8 @@ const ofType = (template: Template, type: string) => Object.entries(template.Res
 beforeAll(() => {
   for (const variant of TEMPLATE_VARIANTS) templates[variant.name] = synthesizeVariant(variant, join(work, variant.name));
 });
+// Four synthesized apps and their broken copies: about 115 MB a run, which /tmp would otherwise keep.
+afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('every shape of the app', () => {
   it('is every region and identity choice: two regions, each with the operator\'s provider and with the stack\'s pool', () => {
