@@ -5,33 +5,19 @@
  * outbox item deleted; a replay sends nothing; a creator who left gets nothing.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { SendEmailCommand, SESClient } from '@aws-sdk/client-ses';
-import { BatchGetCommand, DeleteCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { SendEmailCommand } from '@aws-sdk/client-ses';
+import { BatchGetCommand, DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { LinkPausedEmail, Membership } from '../../shared/domain/types.ts';
 import { items } from '../../shared/store/dynamodb/items.ts';
 import { keys } from '../../shared/store/dynamodb/keys.ts';
 import { STREAM_CONSUMERS } from '../../shared/streams/consumers.ts';
+import { notifierUnderTest } from '../support/notifier-unit.ts';
 import { matchesFilter } from '../../local/lambda-stream-event.ts';
 
-vi.hoisted(() => {
-  Object.assign(process.env, {
-    TABLE_NAME: 'unit-table',
-    NOTIFY_FROM: 'notifier@example.test',
-    PUBLIC_BASE_URL: 'https://links.example.test/',
-    INVITE_LINK_KEY_ARN: 'arn:aws:kms:us-east-1:000000000000:key/unit',
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'unit',
-    AWS_SECRET_ACCESS_KEY: 'unit',
-  });
-});
-
-const { handler } = await import('../../functions/notify-signup.ts');
-const ses = mockClient(SESClient);
-const ddb = mockClient(DynamoDBDocumentClient);
+const { handler, ses, ddb } = await notifierUnderTest();
 
 const DOMAIN = 'demo-media-co';
 const creator: Membership = {
