@@ -1,4 +1,15 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
+
+/**
+ * What the tests leave in the temporary directory (synths, built pages, browser profiles, data dirs)
+ * goes under one directory of this run, removed when the run ends: `npm test` a hundred times does
+ * not fill a disk.
+ */
+const runTmp = mkdtempSync(join(tmpdir(), 'invite-links-test-'));
+process.once('exit', () => rmSync(runTmp, { recursive: true, force: true }));
 
 /** Unit files that need DynamoDB Local. */
 const STACK_UNIT_FILES = ['test/unit/conflict-emulation.test.ts'];
@@ -32,6 +43,6 @@ export default defineConfig({
     expect: { poll: { timeout: 20_000 } },
     hookTimeout: 120_000,
     // Handlers a unit test calls print no EMF; the local stack turns metrics back on and reads them (local/metrics.ts).
-    env: { POWERTOOLS_LOG_LEVEL: 'ERROR', POWERTOOLS_METRICS_DISABLED: 'true' },
+    env: { POWERTOOLS_LOG_LEVEL: 'ERROR', POWERTOOLS_METRICS_DISABLED: 'true', TMPDIR: runTmp },
   },
 });

@@ -6,7 +6,7 @@
  * invocation with first invocation.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -195,8 +195,10 @@ export function coldStartBench(options: { settings: BundleSettings; env: Record<
         };
       });
     },
+    /** Its bundles and event files are removed: a bench leaves nothing in the temporary directory. */
     close() {
       cleaner.destroy();
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
