@@ -1,10 +1,11 @@
 /**
  * Headless Chromium for the page tests: the build that the @sparticuz/chromium npm package ships
- * (unpacked to the temp dir on first use), so `npm test` needs no system browser. CHROMIUM_PATH
+ * (unpacked to the temp dir by the run's global setup), so `npm test` needs no system browser. CHROMIUM_PATH
  * points at another build when one is wanted.
  */
 import chromiumBuild from '@sparticuz/chromium';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { inject } from 'vitest';
 
 const WEAKENING = new Set(['--disable-web-security', '--allow-running-insecure-content', '--disable-site-isolation-trials', '--single-process']);
 
@@ -40,7 +41,8 @@ function forOneFile(browser: Browser): Browser {
 }
 
 async function startChromium(): Promise<Browser> {
-  const executablePath = process.env.CHROMIUM_PATH ?? (await chromiumBuild.executablePath());
+  // Unpacked by the run's global setup (CHROMIUM_PATH or the package's build).
+  const executablePath = inject('chromiumPath');
   return chromium.launch({
     executablePath,
     headless: true,

@@ -1,11 +1,12 @@
 /**
  * Starts the real local services once per test run: DynamoDB Local (in memory) and local SES, and
- * synthesizes the app once for every function's IAM role. When the whole suite ran and passed, the
+ * synthesizes the app once for every function's IAM role; unpacks the page tests' Chromium. When the whole suite ran and passed, the
  * grants no test used are reported and fail the run: every role is exactly what its code needs.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import chromiumBuild from '@sparticuz/chromium';
 import type { TestProject } from 'vitest/node';
 import { unusedGrants } from '../../local/iam/least-privilege.ts';
 import { synthesizedRoles, type SynthesizedRoles } from '../../local/iam/roles.ts';
@@ -19,20 +20,25 @@ declare module 'vitest' {
     iamRoles: SynthesizedRoles;
     /** Where each test file's process writes the grants its functions used (support/iam.ts). */
     iamUsageDir: string;
+    /** The headless Chromium the page files launch (support/browser.ts). */
+    chromiumPath: string;
   }
 }
 
 export default async function setup(project: TestProject) {
-  const [dynamo, ses, roles] = await Promise.all([
+  const [dynamo, ses, roles, chromiumPath] = await Promise.all([
     freePort().then((p) => startDynamoDbLocal(p)),
     freePort().then((p) => startSesLocal(p)),
     synthesizedRoles(LOCAL_SENDER),
+    // Unpacked here, once, before any worker needs it: two workers unpacking it at once left one unable to start it (ETXTBSY).
+    process.env.CHROMIUM_PATH ?? chromiumBuild.executablePath(),
   ]);
   const usageDir = mkdtempSync(join(tmpdir(), 'invite-links-iam-usage-'));
   project.provide('iamRoles', roles);
   project.provide('iamUsageDir', usageDir);
   project.provide('dynamoEndpoint', dynamo.endpoint);
   project.provide('sesEndpoint', ses.endpoint);
+  project.provide('chromiumPath', chromiumPath);
   return async () => {
     await Promise.all([dynamo.stop(), ses.stop()]);
     try {
