@@ -261,7 +261,8 @@ export type MyJoinRequest = Pick<JoinRequest, 'requestId' | 'domainId' | 'domain
 
 /**
  * One email about a join request (the outbox item the notifier reads from the stream): `requested`
- * goes to an approver (the link's creator), `declined` to the person who asked.
+ * goes to the approvers (`to` is the link's creator; the notifier adds the domain's admins),
+ * `declined` to the person who asked.
  */
 export interface JoinRequestEmail {
   kind: 'requested' | 'declined';

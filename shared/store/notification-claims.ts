@@ -9,10 +9,13 @@ export type EmailKind = 'creator' | 'welcome';
 
 /** One sending of an invitation's email: its first, or a resend. */
 export type InvitationSending = { invitationId: string; sendCount: number };
-/** One email about a join request: to the approver when it was made, or to the person who asked when it was declined. */
-export type JoinRequestSending = { requestId: string; kind: 'requested' | 'declined'; writtenAt: string };
-/** The email to a link's creator that its guard paused it, once per pause. */
-export type LinkPauseSending = { linkId: string; pausedAt: string };
+/**
+ * One email about a join request: to one approver (`to`, their user id) when it was made, or to the
+ * person who asked when it was declined. Without `to`, the outbox item itself.
+ */
+export type JoinRequestSending = { requestId: string; kind: 'requested' | 'declined'; writtenAt: string; to?: string };
+/** The email to the link's creator or an admin (`to`, their user id) that its guard paused it, once per pause and person. Without `to`, the outbox item. */
+export type LinkPauseSending = { linkId: string; pausedAt: string; to?: string };
 
 /** One email sent at most once: one of a join's two, one sending of an invitation, one about a join request, or a guard's pause. */
 export type ClaimedEmail = { joinId: string; kind: EmailKind } | InvitationSending | JoinRequestSending | LinkPauseSending;

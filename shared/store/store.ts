@@ -84,6 +84,8 @@ export interface Store {
   getUser(userId: string): Promise<{ user: User; memberships: Membership[]; joinRequests: MyJoinRequest[] } | undefined>;
   /** A page of the domain's members in email order, optionally only those who joined through one link. */
   listMembers(domainId: string, page: PageRequest & { inviteLinkId?: string }): Promise<Page<Membership>>;
+  /** Every admin of the domain, for the notifier's emails: one Query of the domain's members, filtered (no admins list is kept to drift). */
+  listAdmins(domainId: string): Promise<Membership[]>;
 
   /**
    * Creates the link only if the domain still has links enabled at the generation the link records,

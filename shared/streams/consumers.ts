@@ -84,9 +84,10 @@ export const STREAM_CONSUMERS = {
       // Long enough for SES's own retries (4 attempts, 5 s request timeout each) on a full batch.
       functionTimeoutSeconds: 60,
     },
-    // It claims each email with a conditional write, then reads the creator's (or approver's) membership and the domain's directory
-    // together (for an invitation, the invitation itself), and deletes an outbox item once sent.
-    tableActions: ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
+    // It claims each email with a conditional write, then reads the creator's membership and the domain's directory together
+    // (for an invitation, the invitation itself), for a join request or a paused link the domain's admins too (a Query of its
+    // members on the by-domain index), and deletes an outbox item once sent.
+    tableActions: ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'QueryByDomain'],
     // PUBLIC_BASE_URL gives the emails their links to the domain's pages and the invitation's join link.
     environment: [SETTINGS.notifyFrom, SETTINGS.publicBaseUrl],
     // It opens each invitation's sealed token to put it in the email's link.

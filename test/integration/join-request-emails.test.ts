@@ -1,7 +1,7 @@
 /**
  * Join-request emails through the real notifier, read from the local SES: requests arriving
- * together become ONE email to the link's creator listing them all (with the Requests page, never
- * an approve link); a decline is one email to the person who asked, with the reason; an approval's
+ * together become ONE email to each approver (the link's creator and each admin) listing them all
+ * (with the Requests page, never an approve link); a decline is one email to the person who asked, with the reason; an approval's
  * welcome says the request was approved; the stream delivering every record again sends nothing twice.
  */
 import { randomUUID } from 'node:crypto';
@@ -44,11 +44,13 @@ const to = async (address: string) => (await inbox()).filter((e) => e.destinatio
 const requestItems = async (requestId: string) =>
   (await t.db.send(new QueryCommand({ TableName: t.stack.tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': keys.joinRequest(requestId).PK }, ConsistentRead: true }))).Items ?? [];
 const sentClaim = async (requestId: string, kind: 'requested' | 'declined') => (await requestItems(requestId)).find((i) => String(i.SK).startsWith(`SENT#${kind}#`));
+/** A request's email claims, one per approver. */
+const requestClaims = async (requestId: string) => (await requestItems(requestId)).filter((i) => String(i.SK).startsWith('SENT#requested#'));
 
 const asked: { person: ReturnType<typeof person>; requestId: string }[] = [];
 
 describe('requests arriving together', () => {
-  it('make ONE email to the link\'s creator listing them all: who, their email, which link, when; the Requests page, never an approve link', async () => {
+  it('make ONE email to each approver (the link\'s creator, each admin) listing them all: who, their email, which link, when; the Requests page, never an approve link', async () => {
     const crew = await approvalLink(`Crew call ${run}`);
     const extras = await approvalLink(`Extras ${run}`);
     const people = [person(), person(), person(), person()];
@@ -57,9 +59,15 @@ describe('requests arriving together', () => {
     asked.push(...people.map((p, i) => ({ person: p, requestId: replies[i]!.body.requestId as string })));
 
     notifier = await startStreamReader({ streamArn: t.stack.streamArn, dynamoEndpoint: inject('dynamoEndpoint'), tableName: t.stack.tableName, consumer: STREAM_CONSUMERS.notifier, iam: t.stack.iam });
-    const claims = await eventually(() => Promise.all(asked.map(({ requestId }) => sentClaim(requestId, 'requested'))), (found) => found.every((c) => c?.status === 'sent'), 20_000);
-    // One email: every request's claim settled by the same message.
-    expect(new Set(claims.map((c) => c!.messageId)).size).toBe(1);
+    // Two approvers (the manager who made the links, the owner who is the domain's admin), each request claimed once for each.
+    const claims = await eventually(
+      () => Promise.all(asked.map(({ requestId }) => requestClaims(requestId))),
+      (found) => found.every((c) => c.length === 2 && c.every((claim) => claim.status === 'sent')),
+      20_000,
+    );
+    // One email per approver: each approver's claims settled by the same message.
+    expect(new Set(claims.flat().map((c) => `${c.sentTo} ${c.messageId}`))).toEqual(new Set(claims[0]!.map((c) => `${c.sentTo} ${c.messageId}`)));
+    expect(new Set(claims.flat().map((c) => c.sentTo))).toEqual(new Set([MANAGER, OWNER]));
     // The local SES keeps every email its process sent: files that ran before in this worker emailed the manager too.
     const emails = (await to(MANAGER)).filter((e) => e.body.text.includes(run));
     expect(emails).toHaveLength(1);
@@ -71,13 +79,20 @@ describe('requests arriving together', () => {
       expect(text).toContain(`Email: ${p.email}`);
       expect(text).toContain(`Name: ${p.firstName} ${p.lastName}`);
     }
-    expect(text.match(new RegExp(`Invite link: “Crew call ${run}”`, 'g'))).toHaveLength(3);
-    expect(text).toContain(`Invite link: “Extras ${run}”`);
+    expect(text.match(new RegExp(`Invite link: “Crew call ${run}” \\(yours\\)`, 'g'))).toHaveLength(3);
+    expect(text).toContain(`Invite link: “Extras ${run}” (yours)`);
+    expect(text).toContain('You get this email because you made the link.');
     expect(text).toMatch(/Asked: \d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} UTC/);
     expect(text).toContain(`${t.stack.url}/requests?domain=${DEMO_DOMAIN}`);
     expect(html).toContain(`href="${t.stack.url}/requests?domain=${DEMO_DOMAIN}"`);
     // Nothing in it approves or declines: the only link is the Requests page.
     expect([...text.matchAll(/https?:\/\/\S+/g)].map((m) => m[0])).toEqual([`${t.stack.url}/requests?domain=${DEMO_DOMAIN}`]);
+    // The domain's admin gets the same requests in one email of their own, naming who made each link.
+    const forAdmin = (await to(OWNER)).filter((e) => e.body.text.includes(run));
+    expect(forAdmin).toHaveLength(1);
+    expect(forAdmin[0]!.subject).toBe('4 people asked to join Demo Media Co');
+    expect(forAdmin[0]!.body.text.match(new RegExp(`Invite link: “Crew call ${run}”, made by Mark \\S+`, 'g'))).toHaveLength(3);
+    expect(forAdmin[0]!.body.text).toContain('You get this email because you are an admin of Demo Media Co.');
     // The outbox items have done their work.
     for (const { requestId } of asked) await eventually(() => requestItems(requestId), (items) => !items.some((i) => String(i.SK).startsWith('EMAIL#')), 5_000);
     for (const { requestId } of asked) expect((await requestItems(requestId)).filter((i) => String(i.SK).startsWith('EMAIL#'))).toEqual([]);

@@ -2,7 +2,7 @@
  * A link that pauses itself, through the real events feed (which runs the guard) and notifier (which
  * sends its email): 30 people joining at once through a link guarded at "more than 5 within 10
  * minutes" pause it by themselves (the next joiner is told LINK_PAUSED), the InviteLinkPaused event
- * names the burst, the creator is emailed once; the overshoot is measured; joins spread over more
+ * names the burst, the creator and the domain's admin are each emailed once; the overshoot is measured; joins spread over more
  * than the window never pause it; a resumed link starts counting afresh; with the notifier stopped
  * a flood still pauses the link, and its email goes once the notifier runs again; a retry of a
  * pause resumed since pauses nothing; the stream delivering every record again to both changes nothing.
@@ -21,7 +21,7 @@ import { ENTITY, SHARDS } from '../../shared/store/dynamodb/table.ts';
 import { STREAM_CONSUMERS, type ConsumerKey } from '../../shared/streams/consumers.ts';
 import { eventually } from '../support/events.ts';
 import { useStack } from '../support/stack.ts';
-import { DEMO_DOMAIN, MANAGER, answered, linksPath, when } from '../support/steps.ts';
+import { DEMO_DOMAIN, MANAGER, OWNER, answered, linksPath, when } from '../support/steps.ts';
 
 const t = useStack();
 
@@ -46,7 +46,7 @@ const GUARD = { joins: 5, withinMinutes: 10 };
 const OVERSHOOT_BOUND = 30 - GUARD.joins;
 
 const inbox = async (): Promise<StoredEmail[]> => ((await (await fetch(`${t.sesEndpoint}/store`)).json()) as { emails: StoredEmail[] }).emails;
-const pausedEmails = async (label = `Open day ${run}`) => (await inbox()).filter((e) => e.destination.to.includes(MANAGER) && e.subject.includes(`“${label}”`) && e.subject.includes('paused itself'));
+const pausedEmails = async (label = `Open day ${run}`, to = MANAGER) => (await inbox()).filter((e) => e.destination.to.includes(to) && e.subject.includes(`“${label}”`) && e.subject.includes('paused itself'));
 const busEvents = async () => (await (await fetch(`${t.stack.url}/local/events`)).json()) as BusEvent[];
 const pausedEvents = async (linkId: string) => (await busEvents()).filter((e) => e['detail-type'] === 'InviteLinkPaused' && e.detail.link.id === linkId);
 /** The pauses recorded for a link: its InviteLinkPaused events, a redelivered one (the same eventId) once. */
@@ -129,6 +129,14 @@ describe('30 people joining at once through a link guarded at more than 5 within
     expect(html).toContain(`inviteLinkId=${encodeURIComponent(burstLink.id)}`);
     for (const { email: joiner } of (await pausedEvents(burstLink.id))[0]!.detail.burst) expect(text).toContain(joiner);
   });
+
+  it('email the domain\'s admin once too, naming the link\'s creator', async () => {
+    const [email, ...more] = await eventually(() => pausedEmails(`Open day ${run}`, OWNER), (found) => found.length > 0, 20_000);
+    expect(more).toEqual([]);
+    expect(email!.subject).toBe(`An invite link “Open day ${run}” to Demo Media Co paused itself: ${(await pausedEvents(burstLink.id))[0]!.detail.burst.length} people joined within 10 minutes`);
+    expect(email!.body.text).toMatch(new RegExp(`through the invite link “Open day ${run}” made by Mark \\S+ within 10 minutes`));
+    expect(email!.body.text).toContain('You get this email because you are an admin of Demo Media Co.');
+  });
 });
 
 describe('a resumed link', () => {
@@ -207,6 +215,7 @@ describe('with the notifier stopped (no email can go)', () => {
     expect(email!.subject).toBe(`Your invite link “${label}” to Demo Media Co paused itself: ${waiting!.joinsInBurst} people joined within 10 minutes`);
     await notified(got);
     expect(await pausedEmails(label)).toHaveLength(1);
+    expect(await eventually(() => pausedEmails(label, OWNER), (found) => found.length > 0, 20_000)).toHaveLength(1);
     expect(await eventually(() => outbox(stoppedLink.id), (items) => items.length === 0, 20_000)).toEqual([]);
   });
 });

@@ -78,7 +78,10 @@ export const keys = {
   /** One email about a request to send (the outbox the notifier reads from the stream): `n` is when it was written, in epoch milliseconds. */
   joinRequestEmail: (requestId: string, kind: 'requested' | 'declined', writtenAt: string): Key => ({ [PK]: `JOINREQ#${requestId}`, [SK]: `EMAIL#${kind}#${Date.parse(writtenAt)}` }),
   /** The notifier's once-only claim for that email, beside the request. */
-  joinRequestEmailClaim: (requestId: string, kind: 'requested' | 'declined', writtenAt: string): Key => ({ [PK]: `JOINREQ#${requestId}`, [SK]: `SENT#${kind}#${Date.parse(writtenAt)}` }),
+  joinRequestEmailClaim: (requestId: string, kind: 'requested' | 'declined', writtenAt: string, to?: string): Key => ({
+    [PK]: `JOINREQ#${requestId}`,
+    [SK]: `SENT#${kind}#${Date.parse(writtenAt)}${to ? `#${to}` : ''}`,
+  }),
 
   /** The domain's activity, oldest to newest by sort key: one entry per change of state (shared/contract/activity.ts). */
   activityPartition: (domainId: string) => `ACTIVITY#${domainId}`,
@@ -95,7 +98,7 @@ export const keys = {
   /** The email telling a link's creator that its guard paused it (the outbox the notifier reads from the stream), beside the link: `n` is the pause's time in epoch milliseconds. */
   linkPausedEmail: (linkId: string, pausedAt: string): Key => ({ [PK]: `LINK#${linkId}`, [SK]: `PAUSED_EMAIL#${Date.parse(pausedAt)}` }),
   /** The notifier's once-only claim for that email, one per pause. */
-  linkPauseClaim: (linkId: string, pausedAt: string): Key => ({ [PK]: `LINK#${linkId}`, [SK]: `PAUSED_EMAIL_SENT#${Date.parse(pausedAt)}` }),
+  linkPauseClaim: (linkId: string, pausedAt: string, to?: string): Key => ({ [PK]: `LINK#${linkId}`, [SK]: `PAUSED_EMAIL_SENT#${Date.parse(pausedAt)}${to ? `#${to}` : ''}` }),
 };
 
 /** DynamoDB's largest key values, in UTF-8 bytes: partition keys 2048, sort keys 1024 (the index's alike). */

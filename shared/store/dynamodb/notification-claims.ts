@@ -14,8 +14,8 @@ import { ENTITY, TABLE } from './table.ts';
 const claimKey = (email: ClaimedEmail): Key => {
   if ('joinId' in email) return keys.notificationClaim(email.joinId, email.kind);
   if ('invitationId' in email) return keys.invitationEmailClaim(email.invitationId, email.sendCount);
-  if ('requestId' in email) return keys.joinRequestEmailClaim(email.requestId, email.kind, email.writtenAt);
-  return keys.linkPauseClaim(email.linkId, email.pausedAt);
+  if ('requestId' in email) return keys.joinRequestEmailClaim(email.requestId, email.kind, email.writtenAt, email.to);
+  return keys.linkPauseClaim(email.linkId, email.pausedAt, email.to);
 };
 
 /** What the claim item says it is for, beside its keys. */

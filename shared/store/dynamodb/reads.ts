@@ -10,7 +10,7 @@ import { dataOf, keys, listPositions } from './keys.ts';
 import { ENTITY, SHARDS, TABLE } from './table.ts';
 import type { TableAccess } from './table-access.ts';
 
-export type Reads = Pick<Store, 'getDirectory' | 'getDomain' | 'getAccess' | 'getUser' | 'listMembers' | 'getInviteLink' | 'getLinkExpiry' | 'listInviteLinks' | 'listActivity' | 'countActiveLinks' | 'useCount' | 'getMembership' | 'listRemovedMembers' | 'getRemovedMember'>;
+export type Reads = Pick<Store, 'getDirectory' | 'getDomain' | 'getAccess' | 'getUser' | 'listMembers' | 'listAdmins' | 'getInviteLink' | 'getLinkExpiry' | 'listInviteLinks' | 'listActivity' | 'countActiveLinks' | 'useCount' | 'getMembership' | 'listRemovedMembers' | 'getRemovedMember'>;
 
 export function reads(t: TableAccess): Reads {
   return {
@@ -65,6 +65,18 @@ export function reads(t: TableAccess): Reads {
         ...(inviteLinkId ? { FilterExpression: '#via.#link = :link' } : {}),
       });
       return { items: found.items.map((i) => dataOf<Membership>(i)), next: found.next };
+    },
+
+    async listAdmins(domainId: string): Promise<Membership[]> {
+      const index = TABLE.byDomainIndex;
+      const found = await t.queryAll({
+        IndexName: index.name,
+        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+        FilterExpression: 'isAdmin = :yes',
+        ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
+        ExpressionAttributeValues: { ':pk': keys.domainPartition(domainId), ':prefix': keys.membersPrefix, ':yes': true },
+      });
+      return found.map((i) => dataOf<Membership>(i));
     },
 
     async getInviteLink(linkId: string): Promise<InviteLink | undefined> {

@@ -8,14 +8,28 @@ import { composeEmail, when, type Block, type Email } from './email-layout.ts';
 import type { Recipient } from './recipients.ts';
 
 const nameOf = ({ firstName, lastName }: { firstName: string; lastName: string }) => `${firstName} ${lastName}`.trim();
-const linkName = (link: JoinRequestEmail['link']) => (link.label ? `“${link.label}”` : 'your link without a label');
 
-/** One email listing every request of `requests` (all to the same approver, in one domain), oldest first. */
-export function requestsEmail(requests: readonly JoinRequestEmail[], approver: Recipient, requestsUrl: string): Email {
+/** Whom the email is for: their names, and what makes them an approver (links of their own, or being an admin). */
+export type Approver = Recipient & { userId: string; isAdmin: boolean };
+
+/**
+ * One email listing every request of `requests` (all to the same approver, in one domain), oldest
+ * first. A request through someone else's link names its creator (`creatorNames`, by user id).
+ */
+export function requestsEmail(requests: readonly JoinRequestEmail[], approver: Approver, creatorNames: ReadonlyMap<string, string>, requestsUrl: string): Email {
   const ordered = [...requests].sort((a, b) => a.requestedAt.localeCompare(b.requestedAt));
   const [first] = ordered;
   const domainName = first!.domainName;
   const who = ordered.length === 1 ? nameOf(first!.requester) || first!.requester.email : `${ordered.length} people`;
+  const mine = (link: JoinRequestEmail['link']) => link.createdBy === approver.userId;
+  const linkName = (link: JoinRequestEmail['link']) => {
+    if (mine(link)) return link.label ? `“${link.label}” (yours)` : 'your link without a label';
+    const by = creatorNames.get(link.createdBy) ?? 'someone no longer in the domain';
+    return link.label ? `“${link.label}”, made by ${by}` : `a link without a label, made by ${by}`;
+  };
+  const allMine = ordered.every((r) => mine(r.link));
+  const anyMine = ordered.some((r) => mine(r.link));
+  const links = ordered.length === 1 ? 'an invite link' : 'invite links';
   const each: Block[] = ordered.map(({ requester, link, requestedAt }) => ({
     rows: [
       ['Name', nameOf(requester) || '(not given)'],
@@ -24,14 +38,15 @@ export function requestsEmail(requests: readonly JoinRequestEmail[], approver: R
       ['Asked', when(requestedAt)],
     ],
   }));
+  const why = [anyMine ? 'you made the link' : undefined, approver.isAdmin ? `you are an admin of ${domainName}` : undefined].filter(Boolean).join(' and ');
   return composeEmail(`${who} asked to join ${domainName}`, [
     { p: `Hello ${approver.firstName || 'there'},` },
     {
-      p: `${who} asked to join ${domainName} through ${ordered.length === 1 ? 'an invite link' : 'invite links'} you made that ${ordered.length === 1 ? 'needs' : 'need'} approval. Nobody joins until you or an admin approve them.`,
+      p: `${who} asked to join ${domainName} through ${links} ${allMine ? 'you made ' : ''}that ${ordered.length === 1 ? 'needs' : 'need'} approval. Nobody joins until you or another approver approve them.`,
     },
     ...each,
     { links: [{ label: ordered.length === 1 ? 'Review the request' : 'Review the requests', href: requestsUrl }] },
-    { p: 'You get this email because you made the link. Approve or decline on the Requests page; nothing in this email does either.' },
+    { p: `You get this email because ${why || 'you may approve these requests'}. Approve or decline on the Requests page; nothing in this email does either. The first approver to decide settles a request.` },
   ]);
 }
 

@@ -1,7 +1,7 @@
 /**
- * The email telling a link's creator that its guard paused it: the outbox item the events feed wrote
- * in the pause's own transaction, read here from the stream, sent once (one claim per pause) to the
- * creator at their address now, then deleted.
+ * The emails telling a link's creator and the domain's admins that its guard paused it: the outbox
+ * item the events feed wrote in the pause's own transaction, read here from the stream, sent once
+ * to each (one claim per pause and person) at their address now, then deleted.
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
@@ -13,6 +13,8 @@ import type { Store } from '../../store/store.ts';
 import { MalformedRecord } from './join-image.ts';
 import { pausedEmail } from './link-paused-email.ts';
 import { appPageUrl } from './mailer.ts';
+import { logger } from '../../observability/logger.ts';
+import { linkAudienceOf } from './recipients.ts';
 import { sendOnce, type Composed } from './send-once.ts';
 
 export interface LinkPausedDeps {
@@ -45,20 +47,31 @@ export function linkPausedEmailOf(record: DynamoDBRecord): LinkPausedEmail {
   return parsed.data;
 }
 
-/** The creator's email, if they are still a member of the domain, to their address now. */
-async function compose(paused: LinkPausedEmail, deps: LinkPausedDeps): Promise<Composed> {
-  const { link, domainId } = paused;
-  const { membership: creator, directory } = await deps.store.getAccess(link.createdBy, domainId);
-  if (!directory) return { none: 'the domain no longer exists' };
-  if (!creator) return { none: 'the link creator is no longer a member of the domain' };
-  const links = { joinedThroughLink: appPageUrl('users', domainId, { inviteLinkId: link.linkId }), users: appPageUrl('users', domainId) };
-  return { to: creator.email, email: pausedEmail(link, paused.pauseAfter, { domainName: directory.domain.name, ...paused }, creator, links) };
-}
-
+/** One email to each who hears of the pause (the creator while a member, and each admin), each sent once; settled when all are. */
 export async function notifyLinkPaused(record: DynamoDBRecord, deps: LinkPausedDeps, log: Record<string, unknown>): Promise<void> {
   const paused = linkPausedEmailOf(record);
-  const sending: LinkPauseSending = { linkId: paused.link.linkId, pausedAt: paused.pausedAt };
-  await sendOnce(deps.claims, sending, 'link paused email', () => compose(paused, deps), deps.now, { ...log, ...sending, domainId: paused.domainId });
-  // Settled (now or by an earlier attempt): the outbox item has done its work.
-  await deps.claims.clearOutbox(sending);
+  const { link, domainId } = paused;
+  const outbox: LinkPauseSending = { linkId: link.linkId, pausedAt: paused.pausedAt };
+  const audience = await linkAudienceOf(deps.store, domainId, link.createdBy, () => true);
+  if (!audience) logger.info('no link paused email: the domain no longer exists', { ...log, ...outbox, domainId });
+  const links = { joinedThroughLink: appPageUrl('users', domainId, { inviteLinkId: link.linkId }), users: appPageUrl('users', domainId) };
+  const results = await Promise.allSettled(
+    (audience?.people ?? []).map(({ member, role }) =>
+      sendOnce(
+        deps.claims,
+        { ...outbox, to: member.userId },
+        'link paused email',
+        async (): Promise<Composed> => ({
+          to: member.email,
+          email: pausedEmail(link, paused.pauseAfter, { domainName: audience!.domainName, ...paused }, member, { role, creatorName: audience!.creatorName }, links),
+        }),
+        deps.now,
+        { ...log, ...outbox, domainId, to: member.userId },
+      ),
+    ),
+  );
+  const failed = results.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  // Settled for everyone (now or by an earlier attempt): the outbox item has done its work.
+  await deps.claims.clearOutbox(outbox);
 }

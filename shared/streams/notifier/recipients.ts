@@ -1,5 +1,5 @@
 /** Who gets a join's email, and the directory's names for what the link (or invitation) granted, read as they are now. */
-import type { Directory, JoinRecord, UserType } from '../../domain/types.ts';
+import type { Directory, JoinRecord, Membership, UserType } from '../../domain/types.ts';
 import type { Store } from '../../store/store.ts';
 
 export interface Recipient {
@@ -73,4 +73,35 @@ function grantNames({ grant }: JoinRecord, directory: Directory): GrantNames {
     roleGroups: grant.roleGroupIds.map(name(directory.roleGroups)),
     groups: grant.groupIds.map(group),
   };
+}
+
+/** Why someone hears about a link's request or pause: they made the link, they are an admin, or both. */
+export type AudienceRole = 'creator' | 'admin' | 'creator and admin';
+
+/** Who hears about a link's join request or pause: its creator, while `creatorCounts` holds of their membership now, and every admin; each once. */
+export interface LinkAudience {
+  domainName: string;
+  /** The creator (if they count) first, then the admins, each with why. */
+  people: { member: Membership; role: AudienceRole }[];
+  /** The creator's name as the directory knows it now, for the admins' emails; none if they have left. */
+  creatorName?: string;
+}
+
+/** One read of the creator's access and one Query of the domain's admins (unless `admins` are read already); none if the domain is gone. */
+export async function linkAudienceOf(
+  store: Store,
+  domainId: string,
+  creatorId: string,
+  creatorCounts: (creator: Membership, directory: Directory) => boolean,
+  admins: Promise<Membership[]> = store.listAdmins(domainId),
+): Promise<LinkAudience | undefined> {
+  const [{ membership: creator, directory }, domainAdmins] = await Promise.all([store.getAccess(creatorId, domainId), admins]);
+  if (!directory) return undefined;
+  const counted = creator && creatorCounts(creator, directory) ? creator : undefined;
+  const people: LinkAudience['people'] = [
+    ...(counted ? [{ member: counted, role: counted.isAdmin ? ('creator and admin' as const) : ('creator' as const) }] : []),
+    ...domainAdmins.filter((admin) => admin.userId !== counted?.userId).map((member) => ({ member, role: 'admin' as const })),
+  ];
+  const creatorName = creator ? `${creator.firstName} ${creator.lastName}`.trim() || creator.email : undefined;
+  return { domainName: directory.domain.name, people, ...(creatorName ? { creatorName } : {}) };
 }
