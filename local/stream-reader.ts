@@ -164,7 +164,7 @@ export async function startStreamReader(options: StreamReaderOptions): Promise<S
     while (!stopping) {
       try {
         if (Date.now() - lastDiscovery > DISCOVER_EVERY_MS || ![...shards.values()].some(ready)) {
-          await discoverShards(access, shards, saved);
+          await discoverShards(access, shards, saved, lastDiscovery === 0 && delivery.startingPosition === 'LATEST');
           lastDiscovery = Date.now();
         }
         let busy = false;

@@ -14,6 +14,8 @@ export interface ShardState {
   persisted?: string;
   finished: boolean;
   persistedFinished: boolean;
+  /** Read from the shard's end, not its start: a shard the mapping found open when it started with LATEST. */
+  fromLatest?: boolean;
 }
 
 /** A shard's checkpoint as saved: how far it was read, and whether to its end. */

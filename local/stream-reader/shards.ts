@@ -9,8 +9,17 @@ export interface StreamAccess {
   asLambda(action: string): void;
 }
 
-/** Adds the shards not known yet, each from its saved checkpoint. */
-export async function discoverShards({ streams, streamArn, asLambda }: StreamAccess, shards: Map<string, ShardState>, saved: Map<string, SavedCheckpoint>): Promise<void> {
+/**
+ * Adds the shards not known yet, each from its saved checkpoint. `fromLatest`: a mapping started with
+ * LATEST, at its first discovery, reads the open shards found without a checkpoint from their end;
+ * shards found later (children of a split) are read from their start, as Lambda does.
+ */
+export async function discoverShards(
+  { streams, streamArn, asLambda }: StreamAccess,
+  shards: Map<string, ShardState>,
+  saved: Map<string, SavedCheckpoint>,
+  fromLatest = false,
+): Promise<void> {
   const found: Shard[] = [];
   let exclusiveStartShardId: string | undefined;
   do {
@@ -31,13 +40,14 @@ export async function discoverShards({ streams, streamArn, asLambda }: StreamAcc
       persisted: checkpoint?.sequenceNumber,
       finished: checkpoint?.finished === true,
       persistedFinished: checkpoint?.finished === true,
+      ...(fromLatest && !checkpoint && !shard.SequenceNumberRange?.EndingSequenceNumber ? { fromLatest: true } : {}),
     });
   }
 }
 
-/** An iterator after the shard's position, or from its oldest record when it has none or the stream no longer holds it. */
+/** An iterator after the shard's position, or from its oldest record (its end, for a LATEST start) when it has none, or the stream no longer holds it. */
 export async function shardIterator({ streams, streamArn, asLambda }: StreamAccess, shard: ShardState): Promise<string | undefined> {
-  const ask = (type: 'TRIM_HORIZON' | 'AFTER_SEQUENCE_NUMBER') => {
+  const ask = (type: 'TRIM_HORIZON' | 'LATEST' | 'AFTER_SEQUENCE_NUMBER') => {
     asLambda('dynamodb:GetShardIterator');
     return streams.send(
       new GetShardIteratorCommand({
@@ -48,7 +58,7 @@ export async function shardIterator({ streams, streamArn, asLambda }: StreamAcce
       }),
     );
   };
-  if (!shard.position) return (await ask('TRIM_HORIZON')).ShardIterator;
+  if (!shard.position) return (await ask(shard.fromLatest ? 'LATEST' : 'TRIM_HORIZON')).ShardIterator;
   try {
     return (await ask('AFTER_SEQUENCE_NUMBER')).ShardIterator;
   } catch (error) {

@@ -110,4 +110,30 @@ describe('a stream reader', () => {
     expect(reader.dlq.map((l) => l.requestContext.condition)).toEqual(Array(5).fill('RecordAgeExceeded'));
     expect(calls).toBe(0);
   });
+
+  it('started with LATEST, reads only what is written after it found the stream, never what was there before', async () => {
+    const seen: string[] = [];
+    const reader = await startStreamReader({
+      streamArn,
+      dynamoEndpoint: inject('dynamoEndpoint'),
+      tableName,
+      consumer: { ...entry, name: 'test-latest', delivery: { ...entry.delivery, startingPosition: 'LATEST' } },
+      pollIntervalMs: 50,
+      handler: async (event: DynamoDBStreamEvent) => {
+        seen.push(...event.Records.map(id));
+      },
+    });
+    readers.push(reader);
+    // Where LATEST puts it is the stream's end once it has looked: keep writing until a write lands after that.
+    let late = 0;
+    await eventually(
+      async () => {
+        await put(`wanted-late-${++late}`, 'Wanted');
+        return seen;
+      },
+      (found) => found.some((pk) => pk.startsWith('wanted-late-')),
+      10_000,
+    );
+    expect(seen.filter((pk) => !pk.startsWith('wanted-late-'))).toEqual([]);
+  });
 });
