@@ -36,8 +36,10 @@ const linkRefOf = (link: Pick<InviteLink, 'linkId' | 'label' | 'createdBy' | 'cr
 const invitationRefOf = (invitation: Invitation) => ({ id: invitation.invitationId, email: invitation.email, createdBy: invitation.createdBy, createdByEmail: invitation.createdByEmail });
 
 export const activity = {
-  linkCreated: (link: InviteLink, actor: Actor) => entry('InviteLinkCreated', link.domainId, actor, link.createdAt, { link: inviteLinkView(link) }),
-  linkRevoked: (link: InviteLink, actor: Actor, at: string) => entry('InviteLinkRevoked', link.domainId, actor, at, { link: linkRefOf(link) }),
+  linkCreated: (link: InviteLink, actor: Actor, reissuedFrom?: InviteLink) =>
+    entry('InviteLinkCreated', link.domainId, actor, link.createdAt, { link: inviteLinkView(link), ...(reissuedFrom ? { reissuedFrom: linkRefOf(reissuedFrom) } : {}) }),
+  linkRevoked: (link: InviteLink, actor: Actor, at: string, replacedBy?: InviteLink) =>
+    entry('InviteLinkRevoked', link.domainId, actor, at, { link: linkRefOf(link), ...(replacedBy ? { replacedBy: linkRefOf(replacedBy) } : {}) }),
   linkRevealed: (link: InviteLink, actor: Actor, at: string) => entry('InviteLinkRevealed', link.domainId, actor, at, { link: linkRefOf(link) }),
   allRevoked: (domainId: string, actor: Actor, at: string, createdBy?: { userId: string; email?: string }) =>
     entry('InviteLinksRevokedAll', domainId, actor, at, createdBy ? { createdBy: createdBy.userId, ...(createdBy.email !== undefined ? { createdByEmail: createdBy.email } : {}) } : {}),

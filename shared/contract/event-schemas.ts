@@ -39,8 +39,10 @@ const joiner = z.strictObject({ ...person.def.shape, firstName: z.string(), last
 const joinRequestRef = z.strictObject({ id: z.string(), linkId: z.string(), ...person.def.shape, firstName: z.string(), lastName: z.string() });
 
 export const EVENT_DETAILS = {
-  InviteLinkCreated: z.strictObject({ ...envelope, link: inviteLink }),
-  InviteLinkRevoked: z.strictObject({ ...envelope, link: linkRef }),
+  /** `reissuedFrom`: the link this one was re-issued from, with its settings (POST .../reissue). */
+  InviteLinkCreated: z.strictObject({ ...envelope, link: inviteLink, reissuedFrom: z.optional(linkRef) }),
+  /** `replacedBy`: revoked by a re-issue, in the same write that made this link. */
+  InviteLinkRevoked: z.strictObject({ ...envelope, link: linkRef, replacedBy: z.optional(linkRef) }),
   /** The actor had a link's address again to copy it (its creator, or an admin): which link, never its address. */
   InviteLinkRevealed: z.strictObject({ ...envelope, link: linkRef }),
   /** `createdBy` (and their email, while they are a member): only that person's links were revoked; absent: every link of the domain. */

@@ -123,6 +123,7 @@ export const REQUEST_EXAMPLES: Partial<Record<OperationName, unknown>> = {
   'put-invite-link-settings': { enabled: true, allowedEmailDomains: ['demo.test'], defaultPauseAfter: { joins: 20, withinMinutes: 10 } },
   'pause-invite-links': { hours: 48 },
   'revoke-all-invite-links': { createdBy: 'u-demo-manager' },
+  'reissue-invite-link': { revokeOld: true },
   'create-invitations': { emails: [JOINER.email, 'kim.park@demo.test', 'lee.chen@demo.test'], ...INVITATION_SETTINGS, message: invitation.message, expiresInSeconds: 604_800 },
   'decline-join-request': { reason: 'This link is for the spring shoot crew only.' },
   'lookup-invite-link': { token: TOKEN },

@@ -192,6 +192,13 @@ export const OPERATIONS = {
     summary: 'Revoke one link', who: 'The link’s creator, or a domain admin.',
     params: input.linkParams, errors: [...MEMBER_CHECK, 'Busy'], tableActions: [CALLER, 'GetItem', 'PutItem', 'UpdateItem'],
   },
+  'reissue-invite-link': {
+    method: 'POST', path: '/v1/domains/{domainId}/invite-links/{linkId}/reissue', auth: 'jwt', status: 201,
+    summary: 'Make a new link with the same settings as this one', who: 'The link’s creator, or a domain admin, while they may still hand out what it grants.',
+    description: 'The new link has the old one’s grant, label, use limit, email domains, signup emails, approval and guard, and a fresh token and lifetime (as long as the old one was made to last); the caller is its creator. Any link may be re-issued, one that ended included. With `{revokeOld: true}` the old link stops working in the same write that makes the new one. `InviteLinkCreated` names the link it was re-issued from (`reissuedFrom`), and the old link’s `InviteLinkRevoked` the new one (`replacedBy`). The quotas of making links apply.',
+    params: input.linkParams, body: input.reissueBody, response: 'createdInviteLink',
+    errors: [...MEMBER_CHECK, 'LinkCreationDisabled', 'UnknownReference', 'RateLimited', 'Busy'], tableActions: [CALLER, 'GetItem', 'ConditionCheckItem', 'PutItem', 'UpdateItem'], keyActions: ['Encrypt'],
+  },
   'resume-invite-link': {
     method: 'POST', path: '/v1/domains/{domainId}/invite-links/{linkId}/resume', auth: 'jwt', status: 200,
     summary: 'Resume a paused link', who: 'The link’s creator, or a domain admin.',

@@ -33,6 +33,8 @@ export const removeMemberQuery = z.lazy(() => z.optional(z.strictObject({ allowR
 export const allowRejoinBody = z.lazy(() => z.strictObject({ email }));
 export const revokeAllBody = z.lazy(() => z.optional(z.strictObject({ createdBy: z.optional(userId) })));
 export const linkParams = z.lazy(() => z.strictObject({ domainId: entityId, linkId }));
+/** `revokeOld`: the link re-issued from stops working in the same write that makes the new one. */
+export const reissueBody = z.lazy(() => z.optional(z.strictObject({ revokeOld: z.optional(z.boolean()) })));
 
 /** What a link or an invitation hands out: a user type, exactly one primary (a team or a legacy group), and more teams and groups. */
 const grantFields = () => ({

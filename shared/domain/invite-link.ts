@@ -76,6 +76,36 @@ export function assertNotPaused(link: Pick<InviteLink, 'pausedAt'>, domain: Doma
   if (link.pausedAt !== undefined) throw linkPaused(domain.name);
 }
 
+/** Its creator and the domain's admins re-issue a link, as they may revoke it. */
+export function assertMayReissue(member: Pick<Membership, 'userId' | 'isAdmin'>, link: Pick<InviteLink, 'createdBy'>): void {
+  if (link.createdBy !== member.userId && !member.isAdmin) throw forbidden('Only the link’s creator or an admin may re-issue it.');
+}
+
+/** A re-issued link lives as long as the one it replaces was made to (within the service's lifetime). */
+export const lifetimeOf = (link: Pick<InviteLink, 'createdAt' | 'expiresAt'>, maxSeconds: number): number =>
+  Math.min(maxSeconds, Math.max(1, Math.round((Date.parse(link.expiresAt) - Date.parse(link.createdAt)) / 1000)));
+
+/** The settings a re-issue carries over: the grant and the rules, never the token, times, uses or pause. */
+export function settingsOf(link: InviteLink): { grant: LinkGrant; label?: string; maxUses?: number; allowedEmailDomains: string[]; notifyCreator: boolean; requireApproval?: boolean; pauseAfter: PauseAfter | null } {
+  return {
+    grant: {
+      userType: link.userType,
+      ...(link.primaryTeamId !== undefined ? { primaryTeamId: link.primaryTeamId } : {}),
+      ...(link.primaryGroupId !== undefined ? { primaryGroupId: link.primaryGroupId } : {}),
+      additionalTeamIds: link.additionalTeamIds,
+      roleGroupIds: link.roleGroupIds,
+      groupIds: link.groupIds,
+    },
+    ...(link.label !== undefined ? { label: link.label } : {}),
+    ...(link.maxUses !== undefined ? { maxUses: link.maxUses } : {}),
+    allowedEmailDomains: link.allowedEmailDomains,
+    notifyCreator: link.notifyCreator,
+    ...(link.requireApproval ? { requireApproval: true } : {}),
+    // Its own guard, or none: the domain's default of today does not replace what the link had.
+    pauseAfter: link.pauseAfter ?? null,
+  };
+}
+
 /** Its creator and the domain's admins resume a paused link, as they may revoke it. */
 export function assertMayResume(member: Pick<Membership, 'userId' | 'isAdmin'>, link: Pick<InviteLink, 'createdBy'>): void {
   if (link.createdBy !== member.userId && !member.isAdmin) throw forbidden('Only the link’s creator or an admin may resume it.');

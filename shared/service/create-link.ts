@@ -3,7 +3,7 @@ import { asInviter } from './access.ts';
 import { linkPublicUrl, linkQuota, linkTtlSeconds } from '../config.ts';
 import { withNewLink } from '../domain/link-quota.ts';
 import { busy, linkCreationDisabled } from '../domain/errors.ts';
-import { creatorGenerationOf, expiresAtFor, lifetimeWithin, linkIdOf, newLinkToken, pauseAfterFor } from '../domain/invite-link.ts';
+import { assertMayReissue, creatorGenerationOf, expiresAtFor, lifetimeOf, lifetimeWithin, linkIdOf, newLinkToken, pauseAfterFor } from '../domain/invite-link.ts';
 import { assertMayHandOut } from '../domain/permissions.ts';
 import type { Directory, InviteLink, LinkGrant, PauseAfter } from '../domain/types.ts';
 import { activity } from '../contract/activity.ts';
@@ -28,6 +28,12 @@ export interface LinkOptions {
   pauseAfter?: PauseAfter | null;
 }
 
+/** A re-issue: the link the new one is made from, and whether it stops working in the same write. */
+export interface Reissue {
+  from: InviteLink;
+  revokeOld: boolean;
+}
+
 export async function createInviteLink(
   store: Store,
   vault: TokenVault,
@@ -36,10 +42,12 @@ export async function createInviteLink(
   grantFor: (directory: Directory) => LinkGrant,
   onboarding: boolean,
   options: LinkOptions = {},
+  reissue?: Reissue,
 ) {
-  const lifetime = lifetimeWithin(options.expiresInSeconds, linkTtlSeconds());
+  const lifetime = reissue ? lifetimeOf(reissue.from, linkTtlSeconds()) : lifetimeWithin(options.expiresInSeconds, linkTtlSeconds());
   for (let attempt = 1; ; attempt++) {
     const { member, directory, linkQuota: quota } = await asInviter(store, callerId, domainId, { linkQuota: true });
+    if (reissue) assertMayReissue(member, reissue.from);
     if (!directory.domain.linksEnabled) throw linkCreationDisabled();
     const grant = grantFor(directory);
     assertMayHandOut(member, grant, directory);
@@ -67,7 +75,12 @@ export async function createInviteLink(
     };
     // Kept sealed beside the link, so its creator or an admin can copy it again from any browser (reveal).
     const sealedToken = await vault.seal(token, link);
-    const outcome = await store.createInviteLink(link, withNewLink(quota, link, now, linkQuota()), activity.linkCreated(link, { userId: member.userId, email: member.email }), sealedToken);
+    const actor = { userId: member.userId, email: member.email };
+    const old = reissue?.revokeOld ? reissue.from : undefined;
+    // The old link, revoked in this write, no longer counts against the caller's quota when it was theirs.
+    const quotaBefore = old && quota && old.createdBy === member.userId ? { ...quota, active: Object.fromEntries(Object.entries(quota.active).filter(([id]) => id !== old.linkId)) } : quota;
+    const revocation = old ? { link: old, at: link.createdAt, activity: activity.linkRevoked(old, actor, link.createdAt, link) } : undefined;
+    const outcome = await store.createInviteLink(link, withNewLink(quotaBefore, link, now, linkQuota()), activity.linkCreated(link, actor, reissue?.from), sealedToken, revocation);
     if (outcome === 'created') return { ...inviteLinkView(link), url: linkPublicUrl(token) };
     if (outcome === 'links-disabled') throw linkCreationDisabled();
     if (attempt >= ATTEMPTS) throw busy();

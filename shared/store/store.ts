@@ -75,6 +75,13 @@ export type InvitationCreated =
 
 export type InvitationResent = 'resent' | 'not-pending' | 'changed' | 'creator-quota' | 'recipient-quota';
 
+/** A link that stops working in the write that makes another (a re-issue): when, and its InviteLinkRevoked entry. */
+export interface LinkRevocation {
+  link: InviteLink;
+  at: string;
+  activity: ActivityEntry;
+}
+
 export interface Store {
   /** The domain with its teams, role groups and legacy groups: one Query. */
   getDirectory(domainId: string): Promise<Directory | undefined>;
@@ -91,7 +98,7 @@ export interface Store {
    * Creates the link only if the domain still has links enabled at the generation the link records,
    * and writes the creator's new quota record only if nobody changed it since it was read.
    */
-  createInviteLink(link: InviteLink, quota: LinkQuota, activity: ActivityEntry, sealedToken: string): Promise<'created' | 'links-disabled' | 'generation-moved' | 'quota-moved'>;
+  createInviteLink(link: InviteLink, quota: LinkQuota, activity: ActivityEntry, sealedToken: string, revoke?: LinkRevocation): Promise<'created' | 'links-disabled' | 'generation-moved' | 'quota-moved'>;
   getInviteLink(linkId: string): Promise<InviteLink | undefined>;
   /** A link and its sealed token (TokenVault), read together; no sealed token for a link made before tokens were kept. */
   getLinkToReveal(linkId: string): Promise<{ link?: InviteLink; sealedToken?: string }>;

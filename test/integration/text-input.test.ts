@@ -68,6 +68,7 @@ const VALID: Record<OperationName, Valid> = {
   'revoke-invite-link': { params: { domainId: DEMO_DOMAIN, linkId: ID } },
   'reveal-invite-link': { params: { domainId: DEMO_DOMAIN, linkId: ID } },
   'resume-invite-link': { params: { domainId: DEMO_DOMAIN, linkId: ID } },
+  'reissue-invite-link': { params: { domainId: DEMO_DOMAIN, linkId: ID }, body: { revokeOld: true } },
   'revoke-all-invite-links': { params: { domainId: DEMO_DOMAIN }, body: { createdBy: 'u-demo-viewer' } },
   'create-invitations': {
     params: { domainId: DEMO_DOMAIN },

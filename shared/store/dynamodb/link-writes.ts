@@ -6,7 +6,7 @@ import type { ActivityEntry } from '../../contract/event-schemas.ts';
 import { creatorGenerationAttribute } from '../../domain/invite-link.ts';
 import type { LinkQuota } from '../../domain/link-quota.ts';
 import type { Domain, InviteLink } from '../../domain/types.ts';
-import type { AdminWriteOutcome, InviteLinkSettingsChange, Store } from '../store.ts';
+import type { AdminWriteOutcome, InviteLinkSettingsChange, LinkRevocation, Store } from '../store.ts';
 import { failedItem, reasonCodes } from './cancellation.ts';
 import { retryingConflicts } from './conflicts.ts';
 import { gateCheck } from './gate-check.ts';
@@ -29,18 +29,17 @@ export type LinkWrites = Pick<Store, 'createInviteLink' | 'revokeInviteLink' | '
 
 export function linkWrites(t: TableAccess): LinkWrites {
   return {
-    createInviteLink(link: InviteLink, quota: LinkQuota, activity: ActivityEntry, sealedToken: string): Promise<'created' | 'links-disabled' | 'generation-moved' | 'quota-moved'> {
-      return retryingConflicts(() => createInviteLinkOnce(t, link, quota, activity, sealedToken));
+    createInviteLink(link: InviteLink, quota: LinkQuota, activity: ActivityEntry, sealedToken: string, revoke?: LinkRevocation): Promise<'created' | 'links-disabled' | 'generation-moved' | 'quota-moved'> {
+      return retryingConflicts(() => createInviteLinkOnce(t, link, quota, activity, sealedToken, revoke));
     },
 
     revokeInviteLink(link: InviteLink, at: string, activity: ActivityEntry): Promise<void> {
-      const revoke = { UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :at)', ExpressionAttributeValues: { ':at': at } };
-      const targets = [keys.link(link.linkId), ...Array.from({ length: SHARDS.linkCounters }, (_, shard) => keys.linkCounter(link.linkId, shard))];
+      const targets = revokedItems(t, link, at);
       const send = (releaseQuota: boolean) =>
         t.db.send(
           new TransactWriteCommand({
             TransactItems: [
-              ...targets.map((Key) => ({ Update: { TableName: t.table, Key, ...revoke } })),
+              ...targets,
               // The revoked link no longer counts against its creator's quota.
               ...(releaseQuota
                 ? [
@@ -132,7 +131,40 @@ export function linkWrites(t: TableAccess): LinkWrites {
 }
 
 /** Checks one random gate, like a join, so concurrent creations and joins rarely share an item. */
-async function createInviteLinkOnce(t: TableAccess, link: InviteLink, quota: LinkQuota, activity: ActivityEntry, sealedToken: string): Promise<'created' | 'links-disabled' | 'generation-moved' | 'quota-moved'> {
+/** The link and every one of its use counters marked revoked (a first revocation's time stays). */
+function revokedItems(t: TableAccess, link: InviteLink, at: string): TransactItem[] {
+  const revoke = { UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :at)', ExpressionAttributeValues: { ':at': at } };
+  const targets = [keys.link(link.linkId), ...Array.from({ length: SHARDS.linkCounters }, (_, shard) => keys.linkCounter(link.linkId, shard))];
+  return targets.map((Key) => ({ Update: { TableName: t.table, Key, ...revoke } }));
+}
+
+/**
+ * A re-issue's revocation of the old link, in the new link's write: the link and its counters, its
+ * entry, and, when someone else made it, that person's quota no longer counting it (the caller's
+ * own quota record, written whole with the new link, already leaves it out).
+ */
+function revocationItems(t: TableAccess, newLink: InviteLink, revoke: LinkRevocation): TransactItem[] {
+  const { link, at, activity } = revoke;
+  return [
+    ...revokedItems(t, link, at),
+    { Put: { TableName: t.table, Item: items.activity(activity) } },
+    ...(link.createdBy !== newLink.createdBy
+      ? [
+          {
+            Update: {
+              TableName: t.table,
+              Key: keys.linkQuota(link.domainId, link.createdBy),
+              UpdateExpression: 'REMOVE active.#link SET entityType = :type, version = if_not_exists(version, :zero) + :one',
+              ExpressionAttributeNames: { '#link': link.linkId },
+              ExpressionAttributeValues: { ':type': ENTITY.LinkQuota, ':zero': 0, ':one': 1 },
+            },
+          },
+        ]
+      : []),
+  ];
+}
+
+async function createInviteLinkOnce(t: TableAccess, link: InviteLink, quota: LinkQuota, activity: ActivityEntry, sealedToken: string, revoke?: LinkRevocation): Promise<'created' | 'links-disabled' | 'generation-moved' | 'quota-moved'> {
   try {
     await t.db.send(
       new TransactWriteCommand({
@@ -161,6 +193,7 @@ async function createInviteLinkOnce(t: TableAccess, link: InviteLink, quota: Lin
               ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
             },
           })),
+          ...(revoke ? revocationItems(t, link, revoke) : []),
         ],
       }),
     );
