@@ -10,6 +10,7 @@
  */
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { qrSvg } from '../../web/src/components/invite/qr-code.ts';
 import { launchChromium } from '../support/browser.ts';
 import { pageSteps, screenshot } from '../support/pages.ts';
 import { useStack } from '../support/stack.ts';
@@ -159,6 +160,41 @@ describe('the active links', () => {
     await modal().locator('#copy-onboarding-link').click();
     await expect.poll(() => page.evaluate(() => navigator.clipboard.readText()), SLOW).toBe(second);
     await screenshot(page, 'invite-modal-links', '#invite-modal');
+  });
+});
+
+describe('re-issuing a link', () => {
+  it('makes and copies a new link with the same settings, and revokes the old one in the same press unless unticked', async () => {
+    const { page } = owner;
+    const old = await when(t).linkToken(MANAGER, { userType: 'STANDARD', primaryTeamId: 'producers', label: 'Shared too far', maxUses: 5 });
+    await page.keyboard.press('Escape');
+    await openModal();
+    const row = modal().locator('.link-item').filter({ hasText: 'Shared too far' });
+    await row.getByRole('button', { name: /^Re-issue link/ }).click();
+    const confirm = page.locator('#confirm-reissue-link');
+    await confirm.getByText('A new link with the same settings').waitFor();
+    expect(await confirm.locator('#reissue-revoke-old').isChecked()).toBe(true);
+    await page.evaluate(() => navigator.clipboard.writeText(''));
+    await confirm.getByRole('button', { name: 'Re-issue and copy' }).click();
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText()), SLOW).toMatch(/\/join#[A-Za-z0-9_-]{43}$/);
+    await modal().locator('#reissued-link .copied').waitFor();
+    // The list has the new link in the old one's place: one row with that label, used 0 of 5.
+    await expect.poll(() => modal().locator('.link-item').filter({ hasText: 'Shared too far' }).count(), SLOW).toBe(1);
+    const links = await activeLinks();
+    expect(links.filter((l) => l.label === 'Shared too far').map((l) => l.id)).not.toContain(old.id);
+    expect(links.filter((l) => l.label === 'Shared too far')).toHaveLength(1);
+    expect((await when(t).lookup(old.token)).body.code).toBe('LINK_REVOKED');
+    const url = await page.evaluate(() => navigator.clipboard.readText());
+    expect((await when(t).lookup(url.slice(url.indexOf('#') + 1))).status).toBe(200);
+
+    // Its QR code, drawn in the page, is the code of exactly that address (token in the fragment), with SVG and PNG to download.
+    await modal().locator('#reissued-link .qr-code > summary').click();
+    const image = modal().locator('#reissued-link .qr-image');
+    await expect.poll(() => image.getAttribute('src'), SLOW).toMatch(/^data:image\/svg\+xml/);
+    const src = (await image.getAttribute('src'))!;
+    expect(decodeURIComponent(src.slice(src.indexOf(',') + 1))).toBe(await qrSvg(url));
+    expect(await modal().locator('#reissued-link #qr-download-png').getAttribute('href')).toMatch(/^data:image\/png;base64,/);
+    expect(await modal().locator('#reissued-link #qr-download-svg').getAttribute('download')).toBe('invite-link-Shared-too-far.svg');
   });
 });
 

@@ -4,7 +4,7 @@
  * copy in any browser (their own; every link for an admin: revealing.ts; one line above the list
  * says why the others have none) and Revoke with a few seconds to undo (revoking.ts). A link that
  * needs approval says so; a paused one says since when, with Resume for its creator and admins
- * (resuming.ts).
+ * (resuming.ts); Re-issue makes and copies a new link with the same settings (reissuing.ts).
  */
 import { api } from '../../lib/api.ts';
 import { h, render } from '../../lib/dom.ts';
@@ -14,6 +14,7 @@ import { atDomains, formatDateTime, type CreatedLink, type Directory, type Invit
 import { linkCopying } from './copying.ts';
 import { errorNotice } from './error-notice.ts';
 import { defaultTeamName, describeLink, distinctNames, pauseAfterText, usesText } from './link-words.ts';
+import { linkReissuing } from './reissuing.ts';
 import { linkResuming } from './resuming.ts';
 import { COPY_RULE, linkRevealing, mayReveal } from './revealing.ts';
 import { isRevoking, linkRevoking } from './revoking.ts';
@@ -24,6 +25,8 @@ export function linksPanel(directory: Directory, base: string) {
   const mayRevoke = (link: InviteLink) => membership.isAdmin || link.createdBy === me.userId;
 
   const status = h('p', { class: 'visually-hidden', role: 'status', id: 'links-status' });
+  /** A re-issued link's "copied" box: above the list, kept while the list is drawn again. */
+  const reissued = h('div', { class: 'copy-result', role: 'status', 'aria-live': 'polite', id: 'reissued-link' });
   const list = h('section', { class: 'links', 'aria-labelledby': 'active-links-title', id: 'active-links' });
   const onboardingBody = h('div', { class: 'onboarding-link' });
   const onboardingResult = h('div', { class: 'copy-result', role: 'status', 'aria-live': 'polite' });
@@ -59,6 +62,7 @@ export function linksPanel(directory: Directory, base: string) {
   const addressOf = linkRevealing(base, store);
   const revoking = linkRevoking(directory, base, { list, store, copied: copying.copied, show, announce, drop });
   const resume = linkResuming(base, { list, resumed, refresh: () => void refresh(), announce });
+  const reissue = linkReissuing(directory, base, makeAndCopy, reissued);
 
   /** The standing onboarding link: the newest live one (the list is newest first). */
   const standing = () => links.find((l) => l.onboarding && !isRevoking(l.id));
@@ -70,6 +74,7 @@ export function linksPanel(directory: Directory, base: string) {
     render(
       list,
       h('h3', { id: 'active-links-title', tabindex: '-1' }, more ? `Active links (the newest ${links.length})` : `Active links (${links.length})`),
+      reissued,
       links.length === 0 ? h('p', { class: 'muted' }, 'No active links.') : null,
       links.some((l) => !mayReveal(directory, l)) ? h('p', { class: 'hint', id: 'copy-rule' }, COPY_RULE) : null,
       h('ul', { class: 'link-list' }, links.map(row)),
@@ -158,12 +163,16 @@ export function linksPanel(directory: Directory, base: string) {
       ? h('button', { type: 'button', class: 'button danger small', id: `revoke-${link.id}`, 'aria-haspopup': 'dialog', 'aria-label': `Revoke link: ${name}` }, 'Revoke')
       : null;
     revoke?.addEventListener('click', () => revoking.confirm(link));
+    const again = mayRevoke(link)
+      ? h('button', { type: 'button', class: 'button small', id: `reissue-${link.id}`, 'aria-haspopup': 'dialog', 'aria-label': `Re-issue link: ${name}` }, 'Re-issue')
+      : null;
+    again?.addEventListener('click', () => reissue(link, again));
     const result = h('div', { class: 'row-copy-result', role: 'status' });
     return h(
       'li',
       { class: link.pausedAt ? 'link-item paused' : 'link-item', 'data-link-id': link.id },
       details,
-      h('div', { class: 'link-actions' }, paused.button, mayReveal(directory, link) ? copyButton(link, () => addressOf(link), `copy-${link.id}`, 'Copy', result) : null, revoke),
+      h('div', { class: 'link-actions' }, paused.button, mayReveal(directory, link) ? copyButton(link, () => addressOf(link), `copy-${link.id}`, 'Copy', result) : null, again, revoke),
       result,
     );
   }
