@@ -60,10 +60,10 @@ const pausedLink = async (linkId: string) => {
   const link = await linkItem(linkId);
   return found.every((counter) => counter?.pausedAt !== undefined && counter.pausedAt === link?.pausedAt) ? link : undefined;
 };
-/** Every join the guard counted for the link, over all its minute buckets. */
+/** Every join the guard counted for the link, over all its buckets. */
 const counted = async (linkId: string) => {
   const { Items = [] } = await t.db.send(
-    new QueryCommand({ TableName: t.stack.tableName, KeyConditionExpression: 'PK = :pk AND begins_with(SK, :minute)', ExpressionAttributeValues: { ':pk': keys.guardPartition(linkId), ':minute': keys.guardMinutePrefix }, ConsistentRead: true }),
+    new QueryCommand({ TableName: t.stack.tableName, KeyConditionExpression: 'PK = :pk AND begins_with(SK, :bucket)', ExpressionAttributeValues: { ':pk': keys.guardPartition(linkId), ':bucket': keys.guardBucketPrefix }, ConsistentRead: true }),
   );
   return Items.flatMap((bucket) => [...((bucket.joinIds as Set<string> | undefined) ?? [])]);
 };

@@ -1,15 +1,15 @@
-/** A link's join-rate guard, counted from its minute buckets, with no AWS at all: the window a join closes, which joins count, and the threshold. */
+/** A link's join-rate guard, counted from its one-second buckets, with no AWS at all: the window a join closes, which joins count, and the threshold. */
 import { describe, expect, it } from 'vitest';
-import { countedJoinOf, countWindow, entryOf, markOf, minuteOf, passesThreshold, windowOf } from '../../shared/streams/guard/window.ts';
+import { bucketOf, countedJoinOf, countWindow, entryOf, markOf, passesThreshold, windowOf } from '../../shared/streams/guard/window.ts';
 
 const at = (minutes: number, seconds = 0) => new Date(Date.UTC(2026, 5, 1, 9, 0) + minutes * 60_000 + seconds * 1000).toISOString();
 const entry = (minutes: number, id: string, seconds = 0) => entryOf({ joinedAt: at(minutes, seconds), joinId: id });
 const counted = (entries: string[], joinedAt: string, withinMinutes = 10, marks: string[] = []) => countWindow(entries, marks, joinedAt, withinMinutes).joins.map((j) => j.joinId);
 
-describe('the minute a join is counted in', () => {
-  it('is its record\'s UTC minute, and the bucket spells the join by its time and id', () => {
-    expect(minuteOf('2026-06-01T09:30:59.999Z')).toBe('2026-06-01T09:30');
-    expect(minuteOf('2026-06-01T23:59:00.000Z')).toBe('2026-06-01T23:59');
+describe('the second a join is counted in', () => {
+  it('is its record\'s UTC second, and the bucket spells the join by its time and id', () => {
+    expect(bucketOf('2026-06-01T09:30:59.999Z')).toBe('2026-06-01T09:30:59');
+    expect(bucketOf('2026-06-01T23:59:00.000Z')).toBe('2026-06-01T23:59:00');
     expect(entryOf({ joinedAt: '2026-06-01T09:30:01.000Z', joinId: 'j1' })).toBe('2026-06-01T09:30:01.000Z#j1');
     expect(countedJoinOf('2026-06-01T09:30:01.000Z#j1')).toEqual({ joinedAt: '2026-06-01T09:30:01.000Z', joinId: 'j1' });
     expect(countedJoinOf('not a join')).toBeUndefined();
@@ -19,9 +19,9 @@ describe('the minute a join is counted in', () => {
 
 describe('the window a join closes', () => {
   it('reads the buckets from the minute `withinMinutes` before it to its own, across midnight too', () => {
-    expect(windowOf(at(30, 15), 10)).toMatchObject({ firstMinute: '2026-06-01T09:20', lastMinute: '2026-06-01T09:30' });
-    expect(windowOf('2026-06-02T00:04:00.000Z', 10)).toMatchObject({ firstMinute: '2026-06-01T23:54', lastMinute: '2026-06-02T00:04' });
-    expect(windowOf(at(0), 1440)).toMatchObject({ firstMinute: '2026-05-31T09:00', lastMinute: '2026-06-01T09:00' });
+    expect(windowOf(at(30, 15), 10)).toMatchObject({ firstBucket: '2026-06-01T09:20:15', lastBucket: '2026-06-01T09:30:15' });
+    expect(windowOf('2026-06-02T00:04:00.000Z', 10)).toMatchObject({ firstBucket: '2026-06-01T23:54:00', lastBucket: '2026-06-02T00:04:00' });
+    expect(windowOf(at(0), 1440)).toMatchObject({ firstBucket: '2026-05-31T09:00:00', lastBucket: '2026-06-01T09:00:00' });
   });
 
   it('counts the joins of the last `withinMinutes` up to this one, to the millisecond: not older, not later', () => {

@@ -91,10 +91,10 @@ export const keys = {
   /** One per sending of an invitation email (the first, then each resend), beside the invitation: its once-only claim. */
   invitationEmailClaim: (invitationId: string, sendCount: number): Key => ({ [PK]: `INVITE#${invitationId}`, [SK]: `SENT#${sendCount}` }),
 
-  /** A guarded link's joins in one UTC minute (`2026-06-01T09:30`), counted by the events feed: the guard's window reads a range of them. */
+  /** A guarded link's joins in one UTC second (`2026-06-01T09:30:05`), counted by the events feed: the guard's window reads a range of them. */
   guardPartition: (linkId: string) => `GUARD#${linkId}`,
-  guardMinute: (linkId: string, minute: string): Key => ({ [PK]: `GUARD#${linkId}`, [SK]: `MINUTE#${minute}` }),
-  guardMinutePrefix: 'MINUTE#',
+  guardBucket: (linkId: string, second: string): Key => ({ [PK]: `GUARD#${linkId}`, [SK]: `SECOND#${second}` }),
+  guardBucketPrefix: 'SECOND#',
   /** The email telling a link's creator that its guard paused it (the outbox the notifier reads from the stream), beside the link: `n` is the pause's time in epoch milliseconds. */
   linkPausedEmail: (linkId: string, pausedAt: string): Key => ({ [PK]: `LINK#${linkId}`, [SK]: `PAUSED_EMAIL#${Date.parse(pausedAt)}` }),
   /** The notifier's once-only claim for that email, one per pause. */

@@ -44,6 +44,6 @@ export const ENTITY = {
   JoinRequest: 'JoinRequest',
   MyJoinRequest: 'MyJoinRequest',
   JoinRequestEmail: 'JoinRequestEmail',
-  LinkGuardMinute: 'LinkGuardMinute',
+  LinkGuardBucket: 'LinkGuardBucket',
   LinkPausedEmail: 'LinkPausedEmail',
 } as const;

@@ -2,7 +2,7 @@
  * A link's join-rate guard, run by the events feed on the join records of guarded links (a record
  * carries its link's pauseAfter, so an unguarded link costs no read). The events feed never waits on
  * email, so neither does the guard. A batch's joins through one link are taken together, in the
- * order they happened: counted in their minutes' buckets, the buckets of their windows read once,
+ * order they happened: counted in their seconds' buckets, the buckets of their windows read once,
  * and at the first join whose window passes the threshold the link is paused, with its
  * InviteLinkPaused entry naming the burst and, in the same transaction, the outbox item the
  * notifier emails the creator from. Nothing is added to the join itself; the joins committed while
@@ -16,7 +16,7 @@ import { ENTITY } from '../../store/dynamodb/table.ts';
 import type { Store } from '../../store/store.ts';
 import { logger } from '../../observability/logger.ts';
 import { joinOf } from '../notifier/join-image.ts';
-import { countWindow, entryOf, markOf, minuteOf, passesThreshold, windowOf } from './window.ts';
+import { bucketOf, countWindow, entryOf, markOf, passesThreshold, windowOf } from './window.ts';
 
 /** Who paused a link, when its guard did: no person. */
 export const PAUSED_BY_GUARD = 'guard';
@@ -70,16 +70,16 @@ export function startGuards(records: readonly DynamoDBRecord[], deps: GuardDeps)
 async function guardLink(batch: GuardedJoin[], deps: GuardDeps, log: Record<string, unknown>): Promise<void> {
   const joins = [...batch].sort((a, b) => Date.parse(a.joinedAt) - Date.parse(b.joinedAt));
   const { linkId, linkPauseAfter: rule } = joins[0]!;
-  const minutes = Map.groupBy(joins, (join) => minuteOf(join.joinedAt));
-  await Promise.all([...minutes].map(([minute, inMinute]) => deps.counts.countJoins(linkId, minute, inMinute.map(entryOf))));
-  const buckets = await deps.counts.between(linkId, windowOf(joins[0]!.joinedAt, rule.withinMinutes).firstMinute, minuteOf(joins.at(-1)!.joinedAt));
+  const seconds = Map.groupBy(joins, (join) => bucketOf(join.joinedAt));
+  await Promise.all([...seconds].map(([second, inSecond]) => deps.counts.countJoins(linkId, second, inSecond.map(entryOf))));
+  const buckets = await deps.counts.between(linkId, windowOf(joins[0]!.joinedAt, rule.withinMinutes).firstBucket, bucketOf(joins.at(-1)!.joinedAt));
   const marks = [...buckets.marks];
   const windowOfJoin = (join: GuardedJoin) => countWindow(buckets.joins, marks, join.joinedAt, rule.withinMinutes);
   /** Who joined in the burst a join's window passed with: the window's joins and those after it the guard knows of yet (the batch's). */
   const burstOf = (join: GuardedJoin) => countWindow(buckets.joins, marks, join.joinedAt, rule.withinMinutes, joins.at(-1)!.joinedAt).joins;
 
   /** Marks the pause in its bucket: a later fresh start is measured from it. */
-  const markPause = (pausedAt: string) => deps.counts.mark(linkId, minuteOf(pausedAt), markOf({ paused: pausedAt }));
+  const markPause = (pausedAt: string) => deps.counts.mark(linkId, bucketOf(pausedAt), markOf({ paused: pausedAt }));
 
   /** Pauses the link at the join that passed the threshold, naming its burst, and marks the pause. */
   const pause = async (link: InviteLink, join: GuardedJoin) => {
@@ -114,7 +114,7 @@ async function guardLink(batch: GuardedJoin[], deps: GuardDeps, log: Record<stri
     if (window.pausedSince) {
       // Resumed since the guard paused it: the burst that paused it never pauses it again; counting starts afresh with this join.
       const restart = markOf({ restarted: join.joinedAt });
-      await deps.counts.mark(linkId, minuteOf(join.joinedAt), restart);
+      await deps.counts.mark(linkId, bucketOf(join.joinedAt), restart);
       marks.push(restart);
       window = windowOfJoin(join);
       if (!passesThreshold(window.joins.length, rule)) continue;

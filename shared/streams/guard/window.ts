@@ -1,7 +1,9 @@
 /**
- * A link's join-rate guard, counted in minute buckets: the minute a join is counted in, the buckets
- * its window reads, which joins there count, and whether they pass the link's threshold. Pure: the
- * join's own time (its record's joinedAt) is the only clock.
+ * A link's join-rate guard, counted in one-second buckets: the second a join is counted in, the
+ * buckets its window reads, which joins there count, and whether they pass the link's threshold.
+ * Pure: the join's own time (its record's joinedAt) is the only clock. A bucket holds one second's
+ * joins, so no bucket grows with a busy link (minute buckets held 1,800 joins at 30 a second, and
+ * rewriting such an item on every count cost what every join through the link then waited on).
  */
 import type { PauseAfter } from '../../domain/types.ts';
 
@@ -11,8 +13,8 @@ export interface CountedJoin {
   joinId: string;
 }
 
-/** `2026-06-01T09:30`: the UTC minute an instant falls in, the bucket's name. */
-export const minuteOf = (at: string | number): string => new Date(at).toISOString().slice(0, 16);
+/** `2026-06-01T09:30:05`: the UTC second an instant falls in, the bucket's name. */
+export const bucketOf = (at: string | number): string => new Date(at).toISOString().slice(0, 19);
 
 /**
  * How a bucket spells a join: its time then its id (its join record's sort key), so the same join
@@ -38,12 +40,12 @@ const markTimes = (marks: readonly string[], kind: 'paused' | 'restarted') =>
 
 /**
  * The window a join closes: the `withinMinutes` minutes up to it (its start excluded), and the
- * buckets (first and last minute, both included) that hold its joins.
+ * buckets (first and last second, both included) that hold its joins.
  */
-export function windowOf(joinedAt: string, withinMinutes: number): { after: number; until: number; firstMinute: string; lastMinute: string } {
+export function windowOf(joinedAt: string, withinMinutes: number): { after: number; until: number; firstBucket: string; lastBucket: string } {
   const until = Date.parse(joinedAt);
   const after = until - withinMinutes * 60_000;
-  return { after, until, firstMinute: minuteOf(after), lastMinute: minuteOf(until) };
+  return { after, until, firstBucket: bucketOf(after), lastBucket: bucketOf(until) };
 }
 
 /** What the window a join closes holds: the joins that count, oldest first, and whether the guard paused the link since counting last started. */
