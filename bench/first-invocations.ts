@@ -59,6 +59,12 @@ export function coldTargets(world: ColdWorld): ColdTarget[] {
         return api(o.name, () => apiEvent(o, { domainId: world.revokeAllDomainId }, ownerClaims, { hours: 1 }));
       case 'resume-invite-links':
         return api(o.name, () => apiEvent(o, { domainId: world.revokeAllDomainId }, ownerClaims));
+      // A new link each round from the live one, which stays live for the others.
+      case 'reissue-invite-link':
+        return api(o.name, () => apiEvent(o, { domainId: world.domainId, linkId: world.link.id }, ownerClaims, {}));
+      // Revoking every pending invitation of the domain would take the ones resend and revoke need each round.
+      case 'revoke-all-invitations':
+        return api(o.name, () => apiEvent(o, { domainId: world.revokeAllDomainId }, ownerClaims));
       case 'resume-invite-link':
         return api(o.name, () => apiEvent(o, { domainId: world.domainId, linkId: world.link.id }, ownerClaims));
       case 'update-member':

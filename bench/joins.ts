@@ -1,15 +1,16 @@
 /**
  * Joins under contention, open loop: each join starts at its scheduled time whether or not the
  * earlier ones have finished, at a fixed mean rate (Poisson arrivals), into one domain, on one
- * link and then spread over many. Beside them, the same load with the conflict emulation off, and
- * the old item footprint (every join holding the domain item and the link item) sent bare at the same rate.
+ * link and then spread over many. Beside them, the same load with the conflict emulation off, the
+ * old item footprint (every join holding the domain item and the link item) sent bare at the same
+ * rate, and one link whose join-rate guard counts every join (the events feed running beside).
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { conflictStats, emulateTransactionConflicts, resetConflictStats } from '../local/conflict-emulation.ts';
 import { collectGarbage, pause } from './joins/machine.ts';
 import { oldFootprint, type OldFootprintTarget } from './joins/old-footprint.ts';
 import { openLoop } from './joins/open-loop.ts';
-import { summary, type JoinScenario, type Window } from './joins/scenario.ts';
+import { GUARDED_SCENARIO, summary, type JoinScenario, type Window } from './joins/scenario.ts';
 import { joinTransactions } from './joins/transactions.ts';
 import { benchPerson, type BenchPerson, type localApi } from './local-api.ts';
 import { pool } from './stats.ts';
@@ -40,6 +41,17 @@ export interface ContentionOptions extends OldFootprintTarget {
   windows: number;
   /** The targets' misses for one rate's scenarios; none means the rate met them. */
   judge: (scenarios: JoinScenario[]) => string[];
+  /**
+   * A link with a join-rate guard it does not reach, joined at the first rate with the conflict
+   * emulation on while the events feed (which runs the guard) reads the stream: `withGuard` runs
+   * the work with it started. Its conflicts beside the one-link scenario's show whether the guard
+   * adds a hot item to joins.
+   */
+  guarded?: {
+    link: { token: string; id: string };
+    /** Runs `work` with the events feed started; once it returns the joins made, waits for the guard to count them, and says how many it counted. */
+    withGuard: (work: () => Promise<number>) => Promise<number>;
+  };
 }
 
 export interface RateRun {
@@ -60,6 +72,7 @@ export async function joinContention(o: ContentionOptions): Promise<{ rate: numb
     openLoop(rate, people.length, async (i) => (await o.api.join(links[i % links.length]!.token, people[i]!)).status, o.arrivals);
 
   const runs: RateRun[] = [];
+  const guardMisses: string[] = [];
   try {
     emulateTransactionConflicts(o.handlerClient, { enabled: false });
     // Untimed warm-up at the first rate, on a link of its own.
@@ -85,12 +98,24 @@ export async function joinContention(o: ContentionOptions): Promise<{ rate: numb
         return [summary(rate, `${name}, emulation off`, 'off', links.length, taken.off), summary(rate, name, 'on', links.length, taken.on)];
       };
       const scenarios: JoinScenario[] = [...(await shape('one link', o.links.slice(0, 1))), ...(await shape(`${o.links.length} links`, o.links))];
+      if (o.guarded && rate === o.rates[0]) {
+        const { link, withGuard } = o.guarded;
+        const taken: Window[] = [];
+        const counted = await withGuard(async () => {
+          for (let w = 0; w < o.windows; w++) taken.push(await window('on', [link]));
+          return taken.flatMap((w) => w.run.outcomes).filter((x) => x.status === 201).length;
+        });
+        const guarded = summary(rate, GUARDED_SCENARIO, 'on', 1, taken);
+        scenarios.push(guarded);
+        // The scenario is about the guard counting every join: one it did not count proves nothing.
+        if (counted !== guarded.succeeded) guardMisses.push(`joins, ${GUARDED_SCENARIO} at ${rate}/s: the guard counted ${counted} of the ${guarded.succeeded} joins`);
+      }
       emulateTransactionConflicts(o.handlerClient, { enabled: true });
       scenarios.push(await oldFootprint(o, rate, count));
       const notServed = scenarios
         .filter((x) => x.emulation === 'off' && x.p99 >= o.maxUncontendedP99Ms)
         .map((x) => `joins, ${x.name}: p99 ${x.p99} ms at ${rate}/s: the machine did not serve this rate (p99 under ${o.maxUncontendedP99Ms} ms with the emulation off)`);
-      runs.push({ rate, scenarios, misses: [...notServed, ...o.judge(scenarios)] });
+      runs.push({ rate, scenarios, misses: [...notServed, ...guardMisses.splice(0), ...o.judge(scenarios)] });
       if (runs.at(-1)!.misses.length > 0) break;
     }
   } finally {

@@ -206,6 +206,8 @@ try {
   log(`joins under contention: ${JOIN_RATES.join(', then ')} joins/s while every target holds, ${JOIN_ARRIVALS} arrivals, ${JOIN_SECONDS} s per scenario`);
   await seed.domain('bench-joins');
   const [warmUpLink, baselineLink, ...joinLinks] = await seed.links('bench-joins', SPREAD_LINKS + 2);
+  // A guard the windows never reach (at most JOIN_SECONDS of joins at one rate): it counts every join and pauses nothing.
+  const [guardedLink] = await seed.links('bench-joins', 1, { pauseAfter: { joins: 10_000, withinMinutes: 1 } });
   const contention = await joinContention({
     api,
     handlerClient: dynamoDb,
@@ -221,6 +223,26 @@ try {
     windows: JOIN_WINDOWS,
     arrivals: JOIN_ARRIVALS,
     judge: (scenarios) => judgeJoins(scenarios).misses,
+    guarded: {
+      link: guardedLink!,
+      withGuard: async (work) => {
+        // Started at the stream's end, as a mapping created with LATEST: the events of the bench's earlier sections are not this load.
+        const { eventsFeed } = STREAM_CONSUMERS;
+        const consumer = { ...eventsFeed, delivery: { ...eventsFeed.delivery, startingPosition: 'LATEST' as const } };
+        const feed = await startStreamReader({ streamArn: stack.streamArn, dynamoEndpoint: dynamo.endpoint, tableName: stack.tableName, consumer, iam: stack.iam });
+        try {
+          const joined = await work();
+          const { dynamoLinkGuardCounts } = await import('../shared/store/dynamodb/link-guard.ts');
+          const guard = dynamoLinkGuardCounts(dynamoDb, stack.tableName);
+          const counted = async () => (await guard.between(guardedLink!.id, '0000', '9999')).joins.length;
+          // The feed reads behind the joins: give it up to a minute to catch up with the last window.
+          for (let waited = 0; (await counted()) < joined && waited < 60_000; waited += 500) await new Promise((resolve) => setTimeout(resolve, 500));
+          return counted();
+        } finally {
+          await feed.stop();
+        }
+      },
+    },
   });
   // The targets must hold at the first rate; a higher one that misses them only bounds the rate reported.
   misses.push(...contention.runs[0]!.misses);

@@ -6,7 +6,7 @@ import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dyn
 import { newInvitation, newInvitationId } from '../shared/domain/invitation.ts';
 import { linkIdOf, newLinkToken } from '../shared/domain/invite-link.ts';
 import { requestIdOf } from '../shared/domain/join-request.ts';
-import type { Directory, Domain, InviteLink, JoinRequest, Membership } from '../shared/domain/types.ts';
+import type { Directory, Domain, InviteLink, JoinRequest, Membership, PauseAfter } from '../shared/domain/types.ts';
 import { items, type Item } from '../shared/store/dynamodb/items.ts';
 import type { TokenVault } from '../shared/store/token-vault.ts';
 import { pool } from './stats.ts';
@@ -88,7 +88,11 @@ export function seeder(db: DynamoDBDocumentClient, table: string) {
       );
     },
     /** `count` live links of the domain's generation, each with its use counters unless told not to (and its sealed token, `sealWith` a vault); returns their tokens and ids, newest last. */
-    async links(domainId: string, count: number, { generation = 0, counters = true, sealWith }: { generation?: number; counters?: boolean; sealWith?: TokenVault } = {}): Promise<{ token: string; id: string }[]> {
+    async links(
+      domainId: string,
+      count: number,
+      { generation = 0, counters = true, sealWith, pauseAfter }: { generation?: number; counters?: boolean; sealWith?: TokenVault; pauseAfter?: PauseAfter } = {},
+    ): Promise<{ token: string; id: string }[]> {
       const now = Date.now();
       const made = Array.from({ length: count }, (_, i) => {
         const token = newLinkToken();
@@ -109,6 +113,7 @@ export function seeder(db: DynamoDBDocumentClient, table: string) {
           onboarding: false,
           allowedEmailDomains: [],
           notifyCreator: true,
+          ...(pauseAfter ? { pauseAfter } : {}),
         };
         return { token, link, items: [items.inviteLink(link), ...(counters ? items.linkCounters(link) : [])] };
       });

@@ -2,6 +2,9 @@
 import type { Outcome } from './open-loop.ts';
 import { median, percentile, round } from '../stats.ts';
 
+/** The guarded link's scenario, judged against the one-link scenario (targets.ts). */
+export const GUARDED_SCENARIO = 'one guarded link, its guard counting';
+
 export interface JoinScenario {
   name: string;
   emulation: 'on' | 'off';

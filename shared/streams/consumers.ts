@@ -116,7 +116,7 @@ export const STREAM_CONSUMERS = {
       parallelizationFactor: 1,
       functionTimeoutSeconds: 30,
     },
-    // Everything it publishes is in the record's new image. For a guarded link's join it adds the join to its minute bucket
+    // Everything it publishes is in the record's new image. For a guarded link's join it adds the join to its one-second bucket
     // (UpdateItem), reads the window's buckets (Query), and past the threshold reads the link (GetItem), the burst's join records
     // (BatchGetItem) and pauses it: a transaction of UpdateItem on the link and PutItem of the entry and the creator's email, then
     // one per counter (UpdateItem, with ConditionCheckItem on the link still carrying that pause).

@@ -13,5 +13,5 @@ export const store: Store = dynamoStore(dynamoDb, tableName());
 /** The notifier's email claims on the same table; the notifier says when a 'sending' claim counts as a crash's leftover. */
 export const notificationClaims = (policy: { staleAfterSeconds: number }): NotificationClaims => dynamoNotificationClaims(dynamoDb, tableName(), policy);
 
-/** The guard's minute buckets on the same table (the events feed counts guarded links' joins there). */
+/** The guard's one-second buckets on the same table (the events feed counts guarded links' joins there). */
 export const linkGuardCounts = (): LinkGuardCounts => dynamoLinkGuardCounts(dynamoDb, tableName());
