@@ -208,6 +208,7 @@ try {
   const [warmUpLink, baselineLink, ...joinLinks] = await seed.links('bench-joins', SPREAD_LINKS + 2);
   // A guard the windows never reach (at most JOIN_SECONDS of joins at one rate): it counts every join and pauses nothing.
   const [guardedLink] = await seed.links('bench-joins', 1, { pauseAfter: { joins: 10_000, withinMinutes: 1 } });
+  const [feedLink] = await seed.links('bench-joins', 1);
   const contention = await joinContention({
     api,
     handlerClient: dynamoDb,
@@ -225,6 +226,7 @@ try {
     judge: (scenarios) => judgeJoins(scenarios).misses,
     guarded: {
       link: guardedLink!,
+      unguarded: feedLink!,
       withGuard: async (work) => {
         // Started at the stream's end, as a mapping created with LATEST: the events of the bench's earlier sections are not this load.
         const { eventsFeed } = STREAM_CONSUMERS;

@@ -2,8 +2,9 @@
 import type { Outcome } from './open-loop.ts';
 import { median, percentile, round } from '../stats.ts';
 
-/** The guarded link's scenario, judged against the one-link scenario (targets.ts). */
+/** The guarded link's scenario, judged against one link without a guard under the same events feed (targets.ts). */
 export const GUARDED_SCENARIO = 'one guarded link, its guard counting';
+export const FEED_SCENARIO = 'one link without a guard, the events feed running';
 
 export interface JoinScenario {
   name: string;
