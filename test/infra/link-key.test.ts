@@ -74,7 +74,7 @@ describe('the link key', () => {
 
   it('is encrypted with by the functions that make links and send invitations, and decrypted with by reveal alone', () => {
     const using = (action: string) => OPERATION_LIST.filter((op) => op.keyActions?.includes(action as never)).map((op) => op.name).sort();
-    expect(using('Encrypt')).toEqual(['create-invitations', 'create-invite-link', 'create-onboarding-link', 'resend-invitation']);
+    expect(using('Encrypt')).toEqual(['create-invitations', 'create-invite-link', 'create-onboarding-link', 'reissue-invite-link', 'resend-invitation']);
     expect(using('Decrypt')).toEqual(['reveal-invite-link']);
     // Of the stream consumers, only the one that opens invitations' sealed tokens touches it, to decrypt.
     for (const { consumer, function: fn } of Object.values(s.invites.consumers)) {

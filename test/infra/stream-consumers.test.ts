@@ -88,7 +88,9 @@ describe('one reader of the stream per entry of the consumer table', () => {
 
     it('may do what its table actions and grants say, and nothing else of its own', () => {
       const own = statementsOf(s.template, s.stack, built().function.role).flatMap((st) => [st.Action].flat()).filter((a) => !PLATFORM.test(a));
-      expect([...new Set(own)].sort()).toEqual([...consumer.tableActions.map((a) => `dynamodb:${a}`), ...consumer.grants.map((g) => GRANTED[g])].sort());
+      // QueryByDomain is a Query, on the by-domain index only (its resource is checked with the notifier's statements).
+      const tableActions = consumer.tableActions.map((a: string) => `dynamodb:${a === 'QueryByDomain' ? 'Query' : a}`);
+      expect([...new Set(own)].sort()).toEqual([...new Set([...tableActions, ...consumer.grants.map((g) => GRANTED[g])])].sort());
     });
 
     it('has its alarms say what its entry says, and its dead-letter queue named in the stack outputs', () => {
