@@ -4,7 +4,7 @@
  * table's stream, and the Activity list reads them back. A join's record is its MemberJoined entry.
  */
 import { randomUUID } from 'node:crypto';
-import { membershipFromGrant } from '../domain/invite-link.ts';
+import { membershipFromGrant, pickGrant } from '../domain/invite-link.ts';
 import { isInvitationJoin, type InvitationJoinRecord } from '../domain/join.ts';
 import type { Invitation, InviteLink, JoinRecord, JoinRequest, Membership, PauseAfter } from '../domain/types.ts';
 import { inviteLinkView } from './views.ts';
@@ -55,12 +55,7 @@ export const activity = {
     entry('InvitationCreated', invitation.domainId, actor, invitation.createdAt, {
       invitation: {
         ...invitationRefOf(invitation),
-        userType: invitation.userType,
-        ...(invitation.primaryTeamId !== undefined ? { primaryTeamId: invitation.primaryTeamId } : {}),
-        ...(invitation.primaryGroupId !== undefined ? { primaryGroupId: invitation.primaryGroupId } : {}),
-        additionalTeamIds: invitation.additionalTeamIds,
-        roleGroupIds: invitation.roleGroupIds,
-        groupIds: invitation.groupIds,
+        ...pickGrant(invitation),
         expiresAt: invitation.expiresAt,
       },
     }),

@@ -1,7 +1,7 @@
 /** How the product's records look in API responses (shapes in responses.ts). Tokens appear only in a freshly created link's url. */
 import type * as z from 'zod/mini';
 import type { InvitationStatus } from '../domain/invitation.ts';
-import { linksPausedUntil } from '../domain/invite-link.ts';
+import { linksPausedUntil, pickGrant } from '../domain/invite-link.ts';
 import type { Domain, Invitation, InviteLink, JoinRequest, Membership } from '../domain/types.ts';
 import type { invitation, inviteLink, joinRequest, linkSettings, member } from './responses.ts';
 
@@ -91,12 +91,7 @@ export function invitationView(i: Invitation, status: InvitationStatus): z.outpu
     invitationId: i.invitationId,
     email: i.email,
     status,
-    userType: i.userType,
-    ...(i.primaryTeamId !== undefined ? { primaryTeamId: i.primaryTeamId } : {}),
-    ...(i.primaryGroupId !== undefined ? { primaryGroupId: i.primaryGroupId } : {}),
-    additionalTeamIds: i.additionalTeamIds,
-    roleGroupIds: i.roleGroupIds,
-    groupIds: i.groupIds,
+    ...pickGrant(i),
     ...(i.message !== undefined ? { message: i.message } : {}),
     createdBy: i.createdBy,
     createdByEmail: i.createdByEmail,

@@ -85,17 +85,22 @@ export function assertMayReissue(member: Pick<Membership, 'userId' | 'isAdmin'>,
 export const lifetimeOf = (link: Pick<InviteLink, 'createdAt' | 'expiresAt'>, maxSeconds: number): number =>
   Math.min(maxSeconds, Math.max(1, Math.round((Date.parse(link.expiresAt) - Date.parse(link.createdAt)) / 1000)));
 
+/** Just the grant of a link, an invitation or a request for one: what the person gets. */
+export function pickGrant(source: LinkGrant): LinkGrant {
+  return {
+    userType: source.userType,
+    ...(source.primaryTeamId !== undefined ? { primaryTeamId: source.primaryTeamId } : {}),
+    ...(source.primaryGroupId !== undefined ? { primaryGroupId: source.primaryGroupId } : {}),
+    additionalTeamIds: source.additionalTeamIds,
+    roleGroupIds: source.roleGroupIds,
+    groupIds: source.groupIds,
+  };
+}
+
 /** The settings a re-issue carries over: the grant and the rules, never the token, times, uses or pause. */
 export function settingsOf(link: InviteLink): { grant: LinkGrant; label?: string; maxUses?: number; allowedEmailDomains: string[]; notifyCreator: boolean; requireApproval?: boolean; pauseAfter: PauseAfter | null } {
   return {
-    grant: {
-      userType: link.userType,
-      ...(link.primaryTeamId !== undefined ? { primaryTeamId: link.primaryTeamId } : {}),
-      ...(link.primaryGroupId !== undefined ? { primaryGroupId: link.primaryGroupId } : {}),
-      additionalTeamIds: link.additionalTeamIds,
-      roleGroupIds: link.roleGroupIds,
-      groupIds: link.groupIds,
-    },
+    grant: pickGrant(link),
     ...(link.label !== undefined ? { label: link.label } : {}),
     ...(link.maxUses !== undefined ? { maxUses: link.maxUses } : {}),
     allowedEmailDomains: link.allowedEmailDomains,

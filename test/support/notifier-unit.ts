@@ -3,8 +3,13 @@
  * DynamoDB mocked (aws-sdk-client-mock), so each file sees only the calls it makes.
  */
 import { SESClient } from '@aws-sdk/client-ses';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
+import { expect } from 'vitest';
+import type { Membership } from '../../shared/domain/types.ts';
+import { items } from '../../shared/store/dynamodb/items.ts';
+
+export type NotifierUnit = Awaited<ReturnType<typeof notifierUnderTest>>;
 
 export async function notifierUnderTest(env: Record<string, string> = {}) {
   Object.assign(process.env, {
@@ -19,4 +24,26 @@ export async function notifierUnderTest(env: Record<string, string> = {}) {
   });
   const { handler } = await import('../../functions/notify-signup.ts');
   return { handler, ses: mockClient(SESClient), ddb: mockClient(DynamoDBDocumentClient) };
+}
+
+/**
+ * The notifier read the domain's admins with ONE Query of its members on the by-domain index,
+ * filtered to admins, and `admin`'s membership item is one that Query finds and its filter keeps.
+ */
+export function expectOneAdminsQuery(ddb: NotifierUnit['ddb'], domainId: string, admin: Membership): void {
+  const queries = ddb.commandCalls(QueryCommand).map((c) => c.args[0].input);
+  expect(queries).toHaveLength(1);
+  const [query] = queries;
+  expect(query).toMatchObject({
+    TableName: 'unit-table',
+    IndexName: 'GSI1',
+    FilterExpression: 'isAdmin = :yes',
+    ExpressionAttributeNames: { '#pk': 'GSI1PK', '#sk': 'GSI1SK' },
+    ExpressionAttributeValues: { ':pk': `DOMAIN#${domainId}`, ':prefix': 'MEMBER#', ':yes': true },
+  });
+  expect(query!.KeyConditionExpression).toBe('#pk = :pk AND begins_with(#sk, :prefix)');
+  const adminItem = items.membership(admin);
+  expect(adminItem.GSI1PK).toBe(query!.ExpressionAttributeValues![':pk']);
+  expect(String(adminItem.GSI1SK).startsWith(query!.ExpressionAttributeValues![':prefix'])).toBe(true);
+  expect(adminItem.isAdmin).toBe(query!.ExpressionAttributeValues![':yes']);
 }

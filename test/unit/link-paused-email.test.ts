@@ -17,7 +17,7 @@ import type { LinkPausedEmail, Membership } from '../../shared/domain/types.ts';
 import { items } from '../../shared/store/dynamodb/items.ts';
 import { keys } from '../../shared/store/dynamodb/keys.ts';
 import { STREAM_CONSUMERS } from '../../shared/streams/consumers.ts';
-import { notifierUnderTest } from '../support/notifier-unit.ts';
+import { expectOneAdminsQuery, notifierUnderTest } from '../support/notifier-unit.ts';
 import { matchesFilter } from '../../local/lambda-stream-event.ts';
 
 const { handler, ses, ddb } = await notifierUnderTest();
@@ -207,21 +207,6 @@ describe('the creator and the domain\'s admins', () => {
     domainHas({ creator: member, admins: [admin] });
     await handler({ Records: [pauseRecord()] });
 
-    const queries = ddb.commandCalls(QueryCommand).map((c) => c.args[0].input);
-    expect(queries).toHaveLength(1);
-    const [query] = queries;
-    expect(query).toMatchObject({
-      TableName: 'unit-table',
-      IndexName: 'GSI1',
-      FilterExpression: 'isAdmin = :yes',
-      ExpressionAttributeNames: { '#pk': 'GSI1PK', '#sk': 'GSI1SK' },
-      ExpressionAttributeValues: { ':pk': `DOMAIN#${DOMAIN}`, ':prefix': 'MEMBER#', ':yes': true },
-    });
-    expect(query!.KeyConditionExpression).toBe('#pk = :pk AND begins_with(#sk, :prefix)');
-    // The admin's membership item is one the Query finds and its filter keeps.
-    const adminItem = items.membership(admin);
-    expect(adminItem.GSI1PK).toBe(query!.ExpressionAttributeValues![':pk']);
-    expect(String(adminItem.GSI1SK).startsWith(query!.ExpressionAttributeValues![':prefix'])).toBe(true);
-    expect(adminItem.isAdmin).toBe(query!.ExpressionAttributeValues![':yes']);
+    expectOneAdminsQuery(ddb, DOMAIN, admin);
   });
 });
