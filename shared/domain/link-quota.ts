@@ -21,6 +21,10 @@ export interface LinkQuota {
 
 const HOUR = 3600;
 
+/** The record without one link (revoked in the same write as the next one is made): it no longer counts. */
+export const withoutLink = (quota: LinkQuota | undefined, linkId: string): LinkQuota | undefined =>
+  quota && { ...quota, active: Object.fromEntries(Object.entries(quota.active ?? {}).filter(([id]) => id !== linkId)) };
+
 /**
  * The record after one more link, or 429 RATE_LIMITED with how long to wait. Links that expired,
  * or died with a delete-all or a switch-off (another generation), no longer count.

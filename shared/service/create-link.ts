@@ -1,7 +1,7 @@
 /** Making a link, shared by the configurable link and the one-call onboarding link. */
 import { asInviter } from './access.ts';
 import { linkPublicUrl, linkQuota, linkTtlSeconds } from '../config.ts';
-import { withNewLink } from '../domain/link-quota.ts';
+import { withNewLink, withoutLink } from '../domain/link-quota.ts';
 import { busy, linkCreationDisabled } from '../domain/errors.ts';
 import { assertMayReissue, creatorGenerationOf, expiresAtFor, lifetimeOf, lifetimeWithin, linkIdOf, newLinkToken, pauseAfterFor } from '../domain/invite-link.ts';
 import { assertMayHandOut } from '../domain/permissions.ts';
@@ -78,7 +78,7 @@ export async function createInviteLink(
     const actor = { userId: member.userId, email: member.email };
     const old = reissue?.revokeOld ? reissue.from : undefined;
     // The old link, revoked in this write, no longer counts against the caller's quota when it was theirs.
-    const quotaBefore = old && quota && old.createdBy === member.userId ? { ...quota, active: Object.fromEntries(Object.entries(quota.active).filter(([id]) => id !== old.linkId)) } : quota;
+    const quotaBefore = old && old.createdBy === member.userId ? withoutLink(quota, old.linkId) : quota;
     const revocation = old ? { link: old, at: link.createdAt, activity: activity.linkRevoked(old, actor, link.createdAt, link) } : undefined;
     const outcome = await store.createInviteLink(link, withNewLink(quotaBefore, link, now, linkQuota()), activity.linkCreated(link, actor, reissue?.from), sealedToken, revocation);
     if (outcome === 'created') return { ...inviteLinkView(link), url: linkPublicUrl(token) };

@@ -193,8 +193,8 @@ describe('re-issuing a link', () => {
     await expect.poll(() => image.getAttribute('src'), SLOW).toMatch(/^data:image\/svg\+xml/);
     const src = (await image.getAttribute('src'))!;
     expect(decodeURIComponent(src.slice(src.indexOf(',') + 1))).toBe(await qrSvg(url));
-    expect(await modal().locator('#reissued-link #qr-download-png').getAttribute('href')).toMatch(/^data:image\/png;base64,/);
-    expect(await modal().locator('#reissued-link #qr-download-svg').getAttribute('download')).toBe('invite-link-Shared-too-far.svg');
+    expect(await modal().locator('#reissued-link .qr-download-png').getAttribute('href')).toMatch(/^data:image\/png;base64,/);
+    expect(await modal().locator('#reissued-link .qr-download-svg').getAttribute('download')).toBe('invite-link-Shared-too-far.svg');
   });
 });
 

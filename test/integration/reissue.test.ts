@@ -4,7 +4,9 @@
  * activity ties the two; a link that ended can be re-issued; only its creator or an admin may, and
  * only in its own domain; joins racing a re-issue that revokes are admitted before it or refused after.
  */
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { keys } from '../../shared/store/dynamodb/keys.ts';
 import { advanceClock } from '#shared/clock.ts';
 import { useStack } from '../support/stack.ts';
 import { DEMO_DOMAIN, linksPath, MANAGER, newPerson, OTHER_DOMAIN, OTHER_OWNER, OWNER, tokenOf, VIEWER, when } from '../support/steps.ts';
@@ -77,6 +79,10 @@ describe('a re-issued link', () => {
     const owner = (await t.as(OWNER).get('/v1/me')).body;
     expect(res.body.createdBy).toBe(owner.userId);
     expect((await when(t).lookup(old.token)).body.code).toBe('LINK_REVOKED');
+    // The revoked link no longer counts against its maker's quota.
+    const manager = (await t.as(MANAGER).get('/v1/me')).body;
+    const { Item: quota } = await t.db.send(new GetCommand({ TableName: t.stack.tableName, Key: keys.linkQuota(DEMO_DOMAIN, manager.userId), ConsistentRead: true }));
+    expect(Object.keys(quota!.active)).not.toContain(old.id);
   });
 });
 

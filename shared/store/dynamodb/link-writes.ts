@@ -1,7 +1,7 @@
 /** The writes about links: making one, revoking one, revoking all, the domain switch, each a single transaction that names what refused it. */
 import { randomInt } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ActivityEntry } from '../../contract/event-schemas.ts';
 import { creatorGenerationAttribute } from '../../domain/invite-link.ts';
 import type { LinkQuota } from '../../domain/link-quota.ts';
@@ -29,8 +29,10 @@ export type LinkWrites = Pick<Store, 'createInviteLink' | 'revokeInviteLink' | '
 
 export function linkWrites(t: TableAccess): LinkWrites {
   return {
-    createInviteLink(link: InviteLink, quota: LinkQuota, activity: ActivityEntry, sealedToken: string, revoke?: LinkRevocation): Promise<'created' | 'links-disabled' | 'generation-moved' | 'quota-moved'> {
-      return retryingConflicts(() => createInviteLinkOnce(t, link, quota, activity, sealedToken, revoke));
+    async createInviteLink(link: InviteLink, quota: LinkQuota, activity: ActivityEntry, sealedToken: string, revoke?: LinkRevocation): Promise<'created' | 'links-disabled' | 'generation-moved' | 'quota-moved'> {
+      const outcome = await retryingConflicts(() => createInviteLinkOnce(t, link, quota, activity, sealedToken, revoke));
+      if (outcome === 'created' && revoke && revoke.link.createdBy !== link.createdBy) await retryingConflicts(() => releasedFromQuota(t, revoke.link));
+      return outcome;
     },
 
     revokeInviteLink(link: InviteLink, at: string, activity: ActivityEntry): Promise<void> {
@@ -139,29 +141,33 @@ function revokedItems(t: TableAccess, link: InviteLink, at: string): TransactIte
 }
 
 /**
- * A re-issue's revocation of the old link, in the new link's write: the link and its counters, its
- * entry, and, when someone else made it, that person's quota no longer counting it (the caller's
- * own quota record, written whole with the new link, already leaves it out).
+ * A re-issue's revocation of the old link, in the new link's write: the link and its counters, and
+ * its entry. The caller's own quota record, written whole with the new link, already leaves it out.
  */
-function revocationItems(t: TableAccess, newLink: InviteLink, revoke: LinkRevocation): TransactItem[] {
-  const { link, at, activity } = revoke;
-  return [
-    ...revokedItems(t, link, at),
-    { Put: { TableName: t.table, Item: items.activity(activity) } },
-    ...(link.createdBy !== newLink.createdBy
-      ? [
-          {
-            Update: {
-              TableName: t.table,
-              Key: keys.linkQuota(link.domainId, link.createdBy),
-              UpdateExpression: 'REMOVE active.#link SET entityType = :type, version = if_not_exists(version, :zero) + :one',
-              ExpressionAttributeNames: { '#link': link.linkId },
-              ExpressionAttributeValues: { ':type': ENTITY.LinkQuota, ':zero': 0, ':one': 1 },
-            },
-          },
-        ]
-      : []),
-  ];
+function revocationItems(t: TableAccess, revoke: LinkRevocation): TransactItem[] {
+  return [...revokedItems(t, revoke.link, revoke.at), { Put: { TableName: t.table, Item: items.activity(revoke.activity) } }];
+}
+
+/**
+ * Someone else's link a re-issue revoked no longer counts against their quota: written just after
+ * (a creator with no quota record, whose links predate quotas, has nothing to release, and a
+ * release in the transaction would fail it). Until then it counts at most as a live link would.
+ */
+async function releasedFromQuota(t: TableAccess, link: InviteLink): Promise<void> {
+  try {
+    await t.db.send(
+      new UpdateCommand({
+        TableName: t.table,
+        Key: keys.linkQuota(link.domainId, link.createdBy),
+        UpdateExpression: 'REMOVE active.#link SET version = version + :one',
+        ConditionExpression: 'attribute_exists(active)',
+        ExpressionAttributeNames: { '#link': link.linkId },
+        ExpressionAttributeValues: { ':one': 1 },
+      }),
+    );
+  } catch (error) {
+    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+  }
 }
 
 async function createInviteLinkOnce(t: TableAccess, link: InviteLink, quota: LinkQuota, activity: ActivityEntry, sealedToken: string, revoke?: LinkRevocation): Promise<'created' | 'links-disabled' | 'generation-moved' | 'quota-moved'> {
@@ -193,7 +199,7 @@ async function createInviteLinkOnce(t: TableAccess, link: InviteLink, quota: Lin
               ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
             },
           })),
-          ...(revoke ? revocationItems(t, link, revoke) : []),
+          ...(revoke ? revocationItems(t, revoke) : []),
         ],
       }),
     );

@@ -16,8 +16,8 @@ export const qrSvg = (url: string): Promise<string> => QRCode.toString(url, { ..
 /** "QR code" folded under the link: the code, and downloads named after the link. */
 export function qrCode(url: string, fileName: string): HTMLElement {
   const image = h('img', { class: 'qr-image', alt: 'QR code of the invite link', width: 220, height: 220 });
-  const svgLink = h('a', { class: 'button small', download: `${fileName}.svg`, id: 'qr-download-svg' }, 'Download SVG');
-  const pngLink = h('a', { class: 'button small', download: `${fileName}.png`, id: 'qr-download-png' }, 'Download PNG');
+  const svgLink = h('a', { class: 'button small qr-download-svg', download: `${fileName}.svg` }, 'Download SVG');
+  const pngLink = h('a', { class: 'button small qr-download-png', download: `${fileName}.png` }, 'Download PNG');
   const details = h(
     'details',
     { class: 'qr-code' },
