@@ -133,6 +133,9 @@ sign in, so a link that ended while the page was open is said there, not after; 
 the provider sends them back and the page loads afresh. So a lookup's row counts ${LOOKUPS_PER_JOIN} times below (API
 and Lambda requests, Lambda duration, read units), the join's once. Someone signed in already looks
 it up once; someone who opens the page and leaves makes lookups but no join, and is not counted.
+A link's lookup also writes its browser's visit mark for the link's stats (one conditional PutItem:
+1 write unit whether or not the browser was new that day; the events feed's one UpdateItem per link
+per batch that adds the marks up is not in these rows).
 
 | per million joins | dollars |
 | --- | --- |

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { asInviter, asMember } from '../shared/service/access.ts';
 import { createInviteLink } from '../shared/service/create-link.ts';
 import { joinWithToken } from '../shared/service/join.ts';
+import { countVisit } from '../shared/service/link-stats.ts';
 import { activity } from '../shared/contract/activity.ts';
 import { linkIdOf } from '../shared/domain/invite-link.ts';
 import type { Store } from '../shared/store/store.ts';
@@ -30,6 +31,7 @@ export interface Operation<C = unknown> {
 export async function operations(api: ReturnType<typeof localApi>, store: Store): Promise<Operation<any>[]> {
   // Imported once the stack has told the functions their key, as a cold start would be.
   const { tokenVault } = await import('../shared/store/kms/token-vault.ts');
+  const { linkStats } = await import('../shared/store/dynamodb/index.ts');
   const owner = await api.as(OWNER);
   const newLink = async () => {
     const res = await owner('POST', `${base}/invite-links`, grant);
@@ -64,11 +66,14 @@ export async function operations(api: ReturnType<typeof localApi>, store: Store)
       prepare: sharedLink,
       api: (link: { token: string }) => api.call('POST', '/v1/join/lookup', { token: link.token }),
       // As functions/lookup-invite-link.ts reads: the link, then the creator's membership with the domain and its
-      // directory in one BatchGetItem, then the use count only for a link with a use limit (the bench's has none).
+      // directory in one BatchGetItem, then the use count only for a link with a use limit (the bench's has none); beside
+      // them the browser's visit mark for the link's stats (one conditional PutItem: 1 WCU, whether or not it is new today).
       direct: async (link: { token: string }) => {
         const found = (await store.getInviteLink(linkIdOf(link.token)))!;
+        const visit = countVisit(linkStats, found, 'view', { address: '192.0.2.1', userAgent: 'bench' }, new Date());
         const access = await store.getAccess(found.createdBy, found.domainId);
         if (found.maxUses !== undefined) await store.useCount(found.linkId);
+        await visit;
         return access;
       },
     },

@@ -16,13 +16,21 @@ import { requestToJoin, type PendingJoin } from './join-requests.ts';
 /** A join admits the person, or, through a link that needs approval, records their request (202). */
 export type JoinOutcome = { joined: Membership } | { requested: PendingJoin };
 
-export async function joinWithToken(store: Store, token: string, joiner: Joiner, now: Date): Promise<JoinOutcome> {
+/** `refused`: told of what refused a join through a link (its stats count refusals); it never fails. */
+export async function joinWithToken(store: Store, token: string, joiner: Joiner, now: Date, refused?: (link: InviteLink, error: unknown) => Promise<void>): Promise<JoinOutcome> {
   // A link's id and an invitation token's key are both the token's SHA-256.
   const tokenHash = linkIdOf(token);
   const { link, isNewUser } = await store.linkForJoin(tokenHash, joiner.userId);
-  // A link is immutable: one that needs approval admits nobody through any other path.
-  if (link?.requireApproval) return { requested: await requestToJoin(store, link, joiner, now, isNewUser) };
-  if (link) return { joined: await joinThroughLink(store, link, joiner, now, isNewUser) };
+  if (link) {
+    try {
+      // A link is immutable: one that needs approval admits nobody through any other path.
+      if (link.requireApproval) return { requested: await requestToJoin(store, link, joiner, now, isNewUser) };
+      return { joined: await joinThroughLink(store, link, joiner, now, isNewUser) };
+    } catch (error) {
+      await refused?.(link, error);
+      throw error;
+    }
+  }
   const invitation = await store.invitationOfToken(tokenHash);
   if (invitation) return { joined: await joinThroughInvitation(store, invitation, tokenHash, joiner, now, isNewUser) };
   throw await goneLinkError(store, tokenHash, now);

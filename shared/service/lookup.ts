@@ -14,10 +14,18 @@ import { goneLinkError } from './gone-link.ts';
 
 export type TokenLookup = z.output<typeof linkLookup>;
 
-export async function lookUpToken(store: Store, token: string, now: Date): Promise<TokenLookup> {
+/** `seen`: told of the link a token opens (its stats count the visit), alongside the lookup's own reads; it never fails. */
+export async function lookUpToken(store: Store, token: string, now: Date, seen?: (link: InviteLink) => Promise<void>): Promise<TokenLookup> {
   const tokenHash = linkIdOf(token);
   const link = await store.getInviteLink(tokenHash);
-  if (link) return lookUpLink(store, link, now);
+  if (link) {
+    const counted = seen?.(link);
+    try {
+      return await lookUpLink(store, link, now);
+    } finally {
+      await counted;
+    }
+  }
   const invitation = await store.invitationOfToken(tokenHash);
   if (invitation) return lookUpInvitation(store, invitation, tokenHash, now);
   throw await goneLinkError(store, tokenHash, now);

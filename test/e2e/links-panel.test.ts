@@ -138,6 +138,25 @@ describe('the active links', () => {
     expect(await mine.getByRole('button', { name: /^Copy:/ }).count()).toBe(1);
   });
 
+  it('say how many viewed each link, started to sign in, joined and were refused, with the funnel folded under that', async () => {
+    const { page } = owner;
+    const link = await when(t).linkToken(OWNER, { userType: 'STANDARD', primaryTeamId: 'producers', label: 'Funnel link', allowedEmailDomains: ['example.test'] });
+    for (const [ua, step] of [['Phone/1', 'view'], ['Laptop/1', 'view'], ['Laptop/1', 'sign-in']] as const) {
+      expect((await t.request('POST', '/v1/join/lookup', { body: { token: link.token, step }, headers: { 'user-agent': ua } })).status).toBe(200);
+    }
+    expect((await when(t).joinAnswered(link.token)).status).toBe(201);
+    expect((await when(t).join(link.token, { email: `outsider-${Date.now()}@elsewhere.test`, firstName: 'Out', lastName: 'Sider' })).status).toBe(403);
+    await expect.poll(async () => (await t.as(OWNER).get(`${linksPath()}?limit=100`)).body.items.find((l: Link) => l.id === link.id)?.stats, SLOW)
+      .toEqual({ views: 2, signInsStarted: 1, joins: 1, refusals: { EMAIL_DOMAIN_NOT_ALLOWED: 1 } });
+    await page.keyboard.press('Escape');
+    await openModal();
+    const row = modal().locator('.link-item').filter({ hasText: 'Funnel link' });
+    await row.locator('.link-stats > summary').click();
+    expect(await row.locator('.link-stats > summary').innerText()).toBe('2 views · 1 sign-in · 1 joined · 1 refused');
+    expect(await row.locator('.funnel progress').evaluateAll((bars) => bars.map((b) => [(b as HTMLProgressElement).value, (b as HTMLProgressElement).max]))).toEqual([[2, 2], [1, 2], [1, 2]]);
+    expect(await row.locator('.funnel-refusals').innerText()).toBe('Refused: 1 email domain not allowed');
+  });
+
   it('reuse one onboarding link: Copy copies it again, and only "New onboarding link" makes another', async () => {
     const { page } = owner;
     const onboarding = async () => (await activeLinks()).filter((l) => l.onboarding);

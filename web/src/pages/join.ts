@@ -236,10 +236,11 @@ function handleLinkError(error: unknown, known?: Lookup) {
 /**
  * The link may have ended while the page was open (revoked, all deleted, expired, used up): looked
  * up again before the person leaves to make an account or sign in, so they learn it here, not after.
+ * That lookup also tells the link's stats that this browser started to sign in.
  */
 async function stillWorks(link: Lookup): Promise<boolean> {
   try {
-    await api<Lookup>('POST', '/v1/join/lookup', { token: heldToken() ?? '' });
+    await api<Lookup>('POST', '/v1/join/lookup', { token: heldToken() ?? '', step: 'sign-in' });
     return true;
   } catch (error) {
     // Not checked (too many attempts, offline): the join checks the link again anyway.

@@ -4,7 +4,8 @@
  * copy in any browser (their own; every link for an admin: revealing.ts; one line above the list
  * says why the others have none) and Revoke with a few seconds to undo (revoking.ts). A link that
  * needs approval says so; a paused one says since when, with Resume for its creator and admins
- * (resuming.ts); Re-issue makes and copies a new link with the same settings (reissuing.ts).
+ * (resuming.ts); Re-issue makes and copies a new link with the same settings (reissuing.ts). Each
+ * row says how many viewed it, started to sign in, joined and were refused, its funnel folded under that (link-stats.ts).
  */
 import { api } from '../../lib/api.ts';
 import { h, render } from '../../lib/dom.ts';
@@ -15,6 +16,7 @@ import { linkCopying } from './copying.ts';
 import { errorNotice } from './error-notice.ts';
 import { defaultTeamName, describeLink, distinctNames, pauseAfterText, usesText } from './link-words.ts';
 import { linkReissuing } from './reissuing.ts';
+import { linkStats } from './link-stats.ts';
 import { linkResuming } from './resuming.ts';
 import { COPY_RULE, linkRevealing, mayReveal } from './revealing.ts';
 import { isRevoking, linkRevoking } from './revoking.ts';
@@ -148,6 +150,7 @@ export function linksPanel(directory: Directory, base: string) {
       h('p', { class: 'muted small link-meta' }, h('span', { class: 'link-uses' }, usesText(link)), ' · expires ', h('time', { datetime: link.expiresAt }, formatDateTime(link.expiresAt))),
       limits.length ? h('p', { class: 'muted small link-limits' }, limits.join(' · ')) : null,
       paused.mark,
+      linkStats(link),
     );
     if (pending) {
       const undo = h('button', { type: 'button', class: 'button small', id: `undo-${link.id}`, 'aria-label': `Undo revoking ${name}` }, 'Undo');
