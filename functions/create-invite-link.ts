@@ -6,6 +6,6 @@ import { store } from '#shared/store/dynamodb/index.ts';
 import { tokenVault } from '#shared/store/kms/token-vault.ts';
 
 export const handler = operationHandler(OPERATIONS['create-invite-link'], ({ callerId, params, body }) => {
-  const { label, expiresInSeconds, maxUses, allowedEmailDomains, notifyCreator, pauseAfter, requireApproval, ...grant } = body;
-  return createInviteLink(store, tokenVault, callerId, params.domainId, () => grant, false, { label, expiresInSeconds, maxUses, allowedEmailDomains, notifyCreator, pauseAfter, requireApproval });
+  const { label, expiresInSeconds, maxUses, allowedEmailDomains, notifyCreator, pauseAfter, requireApproval, membershipDays, ...grant } = body;
+  return createInviteLink(store, tokenVault, callerId, params.domainId, () => grant, false, { label, expiresInSeconds, maxUses, allowedEmailDomains, notifyCreator, pauseAfter, requireApproval, membershipDays });
 });

@@ -22,6 +22,7 @@ import {
 } from './errors.ts';
 import { emailDomainOf, normalizeEmail } from './email.ts';
 import { admittedEmailDomains, creatorGenerationOf, joinedViaOf, linksPausedUntil, membershipFromGrant, revokedReason } from './invite-link.ts';
+import { memberUntilFor, membershipTimers, type Timer } from './timers.ts';
 import type { Domain, Invitation, InviteLink, JoinedVia, JoinRecord, LinkGrant, Membership, User } from './types.ts';
 
 /** Who is joining: their identity's `sub`, their verified email, their names. */
@@ -56,7 +57,9 @@ export type JoinWrite =
   /** The InvitationAccepted entry beside it, under its own event id. */
   | { write: 'record-acceptance'; eventId: string; join: InvitationJoinRecord }
   /** The person's profile, on their first join anywhere; already there is no refusal. */
-  | { write: 'create-user'; user: User; ifAbsent: true };
+  | { write: 'create-user'; user: User; ifAbsent: true }
+  /** A membership that ends (the link's membershipDays): its end and the warning before it, fired by the timer sweep. */
+  | { write: 'put-timer'; timer: Timer };
 
 /** An invitation's join record: it names the invitation, not a link. */
 export type InvitationJoinRecord = JoinRecord & { via: 'invitation'; invitationId: string };
@@ -89,7 +92,8 @@ export function planJoin(link: InviteLink, joiner: Joiner, now: Date, { joinId, 
 
   const at = now.toISOString();
   const { userId, email, firstName, lastName } = joiner;
-  const membership = newMembership(link.domainId, joiner, link, joinedViaOf(link, at), at);
+  const memberUntil = link.membershipDays !== undefined ? memberUntilFor(at, link.membershipDays) : undefined;
+  const membership: Membership = { ...newMembership(link.domainId, joiner, link, joinedViaOf(link, at), at), ...(memberUntil !== undefined ? { memberUntil } : {}) };
   const join: JoinRecord = {
     joinId,
     linkId: link.linkId,
@@ -106,6 +110,7 @@ export function planJoin(link: InviteLink, joiner: Joiner, now: Date, { joinId, 
     notifyCreator: link.notifyCreator ?? true,
     ...(link.maxUses !== undefined ? { linkMaxUses: link.maxUses } : {}),
     ...(link.pauseAfter !== undefined ? { linkPauseAfter: link.pauseAfter } : {}),
+    ...(memberUntil !== undefined ? { memberUntil } : {}),
   };
   const writes: JoinWrite[] = [
     { write: 'count-use', linkId: link.linkId, ...(link.maxUses !== undefined ? { maxUses: link.maxUses } : {}), at },
@@ -114,6 +119,8 @@ export function planJoin(link: InviteLink, joiner: Joiner, now: Date, { joinId, 
     { write: 'claim-email', domainId: link.domainId, email, userId },
     { write: 'record-join', join },
     ...profileIf(isNewUser, joiner, at),
+    // Only a link with membershipDays adds these: any other join writes what it always did.
+    ...(memberUntil !== undefined ? membershipTimers(link.domainId, userId, memberUntil, now).map((timer): JoinWrite => ({ write: 'put-timer', timer })) : []),
   ];
   return { membership, join, writes };
 }

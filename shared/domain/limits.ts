@@ -24,6 +24,9 @@ export const PAUSE_LIMITS = {
   maxHours: 72,
 } as const;
 
+/** A link's `membershipDays`, and how far ahead an admin may set a member's `memberUntil`. */
+export const MEMBERSHIP_LIMITS = { minDays: 1, maxDays: 365, maxUntilYears: 5 } as const;
+
 /** A decline's reason, as the person who asked reads it in their email. */
 export const JOIN_REQUEST_LIMITS = { reasonMaxLength: 500 } as const;
 

@@ -6,6 +6,7 @@
  */
 import { invalidRequest } from './errors.ts';
 import { assertReferencesExist } from './invite-link.ts';
+import { MEMBERSHIP_LIMITS } from './limits.ts';
 import { mayInvite, rankOf } from './permissions.ts';
 import type { Directory, Membership, UserType } from './types.ts';
 
@@ -15,17 +16,32 @@ export interface MemberChange {
   roleGroupIds?: string[];
   groupIds?: string[];
   isAdmin?: boolean;
+  /** When the membership ends: an instant after `at` and within MEMBERSHIP_LIMITS.maxUntilYears; null: never. */
+  memberUntil?: string | null;
 }
 
-/** The membership after the change; ids must exist in the domain (422 otherwise). */
-export function editedMember(before: Membership, change: MemberChange, directory: Directory): Membership {
-  if (Object.values(change).every((v) => v === undefined)) throw invalidRequest('body', 'give at least one of userType, teamIds, roleGroupIds, groupIds, isAdmin');
+const YEAR_MS = 365 * 86_400_000;
+
+/** The membership's end as asked, in the service's form (UTC, milliseconds): after `at` and not too far ahead (400 naming memberUntil otherwise). */
+export function memberUntilAsked(asked: string, at: string): string {
+  const until = Date.parse(asked);
+  if (!(until > Date.parse(at))) throw invalidRequest('memberUntil', 'must be in the future (or null, for a membership that does not end)');
+  if (until > Date.parse(at) + MEMBERSHIP_LIMITS.maxUntilYears * YEAR_MS) throw invalidRequest('memberUntil', `must be within ${MEMBERSHIP_LIMITS.maxUntilYears} years from now`);
+  return new Date(until).toISOString();
+}
+
+/** The membership after the change, as of `at`; ids must exist in the domain (422 otherwise). */
+export function editedMember(before: Membership, change: MemberChange, directory: Directory, at: string = new Date().toISOString()): Membership {
+  if (Object.values(change).every((v) => v === undefined)) throw invalidRequest('body', 'give at least one of userType, teamIds, roleGroupIds, groupIds, isAdmin, memberUntil');
+  const { memberUntil: _before, ...rest } = before;
+  const memberUntil = change.memberUntil === undefined ? before.memberUntil : change.memberUntil === null ? undefined : memberUntilAsked(change.memberUntil, at);
   assertReferencesExist(
     { userType: change.userType ?? before.userType, additionalTeamIds: change.teamIds ?? [], roleGroupIds: change.roleGroupIds ?? [], groupIds: change.groupIds ?? [] },
     directory,
   );
   return {
-    ...before,
+    ...rest,
+    ...(memberUntil !== undefined ? { memberUntil } : {}),
     ...(change.userType !== undefined ? { userType: change.userType } : {}),
     ...(change.teamIds !== undefined ? { teamIds: [...new Set(change.teamIds)] } : {}),
     ...(change.roleGroupIds !== undefined ? { roleGroupIds: [...new Set(change.roleGroupIds)] } : {}),

@@ -6,6 +6,7 @@
 import type { Actor } from '../contract/activity.ts';
 import type { ActivityEntry } from '../contract/event-schemas.ts';
 import { forbidden, notFound } from '../domain/errors.ts';
+import type { Timer } from '../domain/timers.ts';
 import type { Directory, Membership, RemovedMember } from '../domain/types.ts';
 import type { Store } from '../store/store.ts';
 import { asMember } from './access.ts';
@@ -23,6 +24,8 @@ export interface MemberChange {
   activity: ActivityEntry;
   /** Removed and kept out: no link lets them back until an admin allows it. */
   keepOut?: RemovedMember;
+  /** A new memberUntil's timers, written with the change. */
+  timers?: Timer[];
 }
 
 export async function changeMemberAsAdmin(
@@ -38,7 +41,7 @@ export async function changeMemberAsAdmin(
     const before = await store.getMembership(userId, domainId);
     if (!before) throw notFound('The member');
     const change = decide(before, directory, now().toISOString());
-    const outcome = await store.changeMember(before, change.after, change.endLinks, actor.userId, change.activity, change.keepOut);
+    const outcome = await store.changeMember(before, change.after, change.endLinks, actor.userId, change.activity, change.keepOut, change.timers);
     if (assertMemberChanged(outcome, attempt < ATTEMPTS)) return change;
   }
 }

@@ -173,6 +173,28 @@ describe('the admin role in the member editor', () => {
   });
 });
 
+describe('a membership that ends on its own', () => {
+  it('says until when in its row, and an admin extends it in the member editor (1280 px)', async () => {
+    const contractor = { email: 'casey.contractor@example.test', firstName: 'Casey', lastName: 'Contractor' };
+    const { token } = await when(t).linkToken(OWNER, { userType: 'STANDARD', primaryTeamId: 'producers', membershipDays: 30 });
+    expect((await when(t).join(token, contractor)).status).toBe(201);
+    const page = await usersPage('desktop');
+    const until = page.locator(`tr[data-email="${contractor.email}"] .member-until`);
+    expect(await until.innerText()).toMatch(/^until \d+ \w+ \d{4}$/);
+
+    await page.locator(`tr[data-email="${contractor.email}"] .edit-member`).click();
+    const dialog = page.locator('#member-edit');
+    const later = new Date(Date.now() + 90 * 86_400_000).toISOString().slice(0, 10);
+    await dialog.getByLabel('Membership ends on').fill(later);
+    await dialog.getByRole('button', { name: 'Review changes' }).click();
+    expect(await dialog.locator('.change-list').innerText()).toMatch(/^Membership: \d+ \w+ \d{4} → \d+ \w+ \d{4}$/);
+    await dialog.getByRole('button', { name: 'Save changes' }).click();
+    await page.locator('#member-edit').waitFor({ state: 'detached' });
+    const saved = (await t.as(OWNER).get(`${usersPath}?limit=100`)).body.items.find((m: { email: string }) => m.email === contractor.email);
+    expect(saved.memberUntil.slice(0, 10)).toBe(later);
+  });
+});
+
 describe('the screenshots', () => {
   it('show the member editor with the admin role', async () => {
     const page = await usersPage('desktop');

@@ -32,6 +32,7 @@ import { dataOf, keys } from './keys.ts';
 import { items } from './items.ts';
 import { ENTITY, SHARDS, TABLE } from './table.ts';
 import type { TableAccess, TransactItem } from './table-access.ts';
+import { timerPuts } from './timers.ts';
 
 /** How many links an instance remembers; a burst through one link reads it once per instance. */
 const KNOWN_LINKS_MAX = 1000;
@@ -149,6 +150,8 @@ function actionOf(table: string, w: RequestFlowWrite, shards: { counter: number;
       return { Put: { TableName: table, Item: items.join(w.join) } };
     case 'create-user':
       return { Put: { TableName: table, Item: items.user(w.user), ...notExists } };
+    case 'put-timer':
+      return timerPuts({ table }, [w.timer])[0]!;
     case 'use-invitation':
     case 'release-address':
     case 'record-acceptance':
@@ -164,8 +167,8 @@ function counterFull(found: Record<string, unknown> | undefined, at: string): bo
   return counter !== undefined && counter.revokedAt === undefined && counter.pausedAt === undefined && (counter.expiresAt ?? '') > at && counter.cap !== undefined && (counter.useCount ?? 0) >= counter.cap;
 }
 
-/** The writes with a condition that refuses the join (the records and the address's release have none; the profile's is no refusal). */
-type RefusableWrite = Exclude<JoinWrite['write'], 'record-join' | 'record-acceptance' | 'release-address' | 'create-user'>;
+/** The writes with a condition that refuses the join (the records, the address's release and the timers have none; the profile's is no refusal). */
+type RefusableWrite = Exclude<JoinWrite['write'], 'record-join' | 'record-acceptance' | 'release-address' | 'create-user' | 'put-timer'>;
 
 /** The refused write, with what the product needs of the item its condition found (and the join's time where a pause was found, to tell whether it was running). */
 function refusedWrite(write: RefusableWrite, found: Record<string, unknown> | undefined, at: string | undefined): RefusedJoinWrite {

@@ -3,7 +3,8 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { ActivityEntry } from '../../contract/event-schemas.ts';
 import { creatorGenerationAttribute } from '../../domain/invite-link.ts';
-import type { Membership, RemovedMember } from '../../domain/types.ts';
+import type { Timer } from '../../domain/timers.ts';
+import type { Membership, MembershipEndingEmail, RemovedMember } from '../../domain/types.ts';
 import type { AdminWriteOutcome, MemberChangeOutcome, Store } from '../store.ts';
 import { failedItem, reasonCodes } from './cancellation.ts';
 import { retryingConflicts } from './conflicts.ts';
@@ -12,13 +13,43 @@ import { keys } from './keys.ts';
 import { quotaFreed } from './link-writes.ts';
 import { SHARDS, TABLE } from './table.ts';
 import type { TableAccess } from './table-access.ts';
+import { timerPuts } from './timers.ts';
 
-export type MemberWrites = Pick<Store, 'changeMember' | 'allowRejoin'>;
+export type MemberWrites = Pick<Store, 'changeMember' | 'allowRejoin' | 'recordMembershipEnding'>;
 
 export function memberWrites(t: TableAccess): MemberWrites {
   return {
-    changeMember(before: Membership, after: Membership | undefined, endLinks: boolean, adminUserId: string, activity: ActivityEntry, keepOut?: RemovedMember): Promise<MemberChangeOutcome> {
-      return retryingConflicts(() => changeMemberOnce(t, before, after, endLinks, adminUserId, activity, keepOut));
+    changeMember(before, after, endLinks, adminUserId, activity, keepOut, timers = []): Promise<MemberChangeOutcome> {
+      return retryingConflicts(() => changeMemberOnce(t, before, after, endLinks, adminUserId, activity, keepOut, timers));
+    },
+
+    async recordMembershipEnding(email: MembershipEndingEmail): Promise<'written' | 'already' | 'changed'> {
+      const { domainId, member, memberUntil } = email;
+      try {
+        await t.db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              // Only while the membership still ends then: a date moved or cleared since the timer was read warns of nothing.
+              { ConditionCheck: { TableName: t.table, Key: keys.membership(member.userId, domainId), ConditionExpression: 'memberUntil = :until', ExpressionAttributeValues: { ':until': memberUntil } } },
+              {
+                Put: {
+                  TableName: t.table,
+                  Item: items.membershipEndingEmail(email),
+                  ConditionExpression: 'attribute_not_exists(#pk)',
+                  ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+                },
+              },
+            ],
+          }),
+        );
+        return 'written';
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const [membership, outbox] = reasonCodes(error);
+        if (membership === 'ConditionalCheckFailed') return 'changed';
+        if (outbox === 'ConditionalCheckFailed') return 'already';
+        throw error;
+      }
     },
 
     async allowRejoin(removed: RemovedMember, domainId: string, adminUserId: string, activity: ActivityEntry): Promise<AdminWriteOutcome | 'changed'> {
@@ -46,9 +77,20 @@ export function memberWrites(t: TableAccess): MemberWrites {
   };
 }
 
-async function changeMemberOnce(t: TableAccess, before: Membership, after: Membership | undefined, endLinks: boolean, adminUserId: string, activity: ActivityEntry, keepOut?: RemovedMember): Promise<MemberChangeOutcome> {
+async function changeMemberOnce(
+  t: TableAccess,
+  before: Membership,
+  after: Membership | undefined,
+  endLinks: boolean,
+  adminUserId: string | undefined,
+  activity: ActivityEntry,
+  keepOut: RemovedMember | undefined,
+  timers: readonly Timer[],
+): Promise<MemberChangeOutcome> {
   const { domainId, userId } = before;
   const self = adminUserId === userId;
+  // The service itself (a membership that ended) has no caller to check.
+  const callerChecked = adminUserId !== undefined && !self;
   const adminDelta = (after?.isAdmin ? 1 : 0) - (before.isAdmin ? 1 : 0);
   const read = before.version ?? 0;
   // An admin editing themself: their own admin check rides on the membership write (an item appears once per transaction).
@@ -79,17 +121,17 @@ async function changeMemberOnce(t: TableAccess, before: Membership, after: Membe
           },
         }
       : undefined;
-  const callerCheck = {
+  const callerCheck = (caller: string) => ({
     ConditionCheck: {
       TableName: t.table,
-      Key: keys.membership(adminUserId, domainId),
+      Key: keys.membership(caller, domainId),
       ConditionExpression: 'isAdmin = :yes',
       ExpressionAttributeValues: { ':yes': true },
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
     },
-  };
+  });
   const actions = [
-    ...(self ? [] : [callerCheck]),
+    ...(callerChecked ? [callerCheck(adminUserId)] : []),
     membershipWrite,
     ...(domainWrite ? [domainWrite] : []),
     // Removed: the domain lets go of the email, or keeps it, marked, so the person cannot rejoin through a link.
@@ -101,9 +143,10 @@ async function changeMemberOnce(t: TableAccess, before: Membership, after: Membe
       : []),
     ...(bump ? [quotaFreed(t, domainId, userId)] : []),
     { Put: { TableName: t.table, Item: items.activity(activity) } },
+    ...timerPuts(t, timers),
   ];
-  const CALLER = self ? -1 : 0;
-  const MEMBER = self ? 0 : 1;
+  const CALLER = callerChecked ? 0 : -1;
+  const MEMBER = callerChecked ? 1 : 0;
   const DOMAIN = MEMBER + 1;
   try {
     await t.db.send(new TransactWriteCommand({ TransactItems: actions }));

@@ -1,6 +1,7 @@
 /**
  * What a domain admin can do to a member on the Users page: change their user type, teams (the
- * first is their primary team), role groups, legacy groups and admin role, reviewed before saving;
+ * first is their primary team), role groups, legacy groups, admin role and the day their membership
+ * ends (extend it, or clear it for a membership that does not end), reviewed before saving;
  * or remove them from the domain, confirmed first, which keeps them from joining again through a
  * link unless the admin ticks "Let them join again through a link". The domain's last admin keeps
  * the admin role: the editor says so instead of offering to take it. Both are modal dialogs (focus
@@ -9,7 +10,7 @@
 import { api, ApiError } from '../lib/api.ts';
 import { confirmDialog, modalDialog } from '../lib/dialog.ts';
 import { h, render, uid, type Child } from '../lib/dom.ts';
-import { USER_TYPE_HINT, USER_TYPE_LABEL, USER_TYPES, type Directory, type Member, type MemberChange, type UserType } from '../lib/model.ts';
+import { formatDate, USER_TYPE_HINT, USER_TYPE_LABEL, USER_TYPES, type Directory, type Member, type MemberChange, type UserType } from '../lib/model.ts';
 
 export interface MemberActions {
   edit(member: Member): void;
@@ -89,6 +90,11 @@ function problemText(error: unknown, member: Member, { membership }: Directory, 
 /** Previous ids that are still chosen keep their places; newly chosen ones follow, in the order shown. */
 const ordered = (previous: string[], chosen: string[]) => [...previous.filter((id) => chosen.includes(id)), ...chosen.filter((id) => !previous.includes(id))];
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+/** The UTC day of an instant, as a date input holds it. */
+const dayOf = (iso: string | undefined) => (iso ? iso.slice(0, 10) : '');
+/** The end on the day chosen, at the time of day it ended before (else the day's last minute, UTC); none for no day. */
+const untilOn = (day: string, before: string | undefined): string | null => (day ? `${day}T${before ? before.slice(11) : '23:59:00.000Z'}` : null);
+const untilWords = (iso: string | null | undefined) => (iso ? formatDate(iso) : 'does not end');
 
 function editDialog(directory: Directory, member: Member, lastAdmin: boolean, save: (change: MemberChange) => Promise<Member>, saved: (member: Member) => void) {
   const { teams, roleGroups, groups } = directory;
@@ -145,6 +151,19 @@ function editDialog(directory: Directory, member: Member, lastAdmin: boolean, sa
     ),
   );
 
+  const untilInput = h('input', { type: 'date', id: 'member-until', name: 'memberUntil', value: dayOf(member.memberUntil), min: new Date().toISOString().slice(0, 10), 'aria-describedby': 'member-until-hint' });
+  const untilField = h(
+    'div',
+    { class: 'field member-until-field' },
+    h('label', { for: 'member-until' }, 'Membership ends on', h('span', { class: 'optional' }, ' (optional)')),
+    untilInput,
+    h(
+      'p',
+      { class: 'hint', id: 'member-until-hint' },
+      `${yourself ? 'You are' : `${member.firstName} is`} removed on that day (UTC) and emailed three days before. Pick a later day to extend it; clear it for a membership that does not end; Remove ends it now.`,
+    ),
+  );
+
   /** The primary team is not also one of the more teams; with no primary team there are no more teams. */
   const syncTeams = () => {
     for (const box of Array.from(moreTeams.querySelectorAll<HTMLInputElement>('input'))) {
@@ -166,6 +185,7 @@ function editDialog(directory: Directory, member: Member, lastAdmin: boolean, sa
       groupIds: ordered(member.groupIds, checked(groupField, 'groupIds')),
       // The last admin's box is not offered: they stay an admin whatever it says.
       isAdmin: lastAdmin ? member.isAdmin : adminBox.checked,
+      memberUntil: untilInput.value === dayOf(member.memberUntil) ? (member.memberUntil ?? null) : untilOn(untilInput.value, member.memberUntil),
     };
   };
   /** Only what changed goes to the API. */
@@ -176,6 +196,7 @@ function editDialog(directory: Directory, member: Member, lastAdmin: boolean, sa
     if (!same(next.roleGroupIds, member.roleGroupIds)) change.roleGroupIds = next.roleGroupIds;
     if (!same(next.groupIds, member.groupIds)) change.groupIds = next.groupIds;
     if (next.isAdmin !== member.isAdmin) change.isAdmin = next.isAdmin;
+    if (next.memberUntil !== (member.memberUntil ?? null)) change.memberUntil = next.memberUntil;
     return change;
   };
 
@@ -207,6 +228,7 @@ function editDialog(directory: Directory, member: Member, lastAdmin: boolean, sa
     ),
     h('div', { class: 'optional-grid' }, moreTeams, roleGroupField, groupField),
     adminField,
+    untilField,
     formError,
     h('div', { class: 'actions' }, h('button', { type: 'button', class: 'button', onclick: () => modal.close() }, 'Cancel'), reviewButton),
   );
@@ -230,6 +252,7 @@ function editDialog(directory: Directory, member: Member, lastAdmin: boolean, sa
       change.roleGroupIds ? row('Role groups', names(roleGroups, member.roleGroupIds), names(roleGroups, next.roleGroupIds)) : null,
       change.groupIds ? row('Legacy groups', names(groups, member.groupIds), names(groups, next.groupIds)) : null,
       change.isAdmin !== undefined ? row('Admin role', adminWords(member.isAdmin), adminWords(next.isAdmin)) : null,
+      change.memberUntil !== undefined ? row('Membership', untilWords(member.memberUntil), untilWords(next.memberUntil)) : null,
       // Taking one's own admin role away ends what this page lets one do: said before it happens.
       yourself && change.isAdmin === false
         ? h('li', { class: 'change-warning' }, `You will no longer change members or the Login Settings of ${domainName}; another admin can make you one again.`)

@@ -71,8 +71,9 @@ export function removedMembers({ base, membership, adminEmail, announce }: Remov
               'td',
               { 'data-label': 'Removed' },
               h('time', { datetime: m.removedAt, title: formatDateTime(m.removedAt) }, formatDate(m.removedAt)),
-              ' by ',
-              h('span', { class: 'removed-by', 'data-user-id': m.removedBy, ...(m.removedByEmail ? { 'data-removed-by-email': m.removedByEmail } : {}) }, byWhom(m.removedBy, m.removedByEmail)),
+              m.removedBy === undefined
+                ? ' when their membership ended'
+                : [' by ', h('span', { class: 'removed-by', 'data-user-id': m.removedBy, ...(m.removedByEmail ? { 'data-removed-by-email': m.removedByEmail } : {}) }, byWhom(m.removedBy, m.removedByEmail))],
             ),
             h(
               'td',

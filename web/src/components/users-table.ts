@@ -1,6 +1,7 @@
 /**
  * The Users page's table: each member's name and email, user type (and admin), teams and groups
- * with the primary one marked, and, quieter, which link brought them in from whom. Admins get Edit
+ * with the primary one marked, and, quieter, which link brought them in from whom and, for a
+ * membership that ends on its own, until when. Admins get Edit
  * and Remove on each row, except Remove on the domain's last admin, which says why instead. For
  * an action on many (the page filtered by a link), a tick box before each row, and what became of
  * each person in their row.
@@ -44,6 +45,10 @@ function joinedVia(m: Member): HTMLElement {
     h('time', { datetime: via.at, title: formatDateTime(via.at) }, formatDate(via.at)),
   );
 }
+
+/** "until 2 Apr 2026": a membership that ends on its own (an admin extends or ends it with Edit or Remove). */
+const memberUntil = (m: Member): HTMLElement | null =>
+  m.memberUntil ? h('span', { class: 'member-until' }, 'until ', h('time', { datetime: m.memberUntil, title: formatDateTime(m.memberUntil) }, formatDate(m.memberUntil))) : null;
 
 /** Rows picked for one action on many, and what it did to each. */
 export interface RowSelection {
@@ -104,7 +109,7 @@ export function usersTable(members: Member[], directory: Directory, { actions, l
           h('th', { scope: 'row' }, h('span', { class: 'name' }, fullName(m)), h('span', { class: 'email' }, emailText(m.email))),
           cell('User type', USER_TYPE_LABEL[m.userType], m.isAdmin ? [' ', h('span', { class: 'badge' }, 'Admin')] : null),
           cell('Teams', h('span', { class: 'teams' }, teamNames(m, teams) || '—'), extra.length ? h('span', { class: 'member-groups' }, extra.join(' · ')) : null),
-          cell('How they joined', joinedVia(m)),
+          cell('How they joined', joinedVia(m), memberUntil(m)),
           outcome
             ? h('td', { class: 'row-actions' }, h('span', { class: outcome.removed ? 'row-outcome removed' : 'row-outcome failed' }, outcome.text))
             : actions

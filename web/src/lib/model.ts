@@ -67,7 +67,7 @@ export const USER_TYPE_HINT: Record<UserType, string> = {
 };
 
 /** The API's limits on a link's rules, checked here first so mistakes show at the field. */
-export { INVITATION_LIMITS, LINK_LIMITS, PAUSE_LIMITS } from '../../../shared/domain/limits.ts';
+export { INVITATION_LIMITS, LINK_LIMITS, MEMBERSHIP_LIMITS, PAUSE_LIMITS } from '../../../shared/domain/limits.ts';
 
 export const mayInvite = (m: Membership) => m.isAdmin || m.permissions.includes(INVITE_PERMISSION);
 

@@ -7,10 +7,10 @@
 import { ApiError } from '../../lib/api.ts';
 import { h, render } from '../../lib/dom.ts';
 import { formatEmailDomainsInput, parseEmailDomains } from '../../lib/email-domains.ts';
-import { atDomains, formatDuration, LINK_LIMITS, plural, type LinkSettings, type Membership } from '../../lib/model.ts';
+import { atDomains, formatDuration, LINK_LIMITS, MEMBERSHIP_LIMITS, plural, type LinkSettings, type Membership } from '../../lib/model.ts';
 import { radio } from './choices.ts';
 
-type RuleField = 'label' | 'expiresInSeconds' | 'maxUses' | 'allowedEmailDomains';
+type RuleField = 'label' | 'expiresInSeconds' | 'maxUses' | 'allowedEmailDomains' | 'membershipDays';
 /** The rules as the request body takes them; what is left out is the API's default. */
 export interface ChosenRules {
   label?: string;
@@ -18,6 +18,7 @@ export interface ChosenRules {
   maxUses?: number;
   allowedEmailDomains?: string[];
   notifyCreator: boolean;
+  membershipDays?: number;
 }
 
 /** Lifetimes offered when shorter than the domain's longest; the longest is always offered, and chosen (it is the API's default). */
@@ -88,6 +89,14 @@ function linkRules(settings: LinkSettings, membership: Membership) {
       : 'Email domains, separated by commas, like example.com, example.org. Leave it empty for anyone with the link.',
     true,
   );
+  const daysInput = h('input', { type: 'number', id: 'link-membership-days', name: 'membershipDays', min: MEMBERSHIP_LIMITS.minDays, max: MEMBERSHIP_LIMITS.maxDays, step: 1, inputmode: 'numeric' });
+  const daysRow = fieldRow(
+    'membershipDays',
+    daysInput,
+    'Membership ends after N days',
+    `For contractors and guests: each person who joins is removed that many days later (${MEMBERSHIP_LIMITS.minDays} to ${MEMBERSHIP_LIMITS.maxDays}), and emailed three days before. Leave it empty for memberships that do not end.`,
+    true,
+  );
   const notify = h('input', { type: 'checkbox', id: 'link-notify', name: 'notifyCreator', checked: true, 'aria-describedby': 'link-notify-hint' });
   const notifyRow = h(
     'div',
@@ -123,11 +132,19 @@ function linkRules(settings: LinkSettings, membership: Membership) {
     fields.get('maxUses')!.setError(fine ? undefined : `Enter a whole number from 1 to ${LINK_LIMITS.maxUses.toLocaleString('en-GB')}.`);
     return maxUses;
   }
+  function checkDays(): number | undefined {
+    const text = daysInput.value.trim();
+    const days = Number(text);
+    const fine = text === '' || (/^\d+$/.test(text) && days >= MEMBERSHIP_LIMITS.minDays && days <= MEMBERSHIP_LIMITS.maxDays);
+    fields.get('membershipDays')!.setError(fine ? undefined : `Enter a whole number of days from ${MEMBERSHIP_LIMITS.minDays} to ${MEMBERSHIP_LIMITS.maxDays}, or leave it empty.`);
+    return text === '' ? undefined : days;
+  }
   // Checked on Copy, then as they type once found wrong; not on blur, which would move the Copy button away from a pointer about to press it.
   const recheck = (control: HTMLElement, check: () => unknown) =>
     control.addEventListener('input', () => control.getAttribute('aria-invalid') === 'true' && check());
   recheck(labelInput, checkLabel);
   recheck(maxUsesInput, checkUses);
+  recheck(daysInput, checkDays);
   recheck(domainsInput, () => readDomains(false));
 
   /** The rules for the request body, or undefined (with the mistakes shown at their fields, the first focused). */
@@ -135,7 +152,8 @@ function linkRules(settings: LinkSettings, membership: Membership) {
     const label = checkLabel();
     const maxUses = checkUses();
     const domains = readDomains();
-    const invalid = (['label', 'maxUses', 'allowedEmailDomains'] as const).find((f) => fields.get(f)!.control.getAttribute('aria-invalid') === 'true');
+    const membershipDays = checkDays();
+    const invalid = (['label', 'maxUses', 'allowedEmailDomains', 'membershipDays'] as const).find((f) => fields.get(f)!.control.getAttribute('aria-invalid') === 'true');
     if (invalid) {
       fields.get(invalid)!.control.focus();
       return undefined;
@@ -148,6 +166,7 @@ function linkRules(settings: LinkSettings, membership: Membership) {
       ...(limited() ? { maxUses } : {}),
       ...(domains?.length ? { allowedEmailDomains: domains } : {}),
       notifyCreator: notify.checked,
+      ...(membershipDays !== undefined ? { membershipDays } : {}),
     };
   }
 
@@ -172,6 +191,7 @@ function linkRules(settings: LinkSettings, membership: Membership) {
       !limited() ? 'unlimited uses' : Number.isInteger(uses) && uses >= 1 ? `${plural(uses, 'person', 'people')} at most` : null,
       domains.ok && domains.domains.length ? `only ${atDomains(domains.domains)} emails` : null,
       notify.checked ? null : 'no signup emails',
+      /^\d+$/.test(daysInput.value.trim()) ? `memberships end after ${plural(Number(daysInput.value.trim()), 'day')}` : null,
     ]
       .filter((part) => part !== null)
       .join(' · ');
@@ -181,7 +201,7 @@ function linkRules(settings: LinkSettings, membership: Membership) {
     'section',
     { class: 'link-rules', 'aria-labelledby': 'link-rules-title' },
     h('h3', { id: 'link-rules-title' }, 'Limits and emails'),
-    h('div', { class: 'rules-grid' }, labelRow, lifeRow, usesField, domainsRow),
+    h('div', { class: 'rules-grid' }, labelRow, lifeRow, usesField, domainsRow, daysRow),
     notifyRow,
   );
   syncUses();
