@@ -3,7 +3,9 @@
  * accepted email) and the person who joined (the welcome); for each invitation email in the outbox,
  * emails the invited person their link; for each join-request email, the approver (one email for
  * all of a batch's requests to them) or the person declined; for each link its guard paused (the
- * events feed wrote the outbox item with the pause), its creator. Each email exactly once. It only ever sees join and outbox INSERTs (its filter in
+ * events feed wrote the outbox item with the pause), its creator; for each link's warning (a day
+ * before its end, or at 80 % of its uses), its creator; for each membership ending in three days, the
+ * member and the link's creator. Each email exactly once. It only ever sees join and outbox INSERTs (its filter in
  * shared/streams/consumers.ts, in AWS and in the local stream reader). Delivery guarantees and the
  * one duplicate window: docs/notifications.md.
  */
@@ -17,7 +19,9 @@ import { notifyInvitation } from '#shared/streams/notifier/invitation-emails.ts'
 import { invitationEmailOf } from '#shared/streams/notifier/invitation-image.ts';
 import { notifyJoin } from '#shared/streams/notifier/join-emails.ts';
 import { joinOf } from '#shared/streams/notifier/join-image.ts';
+import { notifyLinkEnding } from '#shared/streams/notifier/link-ending-emails.ts';
 import { notifyLinkPaused } from '#shared/streams/notifier/link-paused-emails.ts';
+import { notifyMembershipEnding } from '#shared/streams/notifier/membership-ending-emails.ts';
 import { notifyDeclined, startRequestEmails } from '#shared/streams/notifier/join-request-emails.ts';
 import { ENTITY } from '#shared/store/dynamodb/table.ts';
 import { notificationClaims, store } from '#shared/store/dynamodb/index.ts';
@@ -46,6 +50,14 @@ async function notify(record: DynamoDBRecord): Promise<void> {
   }
   if (entityOf(record) === ENTITY.LinkPausedEmail) {
     await notifyLinkPaused(record, deps, { sequenceNumber });
+    return;
+  }
+  if (entityOf(record) === ENTITY.LinkEndingEmail) {
+    await notifyLinkEnding(record, deps, { sequenceNumber });
+    return;
+  }
+  if (entityOf(record) === ENTITY.MembershipEndingEmail) {
+    await notifyMembershipEnding(record, deps, { sequenceNumber });
     return;
   }
   const join = joinOf(record);

@@ -20,11 +20,13 @@ import { Construct } from 'constructs';
 import { SETTINGS } from '#shared/config.ts';
 import type { OperationName } from '#shared/contract/operations.ts';
 import { CONSUMER_LIST, type ConsumerKey, type ConsumerName } from '#shared/streams/consumers.ts';
+import { TIMER_SWEEP } from '#shared/timer-sweep.ts';
 import { Api } from './constructs/api.ts';
 import { Health } from './constructs/health.ts';
 import { REPO_ROOT, type LogOptions } from './constructs/service-function.ts';
 import { streamConsumers, type StreamConsumerFunction } from './constructs/stream-consumer.ts';
 import { inviteLinksTable, tableProblems } from './constructs/table.ts';
+import { TimerSweep } from './constructs/timer-sweep.ts';
 import { InviteLinksUserPool, managedLoginUrl, SIGN_IN_SCOPES, type CognitoEmail } from './constructs/user-pool.ts';
 import { InviteLinksWebAcl, WEB_ACL_REGION } from './constructs/web-acl.ts';
 import { Web } from './constructs/web.ts';
@@ -86,8 +88,8 @@ export interface InviteLinksProps {
   alarmEmail?: string;
 }
 
-/** The functions by name: each API operation's and each stream consumer's (its file under functions/). */
-export type InviteLinksFunctionName = OperationName | ConsumerName;
+/** The functions by name: each API operation's, each stream consumer's and the timer sweep's (its file under functions/). */
+export type InviteLinksFunctionName = OperationName | ConsumerName | typeof TIMER_SWEEP.name;
 
 export class InviteLinks extends Construct {
   /** Base URL of the v1 API, no trailing slash: the pages' own origin, /v1/* going to the HTTP API. */
@@ -107,6 +109,8 @@ export class InviteLinks extends Construct {
   readonly notifier: StreamConsumerFunction;
   /** The events feed from the table's stream to eventBus: `consumers.eventsFeed`. */
   readonly eventsFeed: StreamConsumerFunction;
+  /** Fires the timers due every minute (a link's warning and end, a membership's end): its function, schedule and alarms. */
+  readonly timerSweep: TimerSweep;
   readonly userPool?: InviteLinksUserPool;
   /** The web ACL this construct made (stack in us-east-1, no webAclArn given). */
   readonly webAcl?: InviteLinksWebAcl;
@@ -184,10 +188,11 @@ export class InviteLinks extends Construct {
     });
     ({ notifier: this.notifier, eventsFeed: this.eventsFeed } = this.consumers);
     const consumers = CONSUMER_LIST.map(({ key }) => this.consumers[key]);
+    this.timerSweep = new TimerSweep(this, 'TimerSweep', { table: this.table, logs });
 
     const byOperation = Object.entries(this.api.functions).map(([name, fn]) => [name, fn.fn] as const);
     const byConsumer = consumers.map(({ consumer, function: fn }) => [consumer.name, fn.fn] as const);
-    this.functions = Object.fromEntries([...byOperation, ...byConsumer]) as Record<InviteLinksFunctionName, NodejsFunction>;
+    this.functions = Object.fromEntries([...byOperation, ...byConsumer, [TIMER_SWEEP.name, this.timerSweep.function.fn]]) as Record<InviteLinksFunctionName, NodejsFunction>;
 
     this.health = new Health(this, 'Health', {
       httpApi: this.api.httpApi,

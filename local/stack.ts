@@ -17,6 +17,7 @@ import { localToken } from './local-token.ts';
 import { startLocalMetrics, type LocalMetrics } from './metrics.ts';
 import { newLocalTokenSecret, removeLocalTokenSecret, writeLocalTokenSecret } from './local-token-secret.ts';
 import { servePages } from './pages.ts';
+import { startScheduler, type LocalScheduler } from './scheduler.ts';
 import { startStreamReader, type StreamReader, type StreamReaderOptions } from './stream-reader.ts';
 import { RUNTIME_SETTINGS, SETTINGS } from '#shared/config.ts';
 import { checkStreamReaders, CONSUMER_LIST, type ConsumerKey } from '#shared/streams/consumers.ts';
@@ -59,6 +60,8 @@ export interface LocalStackOptions extends ConsumerReaderOptions {
   signIn?: SignInSettings;
   /** Where to leave this start's `/local/token` secret for `npm run token` (local/local-token.ts); undefined keeps it in memory. */
   localTokenSecretFile?: string;
+  /** The timer sweep's schedule (local/scheduler.ts): real milliseconds between runs (default 1000); false leaves it off. */
+  timerSweep?: false | { everyMs?: number };
 }
 
 export interface LocalStack extends ConsumerReaders {
@@ -77,6 +80,8 @@ export interface LocalStack extends ConsumerReaders {
   localTokenSecret: string;
   /** The functions' EMF metrics, added up since the start (also at GET /local/metrics). */
   metrics: LocalMetrics;
+  /** Runs the timer sweep as EventBridge Scheduler does in AWS; absent with `timerSweep: false`. */
+  scheduler?: LocalScheduler;
   stop(): Promise<void>;
 }
 
@@ -182,6 +187,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ...tuning,
     });
   }
+  const scheduler = options.timerSweep === false ? undefined : await startScheduler({ iam, ...options.timerSweep });
 
   return {
     url,
@@ -195,7 +201,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     iam,
     localTokenSecret,
     metrics,
+    ...(scheduler ? { scheduler } : {}),
     stop: async () => {
+      await scheduler?.stop();
       await Promise.all(Object.values(readers).map((reader) => reader.stop()));
       await eventBus.stop();
       await frontDoor.close();

@@ -26,6 +26,7 @@ function entry<T extends EventType>(type: T, domainId: string, actor: Actor | un
 }
 
 const grantOf = (m: Membership) => ({ userType: m.userType, isAdmin: m.isAdmin, teamIds: m.teamIds, roleGroupIds: m.roleGroupIds, groupIds: m.groupIds });
+const stateOf = (m: Membership) => ({ ...grantOf(m), ...(m.memberUntil !== undefined ? { memberUntil: m.memberUntil } : {}) });
 const linkRefOf = (link: Pick<InviteLink, 'linkId' | 'label' | 'createdBy' | 'createdByEmail'>) => ({
   id: link.linkId,
   ...(link.label !== undefined ? { label: link.label } : {}),
@@ -45,10 +46,12 @@ export const activity = {
     entry('InviteLinksRevokedAll', domainId, actor, at, createdBy ? { createdBy: createdBy.userId, ...(createdBy.email !== undefined ? { createdByEmail: createdBy.email } : {}) } : {}),
   linksSwitched: (domainId: string, enabled: boolean, actor: Actor, at: string) =>
     entry(enabled ? 'InviteLinksEnabled' : 'InviteLinksDisabled', domainId, actor, at, {}),
-  memberUpdated: (before: Membership, after: Membership, actor: Actor, at: string) =>
-    entry('MemberUpdated', before.domainId, actor, at, { member: { userId: before.userId, email: before.email }, before: grantOf(before), after: grantOf(after) }),
-  memberRemoved: (member: Membership, actor: Actor, at: string, rejoinBlocked: boolean) =>
-    entry('MemberRemoved', member.domainId, actor, at, { member: { userId: member.userId, email: member.email, ...grantOf(member) }, rejoinBlocked }),
+  /** No actor: the service changed it (the last admin's memberUntil cleared). */
+  memberUpdated: (before: Membership, after: Membership, actor: Actor | undefined, at: string) =>
+    entry('MemberUpdated', before.domainId, actor, at, { member: { userId: before.userId, email: before.email }, before: stateOf(before), after: stateOf(after) }),
+  /** No actor, reason `expired`: the membership reached its memberUntil. */
+  memberRemoved: (member: Membership, actor: Actor | undefined, at: string, rejoinBlocked: boolean, reason?: 'expired') =>
+    entry('MemberRemoved', member.domainId, actor, at, { member: { userId: member.userId, email: member.email, ...grantOf(member) }, rejoinBlocked, ...(reason ? { reason } : {}) }),
   rejoinAllowed: (domainId: string, member: { userId: string; email: string }, actor: Actor, at: string) =>
     entry('MemberRejoinAllowed', domainId, actor, at, { member: { userId: member.userId, email: member.email } }),
   invitationCreated: (invitation: Invitation, actor: Actor) =>
@@ -69,6 +72,11 @@ export const activity = {
   linkPaused: (link: InviteLink, rule: PauseAfter, burst: readonly { userId: string; email: string; joinedAt: string }[], at: string, actor?: Actor) =>
     entry('InviteLinkPaused', link.domainId, actor, at, { link: linkRefOf(link), joins: rule.joins, withinMinutes: rule.withinMinutes, burst: burst.map(({ userId, email, joinedAt }) => ({ userId, email, joinedAt })) }),
   linkResumed: (link: InviteLink, actor: Actor, at: string) => entry('InviteLinkResumed', link.domainId, actor, at, { link: linkRefOf(link) }),
+  /** The service noticed, on time (shared/domain/timers.ts): no actor. */
+  linkExpiring: (link: InviteLink, useCount: number, at: string) =>
+    entry('InviteLinkExpiring', link.domainId, undefined, at, { link: linkRefOf(link), expiresAt: link.expiresAt, useCount, ...(link.maxUses !== undefined ? { maxUses: link.maxUses } : {}) }),
+  linkUsedUp: (link: InviteLink & { maxUses: number }, at: string) => entry('InviteLinkUsedUp', link.domainId, undefined, at, { link: linkRefOf(link), maxUses: link.maxUses }),
+  linkExpired: (link: InviteLink, useCount: number) => entry('InviteLinkExpired', link.domainId, undefined, link.expiresAt, { link: linkRefOf(link), useCount }),
 };
 
 /** A join's record as its MemberJoined entry: the eventId is the join's id, so it is the same on every read. */
@@ -111,7 +119,18 @@ export const joinDeclined = (r: JoinRequest, eventId: string): ActivityEntry => 
 
 function joinerOf(join: JoinRecord) {
   const { userType, teamIds, roleGroupIds, groupIds } = membershipFromGrant(join.grant);
-  return { userId: join.userId, email: join.email, firstName: join.firstName, lastName: join.lastName, userType, isAdmin: false, teamIds, roleGroupIds, groupIds };
+  return {
+    userId: join.userId,
+    email: join.email,
+    firstName: join.firstName,
+    lastName: join.lastName,
+    userType,
+    isAdmin: false,
+    teamIds,
+    roleGroupIds,
+    groupIds,
+    ...(join.memberUntil !== undefined ? { memberUntil: join.memberUntil } : {}),
+  };
 }
 
 /** The invitation as a join names it: the invited address is the joiner's. */

@@ -32,8 +32,10 @@ const linkRef = z.strictObject({ id: z.string(), label: z.optional(z.string()), 
 /** An invitation by email named without its token: the address it is for and who sent it. */
 export const invitationRef = z.strictObject({ id: z.string(), email: z.string(), createdBy: z.string(), createdByEmail: z.optional(z.string()) });
 
-/** Someone who joined, with what they were given. */
-const joiner = z.strictObject({ ...person.def.shape, firstName: z.string(), lastName: z.string(), ...grant.def.shape });
+/** Someone who joined, with what they were given (and when their membership ends, if it does). */
+const joiner = z.strictObject({ ...person.def.shape, firstName: z.string(), lastName: z.string(), ...grant.def.shape, memberUntil: z.optional(timestamp) });
+/** A member's grant and when their membership ends (absent: it does not). */
+const memberState = z.strictObject({ ...grant.def.shape, memberUntil: z.optional(timestamp) });
 
 /** A join request: who asked, through which link. */
 const joinRequestRef = z.strictObject({ id: z.string(), linkId: z.string(), ...person.def.shape, firstName: z.string(), lastName: z.string() });
@@ -56,9 +58,18 @@ export const EVENT_DETAILS = {
     link: z.optional(linkRef),
     invitation: z.optional(invitationRef),
   }),
-  MemberUpdated: z.strictObject({ ...envelope, member: person, before: grant, after: grant }),
-  /** `rejoinBlocked`: no link lets them back in until MemberRejoinAllowed (absent on entries written before removals could block). */
-  MemberRemoved: z.strictObject({ ...envelope, member: z.strictObject({ ...person.def.shape, ...grant.def.shape }), rejoinBlocked: z.optional(z.boolean()) }),
+  /** No actor: the service cleared the memberUntil of the domain's last admin, who cannot be removed. */
+  MemberUpdated: z.strictObject({ ...envelope, member: person, before: memberState, after: memberState }),
+  /**
+   * `rejoinBlocked`: no link lets them back in until MemberRejoinAllowed (absent on entries written before removals could block).
+   * `reason: "expired"`: their membership reached its memberUntil (no actor: the service removed them).
+   */
+  MemberRemoved: z.strictObject({
+    ...envelope,
+    member: z.strictObject({ ...person.def.shape, ...grant.def.shape }),
+    rejoinBlocked: z.optional(z.boolean()),
+    reason: z.optional(z.literal('expired')),
+  }),
   /** An admin let someone they had removed join again through a link. */
   MemberRejoinAllowed: z.strictObject({ ...envelope, member: person }),
   /** One address invited by email: what the invitation grants and until when (never its token). */
@@ -105,6 +116,16 @@ export const EVENT_DETAILS = {
   }),
   /** Its creator or an admin (the actor) resumed a paused link: it admits people again. */
   InviteLinkResumed: z.strictObject({ ...envelope, link: linkRef }),
+  /**
+   * A working link with uses left ends within a day (`expiresAt`); its creator is emailed unless the
+   * link says not to (`notifyCreator`). Once per link, 24 hours before its end (none for a link made
+   * to last a day or less). No actor: the service noticed.
+   */
+  InviteLinkExpiring: z.strictObject({ ...envelope, link: linkRef, expiresAt: timestamp, useCount: z.number(), maxUses: z.optional(z.number()) }),
+  /** A link's last use was taken: it admits nobody else. `occurredAt` is the latest join the service had seen when it found the link full, within moments of the last one. Once per link. */
+  InviteLinkUsedUp: z.strictObject({ ...envelope, link: linkRef, maxUses: z.number() }),
+  /** A link still working at its end expired (`occurredAt` is its `expiresAt`); links revoked or used up before do not expire again. Once per link. */
+  InviteLinkExpired: z.strictObject({ ...envelope, link: linkRef, useCount: z.number() }),
   // `satisfies` on the literal: every type types.ts names has its schema, and no schema an unnamed type.
 } as const satisfies Record<EventType, z.ZodMiniType>;
 export type EventDetail<T extends EventType = EventType> = z.output<(typeof EVENT_DETAILS)[T]>;

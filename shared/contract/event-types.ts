@@ -30,5 +30,8 @@ export const EVENT_TYPES = [
   'JoinRequested',
   'JoinApproved',
   'JoinDeclined',
+  'InviteLinkExpiring',
+  'InviteLinkUsedUp',
+  'InviteLinkExpired',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];

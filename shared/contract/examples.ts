@@ -118,7 +118,7 @@ export const PARAMETER_EXAMPLES: Record<string, string> = {
 export const REQUEST_EXAMPLES: Partial<Record<OperationName, unknown>> = {
   'create-invite-link': { ...SETTINGS, expiresInSeconds: 604_800 },
   'create-onboarding-link': {},
-  'update-member': { userType: 'POWER', teamIds: ['producers', 'editors'], roleGroupIds: ['contributors', 'user-managers'] },
+  'update-member': { userType: 'POWER', teamIds: ['producers', 'editors'], roleGroupIds: ['contributors', 'user-managers'], memberUntil: '2027-06-30T17:00:00.000Z' },
   'allow-rejoin': { email: JOINER.email },
   'put-invite-link-settings': { enabled: true, allowedEmailDomains: ['demo.test'], defaultPauseAfter: { joins: 20, withinMinutes: 10 } },
   'pause-invite-links': { hours: 48 },
@@ -162,7 +162,7 @@ export const RESPONSE_EXAMPLES: Partial<Record<ResponseName, unknown>> = {
     nextCursor: CURSOR,
     adminCount: 1,
   },
-  member: { ...member, userType: 'POWER', teamIds: ['producers', 'editors'], roleGroupIds: ['contributors', 'user-managers'] },
+  member: { ...member, userType: 'POWER', teamIds: ['producers', 'editors'], roleGroupIds: ['contributors', 'user-managers'], memberUntil: '2027-06-30T17:00:00.000Z' },
   removedMembers: { items: [{ ...JOINER, removedAt: '2026-11-28T16:20:00.000Z', removedBy: OWNER.userId, removedByEmail: OWNER.email }] },
   linkSettings: {
     enabled: true,
@@ -176,9 +176,11 @@ export const RESPONSE_EXAMPLES: Partial<Record<ResponseName, unknown>> = {
     pausedBy: OWNER.userId,
   },
   inviteLink: link,
-  createdInviteLink: { ...link, url },
+  inviteLinkWithStats: { ...link, stats: { views: 31, signInsStarted: 9, joins: 4, refusals: { EMAIL_DOMAIN_NOT_ALLOWED: 2 } } },
+  createdInviteLink: { ...link, stats: { views: 0, signInsStarted: 0, joins: 0, refusals: {} }, url },
   revealedInviteLink: { id: LINK_ID, url },
-  activeInviteLinks: { items: [{ ...link, useCount: 4, remainingUses: 21 }] },
+  activeInviteLinks: { items: [{ ...link, useCount: 4, remainingUses: 21, stats: { views: 31, signInsStarted: 9, joins: 4, refusals: { EMAIL_DOMAIN_NOT_ALLOWED: 2 } } }] },
+  endedInviteLinks: { items: [{ ...link, useCount: 25, endedBecause: 'used-up', endedAt: '2026-12-01T10:12:00.000Z', stats: { views: 58, signInsStarted: 31, joins: 25, refusals: { LINK_USED_UP: 3 } } }] },
   revokedAll: { revokedAt: '2026-11-28T16:20:00.000Z', revokedBy: OWNER.userId, createdBy: 'u-demo-manager' },
   linkLookup: {
     kind: 'link',

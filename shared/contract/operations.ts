@@ -112,8 +112,8 @@ export const OPERATIONS = {
   },
   'update-member': {
     method: 'PATCH', path: '/v1/domains/{domainId}/users/{userId}', auth: 'jwt', status: 200,
-    summary: 'Change a member’s user type, teams, role groups, legacy groups or admin role', who: ADMINS,
-    description: 'Ids are checked like a link’s. The domain’s last admin cannot lose admin (409 `LAST_ADMIN`). When the change takes away authority the member’s links rely on (the right to invite, a user type rank or a role group, for a member who is not an admin), every link they made stops working (410 `LINK_REVOKED`).',
+    summary: 'Change a member’s user type, teams, role groups, legacy groups, admin role or when their membership ends', who: ADMINS,
+    description: '`memberUntil` moves the end of the membership (an instant in the future, within 5 years: the member is removed then, with reason `expired`, and warned 3 days before) or clears it (`null`). Ids are checked like a link’s. The domain’s last admin cannot lose admin (409 `LAST_ADMIN`). When the change takes away authority the member’s links rely on (the right to invite, a user type rank or a role group, for a member who is not an admin), every link they made stops working (410 `LINK_REVOKED`).',
     params: input.userParams, body: input.memberChangeBody, response: 'member',
     errors: [...MEMBER_CHECK, 'UnknownReference', 'LastAdmin', 'Busy'], tableActions: [CALLER, 'GetItem', 'ConditionCheckItem', 'PutItem', 'UpdateItem'],
   },
@@ -164,7 +164,7 @@ export const OPERATIONS = {
   'create-invite-link': {
     method: 'POST', path: '/v1/domains/{domainId}/invite-links', auth: 'jwt', status: 201,
     summary: 'Make an invite link with a fixed configuration', who: MAY_INVITE,
-    description: 'The link expires after the domain’s link lifetime (7 days unless the operator shortened it). `url` holds the secret token: returned here, and afterwards only to the link’s creator or an admin through reveal (`POST .../invite-links/{linkId}/reveal`). `pauseAfter` `{joins, withinMinutes}`: once more than `joins` people join through it within `withinMinutes`, the link pauses itself (410 `LINK_PAUSED`) until its creator or an admin resumes it; a link made without one gets the domain’s `defaultPauseAfter`, and `pauseAfter: null` makes a link with no guard whatever the default. A creator who is not an admin cannot hand out a user type above their own nor a role group they do not hold. One person may have at most 100 links working at once in a domain and make at most 200 an hour (operator settings); beyond that, 429 with `Retry-After`.',
+    description: 'The link expires after the domain’s link lifetime (7 days unless the operator shortened it). `url` holds the secret token: returned here, and afterwards only to the link’s creator or an admin through reveal (`POST .../invite-links/{linkId}/reveal`). `pauseAfter` `{joins, withinMinutes}`: once more than `joins` people join through it within `withinMinutes`, the link pauses itself (410 `LINK_PAUSED`) until its creator or an admin resumes it; a link made without one gets the domain’s `defaultPauseAfter`, and `pauseAfter: null` makes a link with no guard whatever the default. `membershipDays` (1-365): memberships made through the link end that many days after each join (the member’s `memberUntil`; removed then with reason `expired`). A creator who is not an admin cannot hand out a user type above their own nor a role group they do not hold. One person may have at most 100 links working at once in a domain and make at most 200 an hour (operator settings); beyond that, 429 with `Retry-After`.',
     params: input.domainParams, body: input.createInviteLinkBody, response: 'createdInviteLink',
     errors: [...MEMBER_CHECK, 'LinkCreationDisabled', 'UnknownReference', 'RateLimited', 'Busy'], tableActions: [CALLER, 'ConditionCheckItem', 'PutItem'], keyActions: ['Encrypt'],
   },
@@ -184,8 +184,14 @@ export const OPERATIONS = {
   'list-invite-links': {
     method: 'GET', path: '/v1/domains/{domainId}/invite-links', auth: 'jwt', status: 200,
     summary: 'The domain’s active links with their use counts (never a token or url)', who: MAY_INVITE,
-    description: 'Active means usable: links that expired, were revoked or are used up are left out; a paused link is listed, with `pausedAt`. Newest first, a page at a time (`limit`, `cursor`); a page reads on past the links it leaves out to fill up to `limit`.',
+    description: 'Active means usable: links that expired, were revoked or are used up are left out; a paused link is listed, with `pausedAt`. Newest first, a page at a time (`limit`, `cursor`); a page reads on past the links it leaves out to fill up to `limit`. Each link has its `stats`: distinct browsers a day that opened it (`views`) and went on to sign in (`signInsStarted`), `joins`, and refused joins by code (`refusals`); counted from the table’s stream, a few seconds behind, at least once.',
     params: input.domainParams, query: input.pageQuery, response: 'activeInviteLinks', errors: MEMBER_CHECK, tableActions: [CALLER, 'QueryByDomain'],
+  },
+  'list-ended-invite-links': {
+    method: 'GET', path: '/v1/domains/{domainId}/ended-invite-links', auth: 'jwt', status: 200,
+    summary: 'The domain’s links that ended within 30 days (“Recently ended”)', who: MAY_INVITE,
+    description: 'Links that expired, were used up, revoked, or ended with a delete-all, the switch or their creator’s links, within the last 30 days: each with `endedBecause`, `endedAt`, its use count and `stats`, so its creator or an admin can re-issue it (`POST .../invite-links/{linkId}/reissue`). Newest first, a page at a time (`limit`, `cursor`); a page reads on past working links to fill up to `limit`.',
+    params: input.domainParams, query: input.pageQuery, response: 'endedInviteLinks', errors: MEMBER_CHECK, tableActions: [CALLER, 'QueryByDomain'],
   },
   'revoke-invite-link': {
     method: 'DELETE', path: '/v1/domains/{domainId}/invite-links/{linkId}', auth: 'jwt', status: 204,
@@ -203,7 +209,7 @@ export const OPERATIONS = {
     method: 'POST', path: '/v1/domains/{domainId}/invite-links/{linkId}/resume', auth: 'jwt', status: 200,
     summary: 'Resume a paused link', who: 'The link’s creator, or a domain admin.',
     description: 'A link that paused itself (`pausedAt`) admits people again at once: the link and all its use counts in one write (`InviteLinkResumed`). A link not paused is answered as it is; a link that no longer works answers with its 410 code.',
-    params: input.linkParams, response: 'inviteLink',
+    params: input.linkParams, response: 'inviteLinkWithStats',
     errors: [...MEMBER_CHECK, 'LinkExpired', 'LinkRevoked', 'LinksDisabled', 'Busy'], tableActions: [CALLER, 'GetItem', 'UpdateItem', 'PutItem'],
   },
   'reveal-invite-link': {
@@ -274,9 +280,10 @@ export const OPERATIONS = {
   'lookup-invite-link': {
     method: 'POST', path: '/v1/join/lookup', auth: 'public', clientLimit: 'public', status: 200,
     summary: 'What a link or an email invitation grants, for the join page', who: 'Anyone holding the link: the token travels in the body, never in a URL.',
-    description: 'The token of an invite link answers `kind: "link"`; the token of an invitation by email answers `kind: "invitation"`, naming who sent it (`invitedBy`) and the only address that may accept it (`invitedEmail`). An invitation already accepted, withdrawn or sent again with a new token answers 410 `LINK_REVOKED`; an expired one 410 `LINK_EXPIRED`.',
+    description: 'The token of an invite link answers `kind: "link"`; the token of an invitation by email answers `kind: "invitation"`, naming who sent it (`invitedBy`) and the only address that may accept it (`invitedEmail`). An invitation already accepted, withdrawn or sent again with a new token answers 410 `LINK_REVOKED`; an expired one 410 `LINK_EXPIRED`. A link’s lookup counts in its `stats`: `step: "view"` (the default) as the page opens, `step: "sign-in"` as the person leaves to sign in; each browser once a day, known only by a hash under a salt that is thrown away the next day.',
     body: input.lookupBody, response: 'linkLookup',
-    errors: ['LinkNotFound', 'LinkExpired', 'LinkRevoked', 'LinksDisabled', 'LinkUsedUp', 'LinkPaused', 'LinksPaused'], tableActions: ['GetItem', 'Query', 'BatchGetItem'],
+    // PutItem: the browser's visit mark for the link's stats (GetItem and PutItem also make and read the day's salt).
+    errors: ['LinkNotFound', 'LinkExpired', 'LinkRevoked', 'LinksDisabled', 'LinkUsedUp', 'LinkPaused', 'LinksPaused'], tableActions: ['GetItem', 'Query', 'BatchGetItem', 'PutItem'],
   },
   join: {
     method: 'POST', path: '/v1/join', auth: 'jwt', clientLimit: 'join', status: 201,

@@ -6,7 +6,8 @@
  */
 import * as z from 'zod/mini';
 import { EVENT_TYPES } from './event-types.ts';
-import { INVITATION_LIMITS, LINK_LIMITS, PAUSE_LIMITS } from '../domain/limits.ts';
+import { INVITATION_LIMITS, LINK_LIMITS, MEMBERSHIP_LIMITS, PAUSE_LIMITS } from '../domain/limits.ts';
+import { VISIT_STEPS } from '../domain/link-stats.ts';
 import { JOIN_REQUEST_STATUSES, USER_TYPES } from '../domain/types.ts';
 import { declineReason, email, emailDomains, entityId, idList, invitationMessage, linkLabel, personName, userId } from '../domain/values.ts';
 
@@ -27,6 +28,8 @@ export const memberChangeBody = z.lazy(() => z.strictObject({
   roleGroupIds: z.optional(idList),
   groupIds: z.optional(idList),
   isAdmin: z.optional(z.boolean('must be true or false')),
+  // When the membership ends: an instant ahead (checked against now when applied), or null for never.
+  memberUntil: z.optional(z.nullable(z.string('must be an ISO 8601 instant or null').check(z.iso.datetime({ offset: true, message: 'must be an ISO 8601 instant, like 2026-06-30T17:00:00Z, or null' })))),
 }));
 /** `allowRejoin=true`: the person may join again through a link; without it, they may not until an admin allows it. */
 export const removeMemberQuery = z.lazy(() => z.optional(z.strictObject({ allowRejoin: z.optional(z.enum(['true', 'false'], 'must be true or false')) })));
@@ -75,6 +78,7 @@ export const createInviteLinkBody = z.lazy(() => z
     requireApproval: z._default(z.boolean('must be true or false'), false),
     // null: no guard, whatever the domain's default.
     pauseAfter: z.optional(z.nullable(pauseAfter())),
+    membershipDays: z.optional(wholeFrom(MEMBERSHIP_LIMITS.minDays, MEMBERSHIP_LIMITS.maxDays, 'days')),
   })
   .check(onePrimary()));
 
@@ -111,7 +115,8 @@ export const settingsBody = z.lazy(() => z
 /** "Pause all links for N hours". */
 export const pauseLinksBody = z.lazy(() => z.strictObject({ hours: wholeFrom(PAUSE_LIMITS.minHours, PAUSE_LIMITS.maxHours, 'hours') }));
 
-export const lookupBody = z.lazy(() => z.strictObject({ token }));
+/** `step`: how far the join page got, for the link's stats: `view` (the default) when it opens, `sign-in` as the person leaves to sign in or make an account. */
+export const lookupBody = z.lazy(() => z.strictObject({ token, step: z.optional(z.enum(VISIT_STEPS)) }));
 
 /** The email is not here: it is the caller's verified email, from their token. Names default to the token's. */
 export const joinBody = z.lazy(() => z.strictObject({ token, firstName: z.optional(personName), lastName: z.optional(personName) }));

@@ -76,6 +76,8 @@ export const member = z.strictObject({
   primaryTeamId: z.optional(z.string()),
   primaryGroupId: z.optional(z.string()),
   joinedVia: z.optional(joinedVia),
+  /** The membership ends then (the link's membershipDays, or an admin set it): the member is removed with reason `expired`. */
+  memberUntil: z.optional(timestamp),
 });
 /** A page of the domain's users, with how many admins the domain has (its last admin can be neither removed nor demoted); absent where a domain never counted them. */
 export const members = z.strictObject({ items: z.array(member), nextCursor: z.optional(z.string()), adminCount: z.optional(z.number()) });
@@ -87,9 +89,10 @@ export const removedMember = z.strictObject({
   firstName: z.string(),
   lastName: z.string(),
   removedAt: timestamp,
-  /** The admin who removed them, and their email then. */
-  removedBy: z.string(),
+  /** The admin who removed them, and their email then; absent when their membership ended on its own (`reason: "expired"`). */
+  removedBy: z.optional(z.string()),
   removedByEmail: z.optional(z.string()),
+  reason: z.optional(z.literal('expired')),
 });
 export const removedMembers = page(removedMember);
 
@@ -138,11 +141,31 @@ const linkFields = {
   pauseAfter: z.optional(pauseAfter),
   /** Paused (its guard tripped): it admits nobody until its creator or an admin resumes it. */
   pausedAt: z.optional(timestamp),
+  /** Memberships made through it end this many days after each join (the member's memberUntil). */
+  membershipDays: z.optional(z.number()),
 };
 export const inviteLink = z.strictObject(linkFields);
+/**
+ * Who saw a link and who came: distinct browsers a day that opened it and that went on to sign in,
+ * the people who joined through it, and the joins it refused by problem code (`{"LINK_EXPIRED": 2}`).
+ * Counted from the table's stream (a few seconds behind) and at least once; nobody is identified.
+ */
+const linkStats = z.strictObject({ views: z.number(), signInsStarted: z.number(), joins: z.number(), refusals: z.record(z.string(), z.number()) });
+/** A link as its domain's members see it, with its stats (events carry the link without them). */
+export const inviteLinkWithStats = z.strictObject({ ...linkFields, stats: linkStats });
 /** The link a person opens, holding the token in its fragment: in this answer, and later only through reveal (revealedInviteLink). */
-export const createdInviteLink = z.strictObject({ ...linkFields, url: z.string() });
-export const activeInviteLinks = page(z.strictObject({ ...linkFields, useCount: z.number(), remainingUses: z.optional(z.number()) }));
+export const createdInviteLink = z.strictObject({ ...linkFields, stats: linkStats, url: z.string() });
+export const activeInviteLinks = page(z.strictObject({ ...linkFields, useCount: z.number(), remainingUses: z.optional(z.number()), stats: linkStats }));
+/** The links that ended within 30 days, each with why (`endedBecause`) and when (`endedAt`; absent for a link whose creator's links were all revoked). */
+export const endedInviteLinks = page(
+  z.strictObject({
+    ...linkFields,
+    useCount: z.number(),
+    endedBecause: z.enum(['expired', 'used-up', 'revoked', 'all-deleted', 'creator-links-revoked', 'turned-off']),
+    endedAt: z.optional(timestamp),
+    stats: linkStats,
+  }),
+);
 /** A link's address again, for its creator or an admin to copy (each reveal is in the activity). */
 export const revealedInviteLink = z.strictObject({ id: z.string(), url: z.string() });
 

@@ -46,6 +46,7 @@ export function inviteLinkView(link: InviteLink): z.output<typeof inviteLink> {
     requireApproval: link.requireApproval ?? false,
     ...(link.pauseAfter !== undefined ? { pauseAfter: link.pauseAfter } : {}),
     ...(link.pausedAt !== undefined ? { pausedAt: link.pausedAt } : {}),
+    ...(link.membershipDays !== undefined ? { membershipDays: link.membershipDays } : {}),
   };
 }
 
@@ -76,6 +77,7 @@ export function memberView(m: Membership): z.output<typeof member> {
     groupIds: m.groupIds,
     ...primaryOf(m),
     ...(m.joinedVia ? { joinedVia: m.joinedVia } : {}),
+    ...(m.memberUntil !== undefined ? { memberUntil: m.memberUntil } : {}),
   };
 }
 

@@ -44,6 +44,30 @@ export function linkStatus(link: InviteLink, domain: Domain, now: Date): LinkSta
   return 'ACTIVE';
 }
 
+/** Why a link that no longer works ended, in the words of the "Recently ended" list. */
+export type LinkEnd = 'expired' | 'used-up' | 'revoked' | 'all-deleted' | 'creator-links-revoked' | 'turned-off';
+/** Ended links are listed (and may be re-issued from the list) this long after they ended. */
+export const RECENTLY_ENDED_DAYS = 30;
+
+/**
+ * How and when a link ended, if it has: what ended it first as far as the items tell (a revocation's
+ * or kill switch's time, its last use noted, or its expiry); undefined while it works. `endedAt` is
+ * absent only for a link whose creator's links were all revoked (no time is kept for that).
+ */
+export function linkEndOf(link: InviteLink, useCount: number, domain: Domain, now: Date): { endedBecause: LinkEnd; endedAt?: string } | undefined {
+  const status = linkStatus(link, domain, now);
+  if (status === 'ACTIVE' && !isUsedUp(link, useCount)) return undefined;
+  if (status === 'REVOKED' || status === 'DISABLED') {
+    const because = revokedReason(link, domain);
+    const at = link.revokedAt ?? (because === 'all-deleted' ? domain.linksRevokedAt : because === 'turned-off' ? domain.linksDisabledAt : undefined);
+    // Ended by its expiry before anything revoked it.
+    if (at !== undefined && at > link.expiresAt) return { endedBecause: 'expired', endedAt: link.expiresAt };
+    return { endedBecause: because, ...(at !== undefined ? { endedAt: at } : {}) };
+  }
+  if (isUsedUp(link, useCount)) return { endedBecause: 'used-up', endedAt: link.usedUpNotedAt ?? link.expiresAt };
+  return { endedBecause: 'expired', endedAt: link.expiresAt };
+}
+
 /** A link with a use limit is used up once that many people joined through it. */
 export const isUsedUp = (link: Pick<InviteLink, 'maxUses'>, useCount: number) => link.maxUses !== undefined && useCount >= link.maxUses;
 
@@ -98,7 +122,16 @@ export function pickGrant(source: LinkGrant): LinkGrant {
 }
 
 /** The settings a re-issue carries over: the grant and the rules, never the token, times, uses or pause. */
-export function settingsOf(link: InviteLink): { grant: LinkGrant; label?: string; maxUses?: number; allowedEmailDomains: string[]; notifyCreator: boolean; requireApproval?: boolean; pauseAfter: PauseAfter | null } {
+export function settingsOf(link: InviteLink): {
+  grant: LinkGrant;
+  label?: string;
+  maxUses?: number;
+  allowedEmailDomains: string[];
+  notifyCreator: boolean;
+  requireApproval?: boolean;
+  pauseAfter: PauseAfter | null;
+  membershipDays?: number;
+} {
   return {
     grant: pickGrant(link),
     ...(link.label !== undefined ? { label: link.label } : {}),
@@ -108,6 +141,7 @@ export function settingsOf(link: InviteLink): { grant: LinkGrant; label?: string
     ...(link.requireApproval ? { requireApproval: true } : {}),
     // Its own guard, or none: the domain's default of today does not replace what the link had.
     pauseAfter: link.pauseAfter ?? null,
+    ...(link.membershipDays !== undefined ? { membershipDays: link.membershipDays } : {}),
   };
 }
 

@@ -73,6 +73,8 @@ export interface Membership {
   createdAt: string;
   /** Bumped by every edit, so an edit made on a stale read is refused. */
   version?: number;
+  /** The membership ends then (a link's membershipDays, or an admin): removed with reason `expired` (shared/service/membership-end.ts). */
+  memberUntil?: string;
 }
 
 /**
@@ -85,9 +87,10 @@ export interface RemovedMember {
   firstName: string;
   lastName: string;
   removedAt: string;
-  /** The admin who removed them, and their email then. */
-  removedBy: string;
+  /** The admin who removed them, and their email then; absent when their membership ended on its own (`reason: 'expired'`). */
+  removedBy?: string;
   removedByEmail?: string;
+  reason?: 'expired';
 }
 
 /** How a member came in: the link or the email invitation, when, and who made it. */
@@ -145,6 +148,31 @@ export interface InviteLink extends LinkGrant {
   pausedAt?: string;
   /** `guard`, or the userId of who paused it. */
   pausedBy?: string;
+  /** Memberships made through the link end this many days after the join (memberUntil). */
+  membershipDays?: number;
+  /** When the service noted, once each (shared/service/timers.ts, shared/streams/link-ends/): the warning a day before its end, */
+  expiringNotedAt?: string;
+  /** the warning at 80 % of maxUses, */
+  usesNotedAt?: string;
+  /** its last use taken (InviteLinkUsedUp), */
+  usedUpNotedAt?: string;
+  /** and its expiry (InviteLinkExpired). */
+  expiredNotedAt?: string;
+}
+
+/** What the service notes once on a link (and says in an event, or an email, or both). */
+export type LinkMark = 'expiringNotedAt' | 'usesNotedAt' | 'usedUpNotedAt' | 'expiredNotedAt';
+
+/**
+ * The email warning a link's creator that it ends soon: a day before it expires (`expiring`), or at
+ * 80 % of its uses (`uses`). The outbox item written with the mark, which the notifier sends once.
+ */
+export interface LinkEndingEmail {
+  kind: 'expiring' | 'uses';
+  link: { linkId: string; label?: string; createdBy: string; expiresAt: string; maxUses?: number };
+  domainId: string;
+  useCount: number;
+  writtenAt: string;
 }
 
 /**
@@ -224,6 +252,8 @@ export interface JoinRecord {
   approvedBy?: { userId: string; email: string };
   /** The link's join-rate guard, so the events feed reads nothing for a link without one. */
   linkPauseAfter?: PauseAfter;
+  /** The membership ends then (the link's membershipDays). */
+  memberUntil?: string;
 }
 
 export const JOIN_REQUEST_STATUSES = ['pending', 'approved', 'declined'] as const;
@@ -296,4 +326,18 @@ export interface LinkPausedEmail {
   /** How many joined in the burst; `burst` lists the first of them. */
   joinsInBurst: number;
   burst: { userId: string; email: string; joinedAt: string }[];
+}
+
+/**
+ * The email telling a member, and the creator of the link they joined through, that the membership
+ * ends soon (three days before memberUntil): the outbox item the timer writes once per memberUntil,
+ * which the notifier sends once to each.
+ */
+export interface MembershipEndingEmail {
+  domainId: string;
+  member: { userId: string; email: string; firstName: string; lastName: string };
+  memberUntil: string;
+  /** Who made the link they joined through: they hear too, while a member. */
+  linkCreatedBy?: string;
+  writtenAt: string;
 }

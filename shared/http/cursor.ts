@@ -18,7 +18,7 @@ interface Cursor {
   at: Position;
 }
 
-const LISTS = ['users', 'links', 'activity', 'removedMembers', 'invitations', 'joinRequests'] as const;
+const LISTS = ['users', 'links', 'endedLinks', 'activity', 'removedMembers', 'invitations', 'joinRequests'] as const;
 
 const NOT_ISSUED = 'is not a cursor this API issued';
 

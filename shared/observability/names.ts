@@ -32,6 +32,9 @@ export const METRIC = {
   /** Events EventBridge accepted, and attempts that failed (each retry of a record counts). */
   eventsPublished: 'EventsPublished',
   eventsFailed: 'EventsFailed',
+  /** Timers fired by the sweep, and fired timers that failed (each is fired again by the next sweep). */
+  timersFired: 'TimersFired',
+  timersFailed: 'TimersFailed',
 } as const;
 
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];

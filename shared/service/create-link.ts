@@ -8,6 +8,7 @@ import { assertMayHandOut } from '../domain/permissions.ts';
 import type { Directory, InviteLink, LinkGrant, PauseAfter } from '../domain/types.ts';
 import { activity } from '../contract/activity.ts';
 import { inviteLinkView } from '../contract/views.ts';
+import { noStats } from '../domain/link-stats.ts';
 import type { Store } from '../store/store.ts';
 import type { TokenVault } from '../store/token-vault.ts';
 import { now as timeNow } from '../clock.ts';
@@ -26,6 +27,8 @@ export interface LinkOptions {
   requireApproval?: boolean;
   /** null: no guard, whatever the domain's default. */
   pauseAfter?: PauseAfter | null;
+  /** Memberships made through the link end this many days after each join. */
+  membershipDays?: number;
 }
 
 /** A re-issue: the link the new one is made from, and whether it stops working in the same write. */
@@ -72,6 +75,7 @@ export async function createInviteLink(
       notifyCreator: options.notifyCreator ?? true,
       ...(options.requireApproval ? { requireApproval: true } : {}),
       ...(pauseAfter !== undefined ? { pauseAfter } : {}),
+      ...(options.membershipDays !== undefined ? { membershipDays: options.membershipDays } : {}),
     };
     // Kept sealed beside the link, so its creator or an admin can copy it again from any browser (reveal).
     const sealedToken = await vault.seal(token, link);
@@ -81,7 +85,7 @@ export async function createInviteLink(
     const quotaBefore = old && old.createdBy === member.userId ? withoutLink(quota, old.linkId) : quota;
     const revocation = old ? { link: old, at: link.createdAt, activity: activity.linkRevoked(old, actor, link.createdAt, link) } : undefined;
     const outcome = await store.createInviteLink(link, withNewLink(quotaBefore, link, now, linkQuota()), activity.linkCreated(link, actor, reissue?.from), sealedToken, revocation);
-    if (outcome === 'created') return { ...inviteLinkView(link), url: linkPublicUrl(token) };
+    if (outcome === 'created') return { ...inviteLinkView(link), stats: noStats(), url: linkPublicUrl(token) };
     if (outcome === 'links-disabled') throw linkCreationDisabled();
     if (attempt >= ATTEMPTS) throw busy();
   }

@@ -17,8 +17,14 @@ export type JoinRequestSending = { requestId: string; kind: 'requested' | 'decli
 /** The email to the link's creator or an admin (`to`, their user id) that its guard paused it, once per pause and person. Without `to`, the outbox item. */
 export type LinkPauseSending = { linkId: string; pausedAt: string; to?: string };
 
-/** One email sent at most once: one of a join's two, one sending of an invitation, one about a join request, or a guard's pause. */
-export type ClaimedEmail = { joinId: string; kind: EmailKind } | InvitationSending | JoinRequestSending | LinkPauseSending;
+/** The warning to a link's creator that it ends soon (a day before its end, or at 80 % of its uses), once per link and kind; also its outbox item. */
+export type LinkEndingSending = { linkId: string; ending: 'expiring' | 'uses' };
+
+/** The warning that a membership ends at `memberUntil`, to the member or the link's creator (`to`, their user id), once each; its outbox item stays (the mark that it was written). */
+export type MembershipEndingSending = { domainId: string; userId: string; memberUntil: string; to: string };
+
+/** One email sent at most once: one of a join's two, one sending of an invitation, one about a join request, a guard's pause, a link's warning, or a membership's. */
+export type ClaimedEmail = { joinId: string; kind: EmailKind } | InvitationSending | JoinRequestSending | LinkPauseSending | LinkEndingSending | MembershipEndingSending;
 
 /** Where an email's claim stands. */
 export type ClaimStatus = 'sending' | 'sent' | 'no-recipient' | 'failed';
@@ -36,5 +42,5 @@ export interface NotificationClaims {
   /** Lets the next attempt take the claim again; the record itself is reported failed. */
   failed(email: ClaimedEmail, reason: string, now: Date): Promise<void>;
   /** Deletes an email's outbox item once its claim is settled: no sealed token, no request's or pause's email, stays in the table. */
-  clearOutbox(email: InvitationSending | JoinRequestSending | LinkPauseSending): Promise<void>;
+  clearOutbox(email: InvitationSending | JoinRequestSending | LinkPauseSending | LinkEndingSending): Promise<void>;
 }

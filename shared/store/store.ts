@@ -7,7 +7,8 @@ import type { LinkQuota } from '../domain/link-quota.ts';
 import type { JoinWrite, RefusedJoinWrite } from '../domain/join.ts';
 import type { RefusedRequestWrite, RequestFlowWrite } from '../domain/join-request.ts';
 import type { AddressClaim } from '../domain/invitation.ts';
-import type { Directory, Domain, Invitation, InvitationEmail, InviteLink, JoinRequest, JoinRequestStatus, LinkPausedEmail, Membership, MyJoinRequest, PauseAfter, RemovedMember, User } from '../domain/types.ts';
+import type { Directory, Domain, Invitation, InvitationEmail, InviteLink, JoinRequest, JoinRequestStatus, LinkPausedEmail, Membership, MembershipEndingEmail, MyJoinRequest, PauseAfter, RemovedMember, User } from '../domain/types.ts';
+import type { Timer } from '../domain/timers.ts';
 
 /** A join's writes committed, or the one whose condition refused them (shared/domain/join.ts says what that means). */
 export type JoinCommit = { done: true } | { refused: RefusedJoinWrite };
@@ -106,6 +107,8 @@ export interface Store {
   recordActivity(entry: ActivityEntry): Promise<void>;
   /** A page of the domain's live-generation links that are neither expired nor revoked, newest first, with their use counts (service/active-links.ts leaves out the rest of what no longer works). */
   listInviteLinks(domain: Domain, now: Date, page: PageRequest): Promise<Page<InviteLink & { useCount: number }>>;
+  /** A page of every link of the domain, of any generation, that expires after `since` (working or not), newest generation and link first, with their use counts. */
+  listLinksExpiringAfter(domainId: string, since: string, page: PageRequest): Promise<Page<InviteLink & { useCount: number }>>;
   /** A link's domain and expiry, kept 30 days and more after TTL removed the link itself. */
   getLinkExpiry(linkId: string): Promise<{ domainId: string; expiresAt: string } | undefined>;
   /** The domain's activity entries, newest first; `types` keeps only those kinds. */
@@ -122,9 +125,20 @@ export interface Store {
    * Writes `after` over `before` (as read: refused as 'changed' if it moved since), the domain's admin
    * count with it, and, when `endLinks`, moves the member's creator generation so their links stop.
    * `after` undefined removes the membership, keeping the person out (RemovedMember) when `keepOut`
-   * is given. The caller's admin check rides in the same transaction.
+   * is given. The caller's admin check rides in the same transaction; `adminUserId` undefined: the
+   * service itself (a membership that ended), with no caller to check. `timers`: a new memberUntil's.
    */
-  changeMember(before: Membership, after: Membership | undefined, endLinks: boolean, adminUserId: string, activity: ActivityEntry, keepOut?: RemovedMember): Promise<MemberChangeOutcome>;
+  changeMember(
+    before: Membership,
+    after: Membership | undefined,
+    endLinks: boolean,
+    adminUserId: string | undefined,
+    activity: ActivityEntry,
+    keepOut?: RemovedMember,
+    timers?: readonly Timer[],
+  ): Promise<MemberChangeOutcome>;
+  /** The warning before a membership ends (the notifier's outbox), once per memberUntil and only while the member still has it: 'changed' if not, 'already' if written before. */
+  recordMembershipEnding(email: MembershipEndingEmail): Promise<'written' | 'already' | 'changed'>;
   /** A page of the people removed from the domain who may not rejoin, in email order. */
   listRemovedMembers(domainId: string, page: PageRequest): Promise<Page<RemovedMember>>;
   getRemovedMember(domainId: string, email: string): Promise<RemovedMember | undefined>;

@@ -69,8 +69,8 @@ export const STREAM_CONSUMERS = {
   notifier: {
     name: 'notify-signup',
     description: 'invite-links: emails a link\'s creator and the person who joined, for each join, each invitation, each join request and each link its guard paused (table stream)',
-    // Join and outbox (invitation, join-request and link-paused email) inserts only: not the notifier's own claims, not updates, not TTL removals.
-    filter: { eventName: ['INSERT'], dynamodb: { NewImage: { entityType: { S: [ENTITY.Join, ENTITY.InvitationEmail, ENTITY.JoinRequestEmail, ENTITY.LinkPausedEmail] } } } },
+    // Join and outbox (invitation, join-request, link-paused, link-ending and membership-ending email) inserts only: not the notifier's own claims, not updates, not TTL removals.
+    filter: { eventName: ['INSERT'], dynamodb: { NewImage: { entityType: { S: [ENTITY.Join, ENTITY.InvitationEmail, ENTITY.JoinRequestEmail, ENTITY.LinkPausedEmail, ENTITY.LinkEndingEmail, ENTITY.MembershipEndingEmail] } } } },
     delivery: {
       // A new mapping also sends for the joins already in the stream (24 h).
       startingPosition: 'TRIM_HORIZON',
@@ -102,9 +102,9 @@ export const STREAM_CONSUMERS = {
   /** Every activity entry as an EventBridge event on the service's bus (docs/events.md), and the link's guard on every join (docs/notifications.md). */
   eventsFeed: {
     name: 'publish-events',
-    description: 'invite-links: publishes each change (activity entry on the table stream) on the event bus; pauses a link past its join-rate guard',
+    description: 'invite-links: publishes each change (activity entry on the table stream) on the event bus; pauses a link past its join-rate guard; counts links\' stats',
     // Every activity entry as it is written, join records (MemberJoined) included; entries are only inserted, and their TTL removals are not events.
-    filter: { eventName: ['INSERT'], dynamodb: { NewImage: { entityType: { S: [ENTITY.Activity, ENTITY.Join] } } } },
+    filter: { eventName: ['INSERT'], dynamodb: { NewImage: { entityType: { S: [ENTITY.Activity, ENTITY.Join, ENTITY.LinkVisit, ENTITY.LinkRefusal] } } } },
     delivery: {
       startingPosition: 'TRIM_HORIZON',
       batchSize: 100,
@@ -119,7 +119,8 @@ export const STREAM_CONSUMERS = {
     // Everything it publishes is in the record's new image. For a guarded link's join it adds the join to its one-second bucket
     // (UpdateItem), reads the window's buckets (Query), and past the threshold reads the link (GetItem), the burst's join records
     // (BatchGetItem) and pauses it: a transaction of UpdateItem on the link and PutItem of the entry and the creator's email, then
-    // one per counter (UpdateItem, with ConditionCheckItem on the link still carrying that pause).
+    // one per counter (UpdateItem, with ConditionCheckItem on the link still carrying that pause). It adds each link's stats of the
+    // batch (its joins, and the visit and refusal marks it lets through only for this) to the link's stats item (UpdateItem).
     tableActions: ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem', 'Query', 'ConditionCheckItem'],
     environment: [SETTINGS.eventBusName],
     grants: ['put-events-on-bus'],

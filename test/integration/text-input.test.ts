@@ -65,6 +65,7 @@ const VALID: Record<OperationName, Valid> = {
   'create-onboarding-link': { params: { domainId: DEMO_DOMAIN }, body: {} },
   'list-activity': { params: { domainId: DEMO_DOMAIN }, query: { limit: '10', cursor: 'abc', type: 'MemberJoined' } },
   'list-invite-links': { params: { domainId: DEMO_DOMAIN }, query: { limit: '10', cursor: 'abc' } },
+  'list-ended-invite-links': { params: { domainId: DEMO_DOMAIN }, query: { limit: '10', cursor: 'abc' } },
   'revoke-invite-link': { params: { domainId: DEMO_DOMAIN, linkId: ID } },
   'reveal-invite-link': { params: { domainId: DEMO_DOMAIN, linkId: ID } },
   'resume-invite-link': { params: { domainId: DEMO_DOMAIN, linkId: ID } },

@@ -15,6 +15,7 @@ const DOMAIN = 'demo';
 const positionsIn = (domainId: string): Record<ListName, Record<string, string>> => ({
   users: { ...keys.membership('sub-1', domainId), ...keys.membershipIndex('sub-1', domainId, 'pat@example.test') },
   links: { ...keys.link('abc'), ...keys.linkIndex(domainId, 3, '2026-01-01T00:00:00.000Z', 'abc') },
+  endedLinks: { ...keys.link('abc'), ...keys.linkIndex(domainId, 2, '2026-01-01T00:00:00.000Z', 'abc') },
   activity: keys.activity(domainId, '2026-01-01T00:00:00.000Z', 'event-1'),
   removedMembers: { ...keys.memberEmail(domainId, 'pat@example.test'), ...keys.removedMemberIndex(domainId, 'pat@example.test') },
   invitations: { ...keys.invitation('inv-1'), ...keys.invitationIndex(domainId, '2026-01-01T00:00:00.000Z', 'inv-1') },
@@ -46,6 +47,7 @@ describe('a forged position', () => {
   const READS: Record<ListName, (after: Record<string, string>) => Promise<unknown>> = {
     users: (after) => store.listMembers(DOMAIN, { limit: 10, after }),
     links: (after) => store.listInviteLinks(domain, new Date(), { limit: 10, after }),
+    endedLinks: (after) => store.listLinksExpiringAfter(DOMAIN, new Date().toISOString(), { limit: 10, after }),
     activity: (after) => store.listActivity(DOMAIN, { limit: 10, after }),
     removedMembers: (after) => store.listRemovedMembers(DOMAIN, { limit: 10, after }),
     invitations: (after) => store.listInvitations(DOMAIN, new Date(), { limit: 10, after }),

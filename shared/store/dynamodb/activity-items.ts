@@ -15,7 +15,7 @@ export function activityOfItem(item: Record<string, unknown>): ActivityEntry {
  * then each type's own fields, as the schemas in events/schemas.ts list them (a unit test holds
  * this to them). Written out rather than read from the schemas, so no request builds those.
  */
-export const ACTIVITY_FIELD_ORDER = ['type', 'version', 'eventId', 'occurredAt', 'domainId', 'actor', 'request', 'member', 'before', 'after', 'link', 'reissuedFrom', 'replacedBy', 'invitation', 'createdBy', 'createdByEmail', 'rejoinBlocked', 'revoked', 'reason', 'pausedUntil', 'hours', 'joins', 'withinMinutes', 'burst'];
+export const ACTIVITY_FIELD_ORDER = ['type', 'version', 'eventId', 'occurredAt', 'domainId', 'actor', 'request', 'member', 'before', 'after', 'link', 'reissuedFrom', 'replacedBy', 'invitation', 'createdBy', 'createdByEmail', 'rejoinBlocked', 'revoked', 'reason', 'pausedUntil', 'hours', 'joins', 'withinMinutes', 'burst', 'expiresAt', 'useCount', 'maxUses'];
 
 /** Fields in the schema's order read better (type, version, eventId, ...); a field the list does not know keeps its place after them. */
 function inSchemaOrder(entry: ActivityEntry): ActivityEntry {

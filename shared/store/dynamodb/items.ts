@@ -1,12 +1,15 @@
 /** Product records as table items: keys, entity type and TTL added in one place per type. */
 import { ACTIVITY_RETENTION_SECONDS, LINK_EXPIRY_MEMORY_SECONDS } from '../../config.ts';
 import type { ActivityEntry } from '../../contract/event-schemas.ts';
-import { capOf, ttlOf } from '../../domain/invite-link.ts';
-import type { Directory, Domain, Invitation, InvitationEmail, InviteLink, JoinRecord, JoinRequest, JoinRequestEmail, LinkPausedEmail, Membership, MyJoinRequest, RemovedMember, User } from '../../domain/types.ts';
+import { capOf, RECENTLY_ENDED_DAYS, ttlOf } from '../../domain/invite-link.ts';
+import type { Directory, Domain, Invitation, InvitationEmail, InviteLink, JoinRecord, JoinRequest, JoinRequestEmail, LinkEndingEmail, LinkPausedEmail, Membership, MembershipEndingEmail, MyJoinRequest, RemovedMember, User } from '../../domain/types.ts';
 import { keys } from './keys.ts';
 import { ENTITY, SHARDS, TABLE } from './table.ts';
 
 const shards = (count: number) => Array.from({ length: count }, (_, shard) => shard);
+
+/** A link and its counters are kept this long past its expiry: the "Recently ended" list shows it, and re-issue reads it. */
+const ENDED_LINK_MEMORY_SECONDS = RECENTLY_ENDED_DAYS * 24 * 3600;
 
 export type Item = Record<string, unknown>;
 
@@ -64,7 +67,7 @@ export const items = {
     ...keys.link(link.linkId),
     ...keys.linkIndex(link.domainId, link.generation, link.createdAt, link.linkId),
     entityType: ENTITY.InviteLink,
-    [TABLE.ttlAttribute]: ttlOf(link.expiresAt),
+    [TABLE.ttlAttribute]: ttlOf(link.expiresAt) + ENDED_LINK_MEMORY_SECONDS,
     ...link,
   }),
   /** What is left of a link once TTL has removed it: its domain and expiry, for LINK_EXPIRED. */
@@ -94,7 +97,7 @@ export const items = {
       useCount: 0,
       ...(link.maxUses !== undefined ? { cap: capOf(shard, SHARDS.linkCounters, link.maxUses) } : {}),
       expiresAt: link.expiresAt,
-      [TABLE.ttlAttribute]: ttlOf(link.expiresAt),
+      [TABLE.ttlAttribute]: ttlOf(link.expiresAt) + ENDED_LINK_MEMORY_SECONDS,
     })),
   /** Kept 31 days past its expiry, like a link's expiry item, so an old invitation's token still answers "expired". */
   invitation: (invitation: Invitation): Item => ({
@@ -156,6 +159,20 @@ export const items = {
     ...keys.linkPausedEmail(email.link.linkId, email.pausedAt),
     entityType: ENTITY.LinkPausedEmail,
     [TABLE.ttlAttribute]: Math.floor(Date.parse(email.pausedAt) / 1000) + INVITATION_EMAIL_TTL_SECONDS,
+    ...email,
+  }),
+  /** Lives a day like an invitation email's: the notifier deletes it once sent. */
+  linkEndingEmail: (email: LinkEndingEmail): Item => ({
+    ...keys.linkEndingEmail(email.link.linkId, email.kind),
+    entityType: ENTITY.LinkEndingEmail,
+    [TABLE.ttlAttribute]: Math.floor(Date.parse(email.writtenAt) / 1000) + INVITATION_EMAIL_TTL_SECONDS,
+    ...email,
+  }),
+  /** Kept a week past the membership's end: the mark that this warning was written (and its claims beside it). */
+  membershipEndingEmail: (email: MembershipEndingEmail): Item => ({
+    ...keys.membershipEndingEmail(email.domainId, email.member.userId, email.memberUntil),
+    entityType: ENTITY.MembershipEndingEmail,
+    [TABLE.ttlAttribute]: Math.floor(Date.parse(email.memberUntil) / 1000) + 7 * 24 * 3600,
     ...email,
   }),
   /** The join record is also the domain's MemberJoined activity entry (read back by memberJoined). */

@@ -50,6 +50,8 @@ export const keys = {
     [GSI1SK]: `${generationPrefix(generation)}${createdAt}#${linkId}`,
   }),
   linksOfGeneration: generationPrefix,
+  /** Every link of a domain, of every generation, in the domain index. */
+  linksPrefix: 'LINK#',
 
   /** An invitation by email (shared/domain/invitation.ts), listed by domain newest first. */
   invitation: (invitationId: string): Key => ({ [PK]: `INVITE#${invitationId}`, [SK]: 'INVITATION' }),
@@ -97,8 +99,34 @@ export const keys = {
   guardBucketPrefix: 'SECOND#',
   /** The email telling a link's creator that its guard paused it (the outbox the notifier reads from the stream), beside the link: `n` is the pause's time in epoch milliseconds. */
   linkPausedEmail: (linkId: string, pausedAt: string): Key => ({ [PK]: `LINK#${linkId}`, [SK]: `PAUSED_EMAIL#${Date.parse(pausedAt)}` }),
+  /** The warning that a membership ends soon (the notifier's outbox), one per memberUntil (epoch ms): kept, so a timer fired again writes none. */
+  membershipEndingEmail: (domainId: string, userId: string, memberUntil: string): Key => ({ [PK]: `MEMBER_ENDING#${domainId}#${userId}`, [SK]: `EMAIL#${Date.parse(memberUntil)}` }),
+  /** The notifier's once-only claim for that email, per person told (the member, the link's creator). */
+  membershipEndingClaim: (domainId: string, userId: string, memberUntil: string, to?: string): Key => ({
+    [PK]: `MEMBER_ENDING#${domainId}#${userId}`,
+    [SK]: `EMAIL_SENT#${Date.parse(memberUntil)}${to ? `#${to}` : ''}`,
+  }),
   /** The notifier's once-only claim for that email, one per pause. */
   linkPauseClaim: (linkId: string, pausedAt: string, to?: string): Key => ({ [PK]: `LINK#${linkId}`, [SK]: `PAUSED_EMAIL_SENT#${Date.parse(pausedAt)}${to ? `#${to}` : ''}` }),
+
+  /** A link's stats (shared/domain/link-stats.ts), beside the link: the events feed adds each batch's counts to it. */
+  linkStats: (linkId: string): Key => ({ [PK]: `LINK#${linkId}`, [SK]: 'STATS' }),
+  /** A browser reached a step of a link's join page on a UTC day: `visitor` is its hash under that day's salt. Each in its own partition, so no lookup shares an item. */
+  linkVisit: (linkId: string, day: string, step: string, visitor: string): Key => ({ [PK]: `VISIT#${linkId}#${day}#${step}#${visitor}`, [SK]: 'VISIT' }),
+  /** The random salt of a day's visitor hashes: read once a day by each lookup function instance. */
+  visitSalt: (day: string): Key => ({ [PK]: `VISIT_SALT#${day}`, [SK]: 'SALT' }),
+  /** One join refused through a link, for its stats. */
+  linkRefusal: (linkId: string, refusalId: string): Key => ({ [PK]: `REFUSAL#${linkId}#${refusalId}`, [SK]: 'REFUSAL' }),
+
+  /** A timer (shared/domain/timers.ts) in one of SHARDS.timers partitions, by when it is due: the sweep reads each partition up to now. */
+  timerPartition: (shard: number) => `TIMERS#${shard}`,
+  timer: (shard: number, dueAt: string, kind: string, subject: string): Key => ({ [PK]: `TIMERS#${shard}`, [SK]: `${dueAt}#${kind}#${subject}` }),
+  /** Sorts after every timer due at `at` or earlier ('#' < '$'). */
+  timersDueBy: (at: string) => `${at}$`,
+  /** The email warning a link's creator that it ends soon (`kind` expiring: a day before; uses: 80 % used), beside the link: the notifier's outbox. */
+  linkEndingEmail: (linkId: string, kind: 'expiring' | 'uses'): Key => ({ [PK]: `LINK#${linkId}`, [SK]: `ENDING_EMAIL#${kind}` }),
+  /** The notifier's once-only claim for that email. */
+  linkEndingClaim: (linkId: string, kind: 'expiring' | 'uses'): Key => ({ [PK]: `LINK#${linkId}`, [SK]: `ENDING_EMAIL_SENT#${kind}` }),
 };
 
 /** DynamoDB's largest key values, in UTF-8 bytes: partition keys 2048, sort keys 1024 (the index's alike). */

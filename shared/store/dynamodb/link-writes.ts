@@ -4,6 +4,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ActivityEntry } from '../../contract/event-schemas.ts';
 import { creatorGenerationAttribute } from '../../domain/invite-link.ts';
+import { linkTimers } from '../../domain/timers.ts';
 import type { LinkQuota } from '../../domain/link-quota.ts';
 import type { Domain, InviteLink } from '../../domain/types.ts';
 import type { AdminWriteOutcome, InviteLinkSettingsChange, LinkRevocation, Store } from '../store.ts';
@@ -13,6 +14,7 @@ import { gateCheck } from './gate-check.ts';
 import { items } from './items.ts';
 import { keys } from './keys.ts';
 import { ENTITY, SHARDS, TABLE } from './table.ts';
+import { timerPuts } from './timers.ts';
 import type { TableAccess, TransactItem } from './table-access.ts';
 
 /** One change to the domain item, or to each of its gates. */
@@ -200,6 +202,8 @@ async function createInviteLinkOnce(t: TableAccess, link: InviteLink, quota: Lin
             },
           })),
           ...(revoke ? revocationItems(t, revoke) : []),
+          // Its warning a day before its end, and its end: fired on time by the timer sweep.
+          ...timerPuts(t, linkTimers(link)),
         ],
       }),
     );

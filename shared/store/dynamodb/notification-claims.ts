@@ -1,13 +1,13 @@
 /**
  * The email claims on the table: one item per email (keys.notificationClaim for a join's,
  * keys.invitationEmailClaim for an invitation's, keys.joinRequestEmailClaim for a join request's,
- * keys.linkPauseClaim for a guard's pause), kept as long as a join record. Taking one is a
+ * keys.linkPauseClaim for a guard's pause, keys.linkEndingClaim for a link's warning), kept as long as a join record. Taking one is a
  * conditional PutItem, so two attempts never both hold it; settling it is an UpdateItem that only
  * the attempt holding it can make.
  */
 import { DeleteCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { JOIN_RECORD_RETENTION_SECONDS } from '../../config.ts';
-import type { ClaimedEmail, ClaimOutcome, ClaimStatus, InvitationSending, JoinRequestSending, LinkPauseSending, NotificationClaims } from '../notification-claims.ts';
+import type { ClaimedEmail, ClaimOutcome, ClaimStatus, InvitationSending, JoinRequestSending, LinkEndingSending, LinkPauseSending, NotificationClaims } from '../notification-claims.ts';
 import { keys, type Key } from './keys.ts';
 import { ENTITY, TABLE } from './table.ts';
 
@@ -15,15 +15,18 @@ const claimKey = (email: ClaimedEmail): Key => {
   if ('joinId' in email) return keys.notificationClaim(email.joinId, email.kind);
   if ('invitationId' in email) return keys.invitationEmailClaim(email.invitationId, email.sendCount);
   if ('requestId' in email) return keys.joinRequestEmailClaim(email.requestId, email.kind, email.writtenAt, email.to);
+  if ('memberUntil' in email) return keys.membershipEndingClaim(email.domainId, email.userId, email.memberUntil, email.to);
+  if ('ending' in email) return keys.linkEndingClaim(email.linkId, email.ending);
   return keys.linkPauseClaim(email.linkId, email.pausedAt, email.to);
 };
 
 /** What the claim item says it is for, beside its keys. */
 const claimFields = (email: ClaimedEmail) => ('joinId' in email ? { joinId: email.joinId } : email);
 
-const outboxKey = (email: InvitationSending | JoinRequestSending | LinkPauseSending): Key => {
+const outboxKey = (email: InvitationSending | JoinRequestSending | LinkPauseSending | LinkEndingSending): Key => {
   if ('invitationId' in email) return keys.invitationEmail(email.invitationId, email.sendCount);
   if ('requestId' in email) return keys.joinRequestEmail(email.requestId, email.kind, email.writtenAt);
+  if ('ending' in email) return keys.linkEndingEmail(email.linkId, email.ending);
   return keys.linkPausedEmail(email.linkId, email.pausedAt);
 };
 

@@ -10,7 +10,7 @@ import { dataOf, keys, listPositions } from './keys.ts';
 import { ENTITY, SHARDS, TABLE } from './table.ts';
 import type { TableAccess } from './table-access.ts';
 
-export type Reads = Pick<Store, 'getDirectory' | 'getDomain' | 'getAccess' | 'getUser' | 'listMembers' | 'listAdmins' | 'getInviteLink' | 'getLinkExpiry' | 'listInviteLinks' | 'listActivity' | 'countActiveLinks' | 'useCount' | 'getMembership' | 'listRemovedMembers' | 'getRemovedMember'>;
+export type Reads = Pick<Store, 'getDirectory' | 'getDomain' | 'getAccess' | 'getUser' | 'listMembers' | 'listAdmins' | 'getInviteLink' | 'getLinkExpiry' | 'listInviteLinks' | 'listLinksExpiringAfter' | 'listActivity' | 'countActiveLinks' | 'useCount' | 'getMembership' | 'listRemovedMembers' | 'getRemovedMember'>;
 
 export function reads(t: TableAccess): Reads {
   return {
@@ -108,6 +108,22 @@ export function reads(t: TableAccess): Reads {
       return { items: links.map((link) => ({ ...link, useCount: counts.get(link.linkId) ?? 0 })), next: found.next };
     },
 
+    async listLinksExpiringAfter(domainId: string, since: string, page: PageRequest): Promise<Page<InviteLink & { useCount: number }>> {
+      startsInList(page, listPositions.links, domainId);
+      const index = TABLE.byDomainIndex;
+      const found = await t.queryPage(page, {
+        IndexName: index.name,
+        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+        FilterExpression: 'expiresAt > :since',
+        ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
+        ExpressionAttributeValues: { ':pk': keys.domainPartition(domainId), ':prefix': keys.linksPrefix, ':since': since },
+        ScanIndexForward: false,
+      });
+      const links = found.items.map((i) => dataOf<InviteLink>(i));
+      const counts = await useCounts(t, links.map((l) => l.linkId));
+      return { items: links.map((link) => ({ ...link, useCount: counts.get(link.linkId) ?? 0 })), next: found.next };
+    },
+
     async listActivity(domainId: string, page: PageRequest & { types?: string[] }): Promise<Page<ActivityEntry>> {
       startsInList(page, listPositions.activity, domainId);
       const { types } = page;
@@ -168,11 +184,11 @@ export function reads(t: TableAccess): Reads {
 }
 
 /** A link's use count is the sum of its counters: one BatchGetItem per 100 counters. */
-export async function useCounts(t: TableAccess, linkIds: string[]): Promise<Map<string, number>> {
+export async function useCounts(t: TableAccess, linkIds: string[], consistent = false): Promise<Map<string, number>> {
   const counters = linkIds.flatMap((id) => Array.from({ length: SHARDS.linkCounters }, (_, shard) => keys.linkCounter(id, shard)));
   const counts = new Map<string, number>();
-  // A view, not a decision: eventually consistent reads at half the price.
-  const found = await t.batchGet(counters, false);
+  // A view, not a decision: eventually consistent reads at half the price (a decision asks for consistent ones).
+  const found = await t.batchGet(counters, consistent);
   for (const counter of found) counts.set(counter.linkId as string, (counts.get(counter.linkId as string) ?? 0) + Number(counter.useCount ?? 0));
   return counts;
 }
@@ -183,8 +199,8 @@ function startsInList(page: PageRequest, isPosition: (domainId: string, at: Reco
 }
 
 function removedMemberOf(item: Record<string, unknown>): RemovedMember {
-  const { userId, email, firstName, lastName, removedAt, removedBy, removedByEmail } = item as unknown as RemovedMember;
-  return { userId, email, firstName, lastName, removedAt, removedBy, ...(removedByEmail !== undefined ? { removedByEmail } : {}) };
+  const { userId, email, firstName, lastName, removedAt, removedBy, removedByEmail, reason } = item as unknown as RemovedMember;
+  return { userId, email, firstName, lastName, removedAt, ...(removedBy !== undefined ? { removedBy } : {}), ...(removedByEmail !== undefined ? { removedByEmail } : {}), ...(reason !== undefined ? { reason } : {}) };
 }
 
 /** The domain and its directory from the items read, if the domain exists. */

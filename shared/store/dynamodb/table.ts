@@ -19,7 +19,7 @@ export const TABLE = {
  * kill links (delete-all, disable, revoke-one) update every gate, or every counter, in their one
  * transaction. docs/data-model.md explains the numbers.
  */
-export const SHARDS = { domainGates: 64, linkCounters: 16 } as const;
+export const SHARDS = { domainGates: 64, linkCounters: 16, timers: 8 } as const;
 
 export const ENTITY = {
   Domain: 'Domain',
@@ -46,4 +46,11 @@ export const ENTITY = {
   JoinRequestEmail: 'JoinRequestEmail',
   LinkGuardBucket: 'LinkGuardBucket',
   LinkPausedEmail: 'LinkPausedEmail',
+  MembershipEndingEmail: 'MembershipEndingEmail',
+  LinkStats: 'LinkStats',
+  LinkVisit: 'LinkVisit',
+  VisitSalt: 'VisitSalt',
+  LinkRefusal: 'LinkRefusal',
+  Timer: 'Timer',
+  LinkEndingEmail: 'LinkEndingEmail',
 } as const;

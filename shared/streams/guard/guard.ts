@@ -12,10 +12,9 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import { activity } from '../../contract/activity.ts';
 import type { InviteLink, JoinRecord, LinkPausedEmail, PauseAfter } from '../../domain/types.ts';
 import type { LinkGuardCounts } from '../../store/link-guard.ts';
-import { ENTITY } from '../../store/dynamodb/table.ts';
 import type { Store } from '../../store/store.ts';
 import { logger } from '../../observability/logger.ts';
-import { joinOf } from '../notifier/join-image.ts';
+import { startPerLink } from '../per-link.ts';
 import { bucketOf, countWindow, entryOf, markOf, passesThreshold, windowOf } from './window.ts';
 
 /** Who paused a link, when its guard did: no person. */
@@ -32,38 +31,12 @@ type GuardedJoin = JoinRecord & { linkId: string; linkPauseAfter: PauseAfter };
 /** A join a person approved is no burst through a leaked link: approving many at once must not pause the link under the approver. */
 const isGuarded = (join: JoinRecord): join is GuardedJoin => join.linkPauseAfter !== undefined && join.linkId !== undefined && join.approvedBy === undefined;
 
-/** A batch's join record as the guard takes it; one that does not parse is left to its handler, which reports why. */
-function joinOfRecord(record: DynamoDBRecord): { sequenceNumber?: string; join: JoinRecord }[] {
-  if (record.dynamodb?.NewImage?.entityType?.S !== ENTITY.Join) return [];
-  try {
-    return [{ sequenceNumber: record.dynamodb.SequenceNumber, join: joinOf(record) }];
-  } catch {
-    return [];
-  }
-}
-
 /**
  * Starts the guard for every guarded link among a batch's join records at once, and gives each of
  * their records what its handler awaits: done, or the error its record fails with.
  */
 export function startGuards(records: readonly DynamoDBRecord[], deps: GuardDeps): Map<string | undefined, () => Promise<void>> {
-  const links = new Map<string, { sequenceNumber?: string; join: GuardedJoin }[]>();
-  for (const { sequenceNumber, join } of records.flatMap(joinOfRecord)) if (isGuarded(join)) links.set(join.linkId, [...(links.get(join.linkId) ?? []), { sequenceNumber, join }]);
-  const handlers = new Map<string | undefined, () => Promise<void>>();
-  for (const [linkId, records] of links) {
-    // Never rejects: each record's handler reports the error.
-    const done = guardLink(records.map((r) => r.join), deps, { linkId, domainId: records[0]!.join.domainId }).then(
-      () => undefined,
-      (error: unknown) => error as Error,
-    );
-    for (const { sequenceNumber } of records) {
-      handlers.set(sequenceNumber, async () => {
-        const error = await done;
-        if (error) throw error;
-      });
-    }
-  }
-  return handlers;
+  return startPerLink(records, isGuarded, (joins, log) => guardLink(joins, deps, log));
 }
 
 /** One link's joins of a batch (the link's rule is on each, links being immutable). */

@@ -25,6 +25,7 @@ const FILTERS = [
   { label: 'Links copied again', type: 'InviteLinkRevealed' },
   { label: 'Links switched off or on', type: 'InviteLinksDisabled,InviteLinksEnabled' },
   { label: 'Links paused or resumed', type: 'InviteLinksPaused,InviteLinksResumed,InviteLinkPaused,InviteLinkResumed' },
+  { label: 'Links ending or ended', type: 'InviteLinkExpiring,InviteLinkUsedUp,InviteLinkExpired' },
   { label: 'Invitations by email', type: 'InvitationCreated,InvitationResent,InvitationRevoked,InvitationsRevokedAll,InvitationAccepted' },
   { label: 'Join requests', type: 'JoinRequested,JoinApproved,JoinDeclined' },
   { label: 'Members changed or removed', type: 'MemberUpdated,MemberRemoved,MemberRejoinAllowed' },
@@ -223,7 +224,7 @@ function row(entry: ActivityEntry, names: Names): HTMLElement {
       more = changes(entry.before, entry.after, names);
       break;
     case 'MemberRemoved':
-      sentence = [who, ` removed ${entry.member.email}`];
+      sentence = entry.reason === 'expired' ? [`The membership of ${entry.member.email} ended`] : [who, ` removed ${entry.member.email}`];
       more = entry.rejoinBlocked ? 'They cannot join again through a link until an admin allows it.' : entry.rejoinBlocked === false ? 'They may join again through a link.' : undefined;
       break;
     case 'MemberRejoinAllowed':
@@ -260,6 +261,23 @@ function row(entry: ActivityEntry, names: Names): HTMLElement {
       sentence = [who, ` resumed ${link.label ? `the link ${quoted(link.label)}` : 'a link'}${by}`];
       break;
     }
+    case 'InviteLinkExpiring': {
+      const { link } = entry;
+      sentence = [`${link.label ? `The link ${quoted(link.label)}` : 'A link'}${link.createdByEmail ? ` made by ${link.createdByEmail}` : ''} expires ${formatDateTime(entry.expiresAt)}`];
+      more = entry.maxUses !== undefined ? `${entry.useCount} of ${entry.maxUses} uses taken` : `${plural(entry.useCount, 'person', 'people')} joined through it so far`;
+      break;
+    }
+    case 'InviteLinkUsedUp': {
+      const { link } = entry;
+      sentence = [`${link.label ? `The link ${quoted(link.label)}` : 'A link'}${link.createdByEmail ? ` made by ${link.createdByEmail}` : ''} is used up: all ${entry.maxUses} uses taken`];
+      break;
+    }
+    case 'InviteLinkExpired': {
+      const { link } = entry;
+      sentence = [`${link.label ? `The link ${quoted(link.label)}` : 'A link'}${link.createdByEmail ? ` made by ${link.createdByEmail}` : ''} expired`];
+      more = `${plural(entry.useCount, 'person', 'people')} joined through it`;
+      break;
+    }
   }
   return h(
     'li',
@@ -282,6 +300,7 @@ function changes(before: Grant, after: Grant, names: Names): string | undefined 
       ? `Role groups: ${listOf(names.roleGroups, before.roleGroupIds) || 'none'} → ${listOf(names.roleGroups, after.roleGroupIds) || 'none'}`
       : null,
     !same(before.groupIds, after.groupIds) ? `Legacy groups: ${listOf(names.groups, before.groupIds) || 'none'} → ${listOf(names.groups, after.groupIds) || 'none'}` : null,
+    before.memberUntil !== after.memberUntil ? `Membership ends: ${before.memberUntil ? formatDateTime(before.memberUntil) : 'never'} → ${after.memberUntil ? formatDateTime(after.memberUntil) : 'never'}` : null,
   ].filter((part) => part !== null);
   return parts.length ? parts.join(' · ') : undefined;
 }
