@@ -95,7 +95,7 @@ const imported = (value: string) => {
   if (!output?.Export) throw new Error(`Product exports no ${wanted}`);
   return { 'Fn::ImportValue': output.Export.Name };
 };
-const logGroups = (invites: InviteLinks) => [...Object.values(invites.api.functions), invites.notifier.function, invites.eventsFeed.function].map((fn) => resource(fn.logGroup));
+const logGroups = (invites: InviteLinks) => [...Object.values(invites.api.functions), invites.notifier.function, invites.eventsFeed.function, invites.timerSweep.function].map((fn) => resource(fn.logGroup));
 
 beforeAll(() => {
   const app = userApp();
@@ -121,8 +121,8 @@ describe('two copies, one in each stack', () => {
     expect(Stack.of(second.api.httpApi)).toBe(partner);
   });
 
-  it('make two sets of functions, each named by operation plus the notifier and the events feed, each in its copy\'s stack', () => {
-    const names = [...OPERATION_LIST.map((op) => op.name), 'notify-signup', 'publish-events'].sort();
+  it('make two sets of functions, each named by operation plus the notifier, the events feed and the timer sweep, each in its copy\'s stack', () => {
+    const names = [...OPERATION_LIST.map((op) => op.name), 'notify-signup', 'publish-events', 'fire-timers'].sort();
     expect(Object.keys(first.functions).sort()).toEqual(names);
     expect(Object.keys(second.functions).sort()).toEqual(names);
     expect(new Set([...Object.values(first.functions), ...Object.values(second.functions)]).size).toBe(2 * names.length);
@@ -133,6 +133,7 @@ describe('two copies, one in each stack', () => {
       }
     }
     expect(first.functions['notify-signup']).toBe(first.notifier.function.fn);
+    expect(first.functions['fire-timers']).toBe(first.timerSweep.function.fn);
   });
 
   it('fix no name twice that an account or a region holds once', () => {

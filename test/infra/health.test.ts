@@ -18,6 +18,15 @@ type Resource = { Type: string; Properties: Record<string, any> };
 
 const logicalId = (c: IConstruct) => Stack.of(c).getLogicalId((c.node.defaultChild ?? c) as CfnElement);
 const ofType = (s: Synthesized, type: string) => Object.entries(s.template.toJSON().Resources as Record<string, Resource>).filter(([, r]) => r.Type === type);
+/** The alarms the stack makes, by logical ID: the API's 5xx and BUSY joins, each stream reader's three, the timer sweep's two. */
+const everyAlarm = ({ invites }: Synthesized) =>
+  [
+    invites.health.apiErrorsAlarm,
+    invites.health.busyJoinsAlarm,
+    ...Object.values(invites.notifier.alarms),
+    ...Object.values(invites.eventsFeed.alarms),
+    ...Object.values(invites.timerSweep.alarms),
+  ].map(logicalId);
 const violations = (s: Synthesized) => s.nag.validateScope(s.stack).violations.map((v) => `${v.ruleName} ${v.violatingResources.map((r) => r.constructPath).join(', ')}`);
 
 let quiet: Synthesized;
@@ -51,13 +60,14 @@ describe('the dashboard', () => {
     for (const title of ['API requests', 'API 4xx and 5xx', 'API latency (ms)']) expect(metricsOf(title).every((m) => m[0] === 'AWS/ApiGateway'), title).toBe(true);
   });
 
-  it('shows every function\'s errors and throttles, by name, the origin check\'s included', () => {
-    const names = [...OPERATION_LIST.map((op) => op.name), 'notify-signup', 'publish-events', 'origin-check'].sort();
+  it('shows every function\'s errors and throttles, by name, the timer sweep\'s and the origin check\'s included', () => {
+    const names = [...OPERATION_LIST.map((op) => op.name), 'notify-signup', 'publish-events', 'fire-timers', 'origin-check'].sort();
     for (const [title, metric] of [['Function errors', 'Errors'], ['Function throttles', 'Throttles']]) {
       expect(labelled(title!).map((m) => m.at(-1)).sort(), title).toEqual(names);
       expect(metricsOf(title!).every((m) => m[0] === 'AWS/Lambda' && m[1] === metric && m[2] === 'FunctionName'), title).toBe(true);
     }
     expect(labelled('Function errors')).toContainEqual(['Errors', 'FunctionName', logicalId(quiet.invites.api.originCheck.function), 'origin-check']);
+    expect(labelled('Function errors')).toContainEqual(['Errors', 'FunctionName', logicalId(quiet.invites.timerSweep.function.fn), 'fire-timers']);
   });
 
   it('shows the dead letters waiting, how far behind the stream each reader is, and the table\'s and its index\'s throttles', () => {
@@ -102,9 +112,10 @@ describe('the dashboard', () => {
     for (const title of ['Joins and BUSY answers', 'Emails', 'Events']) expect(metricsOf(title).every((m) => m[0] === 'InviteLinks'), title).toBe(true);
   });
 
-  it('lists every alarm with its state', () => {
+  it('lists every alarm with its state: the API\'s two, each stream reader\'s three and the timer sweep\'s two', () => {
     const alarms = widgets().find((w) => w.type === 'alarm')!.properties.alarms!;
     expect(alarms.sort()).toEqual(ofType(quiet, 'AWS::CloudWatch::Alarm').map(([id]) => `${id}.Arn`).sort());
+    expect(alarms.sort()).toEqual(everyAlarm(quiet).map((id) => `${id}.Arn`).sort());
   });
 
   it('is named in the DashboardUrl output', () => {
@@ -156,7 +167,7 @@ describe('who hears about the alarms', () => {
     const s = synthesize({ alarmEmail: 'ops@example.com' }, { bundle: false });
     const [[topicId, topic]] = ofType(s, 'AWS::SNS::Topic') as [[string, Resource]];
     const alarms = ofType(s, 'AWS::CloudWatch::Alarm');
-    expect(alarms).toHaveLength(8);
+    expect(alarms.map(([id]) => id).sort()).toEqual(everyAlarm(s).sort());
     for (const [id, alarm] of alarms) expect(alarm.Properties, id).toMatchObject({ AlarmActions: [{ Ref: topicId }], OKActions: [{ Ref: topicId }] });
     s.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com', TopicArn: { Ref: topicId } });
     s.template.hasOutput('AlarmTopicArn', { Value: { Ref: topicId } });

@@ -42,7 +42,7 @@ function dynamoStatements(fn: ServiceFunction) {
 beforeAll(() => {
   s = synthesize();
   resources = s.template.toJSON().Resources;
-  console.info(`stack constructed with esbuild bundling of ${OPERATION_LIST.length + 2} functions in ${Math.round(s.bundlingMs)} ms`);
+  console.info(`stack constructed with esbuild bundling of ${OPERATION_LIST.length + 3} functions in ${Math.round(s.bundlingMs)} ms`);
 });
 
 describe('the table', () => {
@@ -87,9 +87,10 @@ describe('the table', () => {
 describe('the functions', () => {
   const all = () => [...Object.values(s.invites.api.functions), s.invites.notifier.function];
 
-  it('are one per API handler plus the notifier (and the events feed: events-feed.test.ts; the origin check: direct-callers.test.ts), with the same defaults', () => {
+  it('are one per API handler plus the notifier (and the events feed: events-feed.test.ts; the timer sweep: timer-sweep.test.ts; the origin check: direct-callers.test.ts), with the same defaults', () => {
     const ours = ofType('AWS::Lambda::Function').filter(([, r]) => r.Properties.Architectures?.[0] === 'arm64' && r.Properties.Runtime === 'nodejs24.x');
-    expect(ours.map(([id]) => id).sort()).toEqual([...[...all(), s.invites.eventsFeed.function].map((fn) => logicalId(fn.fn)), logicalId(s.invites.api.originCheck.function)].sort());
+    const others = [s.invites.eventsFeed.function, s.invites.timerSweep.function];
+    expect(ours.map(([id]) => id).sort()).toEqual([...[...all(), ...others].map((fn) => logicalId(fn.fn)), logicalId(s.invites.api.originCheck.function)].sort());
     for (const fn of all()) {
       const props = resources[logicalId(fn.fn)]!.Properties;
       expect(props).toMatchObject({
