@@ -228,8 +228,8 @@ describe('the invite modal', () => {
     for (const size of SIZES) {
       await page.setViewportSize(VIEWPORTS[size]);
       await modal.locator('#active-links-title').getByText(`Active links (${count})`).waitFor();
-      expect(await modal.locator('.link-item').count(), size).toBe(count);
-      expect(await modal.locator('.link-item').filter({ hasText: 'Used up' }).count(), size).toBe(0);
+      expect(await modal.locator('#active-links .link-item').count(), size).toBe(count);
+      expect(await modal.locator('#active-links .link-item').filter({ hasText: 'Used up' }).count(), size).toBe(0);
     }
     await page.keyboard.press('Escape');
 

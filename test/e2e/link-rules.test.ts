@@ -120,7 +120,7 @@ describe('link options in the invite modal', () => {
     expect(await item.locator('.link-config').textContent()).toBe('Standard · Editors (primary team)');
     expect(await item.locator('.link-uses').textContent()).toBe('used 0 of 3 · 3 left');
     expect(await item.locator('.link-limits').textContent()).toBe('Only @example.com or @example.org emails · No signup emails');
-    expect(await item.locator('.link-meta').last().textContent()).toMatch(/expires \d+ \w+ \d{4}/);
+    expect(await item.locator('.link-meta').last().textContent()).toMatch(/ends in \d+ (hours?|days?), \d+ \w+ \d{4}/);
 
     const link = (await t.as(OWNER).get(linksPath())).body.items.find((l: { label?: string }) => l.label === 'Spring interns');
     expect(link).toMatchObject({ maxUses: 3, remainingUses: 3, useCount: 0, allowedEmailDomains: ['example.com', 'example.org'], notifyCreator: false });

@@ -117,7 +117,7 @@ describe('the active links', () => {
     const row = modal().locator('.link-item').filter({ hasText: 'Keyboard link' });
     const text = await row.innerText();
     expect(text).toContain(`Created by ${OWNER} on`);
-    expect(text).toMatch(/used 0 times · expires \d+ \w+ \d{4}/);
+    expect(text).toMatch(/used 0 times · ends in [67] days, \d+ \w+ \d{4}/);
     expect(text).toContain('role groups: Contributors');
     await page.evaluate(() => navigator.clipboard.writeText(''));
     await row.getByRole('button', { name: /^Copy:/ }).click();
@@ -214,6 +214,24 @@ describe('re-issuing a link', () => {
     expect(decodeURIComponent(src.slice(src.indexOf(',') + 1))).toBe(await qrSvg(url));
     expect(await modal().locator('#reissued-link .qr-download-png').getAttribute('href')).toMatch(/^data:image\/png;base64,/);
     expect(await modal().locator('#reissued-link .qr-download-svg').getAttribute('download')).toBe('invite-link-Shared-too-far.svg');
+  });
+
+  it('opens on the link the warning email names (?reissue=), and offers it again on an ended link under Recently ended, which says why', async () => {
+    const { page } = owner;
+    const soon = await when(t).linkToken(MANAGER, { userType: 'STANDARD', primaryTeamId: 'producers', label: 'Ending soon' });
+    await page.goto(`${t.stack.url}/users?domain=${DEMO_DOMAIN}&reissue=${soon.id}`);
+    const confirm = page.locator('#confirm-reissue-link');
+    await confirm.getByText('Re-issue “Ending soon”?').waitFor(SLOW);
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    expect(await modal().locator('.link-item').filter({ hasText: 'Ending soon' }).locator('.link-ends').first().textContent()).toMatch(/^ends in [67] days$/);
+    // The link the test above revoked by re-issuing it: ended, and why.
+    const ended = modal().locator('#ended-links .link-item').filter({ hasText: 'Shared too far' });
+    await expect.poll(() => ended.locator('.ended-because').first().textContent(), SLOW).toMatch(/^Revoked/);
+    await ended.getByRole('button', { name: /^Re-issue ended link/ }).click();
+    // Nothing to revoke on a link that ended.
+    await confirm.getByText('A new link with the same settings').waitFor();
+    expect(await confirm.locator('#reissue-revoke-old').count()).toBe(0);
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
   });
 });
 

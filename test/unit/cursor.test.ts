@@ -22,6 +22,8 @@ const positionsIn = (domainId: string): Record<ListName, Record<string, string>>
   joinRequests: { ...keys.joinRequest('req-1'), ...keys.joinRequestIndex(domainId, 'pending', '2026-01-01T00:00:00.000Z', 'req-1') },
 });
 const POSITIONS = positionsIn(DOMAIN);
+/** Two lists of the same items, links: a position of one is a position of the other. */
+const LINK_LISTS = new Set<string>(['links', 'endedLinks']);
 
 const refusal = (run: () => unknown) => {
   try {
@@ -67,8 +69,10 @@ describe('a forged position', () => {
         { ...position, [key]: `${position[key]}\ud800` },
         { ...position, [key]: `${position[key]}${'é'.repeat(1100)}` },
       ]),
-      // Another list's item, another domain's item.
-      ...Object.values(POSITIONS).filter((other) => other !== position),
+      // Another list's item (the ended links are links too: their items are the same), another domain's item.
+      ...Object.entries(POSITIONS)
+        .filter(([other]) => other !== list && !(LINK_LISTS.has(other) && LINK_LISTS.has(list)))
+        .map(([, at]) => at),
       positionsIn('other')[list],
     ];
     for (const at of forged) {

@@ -26,6 +26,7 @@ export type RemovedMember = z.output<typeof api.removedMember>;
 /** A link as the active-links list shows it: its configuration, rules and use count. */
 export type InviteLink = z.output<typeof api.activeInviteLinks>['items'][number];
 export type CreatedLink = z.output<typeof api.createdInviteLink>;
+export type EndedLink = z.output<typeof api.endedInviteLinks>['items'][number];
 export type LinkSettings = z.output<typeof api.linkSettings>;
 /** A link's guard: more than `joins` people joining within `withinMinutes` pauses it. */
 export type PauseAfter = NonNullable<LinkSettings['defaultPauseAfter']>;
@@ -89,6 +90,13 @@ export function formatDuration(seconds: number): string {
   const exact = units.find(([size]) => seconds >= size && seconds % size === 0);
   const [size, unit] = exact ?? units.find(([size]) => seconds >= size) ?? [1, 'second'];
   return plural(exact ? seconds / size : Math.floor(seconds / size), unit);
+}
+
+/** "ends in 5 days", "ends in 20 hours", "ends in 30 minutes": how long a link has left, from this browser's clock. */
+export function endsIn(iso: string, now = Date.now()): string {
+  const seconds = Math.max(0, Math.floor((Date.parse(iso) - now) / 1000));
+  const [size, unit] = ([[86_400, 'day'], [3_600, 'hour'], [60, 'minute']] as const).find(([size]) => seconds >= size) ?? [1, 'second'];
+  return `ends in ${plural(Math.floor(seconds / size), unit)}`;
 }
 
 /** "@a.com", "@a.com or @b.com", "@a.com, @b.com or @c.com". */

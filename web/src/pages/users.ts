@@ -186,6 +186,9 @@ async function showDomain(me: Me, membership: Membership, early?: DomainData) {
     announce,
     modal.dialog,
   );
+  // The link-ending email's "Re-issue the link" lands here with ?reissue=<linkId>: the modal opens on it.
+  const reissue = new URLSearchParams(location.search).get('reissue');
+  if (reissue && mayInvite(membership)) void modal.open({ reissue });
   await Promise.all([refreshUsers(data.users), keptOut?.refresh(firstRemoved), burst?.load()]);
 }
 

@@ -83,7 +83,8 @@ export function createInviteModal(directory: Directory, onClose: () => void) {
     [...panels.values()],
   );
 
-  async function open() {
+  /** `reissue`: a link's id whose Re-issue opens once the links are shown (the warning email's button). */
+  async function open(options: { reissue?: string } = {}) {
     for (const [way, panel] of panels) {
       content.set(way, [skeleton()]);
       panel.setAttribute('aria-busy', 'true');
@@ -101,9 +102,13 @@ export function createInviteModal(directory: Directory, onClose: () => void) {
       const settings = await api<LinkSettings>('GET', `${base}/settings/invite-links`);
       // With links off, email is the way to invite: it is shown, unless the person picked the other tab.
       if (!settings.enabled && !picked) choose('email');
-      fill('link', settings.enabled ? [linkForm(directory, settings, base, links), links.onboarding, links.list] : linksOffNotice(membership));
+      fill('link', settings.enabled ? [linkForm(directory, settings, base, links), links.onboarding, links.list, links.ended] : linksOffNotice(membership));
       fill('email', invitationForm(directory, settings, base, () => void invitations.load()), invitations.list);
       await Promise.all([listed, pending]);
+      if (options.reissue && settings.enabled) {
+        choose('link');
+        if (!links.reissueById(options.reissue)) fill('link', [h('p', { class: 'notice', id: 'reissue-not-found' }, 'That link is not among the active or recently ended links you may re-issue.'), linkForm(directory, settings, base, links), links.onboarding, links.list, links.ended]);
+      }
     } catch (error) {
       for (const way of panels.keys()) fill(way, errorNotice(error));
     } finally {

@@ -5,16 +5,18 @@
  * says why the others have none) and Revoke with a few seconds to undo (revoking.ts). A link that
  * needs approval says so; a paused one says since when, with Resume for its creator and admins
  * (resuming.ts); Re-issue makes and copies a new link with the same settings (reissuing.ts). Each
- * row says how many viewed it, started to sign in, joined and were refused, its funnel folded under that (link-stats.ts).
+ * row says how many viewed it, started to sign in, joined and were refused, its funnel folded under that (link-stats.ts),
+ * and when it ends. Below them, the links that ended within 30 days, with Re-issue (ended-links.ts).
  */
 import { api } from '../../lib/api.ts';
 import { h, render } from '../../lib/dom.ts';
 import { linkStore } from '../../lib/link-store.ts';
 import { pagedList } from '../../lib/paging.ts';
-import { atDomains, formatDateTime, type CreatedLink, type Directory, type InviteLink } from '../../lib/model.ts';
+import { atDomains, endsIn, formatDateTime, type CreatedLink, type Directory, type InviteLink } from '../../lib/model.ts';
 import { linkCopying } from './copying.ts';
 import { errorNotice } from './error-notice.ts';
 import { defaultTeamName, describeLink, distinctNames, pauseAfterText, usesText } from './link-words.ts';
+import { endedLinks } from './ended-links.ts';
 import { linkReissuing } from './reissuing.ts';
 import { linkStats } from './link-stats.ts';
 import { linkResuming } from './resuming.ts';
@@ -65,6 +67,7 @@ export function linksPanel(directory: Directory, base: string) {
   const revoking = linkRevoking(directory, base, { list, store, copied: copying.copied, show, announce, drop });
   const resume = linkResuming(base, { list, resumed, refresh: () => void refresh(), announce });
   const reissue = linkReissuing(directory, base, makeAndCopy, reissued);
+  const ended = endedLinks(directory, base, reissue);
 
   /** The standing onboarding link: the newest live one (the list is newest first). */
   const standing = () => links.find((l) => l.onboarding && !isRevoking(l.id));
@@ -147,7 +150,7 @@ export function linksPanel(directory: Directory, base: string) {
       link.label ? h('p', { class: 'link-label' }, badge, link.label) : null,
       h('p', { class: link.label ? 'link-config muted small' : 'link-config' }, link.label ? null : badge, describe),
       h('p', { class: 'muted small link-meta' }, `Created by ${link.createdByEmail} on `, h('time', { datetime: link.createdAt }, formatDateTime(link.createdAt))),
-      h('p', { class: 'muted small link-meta' }, h('span', { class: 'link-uses' }, usesText(link)), ' · expires ', h('time', { datetime: link.expiresAt }, formatDateTime(link.expiresAt))),
+      h('p', { class: 'muted small link-meta' }, h('span', { class: 'link-uses' }, usesText(link)), ` · `, h('span', { class: 'link-ends' }, endsIn(link.expiresAt)), ', ', h('time', { datetime: link.expiresAt }, formatDateTime(link.expiresAt))),
       limits.length ? h('p', { class: 'muted small link-limits' }, limits.join(' · ')) : null,
       paused.mark,
       linkStats(link),
@@ -192,5 +195,19 @@ export function linksPanel(directory: Directory, base: string) {
     return links.some((l) => l.id === linkId) && !isRevoking(linkId);
   }
 
-  return { onboarding, list, load: refresh, makeAndCopy, isActive };
+  /**
+   * Opens Re-issue on a link, as the warning email's "Re-issue the link" asks (`?reissue=<id>`): on
+   * its row among the active links, else among the recently ended; false if neither lists it.
+   */
+  function reissueById(linkId: string): boolean {
+    const button = document.getElementById(`reissue-${linkId}`);
+    if (button instanceof HTMLButtonElement) {
+      button.scrollIntoView({ block: 'nearest' });
+      button.click();
+      return true;
+    }
+    return ended.reissueById(linkId);
+  }
+
+  return { onboarding, list, ended: ended.section, load: () => Promise.all([refresh(), ended.load()]), makeAndCopy, isActive, reissueById };
 }

@@ -12,14 +12,15 @@ import { describeLink } from './link-words.ts';
 
 /** `result`: where the new link's "copied" box goes (it stays while the list is drawn again). */
 export function linkReissuing(directory: Directory, base: string, makeAndCopy: MakeAndCopy, result: HTMLElement) {
-  return function confirm(link: InviteLink, button: HTMLButtonElement) {
-    const revokeOld = h('input', { type: 'checkbox', id: 'reissue-revoke-old', checked: true });
+  return function confirm(link: Pick<InviteLink, 'id' | 'label'> & Parameters<typeof describeLink>[0], button: HTMLButtonElement, options: { ended?: boolean } = {}) {
+    const revokeOld = h('input', { type: 'checkbox', id: 'reissue-revoke-old', checked: !options.ended });
     const dialog = confirmDialog({
       id: 'confirm-reissue-link',
       title: `Re-issue ${link.label ? `“${link.label}”` : 'this link'}?`,
       body: [
         `A new link with the same settings (${describeLink(link, directory)}), working for as long as this one was made to, from now. It is copied as soon as it is made.`,
-        h('label', { class: 'check', for: 'reissue-revoke-old' }, revokeOld, ' Revoke this link now: nobody can join through it once the new one is made'),
+        // An ended link has nothing left to revoke.
+        options.ended ? null : h('label', { class: 'check', for: 'reissue-revoke-old' }, revokeOld, ' Revoke this link now: nobody can join through it once the new one is made'),
       ],
       confirm: 'Re-issue and copy',
       tone: 'primary',
