@@ -4,7 +4,7 @@
  * publishes to, and optionally a Cognito user pool. Pages and API share one
  * CloudFront origin (the API under /v1/*), behind a WAF web ACL: one you give (webAclArn), or its
  * own when the stack is in us-east-1. It fixes no physical name, so an app may hold it more than
- * once, one copy a stack (a copy is about 280 of the 500 resources CloudFormation allows a stack).
+ * once, one copy a stack (a copy is about 300 of the 500 resources CloudFormation allows a stack).
  * infra/invite-links-stack.ts deploys it on its own; docs/deploy.md shows how to put it in your
  * own stack.
  */

@@ -9,6 +9,7 @@ import type { OperationName } from '#shared/contract/operations.ts';
 import { PROBLEMS } from '#shared/contract/problems.ts';
 import { DIMENSIONS, METRIC, NAMESPACE, SERVICE_NAME, type MetricName } from '#shared/observability/names.ts';
 import { STREAM_CONSUMERS } from '#shared/streams/consumers.ts';
+import { TIMER_SWEEP } from '#shared/timer-sweep.ts';
 
 const JOIN: OperationName = 'join';
 
@@ -47,6 +48,7 @@ export function serviceMetrics(period: Duration) {
       'Cold starts': [search(COLD_START.metric, [DIMENSIONS.function, COLD_START.dimension], byFunction)],
       'Emails': [of(METRIC.emailsSent, notifier.name, 'sent'), of(METRIC.emailsFailed, notifier.name, 'failed attempts')],
       'Events': [of(METRIC.eventsPublished, eventsFeed.name, 'published'), of(METRIC.eventsFailed, eventsFeed.name, 'failed attempts')],
+      'Timers': [of(METRIC.timersFired, TIMER_SWEEP.name, 'fired'), of(METRIC.timersFailed, TIMER_SWEEP.name, 'failed (fired again next minute)')],
     } satisfies Record<string, IMetric[]>,
     /** Percent of joins answered 503 BUSY in the period; 0 while fewer than `minJoins` came, so one unlucky join pages nobody. */
     busyJoinsPercent: (minJoins: number) =>

@@ -5,7 +5,7 @@
  * kept that long past their expiry for this (items.ts). Like the active list, a page reads on
  * past the links it leaves out, within a bound.
  */
-import { linkEndOf, RECENTLY_ENDED_DAYS, type LinkEnd } from '../domain/invite-link.ts';
+import { linkEndOf, linkStatus, RECENTLY_ENDED_DAYS, type LinkEnd } from '../domain/invite-link.ts';
 import type { Domain, InviteLink } from '../domain/types.ts';
 import type { Page, PageRequest, Store } from '../store/store.ts';
 
@@ -21,9 +21,13 @@ export async function listEndedLinks(store: Store, domain: Domain, now: Date, pa
   let reads = 0;
   do {
     const read = await store.listLinksExpiringAfter(domain.domainId, since, { limit: page.limit - items.length, after });
-    for (const link of read.items) {
-      const end = linkEndOf(link, link.useCount, domain, now);
-      if (end && (end.endedAt === undefined || end.endedAt >= since)) items.push({ ...link, ...end });
+    // A working link can only have ended by its use limit: only the others' and those with a limit's counters are read.
+    const candidates = read.items.filter((link) => linkStatus(link, domain, now) !== 'ACTIVE' || link.maxUses !== undefined);
+    const counts = await store.useCounts(candidates.map((l) => l.linkId));
+    for (const link of candidates) {
+      const useCount = counts.get(link.linkId) ?? 0;
+      const end = linkEndOf(link, useCount, domain, now);
+      if (end && (end.endedAt === undefined || end.endedAt >= since)) items.push({ ...link, useCount, ...end });
     }
     after = read.next;
     reads += 1;

@@ -107,8 +107,8 @@ export interface Store {
   recordActivity(entry: ActivityEntry): Promise<void>;
   /** A page of the domain's live-generation links that are neither expired nor revoked, newest first, with their use counts (service/active-links.ts leaves out the rest of what no longer works). */
   listInviteLinks(domain: Domain, now: Date, page: PageRequest): Promise<Page<InviteLink & { useCount: number }>>;
-  /** A page of every link of the domain, of any generation, that expires after `since` (working or not), newest generation and link first, with their use counts. */
-  listLinksExpiringAfter(domainId: string, since: string, page: PageRequest): Promise<Page<InviteLink & { useCount: number }>>;
+  /** A page of every link of the domain, of any generation, that expires after `since` (working or not), newest generation and link first; no use counts (useCounts). */
+  listLinksExpiringAfter(domainId: string, since: string, page: PageRequest): Promise<Page<InviteLink>>;
   /** A link's domain and expiry, kept 30 days and more after TTL removed the link itself. */
   getLinkExpiry(linkId: string): Promise<{ domainId: string; expiresAt: string } | undefined>;
   /** The domain's activity entries, newest first; `types` keeps only those kinds. */
@@ -149,6 +149,8 @@ export interface Store {
   updateInviteLinkSettings(domainId: string, change: InviteLinkSettingsChange, adminUserId: string, at: string, switched?: ActivityEntry): Promise<AdminWriteOutcome>;
   /** A link's use count: the sum of its counters (a view, eventually consistent). */
   useCount(linkId: string): Promise<number>;
+  /** Several links' use counts in one round trip (a link with none counted: 0). */
+  useCounts(linkIds: string[]): Promise<Map<string, number>>;
 
   /**
    * Pauses the link (its guard, or a person: `pausedBy`): the link, its entry and `email` (the outbox

@@ -89,9 +89,9 @@ describe('the dashboard', () => {
     ]);
   });
 
-  it('shows what the functions count: requests, problems by code, 5xx, joins and BUSY, conflicts, cold starts, emails, events', () => {
+  it('shows what the functions count: requests, problems by code, 5xx, joins and BUSY, conflicts, cold starts, emails, events, timers', () => {
     const titles = widgets().map((w) => w.properties.title);
-    expect(titles).toEqual(expect.arrayContaining(['Requests by function', 'Problems by function and code', '5xx answers by function', 'Joins and BUSY answers', 'Conflicts and retries', 'Cold starts', 'Emails', 'Events']));
+    expect(titles).toEqual(expect.arrayContaining(['Requests by function', 'Problems by function and code', '5xx answers by function', 'Joins and BUSY answers', 'Conflicts and retries', 'Cold starts', 'Emails', 'Events', 'Timers']));
     const search = (title: string) => metricsOf(title).map((m) => (m[0] as { expression: string }).expression);
     expect(search('Requests by function')).toEqual([`SEARCH('{InviteLinks,function,service} service="invite-links" MetricName="Requests"', 'Sum', 300)`]);
     expect(search('Problems by function and code')).toEqual([`SEARCH('{InviteLinks,code,function,service} service="invite-links" MetricName="Problems"', 'Sum', 300)`]);
@@ -109,7 +109,11 @@ describe('the dashboard', () => {
       ['EventsPublished', 'function', 'publish-events', 'service', 'invite-links', 'published'],
       ['EventsFailed', 'function', 'publish-events', 'service', 'invite-links', 'failed attempts'],
     ]);
-    for (const title of ['Joins and BUSY answers', 'Emails', 'Events']) expect(metricsOf(title).every((m) => m[0] === 'InviteLinks'), title).toBe(true);
+    expect(labelled('Timers')).toEqual([
+      ['TimersFired', 'function', 'fire-timers', 'service', 'invite-links', 'fired'],
+      ['TimersFailed', 'function', 'fire-timers', 'service', 'invite-links', 'failed (fired again next minute)'],
+    ]);
+    for (const title of ['Joins and BUSY answers', 'Emails', 'Events', 'Timers']) expect(metricsOf(title).every((m) => m[0] === 'InviteLinks'), title).toBe(true);
   });
 
   it('lists every alarm with its state: the API\'s two, each stream reader\'s three and the timer sweep\'s two', () => {

@@ -10,7 +10,7 @@ import { dataOf, keys, listPositions } from './keys.ts';
 import { ENTITY, SHARDS, TABLE } from './table.ts';
 import type { TableAccess } from './table-access.ts';
 
-export type Reads = Pick<Store, 'getDirectory' | 'getDomain' | 'getAccess' | 'getUser' | 'listMembers' | 'listAdmins' | 'getInviteLink' | 'getLinkExpiry' | 'listInviteLinks' | 'listLinksExpiringAfter' | 'listActivity' | 'countActiveLinks' | 'useCount' | 'getMembership' | 'listRemovedMembers' | 'getRemovedMember'>;
+export type Reads = Pick<Store, 'getDirectory' | 'getDomain' | 'getAccess' | 'getUser' | 'listMembers' | 'listAdmins' | 'getInviteLink' | 'getLinkExpiry' | 'listInviteLinks' | 'listLinksExpiringAfter' | 'useCounts' | 'listActivity' | 'countActiveLinks' | 'useCount' | 'getMembership' | 'listRemovedMembers' | 'getRemovedMember'>;
 
 export function reads(t: TableAccess): Reads {
   return {
@@ -108,7 +108,7 @@ export function reads(t: TableAccess): Reads {
       return { items: links.map((link) => ({ ...link, useCount: counts.get(link.linkId) ?? 0 })), next: found.next };
     },
 
-    async listLinksExpiringAfter(domainId: string, since: string, page: PageRequest): Promise<Page<InviteLink & { useCount: number }>> {
+    async listLinksExpiringAfter(domainId: string, since: string, page: PageRequest): Promise<Page<InviteLink>> {
       startsInList(page, listPositions.links, domainId);
       const index = TABLE.byDomainIndex;
       const found = await t.queryPage(page, {
@@ -119,10 +119,10 @@ export function reads(t: TableAccess): Reads {
         ExpressionAttributeValues: { ':pk': keys.domainPartition(domainId), ':prefix': keys.linksPrefix, ':since': since },
         ScanIndexForward: false,
       });
-      const links = found.items.map((i) => dataOf<InviteLink>(i));
-      const counts = await useCounts(t, links.map((l) => l.linkId));
-      return { items: links.map((link) => ({ ...link, useCount: counts.get(link.linkId) ?? 0 })), next: found.next };
+      return { items: found.items.map((i) => dataOf<InviteLink>(i)), next: found.next };
     },
+
+    useCounts: (linkIds: string[]) => useCounts(t, linkIds),
 
     async listActivity(domainId: string, page: PageRequest & { types?: string[] }): Promise<Page<ActivityEntry>> {
       startsInList(page, listPositions.activity, domainId);
