@@ -159,11 +159,14 @@ describe('the recently ended links', () => {
 });
 
 describe('a membership through a link with membershipDays', () => {
-  it('ends at its time through the sweep, as a removal with reason expired', async () => {
-    const made = await link(`Contractors ${run}`, { membershipDays: 2 });
+  it('warns the member three days before and ends at its time through the sweep, as a removal with reason expired', async () => {
+    const made = await link(`Contractors ${run}`, { membershipDays: 4 });
     const person = newPerson('contractor');
     expect((await when(t).join(tokenOf(made.body.url), person)).status).toBe(201);
-    advanceClock(2 * DAY_MS + 30_000);
+    advanceClock(DAY_MS + 30_000);
+    const [warning] = await eventually(async () => (await inbox()).filter((e) => e.destination.to.includes(person.email) && e.subject.includes('ends on')), (found) => found.length > 0, 20_000);
+    expect(warning!.subject).toMatch(/^Your membership of Demo Media Co ends on/);
+    advanceClock(3 * DAY_MS);
     const [removed] = await eventually(
       async () => (await busEvents()).filter((e) => e['detail-type'] === 'MemberRemoved' && e.detail.member.email === person.email),
       (found) => found.length > 0,
