@@ -10,6 +10,8 @@ import { BatchGetCommand, BatchWriteCommand, PutCommand, ScanCommand, type Dynam
 import { items, type Item } from '#shared/store/dynamodb/items.ts';
 import { dataOf } from '#shared/store/dynamodb/keys.ts';
 import { ENTITY, TABLE } from '#shared/store/dynamodb/table.ts';
+import { timerItem } from '#shared/store/dynamodb/timers.ts';
+import { linkTimers } from '#shared/domain/timers.ts';
 import type { Domain, InviteLink } from '#shared/domain/types.ts';
 import { DEMO_DIRECTORIES, DEMO_MEMBERSHIPS, DEMO_USERS } from './demo-data.ts';
 
@@ -92,6 +94,8 @@ export async function completeShards(db: DynamoDBDocumentClient, tableName: stri
 /**
  * A live link made when there were fewer use counters gets the missing ones: at zero and, for a
  * link with maxUses, already full (cap 0), so its count stays exact and joins use the counters it had.
+ * A live link made before links had timers gets the ones still ahead (a timer's key is the same
+ * however often it is written, so a link that has them gets none twice).
  */
 export async function completeLinkCounters(db: DynamoDBDocumentClient, tableName: string): Promise<number> {
   let written = 0;
@@ -104,7 +108,9 @@ export async function completeLinkCounters(db: DynamoDBDocumentClient, tableName
       ...(link.maxUses !== undefined ? { cap: 0 } : {}),
       ...(link.revokedAt !== undefined ? { revokedAt: link.revokedAt } : {}),
     }));
-    written += await putMissing(db, tableName, counters);
+    // And its timers (shared/domain/timers.ts), for a link made before links had them: those still ahead.
+    const timers = linkTimers(link).filter((timer) => timer.dueAt > now).map(timerItem);
+    written += await putMissing(db, tableName, [...counters, ...timers]);
   }
   return written;
 }
@@ -124,11 +130,12 @@ async function* scanEntities(db: DynamoDBDocumentClient, tableName: string, enti
 async function putMissing(db: DynamoDBDocumentClient, tableName: string, wanted: Item[]): Promise<number> {
   const keyOf = (item: Item) => ({ [TABLE.partitionKey]: item[TABLE.partitionKey], [TABLE.sortKey]: item[TABLE.sortKey] });
   const { Responses } = await db.send(
-    new BatchGetCommand({ RequestItems: { [tableName]: { Keys: wanted.map(keyOf), ProjectionExpression: '#pk', ExpressionAttributeNames: { '#pk': TABLE.partitionKey } } } }),
+    new BatchGetCommand({ RequestItems: { [tableName]: { Keys: wanted.map(keyOf), ProjectionExpression: '#pk, #sk', ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey } } } }),
   );
-  const present = new Set((Responses?.[tableName] ?? []).map((found) => found[TABLE.partitionKey]));
+  const keyText = (item: Item) => `${String(item[TABLE.partitionKey])}\n${String(item[TABLE.sortKey])}`;
+  const present = new Set((Responses?.[tableName] ?? []).map(keyText));
   let written = 0;
-  for (const item of wanted.filter((w) => !present.has(w[TABLE.partitionKey]))) {
+  for (const item of wanted.filter((w) => !present.has(keyText(w)))) {
     try {
       await db.send(new PutCommand({ TableName: tableName, Item: item, ConditionExpression: `attribute_not_exists(${TABLE.partitionKey})` }));
       written += 1;

@@ -1,8 +1,11 @@
-/** `npm start` on a DATA_DIR from an earlier layout: the domain gates and use counters the code now expects are written at start. */
+/** `npm start` on a DATA_DIR from an earlier layout: the domain gates, use counters and link timers the code now expects are written at start. */
 import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { keys } from '#shared/store/dynamodb/keys.ts';
 import { SHARDS } from '#shared/store/dynamodb/table.ts';
+import { timerItem } from '#shared/store/dynamodb/timers.ts';
+import { linkTimers } from '#shared/domain/timers.ts';
+import type { InviteLink } from '#shared/domain/types.ts';
 import { completeDomainGates, completeLinkCounters } from '../../local/table.ts';
 import { useStack } from '../support/stack.ts';
 import { DEMO_DOMAIN, linksPath, MANAGER, OWNER, when } from '../support/steps.ts';
@@ -48,5 +51,20 @@ describe('local data from a layout with fewer domain gates and use counters', ()
     expect(joins.slice(20).map((j) => [j.status, j.body.code])).toEqual(Array(4).fill([410, 'LINK_USED_UP']));
     const more = await Promise.all(Array.from({ length: 8 }, () => when(t).joinAnswered(open.token)));
     expect(more.map((j) => j.status)).toEqual(Array(8).fill(201));
+  });
+
+  it('a live link made before links had timers gets its timers still ahead, once', async () => {
+    const { id } = await when(t).linkToken(OWNER);
+    const link = (await t.db.send(new GetCommand({ TableName: t.stack.tableName, Key: keys.link(id) }))).Item as unknown as InviteLink;
+    const timerKeys = linkTimers(link).map((timer) => {
+      const item = timerItem(timer);
+      return { PK: item.PK as string, SK: item.SK as string };
+    });
+    expect(timerKeys).toHaveLength(2);
+    // As an earlier layout left it: no timers.
+    await Promise.all(timerKeys.map((Key) => t.db.send(new DeleteCommand({ TableName: t.stack.tableName, Key }))));
+    expect(await completeLinkCounters(t.db, t.stack.tableName)).toBe(2);
+    for (const Key of timerKeys) expect((await t.db.send(new GetCommand({ TableName: t.stack.tableName, Key }))).Item).toMatchObject({ linkId: id });
+    expect(await completeLinkCounters(t.db, t.stack.tableName)).toBe(0);
   });
 });

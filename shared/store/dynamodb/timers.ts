@@ -1,11 +1,12 @@
 /**
  * Timers on the table: `TIMERS#<shard>` / `<dueAt>#<kind>#<subject>`, one of SHARDS.timers
- * partitions picked at random when written (so no partition takes every timer of a burst of joins),
+ * partitions picked by a hash of its subject (so a burst of joins spreads over them all, and the
+ * same timer written twice is one item),
  * each written in the transaction of what it is about (timerPuts). The sweep reads every partition
  * up to now and deletes a timer once it fired; a timer left behind (a sweep that failed) is read
  * again a minute later, and TTL removes one nobody could fire within a month.
  */
-import { randomInt } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ActivityEntry } from '../../contract/event-schemas.ts';
@@ -22,18 +23,21 @@ import { TableAccess, type TransactItem } from './table-access.ts';
 /** A timer nobody fired within this long after its time is removed by TTL (the sweep's alarm has long said so). */
 const TIMER_MEMORY_SECONDS = 30 * 24 * 3600;
 
-export function timerItem(timer: Timer, shard: number): Item {
+/** Its partition: the subject's SHA-256, modulo the partitions. */
+const shardOf = (timer: Timer) => createHash('sha256').update(timerSubject(timer)).digest().readUInt32BE(0) % SHARDS.timers;
+
+export function timerItem(timer: Timer): Item {
   return {
-    ...keys.timer(shard, timer.dueAt, timer.kind, timerSubject(timer)),
+    ...keys.timer(shardOf(timer), timer.dueAt, timer.kind, timerSubject(timer)),
     entityType: ENTITY.Timer,
     [TABLE.ttlAttribute]: Math.floor(Date.parse(timer.dueAt) / 1000) + TIMER_MEMORY_SECONDS,
     ...timer,
   };
 }
 
-/** The Puts that keep `timers`, for the transaction of what they are about; each in a random partition. */
-export function timerPuts(t: Pick<TableAccess, 'table'>, timers: readonly Timer[], pick: (shards: number) => number = randomInt): TransactItem[] {
-  return timers.map((timer) => ({ Put: { TableName: t.table, Item: timerItem(timer, pick(SHARDS.timers)) } }));
+/** The Puts that keep `timers`, for the transaction of what they are about. */
+export function timerPuts(t: Pick<TableAccess, 'table'>, timers: readonly Timer[]): TransactItem[] {
+  return timers.map((timer) => ({ Put: { TableName: t.table, Item: timerItem(timer) } }));
 }
 
 export function dynamoTimers(db: DynamoDBDocumentClient, table: string): TimerStore {
