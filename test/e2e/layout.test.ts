@@ -59,6 +59,10 @@ beforeAll(async () => {
   });
   if (created.status !== 201) throw new Error(`link: ${created.status} ${JSON.stringify(created.body)}`);
   linkUrl = created.body.url;
+  // One that ended, for the modal's "Recently ended".
+  const ended = await t.as(ADMIN.email).post(`/v1/domains/${domainId}/invite-links`, { userType: 'STANDARD', primaryTeamId: teamId, label: `Last year: ${LABEL}`.slice(0, 80) });
+  const revoked = await t.as(ADMIN.email).delete(`/v1/domains/${domainId}/invite-links/${ended.body.id}`);
+  if (revoked.status !== 204) throw new Error(`the ended link: ${ended.status} ${JSON.stringify(ended.body)}, revoked ${revoked.status} ${JSON.stringify(revoked.body)}`);
   admin = await newContext('desktop');
   joiner = await newContext('mobile');
 });
@@ -110,17 +114,23 @@ describe('long names, emails and labels', () => {
     await page.setViewportSize(VIEWPORTS.desktop);
   });
 
-  it('the invite modal stays within 375 px with Revoke inside it', async () => {
+  it('the invite modal stays within 375 px with Revoke, and Re-issue on a recently ended link, inside it', async () => {
     const { page } = admin;
     await page.locator('#new-users').click();
     const modal = page.locator('#invite-modal');
-    await modal.locator('.link-item').first().waitFor();
+    await modal.locator('#active-links .link-item').first().waitFor();
+    await modal.locator('#ended-links .link-item').first().waitFor();
+    expect(await modal.locator('#active-links .link-ends').first().textContent()).toMatch(/^ends in [67] days$/);
     await checkBothWidths(page, 'invite modal');
     await page.setViewportSize(VIEWPORTS.mobile);
-    const revoke = modal.locator('.link-item').first().getByRole('button', { name: /^Revoke/ });
-    await revoke.scrollIntoViewIfNeeded();
-    const [box, dialog] = [(await revoke.boundingBox())!, (await modal.boundingBox())!];
-    expect(box.x + box.width).toBeLessThanOrEqual(dialog.x + dialog.width);
+    for (const button of [
+      modal.locator('#active-links .link-item').first().getByRole('button', { name: /^Revoke/ }),
+      modal.locator('#ended-links .link-item').first().getByRole('button', { name: /^Re-issue ended link/ }),
+    ]) {
+      await button.scrollIntoViewIfNeeded();
+      const [box, dialog] = [(await button.boundingBox())!, (await modal.boundingBox())!];
+      expect(box.x + box.width).toBeLessThanOrEqual(dialog.x + dialog.width);
+    }
     expect(await modal.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
     await page.setViewportSize(VIEWPORTS.desktop);
     await page.keyboard.press('Escape');
