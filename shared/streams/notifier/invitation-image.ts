@@ -1,10 +1,8 @@
 /** A stream record's new image, checked to be a whole invitation email (the outbox item) before anything is opened or sent. */
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { USER_TYPES, type InvitationEmail } from '../../domain/types.ts';
-import { MalformedRecord } from './join-image.ts';
+import { imageOf } from './join-image.ts';
 
 const isoInstant = z.iso.datetime({ offset: true });
 const required = z.string().check(z.minLength(1));
@@ -30,14 +28,5 @@ const invitationEmail = z.object({
   sentAt: isoInstant,
 }) satisfies z.ZodMiniType<InvitationEmail>;
 
-export function invitationEmailOf(record: DynamoDBRecord): InvitationEmail {
-  const image = record.dynamodb?.NewImage;
-  if (!image) throw new MalformedRecord(`record ${record.dynamodb?.SequenceNumber} has no new image`);
-  const parsed = invitationEmail.safeParse(unmarshall(image as Record<string, AttributeValue>));
-  // The field names only: the image holds a sealed token, which no log gets.
-  if (!parsed.success) {
-    const fields = parsed.error.issues.map((i) => i.path.join('.') || '(root)').join(', ');
-    throw new MalformedRecord(`record ${record.dynamodb?.SequenceNumber} is not an invitation email: ${fields}`);
-  }
-  return parsed.data;
-}
+/** The field names only, if it is not one: the image holds a sealed token, which no log gets. */
+export const invitationEmailOf = (record: DynamoDBRecord): InvitationEmail => imageOf(record, invitationEmail, 'an invitation email');

@@ -44,13 +44,16 @@ export class MalformedRecord extends Error {
   override readonly name = 'MalformedRecord';
 }
 
-export function joinOf(record: DynamoDBRecord): JoinRecord {
+/** A stream record's new image as `schema` reads it (`what` names it in the error), or MalformedRecord naming the fields that are not. */
+export function imageOf<T>(record: DynamoDBRecord, schema: z.ZodMiniType<T>, what: string): T {
   const image = record.dynamodb?.NewImage;
   if (!image) throw new MalformedRecord(`record ${record.dynamodb?.SequenceNumber} has no new image`);
-  const parsed = joinRecord.safeParse(unmarshall(image as Record<string, AttributeValue>));
+  const parsed = schema.safeParse(unmarshall(image as Record<string, AttributeValue>));
   if (!parsed.success) {
     const fields = parsed.error.issues.map((i) => i.path.join('.') || '(root)').join(', ');
-    throw new MalformedRecord(`record ${record.dynamodb?.SequenceNumber} is not a join record: ${fields}`);
+    throw new MalformedRecord(`record ${record.dynamodb?.SequenceNumber} is not ${what}: ${fields}`);
   }
   return parsed.data;
 }
+
+export const joinOf = (record: DynamoDBRecord): JoinRecord => imageOf(record, joinRecord, 'a join record');

@@ -3,14 +3,12 @@
  * (shared/service/link-ends.ts), read here from the stream, sent once to the creator at their
  * address now (none if they have left the domain), then deleted.
  */
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import * as z from 'zod/mini';
 import type { LinkEndingEmail } from '../../domain/types.ts';
 import type { LinkEndingSending, NotificationClaims } from '../../store/notification-claims.ts';
 import type { Store } from '../../store/store.ts';
-import { MalformedRecord } from './join-image.ts';
+import { imageOf } from './join-image.ts';
 import { endingEmail } from './link-ending-email.ts';
 import { appPageUrl } from './mailer.ts';
 import { sendOnce, type Composed } from './send-once.ts';
@@ -33,16 +31,7 @@ const linkEndingEmail = z.object({
   writtenAt: isoInstant,
 }) satisfies z.ZodMiniType<LinkEndingEmail>;
 
-export function linkEndingEmailOf(record: DynamoDBRecord): LinkEndingEmail {
-  const image = record.dynamodb?.NewImage;
-  if (!image) throw new MalformedRecord(`record ${record.dynamodb?.SequenceNumber} has no new image`);
-  const parsed = linkEndingEmail.safeParse(unmarshall(image as Record<string, AttributeValue>));
-  if (!parsed.success) {
-    const fields = parsed.error.issues.map((i) => i.path.join('.') || '(root)').join(', ');
-    throw new MalformedRecord(`record ${record.dynamodb?.SequenceNumber} is not a link-ending email: ${fields}`);
-  }
-  return parsed.data;
-}
+export const linkEndingEmailOf = (record: DynamoDBRecord): LinkEndingEmail => imageOf(record, linkEndingEmail, 'a link-ending email');
 
 export async function notifyLinkEnding(record: DynamoDBRecord, deps: LinkEndingDeps, log: Record<string, unknown>): Promise<void> {
   const ending = linkEndingEmailOf(record);

@@ -3,14 +3,12 @@
  * item the events feed wrote in the pause's own transaction, read here from the stream, sent once
  * to each (one claim per pause and person) at their address now, then deleted.
  */
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import * as z from 'zod/mini';
 import type { LinkPausedEmail } from '../../domain/types.ts';
 import type { LinkPauseSending, NotificationClaims } from '../../store/notification-claims.ts';
 import type { Store } from '../../store/store.ts';
-import { MalformedRecord } from './join-image.ts';
+import { imageOf } from './join-image.ts';
 import { pausedEmail } from './link-paused-email.ts';
 import { appPageUrl } from './mailer.ts';
 import { logger } from '../../observability/logger.ts';
@@ -36,16 +34,7 @@ const linkPausedEmail = z.object({
   burst: z.array(z.object({ userId: required, email: z.string().check(z.minLength(3)), joinedAt: isoInstant })),
 }) satisfies z.ZodMiniType<LinkPausedEmail>;
 
-export function linkPausedEmailOf(record: DynamoDBRecord): LinkPausedEmail {
-  const image = record.dynamodb?.NewImage;
-  if (!image) throw new MalformedRecord(`record ${record.dynamodb?.SequenceNumber} has no new image`);
-  const parsed = linkPausedEmail.safeParse(unmarshall(image as Record<string, AttributeValue>));
-  if (!parsed.success) {
-    const fields = parsed.error.issues.map((i) => i.path.join('.') || '(root)').join(', ');
-    throw new MalformedRecord(`record ${record.dynamodb?.SequenceNumber} is not a link-paused email: ${fields}`);
-  }
-  return parsed.data;
-}
+export const linkPausedEmailOf = (record: DynamoDBRecord): LinkPausedEmail => imageOf(record, linkPausedEmail, 'a link-paused email');
 
 /** One email to each who hears of the pause (the creator while a member, and each admin), each sent once; settled when all are. */
 export async function notifyLinkPaused(record: DynamoDBRecord, deps: LinkPausedDeps, log: Record<string, unknown>): Promise<void> {

@@ -5,14 +5,12 @@
  * their address now. Nobody is told once the membership is gone or ends at another time. The item
  * stays (its TTL removes it): it is the mark that this warning was written.
  */
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import * as z from 'zod/mini';
 import type { MembershipEndingEmail } from '../../domain/types.ts';
 import type { MembershipEndingSending, NotificationClaims } from '../../store/notification-claims.ts';
 import type { Store } from '../../store/store.ts';
-import { MalformedRecord } from './join-image.ts';
+import { imageOf } from './join-image.ts';
 import { appPageUrl } from './mailer.ts';
 import { membershipEndingEmail } from './membership-ending-email.ts';
 import { sendOnce, type Composed } from './send-once.ts';
@@ -34,16 +32,7 @@ const outboxItem = z.object({
   writtenAt: isoInstant,
 }) satisfies z.ZodMiniType<MembershipEndingEmail>;
 
-export function membershipEndingEmailOf(record: DynamoDBRecord): MembershipEndingEmail {
-  const image = record.dynamodb?.NewImage;
-  if (!image) throw new MalformedRecord(`record ${record.dynamodb?.SequenceNumber} has no new image`);
-  const parsed = outboxItem.safeParse(unmarshall(image as Record<string, AttributeValue>));
-  if (!parsed.success) {
-    const fields = parsed.error.issues.map((i) => i.path.join('.') || '(root)').join(', ');
-    throw new MalformedRecord(`record ${record.dynamodb?.SequenceNumber} is not a membership-ending email: ${fields}`);
-  }
-  return parsed.data;
-}
+export const membershipEndingEmailOf = (record: DynamoDBRecord): MembershipEndingEmail => imageOf(record, outboxItem, 'a membership-ending email');
 
 /** One email to the member and one to the link's creator, each sent once; settled when both are. */
 export async function notifyMembershipEnding(record: DynamoDBRecord, deps: MembershipEndingDeps, log: Record<string, unknown>): Promise<void> {
