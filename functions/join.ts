@@ -13,5 +13,7 @@ export const handler = operationHandler(OPERATIONS.join, async ({ body, callerId
   const outcome = await joinWithToken(store, token, joinerOf(callerId, claims, names), at, (link, error) => countRefusal(linkStats, link, error, at));
   if ('requested' in outcome) return answer(202, outcome.requested);
   const { userId, domainId, email, userType, teamIds, roleGroupIds, groupIds } = outcome.joined;
-  return { userId, domainId, email, userType, teamIds, roleGroupIds, groupIds };
+  const view = { userId, domainId, email, userType, teamIds, roleGroupIds, groupIds };
+  // Joined before through this very link or invitation: their membership again, nothing written.
+  return outcome.again ? answer(200, view) : view;
 });

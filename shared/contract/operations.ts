@@ -290,7 +290,10 @@ export const OPERATIONS = {
     summary: 'Join the domain of a link or an email invitation, with the configuration it carries', who: 'Any signed-in person whose token carries a verified email.',
     description: 'The email is the caller’s verified email from their token (`email`, `email_verified`), never the request’s; names default to the token’s `given_name` and `family_name`. Someone already in another domain joins with the same account. An invitation by email is used once, and only by the address it was sent to (compared lower-cased): anyone else gets 403 `INVITATION_EMAIL_MISMATCH` and the invitation stays usable. Invitations work whether invite links are on or off. Through a link made with `requireApproval` the answer is 202 and a join request, checked as a join is (the link works, the email domains, not a member, not kept out; used-up is checked at approval): the person joins only once it is approved (`POST .../join-requests/{requestId}/approve`); after a decline, asking again through that link answers 403 `JOIN_DECLINED`.',
     body: input.joinBody, response: 'joined',
-    alsoAnswers: [{ status: 202, response: 'joinRequested', when: 'The link needs approval: a join request is recorded (asking again answers the same pending request) and nobody joins until the link’s creator or an admin approves it.' }],
+    alsoAnswers: [
+      { status: 202, response: 'joinRequested', when: 'The link needs approval: a join request is recorded (asking again answers the same pending request) and nobody joins until the link’s creator or an admin approves it.' },
+      { status: 200, response: 'joined', when: 'The caller had joined through this very link or invitation already (a join sent again because its answer was lost): their membership as it is now, nothing written. Through anything else, a member already gets 409 `ALREADY_MEMBER`.' },
+    ],
     errors: ['EmailNotVerified', 'EmailDomainNotAllowed', 'RejoinBlocked', 'JoinDeclined', 'InvitationEmailMismatch', 'LinkNotFound', 'AlreadyMember', 'LinkExpired', 'LinkRevoked', 'LinksDisabled', 'LinkUsedUp', 'LinkPaused', 'LinksPaused', 'Busy'],
     tableActions: ['BatchGetItem', 'GetItem', 'Query', 'ConditionCheckItem', 'UpdateItem', 'PutItem', 'DeleteItem'],
   },

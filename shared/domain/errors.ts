@@ -147,5 +147,12 @@ export const unknownReference = (field: string, id: string) =>
 export const rateLimited = (retryAfterSeconds?: number) =>
   new ServiceError('RateLimited', 'Too many attempts. Wait a moment and try again.', undefined, retryAfterSeconds);
 export const payloadTooLarge = () => new ServiceError('PayloadTooLarge', 'body: the request is far larger than any this API takes.', 'body');
+/**
+ * The function ran out of its time (middy answers just before Lambda would end it): what it was
+ * doing may or may not have been done, so the caller tries again, as after BUSY; a join sent again
+ * answers the membership it made. Never a 500: nothing is known to have failed.
+ */
+export const timedOut = () =>
+  new ServiceError('Busy', 'This took longer than the service allows at the moment, and may or may not have been done. Try again shortly: a join sent again answers the membership it made.', undefined, 2);
 export const busy = (retryAfterSeconds = 1) =>
   new ServiceError('Busy', 'Many people are doing the same thing at this moment and this request kept colliding with theirs. Try again shortly.', undefined, retryAfterSeconds);

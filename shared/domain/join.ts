@@ -212,6 +212,17 @@ const grantOf = (g: LinkGrant): LinkGrant => ({
 const profileIf = (isNewUser: boolean, { userId, email, firstName, lastName }: Joiner, at: string): JoinWrite[] =>
   isNewUser ? [{ write: 'create-user', user: { userId, email, firstName, lastName, createdAt: at }, ifAbsent: true }] : [];
 
+/**
+ * A join sent again by the person it already admitted through the same link or invitation (its
+ * answer was lost: a timeout, a dropped connection): their membership stands, so the join answers
+ * it again (200) rather than ALREADY_MEMBER. Anyone else, or the same person through another way in,
+ * is a member already.
+ */
+export function isRepeatedJoin(existing: Membership | undefined, joiner: Pick<Joiner, 'userId'>, via: { linkId: string } | { invitationId: string }): existing is Membership {
+  if (!existing || existing.userId !== joiner.userId) return false;
+  return 'linkId' in via ? existing.joinedVia?.linkId === via.linkId : existing.joinedVia?.invitationId === via.invitationId;
+}
+
 /** Refusals that need nothing but the write that failed. */
 export function personRefusal(refused: RefusedJoinWrite): ServiceError | undefined {
   if (refused.write === 'claim-email' && refused.found?.rejoinBlocked) return rejoinBlocked();

@@ -13,7 +13,7 @@ import httpSecurityHeaders from '@middy/http-security-headers';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
 import { MAX_BODY_BYTES } from '../config.ts';
-import { invalidRequest, ServiceError, unauthenticated } from '../domain/errors.ts';
+import { invalidRequest, ServiceError, timedOut, unauthenticated } from '../domain/errors.ts';
 import { OPERATIONS, routeKey, type Operation } from '../contract/operations.ts';
 import type { RESPONSES } from '../contract/response-schemas.ts';
 import { duplicateKey, isJsonContentType } from './json-body.ts';
@@ -100,7 +100,11 @@ const nameOf = (operation: Operation): string => Object.entries(OPERATIONS).find
 
 /** Every error becomes its problem+json answer here, counted by its code. */
 function toProblem(request: middy.Request<ApiEvent, ApiResult, Error, Context>, metrics: Metrics): void {
-  const { error, context, event } = request;
+  const { context, event } = request;
+  // middy's early timeout (just before Lambda's own): 503, not 500; the work may have been done.
+  const timeout = request.error?.name === 'TimeoutError';
+  if (timeout) logger.warn('the function ran out of time; answered 503 BUSY', { requestId: context.awsRequestId, routeKey: event.routeKey });
+  const error = timeout ? timedOut() : request.error;
   if (!(error instanceof ServiceError)) logger.error('request failed', { error: error ?? undefined, requestId: context.awsRequestId, routeKey: event.routeKey });
   const problem = problemFor(error);
   countProblem(problem, metrics);

@@ -70,6 +70,17 @@ describe('joining needs a signed-in person with a verified email', () => {
     const bearer = await t.stack.identityProvider.issueIdToken({ ...baseClaims(), email: VIEWER });
     expect((await joinWith(bearer, { token })).body).toMatchObject({ status: 409, code: 'ALREADY_MEMBER' });
   });
+
+  it('answers a repeated join by the same identity with its membership (200), and another identity with that email through the same link ALREADY_MEMBER', async () => {
+    const { token } = await when(t).linkToken(OWNER);
+    const claims = baseClaims();
+    const first = await joinWith(await t.stack.identityProvider.issueIdToken(claims), { token });
+    expect(first.status).toBe(201);
+    const again = await joinWith(await t.stack.identityProvider.issueIdToken(claims), { token });
+    expect([again.status, again.body]).toEqual([200, first.body]);
+    const twin = await joinWith(await t.stack.identityProvider.issueIdToken({ ...baseClaims(), email: claims.email }), { token });
+    expect(twin.body).toMatchObject({ status: 409, code: 'ALREADY_MEMBER' });
+  });
 });
 
 describe('accounts across domains', () => {

@@ -48,6 +48,18 @@ describe('when DynamoDB fails', () => {
     logged.mockRestore();
   });
 
+  it('a handler that runs out of its time answers 503 BUSY with Retry-After, not 500: what it did may have been done', async () => {
+    ddb.reset();
+    const logged = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    // DynamoDB never answers; the function has 50 ms left, and middy answers just before they run out.
+    ddb.on(BatchGetCommand).callsFake(() => new Promise(() => {}));
+    const res = await join(event({ token }), { ...context, getRemainingTimeInMillis: () => 50 } as Context);
+    logged.mockRestore();
+    expect(res.statusCode).toBe(503);
+    expect(JSON.parse(res.body!)).toMatchObject({ status: 503, code: 'BUSY' });
+    expect(res.headers?.['retry-after'] ?? res.headers?.['Retry-After']).toBe('2');
+  });
+
   it('validation still answers 400 without touching DynamoDB', async () => {
     ddb.reset();
     const res = await join(event({ token, firstName: '' }), context);
