@@ -54,6 +54,7 @@ Invite links is running (up in ${((Date.now() - t0) / 1000).toFixed(1)} s).
   Emails (inbox)  ${ses.endpoint}/        JSON: ${ses.endpoint}/store
   Table stream    ${readers}
   Events          local bus: ${stack.url}/local/events
+  Timers          functions/fire-timers.ts every second, on the service's clock (EventBridge Scheduler runs it every minute in AWS)
   Event webhook   ${stack.eventBus.webhookUrl ? `every event POSTed to ${stack.eventBus.webhookUrl}, retried until accepted` : 'off (set EVENT_WEBHOOK_URL to have every event POSTed to it)'}
   DynamoDB Local  ${dynamo.endpoint}   table ${stack.tableName}
   Link key (KMS)  ${stack.url}${KMS_PATH}   seals links' tokens with the key in ${dataDir ? join(dataDir, KMS_KEY_FILE) : 'memory'}
