@@ -7,6 +7,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import type { SESClient } from '@aws-sdk/client-ses';
+import { itemKb } from '../local/throughput-emulation.ts';
 import { TABLE } from '../shared/store/dynamodb/table.ts';
 
 export interface Reading {
@@ -87,7 +88,7 @@ export function transactionWriteUnits(input: Record<string, unknown>): number {
   let units = 0;
   for (const action of (input.TransactItems as Record<string, { Item?: Record<string, unknown>; Key?: Record<string, unknown> }>[]) ?? []) {
     const [kind, target] = Object.entries(action)[0]!;
-    const kb = target.Item ? Math.max(1, Math.ceil(Buffer.byteLength(JSON.stringify(target.Item)) / 1024)) : 1;
+    const kb = target.Item ? itemKb(target.Item) : 1;
     units += 2 * kb;
     const indexed = target.Item ? index in target.Item : kind !== 'ConditionCheck' && inIndex(target.Key ?? {});
     if (indexed) units += kb;

@@ -10,6 +10,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DEMO_USERS } from './demo-data.ts';
 import { startIdentityProvider, MOUNT_PATH, type LocalIdentityProvider, type SignInSettings } from './identity/provider.ts';
 import { emulateTransactionConflicts } from './conflict-emulation.ts';
+import { emulatePartitionThroughput, type ThroughputEmulationOptions } from './throughput-emulation.ts';
 import { jwtAuthorizer } from './jwt-authorizer.ts';
 import { startFrontDoor, type FrontDoorOptions } from './front-door.ts';
 import { KMS_KEY_FILE, KMS_PATH, loadOrCreateKey, startLocalKms, type KeyMaterial, type LocalKms } from './kms.ts';
@@ -60,6 +61,11 @@ export interface LocalStackOptions extends ConsumerReaderOptions {
   signIn?: SignInSettings;
   /** Where to leave this start's `/local/token` secret for `npm run token` (local/local-token.ts); undefined keeps it in memory. */
   localTokenSecretFile?: string;
+  /**
+   * Partition throughput limits as AWS applies them (docs/throughput-emulation.md); false leaves them
+   * off, as DYNAMODB_THROUGHPUT_EMULATION=off does; `now` is the clock their one-second window reads.
+   */
+  throughput?: false | Pick<ThroughputEmulationOptions, 'now'>;
   /** The timer sweep's schedule (local/scheduler.ts): real milliseconds between runs (default 1000); false leaves it off. */
   timerSweep?: false | { everyMs?: number };
 }
@@ -111,10 +117,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     ...(options.linkTtlSeconds !== undefined ? { [SETTINGS.linkTtlSeconds]: String(options.linkTtlSeconds) } : {}),
   });
   const iamSetting = prepareIam(options.iam, sender);
-  // DynamoDB Local never cancels a transaction for a conflict; AWS does. The handlers' client, and
-  // the stack's own, fail here the way they would there (docs/conflict-emulation.md).
-  emulateTransactionConflicts((await import('#shared/store/dynamodb/client.ts')).dynamoDb);
-  const client = emulateTransactionConflicts(new DynamoDBClient({ endpoint: options.dynamoEndpoint, ...LOCAL_AWS }));
+  // DynamoDB Local never cancels a transaction for a conflict, nor throttles a hot partition key; AWS
+  // does both. The handlers' client, and the stack's own, fail here the way they would there
+  // (docs/conflict-emulation.md, docs/throughput-emulation.md).
+  const throughput: ThroughputEmulationOptions = options.throughput === false ? { enabled: false } : { ...options.throughput };
+  const handlersClient = (await import('#shared/store/dynamodb/client.ts')).dynamoDb;
+  emulatePartitionThroughput(emulateTransactionConflicts(handlersClient), throughput);
+  const client = emulatePartitionThroughput(emulateTransactionConflicts(new DynamoDBClient({ endpoint: options.dynamoEndpoint, ...LOCAL_AWS })), throughput);
   const db = DynamoDBDocumentClient.from(client);
   const { streamArn } = await ensureTable(client, options.tableName);
   await seedDemoData(db, options.tableName);
