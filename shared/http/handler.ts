@@ -13,7 +13,8 @@ import httpSecurityHeaders from '@middy/http-security-headers';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
 import { MAX_BODY_BYTES } from '../config.ts';
-import { invalidRequest, ServiceError, timedOut, unauthenticated } from '../domain/errors.ts';
+import { busy, invalidRequest, ServiceError, timedOut, unauthenticated } from '../domain/errors.ts';
+import { isThrottled } from '../store/dynamodb/conflicts.ts';
 import { OPERATIONS, routeKey, type Operation } from '../contract/operations.ts';
 import type { RESPONSES } from '../contract/response-schemas.ts';
 import { duplicateKey, isJsonContentType } from './json-body.ts';
@@ -104,7 +105,8 @@ function toProblem(request: middy.Request<ApiEvent, ApiResult, Error, Context>, 
   // middy's early timeout (just before Lambda's own): 503, not 500; the work may have been done.
   const timeout = request.error?.name === 'TimeoutError';
   if (timeout) logger.warn('the function ran out of time; answered 503 BUSY', { requestId: context.awsRequestId, routeKey: event.routeKey });
-  const error = timeout ? timedOut() : request.error;
+  // DynamoDB throttled past the SDK's retries: nothing was written, try again (503 BUSY, Retry-After), not 500.
+  const error = timeout ? timedOut() : isThrottled(request.error) ? busy(2) : request.error;
   if (!(error instanceof ServiceError)) logger.error('request failed', { error: error ?? undefined, requestId: context.awsRequestId, routeKey: event.routeKey });
   const problem = problemFor(error);
   countProblem(problem, metrics);

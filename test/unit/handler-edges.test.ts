@@ -60,6 +60,16 @@ describe('when DynamoDB fails', () => {
     expect(res.headers?.['retry-after'] ?? res.headers?.['Retry-After']).toBe('2');
   });
 
+  it('DynamoDB throttling past the SDK\'s retries answers 503 BUSY with Retry-After, not 500: nothing was written', async () => {
+    ddb.reset();
+    const logged = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    ddb.on(BatchGetCommand).rejects(Object.assign(new Error('Throughput exceeds the current capacity for one or more global secondary indexes.'), { name: 'ThrottlingException' }));
+    const res = await join(event({ token }), context);
+    logged.mockRestore();
+    expect(res.statusCode).toBe(503);
+    expect(JSON.parse(res.body!)).toMatchObject({ status: 503, code: 'BUSY' });
+  });
+
   it('validation still answers 400 without touching DynamoDB', async () => {
     ddb.reset();
     const res = await join(event({ token, firstName: '' }), context);

@@ -21,6 +21,17 @@ export function isConflict(error: unknown): boolean {
   return error instanceof TransactionCanceledException && reasonCodes(error).includes('TransactionConflict');
 }
 
+/**
+ * DynamoDB refused for throughput, after the SDK's own retries: a partition key over its limit
+ * (ThrottlingException on demand, ProvisionedThroughputExceededException provisioned), the
+ * account's request rate, or a transaction with a throttled entry. Nothing was written: BUSY.
+ */
+export function isThrottled(error: unknown): boolean {
+  const name = (error as Error | undefined)?.name;
+  if (name === 'ThrottlingException' || name === 'ProvisionedThroughputExceededException' || name === 'RequestLimitExceeded') return true;
+  return error instanceof TransactionCanceledException && reasonCodes(error).some((code) => code === 'ThrottlingError' || code === 'ProvisionedThroughputExceeded');
+}
+
 /** Full jitter: a random wait up to 25 ms, 50 ms, 100 ms ... capped at 1 s. */
 export function backoffMs(attempt: number, random: () => number = Math.random): number {
   return Math.floor(random() * Math.min(1000, 25 * 2 ** (attempt - 1)));
