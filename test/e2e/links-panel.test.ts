@@ -3,16 +3,16 @@
  * a checkbox or radio never makes a link; Copy and Revoke keep the focus in the dialog; Revoke
  * asks first and leaves a few seconds to undo, and the DELETE goes only when they are over (or
  * at once when the page is left); the active links say who made each and when, and an admin
- * copies any of them; the onboarding link is reused; every dialog keeps focus inside, closes
- * on Escape and on a tap outside, and keeps its Close button in view on a phone. Login Settings
- * counts the links DELETE ALL ends. The Users page asks for its data at once, and the modal keeps
- * one size while its data arrives.
+ * copies any of them; a link's Details shows its rules, funnel and QR code; the onboarding link
+ * is reused; every dialog keeps focus inside, closes on Escape and on a tap outside, and keeps
+ * its Close button in view on a phone. Login Settings counts the links DELETE ALL ends. The Users
+ * page asks for its data at once, and the modal keeps one size while its data arrives.
  */
-import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
+import type { Browser, BrowserContext, Page, Request, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { qrSvg } from '../../web/src/components/invite/qr-code.ts';
 import { launchChromium } from '../support/browser.ts';
-import { pageSteps, screenshot } from '../support/pages.ts';
+import { pageSteps, screenshot, VIEWPORTS } from '../support/pages.ts';
 import { useStack } from '../support/stack.ts';
 import { DEMO_DOMAIN, linksPath, MANAGER, OWNER, when } from '../support/steps.ts';
 
@@ -179,6 +179,83 @@ describe('the active links', () => {
     await modal().locator('#copy-onboarding-link').click();
     await expect.poll(() => page.evaluate(() => navigator.clipboard.readText()), SLOW).toBe(second);
     await screenshot(page, 'invite-modal-links', '#invite-modal');
+  });
+
+  it('open a link\'s details at both widths: what it grants, its rules, its funnel, its QR code once its address is revealed, and Escape goes back to Details', async () => {
+    const { page } = owner;
+    const link = await when(t).linkToken(OWNER, {
+      userType: 'STANDARD',
+      primaryTeamId: 'producers',
+      label: 'Autumn contractors',
+      allowedEmailDomains: ['example.test'],
+      notifyCreator: false,
+      pauseAfter: { joins: 20, withinMinutes: 10 },
+      membershipDays: 90,
+    });
+    for (const [ua, step] of [['Tablet/2', 'view'], ['Desktop/2', 'view'], ['Desktop/2', 'sign-in']] as const) {
+      expect((await t.request('POST', '/v1/join/lookup', { body: { token: link.token, step }, headers: { 'user-agent': ua } })).status).toBe(200);
+    }
+    expect((await when(t).joinAnswered(link.token)).status).toBe(201);
+    expect((await when(t).join(link.token, { email: `outsider-${Date.now()}@elsewhere.test`, firstName: 'Out', lastName: 'Sider' })).status).toBe(403);
+    await expect.poll(async () => (await t.as(OWNER).get(`${linksPath()}?limit=100`)).body.items.find((l: Link) => l.id === link.id)?.stats, SLOW)
+      .toEqual({ views: 2, signInsStarted: 1, joins: 1, refusals: { EMAIL_DOMAIN_NOT_ALLOWED: 1 } });
+    await page.keyboard.press('Escape');
+    await openModal();
+    const details = modal().getByRole('button', { name: 'Details: Autumn contractors', exact: true });
+    const dialog = page.locator('#link-detail');
+    const terms = (id: string) => dialog.locator(`#${id} > div`).evaluateAll((rows) => rows.map((r) => [r.querySelector('dt')?.textContent, r.querySelector('dd')?.textContent]));
+    const reveals: Response[] = [];
+    const track = (response: Response) => {
+      if (response.request().method() === 'POST' && response.url().endsWith(`/invite-links/${link.id}/reveal`)) reveals.push(response);
+    };
+    page.on('response', track);
+    try {
+      for (const [size, viewport] of Object.entries(VIEWPORTS)) {
+        await page.setViewportSize(viewport);
+        await details.click();
+        await dialog.waitFor();
+        expect(await dialog.evaluate((el) => el.contains(document.activeElement)), size).toBe(true);
+        expect(await dialog.locator('h2').innerText(), size).toBe('Autumn contractors');
+        const facts = Object.fromEntries(await terms('link-detail-facts'));
+        expect(facts, size).toMatchObject({ Grants: 'Standard · Producers (primary team)', Uses: 'used 1 time' });
+        expect(facts['Made by'], size).toMatch(new RegExp(`^${OWNER} on \\d+ \\w+ \\d{4}`));
+        expect(facts.Ends, size).toMatch(/^ends in [67] days, \d+ \w+ \d{4}/);
+        expect(await terms('link-detail-rules'), size).toEqual([
+          ['Email addresses', 'Only @example.test emails'],
+          ['Signup emails', 'None'],
+          ['Approval', 'Not needed: people join at once'],
+          ['Guard', 'Pauses if more than 20 people join within 10 minutes'],
+          ['Membership', 'Ends 90 days after joining'],
+        ]);
+        expect(await dialog.locator('.funnel progress').evaluateAll((bars) => bars.map((b) => [(b as HTMLProgressElement).value, (b as HTMLProgressElement).max])), size).toEqual([[2, 2], [1, 2], [1, 2]]);
+        expect(await dialog.locator('.funnel-refusals').innerText(), size).toBe('Refused: 1 email domain not allowed');
+
+        // The QR code waits for Show QR code: the address is revealed (once for the page), then drawn.
+        expect(await dialog.locator('.qr-image').count(), size).toBe(0);
+        await dialog.getByRole('button', { name: 'Show QR code' }).click();
+        const image = dialog.locator('.qr-image');
+        await expect.poll(() => image.getAttribute('src'), SLOW).toMatch(/^data:image\/svg\+xml/);
+        expect(reveals, size).toHaveLength(1);
+        const { url } = (await reveals[0]!.json()) as { url: string };
+        expect(url).toMatch(new RegExp(`/join#${link.token}$`));
+        const src = (await image.getAttribute('src'))!;
+        expect(decodeURIComponent(src.slice(src.indexOf(',') + 1)), size).toBe(await qrSvg(url));
+        expect(await dialog.locator('.qr-download-svg').getAttribute('download'), size).toBe('invite-link-Autumn-contractors.svg');
+        await expect.poll(() => dialog.locator('.qr-download-png').getAttribute('href'), SLOW).toMatch(/^data:image\/png;base64,/);
+        expect(await dialog.evaluate((el) => el.contains(document.activeElement)), size).toBe(true);
+
+        // Nothing scrolls sideways, neither the page nor the dialog.
+        expect(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth), size).toBe(true);
+        expect(await dialog.evaluate((el) => el.scrollWidth <= el.clientWidth), size).toBe(true);
+
+        await page.keyboard.press('Escape');
+        await dialog.waitFor({ state: 'detached' });
+        expect(await focused(page), size).toMatchObject({ id: `details-${link.id}`, inDialog: true });
+      }
+    } finally {
+      page.off('response', track);
+      await page.setViewportSize(VIEWPORTS.desktop);
+    }
   });
 });
 

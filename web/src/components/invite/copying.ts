@@ -9,7 +9,7 @@ import { h, render } from '../../lib/dom.ts';
 import type { LinkStore } from '../../lib/link-store.ts';
 import { atDomains, formatDateTime, plural, type CreatedLink, type Directory, type InviteLink } from '../../lib/model.ts';
 import { errorNotice } from './error-notice.ts';
-import { qrCode } from './qr-code.ts';
+import { qrCode, qrFileName } from './qr-code.ts';
 import { describeLink } from './link-words.ts';
 
 /** A link `obtain` gave: one it just made, or (`again`) the one it made before, handed over again. */
@@ -61,7 +61,7 @@ export function linkCopying(directory: Directory, store: LinkStore, announce: (t
         again ? h('p', { class: 'same-link' }, 'The same link as before: its settings did not change. Change any setting to make a new one.') : null,
         h('p', {}, `${who} can join until ${formatDateTime(link.expiresAt)}${limit}. Share it only with the people you mean to invite.`),
         box,
-        qrCode(link.url, `invite-link-${(link.label ?? link.id.slice(0, 8)).replace(/[^A-Za-z0-9_-]+/g, '-')}`),
+        qrCode(link.url, qrFileName(link)),
       );
       if (shown && shown.result !== result) render(shown.result);
       render(result, notice);

@@ -2,7 +2,8 @@
  * A link's stats on its row: one line ("12 views · 5 sign-ins · 3 joined · 2 refused"), and folded
  * under it the link's funnel (viewed → started to sign in → joined, each with its share of the
  * views as a native <progress>, since the pages' CSP allows no inline style) and its refusals by
- * reason. Views are distinct browsers a day; the counts trail the joins by a few seconds.
+ * reason; a link's detail view shows the same funnel (link-detail.ts). Views are distinct browsers
+ * a day; the counts trail the joins by a few seconds.
  */
 import { h } from '../../lib/dom.ts';
 import { plural, type InviteLink } from '../../lib/model.ts';
@@ -31,8 +32,12 @@ export function statsText(stats: Stats): string {
   return [plural(stats.views, 'view'), plural(stats.signInsStarted, 'sign-in'), `${stats.joins} joined`, ...(refused ? [`${refused} refused`] : [])].join(' · ');
 }
 
-/** The row's stats line and, folded, the funnel; `id` is the link's, for stable ids. */
-export function linkStats(link: InviteLink): HTMLElement {
+/**
+ * The funnel (viewed → started to sign in → joined), the refusals by reason and what the counts
+ * mean: folded under a row's stats line, and in a link's detail view. `idPrefix` keeps the bars'
+ * ids apart where both are in the page.
+ */
+export function linkFunnel(link: Pick<InviteLink, 'id' | 'stats'>, idPrefix = 'funnel'): HTMLElement[] {
   const { stats } = link;
   const step = (label: string, value: number, id: string) =>
     h(
@@ -45,20 +50,22 @@ export function linkStats(link: InviteLink): HTMLElement {
       h('span', { class: 'funnel-count' }, String(value)),
     );
   const refusals = Object.entries(stats.refusals).sort(([, a], [, b]) => b - a);
-  return h(
-    'details',
-    { class: 'link-stats', id: `stats-${link.id}` },
-    h('summary', { class: 'muted small' }, statsText(stats)),
+  return [
     h(
       'ol',
       { class: 'funnel', 'aria-label': 'From views to joins' },
-      step('Viewed', stats.views, `funnel-views-${link.id}`),
-      step('Started to sign in', stats.signInsStarted, `funnel-sign-ins-${link.id}`),
-      step('Joined', stats.joins, `funnel-joins-${link.id}`),
+      step('Viewed', stats.views, `${idPrefix}-views-${link.id}`),
+      step('Started to sign in', stats.signInsStarted, `${idPrefix}-sign-ins-${link.id}`),
+      step('Joined', stats.joins, `${idPrefix}-joins-${link.id}`),
     ),
     refusals.length
       ? h('p', { class: 'small funnel-refusals' }, 'Refused: ', refusals.map(([code, n]) => `${n} ${REFUSAL_WORDS[code] ?? code}`).join(', '))
       : h('p', { class: 'small muted funnel-refusals' }, 'Nobody was refused.'),
     h('p', { class: 'hint' }, 'Views and sign-ins count each browser once a day, without recording who. Counts can take a few seconds to catch up.'),
-  );
+  ];
+}
+
+/** The row's stats line and, folded, the funnel; `id` is the link's, for stable ids. */
+export function linkStats(link: InviteLink): HTMLElement {
+  return h('details', { class: 'link-stats', id: `stats-${link.id}` }, h('summary', { class: 'muted small' }, statsText(link.stats)), linkFunnel(link));
 }

@@ -6,7 +6,8 @@
  * needs approval says so; a paused one says since when, with Resume for its creator and admins
  * (resuming.ts); Re-issue makes and copies a new link with the same settings (reissuing.ts). Each
  * row says how many viewed it, started to sign in, joined and were refused, its funnel folded under that (link-stats.ts),
- * and when it ends. Below them, the links that ended within 30 days, with Re-issue (ended-links.ts).
+ * and when it ends; Details opens all of that in one view, with its QR code for those who may reveal
+ * it (link-detail.ts). Below them, the links that ended within 30 days, with Re-issue (ended-links.ts).
  */
 import { api } from '../../lib/api.ts';
 import { h, render } from '../../lib/dom.ts';
@@ -17,6 +18,7 @@ import { linkCopying } from './copying.ts';
 import { errorNotice } from './error-notice.ts';
 import { defaultTeamName, describeLink, distinctNames, pauseAfterText, usesText } from './link-words.ts';
 import { endedLinks } from './ended-links.ts';
+import { linkDetail } from './link-detail.ts';
 import { linkReissuing } from './reissuing.ts';
 import { linkStats } from './link-stats.ts';
 import { linkResuming } from './resuming.ts';
@@ -68,6 +70,7 @@ export function linksPanel(directory: Directory, base: string) {
   const resume = linkResuming(base, { list, resumed, refresh: () => void refresh(), announce });
   const reissue = linkReissuing(directory, base, makeAndCopy, reissued);
   const ended = endedLinks(directory, base, reissue);
+  const openDetail = linkDetail(directory, addressOf);
 
   /** The standing onboarding link: the newest live one (the list is newest first). */
   const standing = () => links.find((l) => l.onboarding && !isRevoking(l.id));
@@ -173,12 +176,14 @@ export function linksPanel(directory: Directory, base: string) {
       ? h('button', { type: 'button', class: 'button small', id: `reissue-${link.id}`, 'aria-haspopup': 'dialog', 'aria-label': `Re-issue link: ${name}` }, 'Re-issue')
       : null;
     again?.addEventListener('click', () => reissue(link, again));
+    const detail = h('button', { type: 'button', class: 'button small', id: `details-${link.id}`, 'aria-haspopup': 'dialog', 'aria-label': `Details: ${name}` }, 'Details');
+    detail.addEventListener('click', () => openDetail(link, detail));
     const result = h('div', { class: 'row-copy-result', role: 'status' });
     return h(
       'li',
       { class: link.pausedAt ? 'link-item paused' : 'link-item', 'data-link-id': link.id },
       details,
-      h('div', { class: 'link-actions' }, paused.button, mayReveal(directory, link) ? copyButton(link, () => addressOf(link), `copy-${link.id}`, 'Copy', result) : null, again, revoke),
+      h('div', { class: 'link-actions' }, paused.button, detail, mayReveal(directory, link) ? copyButton(link, () => addressOf(link), `copy-${link.id}`, 'Copy', result) : null, again, revoke),
       result,
     );
   }
