@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { OPERATION_LIST, OPERATIONS, type NamedOperation, type OperationName } from '../shared/contract/operations.ts';
 import { STREAM_CONSUMERS } from '../shared/streams/consumers.ts';
+import { TIMER_SWEEP } from '../shared/timer-sweep.ts';
 import { items } from '../shared/store/dynamodb/items.ts';
 import type { ColdTarget } from './cold-start.ts';
 import { OWNER } from './seed.ts';
@@ -96,6 +97,8 @@ export function coldTargets(world: ColdWorld): ColdTarget[] {
     }
   });
   targets.push({ name: STREAM_CONSUMERS.notifier.name, event: () => joinRecordBatch(world), ok: (status) => status === 'ok' });
+  // The timer sweep, as EventBridge Scheduler invokes it (its run reads every timer partition, whatever is due).
+  targets.push({ name: TIMER_SWEEP.name, event: () => ({ source: 'aws.scheduler', 'detail-type': 'Scheduled Event', detail: {} }), ok: (status) => status === 'ok' });
   return targets;
 }
 

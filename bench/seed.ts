@@ -17,13 +17,23 @@ export const OWNER = { userId: 'u-demo-owner', email: 'owner@demo.test', firstNa
 const DAY_MS = 86_400_000;
 
 export function seeder(db: DynamoDBDocumentClient, table: string) {
-  /** Every item once, 25 to a request, a few requests in flight; unprocessed items are sent again. */
+  /**
+   * Every item once, 25 to a request, a few requests in flight. As a bulk load must in AWS, it
+   * backs off when a partition is over its throughput (the local stack emulates those limits:
+   * thousands of a domain's links share its index partition): unprocessed items are sent again
+   * after a growing wait, and a request throttled whole is sent again after one too.
+   */
   async function write(all: Item[], inFlight = 4): Promise<void> {
     const batches = Array.from({ length: Math.ceil(all.length / 25) }, (_, i) => all.slice(i * 25, i * 25 + 25));
     await pool(batches, inFlight, async (batch) => {
       let request: Record<string, { PutRequest: { Item: Item } }[]> | undefined = { [table]: batch.map((Item) => ({ PutRequest: { Item } })) };
-      while (request && Object.keys(request).length > 0) {
-        request = (await db.send(new BatchWriteCommand({ RequestItems: request }))).UnprocessedItems as typeof request;
+      for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(2000, 100 * 2 ** attempt)));
+        try {
+          request = (await db.send(new BatchWriteCommand({ RequestItems: request }))).UnprocessedItems as typeof request;
+        } catch (error) {
+          if ((error as Error).name !== 'ThrottlingException') throw error;
+        }
       }
     });
   }
