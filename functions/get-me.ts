@@ -27,6 +27,7 @@ export const handler = operationHandler(OPERATIONS['get-me'], async ({ callerId,
         groups: namesOf(directory.groups, m.groupIds),
         ...primaryOf(m),
         ...(m.joinedVia ? { joinedVia: m.joinedVia } : {}),
+        ...(m.memberUntil ? { memberUntil: m.memberUntil } : {}),
       },
     ];
   });

@@ -40,6 +40,8 @@ export const membershipSummary = z.strictObject({
   groups: named,
   primaryGroupId: z.optional(z.string()),
   joinedVia: z.optional(joinedVia),
+  /** The membership ends then, on its own (a link's membershipDays, or an admin's date). */
+  memberUntil: z.optional(timestamp),
 });
 
 /** The caller's own join requests (through links that need approval), whatever became of them. */

@@ -47,6 +47,7 @@ describe('after joining', () => {
       roleGroupIds: ['contributors'],
       groupIds: ['archive'],
       label: 'Spring interns',
+      membershipDays: 90,
     });
     page = await tab('mobile');
     await signedIn(page, joiner.email, `/join#${token}`, { givenName: joiner.firstName, familyName: joiner.lastName });
@@ -60,6 +61,8 @@ describe('after joining', () => {
     expect(grants).toContain('Contributors');
     expect(grants).toContain('Archive');
     expect(await page.locator('#joined-via').innerText()).toMatch(/^You joined through “?Spring interns”? from owner@demo\.test on \d+ \w+ \d{4}\.$/);
+    // The link's membershipDays: the membership ends on its own, and Home says when.
+    expect(await page.locator('#member-until').innerText()).toMatch(/^Your membership of Demo Media Co ends on \d+ \w+ \d{4}.*\. An admin can extend it\.$/);
     // A Standard member without User Managers may not invite: Home is all they are offered.
     expect(await navLinks(page)).toEqual(['Home']);
     await screenshot(page, 'home');

@@ -54,9 +54,11 @@ async function joinThrough(settings: Record<string, unknown>, creator = OWNER, p
 
 describe('a link with membershipDays', () => {
   it('says so in its view, and each membership made through it ends that many days after the join, its timers written with it', async () => {
-    const { link, userId, member, memberUntil } = await joinThrough({ membershipDays: 30 });
+    const { link, userId, member, memberUntil, person } = await joinThrough({ membershipDays: 30 });
     expect(link.membershipDays).toBe(30);
     expect(memberUntil).toBe(memberUntilFor(member.joinedVia.at, 30));
+    // The member sees it too.
+    expect((await t.as(person.email).get('/v1/me')).body.memberships).toEqual([expect.objectContaining({ domainId: DEMO_DOMAIN, memberUntil })]);
     const timers = await timersOf(userId);
     expect(timers.map((timer) => [timer.kind, timer.dueAt]).sort()).toEqual([
       ['membership-ended', memberUntil],

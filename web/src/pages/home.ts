@@ -68,7 +68,15 @@ function showDomain(me: Me, membership: Membership) {
     welcome ?? signedInAs,
     h('section', { class: 'card home-grants', 'aria-labelledby': 'grants-title' }, h('h2', { id: 'grants-title' }, `What you have in ${membership.domainName}`), grants(membership)),
     requestsSection(me),
-    h('section', { class: 'card home-joined', 'aria-labelledby': 'joined-title' }, h('h2', { id: 'joined-title' }, 'How you joined'), joinedText(membership.joinedVia)),
+    h(
+      'section',
+      { class: 'card home-joined', 'aria-labelledby': 'joined-title' },
+      h('h2', { id: 'joined-title' }, 'How you joined'),
+      joinedText(membership.joinedVia),
+      membership.memberUntil
+        ? h('p', { id: 'member-until' }, `Your membership of ${membership.domainName} ends on ${formatDateTime(membership.memberUntil)}. An admin can extend it.`)
+        : null,
+    ),
     mayInvite(membership)
       ? h(
           'section',
