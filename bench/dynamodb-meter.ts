@@ -7,7 +7,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import type { SESClient } from '@aws-sdk/client-ses';
-import { itemKb } from '../local/throughput-emulation.ts';
+import { itemKb } from '../local/throughput/units.ts';
 import { TABLE } from '../shared/store/dynamodb/table.ts';
 
 export interface Reading {

@@ -47,16 +47,7 @@ export function linkWrites(t: TableAccess): LinkWrites {
               // The revoked link no longer counts against its creator's quota.
               ...(releaseQuota
                 ? [
-                    {
-                      Update: {
-                        TableName: t.table,
-                        Key: keys.linkQuota(link.domainId, link.createdBy),
-                        UpdateExpression: 'REMOVE active.#link SET version = version + :one',
-                        ConditionExpression: 'attribute_exists(active)',
-                        ExpressionAttributeNames: { '#link': link.linkId },
-                        ExpressionAttributeValues: { ':one': 1 },
-                      },
-                    },
+                    { Update: quotaRelease(t, link) },
                   ]
                 : []),
               { Put: { TableName: t.table, Item: items.activity(activity) } },
@@ -150,6 +141,18 @@ function revocationItems(t: TableAccess, revoke: LinkRevocation): TransactItem[]
   return [...revokedItems(t, revoke.link, revoke.at), { Put: { TableName: t.table, Item: items.activity(revoke.activity) } }];
 }
 
+/** The link no longer counts against its creator's quota (a creator with no quota record: the condition fails). */
+function quotaRelease(t: TableAccess, link: InviteLink) {
+  return {
+    TableName: t.table,
+    Key: keys.linkQuota(link.domainId, link.createdBy),
+    UpdateExpression: 'REMOVE active.#link SET version = version + :one',
+    ConditionExpression: 'attribute_exists(active)',
+    ExpressionAttributeNames: { '#link': link.linkId },
+    ExpressionAttributeValues: { ':one': 1 },
+  };
+}
+
 /**
  * Someone else's link a re-issue revoked no longer counts against their quota: written just after
  * (a creator with no quota record, whose links predate quotas, has nothing to release, and a
@@ -157,16 +160,7 @@ function revocationItems(t: TableAccess, revoke: LinkRevocation): TransactItem[]
  */
 async function releasedFromQuota(t: TableAccess, link: InviteLink): Promise<void> {
   try {
-    await t.db.send(
-      new UpdateCommand({
-        TableName: t.table,
-        Key: keys.linkQuota(link.domainId, link.createdBy),
-        UpdateExpression: 'REMOVE active.#link SET version = version + :one',
-        ConditionExpression: 'attribute_exists(active)',
-        ExpressionAttributeNames: { '#link': link.linkId },
-        ExpressionAttributeValues: { ':one': 1 },
-      }),
-    );
+    await t.db.send(new UpdateCommand(quotaRelease(t, link)));
   } catch (error) {
     if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
   }
