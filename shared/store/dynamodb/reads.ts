@@ -184,11 +184,11 @@ export function reads(t: TableAccess): Reads {
 }
 
 /** A link's use count is the sum of its counters: one BatchGetItem per 100 counters. */
-export async function useCounts(t: TableAccess, linkIds: string[], consistent = false): Promise<Map<string, number>> {
+export async function useCounts(t: TableAccess, linkIds: string[]): Promise<Map<string, number>> {
   const counters = linkIds.flatMap((id) => Array.from({ length: SHARDS.linkCounters }, (_, shard) => keys.linkCounter(id, shard)));
   const counts = new Map<string, number>();
-  // A view, not a decision: eventually consistent reads at half the price (a decision asks for consistent ones).
-  const found = await t.batchGet(counters, consistent);
+  // A view, not a decision: eventually consistent reads at half the price.
+  const found = await t.batchGet(counters, false);
   for (const counter of found) counts.set(counter.linkId as string, (counts.get(counter.linkId as string) ?? 0) + Number(counter.useCount ?? 0));
   return counts;
 }

@@ -16,7 +16,6 @@ import type { DueTimer, LinkState, TimerStore } from '../timers.ts';
 import { reasonCodes } from './cancellation.ts';
 import { items, type Item } from './items.ts';
 import { dataOf, keys } from './keys.ts';
-import { useCounts } from './reads.ts';
 import { ENTITY, SHARDS, TABLE } from './table.ts';
 import { TableAccess, type TransactItem } from './table-access.ts';
 
@@ -67,11 +66,13 @@ export function dynamoTimers(db: DynamoDBDocumentClient, table: string): TimerSt
     },
 
     async linkState(linkId, domainId) {
-      const found = await t.batchGet([keys.link(linkId), keys.domain(domainId)], true);
+      // The link, its domain and its use counters in one strongly consistent read.
+      const counters = Array.from({ length: SHARDS.linkCounters }, (_, shard) => keys.linkCounter(linkId, shard));
+      const found = await t.batchGet([keys.link(linkId), keys.domain(domainId), ...counters], true);
       const link = found.find((i) => i.entityType === ENTITY.InviteLink);
       const domain = found.find((i) => i.entityType === ENTITY.Domain);
       if (!link || !domain) return undefined;
-      const useCount = (await useCounts(t, [linkId], true)).get(linkId) ?? 0;
+      const useCount = found.filter((i) => i.entityType === ENTITY.LinkCounter).reduce((n, counter) => n + Number(counter.useCount ?? 0), 0);
       return { link: dataOf<InviteLink>(link), domain: dataOf<Domain>(domain), useCount } satisfies LinkState;
     },
 
