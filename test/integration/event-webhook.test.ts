@@ -2,14 +2,13 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { keys } from '#shared/store/dynamodb/keys.ts';
 import type { BusEvent } from '../../local/event-bus.ts';
 import { LOCAL_AWS } from '../../local/services.ts';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack.ts';
+import { activityItems } from '../support/activity-items.ts';
 import { assertEventSchemas, eventually } from '../support/events.ts';
 import { testIam } from '../support/iam.ts';
 import { DEMO_DOMAIN, linksPath, OWNER } from '../support/steps.ts';
@@ -124,10 +123,7 @@ describe('a replayed stream batch', () => {
     const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
     const { DynamoDBDocumentClient } = await import('@aws-sdk/lib-dynamodb');
     const db = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: inject('dynamoEndpoint'), ...LOCAL_AWS }));
-    const { Items = [] } = await db.send(
-      new QueryCommand({ TableName: stack.tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': keys.activityPartition(DEMO_DOMAIN) }, ScanIndexForward: false, Limit: 2 }),
-    );
-    Items.reverse();
+    const Items = (await activityItems(db, stack.tableName, DEMO_DOMAIN)).slice(0, 2).reverse();
     const batch: DynamoDBStreamEvent = {
       Records: Items.map((item, i) => ({
         eventID: `replay-${i}`,

@@ -6,9 +6,10 @@
  * after a revoke or a delete-all returned; maxUses stays exact under many approvals. The stack runs
  * with the transaction conflicts AWS would give and the IAM grants the functions declare.
  */
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { keys } from '#shared/store/dynamodb/keys.ts';
+import { activityItems } from '../support/activity-items.ts';
 import { assertEventSchemas, eventually } from '../support/events.ts';
 import { useStack, type Reply } from '../support/stack.ts';
 import { answered, DEMO_DOMAIN, MANAGER, newPerson, OTHER_OWNER, OWNER, VIEWER, when } from '../support/steps.ts';
@@ -146,11 +147,8 @@ describe('a decision', () => {
     expect(refusal(await approve(OWNER, requestId))).toEqual([409, 'REQUEST_DECIDED']);
     expect(refusal(await when(t).join(token, person))).toEqual([409, 'ALREADY_MEMBER']);
 
-    const { Items = [] } = await t.db.send(new QueryCommand({
-      TableName: t.stack.tableName, KeyConditionExpression: 'PK = :pk', FilterExpression: 'entityType = :join AND userId = :user',
-      ExpressionAttributeValues: { ':pk': keys.activityPartition(DEMO_DOMAIN), ':join': 'Join', ':user': userId }, ConsistentRead: true,
-    }));
-    expect(Items).toEqual([expect.objectContaining({ linkId: id, approvedBy: { userId: ownerId, email: OWNER }, notifyCreator: false })]);
+    const joins = (await activityItems(t.db, t.stack.tableName, DEMO_DOMAIN)).filter((i) => i.entityType === 'Join' && i.userId === userId);
+    expect(joins).toEqual([expect.objectContaining({ linkId: id, approvedBy: { userId: ownerId, email: OWNER }, notifyCreator: false })]);
 
     const events = await eventually(
       async () => ((await (await fetch(`${t.stack.url}/local/events`)).json()) as { 'detail-type': string; detail: any }[]).slice(from).filter((e) => e.detail.request?.id === requestId || e.detail.member?.userId === userId),

@@ -1,9 +1,12 @@
 /** Lists come a page at a time: `limit`, an opaque `cursor` bound to its list, domain and filter, a stable order. */
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { Membership } from '../../shared/domain/types.ts';
 import { items } from '../../shared/store/dynamodb/items.ts';
+import { keys } from '../../shared/store/dynamodb/keys.ts';
+import { TableAccess } from '../../shared/store/dynamodb/table-access.ts';
+import { activityItems } from '../support/activity-items.ts';
 import { useStack } from '../support/stack.ts';
 import { DEMO_DOMAIN, linksPath, OTHER_DOMAIN, OTHER_OWNER, OWNER, when } from '../support/steps.ts';
 
@@ -39,14 +42,16 @@ beforeAll(async () => {
     groupIds: [],
     createdAt: at,
   }));
-  const writes = members.flatMap((m) => [items.membership(m), items.memberEmail(m.domainId, m.email, m.userId)]);
+  // Every fourth as indexed before the members were spread over partitions: under the domain's own.
+  const indexed = (m: Membership, i: number) => (i % 4 === 0 ? { ...items.membership(m), GSI1PK: keys.domainPartition(m.domainId) } : items.membership(m));
+  const writes = members.flatMap((m, i) => [indexed(m, i), items.memberEmail(m.domainId, m.email, m.userId)]);
   for (let i = 0; i < writes.length; i += 25) {
     await t.db.send(new BatchWriteCommand({ RequestItems: { [t.stack.tableName]: writes.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) } }));
   }
 });
 
 describe('paging the users list', () => {
-  it('gives 50 by default, then the rest page by page in email order, each user once, the last page without nextCursor', async () => {
+  it('gives 50 by default, then the rest page by page in email order, each user once, the last page without nextCursor (from every partition of the index, and those indexed before the spread)', async () => {
     const pages = await allPages((cursor) => usersPath(cursor ? `?cursor=${cursor}` : ''));
     expect(pages[0]!.items).toHaveLength(50);
     expect(pages.at(-1)!.nextCursor).toBeUndefined();
@@ -90,6 +95,64 @@ describe('paging the users list', () => {
     for (let i = 0; i < 5; i++) joined.push((await when(t).join(token)).body.email as string);
     const pages = await allPages((cursor) => usersPath(`?inviteLinkId=${id}&limit=2${cursor ? `&cursor=${cursor}` : ''}`));
     expect(pages.flatMap((p) => p.items.map((u) => u.email)).sort()).toEqual(joined.sort());
+  });
+});
+
+describe('paging the activity', () => {
+  it('gives every entry newest first, each once, from every partition it is spread over and the one entries were written to before', async () => {
+    for (let i = 0; i < 6; i++) await when(t).linkToken(OWNER);
+    // A third of the entries moved to the domain's one partition, as written before the spread.
+    // An entry's id is its sort key's tail (`<occurredAt>#<eventId>`; a join's record is keyed by its joinId, its MemberJoined's eventId).
+    const entries = await activityItems(t.db, t.stack.tableName, DEMO_DOMAIN);
+    const idOf = (entry: Record<string, unknown>) => String(entry.SK).slice(String(entry.SK).indexOf('#') + 1);
+    for (const entry of entries.filter((_, i) => i % 3 === 0)) {
+      await t.db.send(new PutCommand({ TableName: t.stack.tableName, Item: { ...entry, PK: keys.activityPartitions(DEMO_DOMAIN).at(-1) } }));
+      await t.db.send(new DeleteCommand({ TableName: t.stack.tableName, Key: { PK: entry.PK, SK: entry.SK } }));
+    }
+    const path = (query: string) => (cursor?: string) => `/v1/domains/${DEMO_DOMAIN}/activity?${query}${cursor ? `&cursor=${cursor}` : ''}`;
+    const all = (await allPages(path('limit=4'))).flatMap((p) => p.items as { eventId: string; occurredAt: string; type: string }[]);
+    expect(all.map((e) => e.eventId)).toEqual(entries.map(idOf));
+    const created = (await allPages(path('limit=2&type=InviteLinkCreated'))).flatMap((p) => p.items as { eventId: string; type: string }[]);
+    expect(created.map((e) => e.eventId)).toEqual(entries.filter((e) => e.type === 'InviteLinkCreated').map(idOf));
+  });
+});
+
+describe('a list spread over partitions, merged (TableAccess.queryMerged)', () => {
+  it('pages any spread of sort keys, with any filter and page size, in order, each item once', async () => {
+    const access = new TableAccess(t.db, t.stack.tableName);
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ partition: fc.nat(2), key: fc.string({ unit: fc.constantFrom('a', 'b', 'é', '中', '😀'), minLength: 1, maxLength: 4 }), kept: fc.boolean() }), { maxLength: 30 }),
+        fc.integer({ min: 1, max: 7 }),
+        fc.boolean(),
+        fc.boolean(),
+        async (spread, limit, filtered, newestFirst) => {
+          const partitions = [0, 1, 2].map((k) => `MERGED#${++run}#${k}`);
+          const unique = [...new Map(spread.map((item) => [item.key, item])).values()];
+          for (const item of unique) await t.db.send(new PutCommand({ TableName: t.stack.tableName, Item: { PK: partitions[item.partition], SK: item.key, kept: item.kept } }));
+          const list = { partitions, partitionKey: 'PK', sortKey: 'SK', keyNames: ['PK', 'SK'], newestFirst };
+          const seen: string[] = [];
+          let after: Record<string, string> | undefined;
+          for (let pages = 0; pages < 100; pages++) {
+            const page = await access.queryMerged({ limit, ...(after ? { after } : {}) }, list, (pk) => ({
+              KeyConditionExpression: 'PK = :pk',
+              ExpressionAttributeValues: { ':pk': pk, ...(filtered ? { ':yes': true } : {}) },
+              ...(filtered ? { FilterExpression: 'kept = :yes' } : {}),
+              ScanIndexForward: !newestFirst,
+              ConsistentRead: true,
+            }));
+            expect(page.items.length).toBeLessThanOrEqual(limit);
+            seen.push(...page.items.map((i) => String(i.SK)));
+            after = page.next;
+            if (!after) break;
+          }
+          const byBytes = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b)) * (newestFirst ? -1 : 1);
+          expect(seen).toEqual(unique.filter((i) => !filtered || i.kept).map((i) => i.key).sort(byBytes));
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 });
 

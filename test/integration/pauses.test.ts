@@ -6,13 +6,12 @@
  * domain's default). Through the local stack; the service's clock is moved, never waited for.
  */
 import { randomUUID } from 'node:crypto';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { advanceClock, now } from '#shared/clock.ts';
 import { activity } from '#shared/contract/activity.ts';
 import { dynamoStore } from '#shared/store/dynamodb/dynamo-store.ts';
-import { keys } from '#shared/store/dynamodb/keys.ts';
 import { ENTITY } from '#shared/store/dynamodb/table.ts';
+import { activityItems } from '../support/activity-items.ts';
 import { eventually } from '../support/events.ts';
 import { useStack } from '../support/stack.ts';
 import { answered, DEMO_DOMAIN, linksPath, MANAGER, newPerson, OTHER_DOMAIN, OWNER, tokenOf, VIEWER, when } from '../support/steps.ts';
@@ -226,9 +225,7 @@ describe('the guard a link is made with', () => {
   const GUARD = { joins: 50, withinMinutes: 10 };
   /** The join record the notifier reads, as the table holds it. */
   const joinRecordOf = async (linkId: string) => {
-    const { Items = [] } = await t.db.send(
-      new QueryCommand({ TableName: t.stack.tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': keys.activityPartition(DEMO_DOMAIN) }, ConsistentRead: true }),
-    );
+    const Items = await activityItems(t.db, t.stack.tableName, DEMO_DOMAIN);
     return Items.find((i) => i.entityType === ENTITY.Join && i.linkId === linkId);
   };
 

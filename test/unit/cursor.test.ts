@@ -2,7 +2,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ServiceError } from '../../shared/domain/errors.ts';
 import { decodeCursor, encodeCursor, pageAtCursor, type ListName } from '../../shared/http/cursor.ts';
 import { dynamoStore } from '../../shared/store/dynamodb/dynamo-store.ts';
@@ -112,7 +112,13 @@ describe('a start DynamoDB refuses', () => {
 
   it('stays an error of ours when DynamoDB refuses a start it gave itself, further into the page', async () => {
     ddb.reset();
-    ddb.on(QueryCommand).resolvesOnce({ Items: [], LastEvaluatedKey: { ...POSITIONS.activity, SK: '2026-01-02T00:00:00.000Z#event-2' }, ScannedCount: 1 }).rejects(refused);
+    // The entry's own partition (of those the activity is spread over) gives a start, then refuses it; the others are empty.
+    let asked = 0;
+    ddb.on(QueryCommand).callsFake(async (input: QueryCommandInput) => {
+      if (input.ExpressionAttributeValues?.[':pk'] !== POSITIONS.activity.PK) return { Items: [] };
+      if (asked++ > 0) throw refused;
+      return { Items: [], LastEvaluatedKey: { ...POSITIONS.activity, SK: '2026-01-02T00:00:00.000Z#event-2' }, ScannedCount: 1 };
+    });
     await expect(pageAtCursor(() => store.listActivity(DOMAIN, { limit: 10, after: POSITIONS.activity }))).rejects.toBe(refused);
   });
 });

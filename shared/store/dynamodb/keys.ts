@@ -1,10 +1,21 @@
 /** Key builders for every item type; the only place that knows how keys are spelled. */
-import { TABLE } from './table.ts';
+import { createHash } from 'node:crypto';
+import { SHARDS, TABLE } from './table.ts';
 
 const { partitionKey: PK, sortKey: SK } = TABLE;
 const { partitionKey: GSI1PK, sortKey: GSI1SK } = TABLE.byDomainIndex;
 
 export type Key = Record<string, string>;
+
+/** Which of `count` partitions a value is kept in: the first four bytes of its SHA-256, modulo `count`. */
+export const shardOf = (value: string, count: number) => createHash('sha256').update(value).digest().readUInt32BE(0) % count;
+
+const range = (count: number) => Array.from({ length: count }, (_, shard) => shard);
+
+/** A domain's members in the index, spread by email over SHARDS.memberIndex partitions. */
+const memberIndexPartition = (domainId: string, shard: number) => `MEMBERS#${domainId}#${shard}`;
+/** A domain's activity, spread by event id over SHARDS.activity partitions. */
+const activityShard = (domainId: string, shard: number) => `ACTIVITY#${domainId}#${shard}`;
 
 /** Join requests sort by status, then by when they were made, in the domain index: `?status=` is a key prefix. */
 const joinRequestsPrefix = (status: string) => `JOINREQ#${status}#`;
@@ -21,8 +32,18 @@ export const keys = {
   userPartition: (userId: string) => `USER#${userId}`,
   user: (userId: string): Key => ({ [PK]: `USER#${userId}`, [SK]: 'PROFILE' }),
   membership: (userId: string, domainId: string): Key => ({ [PK]: `USER#${userId}`, [SK]: `MEMBER#${domainId}` }),
-  /** Members list in email order (then by user, should two identities ever share an email). */
-  membershipIndex: (userId: string, domainId: string, email: string): Key => ({ [GSI1PK]: `DOMAIN#${domainId}`, [GSI1SK]: `MEMBER#${email}#${userId}` }),
+  /**
+   * Members list in email order (then by user, should two identities ever share an email), in one
+   * of SHARDS.memberIndex index partitions by their email: a burst of joins into one domain writes
+   * all of them. Memberships indexed before the spread are under the domain's own partition
+   * (`memberIndexPartitions` lists it too) until they are next written.
+   */
+  membershipIndex: (userId: string, domainId: string, email: string): Key => ({
+    [GSI1PK]: memberIndexPartition(domainId, shardOf(email, SHARDS.memberIndex)),
+    [GSI1SK]: `MEMBER#${email}#${userId}`,
+  }),
+  /** Every index partition holding a domain's members: the spread ones, then the domain's own (with `membersPrefix`). */
+  memberIndexPartitions: (domainId: string) => [...range(SHARDS.memberIndex).map((shard) => memberIndexPartition(domainId, shard)), `DOMAIN#${domainId}`],
   membersPrefix: 'MEMBER#',
 
   /** One per member: a domain holds an email once, whichever identity (sub) signs in with it. */
@@ -85,9 +106,14 @@ export const keys = {
     [SK]: `SENT#${kind}#${Date.parse(writtenAt)}${to ? `#${to}` : ''}`,
   }),
 
-  /** The domain's activity, oldest to newest by sort key: one entry per change of state (shared/contract/activity.ts). */
-  activityPartition: (domainId: string) => `ACTIVITY#${domainId}`,
-  activity: (domainId: string, occurredAt: string, eventId: string): Key => ({ [PK]: `ACTIVITY#${domainId}`, [SK]: `${occurredAt}#${eventId}` }),
+  /**
+   * The domain's activity, oldest to newest by sort key: one entry per change of state
+   * (shared/contract/activity.ts), in one of SHARDS.activity partitions by its event id, so a
+   * burst of joins into one domain writes all of them.
+   */
+  activity: (domainId: string, occurredAt: string, eventId: string): Key => ({ [PK]: activityShard(domainId, shardOf(eventId, SHARDS.activity)), [SK]: `${occurredAt}#${eventId}` }),
+  /** Every partition holding a domain's activity: the spread ones, then the one entries were written to before the spread (TTL empties it within 90 days). */
+  activityPartitions: (domainId: string) => [...range(SHARDS.activity).map((shard) => activityShard(domainId, shard)), `ACTIVITY#${domainId}`],
   /** One per email a join causes: the creator's signup email (NOTIFIED) and the joiner's welcome (WELCOMED). */
   notificationClaim: (joinId: string, kind: 'creator' | 'welcome' = 'creator'): Key => ({ [PK]: `JOIN#${joinId}`, [SK]: kind === 'creator' ? 'NOTIFIED' : 'WELCOMED' }),
   /** One per sending of an invitation email (the first, then each resend), beside the invitation: its once-only claim. */
@@ -142,7 +168,11 @@ export const listPositions = {
     const userId = between(at[PK], 'USER#');
     if (userId === undefined) return false;
     const email = between(at[GSI1SK], keys.membersPrefix, `#${userId}`);
-    return email !== undefined && isExactly(at, { ...keys.membership(userId, domainId), ...keys.membershipIndex(userId, domainId, email) });
+    if (email === undefined) return false;
+    const indexed = keys.membershipIndex(userId, domainId, email);
+    // A membership indexed before the spread is at the same place in the domain's own partition.
+    const before = { ...indexed, [GSI1PK]: keys.domainPartition(domainId) };
+    return [indexed, before].some((index) => isExactly(at, { ...keys.membership(userId, domainId), ...index }));
   },
   links(domainId: string, at: Key): boolean {
     const linkId = between(at[PK], 'LINK#');
@@ -175,7 +205,10 @@ export const listPositions = {
     const sortKey = typeof at[SK] === 'string' ? at[SK] : '';
     const cut = sortKey.indexOf('#');
     const occurredAt = sortKey.slice(0, cut);
-    return cut > 0 && cut < sortKey.length - 1 && isInstant(occurredAt) && isExactly(at, keys.activity(domainId, occurredAt, sortKey.slice(cut + 1)));
+    if (!(cut > 0 && cut < sortKey.length - 1 && isInstant(occurredAt))) return false;
+    const entry = keys.activity(domainId, occurredAt, sortKey.slice(cut + 1));
+    // An entry written before the spread is at the same place in the domain's one partition.
+    return [entry, { ...entry, [PK]: keys.activityPartitions(domainId).at(-1)! }].some((key) => isExactly(at, key));
   },
 };
 

@@ -55,28 +55,27 @@ export function reads(t: TableAccess): Reads {
 
     async listMembers(domainId: string, page: PageRequest & { inviteLinkId?: string }): Promise<Page<Membership>> {
       startsInList(page, listPositions.members, domainId);
-      const index = TABLE.byDomainIndex;
       const { inviteLinkId } = page;
-      const found = await t.queryPage(page, {
-        IndexName: index.name,
-        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-        ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey, ...(inviteLinkId ? { '#via': 'joinedVia', '#link': 'linkId' } : {}) },
-        ExpressionAttributeValues: { ':pk': keys.domainPartition(domainId), ':prefix': keys.membersPrefix, ...(inviteLinkId ? { ':link': inviteLinkId } : {}) },
+      const found = await t.queryMerged(page, memberIndex(domainId), (partition) => ({
+        ...membersOf(partition),
         ...(inviteLinkId ? { FilterExpression: '#via.#link = :link' } : {}),
-      });
+        ExpressionAttributeNames: { ...membersOf(partition).ExpressionAttributeNames, ...(inviteLinkId ? { '#via': 'joinedVia', '#link': 'linkId' } : {}) },
+        ExpressionAttributeValues: { ...membersOf(partition).ExpressionAttributeValues, ...(inviteLinkId ? { ':link': inviteLinkId } : {}) },
+      }));
       return { items: found.items.map((i) => dataOf<Membership>(i)), next: found.next };
     },
 
     async listAdmins(domainId: string): Promise<Membership[]> {
-      const index = TABLE.byDomainIndex;
-      const found = await t.queryAll({
-        IndexName: index.name,
-        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-        FilterExpression: 'isAdmin = :yes',
-        ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
-        ExpressionAttributeValues: { ':pk': keys.domainPartition(domainId), ':prefix': keys.membersPrefix, ':yes': true },
-      });
-      return found.map((i) => dataOf<Membership>(i));
+      const found = await Promise.all(
+        memberIndex(domainId).partitions.map((partition) =>
+          t.queryAll({
+            ...membersOf(partition),
+            FilterExpression: 'isAdmin = :yes',
+            ExpressionAttributeValues: { ...membersOf(partition).ExpressionAttributeValues, ':yes': true },
+          }),
+        ),
+      );
+      return found.flat().map((i) => dataOf<Membership>(i));
     },
 
     async getInviteLink(linkId: string): Promise<InviteLink | undefined> {
@@ -127,13 +126,14 @@ export function reads(t: TableAccess): Reads {
     async listActivity(domainId: string, page: PageRequest & { types?: string[] }): Promise<Page<ActivityEntry>> {
       startsInList(page, listPositions.activity, domainId);
       const { types } = page;
-      const found = await t.queryPage(page, {
+      const list = { partitions: keys.activityPartitions(domainId), partitionKey: TABLE.partitionKey, sortKey: TABLE.sortKey, keyNames: [TABLE.partitionKey, TABLE.sortKey], newestFirst: true };
+      const found = await t.queryMerged(page, list, (partition) => ({
         KeyConditionExpression: '#pk = :pk',
         ExpressionAttributeNames: { '#pk': TABLE.partitionKey, ...(types ? { '#type': 'type' } : {}) },
-        ExpressionAttributeValues: { ':pk': keys.activityPartition(domainId), ...Object.fromEntries((types ?? []).map((t, i) => [`:t${i}`, t])) },
+        ExpressionAttributeValues: { ':pk': partition, ...Object.fromEntries((types ?? []).map((t, i) => [`:t${i}`, t])) },
         ...(types ? { FilterExpression: `#type IN (${types.map((_, i) => `:t${i}`).join(', ')})` } : {}),
         ScanIndexForward: false,
-      });
+      }));
       return { items: found.items.map(activityOfItem), next: found.next };
     },
 
@@ -191,6 +191,23 @@ export async function useCounts(t: TableAccess, linkIds: string[]): Promise<Map<
   const found = await t.batchGet(counters, false);
   for (const counter of found) counts.set(counter.linkId as string, (counts.get(counter.linkId as string) ?? 0) + Number(counter.useCount ?? 0));
   return counts;
+}
+
+/** Where a domain's members are indexed: the spread partitions and the domain's own, merged in email order. */
+function memberIndex(domainId: string) {
+  const index = TABLE.byDomainIndex;
+  return { partitions: keys.memberIndexPartitions(domainId), partitionKey: index.partitionKey, sortKey: index.sortKey, keyNames: [TABLE.partitionKey, TABLE.sortKey, index.partitionKey, index.sortKey] };
+}
+
+/** The query of one of those partitions: its members only (the domain's own partition holds links and more). */
+function membersOf(partition: string) {
+  const index = TABLE.byDomainIndex;
+  return {
+    IndexName: index.name,
+    KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+    ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey } as Record<string, string>,
+    ExpressionAttributeValues: { ':pk': partition, ':prefix': keys.membersPrefix } as Record<string, unknown>,
+  };
 }
 
 /** A page's start must be exactly the keys of one of the list's items in that domain: DynamoDB is never handed a start it would refuse. */

@@ -46,6 +46,29 @@ export class TableAccess {
     return { items, ...(after ? { next: after as Record<string, string> } : {}) };
   }
 
+  /**
+   * One list kept in several partitions, a page at a time in sort-key order: every partition's page
+   * from the same position (its keys with that partition's key), read in parallel, merged. Each
+   * partition's page is complete only up to where it stopped, so the merged page goes no further
+   * than the nearest of those; the next starts after its last item. Stable: a position is an
+   * item's keys, whichever partition it came from. At most `partitions` times `limit` items read.
+   */
+  async queryMerged(
+    page: PageRequest,
+    list: { partitions: string[]; partitionKey: string; sortKey: string; keyNames: string[]; newestFirst?: boolean },
+    input: (partition: string) => Omit<QueryCommandInput, 'TableName' | 'Limit' | 'ExclusiveStartKey'>,
+  ): Promise<Page<Record<string, unknown>>> {
+    const order = (a: Record<string, unknown>, b: Record<string, unknown>) => Buffer.compare(Buffer.from(String(a[list.sortKey])), Buffer.from(String(b[list.sortKey]))) * (list.newestFirst ? -1 : 1);
+    const pages = await Promise.all(
+      list.partitions.map((partition) => this.queryPage({ limit: page.limit, ...(page.after ? { after: { ...page.after, [list.partitionKey]: partition } } : {}) }, input(partition))),
+    );
+    const stops = pages.flatMap((p) => (p.next ? [p.next] : [])).sort(order);
+    const known = pages.flatMap((p) => p.items).filter((item) => !stops[0] || order(item, stops[0]) <= 0).sort(order);
+    const items = known.slice(0, page.limit);
+    const last = known.length > page.limit ? items.at(-1) : stops[0];
+    return { items, ...(last ? { next: Object.fromEntries(list.keyNames.map((name) => [name, String(last[name])])) } : {}) };
+  }
+
   /** Any number of keys, 100 to a BatchGetItem, the batches in parallel: one round trip (plus retries of unprocessed keys). */
   async batchGet(keyList: Record<string, unknown>[], consistent: boolean): Promise<Record<string, unknown>[]> {
     const batches = Array.from({ length: Math.ceil(keyList.length / 100) }, (_, i) => keyList.slice(i * 100, i * 100 + 100));

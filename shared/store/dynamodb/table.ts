@@ -17,9 +17,12 @@ export const TABLE = {
  * same item (in AWS a transaction is cancelled when another in-flight one holds any of its items).
  * Every join holds one random domain gate and one random use counter of its link; the writes that
  * kill links (delete-all, disable, revoke-one) update every gate, or every counter, in their one
- * transaction. docs/data-model.md explains the numbers.
+ * transaction. Lists a join adds to are spread by a hash, so no partition key takes every join's
+ * write (DynamoDB allows one key 1,000 write units a second): a domain's activity over
+ * SHARDS.activity partitions, its member index over SHARDS.memberIndex, each list read back merged
+ * (TableAccess.queryMerged). docs/data-model.md explains the numbers.
  */
-export const SHARDS = { domainGates: 64, linkCounters: 16, timers: 8 } as const;
+export const SHARDS = { domainGates: 64, linkCounters: 16, timers: 8, activity: 8, memberIndex: 8 } as const;
 
 export const ENTITY = {
   Domain: 'Domain',

@@ -6,7 +6,6 @@
  * up to now and deletes a timer once it fired; a timer left behind (a sweep that failed) is read
  * again a minute later, and TTL removes one nobody could fire within a month.
  */
-import { createHash } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ActivityEntry } from '../../contract/event-schemas.ts';
@@ -15,19 +14,17 @@ import type { Domain, InviteLink, LinkEndingEmail, LinkMark } from '../../domain
 import type { DueTimer, LinkState, TimerStore } from '../timers.ts';
 import { reasonCodes } from './cancellation.ts';
 import { items, type Item } from './items.ts';
-import { dataOf, keys } from './keys.ts';
+import { dataOf, keys, shardOf } from './keys.ts';
 import { ENTITY, SHARDS, TABLE } from './table.ts';
 import { TableAccess, type TransactItem } from './table-access.ts';
 
 /** A timer nobody fired within this long after its time is removed by TTL (the sweep's alarm has long said so). */
 const TIMER_MEMORY_SECONDS = 30 * 24 * 3600;
 
-/** Its partition: the subject's SHA-256, modulo the partitions. */
-const shardOf = (timer: Timer) => createHash('sha256').update(timerSubject(timer)).digest().readUInt32BE(0) % SHARDS.timers;
 
 export function timerItem(timer: Timer): Item {
   return {
-    ...keys.timer(shardOf(timer), timer.dueAt, timer.kind, timerSubject(timer)),
+    ...keys.timer(shardOf(timerSubject(timer), SHARDS.timers), timer.dueAt, timer.kind, timerSubject(timer)),
     entityType: ENTITY.Timer,
     [TABLE.ttlAttribute]: Math.floor(Date.parse(timer.dueAt) / 1000) + TIMER_MEMORY_SECONDS,
     ...timer,
