@@ -72,7 +72,7 @@ export async function operations(api: ReturnType<typeof localApi>, store: Store)
         const found = (await store.getInviteLink(linkIdOf(link.token)))!;
         const visit = countVisit(linkStats, found, 'view', { address: '192.0.2.1', userAgent: 'bench' }, new Date());
         const access = await store.getAccess(found.createdBy, found.domainId);
-        if (found.maxUses !== undefined) await store.useCount(found.linkId);
+        if (found.maxUses !== undefined) await store.useCount(found);
         await visit;
         return access;
       },

@@ -2,7 +2,7 @@
  * What the bench holds the service to, and each step's figures judged against it: every judgement
  * returns the targets missed, in words, none when all were met.
  */
-import { SHARDS } from '../shared/store/dynamodb/table.ts';
+import { countersFor, SHARDS } from '../shared/store/dynamodb/table.ts';
 import type { ChildReport, ColdStart } from './cold-start.ts';
 import type { Reading } from './dynamodb-meter.ts';
 import { FEED_SCENARIO, GUARDED_SCENARIO, type JoinScenario } from './joins/scenario.ts';
@@ -50,7 +50,7 @@ export function workMisses(work: Record<string, Work>): string[] {
   if (work.join!.roundTrips > TARGETS.joinRoundTrips) misses.push(`join takes ${work.join!.roundTrips} round trips (target ≤ ${TARGETS.joinRoundTrips})`);
   const footprints = {
     join: [/\bgate×1\b/, /\bcounter×1\b/],
-    'revoke-one': [new RegExp(`\\blink×1\\b`), new RegExp(`\\bcounter×${SHARDS.linkCounters}\\b`)],
+    'revoke-one': [new RegExp(`\\blink×1\\b`), new RegExp(`\\bcounter×${countersFor(undefined)}\\b`)],
     'delete-all': [/\bdomain×1\b/, new RegExp(`\\bgate×${SHARDS.domainGates}\\b`)],
     disable: [/\bdomain×1\b/, new RegExp(`\\bgate×${SHARDS.domainGates}\\b`)],
   };

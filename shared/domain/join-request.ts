@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { normalizeEmail } from './email.ts';
 import { alreadyMember, joinDeclined, notFound, rejoinBlocked, requestDecided, type ErrorKind, type ServiceError } from './errors.ts';
 import { isUsedUp, linkStatus } from './invite-link.ts';
-import { planJoin, type Joiner, type JoinWrite, type RefusedJoinWrite } from './join.ts';
+import { countersIf, planJoin, type Joiner, type JoinWrite, type RefusedJoinWrite } from './join.ts';
 import { mayInvite } from './permissions.ts';
 import type { Domain, InviteLink, JoinRecord, JoinRequest, JoinRequestEmail, Membership, MyJoinRequest, RoleGroup } from './types.ts';
 
@@ -24,7 +24,7 @@ export interface Approver {
 /** One write of a request, an approval or a decline beyond a join's own, in the product's words. */
 export type JoinRequestWrite =
   /** The link still works, on one of its counters: there, not expired, revoked or paused. No use is counted: used-up is the approval's to say. */
-  | { write: 'check-link'; linkId: string; at: string }
+  | { write: 'check-link'; linkId: string; counters?: number; at: string }
   /** The person has no membership in the domain yet. */
   | { write: 'check-not-member'; domainId: string; userId: string }
   /** The domain does not hold the email: not a member's, not one an admin keeps out. */
@@ -98,7 +98,7 @@ export function planJoinRequest(link: InviteLink, joiner: Joiner, now: Date, { d
     requestedAt: at,
   };
   const writes: RequestFlowWrite[] = [
-    { write: 'check-link', linkId: link.linkId, at },
+    { write: 'check-link', linkId: link.linkId, ...countersIf(link), at },
     ...join.writes.filter((w) => w.write === 'pass-gate'),
     { write: 'check-not-member', domainId: link.domainId, userId: joiner.userId },
     { write: 'check-email-free', domainId: link.domainId, email },

@@ -39,7 +39,7 @@ export type GateState = Pick<Domain, 'linksEnabled' | 'linkGeneration' | 'allowe
 /** One write of a join, in the product's words; all of them happen, or none. */
 export type JoinWrite =
   /** One use of the link is counted, while it has not expired, been revoked, been paused or been used up. */
-  | { write: 'count-use'; linkId: string; maxUses?: number; at: string }
+  | { write: 'count-use'; linkId: string; maxUses?: number; counters?: number; at: string }
   /** The invitation is taken: not used, revoked or expired, and `tokenHash` still the token it was last sent with. */
   | { write: 'use-invitation'; invitationId: string; tokenHash: string; userId: string; at: string }
   /** The domain still takes joins through this link at `at`: links on and not paused then, its generation and its creator's, the joiner's email domain. */
@@ -108,12 +108,12 @@ export function planJoin(link: InviteLink, joiner: Joiner, now: Date, { joinId, 
     joinedAt: at,
     ...(link.label !== undefined ? { linkLabel: link.label } : {}),
     notifyCreator: link.notifyCreator ?? true,
-    ...(link.maxUses !== undefined ? { linkMaxUses: link.maxUses } : {}),
+    ...(link.maxUses !== undefined ? { linkMaxUses: link.maxUses, ...(link.counters !== undefined ? { linkCounters: link.counters } : {}) } : {}),
     ...(link.pauseAfter !== undefined ? { linkPauseAfter: link.pauseAfter } : {}),
     ...(memberUntil !== undefined ? { memberUntil } : {}),
   };
   const writes: JoinWrite[] = [
-    { write: 'count-use', linkId: link.linkId, ...(link.maxUses !== undefined ? { maxUses: link.maxUses } : {}), at },
+    { write: 'count-use', linkId: link.linkId, ...(link.maxUses !== undefined ? { maxUses: link.maxUses } : {}), ...countersIf(link), at },
     { write: 'pass-gate', domainId: link.domainId, generation: link.generation, createdBy: link.createdBy, creatorGeneration: link.creatorGeneration ?? 0, emailDomain, at },
     { write: 'add-membership', membership },
     { write: 'claim-email', domainId: link.domainId, email, userId },
@@ -208,6 +208,9 @@ const grantOf = (g: LinkGrant): LinkGrant => ({
   roleGroupIds: g.roleGroupIds,
   groupIds: g.groupIds,
 });
+
+/** The link's counters, for the store to choose one of (absent on links made before they varied). */
+export const countersIf = (link: Pick<InviteLink, 'counters'>) => (link.counters !== undefined ? { counters: link.counters } : {});
 
 const profileIf = (isNewUser: boolean, { userId, email, firstName, lastName }: Joiner, at: string): JoinWrite[] =>
   isNewUser ? [{ write: 'create-user', user: { userId, email, firstName, lastName, createdAt: at }, ifAbsent: true }] : [];

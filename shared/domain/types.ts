@@ -136,6 +136,8 @@ export interface InviteLink extends LinkGrant {
   label?: string;
   /** At most this many joins; split over the use counters (capOf in invite-link.ts). */
   maxUses?: number;
+  /** How many use counters it was made with (the store's choice, by maxUses; absent on links made before: 16). */
+  counters?: number;
   /** Email domains a joiner's verified email must be in; empty: any (the domain's own list still applies). */
   allowedEmailDomains: string[];
   /** False: the creator gets no signup emails for this link. */
@@ -246,8 +248,9 @@ export interface JoinRecord {
   /** The link's label and whether its creator wants signup emails (absent on records from before: yes). */
   linkLabel?: string;
   notifyCreator?: boolean;
-  /** The link's use limit, so the signup email can say how many uses are left. */
+  /** The link's use limit, so the signup email can say how many uses are left; and its counters, to read that count by (absent: 16). */
   linkMaxUses?: number;
+  linkCounters?: number;
   /** Who approved the join request this join came from: the welcome says the request was approved. */
   approvedBy?: { userId: string; email: string };
   /** The link's join-rate guard, so the events feed reads nothing for a link without one. */

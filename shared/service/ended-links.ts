@@ -23,7 +23,7 @@ export async function listEndedLinks(store: Store, domain: Domain, now: Date, pa
     const read = await store.listLinksExpiringAfter(domain.domainId, since, { limit: page.limit - items.length, after });
     // A working link can only have ended by its use limit: only the others' and those with a limit's counters are read.
     const candidates = read.items.filter((link) => linkStatus(link, domain, now) !== 'ACTIVE' || link.maxUses !== undefined);
-    const counts = await store.useCounts(candidates.map((l) => l.linkId));
+    const counts = await store.useCounts(candidates);
     for (const link of candidates) {
       const useCount = counts.get(link.linkId) ?? 0;
       const end = linkEndOf(link, useCount, domain, now);

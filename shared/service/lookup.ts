@@ -37,7 +37,7 @@ async function lookUpLink(store: Store, link: InviteLink, now: Date): Promise<To
   if (!directory) throw linkNotFound();
   assertUsable(link, directory.domain, now);
   // Said before the person sets up an account: a used-up link (the join's own transaction decides for good).
-  if (link.maxUses !== undefined && (await store.useCount(link.linkId)) >= link.maxUses) throw linkUsedUp(directory.domain.name);
+  if (link.maxUses !== undefined && (await store.useCount(link)) >= link.maxUses) throw linkUsedUp(directory.domain.name);
   // A pause ends nothing, so it is said only of a link that would otherwise work.
   assertNotPaused(link, directory.domain, now);
   return {

@@ -16,7 +16,7 @@ export async function revealInviteLink(store: Store, vault: TokenVault, callerId
   assertMayReveal(member, link);
   const now = timeNow();
   // Only a link with a use limit can be used up: only its counters are read.
-  assertStillShareable(link, link.maxUses === undefined ? 0 : await store.useCount(link.linkId), directory.domain, now);
+  assertStillShareable(link, link.maxUses === undefined ? 0 : await store.useCount(link), directory.domain, now);
   if (sealedToken === undefined) throw linkNotRevealable();
   const token = await vault.open(sealedToken, link);
   // Recorded before it is answered: no address leaves without its entry in the activity.

@@ -39,6 +39,9 @@ export interface InviteLinkSettingsChange {
 
 /** The result of an admin-only write whose admin check rides in the same transaction. */
 /** 'unchanged': only inside the store, a write whose own condition found nothing to change. */
+/** What counting a link's uses needs: its id and how many counters it was made with. */
+export type CountedLink = Pick<InviteLink, 'linkId' | 'counters'>;
+
 export type AdminWriteOutcome = 'done' | 'not-member' | 'not-admin' | 'unchanged';
 export type MemberChangeOutcome = AdminWriteOutcome | 'gone' | 'changed' | 'last-admin';
 
@@ -148,9 +151,9 @@ export interface Store {
   /** `switched` is recorded only if the switch moves (a PUT that leaves it as it was records nothing). */
   updateInviteLinkSettings(domainId: string, change: InviteLinkSettingsChange, adminUserId: string, at: string, switched?: ActivityEntry): Promise<AdminWriteOutcome>;
   /** A link's use count: the sum of its counters (a view, eventually consistent). */
-  useCount(linkId: string): Promise<number>;
+  useCount(link: CountedLink): Promise<number>;
   /** Several links' use counts in one round trip (a link with none counted: 0). */
-  useCounts(linkIds: string[]): Promise<Map<string, number>>;
+  useCounts(links: readonly CountedLink[]): Promise<Map<string, number>>;
 
   /**
    * Pauses the link (its guard, or a person: `pausedBy`): the link, its entry and `email` (the outbox

@@ -4,8 +4,33 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { useStack } from '../support/stack.ts';
 import { DEMO_DOMAIN, linksPath, newPerson, OWNER, when } from '../support/steps.ts';
 import { keys } from '../../shared/store/dynamodb/keys.ts';
+import { SHARDS } from '../../shared/store/dynamodb/table.ts';
 
 const t = useStack();
+
+describe('a link’s use counters', () => {
+  /** The link's counters as the table holds them, read as many as any link could have. */
+  const countersOf = async (linkId: string) => {
+    const found = await Promise.all(
+      keys.linkCounters({ linkId, counters: SHARDS.crowdLinkCounters * 2 }).map(async (Key) => (await t.db.send(new GetCommand({ TableName: t.stack.tableName, Key, ConsistentRead: true }))).Item),
+    );
+    return found.filter((item) => item !== undefined);
+  };
+
+  it('a crowd’s link (no use limit, or 1,000 and more) is made with more counters than any other; their caps add up to maxUses', async () => {
+    const grant = { userType: 'STANDARD', primaryTeamId: 'producers' };
+    const open = await when(t).linkToken(OWNER);
+    const large = await when(t).linkToken(OWNER, { ...grant, maxUses: 5000 });
+    const small = await when(t).linkToken(OWNER, { ...grant, maxUses: 999 });
+    expect(await countersOf(open.id)).toHaveLength(SHARDS.crowdLinkCounters);
+    expect((await countersOf(large.id)).reduce((n, c) => n + Number(c.cap), 0)).toBe(5000);
+    expect(await countersOf(large.id)).toHaveLength(SHARDS.crowdLinkCounters);
+    expect((await countersOf(small.id)).reduce((n, c) => n + Number(c.cap), 0)).toBe(999);
+    expect(await countersOf(small.id)).toHaveLength(SHARDS.linkCounters);
+    const { Item } = await t.db.send(new GetCommand({ TableName: t.stack.tableName, Key: keys.link(open.id) }));
+    expect(Item?.counters).toBe(SHARDS.crowdLinkCounters);
+  });
+});
 
 describe('parallel joins on one link', () => {
   it('50 people with distinct emails all join exactly once, and the count is 50', async () => {

@@ -18,7 +18,7 @@ async function refusals(token: string) {
 
 /** What DynamoDB TTL does once a link has expired: the link and its counters are gone. */
 async function removeAsTtlWould(linkId: string) {
-  const gone = [keys.link(linkId), ...Array.from({ length: SHARDS.linkCounters }, (_, shard) => keys.linkCounter(linkId, shard))];
+  const gone = [keys.link(linkId), ...keys.linkCounters({ linkId, counters: SHARDS.crowdLinkCounters })];
   await Promise.all(gone.map((Key) => t.db.send(new DeleteCommand({ TableName: t.stack.tableName, Key }))));
 }
 

@@ -17,7 +17,7 @@ import { startStreamReader, type StreamReader } from '../../local/stream-reader.
 import { activity } from '../../shared/contract/activity.ts';
 import { dynamoStore } from '../../shared/store/dynamodb/dynamo-store.ts';
 import { keys } from '../../shared/store/dynamodb/keys.ts';
-import { ENTITY, SHARDS } from '../../shared/store/dynamodb/table.ts';
+import { ENTITY } from '../../shared/store/dynamodb/table.ts';
 import { STREAM_CONSUMERS, type ConsumerKey } from '../../shared/streams/consumers.ts';
 import { eventually } from '../support/events.ts';
 import { useStack } from '../support/stack.ts';
@@ -54,10 +54,10 @@ const pausesOf = async (linkId: string) => new Set((await pausedEvents(linkId)).
 const linkItem = async (linkId: string) => (await t.db.send(new GetCommand({ TableName: t.stack.tableName, Key: keys.link(linkId), ConsistentRead: true }))).Item;
 /** The link as a pause leaves it once in force: on the link, then on every use counter (what a join checks), one at a time. */
 const pausedLink = async (linkId: string) => {
-  const found = await Promise.all(
-    Array.from({ length: SHARDS.linkCounters }, async (_, shard) => (await t.db.send(new GetCommand({ TableName: t.stack.tableName, Key: keys.linkCounter(linkId, shard), ConsistentRead: true }))).Item),
-  );
   const link = await linkItem(linkId);
+  const found = await Promise.all(
+    keys.linkCounters({ linkId, counters: link?.counters as number | undefined }).map(async (Key) => (await t.db.send(new GetCommand({ TableName: t.stack.tableName, Key, ConsistentRead: true }))).Item),
+  );
   return found.every((counter) => counter?.pausedAt !== undefined && counter.pausedAt === link?.pausedAt) ? link : undefined;
 };
 /** Every join the guard counted for the link, over all its buckets. */

@@ -94,6 +94,16 @@ describe('a join that collides with a concurrent one (TransactionConflict)', () 
     expect(gate!.ConditionCheck!.Key).toEqual({ PK: `GATE#demo#${SHARDS.domainGates - 1}`, SK: 'GATE' });
   });
 
+  it('holds one of the counters the link was made with: a crowd’s link has more', async () => {
+    ddb.on(BatchGetCommand).resolves({ Responses: { [TABLE]: [{ ...link, counters: SHARDS.crowdLinkCounters }] } });
+    ddb.on(TransactWriteCommand).resolves({});
+    const asked: number[] = [];
+    await joinInOneTransaction(person, { links: new Map(), pick: (n) => (asked.push(n), n - 1) });
+    const [counter] = ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
+    expect(counter!.Update!.Key).toEqual({ PK: `USES#abc#${SHARDS.crowdLinkCounters - 1}`, SK: 'USES' });
+    expect(asked).toContain(SHARDS.crowdLinkCounters);
+  });
+
   it('backs off with full jitter, growing and capped', () => {
     expect(backoffMs(1, () => 0.999)).toBeLessThan(25);
     expect(backoffMs(3, () => 0.999)).toBeLessThan(100);

@@ -4,7 +4,7 @@ import type { ActivityEntry } from '../../contract/event-schemas.ts';
 import { capOf, RECENTLY_ENDED_DAYS, ttlOf } from '../../domain/invite-link.ts';
 import type { Directory, Domain, Invitation, InvitationEmail, InviteLink, JoinRecord, JoinRequest, JoinRequestEmail, LinkEndingEmail, LinkPausedEmail, Membership, MembershipEndingEmail, MyJoinRequest, RemovedMember, User } from '../../domain/types.ts';
 import { keys } from './keys.ts';
-import { ENTITY, SHARDS, TABLE } from './table.ts';
+import { countersOf, ENTITY, SHARDS, TABLE } from './table.ts';
 
 const shards = (count: number) => Array.from({ length: count }, (_, shard) => shard);
 
@@ -90,12 +90,12 @@ export const items = {
   }),
   /** Every use counter of a new link, at zero. */
   linkCounters: (link: InviteLink): Item[] =>
-    shards(SHARDS.linkCounters).map((shard) => ({
+    shards(countersOf(link)).map((shard) => ({
       ...keys.linkCounter(link.linkId, shard),
       entityType: ENTITY.LinkCounter,
       linkId: link.linkId,
       useCount: 0,
-      ...(link.maxUses !== undefined ? { cap: capOf(shard, SHARDS.linkCounters, link.maxUses) } : {}),
+      ...(link.maxUses !== undefined ? { cap: capOf(shard, countersOf(link), link.maxUses) } : {}),
       expiresAt: link.expiresAt,
       [TABLE.ttlAttribute]: ttlOf(link.expiresAt) + ENDED_LINK_MEMORY_SECONDS,
     })),

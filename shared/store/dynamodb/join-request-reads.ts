@@ -44,7 +44,7 @@ export function joinRequestReads(t: TableAccess): JoinRequestReads {
       const found = await t.batchGet(linkIds.map((linkId) => keys.link(linkId)), false);
       const links = found.filter((i) => i.entityType === ENTITY.InviteLink).map((i) => dataOf<InviteLink>(i));
       // Only a link with a use limit can be used up: only its counters are read.
-      const counts = await useCounts(t, links.filter((l) => l.maxUses !== undefined).map((l) => l.linkId));
+      const counts = await useCounts(t, links.filter((l) => l.maxUses !== undefined));
       return new Map(links.map((link) => [link.linkId, { link, useCount: counts.get(link.linkId) ?? 0 }]));
     },
   };

@@ -30,7 +30,7 @@ import { gateCheck } from './gate-check.ts';
 import { invitationAction, refusedInvitation } from './invitation-join.ts';
 import { dataOf, keys } from './keys.ts';
 import { items } from './items.ts';
-import { ENTITY, SHARDS, TABLE } from './table.ts';
+import { countersOf, ENTITY, SHARDS, TABLE } from './table.ts';
 import type { TableAccess, TransactItem } from './table-access.ts';
 import { timerPuts } from './timers.ts';
 
@@ -67,6 +67,7 @@ export async function commitJoin(t: TableAccess, writes: readonly RequestFlowWri
   // A join request checks its link on a counter as a join counts a use there (join-request-actions.ts).
   const use = writes.find((w): w is Extract<RequestFlowWrite, { write: 'count-use' | 'check-link' }> => w.write === 'count-use' || w.write === 'check-link');
   const maxUses = use?.write === 'count-use' ? use.maxUses : undefined;
+  const linkCounters = countersOf(use ?? {});
   let planned = [...writes];
   // Counters found full (a link with maxUses) are never tried again; shards another transaction held are avoided on the next tries.
   const full = new Set<number>();
@@ -75,8 +76,8 @@ export async function commitJoin(t: TableAccess, writes: readonly RequestFlowWri
   const allGates = Array.from({ length: SHARDS.domainGates }, (_, shard) => shard);
   const started = performance.now();
   for (let attempt = 1; ; ) {
-    const counters = Array.from({ length: SHARDS.linkCounters }, (_, shard) => shard).filter(
-      (shard) => !full.has(shard) && (maxUses === undefined || capOf(shard, SHARDS.linkCounters, maxUses) > 0),
+    const counters = Array.from({ length: linkCounters }, (_, shard) => shard).filter(
+      (shard) => !full.has(shard) && (maxUses === undefined || capOf(shard, linkCounters, maxUses) > 0),
     );
     if (counters.length === 0) return { refused: { write: 'count-use', usedUp: true } };
     const shards = { counter: use ? pickAvoiding(counters, heldCounters, pick) : 0, gate: pickAvoiding(allGates, heldGates, pick) };

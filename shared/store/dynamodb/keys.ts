@@ -1,6 +1,6 @@
 /** Key builders for every item type; the only place that knows how keys are spelled. */
 import { createHash } from 'node:crypto';
-import { SHARDS, TABLE } from './table.ts';
+import { countersOf, SHARDS, TABLE } from './table.ts';
 
 const { partitionKey: PK, sortKey: SK } = TABLE;
 const { partitionKey: GSI1PK, sortKey: GSI1SK } = TABLE.byDomainIndex;
@@ -59,12 +59,14 @@ export const keys = {
   /** A creator's link quota in one domain (shared/domain/link-quota.ts). */
   linkQuota: (domainId: string, userId: string): Key => ({ [PK]: `QUOTA#${domainId}#${userId}`, [SK]: 'LINKS' }),
 
+  /** Every use counter of a link. */
+  linkCounters: (link: { linkId: string; counters?: number }): Key[] => range(countersOf(link)).map((shard) => keys.linkCounter(link.linkId, shard)),
   link: (linkId: string): Key => ({ [PK]: `LINK#${linkId}`, [SK]: 'LINK' }),
   /** The link's token, sealed with the link key (shared/store/token-vault.ts): only for revealing the link again. */
   linkToken: (linkId: string): Key => ({ [PK]: `LINK#${linkId}`, [SK]: 'TOKEN' }),
   /** Outlives the link (its own TTL), so a link TTL removed still answers "expired". */
   linkExpiry: (linkId: string): Key => ({ [PK]: `LINK#${linkId}`, [SK]: 'EXPIRY' }),
-  /** One of SHARDS.linkCounters per link: part of its use count, with its expiry and revocation, what a join updates. */
+  /** One of a link's counters (countersOf, in table.ts): part of its use count, with its expiry and revocation, what a join updates. */
   linkCounter: (linkId: string, shard: number): Key => ({ [PK]: `USES#${linkId}#${shard}`, [SK]: 'USES' }),
   linkIndex: (domainId: string, generation: number, createdAt: string, linkId: string): Key => ({
     [GSI1PK]: `DOMAIN#${domainId}`,

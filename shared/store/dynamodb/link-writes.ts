@@ -13,7 +13,7 @@ import { retryingConflicts } from './conflicts.ts';
 import { gateCheck } from './gate-check.ts';
 import { items } from './items.ts';
 import { keys } from './keys.ts';
-import { ENTITY, SHARDS, TABLE } from './table.ts';
+import { countersFor, ENTITY, SHARDS, TABLE } from './table.ts';
 import { timerPuts } from './timers.ts';
 import type { TableAccess, TransactItem } from './table-access.ts';
 
@@ -31,7 +31,9 @@ export type LinkWrites = Pick<Store, 'createInviteLink' | 'revokeInviteLink' | '
 
 export function linkWrites(t: TableAccess): LinkWrites {
   return {
-    async createInviteLink(link: InviteLink, quota: LinkQuota, activity: ActivityEntry, sealedToken: string, revoke?: LinkRevocation): Promise<'created' | 'links-disabled' | 'generation-moved' | 'quota-moved'> {
+    async createInviteLink(made: InviteLink, quota: LinkQuota, activity: ActivityEntry, sealedToken: string, revoke?: LinkRevocation): Promise<'created' | 'links-disabled' | 'generation-moved' | 'quota-moved'> {
+      // Its counters, chosen here once and kept on the link: every later reader counts what it was made with.
+      const link: InviteLink = { ...made, counters: countersFor(made.maxUses) };
       const outcome = await retryingConflicts(() => createInviteLinkOnce(t, link, quota, activity, sealedToken, revoke));
       if (outcome === 'created' && revoke && revoke.link.createdBy !== link.createdBy) await retryingConflicts(() => releasedFromQuota(t, revoke.link));
       return outcome;
@@ -129,7 +131,7 @@ export function linkWrites(t: TableAccess): LinkWrites {
 /** The link and every one of its use counters marked revoked (a first revocation's time stays). */
 function revokedItems(t: TableAccess, link: InviteLink, at: string): TransactItem[] {
   const revoke = { UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :at)', ExpressionAttributeValues: { ':at': at } };
-  const targets = [keys.link(link.linkId), ...Array.from({ length: SHARDS.linkCounters }, (_, shard) => keys.linkCounter(link.linkId, shard))];
+  const targets = [keys.link(link.linkId), ...keys.linkCounters(link)];
   return targets.map((Key) => ({ Update: { TableName: t.table, Key, ...revoke } }));
 }
 

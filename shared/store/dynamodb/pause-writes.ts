@@ -21,8 +21,6 @@ export type PauseWrites = Pick<Store, 'pauseInviteLink' | 'resumeInviteLink' | '
 /** One update, applied to the link or to each of its counters. */
 type Change = Omit<NonNullable<TransactItem['Update']>, 'TableName' | 'Key'>;
 
-const counters = (linkId: string) => Array.from({ length: SHARDS.linkCounters }, (_, shard) => keys.linkCounter(linkId, shard));
-
 /**
  * Every gate of the domain, each on its own write (all at once), after the domain's own: one
  * transaction over all 64 gates would collide with any join in flight and, under the flood a
@@ -45,7 +43,7 @@ export function pauseWrites(t: TableAccess): PauseWrites {
         new TransactWriteCommand({
           TransactItems: [
             { Update: { TableName: t.table, Key: keys.link(link.linkId), ...own } },
-            ...(counter ? counters(link.linkId).map((Key) => ({ Update: { TableName: t.table, Key, ...counter } })) : []),
+            ...(counter ? keys.linkCounters(link).map((Key) => ({ Update: { TableName: t.table, Key, ...counter } })) : []),
             { Put: { TableName: t.table, Item: items.activity(activity) } },
             ...also.map((Item) => ({ Put: { TableName: t.table, Item } })),
           ],
@@ -97,7 +95,7 @@ export function pauseWrites(t: TableAccess): PauseWrites {
       ));
       // Then each counter on its own (a join holds one at a time, so each is soon free; all at once seldom are under a flood), also
       // when the link as read carries this very pause already (an earlier attempt stopped before its counters).
-      if (paused || madeBefore) await Promise.all(counters(link.linkId).map((Key) => retryingConflicts(() => pauseCounter(link.linkId, Key, at))));
+      if (paused || madeBefore) await Promise.all(keys.linkCounters(link).map((Key) => retryingConflicts(() => pauseCounter(link.linkId, Key, at))));
       return paused ? 'paused' : 'unchanged';
     },
 

@@ -4,10 +4,10 @@ import type { ActivityEntry } from '../../contract/event-schemas.ts';
 import { isUsable } from '../../domain/invite-link.ts';
 import type { LinkQuota } from '../../domain/link-quota.ts';
 import type { Directory, Domain, InviteLink, Membership, MyJoinRequest, RemovedMember, User } from '../../domain/types.ts';
-import { UnknownPosition, type Page, type PageRequest, type Store } from '../store.ts';
+import { UnknownPosition, type CountedLink, type Page, type PageRequest, type Store } from '../store.ts';
 import { activityOfItem } from './activity-items.ts';
 import { dataOf, keys, listPositions } from './keys.ts';
-import { ENTITY, SHARDS, TABLE } from './table.ts';
+import { ENTITY, TABLE } from './table.ts';
 import type { TableAccess } from './table-access.ts';
 
 export type Reads = Pick<Store, 'getDirectory' | 'getDomain' | 'getAccess' | 'getUser' | 'listMembers' | 'listAdmins' | 'getInviteLink' | 'getLinkExpiry' | 'listInviteLinks' | 'listLinksExpiringAfter' | 'useCounts' | 'listActivity' | 'countActiveLinks' | 'useCount' | 'getMembership' | 'listRemovedMembers' | 'getRemovedMember'>;
@@ -103,7 +103,7 @@ export function reads(t: TableAccess): Reads {
         ScanIndexForward: false,
       });
       const links = found.items.map((i) => dataOf<InviteLink>(i));
-      const counts = await useCounts(t, links.map((l) => l.linkId));
+      const counts = await useCounts(t, links);
       return { items: links.map((link) => ({ ...link, useCount: counts.get(link.linkId) ?? 0 })), next: found.next };
     },
 
@@ -121,7 +121,7 @@ export function reads(t: TableAccess): Reads {
       return { items: found.items.map((i) => dataOf<InviteLink>(i)), next: found.next };
     },
 
-    useCounts: (linkIds: string[]) => useCounts(t, linkIds),
+    useCounts: (links: readonly CountedLink[]) => useCounts(t, links),
 
     async listActivity(domainId: string, page: PageRequest & { types?: string[] }): Promise<Page<ActivityEntry>> {
       startsInList(page, listPositions.activity, domainId);
@@ -145,18 +145,18 @@ export function reads(t: TableAccess): Reads {
         IndexName: index.name,
         KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
         FilterExpression: 'expiresAt > :now AND attribute_not_exists(revokedAt)',
-        ProjectionExpression: 'linkId, createdBy, creatorGeneration, generation, expiresAt, maxUses',
+        ProjectionExpression: 'linkId, createdBy, creatorGeneration, generation, expiresAt, maxUses, counters',
         ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
         ExpressionAttributeValues: { ':pk': keys.domainPartition(domain.domainId), ':prefix': keys.linksOfGeneration(domain.linkGeneration), ':now': now.toISOString() },
       });
       const links = found as unknown as InviteLink[];
       // Only a link with a use limit can be used up: only its counters are read.
-      const counts = await useCounts(t, links.filter((l) => l.maxUses !== undefined).map((l) => l.linkId));
+      const counts = await useCounts(t, links.filter((l) => l.maxUses !== undefined));
       return links.filter((link) => isUsable(link, counts.get(link.linkId) ?? 0, domain, now)).length;
     },
 
-    async useCount(linkId: string): Promise<number> {
-      return (await useCounts(t, [linkId])).get(linkId) ?? 0;
+    async useCount(link: CountedLink): Promise<number> {
+      return (await useCounts(t, [link])).get(link.linkId) ?? 0;
     },
 
     async getMembership(userId: string, domainId: string): Promise<Membership | undefined> {
@@ -183,9 +183,9 @@ export function reads(t: TableAccess): Reads {
   };
 }
 
-/** A link's use count is the sum of its counters: one BatchGetItem per 100 counters. */
-export async function useCounts(t: TableAccess, linkIds: string[]): Promise<Map<string, number>> {
-  const counters = linkIds.flatMap((id) => Array.from({ length: SHARDS.linkCounters }, (_, shard) => keys.linkCounter(id, shard)));
+/** A link's use count is the sum of its counters (as many as it was made with): one BatchGetItem per 100 counters. */
+export async function useCounts(t: TableAccess, links: readonly CountedLink[]): Promise<Map<string, number>> {
+  const counters = links.flatMap((link) => keys.linkCounters(link));
   const counts = new Map<string, number>();
   // A view, not a decision: eventually consistent reads at half the price.
   const found = await t.batchGet(counters, false);

@@ -22,7 +22,20 @@ export const TABLE = {
  * SHARDS.activity partitions, its member index over SHARDS.memberIndex, each list read back merged
  * (TableAccess.queryMerged). docs/data-model.md explains the numbers.
  */
-export const SHARDS = { domainGates: 64, linkCounters: 16, timers: 8, activity: 8, memberIndex: 8 } as const;
+export const SHARDS = { domainGates: 64, linkCounters: 16, crowdLinkCounters: 32, timers: 8, activity: 8, memberIndex: 8 } as const;
+
+/** A link with no use limit, or one at least this high, is made for a crowd: it gets SHARDS.crowdLinkCounters. */
+export const CROWD_MAX_USES = 1000;
+
+/**
+ * How many use counters a new link gets: a crowd's link more, so more of its joins commit side by
+ * side; any other the usual number, so its lists and its revocation stay small. Never fewer than a
+ * link made earlier has, so reading this many counters of a link counts all of its uses.
+ */
+export const countersFor = (maxUses: number | undefined): number => (maxUses === undefined || maxUses >= CROWD_MAX_USES ? SHARDS.crowdLinkCounters : SHARDS.linkCounters);
+
+/** How many use counters a link has: what it was made with (a link made before crowds: SHARDS.linkCounters). */
+export const countersOf = (link: { counters?: number }): number => link.counters ?? SHARDS.linkCounters;
 
 export const ENTITY = {
   Domain: 'Domain',

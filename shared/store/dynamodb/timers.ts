@@ -63,8 +63,8 @@ export function dynamoTimers(db: DynamoDBDocumentClient, table: string): TimerSt
     },
 
     async linkState(linkId, domainId) {
-      // The link, its domain and its use counters in one strongly consistent read.
-      const counters = Array.from({ length: SHARDS.linkCounters }, (_, shard) => keys.linkCounter(linkId, shard));
+      // The link, its domain and its use counters in one strongly consistent read: as many counters as any link has (those it lacks are not found).
+      const counters = keys.linkCounters({ linkId, counters: SHARDS.crowdLinkCounters });
       const found = await t.batchGet([keys.link(linkId), keys.domain(domainId), ...counters], true);
       const link = found.find((i) => i.entityType === ENTITY.InviteLink);
       const domain = found.find((i) => i.entityType === ENTITY.Domain);

@@ -43,7 +43,7 @@ export interface JoinContext {
 export async function joinContextOf(join: JoinRecord, store: Store): Promise<JoinContext | undefined> {
   const [{ membership: creator, directory }, used] = await Promise.all([
     store.getAccess(join.linkCreatedBy, join.domainId),
-    join.linkMaxUses === undefined || join.linkId === undefined ? undefined : store.useCount(join.linkId),
+    join.linkMaxUses === undefined || join.linkId === undefined ? undefined : store.useCount({ linkId: join.linkId, ...(join.linkCounters !== undefined ? { counters: join.linkCounters } : {}) }),
   ]);
   if (!directory) return undefined;
   return {
