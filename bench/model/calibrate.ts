@@ -16,6 +16,8 @@ export interface Measured {
   source: string;
   rate: number;
   links: number;
+  /** Use counters per link in the run measured (its links' own count, whatever new links get today). */
+  linkCounters: number;
   joins: number;
   uncontended: { p50: number; p99: number };
   contended: { conflictsPer100: number; p99: number };
@@ -30,13 +32,14 @@ export interface Calibration extends Measured {
 }
 
 /** The local stack's shape at a rate: one transaction at a time, refusals at once, links already read. */
-export function localParams(m: Pick<Measured, 'rate' | 'links' | 'joins'>, w: Calibration['window'], conflicts: boolean, seed: number): ModelParams {
+export function localParams(m: Pick<Measured, 'rate' | 'links' | 'linkCounters' | 'joins'>, w: Calibration['window'], conflicts: boolean, seed: number): ModelParams {
   return {
     seed,
     rate: m.rate,
     // Three times the bench's joins: the model's own noise well under the bench's window-to-window spread.
     seconds: (3 * m.joins) / m.rate,
     links: m.links,
+    linkCounters: m.linkCounters,
     store: 'local',
     transaction: { median: w.serviceMedianMs, sigma: w.serviceSigma },
     overheadMs: w.overheadMs,

@@ -2,33 +2,44 @@
  * A discrete-event model of joins into one domain under AWS's two rules: a transaction is
  * cancelled (TransactionConflict) when one of its items is in another transaction in flight, and a
  * partition key takes at most 1,000 write units in any one second. The retry policy is the
- * service's own (conflicts.ts, join.ts); the arrivals, windows and shard picks come from one seeded
- * generator, so a seed always gives the same run.
+ * service's own (conflicts.ts, join.ts), the shard counts its own (table.ts); the arrivals, windows
+ * and shard picks come from seeded generators, so a seed always gives the same run.
  */
 import { JOIN_MAX_ATTEMPTS, JOIN_TRYING_MS, joinRetryMs } from '../../shared/store/dynamodb/conflicts.ts';
 import { SHARDS } from '../../shared/store/dynamodb/table.ts';
 import { percentile, round } from '../stats.ts';
+import { Agenda, RollingSecond, sampler, seeded, type Latency } from './events.ts';
 
-/** A latency, ms: lognormal around its median (sigma 0 is a constant). */
-export interface Latency {
-  median: number;
-  sigma: number;
-}
+export type { Latency } from './events.ts';
+export { seeded } from './events.ts';
 
 /**
  * What one join's transaction writes, and where (docs/data-model.md, "Capacity per join"): 2 units
  * per item-KB in a transaction, 1 for the membership's index entry. Only the partitions joins share
- * are tracked; the person's own (`USER#`, `MEMBER_EMAIL#`) take 4 and 2 units, nowhere near a limit.
+ * are tracked: the gate and counter picked per attempt, the join record's activity partition (by a
+ * hash of the join id) and the index entry's (by a hash of the email), each picked uniformly once per
+ * join. The person's own (`USER#`, `MEMBER_EMAIL#`) take 4 and 2 units, nowhere near a limit.
  */
 export const JOIN_WRITES = [
   { write: 'pass-gate', partition: 'gate', units: 2 },
   { write: 'count-use', partition: 'counter', units: 2 },
   { write: 'add-membership', partition: 'person', units: 2 },
-  { write: 'add-membership, its GSI1 entry', partition: 'GSI1 DOMAIN#<domainId>', units: 1 },
+  { write: 'add-membership, its GSI1 entry', partition: 'member-index', units: 1 },
   { write: 'claim-email', partition: 'person', units: 2 },
-  { write: 'record-join', partition: 'ACTIVITY#<domainId>', units: 2 },
+  { write: 'record-join', partition: 'activity', units: 2 },
   { write: 'create-user', partition: 'person', units: 2 },
 ] as const;
+
+/** The partition key a shared write lands in, spelled as keys.ts spells it; a list in one partition is the layout before the spread. */
+export const partitionKey = {
+  gate: (shard: number) => `GATE#<domainId>#${shard}`,
+  counter: (link: number, shard: number) => `USES#<link ${link}>#${shard}`,
+  activity: (shard: number, count: number) => (count > 1 ? `ACTIVITY#<domainId>#${shard}` : 'ACTIVITY#<domainId>'),
+  memberIndex: (shard: number, count: number) => (count > 1 ? `GSI1 MEMBERS#<domainId>#${shard}` : 'GSI1 DOMAIN#<domainId>'),
+};
+
+/** Which partition a key's write units were charged to, shard left out: what throttled, in a word. */
+export const kindOf = (key: string) => key.replace(/<link \d+>/, '<linkId>').replace(/#\d+$/, '#<k>');
 
 export interface ModelParams {
   seed: number;
@@ -37,6 +48,12 @@ export interface ModelParams {
   seconds: number;
   /** Joins spread over this many links, each join through a random one. */
   links: number;
+  /** Use counters per link: the service's count for the links modelled (a link without maxUses is a crowd link). */
+  linkCounters: number;
+  /** Partitions a domain's activity is spread over (SHARDS.activity); 1 is the single key before the spread. */
+  activityPartitions?: number;
+  /** Index partitions a domain's members are spread over (SHARDS.memberIndex); 1 is `DOMAIN#<domainId>` before the spread. */
+  memberIndexPartitions?: number;
   /**
    * `aws`: each admitted transaction is in flight for its own window `transaction`.
    * `local`: DynamoDB Local runs one transaction at a time, `transaction` being its service time;
@@ -54,7 +71,7 @@ export interface ModelParams {
   conflicts: boolean;
   /** Per-partition-key write units per rolling second; undefined: no limit. */
   writeLimit?: number;
-  /** Write units of the join record in `ACTIVITY#<domainId>` (2: under 1 KB, as the bench measures). */
+  /** Write units of the join record in its activity partition (2: under 1 KB, as the bench measures). */
   activityUnits?: number;
 }
 
@@ -75,102 +92,18 @@ export interface ModelResult {
   busyAfterConflicts: number;
   busyThrottled: number;
   conflictsPer100: number;
+  /** Cancelled attempts by the item found held (an attempt meeting both counts twice). */
+  conflictsOn: { gate: number; counter: number };
   attemptsMean: number;
   attemptsMax: number;
   /** Transactions refused for a partition over its write limit. */
   throttles: number;
+  /** Those refusals by the kind of partition that refused them (its first over the limit). */
+  throttledOn: Record<string, number>;
   p50: number;
   p99: number;
   busiest: Busiest;
 }
-
-/** mulberry32, as the bench's arrivals use: small, fast and seeded. */
-export function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
-function sampler(random: () => number) {
-  let spare: number | undefined;
-  const normal = () => {
-    if (spare !== undefined) {
-      const s = spare;
-      spare = undefined;
-      return s;
-    }
-    const u = 1 - random();
-    const v = random();
-    const r = Math.sqrt(-2 * Math.log(u));
-    spare = r * Math.sin(2 * Math.PI * v);
-    return r * Math.cos(2 * Math.PI * v);
-  };
-  return (l: Latency) => l.median * Math.exp(l.sigma * normal());
-}
-
-/** One partition key's last second of charges. */
-class RollingSecond {
-  private times: number[] = [];
-  private units: number[] = [];
-  private head = 0;
-  sum = 0;
-  peak = 0;
-  asked = 0;
-  take(now: number): number {
-    while (this.head < this.times.length && this.times[this.head]! <= now - 1000) this.sum -= this.units[this.head++]!;
-    return this.sum;
-  }
-  charge(now: number, units: number) {
-    this.times.push(now);
-    this.units.push(units);
-    this.sum += units;
-    this.peak = Math.max(this.peak, this.sum);
-  }
-}
-
-/** A binary heap of attempts by time, ties in the order scheduled (so a seed gives one order). */
-class Agenda {
-  private heap: { at: number; seq: number; join: number }[] = [];
-  private seq = 0;
-  get size() {
-    return this.heap.length;
-  }
-  push(at: number, join: number) {
-    const h = this.heap;
-    h.push({ at, seq: this.seq++, join });
-    for (let i = h.length - 1; i > 0; ) {
-      const p = (i - 1) >> 1;
-      if (!before(h[i]!, h[p]!)) break;
-      [h[i], h[p]] = [h[p]!, h[i]!];
-      i = p;
-    }
-  }
-  pop() {
-    const h = this.heap;
-    const top = h[0]!;
-    const last = h.pop()!;
-    if (h.length > 0) {
-      h[0] = last;
-      for (let i = 0; ; ) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < h.length && before(h[l]!, h[m]!)) m = l;
-        if (r < h.length && before(h[r]!, h[m]!)) m = r;
-        if (m === i) break;
-        [h[i], h[m]] = [h[m]!, h[i]!];
-        i = m;
-      }
-    }
-    return top;
-  }
-}
-const before = (a: { at: number; seq: number }, b: { at: number; seq: number }) => a.at < b.at || (a.at === b.at && a.seq < b.seq);
 
 /** A random shard among those no transaction was just seen holding; any once every one was (join.ts). */
 function pickAvoiding(count: number, held: Set<number>, random: () => number): number {
@@ -183,12 +116,23 @@ function pickAvoiding(count: number, held: Set<number>, random: () => number): n
 export function simulate(p: ModelParams): ModelResult {
   const random = seeded(p.seed);
   const sample = sampler(random);
+  // The hash picks of the spread lists from their own generator: the layout changes no other draw.
+  const hash = seeded(p.seed ^ 0x5bd1e995);
+  const activityPartitions = p.activityPartitions ?? SHARDS.activity;
+  const memberIndexPartitions = p.memberIndexPartitions ?? SHARDS.memberIndex;
   const agenda = new Agenda();
-  const joins: { arrived: number; started: number; attempts: number; link: number; heldGates: Set<number>; heldCounters: Set<number> }[] = [];
+  const joins: { arrived: number; started: number; attempts: number; link: number; lists: [string, number][]; heldGates: Set<number>; heldCounters: Set<number> }[] = [];
+  const activityUnits = p.activityUnits ?? 2;
+  const indexUnits = JOIN_WRITES.find((w) => w.partition === 'member-index')!.units;
   for (let at = -Math.log(1 - random()) * (1000 / p.rate); at < p.seconds * 1000; at += -Math.log(1 - random()) * (1000 / p.rate)) {
     const reads = random() < p.readShare;
     const started = at + p.overheadMs + (reads ? sample(p.read) : 0);
-    const i = joins.push({ arrived: at, started, attempts: 0, link: Math.floor(random() * p.links), heldGates: new Set(), heldCounters: new Set() }) - 1;
+    // A join's record and index entry stay in the partitions their hash picks, whichever attempt commits.
+    const lists: [string, number][] = [
+      [partitionKey.memberIndex(Math.floor(hash() * memberIndexPartitions), memberIndexPartitions), indexUnits],
+      [partitionKey.activity(Math.floor(hash() * activityPartitions), activityPartitions), activityUnits],
+    ];
+    const i = joins.push({ arrived: at, started, attempts: 0, link: Math.floor(random() * p.links), lists, heldGates: new Set(), heldCounters: new Set() }) - 1;
     agenda.push(started, i);
   }
 
@@ -196,9 +140,11 @@ export function simulate(p: ModelParams): ModelResult {
   const inFlight = new Map<string, number>();
   const partitions = new Map<string, RollingSecond>();
   const partition = (key: string) => partitions.get(key) ?? partitions.set(key, new RollingSecond()).get(key)!;
-  const activityUnits = p.activityUnits ?? 2;
+  const unitsOf = (kind: 'gate' | 'counter') => JOIN_WRITES.find((w) => w.partition === kind)!.units;
   let storeFreeAt = 0;
   const latencies: number[] = [];
+  const conflictsOn = { gate: 0, counter: 0 };
+  const throttledOn: Record<string, number> = {};
   let succeeded = 0, conflicts = 0, throttles = 0, busyAfterConflicts = 0, busyThrottled = 0, attempts = 0, attemptsMax = 0;
   const answer = (join: (typeof joins)[number], at: number, ok: boolean) => {
     latencies.push(at - join.arrived);
@@ -212,17 +158,23 @@ export function simulate(p: ModelParams): ModelResult {
     const join = joins[i]!;
     join.attempts += 1;
     const gate = pickAvoiding(SHARDS.domainGates, join.heldGates, random);
-    const counter = pickAvoiding(SHARDS.linkCounters, join.heldCounters, random);
-    const gateKey = `GATE#${gate}`;
-    const counterKey = `USES#${join.link}#${counter}`;
+    const counter = pickAvoiding(p.linkCounters, join.heldCounters, random);
+    const gateKey = partitionKey.gate(gate);
+    const counterKey = partitionKey.counter(join.link, counter);
     const answeredAt = () => now + (p.cancelled ? sample(p.cancelled) : 0);
 
     const gateHeld = p.conflicts && (inFlight.get(gateKey) ?? -1) > now;
     const counterHeld = p.conflicts && (inFlight.get(counterKey) ?? -1) > now;
     if (gateHeld || counterHeld) {
       conflicts += 1;
-      if (gateHeld) join.heldGates.add(gate);
-      if (counterHeld) join.heldCounters.add(counter);
+      if (gateHeld) {
+        conflictsOn.gate += 1;
+        join.heldGates.add(gate);
+      }
+      if (counterHeld) {
+        conflictsOn.counter += 1;
+        join.heldCounters.add(counter);
+      }
       const at = answeredAt();
       if (join.attempts >= JOIN_MAX_ATTEMPTS || at - join.started > JOIN_TRYING_MS) {
         busyAfterConflicts += 1;
@@ -231,14 +183,14 @@ export function simulate(p: ModelParams): ModelResult {
       continue;
     }
 
-    const charges = JOIN_WRITES.filter((w) => w.partition !== 'person').map(({ partition: key, units }): [string, number] =>
-      key === 'gate' ? [gateKey, units] : key === 'counter' ? [counterKey, units] : key === 'ACTIVITY#<domainId>' ? [key, activityUnits] : [key, units],
-    );
+    const charges: [string, number][] = [[gateKey, unitsOf('gate')], [counterKey, unitsOf('counter')], ...join.lists];
     for (const [key, units] of charges) partition(key).asked += units;
-    if (p.writeLimit !== undefined && charges.some(([key, units]) => partition(key).take(now) + units > p.writeLimit!)) {
+    const over = p.writeLimit === undefined ? undefined : charges.find(([key, units]) => partition(key).take(now) + units > p.writeLimit!);
+    if (over) {
       // A transaction with a throttled entry: the SDK does not retry a TransactionCanceledException, the join answers BUSY.
       throttles += 1;
       busyThrottled += 1;
+      throttledOn[kindOf(over[0])] = (throttledOn[kindOf(over[0])] ?? 0) + 1;
       answer(join, answeredAt(), false);
       continue;
     }
@@ -256,10 +208,13 @@ export function simulate(p: ModelParams): ModelResult {
     answer(join, done, true);
   }
 
+  // The partition nearest its limit: the highest peak, then the most asked (several at the limit).
   let busiest: Busiest = { partition: 'none', peakWcu: 0, askedWcuPerS: 0, limit: p.writeLimit ?? null };
+  let busiestAsked = 0;
   for (const [key, rolling] of partitions) {
-    const asked = rolling.asked / p.seconds;
-    if (asked > busiest.askedWcuPerS) busiest = { partition: key, peakWcu: rolling.peak, askedWcuPerS: round(asked, 0), limit: p.writeLimit ?? null };
+    if (rolling.peak < busiest.peakWcu || (rolling.peak === busiest.peakWcu && rolling.asked <= busiestAsked)) continue;
+    busiestAsked = rolling.asked;
+    busiest = { partition: key, peakWcu: rolling.peak, askedWcuPerS: round(rolling.asked / p.seconds, 0), limit: p.writeLimit ?? null };
   }
   const n = joins.length;
   return {
@@ -269,9 +224,11 @@ export function simulate(p: ModelParams): ModelResult {
     busyAfterConflicts,
     busyThrottled,
     conflictsPer100: round((100 * conflicts) / Math.max(1, n), 1),
+    conflictsOn,
     attemptsMean: round(attempts / Math.max(1, n), 2),
     attemptsMax,
     throttles,
+    throttledOn,
     p50: round(percentile(latencies, 50), 1),
     p99: round(percentile(latencies, 99), 1),
     busiest,
