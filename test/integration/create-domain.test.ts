@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import {
   AdminCreateUserCommand,
   AdminGetUserCommand,
@@ -19,8 +19,9 @@ import { freePort, LOCAL_AWS } from '../../local/services.ts';
 import { ensureTable } from '../../local/table.ts';
 import { DomainAlreadyExists, parseNewDomain, firstAdminRecords } from '../../shared/domain/new-domain.ts';
 import { createDomain } from '../../shared/store/dynamodb/create-domain.ts';
+import { dynamoStore } from '../../shared/store/dynamodb/dynamo-store.ts';
 import { keys } from '../../shared/store/dynamodb/keys.ts';
-import { ENTITY, TABLE } from '../../shared/store/dynamodb/table.ts';
+import { ENTITY } from '../../shared/store/dynamodb/table.ts';
 
 const table = `test-${randomUUID()}`;
 let client: DynamoDBClient;
@@ -114,16 +115,8 @@ describe('an operator creates a domain and its first admin with one command', ()
   });
 
   it('the admin is listed among the domain\'s members', async () => {
-    const { Items = [] } = await db.send(
-      new QueryCommand({
-        TableName: table,
-        IndexName: TABLE.byDomainIndex.name,
-        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :members)',
-        ExpressionAttributeNames: { '#pk': TABLE.byDomainIndex.partitionKey, '#sk': TABLE.byDomainIndex.sortKey },
-        ExpressionAttributeValues: { ':pk': keys.domainPartition('acme-studio'), ':members': keys.membersPrefix },
-      }),
-    );
-    expect(Items.map((i) => i.userId)).toEqual([userId]);
+    const { items } = await dynamoStore(db, table).listMembers('acme-studio', { limit: 10 });
+    expect(items.map((m) => m.userId)).toEqual([userId]);
   });
 
   it('prints the domain id, team ids, the admin\'s userId and how to sign in', async () => {
