@@ -47,6 +47,12 @@ export const RUNTIME_SETTINGS = {
 export const DEFAULT_LINK_TTL_SECONDS = 604_800;
 /** An API function's timeout: API Gateway waits at most 30 s, and a request is a few DynamoDB round trips, so 10 s leaves room for SDK retries. */
 export const API_TIMEOUT_SECONDS = 10;
+/**
+ * How long before its timeout an API function answers 503 BUSY itself (middy's early timeout), and
+ * how long before it API Gateway stops waiting (the integration's timeout) and answers 503 on its
+ * own: a caller never meets Lambda's kill, which API Gateway would pass on as a 500.
+ */
+export const API_ANSWER_EARLY_MS = { function: 250, gateway: 100 } as const;
 /** Request bodies above this are refused before parsing. */
 export const MAX_BODY_BYTES = 16 * 1024;
 /** 256 bits from the CSPRNG per link token. */

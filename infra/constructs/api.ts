@@ -30,7 +30,7 @@ import { ServiceFunction, type LogOptions } from './service-function.ts';
 
 /** The header CloudFront adds to every request it sends the API, and the variable that tells the functions its value. */
 export { ORIGIN_VERIFY } from '#shared/config.ts';
-import { API_TIMEOUT_SECONDS, ORIGIN_VERIFY } from '#shared/config.ts';
+import { API_ANSWER_EARLY_MS, API_TIMEOUT_SECONDS, ORIGIN_VERIFY } from '#shared/config.ts';
 
 /**
  * What all callers together may send the API, requests per second and burst: each route's ceiling
@@ -40,6 +40,8 @@ export const ROUTE_CEILING = { rateLimit: 500, burstLimit: 1000 } as const;
 
 /** API Gateway waits at most 30 s; a request here is a few DynamoDB round trips, so 10 s leaves room for SDK retries. */
 const API_TIMEOUT = Duration.seconds(API_TIMEOUT_SECONDS);
+/** API Gateway answers 503 just before the function's timeout, so a function that could not answer is never a 500. */
+const INTEGRATION_TIMEOUT = Duration.millis(API_TIMEOUT_SECONDS * 1000 - API_ANSWER_EARLY_MS.gateway);
 
 /**
  * One JSON line per request. Only $context variables that cannot carry a secret: no body, no
@@ -140,7 +142,7 @@ export class Api extends Construct {
       const [created] = this.httpApi.addRoutes({
         path: route.path,
         methods: [HttpMethod[route.method]],
-        integration: new HttpLambdaIntegration(`${pascal(route.name)}Integration`, fn.fn),
+        integration: new HttpLambdaIntegration(`${pascal(route.name)}Integration`, fn.fn, { timeout: INTEGRATION_TIMEOUT }),
         authorizer: route.auth === 'jwt' ? authorizer : this.originCheck.authorizer,
       }) as [HttpRoute];
       if (route.auth === 'public' && props.gatewayThrottles) {

@@ -12,7 +12,7 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpSecurityHeaders from '@middy/http-security-headers';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
-import { MAX_BODY_BYTES } from '../config.ts';
+import { API_ANSWER_EARLY_MS, MAX_BODY_BYTES } from '../config.ts';
 import { busy, invalidRequest, ServiceError, timedOut, unauthenticated } from '../domain/errors.ts';
 import { isThrottled } from '../store/dynamodb/conflicts.ts';
 import { OPERATIONS, routeKey, type Operation } from '../contract/operations.ts';
@@ -68,7 +68,7 @@ export function operationHandler<O extends Operation>(operation: O, handle: (req
   // (each is z.lazy: the rest of the API's are never built here). Parsing nothing builds one and its parser's tables.
   for (const schema of [operation.params, operation.query, operation.body]) schema?.safeParse(undefined);
   const { metrics, middlewares } = watching(nameOf(operation));
-  return middy<ApiEvent, ApiResult, Error, Context>()
+  return middy<ApiEvent, ApiResult, Error, Context>({ timeoutEarlyInMillis: API_ANSWER_EARLY_MS.function })
     .use(middlewares)
     .use({ before: () => countIn(metrics, METRIC.requests) })
     .use(httpHeaderNormalizer())

@@ -9,6 +9,7 @@ import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ACCESS_LOG_FIELDS } from '../../infra/constructs/api.ts';
 import { ITERATOR_AGE_ALARM_MS } from '../../infra/constructs/stream-reading.ts';
+import { API_ANSWER_EARLY_MS, API_TIMEOUT_SECONDS } from '../../shared/config.ts';
 import type { ServiceFunction } from '../../infra/constructs/service-function.ts';
 import { pageRoutingCode } from '../../infra/constructs/web/edge-functions.ts';
 import { OPERATION_LIST, routeKey } from '../../shared/contract/operations.ts';
@@ -115,6 +116,10 @@ describe('the functions', () => {
 
   it('API functions time out within API Gateway\'s 30 s; the notifier has a minute per batch', () => {
     for (const fn of Object.values(s.invites.api.functions)) expect(resources[logicalId(fn.fn)]!.Properties.Timeout).toBe(10);
+    // API Gateway stops waiting just before the function's timeout and answers 503 itself: Lambda's kill would reach the caller as a 500.
+    const integrations = Object.values(resources).filter((r) => r.Type === 'AWS::ApiGatewayV2::Integration');
+    expect(integrations).toHaveLength(Object.keys(s.invites.api.functions).length);
+    for (const integration of integrations) expect(integration.Properties.TimeoutInMillis).toBe(API_TIMEOUT_SECONDS * 1000 - API_ANSWER_EARLY_MS.gateway);
     expect(resources[logicalId(s.invites.notifier.function.fn)]!.Properties.Timeout).toBe(NOTIFIER_DELIVERY.functionTimeoutSeconds);
   });
 

@@ -51,9 +51,9 @@ describe('when DynamoDB fails', () => {
   it('a handler that runs out of its time answers 503 BUSY with Retry-After, not 500: what it did may have been done', async () => {
     ddb.reset();
     const logged = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-    // DynamoDB never answers; the function has 50 ms left, and middy answers just before they run out.
+    // DynamoDB never answers; the function has 300 ms left, and middy answers API_ANSWER_EARLY_MS.function before they run out.
     ddb.on(BatchGetCommand).callsFake(() => new Promise(() => {}));
-    const res = await join(event({ token }), { ...context, getRemainingTimeInMillis: () => 50 } as Context);
+    const res = await join(event({ token }), { ...context, getRemainingTimeInMillis: () => 300 } as Context);
     logged.mockRestore();
     expect(res.statusCode).toBe(503);
     expect(JSON.parse(res.body!)).toMatchObject({ status: 503, code: 'BUSY' });
