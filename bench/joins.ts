@@ -4,9 +4,11 @@
  * link and then spread over many. Beside them, the same load with the conflict emulation off, the
  * old item footprint (every join holding the domain item and the link item) sent bare at the same
  * rate, and one link whose join-rate guard counts every join (the events feed running beside).
+ * Each window records what the stack's conflict, IAM and partition throughput emulations did (joins/emulations.ts).
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { conflictStats, emulateTransactionConflicts, resetConflictStats } from '../local/conflict-emulation.ts';
+import { emulationMeter } from './joins/emulations.ts';
 import { collectGarbage, pause } from './joins/machine.ts';
 import { oldFootprint, type OldFootprintTarget } from './joins/old-footprint.ts';
 import { openLoop } from './joins/open-loop.ts';
@@ -29,6 +31,10 @@ export interface ContentionOptions extends OldFootprintTarget {
    * the machine served within them.
    */
   rates: number[];
+  /** Seconds of the one window each rate above the first runs: the climb bounds the rate, the first rate's windows carry the figures. */
+  climbSeconds: number;
+  /** Whether the stack enforces IAM on the functions' calls (its `iam` is not NO_IAM). */
+  iam: boolean;
   /** A rate is served when, with the emulation off, its p99 stays under this. */
   maxUncontendedP99Ms: number;
   seconds: number;
@@ -36,7 +42,7 @@ export interface ContentionOptions extends OldFootprintTarget {
    * Windows per scenario. With the conflict emulation off and on for the same shape they run in
    * turn (off, on, off, on, ...), so both meet the machine's slow moments alike; each scenario's
    * figures pool its windows. A p99 of one window is decided by its six slowest joins. At the first
-   * rate only; the higher ones run one window each.
+   * rate only; the higher ones run one window each, of `climbSeconds`.
    */
   windows: number;
   /** The targets' misses for one rate's scenarios; none means the rate met them. */
@@ -76,12 +82,14 @@ export async function joinContention(o: ContentionOptions): Promise<{ rate: numb
 
   const runs: RateRun[] = [];
   const guardMisses: string[] = [];
+  const meter = emulationMeter(o.iam);
+  meter.watch(o.handlerClient);
   try {
     emulateTransactionConflicts(o.handlerClient, { enabled: false });
     // Untimed warm-up at the first rate, on a link of its own.
     await joinAll(o.rates[0]!, [o.warmUpLink], await signIn('warm-up', o.rates[0]! * 5));
     for (const rate of o.rates) {
-      const count = Math.round(rate * o.seconds);
+      const count = Math.round(rate * (rate === o.rates[0] ? o.seconds : o.climbSeconds));
       const window = async (emulation: 'on' | 'off', links: { token: string }[]): Promise<Window> => {
         const people = await signIn(`${rate}${emulation}${links.length}`, count);
         emulateTransactionConflicts(o.handlerClient, { enabled: emulation === 'on' });
@@ -89,8 +97,9 @@ export async function joinContention(o: ContentionOptions): Promise<{ rate: numb
         await pause();
         counter.reset();
         resetConflictStats();
+        const emulations = meter.start(o.handlerClient);
         const run = await joinAll(rate, links, people);
-        return { run, counted: counter.read(), cancelled: conflictStats().transactionsCancelled };
+        return { run, counted: counter.read(), cancelled: conflictStats().transactionsCancelled, emulations: emulations() };
       };
       /** The shape with the emulation off and on, window after window in turn: the uncontended figures come from the same table and moments. */
       const shape = async (name: string, links: { token: string }[]): Promise<JoinScenario[]> => {
@@ -117,7 +126,7 @@ export async function joinContention(o: ContentionOptions): Promise<{ rate: numb
         if (counted !== guarded.succeeded) guardMisses.push(`joins, ${GUARDED_SCENARIO} at ${rate}/s: the guard counted ${counted} of the ${guarded.succeeded} joins`);
       }
       emulateTransactionConflicts(o.handlerClient, { enabled: true });
-      scenarios.push(await oldFootprint(o, rate, count));
+      scenarios.push(await oldFootprint(o, rate, count, meter));
       const notServed = scenarios
         .filter((x) => x.emulation === 'off' && x.p99 >= o.maxUncontendedP99Ms)
         .map((x) => `joins, ${x.name}: p99 ${x.p99} ms at ${rate}/s: the machine did not serve this rate (p99 under ${o.maxUncontendedP99Ms} ms with the emulation off)`);
@@ -126,6 +135,7 @@ export async function joinContention(o: ContentionOptions): Promise<{ rate: numb
     }
   } finally {
     emulateTransactionConflicts(o.handlerClient, { enabled: true });
+    meter.unwatch(o.handlerClient);
   }
   const met = runs.filter((r) => r.misses.length === 0);
   return { rate: met.at(-1)?.rate ?? runs[0]!.rate, runs };

@@ -1,5 +1,9 @@
-/** Load correctness: many joins at once, and a delete-all racing a stream of joins. */
-import { benchPerson, tokenOf, type localApi } from './local-api.ts';
+/**
+ * Load correctness: many joins at once, one join sent twice by its person (a client that lost the
+ * answer), and a delete-all racing a stream of joins. Overload must not lie: no join answers 500,
+ * a BUSY one (503) says when to try again (Retry-After), a repeated one answers the membership.
+ */
+import { benchPerson, tokenOf, type BenchPerson, type localApi } from './local-api.ts';
 import { pool, round } from './stats.ts';
 
 const base = '/v1/domains/demo-media-co';
@@ -17,9 +21,28 @@ export interface LoadResult {
   emailsDuplicated: number;
   joinsPerSecond: number;
   race: { joinsBefore: number; joinsAfter: number; succeededAfterDeleteAll: number; deleteAllMs: number; deleteAllBusy: number };
+  /** One person's join sent again after its answer (`after`), and another's sent again while the first was in flight (`during`). */
+  repeated: { after: Repeat; during: Repeat };
+  /** Every join of the load, the race's and the repeated ones included: 5xx answers by status, and BUSY ones without Retry-After. */
+  answers: { joins: number; serverErrors: Record<string, number>; busy: number; busyWithoutRetryAfter: number };
 }
 
-export async function loadTest(api: ReturnType<typeof localApi>, sesEndpoint: string, joins = 500, concurrency = 50): Promise<LoadResult> {
+/** Both answers' statuses in the order sent, and whether they carried the same membership. */
+export type Repeat = { statuses: number[]; sameMembership: boolean };
+
+type JoinAnswer = { status: number; body: any; retryAfter: string | null };
+
+export async function loadTest(api: ReturnType<typeof localApi>, sesEndpoint: string, baseUrl: string, joins = 500, concurrency = 50): Promise<LoadResult> {
+  const answered: JoinAnswer[] = [];
+  // Through fetch, not api.join: the answer's Retry-After is part of what is checked.
+  const join = async (linkToken: string, person: BenchPerson): Promise<JoinAnswer> => {
+    const bearer = await api.tokenFor(person.email, { givenName: person.firstName, familyName: person.lastName });
+    const res = await fetch(`${baseUrl}/v1/join`, { method: 'POST', headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' }, body: JSON.stringify({ token: linkToken }) });
+    const text = await res.text();
+    const answer = { status: res.status, body: text ? JSON.parse(text) : undefined, retryAfter: res.headers.get('retry-after') };
+    answered.push(answer);
+    return answer;
+  };
   const owner = await api.as(OWNER);
   await owner('PUT', `${base}/settings/invite-links`, { enabled: true });
   const created = await owner('POST', `${base}/invite-links`, { userType: 'STANDARD', primaryTeamId: 'editors' });
@@ -29,7 +52,7 @@ export async function loadTest(api: ReturnType<typeof localApi>, sesEndpoint: st
   // Everyone signs in first: the load is the joins.
   await pool(people, concurrency, (p) => api.tokenFor(p.email, { givenName: p.firstName, familyName: p.lastName }));
   const started = performance.now();
-  const replies = await pool(people, concurrency, (p) => api.join(token, p));
+  const replies = await pool(people, concurrency, (p) => join(token, p));
   const seconds = (performance.now() - started) / 1000;
 
   const listed = await owner('GET', `${base}/invite-links`);
@@ -50,8 +73,26 @@ export async function loadTest(api: ReturnType<typeof localApi>, sesEndpoint: st
     emailsArrived: emails.arrived,
     emailsDuplicated: emails.duplicated,
     joinsPerSecond: round(joins / seconds, 1),
-    race: await deleteAllRace(api),
+    repeated: { after: await repeatedJoin(api, token, join, false), during: await repeatedJoin(api, token, join, true) },
+    race: await deleteAllRace(api, join),
+    answers: answersOf(answered),
   };
+}
+
+/** One person joins twice through the same link: the second once the first has answered, or (`inFlight`) while it has not. */
+async function repeatedJoin(api: ReturnType<typeof localApi>, token: string, join: (token: string, person: BenchPerson) => Promise<JoinAnswer>, inFlight: boolean): Promise<Repeat> {
+  const person = benchPerson('again');
+  await api.tokenFor(person.email, { givenName: person.firstName, familyName: person.lastName });
+  const [first, again] = inFlight ? await Promise.all([join(token, person), join(token, person)]) : [await join(token, person), await join(token, person)];
+  const membership = (a: JoinAnswer) => JSON.stringify(a.body && { userId: a.body.userId, domainId: a.body.domainId, email: a.body.email, teamIds: a.body.teamIds });
+  return { statuses: [first.status, again.status], sameMembership: first.body?.userId !== undefined && membership(first) === membership(again) };
+}
+
+function answersOf(answered: JoinAnswer[]): LoadResult['answers'] {
+  const serverErrors: Record<string, number> = {};
+  for (const { status } of answered) if (status >= 500 && status !== 503) serverErrors[status] = (serverErrors[status] ?? 0) + 1;
+  const busy = answered.filter((a) => a.status === 503);
+  return { joins: answered.length, serverErrors, busy: busy.length, busyWithoutRetryAfter: busy.filter((a) => !a.retryAfter).length };
 }
 
 /**
@@ -77,7 +118,7 @@ async function awaitEmails(sesEndpoint: string, joiners: string[], timeoutMs: nu
  * Ten workers join in a loop; after 1.5 s, delete-all. They go on for 1.5 s after it returned (it
  * retries while joins hold its gates), 20 s at most. No join that started after it returned may succeed.
  */
-async function deleteAllRace(api: ReturnType<typeof localApi>) {
+async function deleteAllRace(api: ReturnType<typeof localApi>, join: (token: string, person: BenchPerson) => Promise<JoinAnswer>) {
   const owner = await api.as(OWNER);
   const created = await owner('POST', `${base}/invite-links`, { userType: 'STANDARD', primaryTeamId: 'editors' });
   const token = tokenOf(created.body.url);
@@ -91,7 +132,7 @@ async function deleteAllRace(api: ReturnType<typeof localApi>) {
       const person = benchPerson('race');
       await api.tokenFor(person.email, { givenName: person.firstName, familyName: person.lastName });
       const startedAt = performance.now();
-      const reply = await api.join(token, person);
+      const reply = await join(token, person);
       attempts.push({ startedAt, status: reply.status });
     }
   };

@@ -1,13 +1,28 @@
-/** The bench's printed report: one table per section, then the summary against the targets. */
+/** The bench's printed report: one table per section run (BENCH_ONLY may leave some out), then the summary against the targets. */
+import { modelTable } from './joins/model-table.ts';
 import { round } from './stats.ts';
 
+const table = (title: string, rows: Record<string, unknown>[]) => {
+  console.log(`\n${title}`);
+  console.table(rows);
+};
+
 export function report(r: any) {
-  const table = (title: string, rows: Record<string, unknown>[]) => {
-    console.log(`\n${title}`);
-    console.table(rows);
-  };
+  if (r.joins) contention(r);
+  if (r.lists) lists(r);
+  if (r.coldStarts) coldStarts(r);
+  if (r.memoryRuns && r.memory) memory(r);
+  if (r.work && r.scaling) work(r);
+  if (r.latency) latency(r);
+  if (r.load) load(r);
+  if (r.cost) table('8. Cost per million joins (us-east-1 list prices; docs/cost.md)', [...Object.entries(r.cost.lines).map(([k, v]) => ({ item: k, dollars: v })), { item: 'total', dollars: r.cost.total }]);
+  console.log(`\n${r.minutes} minutes; load average ${r.machine.loadAverageAtStart} at the start, ${r.machine.loadAverageAtEnd} at the end.`);
+}
+
+function contention(r: any) {
+  const e = r.settings.joinEmulations ?? {};
   table(
-    `1. Joins under contention: open loop, ${r.settings.joinRates.join(', then ')} joins/s while every target holds (${r.settings.joinArrivals} arrivals), ${r.settings.joinWindows ?? 1} windows of ${r.settings.joinSeconds} s per scenario at the first rate and one at the others (emulation off and on in turn), into one domain; latency from each join's scheduled start, pooled over the windows`,
+    `1. Joins under contention: open loop, ${r.settings.joinRates.join(', then ')} joins/s while every target holds (${r.settings.joinArrivals} arrivals), ${r.settings.joinWindows ?? 1} windows of ${r.settings.joinSeconds} s per scenario at the first rate and one of ${r.settings.joinClimbSeconds ?? r.settings.joinSeconds} s at the others, into one domain, links of ${r.settings.joinLinkCounters ?? '?'} counters; emulations: conflict ${e.conflicts ?? '?'}, IAM ${e.iam ?? '?'}, partition throughput ${e.throughput ?? '?'}; latency from each join's scheduled start, pooled over the windows`,
     r.joins.map((s: any) => ({
       rate: s.rate,
       scenario: s.name,
@@ -35,8 +50,34 @@ export function report(r: any) {
       })),
     ),
   );
+  table(
+    '   the emulations per scenario, as they were while it ran (throttles and IAM decisions count every client in the process)',
+    r.joins.map((s: any) => {
+      const m = s.emulations;
+      if (!m) return { rate: s.rate, scenario: s.name, emulations: 'not recorded' };
+      const throttled = Object.values(m.throttled as Record<string, number>).reduce((a, b) => a + b, 0);
+      return {
+        rate: s.rate,
+        scenario: s.name,
+        conflict: `${m.conflicts ? 'on' : 'off'}, ${s.emulationCancelled} cancelled`,
+        'IAM decisions (denied)': m.iam ? `${m.iamChecked} (${m.iamDenied})` : 'none: bare calls, no function',
+        'throughput: throttled': m.throughput ? `${throttled}${throttled ? ` ${JSON.stringify(m.throttled)}` : ''}${m.unprocessedItems ? `, ${m.unprocessedItems} unprocessed` : ''}` : 'off',
+        'busiest partition: peak WCU in a second': m.busiest ? `${m.busiest.partition}: ${m.busiest.peakWcu} of ${m.busiest.limit}` : '—',
+      };
+    }),
+  );
   console.log(`   highest rate that met every target: ${r.joinRates.some((x: any) => x.met) ? `${r.settings.joinRate}/s` : `none (${r.settings.joinRates[0]}/s missed)`}`);
   for (const x of r.joinRates.filter((y: any) => !y.met)) console.log(`   at ${x.rate}/s: ${x.misses.join('; ')}`);
+  const model = modelTable();
+  if ('missing' in model) {
+    console.log(`\n   the model's AWS table: ${model.missing}`);
+  } else {
+    table(`   ${model.note}`, model.rows);
+    for (const t of model.targets) console.log(`   model target ${t}`);
+  }
+}
+
+function lists(r: any) {
   table(
     '2. Lists at scale: first page (default limit 50), median of tries, against a domain of 50',
     r.lists.map((l: any) => ({
@@ -49,6 +90,9 @@ export function report(r: any) {
       'full walk (limit 100)': `${l.walk.pages} pages, ${l.walk.distinct}/${l.items} distinct, ${l.walk.seconds} s`,
     })),
   );
+}
+
+function coldStarts(r: any) {
   table(
     '3. Cold start: bundled as deployed, fresh process, paired with a bare handler importing the same SDK clients and sending the same requests (medians)',
     r.coldStarts.map((c: any) => ({
@@ -62,6 +106,9 @@ export function report(r: any) {
       'peak MB': c.peakRssMb,
     })),
   );
+}
+
+function memory(r: any) {
   table(
     '4. Memory: peak resident memory of one instance (one process) serving invocations one after another',
     Object.entries(r.memoryRuns).map(([name, m]: [string, any]) => ({ function: name, invocations: m.invocations, 'peak MB': m.peakRssMb, 'warm ms': m.warmMs, 'warm CPU ms': m.warmCpuMs })),
@@ -77,6 +124,9 @@ export function report(r: any) {
       'join $/million': s.joinDollarsPerMillion,
     })),
   );
+}
+
+function work(r: any) {
   table(
     '5. DynamoDB work per operation (counted by an SDK middleware) and what its transaction holds',
     Object.entries(r.work).map(([op, w]: [string, any]) => ({ operation: op, requests: w.requests, 'round trips': w.roundTrips, RCU: w.readUnits, WCU: w.writeUnits, calls: w.commands.join(' '), holds: w.holds })),
@@ -87,17 +137,26 @@ export function report(r: any) {
       Object.entries(byCount).map(([links, w]: [string, any]) => ({ operation: op, links, requests: w.requests, RCU: w.readUnits, WCU: w.writeUnits, holds: w.holds })),
     ),
   );
+}
+
+function latency(r: any) {
   table(
     '6. Warm latency, ms (front door vs the same DynamoDB calls made directly)',
     Object.entries(r.latency).map(([op, l]: [string, any]) => ({ operation: op, 'API p50': l.apiMedian, 'API p99': l.apiP99, 'direct p50': l.directMedian, 'direct p99': l.directP99, overhead: `${l.overhead}x` })),
   );
+}
+
+function load(r: any) {
+  const repeat = (x: any, joined: string) => (x ? `${x.statuses.join(joined)}, ${x.sameMembership ? 'the same membership' : 'NOT the same membership'}` : '—');
+  const a = r.load.answers;
   table('7. Load', [
     { check: 'joins succeeded', value: `${r.load.succeeded}/${r.load.joins} (${r.load.concurrency} at a time)${Object.keys(r.load.failures).length ? ` ${JSON.stringify(r.load.failures)}` : ''}` },
     { check: 'use count', value: r.load.useCount },
     { check: 'emails arrived / twice', value: `${r.load.emailsArrived} / ${r.load.emailsDuplicated}` },
     { check: 'joins per second', value: r.load.joinsPerSecond },
     { check: 'joins succeeded after delete-all returned', value: `${r.load.race.succeededAfterDeleteAll} of ${r.load.race.joinsAfter} (delete-all took ${r.load.race.deleteAllMs} ms among the joins, ${r.load.race.deleteAllBusy} answers 503)` },
+    { check: 'a join sent again after its answer', value: repeat(r.load.repeated?.after, ' then ') },
+    { check: 'a join sent again while the first was in flight', value: repeat(r.load.repeated?.during, ' and ') },
+    { check: 'joins answered 5xx but 503 / 503 BUSY (without Retry-After)', value: a ? `${Object.keys(a.serverErrors).length ? JSON.stringify(a.serverErrors) : 'none'} / ${a.busy} (${a.busyWithoutRetryAfter}) of ${a.joins}` : '—' },
   ]);
-  table('8. Cost per million joins (us-east-1 list prices; docs/cost.md)', [...Object.entries(r.cost.lines).map(([k, v]) => ({ item: k, dollars: v })), { item: 'total', dollars: r.cost.total }]);
-  console.log(`\n${r.minutes} minutes; load average ${r.machine.loadAverageAtStart} at the start, ${r.machine.loadAverageAtEnd} at the end.`);
 }

@@ -1,9 +1,12 @@
 /**
  * `npm run bench`: what a serverless user pays, measured on the local stack. Prints a table,
  * writes bench/results.json and docs/cost.md, exits non-zero when a target is missed.
+ * BENCH_ONLY=contention,load (any of cold,work,latency,load,lists,contention,memory) runs those
+ * sections alone, and writes its results to the system's temporary directory, never over
+ * bench/results.json (the model calibrates on it) nor docs/cost.md (which needs every section).
  */
 import { writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { startLocalStack } from '../local/stack.ts';
@@ -15,7 +18,8 @@ import { coldStartBench, type ChildReport } from './cold-start.ts';
 import { apiEvent, coldTargets, joinRecordBatch, ownerClaims } from './first-invocations.ts';
 import { costPerMillionJoins, memoryAdvice, writeCostDoc } from './cost.ts';
 import { callRecorder, heldItems, meter, type Reading } from './dynamodb-meter.ts';
-import { joinContention } from './joins.ts';
+import { noteIamDecision } from './joins/emulations.ts';
+import { contentionLinks, contentionSection, type SectionSettings } from './joins/section.ts';
 import { listsAtScale } from './lists.ts';
 import { localApi } from './local-api.ts';
 import { loadTest, quiet } from './load.ts';
@@ -23,18 +27,26 @@ import { DOMAIN, operations } from './operations.ts';
 import { report } from './report.ts';
 import { OWNER, seeder } from './seed.ts';
 import { median, percentile, round } from './stats.ts';
-import { coldStartMisses, judgeJoins, listMisses, loadMisses, memoryRunMisses, scalingMisses, TARGETS, workMisses, type Work } from './targets.ts';
+import { coldStartMisses, listMisses, loadMisses, memoryRunMisses, scalingMisses, TARGETS, workMisses, type Work } from './targets.ts';
 import { BUNDLING, FUNCTION_ENVIRONMENT, FUNCTION_MEMORY_MB } from './deployed-settings.ts';
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 50);
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 15);
 /** Joins per second, lowest first: every target must hold at the first; the next is run while the one before met them all. */
-const JOIN_RATES = (process.env.BENCH_JOIN_RATE ?? '30,45,60').split(',').map(Number);
+const JOIN_RATES = (process.env.BENCH_JOIN_RATE ?? '30,45,60,80,100').split(',').map(Number);
 const JOIN_SECONDS = Number(process.env.BENCH_JOIN_SECONDS ?? 20);
+/** The one window per scenario at each rate above the first is this long: four steps of the climb take what two of 20 s took. */
+const JOIN_CLIMB_SECONDS = Number(process.env.BENCH_JOIN_CLIMB_SECONDS ?? Math.min(JOIN_SECONDS, 10));
 /** Windows of JOIN_SECONDS per scenario, the emulation off and on in turn (joins.ts). */
 const JOIN_WINDOWS = Number(process.env.BENCH_JOIN_WINDOWS ?? 3);
 const JOIN_ARRIVALS = process.env.BENCH_JOIN_ARRIVALS === 'even' ? 'even' : 'poisson';
-const SPREAD_LINKS = 50;
+const SECTIONS = ['cold', 'work', 'latency', 'load', 'lists', 'contention', 'memory'] as const;
+const ONLY = process.env.BENCH_ONLY?.split(',').map((name) => name.trim());
+const unknown = ONLY?.filter((name) => !(SECTIONS as readonly string[]).includes(name)) ?? [];
+if (unknown.length > 0) throw new Error(`BENCH_ONLY: no section ${unknown.join(', ')} (the sections: ${SECTIONS.join(', ')})`);
+// The memory run pages the large domain's lists: the lists section makes it.
+if (ONLY?.includes('memory') && !ONLY.includes('lists')) throw new Error('BENCH_ONLY: memory needs lists (its pages are the large domain\'s)');
+const runs = (section: (typeof SECTIONS)[number]) => ONLY === undefined || ONLY.includes(section);
 const UNLIMITED = { requests: 1_000_000_000, windowSeconds: 60 };
 const LARGE = { domainId: 'bench-large', users: 20_000, links: 3_000 };
 const SMALL = { domainId: 'bench-small', users: 50, links: 50 };
@@ -54,6 +66,8 @@ const stack = await startLocalStack({
   // The bench measures the service, not API Gateway's throttle nor WAF's per-client limits.
   throttle: { rateLimit: 1_000_000, burstLimit: 1_000_000 },
   clientLimits: { public: { perAddress: UNLIMITED }, join: { perAddress: UNLIMITED, perPerson: UNLIMITED } },
+  // IAM stays as IAM_EMULATION sets it; its decisions are counted for the contention report.
+  iam: { onAuthorization: noteIamDecision },
   // No stream reader runs beside the measurements: in AWS each consumer is a function of its own, here it would share the bench's process.
   // The notifier's is started below, only while its own work is measured.
   ...Object.fromEntries(CONSUMER_LIST.map((consumer) => [consumer.key, false])),
@@ -73,7 +87,7 @@ try {
   const api = localApi(stack.url, stack.localTokenSecret);
 
   // 1. Cold start and peak memory per function, first, while the table is small.
-  log(`cold starts: ${COLD_RUNS} rounds of every function and its bare handler, each in a fresh process`);
+  if (runs('cold')) log(`cold starts: ${COLD_RUNS} rounds of every function and its bare handler, each in a fresh process`);
   const revocable = await seed.links(DOMAIN, COLD_RUNS + 1);
   const listed = await seed.links(DOMAIN, 60, { sealWith: tokenVault });
   await seed.domain('bench-cold');
@@ -96,7 +110,7 @@ try {
     },
   });
   const lambdaContext = { functionName: 'bench', awsRequestId: 'bench', getRemainingTimeInMillis: () => 10_000 };
-  const coldStarts = await cold.measure(coldTargets({ domainId: DOMAIN, revokeAllDomainId: 'bench-cold', link: listed.at(-1)!, revocable: revocable.map((l) => l.id), members: { toChange: members('cold-change'), toRemove: members('cold-remove') }, removed, invitations, joinRequests }),
+  const coldStarts = !runs('cold') ? undefined : await cold.measure(coldTargets({ domainId: DOMAIN, revokeAllDomainId: 'bench-cold', link: listed.at(-1)!, revocable: revocable.map((l) => l.id), members: { toChange: members('cold-change'), toRemove: members('cold-remove') }, removed, invitations, joinRequests }),
     COLD_RUNS, async (target) => {
     const { handler } = (await import(`../functions/${target.name}.ts`)) as { handler: (event: unknown, context: unknown) => Promise<any> };
     let status: unknown;
@@ -107,14 +121,15 @@ try {
     });
     return { calls, status };
   });
-  misses.push(...coldStartMisses(coldStarts));
+  if (coldStarts) misses.push(...coldStartMisses(coldStarts));
 
   // 2. DynamoDB work per operation, counted by the SDK, and which items each transaction holds.
-  log('DynamoDB work per operation');
   const ops = await operations(api, store);
   const owner = await api.as(OWNER.email);
-  const work: Record<string, Work> = {};
-  for (const op of ops) {
+  const work: Record<string, Work> | undefined = runs('work') ? {} : undefined;
+  const scaling: Record<string, Record<string, Work>> | undefined = runs('work') ? {} : undefined;
+  if (work && scaling) log('DynamoDB work per operation');
+  for (const op of work ? ops : []) {
     const ctx = await op.prepare();
     let reading!: Reading;
     const calls = await recorder.record(async () => {
@@ -123,13 +138,12 @@ try {
         if (reply.status !== op.expect) throw new Error(`${op.name}: ${reply.status} ${JSON.stringify(reply.body)}`);
       });
     });
-    work[op.name] = { ...reading, holds: heldItems(calls) };
+    work![op.name] = { ...reading, holds: heldItems(calls) };
   }
-  misses.push(...workMisses(work));
+  if (work) misses.push(...workMisses(work));
 
-  log('delete-all and disable with 10 and with 10,000 links');
-  const scaling: Record<string, Record<string, Work>> = {};
-  for (const links of [10, 10_000]) {
+  if (scaling) log('delete-all and disable with 10 and with 10,000 links');
+  for (const links of scaling ? [10, 10_000] : []) {
     for (const name of ['delete-all', 'disable'] as const) {
       await owner('PUT', `/v1/domains/${DOMAIN}/settings/invite-links`, { enabled: true });
       // A kill touches the domain and its gates, never a link or its counters: the link items alone make the point,
@@ -139,15 +153,15 @@ try {
       const ctx = await op.prepare();
       let reading!: Reading;
       const calls = await recorder.record(async () => (reading = await dynamoMeter.measure(() => op.api(ctx))));
-      (scaling[name] ??= {})[String(links)] = { ...reading, holds: heldItems(calls) };
+      (scaling![name] ??= {})[String(links)] = { ...reading, holds: heldItems(calls) };
     }
   }
-  misses.push(...scalingMisses(scaling));
+  if (scaling) misses.push(...scalingMisses(scaling));
 
   // 3. Warm latency: through the front door, and the same DynamoDB calls made directly.
-  log(`warm latency, ${ITERATIONS} iterations per operation`);
-  const latency: Record<string, { apiMedian: number; apiP99: number; directMedian: number; directP99: number; overhead: number }> = {};
-  for (const op of ops) {
+  const latency: Record<string, { apiMedian: number; apiP99: number; directMedian: number; directP99: number; overhead: number }> | undefined = runs('latency') ? {} : undefined;
+  if (latency) log(`warm latency, ${ITERATIONS} iterations per operation`);
+  for (const op of latency ? ops : []) {
     const viaApi: number[] = [];
     const direct: number[] = [];
     for (let i = 0; i < ITERATIONS + 5; i++) {
@@ -166,7 +180,7 @@ try {
       }
     }
     const overhead = median(viaApi) / median(direct);
-    latency[op.name] = {
+    latency![op.name] = {
       apiMedian: round(median(viaApi)),
       apiP99: round(percentile(viaApi, 99)),
       directMedian: round(median(direct)),
@@ -177,123 +191,102 @@ try {
   }
 
   // 4. The notifier's own DynamoDB work per join: one invocation with a one-record batch, in this process.
-  log('notifier work per join');
-  const { handler: notify } = (await import('../functions/notify-signup.ts')) as { handler: (event: unknown) => Promise<{ batchItemFailures: unknown[] }> };
-  let notifierWork!: Reading;
-  const notifierCalls = await recorder.record(async () => {
-    notifierWork = await dynamoMeter.measure(async () => {
-      const { batchItemFailures } = await notify(joinRecordBatch({ domainId: DOMAIN, link: listed.at(-1)! }));
-      if (batchItemFailures.length > 0) throw new Error('the notifier failed its one record');
+  let notifierWork: Reading | undefined;
+  let emailsPerJoin = 0;
+  let load: Awaited<ReturnType<typeof loadTest>> | undefined;
+  if (runs('load')) {
+    log('notifier work per join');
+    const { handler: notify } = (await import('../functions/notify-signup.ts')) as { handler: (event: unknown) => Promise<{ batchItemFailures: unknown[] }> };
+    const notifierCalls = await recorder.record(async () => {
+      notifierWork = await dynamoMeter.measure(async () => {
+        const { batchItemFailures } = await notify(joinRecordBatch({ domainId: DOMAIN, link: listed.at(-1)! }));
+        if (batchItemFailures.length > 0) throw new Error('the notifier failed its one record');
+      });
     });
-  });
-  const emailsPerJoin = notifierCalls.filter((c) => c.client === 'ses' && /^Send/.test(c.command)).length;
+    emailsPerJoin = notifierCalls.filter((c) => c.client === 'ses' && /^Send/.test(c.command)).length;
 
-  // The stream reader runs the notifier from here to the end of the load test, once it has caught up with the joins so far.
-  notifier = await startStreamReader({ streamArn: stack.streamArn, dynamoEndpoint: dynamo.endpoint, tableName: stack.tableName, consumer: STREAM_CONSUMERS.notifier, iam: stack.iam });
-  await quiet(ses.endpoint);
-  log('load: 500 joins, 50 at a time, then a delete-all racing joins');
-  const load = await loadTest(api, ses.endpoint);
-  misses.push(...loadMisses(load));
-  await notifier.stop();
-  notifier = undefined;
+    // The stream reader runs the notifier from here to the end of the load test, once it has caught up with the joins so far.
+    notifier = await startStreamReader({ streamArn: stack.streamArn, dynamoEndpoint: dynamo.endpoint, tableName: stack.tableName, consumer: STREAM_CONSUMERS.notifier, iam: stack.iam });
+    await quiet(ses.endpoint);
+    log('load: 500 joins, 50 at a time, one join sent twice, then a delete-all racing joins');
+    load = await loadTest(api, ses.endpoint, stack.url);
+    misses.push(...loadMisses(load));
+    await notifier.stop();
+    notifier = undefined;
+  }
 
   // 5. Lists at scale.
-  log(`lists: ${LARGE.users.toLocaleString('en')} users and ${LARGE.links.toLocaleString('en')} links in one domain, against ${SMALL.users} of each`);
-  const lists = await listsAtScale({ api, seed, ownerEmail: OWNER.email, large: LARGE, small: SMALL, tries: 7 });
-  misses.push(...listMisses(lists));
+  let lists: Awaited<ReturnType<typeof listsAtScale>> | undefined;
+  if (runs('lists')) {
+    log(`lists: ${LARGE.users.toLocaleString('en')} users and ${LARGE.links.toLocaleString('en')} links in one domain, against ${SMALL.users} of each`);
+    lists = await listsAtScale({ api, seed, ownerEmail: OWNER.email, large: LARGE, small: SMALL, tries: 7 });
+    misses.push(...listMisses(lists));
+  }
 
   // 6. Joins under contention, open loop: late, once DynamoDB Local is warm (run first, its tail was longer with the emulation on and off alike).
-  log(`joins under contention: ${JOIN_RATES.join(', then ')} joins/s while every target holds, ${JOIN_ARRIVALS} arrivals, ${JOIN_SECONDS} s per scenario`);
-  await seed.domain('bench-joins');
-  const [warmUpLink, baselineLink, ...joinLinks] = await seed.links('bench-joins', SPREAD_LINKS + 2);
-  // A guard the windows never reach (at most JOIN_SECONDS of joins at one rate): it counts every join and pauses nothing.
-  const [guardedLink] = await seed.links('bench-joins', 1, { pauseAfter: { joins: 10_000, withinMinutes: 1 } });
-  const [feedLink] = await seed.links('bench-joins', 1);
-  const contention = await joinContention({
-    api,
-    handlerClient: dynamoDb,
-    dynamoEndpoint: dynamo.endpoint,
-    table: stack.tableName,
-    domainId: 'bench-joins',
-    links: joinLinks,
-    warmUpLink: warmUpLink!,
-    baselineLinkId: baselineLink!.id,
-    rates: JOIN_RATES,
-    maxUncontendedP99Ms: 250,
-    seconds: JOIN_SECONDS,
-    windows: JOIN_WINDOWS,
-    arrivals: JOIN_ARRIVALS,
-    judge: (scenarios) => judgeJoins(scenarios).misses,
-    guarded: {
-      link: guardedLink!,
-      unguarded: feedLink!,
-      withGuard: async (work) => {
-        // Started at the stream's end, as a mapping created with LATEST: the events of the bench's earlier sections are not this load.
-        const { eventsFeed } = STREAM_CONSUMERS;
-        const consumer = { ...eventsFeed, delivery: { ...eventsFeed.delivery, startingPosition: 'LATEST' as const } };
-        const feed = await startStreamReader({ streamArn: stack.streamArn, dynamoEndpoint: dynamo.endpoint, tableName: stack.tableName, consumer, iam: stack.iam });
-        try {
-          const joined = await work();
-          const { dynamoLinkGuardCounts } = await import('../shared/store/dynamodb/link-guard.ts');
-          const guard = dynamoLinkGuardCounts(dynamoDb, stack.tableName);
-          const counted = async () => (await guard.between(guardedLink!.id, '0000', '9999')).joins.length;
-          // The feed reads behind the joins: give it up to a minute to catch up with the last window.
-          for (let waited = 0; (await counted()) < joined && waited < 60_000; waited += 500) await new Promise((resolve) => setTimeout(resolve, 500));
-          return counted();
-        } finally {
-          await feed.stop();
-        }
-      },
-    },
-  });
-  // The targets must hold at the first rate; a higher one that misses them only bounds the rate reported.
-  misses.push(...contention.runs[0]!.misses);
-  const joins = contention.runs.flatMap((r) => r.scenarios);
-  const joinRates = contention.runs.map((r) => ({ rate: r.rate, met: r.misses.length === 0, misses: r.misses, checks: judgeJoins(r.scenarios).checks }));
+  const joinSettings: SectionSettings = { rates: JOIN_RATES, seconds: JOIN_SECONDS, climbSeconds: JOIN_CLIMB_SECONDS, windows: JOIN_WINDOWS, arrivals: JOIN_ARRIVALS };
+  const links = runs('contention') || runs('memory') ? await contentionLinks(seed) : undefined;
+  let contention: Awaited<ReturnType<typeof contentionSection>> | undefined;
+  if (runs('contention')) {
+    log(`joins under contention: ${JOIN_RATES.join(', then ')} joins/s while every target holds, ${JOIN_ARRIVALS} arrivals, ${JOIN_SECONDS} s per window at the first rate, ${JOIN_CLIMB_SECONDS} s above it`);
+    contention = await contentionSection(joinSettings, { api, dynamoDb, dynamoEndpoint: dynamo.endpoint, stack, links: links! });
+    misses.push(...contention.misses);
+  }
 
   // 7. Memory under load: one instance (one process) serving joins one after another, and the largest pages.
-  log('memory: one instance serving 300 joins in a row, and the lists at their largest page');
-  const claimsOf = (i: number) => ({ sub: `mem-${i}-${randomUUID()}`, email: `mem-${i}-${randomUUID()}@example.test`, email_verified: 'true', given_name: 'Memory', family_name: 'Load' });
-  const joinEvents = Array.from({ length: 300 }, (_, i) => apiEvent({ method: 'POST', path: '/v1/join' }, {}, claimsOf(i), { token: joinLinks[i % joinLinks.length]!.token }));
-  const pageEvents = (list: string) =>
-    Array.from({ length: 20 }, () => apiEvent({ method: 'GET', path: `/v1/domains/{domainId}/${list}` }, { domainId: LARGE.domainId }, ownerClaims, undefined, { limit: '100' }));
-  const underLoad: Record<string, ChildReport> = {
-    join: await cold.instance(cold.bundleOf('join'), joinEvents),
-    'list-users': await cold.instance(cold.bundleOf('list-users'), pageEvents('users')),
-    'list-invite-links': await cold.instance(cold.bundleOf('list-invite-links'), pageEvents('invite-links')),
-  };
-  misses.push(...memoryRunMisses(underLoad));
+  let underLoad: Record<string, ChildReport> | undefined;
+  if (runs('memory')) {
+    log('memory: one instance serving 300 joins in a row, and the lists at their largest page');
+    const claimsOf = (i: number) => ({ sub: `mem-${i}-${randomUUID()}`, email: `mem-${i}-${randomUUID()}@example.test`, email_verified: 'true', given_name: 'Memory', family_name: 'Load' });
+    const joinEvents = Array.from({ length: 300 }, (_, i) => apiEvent({ method: 'POST', path: '/v1/join' }, {}, claimsOf(i), { token: links!.joinLinks[i % links!.joinLinks.length]!.token }));
+    const pageEvents = (list: string) =>
+      Array.from({ length: 20 }, () => apiEvent({ method: 'GET', path: `/v1/domains/{domainId}/${list}` }, { domainId: LARGE.domainId }, ownerClaims, undefined, { limit: '100' }));
+    underLoad = {
+      join: await cold.instance(cold.bundleOf('join'), joinEvents),
+      'list-users': await cold.instance(cold.bundleOf('list-users'), pageEvents('users')),
+      'list-invite-links': await cold.instance(cold.bundleOf('list-invite-links'), pageEvents('invite-links')),
+    };
+    misses.push(...memoryRunMisses(underLoad));
+  }
   cold.close();
 
-  // 8. Cost, and the memory setting. Write units are as billed (see dynamodb-meter.ts).
-  const costInputs = {
-    lookup: { readUnits: work.lookup!.readUnits, writeUnits: work.lookup!.writeUnits, durationMs: latency.lookup!.apiMedian },
-    join: { readUnits: work.join!.readUnits, writeUnits: work.join!.writeUnits, durationMs: latency.join!.apiMedian },
-    // The notifier's duration is not measured on its own; the join's warm median stands in for it.
-    notifier: { readUnits: notifierWork.readUnits, writeUnits: notifierWork.writeUnits, durationMs: latency.join!.apiMedian, recordsPerInvocation: 1, emailsPerJoin },
-    memoryMb: FUNCTION_MEMORY_MB,
-  };
-  const cost = costPerMillionJoins(costInputs);
-  const memoryRuns = Object.fromEntries(
+  // 8. Cost, and the memory setting, from every section's figures. Write units are as billed (see dynamodb-meter.ts).
+  let cost: ReturnType<typeof costPerMillionJoins> | undefined;
+  let memory: ReturnType<typeof memoryAdvice> | undefined;
+  const memoryRuns = underLoad && Object.fromEntries(
     Object.entries(underLoad).map(([name, r]) => [name, { invocations: r.statuses.length, peakRssMb: round(r.peakRssMb, 0), warmMs: round(r.warmMs ?? NaN, 1), warmCpuMs: round(r.warmCpuMs ?? NaN, 2) }]),
   );
-  const memory = memoryAdvice({
-    coldStarts: coldStarts.map((c) => ({ name: c.name, peakRssMb: c.peakRssMb, firstInvocationCpuMs: c.invokeCpuMs })),
-    underLoad: memoryRuns,
-    currentMb: FUNCTION_MEMORY_MB,
-  });
-  writeCostDoc(join(import.meta.dirname, '..', 'docs', 'cost.md'), costInputs, cost, memory);
-  if (memory.recommendedMb !== FUNCTION_MEMORY_MB) misses.push(`memory: infra sets ${FUNCTION_MEMORY_MB} MB, the measurement recommends ${memory.recommendedMb} MB (docs/cost.md)`);
+  if (coldStarts && work && latency && notifierWork && memoryRuns) {
+    const costInputs = {
+      lookup: { readUnits: work.lookup!.readUnits, writeUnits: work.lookup!.writeUnits, durationMs: latency.lookup!.apiMedian },
+      join: { readUnits: work.join!.readUnits, writeUnits: work.join!.writeUnits, durationMs: latency.join!.apiMedian },
+      // The notifier's duration is not measured on its own; the join's warm median stands in for it.
+      notifier: { readUnits: notifierWork.readUnits, writeUnits: notifierWork.writeUnits, durationMs: latency.join!.apiMedian, recordsPerInvocation: 1, emailsPerJoin },
+      memoryMb: FUNCTION_MEMORY_MB,
+    };
+    cost = costPerMillionJoins(costInputs);
+    memory = memoryAdvice({
+      coldStarts: coldStarts.map((c) => ({ name: c.name, peakRssMb: c.peakRssMb, firstInvocationCpuMs: c.invokeCpuMs })),
+      underLoad: memoryRuns,
+      currentMb: FUNCTION_MEMORY_MB,
+    });
+    writeCostDoc(join(import.meta.dirname, '..', 'docs', 'cost.md'), costInputs, cost, memory);
+    if (memory.recommendedMb !== FUNCTION_MEMORY_MB) misses.push(`memory: infra sets ${FUNCTION_MEMORY_MB} MB, the measurement recommends ${memory.recommendedMb} MB (docs/cost.md)`);
+  }
 
   const results = {
     measuredAt: new Date().toISOString(),
     node: process.version,
     minutes: round((performance.now() - started) / 60_000, 1),
     machine: { loadAverageAtStart: round(loadAtStart, 1), loadAverageAtEnd: round(loadavg()[0]!, 1) },
-    settings: { iterations: ITERATIONS, coldRuns: COLD_RUNS, joinRate: contention.rate, joinRates: JOIN_RATES, joinSeconds: JOIN_SECONDS, joinWindows: JOIN_WINDOWS, joinArrivals: JOIN_ARRIVALS },
+    ...(ONLY ? { only: ONLY } : {}),
+    settings: {
+      iterations: ITERATIONS, coldRuns: COLD_RUNS, joinRate: contention?.rate, joinRates: JOIN_RATES, joinSeconds: JOIN_SECONDS, joinClimbSeconds: JOIN_CLIMB_SECONDS,
+      joinWindows: JOIN_WINDOWS, joinArrivals: JOIN_ARRIVALS, joinLinkCounters: links?.joinLinks[0]!.counters, joinEmulations: contention?.emulations,
+    },
     targets: TARGETS,
-    joins,
-    joinRates,
+    joins: contention?.joins,
+    joinRates: contention?.joinRates,
     lists,
     coldStarts,
     memoryRuns,
@@ -306,8 +299,11 @@ try {
     cost,
     misses,
   };
-  writeFileSync(join(import.meta.dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  // A partial run must not stand for the bench: the model calibrates on bench/results.json.
+  const written = ONLY ? join(tmpdir(), 'invite-links-bench-results.json') : join(import.meta.dirname, 'results.json');
+  writeFileSync(written, `${JSON.stringify(results, null, 2)}\n`);
   report(results);
+  if (ONLY) console.log(`\nBENCH_ONLY=${ONLY.join(',')}: results in ${written}`);
 } catch (error) {
   misses.push(`bench failed: ${(error as Error).stack ?? error}`);
   console.error(error);

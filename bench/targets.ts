@@ -74,7 +74,11 @@ export function scalingMisses(scaling: Record<string, Record<string, Work>>): st
   return misses;
 }
 
-/** Every join of the load succeeded, each counted once and emailed once; no join went through after delete-all returned. */
+/**
+ * Every join of the load succeeded, each counted once and emailed once; no join went through after
+ * delete-all returned; a join sent again answered the same membership (200 after the first
+ * answered; 201 and 200 when both were in flight); no join answered 500, nor BUSY without Retry-After.
+ */
 export function loadMisses(load: LoadResult): string[] {
   const misses: string[] = [];
   if (load.succeeded !== load.joins || load.distinctUsers !== load.joins) misses.push(`load: ${load.succeeded}/${load.joins} joins succeeded (${JSON.stringify(load.failures)})`);
@@ -85,6 +89,16 @@ export function loadMisses(load: LoadResult): string[] {
     misses.push(`race: delete-all answered 503 BUSY ${load.race.deleteAllBusy} time(s) among 10 joiners before it went through (${load.race.deleteAllMs} ms in all)`);
   }
   if (load.race.joinsAfter === 0) misses.push('race: no join started after delete-all returned (or it never did), so the race proved nothing');
+  const { after, during } = load.repeated;
+  if (after.statuses.join() !== '201,200' || !after.sameMembership) {
+    misses.push(`load: a join sent again after its answer answered ${after.statuses.join(' then ')}${after.sameMembership ? '' : ', not the same membership'} (target: 201 then 200, the same membership)`);
+  }
+  if ([...during.statuses].sort().join() !== '200,201' || !during.sameMembership) {
+    misses.push(`load: a join sent again while the first was in flight answered ${during.statuses.join(' and ')}${during.sameMembership ? '' : ', not the same membership'} (target: 201 and 200, the same membership)`);
+  }
+  const { serverErrors, busy, busyWithoutRetryAfter } = load.answers;
+  if (Object.keys(serverErrors).length > 0) misses.push(`load: joins answered ${JSON.stringify(serverErrors)} (target: no 5xx but 503 BUSY)`);
+  if (busyWithoutRetryAfter > 0) misses.push(`load: ${busyWithoutRetryAfter} of ${busy} BUSY (503) answers without Retry-After`);
   return misses;
 }
 

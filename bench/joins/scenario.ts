@@ -1,4 +1,5 @@
 /** One scenario of joins under contention: its figures, pooled over the windows it ran. */
+import { pooled, type Emulations } from './emulations.ts';
 import type { Outcome } from './open-loop.ts';
 import { median, percentile, round } from '../stats.ts';
 
@@ -36,6 +37,8 @@ export interface JoinScenario {
   steal: number;
   /** Cancellations the emulation itself counted (every client in the process), as a cross-check. */
   emulationCancelled: number;
+  /** The stack's emulations while it ran (emulations.ts), pooled over its windows. */
+  emulations?: Emulations;
 }
 
 /** One window of a scenario: its joins, the transactions counted, the machine while it ran. */
@@ -44,6 +47,7 @@ export type Window = {
   counted: { attempts: number[]; conflicts: number };
   /** Cancellations the emulation counted in the window. */
   cancelled: number;
+  emulations?: Emulations;
 };
 
 /** One scenario's figures over its windows, pooled; machine figures are the windows' means. */
@@ -75,6 +79,7 @@ export function summary(rate: number, name: string, emulation: 'on' | 'off', lin
     othersBusy: mean((w) => w.run.busy.others),
     steal: mean((w) => w.run.busy.steal),
     emulationCancelled: windows.reduce((n, w) => n + w.cancelled, 0),
+    emulations: pooled(windows.flatMap((w) => (w.emulations ? [w.emulations] : []))),
   };
 }
 
