@@ -8,6 +8,7 @@ import { linkIdOf, newLinkToken } from '../shared/domain/invite-link.ts';
 import { requestIdOf } from '../shared/domain/join-request.ts';
 import type { Directory, Domain, InviteLink, JoinRequest, Membership, PauseAfter } from '../shared/domain/types.ts';
 import { items, type Item } from '../shared/store/dynamodb/items.ts';
+import { countersFor } from '../shared/store/dynamodb/table.ts';
 import type { TokenVault } from '../shared/store/token-vault.ts';
 import { pool } from './stats.ts';
 
@@ -102,7 +103,7 @@ export function seeder(db: DynamoDBDocumentClient, table: string) {
       domainId: string,
       count: number,
       { generation = 0, counters = true, sealWith, pauseAfter }: { generation?: number; counters?: boolean; sealWith?: TokenVault; pauseAfter?: PauseAfter } = {},
-    ): Promise<{ token: string; id: string }[]> {
+    ): Promise<{ token: string; id: string; counters: number }[]> {
       const now = Date.now();
       const made = Array.from({ length: count }, (_, i) => {
         const token = newLinkToken();
@@ -123,13 +124,15 @@ export function seeder(db: DynamoDBDocumentClient, table: string) {
           onboarding: false,
           allowedEmailDomains: [],
           notifyCreator: true,
+          // As the service makes a link with no maxUses: a crowd's counters.
+          counters: countersFor(undefined),
           ...(pauseAfter ? { pauseAfter } : {}),
         };
         return { token, link, items: [items.inviteLink(link), ...(counters ? items.linkCounters(link) : [])] };
       });
       if (sealWith) for (const m of made) m.items.push(items.linkToken(m.link, await sealWith.seal(m.token, m.link)));
       await write(made.flatMap((m) => m.items));
-      return made.map(({ token, link }) => ({ token, id: link.linkId }));
+      return made.map(({ token, link }) => ({ token, id: link.linkId, counters: link.counters! }));
     },
     /** `count` pending join requests through the owner's link `linkId`, each from its own person (`tag`); returns their ids. */
     async joinRequests(domainId: string, linkId: string, count: number, tag: string): Promise<string[]> {

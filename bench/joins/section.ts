@@ -14,7 +14,6 @@ import type { localApi } from '../local-api.ts';
 import type { seeder } from '../seed.ts';
 import { judgeJoins } from '../targets.ts';
 import { throughputOn } from './emulations.ts';
-import { crowdLinks } from './links.ts';
 import type { Arrivals } from './open-loop.ts';
 
 export const JOIN_DOMAIN = 'bench-joins';
@@ -31,10 +30,10 @@ export interface SectionSettings {
 /** The contention scenarios' domain and links, also joined by the memory run. */
 export async function contentionLinks(seed: ReturnType<typeof seeder>) {
   await seed.domain(JOIN_DOMAIN);
-  const [warmUpLink, baselineLink, ...joinLinks] = await crowdLinks(seed.write, JOIN_DOMAIN, SPREAD_LINKS + 2);
+  const [warmUpLink, baselineLink, ...joinLinks] = await seed.links(JOIN_DOMAIN, SPREAD_LINKS + 2);
   // A guard the windows never reach (at most one window of joins at one rate): it counts every join and pauses nothing.
-  const [guardedLink] = await crowdLinks(seed.write, JOIN_DOMAIN, 1, { pauseAfter: { joins: 10_000, withinMinutes: 1 } });
-  const [feedLink] = await crowdLinks(seed.write, JOIN_DOMAIN, 1);
+  const [guardedLink] = await seed.links(JOIN_DOMAIN, 1, { pauseAfter: { joins: 10_000, withinMinutes: 1 } });
+  const [feedLink] = await seed.links(JOIN_DOMAIN, 1);
   return { warmUpLink: warmUpLink!, baselineLink: baselineLink!, joinLinks, guardedLink: guardedLink!, feedLink: feedLink! };
 }
 
