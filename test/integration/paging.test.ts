@@ -151,7 +151,7 @@ describe('a list spread over partitions, merged (TableAccess.queryMerged)', () =
           expect(seen).toEqual(unique.filter((i) => !filtered || i.kept).map((i) => i.key).sort(byBytes));
         },
       ),
-      { numRuns: 40 },
+      { numRuns: 20 },
     );
   });
 });

@@ -22,7 +22,7 @@ export const TABLE = {
  * SHARDS.activity partitions, its member index over SHARDS.memberIndex, each list read back merged
  * (TableAccess.queryMerged). docs/data-model.md explains the numbers.
  */
-export const SHARDS = { domainGates: 64, linkCounters: 16, crowdLinkCounters: 32, timers: 8, activity: 8, memberIndex: 8 } as const;
+export const SHARDS = { domainGates: 64, linkCounters: 16, crowdLinkCounters: 32, timers: 8, activity: 8, memberIndex: 4 } as const;
 
 /** A link with no use limit, or one at least this high, is made for a crowd: it gets SHARDS.crowdLinkCounters. */
 export const CROWD_MAX_USES = 1000;
