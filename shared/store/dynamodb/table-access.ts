@@ -16,6 +16,8 @@ export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems'
 
 /** A filtered list reads at most this many items per request, so a sparse filter cannot make one request read a whole domain. */
 const MAX_READ_PER_PAGE = 1000;
+/** A merged page reads on from its nearest stop at most this many times; past them it is short, and says where to go on. */
+const MAX_MERGE_ROUNDS = 4;
 
 export class TableAccess {
   constructor(
@@ -29,7 +31,7 @@ export class TableAccess {
    * Up to `limit` items after `page.after`, reading on past filtered-out items but never more than
    * MAX_READ_PER_PAGE items in one request (then the page is short and says where to go on).
    */
-  async queryPage(page: PageRequest, input: Omit<QueryCommandInput, 'TableName' | 'Limit' | 'ExclusiveStartKey'>): Promise<Page<Record<string, unknown>>> {
+  async queryPage(page: PageRequest, input: Omit<QueryCommandInput, 'TableName' | 'Limit' | 'ExclusiveStartKey'>, fromCaller = true): Promise<Page<Record<string, unknown>>> {
     const items: Record<string, unknown>[] = [];
     let after: Record<string, unknown> | undefined = page.after;
     let read = 0;
@@ -37,7 +39,7 @@ export class TableAccess {
       const limit = Math.min(page.limit - items.length, MAX_READ_PER_PAGE - read);
       const result = await this.db.send(new QueryCommand({ ...input, TableName: this.table, Limit: limit, ExclusiveStartKey: after })).catch((error: unknown) => {
         // Only the caller's start can be refused: the positions after it are DynamoDB's own.
-        throw after !== undefined && after === page.after && (error as Error).name === 'ValidationException' ? new UnknownPosition((error as Error).message) : error;
+        throw fromCaller && after !== undefined && after === page.after && (error as Error).name === 'ValidationException' ? new UnknownPosition((error as Error).message) : error;
       });
       items.push(...(result.Items ?? []));
       read += result.ScannedCount ?? 0;
@@ -47,11 +49,13 @@ export class TableAccess {
   }
 
   /**
-   * One list kept in several partitions, a page at a time in sort-key order: every partition's page
-   * from the same position (its keys with that partition's key), read in parallel, merged. Each
-   * partition's page is complete only up to where it stopped, so the merged page goes no further
-   * than the nearest of those; the next starts after its last item. Stable: a position is an
-   * item's keys, whichever partition it came from. At most `partitions` times `limit` items read.
+   * One list kept in several partitions, a page at a time in sort-key order: every partition read
+   * from the same position (its keys with that partition's key) in parallel, merged. A partition
+   * holds about its share of the list, so the first read asks each for twice its share of the page
+   * (and a few more); each is complete only up to where it stopped, so the merged page goes no
+   * further than the nearest of those stops, and should that leave it short, the partition that
+   * stopped there is read on (another round trip, rare). Stable: a position is an item's keys,
+   * whichever partition it came from; the next page starts after its last item.
    */
   async queryMerged(
     page: PageRequest,
@@ -59,14 +63,27 @@ export class TableAccess {
     input: (partition: string) => Omit<QueryCommandInput, 'TableName' | 'Limit' | 'ExclusiveStartKey'>,
   ): Promise<Page<Record<string, unknown>>> {
     const order = (a: Record<string, unknown>, b: Record<string, unknown>) => Buffer.compare(Buffer.from(String(a[list.sortKey])), Buffer.from(String(b[list.sortKey]))) * (list.newestFirst ? -1 : 1);
-    const pages = await Promise.all(
-      list.partitions.map((partition) => this.queryPage({ limit: page.limit, ...(page.after ? { after: { ...page.after, [list.partitionKey]: partition } } : {}) }, input(partition))),
+    const share = Math.min(page.limit, Math.ceil((2 * page.limit) / list.partitions.length) + 4);
+    const parts = await Promise.all(
+      list.partitions.map(async (partition) => ({
+        partition,
+        ...(await this.queryPage({ limit: share, ...(page.after ? { after: { ...page.after, [list.partitionKey]: partition } } : {}) }, input(partition))),
+      })),
     );
-    const stops = pages.flatMap((p) => (p.next ? [p.next] : [])).sort(order);
-    const known = pages.flatMap((p) => p.items).filter((item) => !stops[0] || order(item, stops[0]) <= 0).sort(order);
-    const items = known.slice(0, page.limit);
-    const last = known.length > page.limit ? items.at(-1) : stops[0];
-    return { items, ...(last ? { next: Object.fromEntries(list.keyNames.map((name) => [name, String(last[name])])) } : {}) };
+    for (let round = 0; ; round++) {
+      const stops = parts.filter((p) => p.next).sort((a, b) => order(a.next!, b.next!));
+      const horizon = stops[0]?.next;
+      const known = parts.flatMap((p) => p.items).filter((item) => !horizon || order(item, horizon) <= 0).sort(order);
+      if (known.length >= page.limit || !horizon || round === MAX_MERGE_ROUNDS) {
+        const items = known.slice(0, page.limit);
+        const last = known.length > page.limit ? items.at(-1) : horizon;
+        return { items, ...(last ? { next: Object.fromEntries(list.keyNames.map((name) => [name, String(last[name])])) } : {}) };
+      }
+      const nearest = stops[0]!;
+      const more = await this.queryPage({ limit: page.limit - known.length, after: horizon }, input(nearest.partition), false);
+      nearest.items.push(...more.items);
+      nearest.next = more.next;
+    }
   }
 
   /** Any number of keys, 100 to a BatchGetItem, the batches in parallel: one round trip (plus retries of unprocessed keys). */
