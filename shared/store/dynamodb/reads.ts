@@ -56,23 +56,15 @@ export function reads(t: TableAccess): Reads {
     async listMembers(domainId: string, page: PageRequest & { inviteLinkId?: string }): Promise<Page<Membership>> {
       startsInList(page, listPositions.members, domainId);
       const { inviteLinkId } = page;
-      const found = await t.queryMerged(page, memberIndex(domainId), (partition) => ({
-        ...membersOf(partition),
-        ...(inviteLinkId ? { FilterExpression: '#via.#link = :link' } : {}),
-        ExpressionAttributeNames: { ...membersOf(partition).ExpressionAttributeNames, ...(inviteLinkId ? { '#via': 'joinedVia', '#link': 'linkId' } : {}) },
-        ExpressionAttributeValues: { ...membersOf(partition).ExpressionAttributeValues, ...(inviteLinkId ? { ':link': inviteLinkId } : {}) },
-      }));
+      const byLink = inviteLinkId ? { expression: '#via.#link = :link', names: { '#via': 'joinedVia', '#link': 'linkId' }, values: { ':link': inviteLinkId } } : undefined;
+      const found = await t.queryMerged(page, memberIndex(domainId), (partition) => membersOf(partition, byLink));
       return { items: found.items.map((i) => dataOf<Membership>(i)), next: found.next };
     },
 
     async listAdmins(domainId: string): Promise<Membership[]> {
       const found = await Promise.all(
         memberIndex(domainId).partitions.map((partition) =>
-          t.queryAll({
-            ...membersOf(partition),
-            FilterExpression: 'isAdmin = :yes',
-            ExpressionAttributeValues: { ...membersOf(partition).ExpressionAttributeValues, ':yes': true },
-          }),
+          t.queryAll(membersOf(partition, { expression: 'isAdmin = :yes', values: { ':yes': true } })),
         ),
       );
       return found.flat().map((i) => dataOf<Membership>(i));
@@ -199,14 +191,15 @@ function memberIndex(domainId: string) {
   return { partitions: keys.memberIndexPartitions(domainId), partitionKey: index.partitionKey, sortKey: index.sortKey, keyNames: [TABLE.partitionKey, TABLE.sortKey, index.partitionKey, index.sortKey] };
 }
 
-/** The query of one of those partitions: its members only (the domain's own partition holds links and more). */
-function membersOf(partition: string) {
+/** The query of one of those partitions: its members only (the domain's own partition holds links and more), kept by `filter` if given. */
+function membersOf(partition: string, filter?: { expression: string; names?: Record<string, string>; values: Record<string, unknown> }) {
   const index = TABLE.byDomainIndex;
   return {
     IndexName: index.name,
     KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-    ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey } as Record<string, string>,
-    ExpressionAttributeValues: { ':pk': partition, ':prefix': keys.membersPrefix } as Record<string, unknown>,
+    ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey, ...filter?.names },
+    ExpressionAttributeValues: { ':pk': partition, ':prefix': keys.membersPrefix, ...filter?.values },
+    ...(filter ? { FilterExpression: filter.expression } : {}),
   };
 }
 
