@@ -16,6 +16,8 @@ const range = (count: number) => Array.from({ length: count }, (_, shard) => sha
 const memberIndexPartition = (domainId: string, shard: number) => `MEMBERS#${domainId}#${shard}`;
 /** A domain's activity, spread by event id over SHARDS.activity partitions. */
 const activityShard = (domainId: string, shard: number) => `ACTIVITY#${domainId}#${shard}`;
+/** Where a domain's activity was written before the spread: read until TTL has emptied it. */
+const activityBeforeSpread = (domainId: string) => `ACTIVITY#${domainId}`;
 
 /** Join requests sort by status, then by when they were made, in the domain index: `?status=` is a key prefix. */
 const joinRequestsPrefix = (status: string) => `JOINREQ#${status}#`;
@@ -43,7 +45,7 @@ export const keys = {
     [GSI1SK]: `MEMBER#${email}#${userId}`,
   }),
   /** Every index partition holding a domain's members: the spread ones, then the domain's own (with `membersPrefix`). */
-  memberIndexPartitions: (domainId: string) => [...range(SHARDS.memberIndex).map((shard) => memberIndexPartition(domainId, shard)), `DOMAIN#${domainId}`],
+  memberIndexPartitions: (domainId: string) => [...range(SHARDS.memberIndex).map((shard) => memberIndexPartition(domainId, shard)), keys.domainPartition(domainId)],
   membersPrefix: 'MEMBER#',
 
   /** One per member: a domain holds an email once, whichever identity (sub) signs in with it. */
@@ -115,7 +117,7 @@ export const keys = {
    */
   activity: (domainId: string, occurredAt: string, eventId: string): Key => ({ [PK]: activityShard(domainId, shardOf(eventId, SHARDS.activity)), [SK]: `${occurredAt}#${eventId}` }),
   /** Every partition holding a domain's activity: the spread ones, then the one entries were written to before the spread (TTL empties it within 90 days). */
-  activityPartitions: (domainId: string) => [...range(SHARDS.activity).map((shard) => activityShard(domainId, shard)), `ACTIVITY#${domainId}`],
+  activityPartitions: (domainId: string) => [...range(SHARDS.activity).map((shard) => activityShard(domainId, shard)), activityBeforeSpread(domainId)],
   /** One per email a join causes: the creator's signup email (NOTIFIED) and the joiner's welcome (WELCOMED). */
   notificationClaim: (joinId: string, kind: 'creator' | 'welcome' = 'creator'): Key => ({ [PK]: `JOIN#${joinId}`, [SK]: kind === 'creator' ? 'NOTIFIED' : 'WELCOMED' }),
   /** One per sending of an invitation email (the first, then each resend), beside the invitation: its once-only claim. */
@@ -210,7 +212,7 @@ export const listPositions = {
     if (!(cut > 0 && cut < sortKey.length - 1 && isInstant(occurredAt))) return false;
     const entry = keys.activity(domainId, occurredAt, sortKey.slice(cut + 1));
     // An entry written before the spread is at the same place in the domain's one partition.
-    return [entry, { ...entry, [PK]: keys.activityPartitions(domainId).at(-1)! }].some((key) => isExactly(at, key));
+    return [entry, { ...entry, [PK]: activityBeforeSpread(domainId) }].some((key) => isExactly(at, key));
   },
 };
 
