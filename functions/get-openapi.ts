@@ -22,7 +22,8 @@ const STATUS: (typeof OPERATIONS)[typeof NAME]['status'] = 200;
 
 /** As operationHandler checks it: with a secret configured, the request must carry it, and the secret goes no further. */
 const cameThroughCloudFront = originCheck();
-let body: string | undefined;
+/** The answer's body, the same for every request: made while the instance starts, not in its first request. */
+const body = JSON.stringify(document);
 
 export const handler = watchedHandler(NAME, async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
   count(METRIC.requests);
@@ -33,6 +34,5 @@ export const handler = watchedHandler(NAME, async (event: APIGatewayProxyEventV2
     const refused = problemResponse(error, problem);
     return { ...refused, headers: { ...refused.headers, ...SECURITY_HEADERS } };
   }
-  body ??= JSON.stringify(document);
   return { statusCode: STATUS, headers: { 'cache-control': 'no-store', 'content-type': 'application/json', ...SECURITY_HEADERS }, body };
 });
