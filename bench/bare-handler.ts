@@ -4,10 +4,11 @@
  * when invoked, sends the DynamoDB and SES requests a real first invocation of that function
  * sent, recorded by the meter: same commands, same inputs, same order, parallel where the real
  * ones overlapped, and refused where the real ones were (a write whose condition failed on
- * purpose). It logs, counts and traces as a serious team's bare handler does, the way every
- * function here does: Powertools Logger, Metrics and Tracer made at module scope, its clients
- * traced, one metric flushed per invocation (what that costs: README, Performance). Nothing else:
- * no middy, no validation, no domain code.
+ * purpose). It decodes the items the responses carry (util-dynamodb's unmarshall), as any handler
+ * that reads items must before it can use them. It logs, counts and traces as a serious team's
+ * bare handler does, the way every function here does: Powertools Logger, Metrics and Tracer made
+ * at module scope, its clients traced, one metric flushed per invocation (what that costs: README,
+ * Performance). Nothing else: no middy, no validation, no domain code.
  */
 import { NAMESPACE, SERVICE_NAME } from '../shared/observability/names.ts';
 import { inWaves, type RecordedCall } from './dynamodb-meter.ts';
@@ -58,6 +59,8 @@ export function bareHandlerSource(imports: { packages: SdkPackage[]; json: strin
   });
   json.forEach((path, i) => lines.push(`import payload${i} from '${repoRoot}/${path}' with { type: 'json' };`));
   const service = JSON.stringify(SERVICE_NAME);
+  const decodes = packages.includes('@aws-sdk/client-dynamodb');
+  if (decodes) lines.push("import { unmarshall } from '@aws-sdk/util-dynamodb';");
   lines.push(
     "import { Logger } from '@aws-lambda-powertools/logger';",
     "import { Metrics } from '@aws-lambda-powertools/metrics';",
@@ -80,12 +83,22 @@ export function bareHandlerSource(imports: { packages: SdkPackage[]; json: strin
     '  metrics.captureColdStartMetric(context.functionName);',
     '  metrics.addMetric("Requests", "Count", 1);',
     '  let failed = 0;',
+    '  let decoded = 0;',
     '  for (const wave of waves) {',
     '    const sent = await Promise.allSettled(wave.map((c) => clients[c.client].send(new commands[c.command](c.input))));',
     '    failed += sent.filter((s, i) => (s.status === "rejected") !== wave[i].refused).length;',
+    ...(decodes
+      ? [
+          '    for (const s of sent) {',
+          '      const out = s.status === "fulfilled" ? s.value : {};',
+          '      const found = [out.Item, out.Attributes, ...(out.Items ?? []), ...Object.values(out.Responses ?? {}).flat()].filter(Boolean);',
+          '      decoded += found.map((item) => unmarshall(item)).length;',
+          '    }',
+        ]
+      : []),
     '  }',
     '  metrics.publishStoredMetrics();',
-    `  return { statusCode: failed ? 500 : 200, body: JSON.stringify([${json.map((_, i) => `payload${i}`).join(', ')}]) };`,
+    `  return { statusCode: failed ? 500 : 200, body: JSON.stringify([decoded, ${json.map((_, i) => `payload${i}`).join(', ')}]) };`,
     '};',
   );
   return `${lines.join('\n')}\n`;

@@ -99,6 +99,7 @@ function coldStarts(r: any) {
       function: c.name,
       KB: c.bundleKb,
       'first invocation sends': c.calls,
+      rounds: c.rounds,
       'import ms (bare)': `${c.importMs} (${c.bareImportMs})`,
       'import x': c.importRatio,
       'first call ms (bare)': `${c.invokeMs} (${c.bareInvokeMs})`,

@@ -2,7 +2,7 @@
  * `npm run bench`: what a serverless user pays, measured on the local stack. Prints a table,
  * writes bench/results.json and docs/cost.md, exits non-zero when a target is missed.
  * BENCH_ONLY=contention,load (any of cold,work,latency,load,lists,contention,memory) runs those
- * sections alone, and writes its results to the system's temporary directory, never over
+ * sections alone, BENCH_COLD_FUNCTIONS=join those functions' cold starts alone; a partial run writes its results to the system's temporary directory, never over
  * bench/results.json (the model calibrates on it) nor docs/cost.md (which needs every section).
  */
 import { writeFileSync } from 'node:fs';
@@ -32,6 +32,10 @@ import { BUNDLING, FUNCTION_ENVIRONMENT, FUNCTION_MEMORY_MB } from './deployed-s
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 50);
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 15);
+/** What a cold start's rounds use up (a link revoked, a member removed...): one per round, of up to twice COLD_RUNS rounds (a miss is measured again), and one for the recording. */
+const COLD_SEATS = 2 * COLD_RUNS + 1;
+/** BENCH_COLD_FUNCTIONS=join,list-users measures those functions' cold starts alone (a partial run). */
+const COLD_FUNCTIONS = process.env.BENCH_COLD_FUNCTIONS?.split(',').map((name) => name.trim());
 /** Joins per second, lowest first: every target must hold at the first; the next is run while the one before met them all. */
 const JOIN_RATES = (process.env.BENCH_JOIN_RATE ?? '30,45,60,80,100').split(',').map(Number);
 const JOIN_SECONDS = Number(process.env.BENCH_JOIN_SECONDS ?? 20);
@@ -46,6 +50,8 @@ const unknown = ONLY?.filter((name) => !(SECTIONS as readonly string[]).includes
 if (unknown.length > 0) throw new Error(`BENCH_ONLY: no section ${unknown.join(', ')} (the sections: ${SECTIONS.join(', ')})`);
 // The memory run pages the large domain's lists: the lists section makes it.
 if (ONLY?.includes('memory') && !ONLY.includes('lists')) throw new Error('BENCH_ONLY: memory needs lists (its pages are the large domain\'s)');
+/** A run of some sections or some functions: it stands for no whole bench. */
+const PARTIAL = ONLY !== undefined || COLD_FUNCTIONS !== undefined;
 const runs = (section: (typeof SECTIONS)[number]) => ONLY === undefined || ONLY.includes(section);
 const UNLIMITED = { requests: 1_000_000_000, windowSeconds: 60 };
 const LARGE = { domainId: 'bench-large', users: 20_000, links: 3_000 };
@@ -89,18 +95,28 @@ try {
   const api = localApi(stack.url, stack.localTokenSecret);
 
   // 1. Cold start and peak memory per function, first, while the table is small.
-  if (runs('cold')) log(`cold starts: ${COLD_RUNS} rounds of every function and its bare handler, each in a fresh process`);
-  const revocable = await seed.links(DOMAIN, COLD_RUNS + 1);
+  if (runs('cold')) log(`cold starts: ${COLD_RUNS} rounds of every function and its bare handler, each in a fresh process (${COLD_RUNS} more of any that missed)`);
+  const revocable = await seed.links(DOMAIN, COLD_SEATS);
   const listed = await seed.links(DOMAIN, 60, { sealWith: tokenVault });
   await seed.domain('bench-cold');
-  const members = (tag: string) => Array.from({ length: COLD_RUNS + 1 }, (_, i) => `bench-${tag}-${i}`);
-  await seed.members(DOMAIN, COLD_RUNS + 1, 'cold-change');
-  await seed.members(DOMAIN, COLD_RUNS + 1, 'cold-remove');
-  const removed = await seed.removedMembers(DOMAIN, COLD_RUNS + 1, 'cold-removed');
-  const invitations = { toRevoke: await seed.invitations(DOMAIN, COLD_RUNS + 1, 'cold-revoke'), toResend: await seed.invitations(DOMAIN, COLD_RUNS + 1, 'cold-resend') };
-  const joinRequests = { toApprove: await seed.joinRequests(DOMAIN, listed.at(-1)!.id, COLD_RUNS + 1, 'cold-approve'), toDecline: await seed.joinRequests(DOMAIN, listed.at(-1)!.id, COLD_RUNS + 1, 'cold-decline') };
+  // What the functions that only read read, in a domain no round writes to (first-invocations.ts).
+  const READ_DOMAIN = 'bench-read';
+  await seed.domain(READ_DOMAIN);
+  await seed.links(READ_DOMAIN, 20, { revoked: true });
+  const readLinks = await seed.links(READ_DOMAIN, 60);
+  await seed.members(READ_DOMAIN, 60, 'read');
+  await seed.removedMembers(READ_DOMAIN, 10, 'read-removed');
+  await seed.invitations(READ_DOMAIN, 60, 'read-invited');
+  await seed.joinRequests(READ_DOMAIN, readLinks.at(-1)!.id, 60, 'read-asking');
+  const members = (tag: string) => Array.from({ length: COLD_SEATS }, (_, i) => `bench-${tag}-${i}`);
+  await seed.members(DOMAIN, COLD_SEATS, 'cold-change');
+  await seed.members(DOMAIN, COLD_SEATS, 'cold-remove');
+  const removed = await seed.removedMembers(DOMAIN, COLD_SEATS, 'cold-removed');
+  const invitations = { toRevoke: await seed.invitations(DOMAIN, COLD_SEATS, 'cold-revoke'), toResend: await seed.invitations(DOMAIN, COLD_SEATS, 'cold-resend') };
+  const joinRequests = { toApprove: await seed.joinRequests(DOMAIN, listed.at(-1)!.id, COLD_SEATS, 'cold-approve'), toDecline: await seed.joinRequests(DOMAIN, listed.at(-1)!.id, COLD_SEATS, 'cold-decline') };
   const cold = coldStartBench({
     table: stack.tableName,
+    memoryMb: FUNCTION_MEMORY_MB,
     settings: BUNDLING,
     env: {
       ...FUNCTION_ENVIRONMENT,
@@ -112,7 +128,7 @@ try {
     },
   });
   const lambdaContext = { functionName: 'bench', awsRequestId: 'bench', getRemainingTimeInMillis: () => 10_000 };
-  const coldStarts = !runs('cold') ? undefined : await cold.measure(coldTargets({ domainId: DOMAIN, revokeAllDomainId: 'bench-cold', link: listed.at(-1)!, revocable: revocable.map((l) => l.id), members: { toChange: members('cold-change'), toRemove: members('cold-remove') }, removed, invitations, joinRequests }),
+  const coldStarts = !runs('cold') ? undefined : await cold.measure(coldTargets({ domainId: DOMAIN, revokeAllDomainId: 'bench-cold', readDomainId: READ_DOMAIN, link: listed.at(-1)!, revocable: revocable.map((l) => l.id), members: { toChange: members('cold-change'), toRemove: members('cold-remove') }, removed, invitations, joinRequests }).filter((t) => !COLD_FUNCTIONS || COLD_FUNCTIONS.includes(t.name)),
     COLD_RUNS, async (target) => {
     const { handler } = (await import(`../functions/${target.name}.ts`)) as { handler: (event: unknown, context: unknown) => Promise<any> };
     let status: unknown;
@@ -122,7 +138,7 @@ try {
       status = result?.statusCode ?? (result?.batchItemFailures?.length ? 'failed' : 'ok');
     });
     return { calls, status };
-  });
+  }, (coldStart) => coldStartMisses([coldStart]).length > 0);
   if (coldStarts) misses.push(...coldStartMisses(coldStarts));
 
   // 2. DynamoDB work per operation, counted by the SDK, and which items each transaction holds.
@@ -258,7 +274,7 @@ try {
   const memoryRuns = underLoad && Object.fromEntries(
     Object.entries(underLoad).map(([name, r]) => [name, { invocations: r.statuses.length, peakRssMb: round(r.peakRssMb, 0), warmMs: round(r.warmMs ?? NaN, 1), warmCpuMs: round(r.warmCpuMs ?? NaN, 2) }]),
   );
-  if (coldStarts && work && latency && notifierWork && memoryRuns) {
+  if (!PARTIAL && coldStarts && work && latency && notifierWork && memoryRuns) {
     const costInputs = {
       lookup: { readUnits: work.lookup!.readUnits, writeUnits: work.lookup!.writeUnits, durationMs: latency.lookup!.apiMedian },
       join: { readUnits: work.join!.readUnits, writeUnits: work.join!.writeUnits, durationMs: latency.join!.apiMedian },
@@ -282,6 +298,7 @@ try {
     minutes: round((performance.now() - started) / 60_000, 1),
     machine: { loadAverageAtStart: round(loadAtStart, 1), loadAverageAtEnd: round(loadavg()[0]!, 1) },
     ...(ONLY ? { only: ONLY } : {}),
+    ...(COLD_FUNCTIONS ? { coldFunctions: COLD_FUNCTIONS } : {}),
     settings: {
       iterations: ITERATIONS, coldRuns: COLD_RUNS, joinRate: contention?.rate, joinRates: JOIN_RATES, joinSeconds: JOIN_SECONDS, joinClimbSeconds: JOIN_CLIMB_SECONDS,
       joinWindows: JOIN_WINDOWS, joinArrivals: JOIN_ARRIVALS, joinLinkCounters: links?.joinLinks[0]!.counters, joinEmulations: contention?.emulations,
@@ -302,10 +319,10 @@ try {
     misses,
   };
   // A partial run must not stand for the bench: the model calibrates on bench/results.json.
-  const written = ONLY ? join(tmpdir(), 'invite-links-bench-results.json') : join(import.meta.dirname, 'results.json');
+  const written = PARTIAL ? join(tmpdir(), 'invite-links-bench-results.json') : join(import.meta.dirname, 'results.json');
   writeFileSync(written, `${JSON.stringify(results, null, 2)}\n`);
   report(results);
-  if (ONLY) console.log(`\nBENCH_ONLY=${ONLY.join(',')}: results in ${written}`);
+  if (PARTIAL) console.log(`\nA partial run (BENCH_ONLY, BENCH_COLD_FUNCTIONS): results in ${written}`);
 } catch (error) {
   misses.push(`bench failed: ${(error as Error).stack ?? error}`);
   console.error(error);

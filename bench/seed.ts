@@ -2,10 +2,12 @@
  * Test data written straight to the table with BatchWriteItem, from the service's own item
  * builders (shared/store/dynamodb/items.ts): domains the bench owns, members and links by the thousand.
  */
+import { randomUUID } from 'node:crypto';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { newInvitation, newInvitationId } from '../shared/domain/invitation.ts';
 import { linkIdOf, newLinkToken } from '../shared/domain/invite-link.ts';
 import { requestIdOf } from '../shared/domain/join-request.ts';
+import { joinRequested } from '../shared/contract/activity.ts';
 import type { Directory, Domain, InviteLink, JoinRequest, Membership, PauseAfter } from '../shared/domain/types.ts';
 import { items, type Item } from '../shared/store/dynamodb/items.ts';
 import { countersFor } from '../shared/store/dynamodb/table.ts';
@@ -98,11 +100,11 @@ export function seeder(db: DynamoDBDocumentClient, table: string) {
         }).flat(),
       );
     },
-    /** `count` live links of the domain's generation, each with its use counters unless told not to (and its sealed token, `sealWith` a vault); returns their tokens and ids, newest last. */
+    /** `count` links of the domain's generation, live unless `revoked`, each with its use counters unless told not to (and its sealed token, `sealWith` a vault); returns their tokens and ids, newest last. */
     async links(
       domainId: string,
       count: number,
-      { generation = 0, counters = true, sealWith, pauseAfter }: { generation?: number; counters?: boolean; sealWith?: TokenVault; pauseAfter?: PauseAfter } = {},
+      { generation = 0, counters = true, sealWith, pauseAfter, revoked = false }: { generation?: number; counters?: boolean; sealWith?: TokenVault; pauseAfter?: PauseAfter; revoked?: boolean } = {},
     ): Promise<{ token: string; id: string; counters: number }[]> {
       const now = Date.now();
       const made = Array.from({ length: count }, (_, i) => {
@@ -127,6 +129,7 @@ export function seeder(db: DynamoDBDocumentClient, table: string) {
           // As the service makes a link with no maxUses: a crowd's counters.
           counters: countersFor(undefined),
           ...(pauseAfter ? { pauseAfter } : {}),
+          ...(revoked ? { revokedAt: new Date(now).toISOString() } : {}),
         };
         return { token, link, items: [items.inviteLink(link), ...(counters ? items.linkCounters(link) : [])] };
       });
@@ -134,7 +137,7 @@ export function seeder(db: DynamoDBDocumentClient, table: string) {
       await write(made.flatMap((m) => m.items));
       return made.map(({ token, link }) => ({ token, id: link.linkId, counters: link.counters! }));
     },
-    /** `count` pending join requests through the owner's link `linkId`, each from its own person (`tag`); returns their ids. */
+    /** `count` pending join requests through the owner's link `linkId`, each from its own person (`tag`), each with its activity entry; returns their ids. */
     async joinRequests(domainId: string, linkId: string, count: number, tag: string): Promise<string[]> {
       const requestedAt = new Date().toISOString();
       const made: JoinRequest[] = Array.from({ length: count }, (_, i) => {
@@ -145,7 +148,7 @@ export function seeder(db: DynamoDBDocumentClient, table: string) {
           userId: `bench-${tag}-${i}`, email, firstName: 'Bench', lastName: `Asker ${i}`, status: 'pending', requestedAt,
         };
       });
-      await write(made.map((request) => items.joinRequest(request)));
+      await write(made.flatMap((request) => [items.joinRequest(request), items.activity(joinRequested(request, randomUUID()))]));
       return made.map((request) => request.requestId);
     },
     /** `count` pending invitations by email from the owner, each to its own address (`tag`), with their token and address items; returns their ids. */
