@@ -62,7 +62,14 @@ export class TableAccess {
     list: { partitions: string[]; partitionKey: string; sortKey: string; keyNames: string[]; newestFirst?: boolean },
     input: (partition: string) => Omit<QueryCommandInput, 'TableName' | 'Limit' | 'ExclusiveStartKey'>,
   ): Promise<Page<Record<string, unknown>>> {
-    const order = (a: Record<string, unknown>, b: Record<string, unknown>) => Buffer.compare(Buffer.from(String(a[list.sortKey])), Buffer.from(String(b[list.sortKey]))) * (list.newestFirst ? -1 : 1);
+    // DynamoDB orders sort keys by their UTF-8 bytes; each item's are made once, not at every comparison.
+    const bytes = new WeakMap<Record<string, unknown>, Buffer>();
+    const bytesOf = (item: Record<string, unknown>) => {
+      let key = bytes.get(item);
+      if (!key) bytes.set(item, (key = Buffer.from(String(item[list.sortKey]))));
+      return key;
+    };
+    const order = (a: Record<string, unknown>, b: Record<string, unknown>) => Buffer.compare(bytesOf(a), bytesOf(b)) * (list.newestFirst ? -1 : 1);
     const share = Math.min(page.limit, Math.ceil((2 * page.limit) / list.partitions.length) + 4);
     const parts = await Promise.all(
       list.partitions.map(async (partition) => ({
