@@ -145,7 +145,7 @@ export const OPERATIONS = {
     summary: 'Turn invite links on or off, and set the email domains every joiner must have', who: ADMINS,
     description: 'Turning links off kills every existing link at once and for good: turning them on again brings none back. `allowedEmailDomains` (up to 20, exact, `[]` for any) is checked at every join together with the link’s own list. `defaultPauseAfter` (`null`: none) is the guard a link made without its own `pauseAfter` gets; links made before keep theirs.',
     params: input.domainParams, body: input.settingsBody, response: 'linkSettings', errors: [...MEMBER_CHECK, 'Busy'],
-    tableActions: ['ConditionCheckItem', 'PutItem', 'UpdateItem', 'Query'],
+    tableActions: ['ConditionCheckItem', 'PutItem', 'UpdateItem', 'GetItem', 'Query'],
   },
   'pause-invite-links': {
     method: 'POST', path: '/v1/domains/{domainId}/settings/invite-links/pause', auth: 'jwt', status: 200,
@@ -222,7 +222,7 @@ export const OPERATIONS = {
   'revoke-all-invite-links': {
     method: 'POST', path: '/v1/domains/{domainId}/invite-links/revoke-all', auth: 'jwt', status: 200,
     summary: 'Delete all existing links, or all of one person’s', who: ADMINS,
-    description: 'Every existing link stops working at once, in one conditional write whatever their number; new links can be made. With `{createdBy}`, only the links that person made.',
+    description: 'Every existing link stops working, whatever their number: on the domain in one conditional write, then on each of the gates joins check, before it answers, so no join through one of them succeeds after it has answered; new links can be made. With `{createdBy}`, only the links that person made.',
     params: input.domainParams, body: input.revokeAllBody, response: 'revokedAll', errors: [...MEMBER_CHECK, 'Busy'], tableActions: ['GetItem', 'ConditionCheckItem', 'UpdateItem', 'PutItem'],
   },
   'create-invitations': {

@@ -9,6 +9,7 @@ import type { LinkQuota } from '../../domain/link-quota.ts';
 import type { Domain, InviteLink } from '../../domain/types.ts';
 import type { AdminWriteOutcome, InviteLinkSettingsChange, LinkRevocation, Store } from '../store.ts';
 import { failedItem, reasonCodes } from './cancellation.ts';
+import { copyToGates, GATE_VERSION_MOVE, movingGateVersion } from './gate-sync.ts';
 import { retryingConflicts } from './conflicts.ts';
 import { gateCheck } from './gate-check.ts';
 import { items } from './items.ts';
@@ -17,7 +18,7 @@ import { countersFor, ENTITY, SHARDS, TABLE } from './table.ts';
 import { timerPuts } from './timers.ts';
 import type { TableAccess, TransactItem } from './table-access.ts';
 
-/** One change to the domain item, or to each of its gates. */
+/** One change to the domain item. */
 export interface DomainUpdate {
   UpdateExpression: string;
   /** Besides the domain existing; refused with an existing domain: 'unchanged'. */
@@ -69,25 +70,25 @@ export function linkWrites(t: TableAccess): LinkWrites {
 
     revokeAllInviteLinks(domainId: string, adminUserId: string, at: string, activity: ActivityEntry, createdBy?: string): Promise<AdminWriteOutcome> {
       if (createdBy !== undefined) {
-        // Only one person's links: their generation moves, on the domain and every gate, in one write.
+        // Only one person's links: their generation moves on the domain, then on every gate.
         const bump = {
           UpdateExpression: 'SET #creator = if_not_exists(#creator, :zero) + :one',
           ExpressionAttributeNames: { '#creator': creatorGenerationAttribute(createdBy) },
           ExpressionAttributeValues: { ':zero': 0, ':one': 1 },
         };
-        return adminWrite(t, domainId, adminUserId, bump, bump, activity, [quotaFreed(t, domainId, createdBy)]);
+        return adminWrite(t, domainId, adminUserId, bump, { creators: [creatorGenerationAttribute(createdBy)] }, activity, [quotaFreed(t, domainId, createdBy)]);
       }
       return adminWrite(t, 
         domainId,
         adminUserId,
         { UpdateExpression: 'ADD linkGeneration :one SET linksRevokedAt = :at, linksRevokedBy = :by', ExpressionAttributeValues: { ':one': 1, ':at': at, ':by': adminUserId } },
-        { UpdateExpression: 'ADD linkGeneration :one', ExpressionAttributeValues: { ':one': 1 } },
+        {},
         activity,
       );
     },
 
     async updateInviteLinkSettings(domainId: string, change: InviteLinkSettingsChange, adminUserId: string, at: string, switched?: ActivityEntry): Promise<AdminWriteOutcome> {
-      // What joins check is copied onto every gate in the same transaction.
+      // What joins check is copied onto every gate after the domain's write (gate-sync.ts).
       const gate: string[] = [];
       const values: Record<string, unknown> = {};
       if (change.enabled !== undefined) {
@@ -117,7 +118,7 @@ export function linkWrites(t: TableAccess): LinkWrites {
             // The switch's event is written only with a switch that moves.
             ...(activity ? { ConditionExpression: 'attribute_exists(#pk) AND linksEnabled <> :enabled' } : {}),
           },
-          gate.length === 0 ? undefined : { UpdateExpression: `SET ${gate.join(', ')}${moveGeneration}`, ExpressionAttributeValues: values },
+          gate.length === 0 ? undefined : {},
           activity,
         );
       if (!switched) return write(undefined);
@@ -230,21 +231,32 @@ export function quotaFreed(t: TableAccess, domainId: string, userId: string): Tr
   };
 }
 
+/** A change of what the gates hold (gate-sync.ts), and the creator generations it moves. */
+export interface GateChange {
+  creators?: string[];
+}
+
 /**
- * An update of the domain item, and the same change to every gate joins check (none when joins
- * check nothing it changes), that happens only if the caller is, at that instant, its admin.
- * Joins in flight on a gate make it retry.
+ * An update of the domain item that happens only if the caller is, at that instant, its admin;
+ * with `gates`, the domain's state is then copied onto every gate joins check before it returns.
  */
-export function adminWrite(
+export async function adminWrite(
   t: TableAccess,
   domainId: string,
   adminUserId: string,
   update: DomainUpdate,
-  gateUpdate: DomainUpdate | undefined,
+  gates: GateChange | undefined,
   activity: ActivityEntry | undefined,
   also: TransactItem[] = [],
 ): Promise<AdminWriteOutcome> {
-  return retryingConflicts(() => adminWriteOnce(t, domainId, adminUserId, update, gateUpdate, activity, also));
+  const outcome = await retryingConflicts(() => adminWriteOnce(t, domainId, adminUserId, gates ? withGateVersion(update) : update, activity, also));
+  if (outcome === 'done' && gates) await copyToGates(t, domainId, gates.creators);
+  return outcome;
+}
+
+/** The domain's update, moving its gate version on too. */
+function withGateVersion(update: DomainUpdate): DomainUpdate {
+  return { ...update, UpdateExpression: movingGateVersion(update.UpdateExpression), ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ...GATE_VERSION_MOVE.values } };
 }
 
 async function adminWriteOnce(
@@ -252,7 +264,6 @@ async function adminWriteOnce(
   domainId: string,
   adminUserId: string,
   update: DomainUpdate,
-  gateUpdate: DomainUpdate | undefined,
   activity: ActivityEntry | undefined,
   also: TransactItem[],
 ): Promise<AdminWriteOutcome> {
@@ -279,11 +290,6 @@ async function adminWriteOnce(
               ...(update.ConditionExpression ? { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const } : {}),
             },
           },
-          ...(gateUpdate
-            ? Array.from({ length: SHARDS.domainGates }, (_, shard) => ({
-                Update: { TableName: t.table, Key: keys.domainGate(domainId, shard), ...gateUpdate },
-              }))
-            : []),
           ...also,
           ...(activity ? [{ Put: { TableName: t.table, Item: items.activity(activity) } }] : []),
         ],

@@ -8,10 +8,11 @@ import type { Membership, MembershipEndingEmail, RemovedMember } from '../../dom
 import type { AdminWriteOutcome, MemberChangeOutcome, Store } from '../store.ts';
 import { failedItem, reasonCodes } from './cancellation.ts';
 import { retryingConflicts } from './conflicts.ts';
+import { copyToGates, GATE_VERSION_MOVE } from './gate-sync.ts';
 import { items } from './items.ts';
 import { keys } from './keys.ts';
 import { quotaFreed } from './link-writes.ts';
-import { SHARDS, TABLE } from './table.ts';
+import { TABLE } from './table.ts';
 import type { TableAccess } from './table-access.ts';
 import { timerPuts } from './timers.ts';
 
@@ -19,8 +20,11 @@ export type MemberWrites = Pick<Store, 'changeMember' | 'allowRejoin' | 'recordM
 
 export function memberWrites(t: TableAccess): MemberWrites {
   return {
-    changeMember(before, after, endLinks, adminUserId, activity, keepOut, timers = []): Promise<MemberChangeOutcome> {
-      return retryingConflicts(() => changeMemberOnce(t, before, after, endLinks, adminUserId, activity, keepOut, timers));
+    async changeMember(before, after, endLinks, adminUserId, activity, keepOut, timers = []): Promise<MemberChangeOutcome> {
+      const outcome = await retryingConflicts(() => changeMemberOnce(t, before, after, endLinks, adminUserId, activity, keepOut, timers));
+      // Their links end on the domain first, then on every gate, before the change answers (gate-sync.ts).
+      if (outcome === 'done' && endLinks) await copyToGates(t, before.domainId, [creatorGenerationAttribute(before.userId)]);
+      return outcome;
     },
 
     async recordMembershipEnding(email: MembershipEndingEmail): Promise<'written' | 'already' | 'changed'> {
@@ -104,8 +108,11 @@ async function changeMemberOnce(
     ? { Put: { TableName: t.table, Item: items.membership({ ...after, version: read + 1 }), ...unchanged } }
     : { Delete: { TableName: t.table, Key: keys.membership(userId, domainId), ...unchanged } };
   const bump = endLinks ? { set: 'SET #creator = if_not_exists(#creator, :zero) + :one', names: { '#creator': creatorGenerationAttribute(userId) } } : undefined;
-  // The domain item takes the admin count and the creator's generation in one update.
-  const domainParts = [bump?.set.slice(4), ...(adminDelta !== 0 ? ['adminCount = if_not_exists(adminCount, :zero) + :delta'] : [])].filter(Boolean);
+  // The domain item takes the admin count, and the creator's generation with the gate version (gate-sync.ts), in one update.
+  const domainParts = [
+    ...(bump ? [GATE_VERSION_MOVE.assignment, bump.set.slice(4)] : []),
+    ...(adminDelta !== 0 ? ['adminCount = if_not_exists(adminCount, :zero) + :delta'] : []),
+  ].filter(Boolean);
   const domainWrite =
     domainParts.length > 0
       ? {
@@ -116,7 +123,7 @@ async function changeMemberOnce(
             // The last admin stays: a demotion or removal needs another admin left.
             ConditionExpression: adminDelta < 0 ? 'adminCount > :one' : 'attribute_exists(#pk)',
             ExpressionAttributeNames: { ...(adminDelta < 0 ? {} : { '#pk': TABLE.partitionKey }), ...bump?.names },
-            ExpressionAttributeValues: { ':zero': 0, ...(bump || adminDelta < 0 ? { ':one': 1 } : {}), ...(adminDelta !== 0 ? { ':delta': adminDelta } : {}) },
+            ExpressionAttributeValues: { ':zero': 0, ...(bump || adminDelta < 0 ? { ':one': 1 } : {}), ...(adminDelta !== 0 ? { ':delta': adminDelta } : {}), ...(bump ? GATE_VERSION_MOVE.values : {}) },
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
           },
         }
@@ -136,11 +143,6 @@ async function changeMemberOnce(
     ...(domainWrite ? [domainWrite] : []),
     // Removed: the domain lets go of the email, or keeps it, marked, so the person cannot rejoin through a link.
     ...(after ? [] : [keepOut ? { Put: { TableName: t.table, Item: items.removedMember(domainId, keepOut) } } : { Delete: { TableName: t.table, Key: keys.memberEmail(domainId, before.email) } }]),
-    ...(bump
-      ? Array.from({ length: SHARDS.domainGates }, (_, shard) => ({
-          Update: { TableName: t.table, Key: keys.domainGate(domainId, shard), UpdateExpression: bump.set, ExpressionAttributeNames: bump.names, ExpressionAttributeValues: { ':zero': 0, ':one': 1 } },
-        }))
-      : []),
     ...(bump ? [quotaFreed(t, domainId, userId)] : []),
     { Put: { TableName: t.table, Item: items.activity(activity) } },
     ...timerPuts(t, timers),

@@ -1,10 +1,10 @@
 /**
  * Pauses, which end nothing: one link's (on the link, then every use counter) and all of a
- * domain's links for a while (on the domain, then every gate). Each has taken hold on every item a
+ * domain's links for a while (on the domain, then copied onto every gate: gate-sync.ts). Each has taken hold on every item a
  * join checks before it returns, so no join counts after it; taking a pause off is the same undone.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { ActivityEntry } from '../../contract/event-schemas.ts';
 import type { InviteLink, LinkPausedEmail } from '../../domain/types.ts';
 import type { AdminWriteOutcome, Store } from '../store.ts';
@@ -13,27 +13,13 @@ import { retryingConflicts } from './conflicts.ts';
 import { items, type Item } from './items.ts';
 import { keys } from './keys.ts';
 import { adminWrite } from './link-writes.ts';
-import { SHARDS, TABLE } from './table.ts';
+import { TABLE } from './table.ts';
 import type { TableAccess, TransactItem } from './table-access.ts';
 
 export type PauseWrites = Pick<Store, 'pauseInviteLink' | 'resumeInviteLink' | 'pauseAllInviteLinks' | 'resumeAllInviteLinks'>;
 
 /** One update, applied to the link or to each of its counters. */
 type Change = Omit<NonNullable<TransactItem['Update']>, 'TableName' | 'Key'>;
-
-/**
- * Every gate of the domain, each on its own write (all at once), after the domain's own: one
- * transaction over all 64 gates would collide with any join in flight and, under the flood a
- * pause is for, never land. The pause has taken hold when the last gate is written, before it
- * answers; meanwhile a join through a gate not yet written still commits, as it would before.
- */
-async function eachGate(t: TableAccess, domainId: string, change: Change): Promise<void> {
-  await Promise.all(
-    Array.from({ length: SHARDS.domainGates }, (_, shard) =>
-      retryingConflicts(() => t.db.send(new UpdateCommand({ TableName: t.table, Key: keys.domainGate(domainId, shard), ...change }))),
-    ),
-  );
-}
 
 export function pauseWrites(t: TableAccess): PauseWrites {
   /** The link's own update first (its condition says whether there is anything to do), then every counter alike (unless none), then the entry (and an outbox item). */
@@ -107,30 +93,27 @@ export function pauseWrites(t: TableAccess): PauseWrites {
     },
 
     async pauseAllInviteLinks(domainId: string, until: string, adminUserId: string, activity: ActivityEntry): Promise<AdminWriteOutcome> {
-      const outcome = await adminWrite(
+      return adminWrite(
         t,
         domainId,
         adminUserId,
         { UpdateExpression: 'SET linksPausedUntil = :until, linksPausedBy = :by', ExpressionAttributeValues: { ':until': until, ':by': adminUserId } },
-        undefined,
+        // Then every gate, each on its own write (gate-sync.ts): under the flood a pause is for, one transaction over them would seldom land.
+        {},
         activity,
       );
-      if (outcome === 'done') await eachGate(t, domainId, { UpdateExpression: 'SET linksPausedUntil = :until', ExpressionAttributeValues: { ':until': until } });
-      return outcome;
     },
 
     async resumeAllInviteLinks(domainId: string, adminUserId: string, at: string, activity: ActivityEntry): Promise<AdminWriteOutcome> {
-      const outcome = await adminWrite(
+      return adminWrite(
         t,
         domainId,
         adminUserId,
         // Only a pause still running is ended (and recorded): one that ran out needs nothing.
         { UpdateExpression: 'REMOVE linksPausedUntil, linksPausedBy', ConditionExpression: 'attribute_exists(#pk) AND linksPausedUntil > :at', ExpressionAttributeValues: { ':at': at } },
-        undefined,
+        {},
         activity,
       );
-      if (outcome === 'done') await eachGate(t, domainId, { UpdateExpression: 'REMOVE linksPausedUntil' });
-      return outcome;
     },
   };
 }
