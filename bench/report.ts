@@ -130,7 +130,7 @@ function memory(r: any) {
 function work(r: any) {
   table(
     '5. DynamoDB work per operation (counted by an SDK middleware) and what its transaction holds',
-    Object.entries(r.work).map(([op, w]: [string, any]) => ({ operation: op, requests: w.requests, 'round trips': w.roundTrips, RCU: w.readUnits, WCU: w.writeUnits, calls: w.commands.join(' '), holds: w.holds })),
+    Object.entries(r.work).map(([op, w]: [string, any]) => ({ operation: op, requests: w.requests, 'round trips': w.roundTrips, RCU: w.readUnits, WCU: w.writeUnits, calls: repeatsOnce(w.commands), holds: w.holds })),
   );
   table(
     '   delete-all and disable with 10 and 10,000 links',
@@ -161,3 +161,15 @@ function load(r: any) {
     { check: 'joins answered 5xx but 503 / 503 BUSY (without Retry-After)', value: a ? `${Object.keys(a.serverErrors).length ? JSON.stringify(a.serverErrors) : 'none'} / ${a.busy} (${a.busyWithoutRetryAfter}) of ${a.joins}` : '—' },
   ]);
 }
+
+/** Commands in order, a run of the same one written once with its count: `TransactWriteItems GetItem UpdateItem ×64`. */
+function repeatsOnce(commands: string[]): string {
+  const runs: [string, number][] = [];
+  for (const c of commands) {
+    const last = runs.at(-1);
+    if (last && last[0] === c) last[1] += 1;
+    else runs.push([c, 1]);
+  }
+  return runs.map(([c, n]) => (n > 1 ? `${c} ×${n}` : c)).join(' ');
+}
+
