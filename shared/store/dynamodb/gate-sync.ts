@@ -11,7 +11,8 @@
  *
  * Each copy is the domain's state as read after the write, with its version, and lands only on a
  * gate holding an older one: copies of two changes racing leave every gate with the newer, and a
- * change whose copying stopped half way (its function ended) is completed by the next one.
+ * change whose copying stopped half way (its function ended) is completed by the next one (a
+ * creator's generation, which only that creator's changes copy, by the next of theirs).
  */
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { retryingConflicts } from './conflicts.ts';
