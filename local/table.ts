@@ -155,9 +155,7 @@ async function putMissing(db: DynamoDBDocumentClient, tableName: string, wanted:
 export async function completeDomainGates(db: DynamoDBDocumentClient, tableName: string): Promise<number> {
   let written = 0;
   for await (const item of scanEntities(db, tableName, ENTITY.Domain)) {
-    const domain = dataOf<Domain>(item);
-    const creatorGenerations = Object.fromEntries(Object.entries(domain).filter(([name]) => name.startsWith('creatorGeneration#')));
-    written += await putMissing(db, tableName, items.domainGates(domain).map((gate) => ({ ...gate, ...creatorGenerations })));
+    written += await putMissing(db, tableName, items.domainGates(dataOf<Domain>(item)));
   }
   return written;
 }

@@ -15,6 +15,8 @@
  * creator's generation, which only that creator's changes copy, by the next of theirs).
  */
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { creatorGenerationAttribute } from '../../domain/invite-link.ts';
+import type { GateState } from '../../domain/join.ts';
 import { retryingConflicts } from './conflicts.ts';
 import { keys } from './keys.ts';
 import { SHARDS, TABLE } from './table.ts';
@@ -23,8 +25,16 @@ import type { TableAccess } from './table-access.ts';
 /** The attribute that orders the copies: moved on the domain by every change of what the gates hold. */
 export const GATE_VERSION = 'gateVersion';
 
-/** The domain's attributes every copy carries; an absent one is removed from the gate. */
-const COPIED = ['linksEnabled', 'linkGeneration', 'allowedEmailDomains', 'linksPausedUntil'] as const;
+/** The domain's attributes every copy carries (a join's view of them: GateState); an absent one is removed from the gate. */
+const COPIED = ['linksEnabled', 'linkGeneration', 'allowedEmailDomains', 'linksPausedUntil'] as const satisfies readonly (keyof GateState)[];
+const CREATOR_GENERATION_PREFIX = creatorGenerationAttribute('');
+
+/** What a gate holds of a domain item, as it is: for a gate written whole (a new domain's, or one missing). */
+export function gateStateOf(domain: object): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(domain).filter(([name, value]) => value !== undefined && ((COPIED as readonly string[]).includes(name) || name === GATE_VERSION || name.startsWith(CREATOR_GENERATION_PREFIX))),
+  );
+}
 
 /** The domain item's gate version moved on: an assignment for a SET clause, and its values. */
 export const GATE_VERSION_MOVE = {
@@ -44,15 +54,21 @@ export function movingGateVersion(update: string): string {
  * attributes the change moved). Conflicts with joins on a gate are retried as every write's are.
  */
 export async function copyToGates(t: TableAccess, domainId: string, creators: readonly string[] = []): Promise<void> {
-  const names = Object.fromEntries([...COPIED, GATE_VERSION, ...creators].map((name, i) => [`#a${i}`, name]));
+  const names: Record<string, string> = Object.fromEntries([...COPIED, ...creators].map((name, i) => [`#a${i}`, name]));
   const { Item: domain } = await t.db.send(
-    new GetCommand({ TableName: t.table, Key: keys.domain(domainId), ConsistentRead: true, ProjectionExpression: Object.keys(names).join(', '), ExpressionAttributeNames: names }),
+    new GetCommand({
+      TableName: t.table,
+      Key: keys.domain(domainId),
+      ConsistentRead: true,
+      ProjectionExpression: [...Object.keys(names), '#version'].join(', '),
+      ExpressionAttributeNames: { ...names, '#version': GATE_VERSION },
+    }),
   );
   // A domain that is gone has no gates to hold anything.
   if (!domain) return;
-  const set: string[] = [];
+  const set = ['#version = :version'];
   const remove: string[] = [];
-  const values: Record<string, unknown> = {};
+  const values: Record<string, unknown> = { ':version': Number(domain[GATE_VERSION] ?? 0) };
   Object.entries(names).forEach(([alias, name], i) => {
     if (domain[name] === undefined) {
       remove.push(alias);
@@ -61,15 +77,13 @@ export async function copyToGates(t: TableAccess, domainId: string, creators: re
       values[`:v${i}`] = domain[name];
     }
   });
-  const version = Number(domain[GATE_VERSION] ?? 0);
-  const versionAlias = Object.keys(names).find((alias) => names[alias] === GATE_VERSION)!;
   const update = {
     TableName: t.table,
     UpdateExpression: `SET ${set.join(', ')}${remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''}`,
     // A gate with this copy or a newer one keeps what it has.
-    ConditionExpression: `attribute_exists(#pk) AND (attribute_not_exists(${versionAlias}) OR ${versionAlias} < :version)`,
-    ExpressionAttributeNames: { ...names, '#pk': TABLE.partitionKey },
-    ExpressionAttributeValues: { ...values, ':version': version },
+    ConditionExpression: 'attribute_exists(#pk) AND (attribute_not_exists(#version) OR #version < :version)',
+    ExpressionAttributeNames: { ...names, '#version': GATE_VERSION, '#pk': TABLE.partitionKey },
+    ExpressionAttributeValues: values,
   };
   await Promise.all(
     Array.from({ length: SHARDS.domainGates }, (_, shard) =>

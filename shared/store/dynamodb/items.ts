@@ -3,6 +3,7 @@ import { ACTIVITY_RETENTION_SECONDS, LINK_EXPIRY_MEMORY_SECONDS } from '../../co
 import type { ActivityEntry } from '../../contract/event-schemas.ts';
 import { capOf, RECENTLY_ENDED_DAYS, ttlOf } from '../../domain/invite-link.ts';
 import type { Directory, Domain, Invitation, InvitationEmail, InviteLink, JoinRecord, JoinRequest, JoinRequestEmail, LinkEndingEmail, LinkPausedEmail, Membership, MembershipEndingEmail, MyJoinRequest, RemovedMember, User } from '../../domain/types.ts';
+import { gateStateOf } from './gate-sync.ts';
 import { keys } from './keys.ts';
 import { countersOf, ENTITY, SHARDS, TABLE } from './table.ts';
 
@@ -23,15 +24,13 @@ export const INVITATION_QUOTA_TTL_SECONDS = 2 * 24 * 3600;
 
 export const items = {
   domain: (d: Domain): Item => ({ ...keys.domain(d.domainId), entityType: ENTITY.Domain, ...d }),
-  /** Every gate of a domain, as the domain item has them. */
+  /** Every gate of a domain, holding what joins check of the domain item as it is (gate-sync.ts). */
   domainGates: (d: Domain): Item[] =>
     shards(SHARDS.domainGates).map((shard) => ({
       ...keys.domainGate(d.domainId, shard),
       entityType: ENTITY.DomainGate,
       domainId: d.domainId,
-      linksEnabled: d.linksEnabled,
-      linkGeneration: d.linkGeneration,
-      allowedEmailDomains: d.allowedEmailDomains ?? [],
+      ...gateStateOf(d),
     })),
   directory: ({ domain, teams, roleGroups, groups }: Directory): Item => ({
     ...keys.directory(domain.domainId),

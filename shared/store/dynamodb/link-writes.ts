@@ -82,7 +82,7 @@ export function linkWrites(t: TableAccess): LinkWrites {
         domainId,
         adminUserId,
         { UpdateExpression: 'ADD linkGeneration :one SET linksRevokedAt = :at, linksRevokedBy = :by', ExpressionAttributeValues: { ':one': 1, ':at': at, ':by': adminUserId } },
-        {},
+        COPY_TO_GATES,
         activity,
       );
     },
@@ -118,7 +118,7 @@ export function linkWrites(t: TableAccess): LinkWrites {
             // The switch's event is written only with a switch that moves.
             ...(activity ? { ConditionExpression: 'attribute_exists(#pk) AND linksEnabled <> :enabled' } : {}),
           },
-          gate.length === 0 ? undefined : {},
+          gate.length === 0 ? undefined : COPY_TO_GATES,
           activity,
         );
       if (!switched) return write(undefined);
@@ -235,6 +235,8 @@ export function quotaFreed(t: TableAccess, domainId: string, userId: string): Tr
 export interface GateChange {
   creators?: string[];
 }
+/** A change of what the gates hold that moves no creator's generation. */
+export const COPY_TO_GATES: GateChange = {};
 
 /**
  * An update of the domain item that happens only if the caller is, at that instant, its admin;

@@ -107,12 +107,12 @@ async function changeMemberOnce(
   const membershipWrite = after
     ? { Put: { TableName: t.table, Item: items.membership({ ...after, version: read + 1 }), ...unchanged } }
     : { Delete: { TableName: t.table, Key: keys.membership(userId, domainId), ...unchanged } };
-  const bump = endLinks ? { set: 'SET #creator = if_not_exists(#creator, :zero) + :one', names: { '#creator': creatorGenerationAttribute(userId) } } : undefined;
+  const bump = endLinks ? { assignment: '#creator = if_not_exists(#creator, :zero) + :one', names: { '#creator': creatorGenerationAttribute(userId) } } : undefined;
   // The domain item takes the admin count, and the creator's generation with the gate version (gate-sync.ts), in one update.
   const domainParts = [
-    ...(bump ? [GATE_VERSION_MOVE.assignment, bump.set.slice(4)] : []),
+    ...(bump ? [GATE_VERSION_MOVE.assignment, bump.assignment] : []),
     ...(adminDelta !== 0 ? ['adminCount = if_not_exists(adminCount, :zero) + :delta'] : []),
-  ].filter(Boolean);
+  ];
   const domainWrite =
     domainParts.length > 0
       ? {

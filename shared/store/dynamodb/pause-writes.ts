@@ -12,7 +12,7 @@ import { reasonCodes } from './cancellation.ts';
 import { retryingConflicts } from './conflicts.ts';
 import { items, type Item } from './items.ts';
 import { keys } from './keys.ts';
-import { adminWrite } from './link-writes.ts';
+import { adminWrite, COPY_TO_GATES } from './link-writes.ts';
 import { TABLE } from './table.ts';
 import type { TableAccess, TransactItem } from './table-access.ts';
 
@@ -99,7 +99,7 @@ export function pauseWrites(t: TableAccess): PauseWrites {
         adminUserId,
         { UpdateExpression: 'SET linksPausedUntil = :until, linksPausedBy = :by', ExpressionAttributeValues: { ':until': until, ':by': adminUserId } },
         // Then every gate, each on its own write (gate-sync.ts): under the flood a pause is for, one transaction over them would seldom land.
-        {},
+        COPY_TO_GATES,
         activity,
       );
     },
@@ -111,7 +111,7 @@ export function pauseWrites(t: TableAccess): PauseWrites {
         adminUserId,
         // Only a pause still running is ended (and recorded): one that ran out needs nothing.
         { UpdateExpression: 'REMOVE linksPausedUntil, linksPausedBy', ConditionExpression: 'attribute_exists(#pk) AND linksPausedUntil > :at', ExpressionAttributeValues: { ':at': at } },
-        {},
+        COPY_TO_GATES,
         activity,
       );
     },
