@@ -28,6 +28,7 @@ function contention(r: any) {
       scenario: s.name,
       succeeded: `${s.succeeded}/${s.joins}${Object.keys(s.failures).length ? ` ${JSON.stringify(s.failures)}` : ''}`,
       'conflicts /100': s.conflictsPer100,
+      'on (per 100)': Object.entries(s.conflictsOnPer100 ?? {}).map(([kind, n]) => `${kind} ${n}`).join(', ') || '—',
       'attempts max (mean)': `${s.attemptsMax} (${s.attemptsMean})`,
       'p50 ms': s.p50,
       'p99 ms': s.p99,
@@ -94,7 +95,7 @@ function lists(r: any) {
 
 function coldStarts(r: any) {
   table(
-    '3. Cold start: bundled as deployed, fresh process, paired with a bare handler importing the same SDK clients and sending the same requests (medians)',
+    '3. Cold start: bundled as deployed, fresh process, paired with a bare handler importing the same SDK clients and sending the same requests (medians; each phase\'s ratio without the collector\'s pauses, the whole with them)',
     r.coldStarts.map((c: any) => ({
       function: c.name,
       KB: c.bundleKb,
@@ -104,6 +105,8 @@ function coldStarts(r: any) {
       'import x': c.importRatio,
       'first call ms (bare)': `${c.invokeMs} (${c.bareInvokeMs})`,
       'first call x': c.invokeRatio,
+      'GC ms import/call (bare)': `${c.gcMs.import}/${c.gcMs.invoke} (${c.gcMs.bareImport}/${c.gcMs.bareInvoke})`,
+      'whole x': c.coldStartRatio,
       'peak MB': c.peakRssMb,
     })),
   );

@@ -17,13 +17,19 @@ export const TARGETS = {
    * with it), within 1.5x of that load's own p99: contention must not add a tail of its own.
    */
   /**
-   * `guardedConflictsSlackPer100`: a guarded link's joins may meet at most this many more conflicts per 100 joins than
-   * the one-link scenario's (the same shape without a guard): the guard adds no hot item, so the two differ by chance only.
+   * `guardedConflicts`: the guard adds no hot item, so a guarded link's joins meet conflicts on the same kinds of items as
+   * one link's without a guard under the same events feed, each kind at most `overUnguarded` times as often plus
+   * `slackPer100`. An item the guard added to every join would show as a kind of its own, or multiply one. The totals of
+   * the two move by a third from run to run (45-81 per 100 guarded, 50-64 unguarded, in five runs): the feed shares the
+   * bench's process and overloads it.
    */
-  joins: { allSucceed: true, p99OverUncontendedP50: 3, p99OverUncontendedP99: 1.5, conflictsBelowOldFootprintBy: 10, guardedConflictsSlackPer100: 1 },
+  joins: { allSucceed: true, p99OverUncontendedP50: 3, p99OverUncontendedP99: 1.5, conflictsBelowOldFootprintBy: 10, guardedConflicts: { overUnguarded: 1.5, slackPer100: 1 } },
   lists: { firstPageOverSmallDomain: 2, maxResponseBytes: 1024 * 1024 },
-  /** `slackMs`: a function this close to its bare handler has met the ratio whatever it is (get-openapi's first call takes about 1 ms: 0.2 ms is this machine's jitter, not a cost). */
-  coldStart: { importOverBare: 1.2, firstInvocationOverBare: 1.2, slackMs: 2 },
+  /**
+   * Import and first invocation each without the collector's pauses, and the whole cold start with them (cold-start.ts says why).
+   * `slackMs`: a function this close to its bare handler has met the ratio whatever it is (get-openapi's first call takes about 1 ms: 0.2 ms is this machine's jitter, not a cost).
+   */
+  coldStart: { importOverBare: 1.2, firstInvocationOverBare: 1.2, coldStartOverBare: 1.2, slackMs: 2 },
   joinRoundTrips: 2,
   latencyOverhead: 1.5,
 };
@@ -31,14 +37,20 @@ export const TARGETS = {
 /** An operation's DynamoDB work, and what its transaction held (heldItems). */
 export type Work = Reading & { holds: string };
 
-/** Each function's import and first invocation within their ratio of its bare handler's, or within slackMs of it. */
+/** Each function's import and first invocation (less the collector's pauses) and its whole cold start within their ratio of its bare handler's, or within slackMs of it. */
 export function coldStartMisses(coldStarts: ColdStart[]): string[] {
   const misses: string[] = [];
-  const { importOverBare, firstInvocationOverBare, slackMs } = TARGETS.coldStart;
+  const { importOverBare, firstInvocationOverBare, coldStartOverBare, slackMs } = TARGETS.coldStart;
   for (const c of coldStarts) {
-    if (c.importRatio > importOverBare && c.importMs - c.bareImportMs > slackMs) misses.push(`${c.name}: import ${c.importRatio}x its bare handler's (target ≤ ${importOverBare}x)`);
-    if (c.invokeRatio > firstInvocationOverBare && c.invokeMs - c.bareInvokeMs > slackMs) {
-      misses.push(`${c.name}: first invocation ${c.invokeRatio}x its bare handler's (target ≤ ${firstInvocationOverBare}x)`);
+    const lessGc = (ms: number, gcMs: number) => ms - gcMs;
+    if (c.importRatio > importOverBare && lessGc(c.importMs, c.gcMs.import) - lessGc(c.bareImportMs, c.gcMs.bareImport) > slackMs) {
+      misses.push(`${c.name}: import ${c.importRatio}x its bare handler's, the collector's pauses aside (target ≤ ${importOverBare}x)`);
+    }
+    if (c.invokeRatio > firstInvocationOverBare && lessGc(c.invokeMs, c.gcMs.invoke) - lessGc(c.bareInvokeMs, c.gcMs.bareInvoke) > slackMs) {
+      misses.push(`${c.name}: first invocation ${c.invokeRatio}x its bare handler's, the collector's pauses aside (target ≤ ${firstInvocationOverBare}x)`);
+    }
+    if (c.coldStartRatio > coldStartOverBare && c.importMs + c.invokeMs - (c.bareImportMs + c.bareInvokeMs) > slackMs) {
+      misses.push(`${c.name}: import and first invocation ${c.coldStartRatio}x its bare handler's (target ≤ ${coldStartOverBare}x)`);
     }
   }
   return misses;
@@ -162,10 +174,17 @@ export function judgeJoins(scenarios: JoinScenario[]) {
   for (const s of [guarded, unguarded]) {
     if (s && s.succeeded !== s.joins) misses.push(`joins, ${s.name} at ${s.rate}/s: ${s.succeeded}/${s.joins} succeeded (${JSON.stringify(s.failures)})`);
   }
-  if (guarded && unguarded && guarded.conflictsPer100 > unguarded.conflictsPer100 + t.guardedConflictsSlackPer100) {
-    misses.push(
-      `joins, ${guarded.name} at ${guarded.rate}/s: ${guarded.conflictsPer100} conflicts per 100 joins, more than the ${unguarded.conflictsPer100} of one link without a guard under the same feed + ${t.guardedConflictsSlackPer100}: the guard adds a hot item`,
-    );
+  if (guarded && unguarded) {
+    const { overUnguarded, slackPer100 } = t.guardedConflicts;
+    const kinds = new Set([...Object.keys(guarded.conflictsOnPer100), ...Object.keys(unguarded.conflictsOnPer100)]);
+    for (const kind of kinds) {
+      const [with_, without] = [guarded.conflictsOnPer100[kind] ?? 0, unguarded.conflictsOnPer100[kind] ?? 0];
+      if (with_ > overUnguarded * without + slackPer100) {
+        misses.push(
+          `joins, ${guarded.name} at ${guarded.rate}/s: ${with_} conflicts per 100 joins on ${kind} items, against ${without} for one link without a guard under the same feed (target ≤ ${overUnguarded}x + ${slackPer100}): the guard adds a hot item`,
+        );
+      }
+    }
   }
   return { misses, checks };
 }
