@@ -203,7 +203,8 @@ export function heldItems(calls: RecordedCall[]): string {
   return [...counted].map(([k, n]) => `${k}×${n}`).join(' ') || 'none';
 }
 
-function kindOf(pk: string, sk: string): string {
+/** An item's kind from its keys: `gate`, `counter`, `membership`, ... */
+export function kindOf(pk: string, sk: string): string {
   const prefix = pk.split('#')[0]!;
   if (prefix === 'USER') return sk.startsWith('MEMBER#') ? 'membership' : sk === 'PROFILE' ? 'profile' : 'user item';
   const named: Record<string, string> = { GATE: 'gate', USES: 'counter', DOMAIN: 'domain', LINK: 'link', MEMBER_EMAIL: 'email claim', JOIN: 'join record' };

@@ -7,12 +7,12 @@
  * Each window records what the stack's conflict, IAM and partition throughput emulations did (joins/emulations.ts).
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { conflictStats, emulateTransactionConflicts, resetConflictStats } from '../local/conflict-emulation.ts';
+import { emulateTransactionConflicts, resetConflictStats } from '../local/conflict-emulation.ts';
 import { emulationMeter } from './joins/emulations.ts';
 import { collectGarbage, pause } from './joins/machine.ts';
 import { oldFootprint, type OldFootprintTarget } from './joins/old-footprint.ts';
 import { openLoop } from './joins/open-loop.ts';
-import { FEED_SCENARIO, GUARDED_SCENARIO, summary, type JoinScenario, type Window } from './joins/scenario.ts';
+import { conflictsSinceReset, FEED_SCENARIO, GUARDED_SCENARIO, summary, type JoinScenario, type Window } from './joins/scenario.ts';
 import { joinTransactions } from './joins/transactions.ts';
 import { benchPerson, type BenchPerson, type localApi } from './local-api.ts';
 import { pool } from './stats.ts';
@@ -99,7 +99,7 @@ export async function joinContention(o: ContentionOptions): Promise<{ rate: numb
         resetConflictStats();
         const emulations = meter.start(o.handlerClient);
         const run = await joinAll(rate, links, people);
-        return { run, counted: counter.read(), cancelled: conflictStats().transactionsCancelled, emulations: emulations() };
+        return { run, counted: counter.read(), ...conflictsSinceReset(), emulations: emulations() };
       };
       /** The shape with the emulation off and on, window after window in turn: the uncontended figures come from the same table and moments. */
       const shape = async (name: string, links: { token: string }[]): Promise<JoinScenario[]> => {

@@ -38,11 +38,11 @@ const COLD_SEATS = 2 * COLD_RUNS + 1;
 const COLD_FUNCTIONS = process.env.BENCH_COLD_FUNCTIONS?.split(',').map((name) => name.trim());
 /** Joins per second, lowest first: every target must hold at the first; the next is run while the one before met them all. */
 const JOIN_RATES = (process.env.BENCH_JOIN_RATE ?? '30,45,60,80,100').split(',').map(Number);
-const JOIN_SECONDS = Number(process.env.BENCH_JOIN_SECONDS ?? 20);
+const JOIN_SECONDS = Number(process.env.BENCH_JOIN_SECONDS ?? 10);
 /** The one window per scenario at each rate above the first is this long: four steps of the climb take what two of 20 s took. */
 const JOIN_CLIMB_SECONDS = Number(process.env.BENCH_JOIN_CLIMB_SECONDS ?? Math.min(JOIN_SECONDS, 10));
 /** Windows of JOIN_SECONDS per scenario, the emulation off and on in turn (joins.ts). */
-const JOIN_WINDOWS = Number(process.env.BENCH_JOIN_WINDOWS ?? 3);
+const JOIN_WINDOWS = Number(process.env.BENCH_JOIN_WINDOWS ?? 6);
 const JOIN_ARRIVALS = process.env.BENCH_JOIN_ARRIVALS === 'even' ? 'even' : 'poisson';
 const SECTIONS = ['cold', 'work', 'latency', 'load', 'lists', 'contention', 'memory'] as const;
 const ONLY = process.env.BENCH_ONLY?.split(',').map((name) => name.trim());

@@ -29,6 +29,8 @@ export interface ConflictStats {
   transactionsCancelled: number;
   /** Single writes refused with TransactionConflictException. */
   writesRefused: number;
+  /** Each item (`[table, partition key, sort key]` as JSON) that a transaction or write was refused on, and how many times. */
+  conflictedItems: Record<string, number>;
 }
 
 const MIDDLEWARE_NAME = 'emulateTransactionConflicts';
@@ -38,7 +40,15 @@ export const CONFLICTS_ON = readSetting(process.env.DYNAMODB_CONFLICT_EMULATION)
 
 /** Items of the TransactWriteItems now in flight, from every client in this process. */
 const inFlight = new Set<string>();
-let stats: ConflictStats = { transactionsCancelled: 0, writesRefused: 0 };
+let stats: ConflictStats = noConflicts();
+
+function noConflicts(): ConflictStats {
+  return { transactionsCancelled: 0, writesRefused: 0, conflictedItems: {} };
+}
+
+function countConflictOn(item: string): void {
+  stats.conflictedItems[item] = (stats.conflictedItems[item] ?? 0) + 1;
+}
 
 /**
  * Adds the emulation to the client's middleware stack (a DocumentClient shares its base client's
@@ -61,6 +71,7 @@ export function emulateTransactionConflicts<C extends DynamoDBClient | DynamoDBD
           const items = transactionItems(args.input as TransactWriteItemsInput);
           if (items.some((item) => item !== undefined && inFlight.has(item))) {
             stats.transactionsCancelled += 1;
+            for (const item of items) if (item !== undefined && inFlight.has(item)) countConflictOn(item);
             throw transactionCancelled(items.map((item) => item !== undefined && inFlight.has(item)));
           }
           const held = items.filter((item): item is string => item !== undefined);
@@ -77,6 +88,7 @@ export function emulateTransactionConflicts<C extends DynamoDBClient | DynamoDBD
           const item = writtenItem(args.input as PutItemInput | UpdateItemInput | DeleteItemInput);
           if (item !== undefined && inFlight.has(item)) {
             stats.writesRefused += 1;
+            countConflictOn(item);
             throw new TransactionConflictException({ message: CONFLICT_MESSAGE, $metadata: refusedMetadata() });
           }
           return next(args);
@@ -93,11 +105,11 @@ export function emulateTransactionConflicts<C extends DynamoDBClient | DynamoDBD
 }
 
 export function conflictStats(): ConflictStats {
-  return { ...stats };
+  return { ...stats, conflictedItems: { ...stats.conflictedItems } };
 }
 
 export function resetConflictStats(): void {
-  stats = { transactionsCancelled: 0, writesRefused: 0 };
+  stats = noConflicts();
 }
 
 function transactionItems(input: TransactWriteItemsInput): (string | undefined)[] {

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { conflictStats, emulateTransactionConflicts, resetConflictStats } from '../../local/conflict-emulation.ts';
+import { emulateTransactionConflicts, resetConflictStats } from '../../local/conflict-emulation.ts';
 import { LOCAL_AWS } from '../../local/services.ts';
 import { emulatePartitionThroughput } from '../../local/throughput-emulation.ts';
 import { ServiceError } from '../../shared/domain/errors.ts';
@@ -19,7 +19,7 @@ import { benchPerson, type BenchPerson } from '../local-api.ts';
 import type { emulationMeter } from './emulations.ts';
 import { collectGarbage, pause } from './machine.ts';
 import { openLoop, type Arrivals } from './open-loop.ts';
-import { summary, type JoinScenario } from './scenario.ts';
+import { conflictsSinceReset, summary, type JoinScenario } from './scenario.ts';
 import { joinTransactions } from './transactions.ts';
 
 /** Where the old footprint's joins go: the same table, domain and arrivals as the scenarios beside it. */
@@ -87,7 +87,7 @@ export async function oldFootprint(o: OldFootprintTarget, rate: number, count: n
     },
     o.arrivals,
   );
-  const result = summary(rate, 'old footprint: bare TransactWriteItems', 'on', 1, [{ run, counted: counter.read(), cancelled: conflictStats().transactionsCancelled, emulations: { ...emulations(), iam: false } }]);
+  const result = summary(rate, 'old footprint: bare TransactWriteItems', 'on', 1, [{ run, counted: counter.read(), ...conflictsSinceReset(), emulations: { ...emulations(), iam: false } }]);
   client.destroy();
   return result;
 }

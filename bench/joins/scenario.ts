@@ -1,4 +1,6 @@
 /** One scenario of joins under contention: its figures, pooled over the windows it ran. */
+import { conflictStats } from '../../local/conflict-emulation.ts';
+import { kindOf } from '../dynamodb-meter.ts';
 import { pooled, type Emulations } from './emulations.ts';
 import type { Outcome } from './open-loop.ts';
 import { median, percentile, round } from '../stats.ts';
@@ -18,6 +20,8 @@ export interface JoinScenario {
   failures: Record<string, number>;
   /** Join transactions cancelled for TransactionConflict, per 100 joins. */
   conflictsPer100: number;
+  /** The items refused on, by kind (`gate`, `counter`, ...), per 100 joins: where the conflicts were. */
+  conflictsOnPer100: Record<string, number>;
   /** TransactWriteItems sent per join. */
   attemptsMax: number;
   attemptsMean: number;
@@ -47,8 +51,22 @@ export type Window = {
   counted: { attempts: number[]; conflicts: number };
   /** Cancellations the emulation counted in the window. */
   cancelled: number;
+  /** The items the emulation refused on in the window, by kind. */
+  conflictedOn: Record<string, number>;
   emulations?: Emulations;
 };
+
+/** What the conflict emulation counted since its last reset: the transactions it cancelled, and the items refused on, by kind. */
+export function conflictsSinceReset(): Pick<Window, 'cancelled' | 'conflictedOn'> {
+  const stats = conflictStats();
+  const conflictedOn: Record<string, number> = {};
+  for (const [item, n] of Object.entries(stats.conflictedItems)) {
+    const [, partition, sort] = JSON.parse(item) as [string, { S?: string }, { S?: string } | null];
+    const kind = kindOf(partition.S ?? '', sort?.S ?? '');
+    conflictedOn[kind] = (conflictedOn[kind] ?? 0) + n;
+  }
+  return { cancelled: stats.transactionsCancelled, conflictedOn };
+}
 
 /** One scenario's figures over its windows, pooled; machine figures are the windows' means. */
 export function summary(rate: number, name: string, emulation: 'on' | 'off', links: number, windows: Window[]): JoinScenario {
@@ -58,6 +76,8 @@ export function summary(rate: number, name: string, emulation: 'on' | 'off', lin
   const ms = outcomes.map((x) => x.ms);
   const attempts = windows.flatMap((w) => w.counted.attempts);
   const conflicts = windows.reduce((n, w) => n + w.counted.conflicts, 0);
+  const conflictedOn: Record<string, number> = {};
+  for (const w of windows) for (const [kind, n] of Object.entries(w.conflictedOn)) conflictedOn[kind] = (conflictedOn[kind] ?? 0) + n;
   const mean = (pick: (w: Window) => number) => round(windows.reduce((n, w) => n + pick(w), 0) / windows.length, 0);
   return {
     name,
@@ -68,6 +88,7 @@ export function summary(rate: number, name: string, emulation: 'on' | 'off', lin
     succeeded: outcomes.filter((x) => x.status === 201).length,
     failures,
     conflictsPer100: round((100 * conflicts) / outcomes.length, 1),
+    conflictsOnPer100: Object.fromEntries(Object.entries(conflictedOn).map(([kind, n]) => [kind, round((100 * n) / outcomes.length, 1)])),
     attemptsMax: Math.max(0, ...attempts),
     attemptsMean: round(attempts.reduce((a, b) => a + b, 0) / Math.max(1, attempts.length), 2),
     p50: round(median(ms), 1),

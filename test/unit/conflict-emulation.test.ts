@@ -240,7 +240,7 @@ describe('requests that AWS does not refuse for a transaction in flight', () => 
 
     const { UnprocessedItems } = await db.send(new BatchWriteCommand({ RequestItems: { [tableName]: [{ PutRequest: { Item: { ...shared, version: 'batch' } } }] } }));
     expect(UnprocessedItems ?? {}).toEqual({});
-    expect(conflictStats()).toEqual({ transactionsCancelled: 0, writesRefused: 0 });
+    expect(conflictStats()).toEqual({ transactionsCancelled: 0, writesRefused: 0, conflictedItems: {} });
     first.release();
     await first.done;
   });
@@ -331,7 +331,7 @@ describe('turning it off', () => {
 });
 
 describe('stats', () => {
-  it('count cancelled transactions and refused writes until reset', async () => {
+  it('count cancelled transactions, refused writes and the items refused on until reset', async () => {
     const shared = fresh();
     const first = await holdTransaction({ TransactItems: [put(shared)] });
     await db.send(new TransactWriteCommand({ TransactItems: [put(shared)] })).catch(() => undefined);
@@ -341,8 +341,9 @@ describe('stats', () => {
     first.release();
     await first.done;
 
-    expect(conflictStats()).toEqual({ transactionsCancelled: 2, writesRefused: 1 });
+    // The shared item, three times; the fresh item of the transaction that went through, never.
+    expect(conflictStats()).toEqual({ transactionsCancelled: 2, writesRefused: 1, conflictedItems: { [JSON.stringify([tableName, { S: shared.PK }, { S: shared.SK }])]: 3 } });
     resetConflictStats();
-    expect(conflictStats()).toEqual({ transactionsCancelled: 0, writesRefused: 0 });
+    expect(conflictStats()).toEqual({ transactionsCancelled: 0, writesRefused: 0, conflictedItems: {} });
   });
 });
