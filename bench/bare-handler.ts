@@ -58,7 +58,7 @@ function nativeParts(input: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** A recorded (marshalled) DynamoDB input as the document client takes it: the same request once it has marshalled it. */
-export function documentInput(command: string, input: Record<string, unknown>): Record<string, unknown> {
+function documentInput(command: string, input: Record<string, unknown>): Record<string, unknown> {
   switch (command) {
     case 'BatchGetItemCommand': {
       const requests = input.RequestItems as Record<string, { Keys: Marshalled[] }>;

@@ -29,8 +29,14 @@ export interface ConflictStats {
   transactionsCancelled: number;
   /** Single writes refused with TransactionConflictException. */
   writesRefused: number;
-  /** Each item (`[table, partition key, sort key]` as JSON) that a transaction or write was refused on, and how many times. */
-  conflictedItems: Record<string, number>;
+  /** Each item a transaction or write was refused on (its table and key), and how many times. */
+  conflictedItems: ConflictedItem[];
+}
+
+export interface ConflictedItem {
+  table: string;
+  key: Record<string, AttributeValue>;
+  times: number;
 }
 
 const MIDDLEWARE_NAME = 'emulateTransactionConflicts';
@@ -40,15 +46,9 @@ export const CONFLICTS_ON = readSetting(process.env.DYNAMODB_CONFLICT_EMULATION)
 
 /** Items of the TransactWriteItems now in flight, from every client in this process. */
 const inFlight = new Set<string>();
-let stats: ConflictStats = noConflicts();
-
-function noConflicts(): ConflictStats {
-  return { transactionsCancelled: 0, writesRefused: 0, conflictedItems: {} };
-}
-
-function countConflictOn(item: string): void {
-  stats.conflictedItems[item] = (stats.conflictedItems[item] ?? 0) + 1;
-}
+let stats = { transactionsCancelled: 0, writesRefused: 0 };
+/** Times refused, by item identity (itemIdentity). */
+let refusedOn = new Map<string, number>();
 
 /**
  * Adds the emulation to the client's middleware stack (a DocumentClient shares its base client's
@@ -69,10 +69,13 @@ export function emulateTransactionConflicts<C extends DynamoDBClient | DynamoDBD
       switch (context.commandName) {
         case 'TransactWriteItemsCommand': {
           const items = transactionItems(args.input as TransactWriteItemsInput);
-          if (items.some((item) => item !== undefined && inFlight.has(item))) {
+          const conflicts = items.map((item) => item !== undefined && inFlight.has(item));
+          if (conflicts.includes(true)) {
             stats.transactionsCancelled += 1;
-            for (const item of items) if (item !== undefined && inFlight.has(item)) countConflictOn(item);
-            throw transactionCancelled(items.map((item) => item !== undefined && inFlight.has(item)));
+            items.forEach((item, i) => {
+              if (conflicts[i]) countConflictOn(item!);
+            });
+            throw transactionCancelled(conflicts);
           }
           const held = items.filter((item): item is string => item !== undefined);
           for (const item of held) inFlight.add(item);
@@ -105,11 +108,20 @@ export function emulateTransactionConflicts<C extends DynamoDBClient | DynamoDBD
 }
 
 export function conflictStats(): ConflictStats {
-  return { ...stats, conflictedItems: { ...stats.conflictedItems } };
+  const conflictedItems = [...refusedOn].map(([identity, times]) => {
+    const [table, partition, sort] = JSON.parse(identity) as [string, AttributeValue, AttributeValue | null];
+    return { table, key: { [TABLE.partitionKey]: partition, ...(sort ? { [TABLE.sortKey]: sort } : {}) }, times };
+  });
+  return { ...stats, conflictedItems };
 }
 
 export function resetConflictStats(): void {
-  stats = noConflicts();
+  stats = { transactionsCancelled: 0, writesRefused: 0 };
+  refusedOn = new Map();
+}
+
+function countConflictOn(item: string): void {
+  refusedOn.set(item, (refusedOn.get(item) ?? 0) + 1);
 }
 
 function transactionItems(input: TransactWriteItemsInput): (string | undefined)[] {

@@ -1,5 +1,6 @@
 /** One scenario of joins under contention: its figures, pooled over the windows it ran. */
 import { conflictStats } from '../../local/conflict-emulation.ts';
+import { TABLE } from '../../shared/store/dynamodb/table.ts';
 import { kindOf } from '../dynamodb-meter.ts';
 import { pooled, type Emulations } from './emulations.ts';
 import type { Outcome } from './open-loop.ts';
@@ -60,13 +61,11 @@ export type Window = {
 export function conflictsSinceReset(): Pick<Window, 'cancelled' | 'conflictedOn'> {
   const stats = conflictStats();
   const conflictedOn: Record<string, number> = {};
-  for (const [item, n] of Object.entries(stats.conflictedItems)) {
-    const [, partition, sort] = JSON.parse(item) as [string, { S?: string }, { S?: string } | null];
-    const kind = kindOf(partition.S ?? '', sort?.S ?? '');
-    conflictedOn[kind] = (conflictedOn[kind] ?? 0) + n;
-  }
+  for (const { key, times } of stats.conflictedItems) addTo(conflictedOn, kindOf(key[TABLE.partitionKey]?.S ?? '', key[TABLE.sortKey]?.S ?? ''), times);
   return { cancelled: stats.transactionsCancelled, conflictedOn };
 }
+
+const addTo = (counts: Record<string, number>, name: string, n: number) => void (counts[name] = (counts[name] ?? 0) + n);
 
 /** One scenario's figures over its windows, pooled; machine figures are the windows' means. */
 export function summary(rate: number, name: string, emulation: 'on' | 'off', links: number, windows: Window[]): JoinScenario {
@@ -77,7 +76,7 @@ export function summary(rate: number, name: string, emulation: 'on' | 'off', lin
   const attempts = windows.flatMap((w) => w.counted.attempts);
   const conflicts = windows.reduce((n, w) => n + w.counted.conflicts, 0);
   const conflictedOn: Record<string, number> = {};
-  for (const w of windows) for (const [kind, n] of Object.entries(w.conflictedOn)) conflictedOn[kind] = (conflictedOn[kind] ?? 0) + n;
+  for (const w of windows) for (const [kind, n] of Object.entries(w.conflictedOn)) addTo(conflictedOn, kind, n);
   const mean = (pick: (w: Window) => number) => round(windows.reduce((n, w) => n + pick(w), 0) / windows.length, 0);
   return {
     name,

@@ -240,7 +240,7 @@ describe('requests that AWS does not refuse for a transaction in flight', () => 
 
     const { UnprocessedItems } = await db.send(new BatchWriteCommand({ RequestItems: { [tableName]: [{ PutRequest: { Item: { ...shared, version: 'batch' } } }] } }));
     expect(UnprocessedItems ?? {}).toEqual({});
-    expect(conflictStats()).toEqual({ transactionsCancelled: 0, writesRefused: 0, conflictedItems: {} });
+    expect(conflictStats()).toEqual({ transactionsCancelled: 0, writesRefused: 0, conflictedItems: [] });
     first.release();
     await first.done;
   });
@@ -342,8 +342,8 @@ describe('stats', () => {
     await first.done;
 
     // The shared item, three times; the fresh item of the transaction that went through, never.
-    expect(conflictStats()).toEqual({ transactionsCancelled: 2, writesRefused: 1, conflictedItems: { [JSON.stringify([tableName, { S: shared.PK }, { S: shared.SK }])]: 3 } });
+    expect(conflictStats()).toEqual({ transactionsCancelled: 2, writesRefused: 1, conflictedItems: [{ table: tableName, key: { PK: { S: shared.PK }, SK: { S: shared.SK } }, times: 3 }] });
     resetConflictStats();
-    expect(conflictStats()).toEqual({ transactionsCancelled: 0, writesRefused: 0, conflictedItems: {} });
+    expect(conflictStats()).toEqual({ transactionsCancelled: 0, writesRefused: 0, conflictedItems: [] });
   });
 });
