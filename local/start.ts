@@ -30,7 +30,7 @@ process.on('SIGTERM', () => void stop(0));
 
 try {
   const t0 = Date.now();
-  const dynamo = await startDynamoDbLocal(dynamoPort, dataDir && resolve(dataDir, 'dynamodb'));
+  const dynamo = await startDynamoDbLocal(dynamoPort, { dataDir: dataDir && resolve(dataDir, 'dynamodb') });
   started.push(dynamo);
   const ses = await startSesLocal(sesPort);
   started.push(ses);

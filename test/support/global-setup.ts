@@ -27,7 +27,7 @@ declare module 'vitest' {
 
 export default async function setup(project: TestProject) {
   const [dynamo, ses, roles, chromiumPath] = await Promise.all([
-    freePort().then((p) => startDynamoDbLocal(p)),
+    freePort().then((p) => startDynamoDbLocal(p, { jit: 'quick' })),
     freePort().then((p) => startSesLocal(p)),
     synthesizedRoles(LOCAL_SENDER),
     // Unpacked here, once, before any worker needs it: two workers unpacking it at once left one unable to start it (ETXTBSY).
