@@ -17,8 +17,18 @@ export interface ServiceApp {
   edge?: InviteLinksEdgeStack;
 }
 
+export interface ServiceAppOptions {
+  /**
+   * false leaves the template checks (cfn-guard) out of this app's synths; cdk-nag still runs. For
+   * a caller that reads the templates for something else and would pay a cfn-guard run per
+   * template for nothing: the local stack's roles, tests of one setting. `cdk synth` and deploys
+   * (infra/app.ts) always check, and template-checks.test.ts checks every shape of the app.
+   */
+  templateChecks?: boolean;
+}
+
 /** Adds the service's stacks to `app`, configured by its context (cdk.json and `-c key=value`). */
-export function defineServiceApp(app: App, env: { account?: string; region?: string } = {}): ServiceApp {
+export function defineServiceApp(app: App, env: { account?: string; region?: string } = {}, { templateChecks: checked = true }: ServiceAppOptions = {}): ServiceApp {
   const context = (key: string): string | undefined => {
     const value: unknown = app.node.tryGetContext(key);
     return value === undefined || value === null || value === '' ? undefined : String(value);
@@ -76,8 +86,8 @@ export function defineServiceApp(app: App, env: { account?: string; region?: str
   }
   if (placeholders.length > 0) for (const each of [stack, ...(edge ? [edge] : [])]) refusePlaceholders(each, placeholders);
 
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), ...(TEMPLATE_CHECKS_RUN_HERE ? [templateChecks()] : []));
-  if (!TEMPLATE_CHECKS_RUN_HERE) {
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), ...(checked && TEMPLATE_CHECKS_RUN_HERE ? [templateChecks()] : []));
+  if (checked && !TEMPLATE_CHECKS_RUN_HERE) {
     Annotations.of(stack).addWarningV2('invite-links:no-template-checks', `cfn-guard has no build for ${process.platform}/${process.arch}: this synth ran cdk-nag only, not the template checks (docs/deploy.md).`);
   }
   return { stack, ...(edge ? { edge } : {}) };

@@ -8,7 +8,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
-import { defineServiceApp } from './service-app.ts';
+import { defineServiceApp, type ServiceAppOptions } from './service-app.ts';
 
 export interface TemplateVariant {
   name: string;
@@ -30,8 +30,11 @@ export const TEMPLATE_VARIANTS: TemplateVariant[] = ['us-east-1', 'eu-west-1'].f
 
 const CDK_JSON_CONTEXT = (JSON.parse(readFileSync(new URL('../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> }).context;
 
-/** Synthesizes one variant into `outdir` (its cloud assembly) and returns the paths of its templates. */
-export function synthesizeVariant(variant: TemplateVariant, outdir: string): string[] {
+/**
+ * Synthesizes one variant into `outdir` (its cloud assembly) and returns the paths of its templates.
+ * `templateChecks: false` for a caller that runs the checks on them itself (service-app.ts).
+ */
+export function synthesizeVariant(variant: TemplateVariant, outdir: string, options: ServiceAppOptions = {}): string[] {
   const pages = join(outdir, '.pages');
   mkdirSync(pages, { recursive: true });
   writeFileSync(join(pages, 'index.html'), '<!doctype html><title>invite links</title>');
@@ -39,6 +42,6 @@ export function synthesizeVariant(variant: TemplateVariant, outdir: string): str
     outdir,
     context: { ...CDK_JSON_CONTEXT, ...variant.context, webAssetDir: pages, 'aws:cdk:bundling-stacks': [] },
   });
-  defineServiceApp(app, { account: '123456789012', region: variant.region });
+  defineServiceApp(app, { account: '123456789012', region: variant.region }, options);
   return app.synth().stacks.map((stack) => join(outdir, stack.templateFile));
 }

@@ -3,7 +3,8 @@
  * `cdk deploy` builds (infra/service-app.ts) for this machine's account and region, and prints, per
  * function, what its execution role holds as the template states it: the statements of every
  * policy attached to the role, and the stream it is mapped to with its on-failure destination.
- * Bundling is skipped; nothing else differs from a deploy.
+ * Bundling and the template checks (cfn-guard) are skipped, as neither changes a policy; nothing
+ * else differs from a deploy.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,7 +32,7 @@ try {
       webAssetDir: pages,
     },
   });
-  const { stack } = defineServiceApp(app, { account, region });
+  const { stack } = defineServiceApp(app, { account, region }, { templateChecks: false });
   const template = app.synth().getStackByName(stack.artifactId).template as { Resources: Record<string, TemplateResource> };
   const resources = template.Resources;
   const logicalId = (element: CfnElement) => Stack.of(element).resolve(element.logicalId) as string;

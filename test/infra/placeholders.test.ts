@@ -14,11 +14,12 @@ import { defineServiceApp, isPlaceholder } from '../../infra/service-app.ts';
 const CDK_JSON = (JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> }).context;
 const REAL = { jwtIssuer: 'https://idp.example.com/', jwtAudience: 'invite-links', notifyFrom: 'invites@example.com' };
 
-function appWith(context: Record<string, unknown>, region = 'eu-west-1') {
+/** The app with these settings; its synth runs cdk-nag, and cfn-guard's template checks only where `templateChecks` says so (they read no setting). */
+function appWith(context: Record<string, unknown>, region = 'eu-west-1', { templateChecks = false } = {}) {
   const pages = mkdtempSync(join(tmpdir(), 'invite-links-web-'));
   writeFileSync(join(pages, 'index.html'), '');
   const app = new App({ context: { ...CDK_JSON, 'aws:cdk:bundling-stacks': [], webAssetDir: pages, ...context } });
-  return { app, ...defineServiceApp(app, { account: '123456789012', region }) };
+  return { app, ...defineServiceApp(app, { account: '123456789012', region }, { templateChecks }) };
 }
 
 type Condition = { 'Fn::Not'?: [Condition]; 'Fn::Equals'?: [unknown, unknown] };
@@ -45,8 +46,8 @@ describe('a template built with cdk.json\'s placeholders', () => {
     }
   });
 
-  it('still synthesizes, offline, and keeps the warning', () => {
-    const { app, stack } = appWith({});
+  it('still synthesizes, offline, every check included, and keeps the warning', () => {
+    const { app, stack } = appWith({}, 'eu-west-1', { templateChecks: true });
     expect(() => app.synth()).not.toThrow();
     const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('cdk.json placeholder'));
     expect(warnings.map((w) => (w.entry.data as string).split(' ')[0]).sort()).toEqual(['jwtIssuer', 'notifyFrom']);
