@@ -19,7 +19,7 @@ import { startLocalMetrics, type LocalMetrics } from './metrics.ts';
 import { newLocalTokenSecret, removeLocalTokenSecret, writeLocalTokenSecret } from './local-token-secret.ts';
 import { servePages } from './pages.ts';
 import { startScheduler, type LocalScheduler } from './scheduler.ts';
-import { startStreamReader, type StreamReader, type StreamReaderOptions } from './stream-reader.ts';
+import { nudgeReadersOnWrite, startStreamReader, type StreamReader, type StreamReaderOptions } from './stream-reader.ts';
 import { RUNTIME_SETTINGS, SETTINGS } from '#shared/config.ts';
 import { checkStreamReaders, CONSUMER_LIST, type ConsumerKey } from '#shared/streams/consumers.ts';
 import { EVENT_BUS_PATH, startLocalEventBus, type LocalEventBus, type LocalEventBusOptions } from './event-bus.ts';
@@ -30,7 +30,7 @@ import { LOCAL_AWS, LOCAL_SENDER } from './services.ts';
 import { completeShards, ensureTable, seedDemoData } from './table.ts';
 
 /** How a consumer's stream reader is tuned (tests shorten its waits). */
-export type ReaderTuning = Pick<StreamReaderOptions, 'pollIntervalMs' | 'retryDelayMs'>;
+export type ReaderTuning = Pick<StreamReaderOptions, 'pollIntervalMs' | 'idlePollIntervalMs' | 'retryDelayMs'>;
 /** Each stream consumer by its key in the consumer table: false leaves its reader off. */
 export type ConsumerReaderOptions = { [K in ConsumerKey]?: false | ReaderTuning };
 /** Each stream consumer's reader by its key; absent when started with `<key>: false`. */
@@ -122,7 +122,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   // (docs/conflict-emulation.md, docs/throughput-emulation.md).
   const throughput: ThroughputEmulationOptions = options.throughput === false ? { enabled: false } : { ...options.throughput };
   const handlersClient = (await import('#shared/store/dynamodb/client.ts')).dynamoDb;
-  emulatePartitionThroughput(emulateTransactionConflicts(handlersClient), throughput);
+  emulatePartitionThroughput(emulateTransactionConflicts(nudgeReadersOnWrite(handlersClient)), throughput);
   const client = emulatePartitionThroughput(emulateTransactionConflicts(new DynamoDBClient({ endpoint: options.dynamoEndpoint, ...LOCAL_AWS })), throughput);
   const db = DynamoDBDocumentClient.from(client);
   const { streamArn } = await ensureTable(client, options.tableName);

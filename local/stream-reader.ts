@@ -30,7 +30,10 @@ export interface StreamReaderOptions {
   consumer: Pick<StreamConsumer, 'name' | 'filter' | 'delivery'>;
   /** Defaults to the handler of functions/<name>.ts, imported once the stack's environment is set (a cold start). */
   handler?: StreamHandler;
+  /** Lambda's polling cadence: a nudged reader polls at the next multiple of it (default 250 ms). */
   pollIntervalMs?: number;
+  /** The wait after a poll that returned nothing while no write was reported (default 1 s, or pollIntervalMs when only that is set). */
+  idlePollIntervalMs?: number;
   /** Wait before retry `attempt` (1-based) of a failed batch. */
   retryDelayMs?: (attempt: number) => number;
   /** The function's role: the handler runs as it, and the stream is read and failures sent with it, as Lambda does. */
@@ -42,16 +45,54 @@ export interface StreamReader {
   dlq: DeadLetter[];
   /** The file, or "memory". */
   dlqLocation: string;
+  /** Says the table was just written: an idle reader polls now, a busy one once more when done. */
+  nudge(): void;
   stop(): Promise<void>;
 }
 
 const DISCOVER_EVERY_MS = 5_000;
 
+/** Lambda polls a shard about four times a second: a record is read at the next of those polls. */
+const POLL_MS = 250;
+
+/**
+ * The wait when no write was reported since the last poll. The stack nudges its readers on each
+ * write its functions make (local/stack.ts), and a nudged reader polls at its next 250 ms tick as
+ * Lambda would; only writes from outside the stack (TTL deletions, a test's own) wait up to this
+ * long. Idle stacks no longer poll four times a second: the suite's stacks did, at a tenth of a
+ * core of DynamoDB Local and the tests' own process.
+ */
+const IDLE_POLL_MS = 1_000;
+
+/** The readers running in this process: a write through a nudging client wakes each of them. */
+const running = new Set<StreamReader>();
+const WRITE_COMMANDS = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'TransactWriteItemsCommand', 'BatchWriteItemCommand']);
+
+/**
+ * Each write `client` completes nudges every running reader (the functions' client, local/stack.ts).
+ * A reader of another table only polls once more for nothing. Adding it again replaces it.
+ */
+export function nudgeReadersOnWrite<C extends DynamoDBClient | DynamoDBDocumentClient>(client: C): C {
+  // One stack object at runtime whichever client it came through; only the declared types differ.
+  const stack = client.middlewareStack as unknown as DynamoDBClient['middlewareStack'];
+  stack.add(
+    (next, context) => async (args) => {
+      const result = await next(args);
+      if (WRITE_COMMANDS.has(context.commandName ?? '')) for (const reader of running) reader.nudge();
+      return result;
+    },
+    { step: 'initialize', name: 'nudgeStreamReaders', override: true },
+  );
+  return client;
+}
+
 export async function startStreamReader(options: StreamReaderOptions): Promise<StreamReader> {
   const { streamArn, tableName, consumer } = options;
   const { filter, delivery } = consumer;
   const label = `[${consumer.name}]`;
-  const pollIntervalMs = options.pollIntervalMs ?? 250;
+  const pollIntervalMs = options.pollIntervalMs ?? POLL_MS;
+  // A caller that sets the cadence alone (a test of the reader) gets it throughout.
+  const idlePollIntervalMs = options.idlePollIntervalMs ?? options.pollIntervalMs ?? IDLE_POLL_MS;
   const retryDelayMs = options.retryDelayMs ?? ((attempt: number) => Math.min(5_000, 200 * 2 ** (attempt - 1)));
   const streams = new DynamoDBStreamsClient({ endpoint: options.dynamoEndpoint, ...LOCAL_AWS });
   const dynamo = new DynamoDBClient({ endpoint: options.dynamoEndpoint, ...LOCAL_AWS });
@@ -73,6 +114,37 @@ export async function startStreamReader(options: StreamReaderOptions): Promise<S
         resolve();
       };
     });
+
+  /**
+   * The wait after a poll that returned nothing: a second, or the next pollIntervalMs tick once a
+   * write is reported (a nudge during a poll makes the next wait one tick), or until stop.
+   */
+  let nudged = false;
+  let onNudge: (() => void) | undefined;
+  let endIdle: (() => void) | undefined;
+  const idle = () =>
+    new Promise<void>((resolve) => {
+      if (stopping) return resolve();
+      const start = Date.now();
+      const done = () => {
+        clearTimeout(timer);
+        onNudge = endIdle = undefined;
+        resolve();
+      };
+      let timer = setTimeout(done, nudged ? pollIntervalMs : idlePollIntervalMs);
+      nudged = false;
+      endIdle = done;
+      onNudge = () => {
+        const elapsed = Date.now() - start;
+        clearTimeout(timer);
+        timer = setTimeout(done, Math.ceil(elapsed / pollIntervalMs) * pollIntervalMs - elapsed);
+        onNudge = undefined;
+      };
+    });
+  const nudge = () => {
+    if (onNudge) onNudge();
+    else if (!endIdle) nudged = true;
+  };
 
   const access: StreamAccess = { streams, streamArn, asLambda };
   const { saved, save: checkpoint } = await checkpoints(db, tableName, streamArn, consumer.name);
@@ -173,7 +245,7 @@ export async function startStreamReader(options: StreamReaderOptions): Promise<S
           busy = (await poll(shard)) || busy;
         }
         failures = 0;
-        if (!busy && !stopping) await sleep(pollIntervalMs);
+        if (!busy && !stopping) await idle();
       } catch (error) {
         if (stopping) break;
         if (failures++ === 0) console.error(`${label} reading the stream failed, retrying: ${(error as Error).message}`);
@@ -182,17 +254,22 @@ export async function startStreamReader(options: StreamReaderOptions): Promise<S
     }
   })();
 
-  return {
+  const reader: StreamReader = {
     dlq: onFailure.dlq,
     dlqLocation: options.dlqFile ?? 'memory',
+    nudge,
     stop: async () => {
       if (stopping) return loop;
       stopping = true;
+      running.delete(reader);
       wake();
+      endIdle?.();
       await loop;
       await Promise.allSettled([...shards.values()].map((shard) => checkpoint(shard)));
       streams.destroy();
       dynamo.destroy();
     },
   };
+  running.add(reader);
+  return reader;
 }

@@ -19,7 +19,7 @@ import { useStack } from '../support/stack.ts';
 import { DEMO_DOMAIN, linksPath, newPerson, OWNER, when } from '../support/steps.ts';
 
 // The notifier runs (its emails), and the events feed: a link's guard, which pauses it, is part of it.
-const t = useStack({ notifier: { pollIntervalMs: 100 }, eventsFeed: { pollIntervalMs: 100 } });
+const t = useStack();
 let browser: Browser;
 const { newContext, signedIn, throughProvider } = pageSteps(t, () => browser);
 const requestsPath = `/v1/domains/${DEMO_DOMAIN}/join-requests`;

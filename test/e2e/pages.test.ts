@@ -17,7 +17,7 @@ import { pageSteps, screenshot, SCREENSHOTS } from '../support/pages.ts';
 import { useStack } from '../support/stack.ts';
 import { MANAGER, newPerson, OTHER_OWNER, OWNER } from '../support/steps.ts';
 
-const t = useStack({ notifier: { pollIntervalMs: 100 } });
+const t = useStack();
 
 let browser: Browser;
 let owner: { context: BrowserContext; page: Page };

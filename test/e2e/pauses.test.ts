@@ -18,7 +18,7 @@ import { useStack } from '../support/stack.ts';
 import { DEMO_DOMAIN, linksPath, newPerson, OWNER, when } from '../support/steps.ts';
 
 // The events feed runs: a link's guard, which pauses it, is part of it. Nothing here reads an email.
-const t = useStack({ eventsFeed: { pollIntervalMs: 100 }, notifier: false });
+const t = useStack({ notifier: false });
 let browser: Browser;
 const { newContext, signedIn } = pageSteps(t, () => browser);
 let owner: { context: BrowserContext; page: Page };

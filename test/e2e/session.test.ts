@@ -14,7 +14,7 @@ import { useStack } from '../support/stack.ts';
 import { DEMO_DOMAIN, newPerson, OWNER, when } from '../support/steps.ts';
 
 // The notifier sends the signup email whose link is opened; nothing here reads the activity feed, so its reader stays off.
-const t = useStack({ notifier: { pollIntervalMs: 100 }, eventsFeed: false });
+const t = useStack({ eventsFeed: false });
 let browser: Browser;
 const { newContext, throughProvider } = pageSteps(t, () => browser);
 

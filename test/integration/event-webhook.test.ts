@@ -52,7 +52,6 @@ async function stackWith(options: Partial<LocalStackOptions> = {}) {
     dynamoEndpoint: inject('dynamoEndpoint'),
     sesEndpoint: inject('sesEndpoint'),
     notifier: false,
-    eventsFeed: { pollIntervalMs: 100 },
     webhookDelivery: { delayMs: () => 100, maxAttempts: 1_000 },
     iam: testIam(),
     ...options,

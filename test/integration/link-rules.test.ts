@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { useStack } from '../support/stack.ts';
 import { DEMO_DOMAIN, linksPath, newPerson, OWNER, when } from '../support/steps.ts';
 
-const t = useStack({ notifier: { pollIntervalMs: 100 } });
+const t = useStack();
 const settingsPath = `/v1/domains/${DEMO_DOMAIN}/settings/invite-links`;
 const grant = { userType: 'STANDARD', primaryTeamId: 'producers' };
 const personAt = (domain: string) => ({ ...newPerson('rules'), email: `rules-${Math.random().toString(36).slice(2)}@${domain}` });

@@ -14,7 +14,7 @@ import { assertEventSchemas, eventually } from '../support/events.ts';
 import { useStack } from '../support/stack.ts';
 import { linksPath, MANAGER, newPerson, OWNER, tokenOf, when } from '../support/steps.ts';
 
-const t = useStack({ eventsFeed: { pollIntervalMs: 50 }, notifier: { pollIntervalMs: 50 }, timerSweep: { everyMs: 100 } });
+const t = useStack({ timerSweep: { everyMs: 100 } });
 const DAY_MS = 24 * 3600_000;
 const run = Date.now().toString(36);
 

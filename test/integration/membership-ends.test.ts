@@ -17,7 +17,7 @@ import { eventually } from '../support/events.ts';
 import { useStack } from '../support/stack.ts';
 import { DEMO_DOMAIN, MANAGER, newPerson, OTHER_DOMAIN, OTHER_OWNER, OWNER, tokenOf, when } from '../support/steps.ts';
 
-const t = useStack({ eventsFeed: false, notifier: { pollIntervalMs: 50 }, timerSweep: false });
+const t = useStack({ eventsFeed: false, timerSweep: false });
 const DAY_MS = 24 * 3600_000;
 const run = Date.now().toString(36);
 
