@@ -45,7 +45,7 @@ export interface StreamReader {
   dlq: DeadLetter[];
   /** The file, or "memory". */
   dlqLocation: string;
-  /** Says the table was just written: an idle reader polls now, a busy one once more when done. */
+  /** Says the table was just written: the reader polls at its next pollIntervalMs tick. */
   nudge(): void;
   stop(): Promise<void>;
 }
@@ -115,35 +115,19 @@ export async function startStreamReader(options: StreamReaderOptions): Promise<S
       };
     });
 
-  /**
-   * The wait after a poll that returned nothing: a second, or the next pollIntervalMs tick once a
-   * write is reported (a nudge during a poll makes the next wait one tick), or until stop.
-   */
+  /** A write was reported (nudge) since the reader last began to wait. */
   let nudged = false;
-  let onNudge: (() => void) | undefined;
-  let endIdle: (() => void) | undefined;
-  const idle = () =>
-    new Promise<void>((resolve) => {
-      if (stopping) return resolve();
-      const start = Date.now();
-      const done = () => {
-        clearTimeout(timer);
-        onNudge = endIdle = undefined;
-        resolve();
-      };
-      let timer = setTimeout(done, nudged ? pollIntervalMs : idlePollIntervalMs);
-      nudged = false;
-      endIdle = done;
-      onNudge = () => {
-        const elapsed = Date.now() - start;
-        clearTimeout(timer);
-        timer = setTimeout(done, Math.ceil(elapsed / pollIntervalMs) * pollIntervalMs - elapsed);
-        onNudge = undefined;
-      };
-    });
-  const nudge = () => {
-    if (onNudge) onNudge();
-    else if (!endIdle) nudged = true;
+  /**
+   * The wait after a poll that returned nothing: Lambda's ticks of pollIntervalMs, until a tick
+   * finds a write reported, idlePollIntervalMs has passed, or the reader stops.
+   */
+  const idle = async () => {
+    let waited = 0;
+    do {
+      await sleep(pollIntervalMs);
+      waited += pollIntervalMs;
+    } while (!nudged && !stopping && waited < idlePollIntervalMs);
+    nudged = false;
   };
 
   const access: StreamAccess = { streams, streamArn, asLambda };
@@ -257,13 +241,14 @@ export async function startStreamReader(options: StreamReaderOptions): Promise<S
   const reader: StreamReader = {
     dlq: onFailure.dlq,
     dlqLocation: options.dlqFile ?? 'memory',
-    nudge,
+    nudge: () => {
+      nudged = true;
+    },
     stop: async () => {
       if (stopping) return loop;
       stopping = true;
       running.delete(reader);
       wake();
-      endIdle?.();
       await loop;
       await Promise.allSettled([...shards.values()].map((shard) => checkpoint(shard)));
       streams.destroy();

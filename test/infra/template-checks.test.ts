@@ -25,7 +25,8 @@ const templates: Record<string, string[]> = {};
 /** The checks' verdict on templates: each violation as `rule resource`. */
 function verdict(templatePaths: string[]) {
   const report = templateChecks().validate({ templatePaths } as Parameters<ReturnType<typeof templateChecks>['validate']>[0]);
-  return { success: report.success, violations: report.violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} ${r.resourceLogicalId}`)) };
+  const broke = report.violations.flatMap((v) => v.violatingResources.map((r) => [v.ruleName, r.resourceLogicalId] as const));
+  return { success: report.success, violations: broke.map(([rule, id]) => `${rule} ${id}`), byResource: rulesBy(broke) };
 }
 
 /** A variant's main template, as synthesized. */
@@ -46,13 +47,13 @@ function broken(variant: string, change: (template: Template) => void) {
 const ofType = (template: Template, type: string) => Object.entries(template.Resources).filter(([, r]) => r.Type === type);
 /** Adds a copy of resource `id` as `copyId` and returns the copy. */
 const copyOf = (template: Template, id: string, copyId: string) => (template.Resources[copyId] = structuredClone(template.Resources[id]!));
-/** The rules each resource broke, from a verdict's `rule resource` lines. */
-const rulesBy = (violations: string[]) => {
+/** The rules each resource broke, sorted. */
+function rulesBy(broke: (readonly [rule: string, resource: string])[]): Record<string, string[]> {
   const by: Record<string, string[]> = {};
-  for (const [rule, resource] of violations.map((v) => v.split(' '))) (by[resource!] ??= []).push(rule!);
+  for (const [rule, resource] of broke) (by[resource] ??= []).push(rule);
   for (const rules of Object.values(by)) rules.sort();
   return by;
-};
+}
 
 // Synthesized without the checks, which the tests below run themselves (that every synth runs them is a test of its own).
 beforeAll(() => {
@@ -68,7 +69,7 @@ describe('every shape of the app', () => {
   });
 
   it('passes every check', () => {
-    for (const [name, paths] of Object.entries(templates)) expect(verdict(paths), name).toEqual({ success: true, violations: [] });
+    for (const [name, paths] of Object.entries(templates)) expect(verdict(paths), name).toEqual({ success: true, violations: [], byResource: {} });
   });
 
   it('is checked at every synth of the app: a broken template fails `cdk synth`, naming the rule', () => {
@@ -93,7 +94,7 @@ describe('a template broken in a way the checks look for is reported', () => {
   const touched = new Set<string>();
   let verdictOf: Record<string, string[]> = {};
   beforeAll(() => {
-    verdictOf = rulesBy(broken('us-east-1-own-provider', (t) => breaks.forEach((each) => each(t))).violations);
+    verdictOf = broken('us-east-1-own-provider', (t) => breaks.forEach((each) => each(t))).byResource;
   });
 
   let orpId = '';
@@ -142,8 +143,10 @@ describe('a template broken in a way the checks look for is reported', () => {
   breaks.push((t) => {
     const [tableId] = ofType(t, 'AWS::DynamoDB::Table')[0]!;
     const [policyId] = ofType(t, 'AWS::IAM::Policy').find(([id]) => id.startsWith('ApiListUsers'))!;
-    grants.forEach(([statement], i) => copyOf(t, policyId, `Grant${i}`).Properties.PolicyDocument.Statement.push(statement({ 'Fn::GetAtt': [tableId, 'Arn'] })));
-    grants.forEach((_, i) => touched.add(`Grant${i}`));
+    grants.forEach(([statement], i) => {
+      copyOf(t, policyId, `Grant${i}`).Properties.PolicyDocument.Statement.push(statement({ 'Fn::GetAtt': [tableId, 'Arn'] }));
+      touched.add(`Grant${i}`);
+    });
   });
   it('a grant of every DynamoDB action, a DynamoDB action on every resource, and a Query on every index', () => {
     const expected = Object.fromEntries(grants.flatMap(([, rules], i) => (rules.length > 0 ? [[`Grant${i}`, rules]] : [])));
