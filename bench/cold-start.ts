@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DeleteItemCommand, DynamoDBClient, PutItemCommand, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { build } from 'esbuild';
+import { ESBUILD_OPTIONS } from './deployed-settings.ts';
 import { TABLE } from '../shared/store/dynamodb/table.ts';
 import { bareHandlerSource, importsOf } from './bare-handler.ts';
 import { inWaves, type RecordedCall } from './dynamodb-meter.ts';
@@ -26,14 +27,6 @@ import { median, round } from './stats.ts';
 
 const run = promisify(execFile);
 const REPO_ROOT = join(import.meta.dirname, '..');
-
-export interface BundleSettings {
-  mainFields: string[];
-  minify: boolean;
-  sourceMap: boolean;
-  externalModules: string[];
-  banner?: string;
-}
 
 export interface ColdTarget {
   /** The file under functions/, without `.ts`. */
@@ -96,7 +89,7 @@ export function lambdaNodeFlags(memoryMb: number): string[] {
   return ['--expose-gc', '--max-http-header-size=81920', `--max-semi-space-size=${Math.floor(newSpace / 2)}`, `--max-old-space-size=${memoryMb - newSpace}`];
 }
 
-export function coldStartBench(options: { settings: BundleSettings; env: Record<string, string>; table: string; memoryMb: number }) {
+export function coldStartBench(options: { env: Record<string, string>; table: string; memoryMb: number }) {
   // Profiling (BENCH_COLD_PROFILE_DIR, cold-start-child.mjs) keeps the bundles beside their profiles, for their line numbers.
   const profileDir = process.env.BENCH_COLD_PROFILE_DIR;
   const dir = profileDir ?? mkdtempSync(join(tmpdir(), 'invite-links-bench-'));
@@ -106,18 +99,9 @@ export function coldStartBench(options: { settings: BundleSettings; env: Record<
     const outfile = join(dir, `${name}.mjs`);
     const result = await build({
       ...(typeof entry === 'string' ? { entryPoints: [entry] } : { stdin: { contents: entry.contents, resolveDir: REPO_ROOT, loader: 'js' } }),
+      ...ESBUILD_OPTIONS,
       outfile,
       absWorkingDir: REPO_ROOT,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node24',
-      mainFields: options.settings.mainFields,
-      minify: options.settings.minify,
-      sourcemap: options.settings.sourceMap,
-      sourcesContent: false,
-      external: options.settings.externalModules,
-      ...(options.settings.banner ? { banner: { js: options.settings.banner } } : {}),
       metafile: true,
       logLevel: 'error',
     });

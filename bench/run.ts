@@ -28,7 +28,7 @@ import { report } from './report.ts';
 import { OWNER, seeder } from './seed.ts';
 import { median, percentile, round } from './stats.ts';
 import { coldStartMisses, listMisses, loadMisses, memoryRunMisses, scalingMisses, TARGETS, workMisses, type Work } from './targets.ts';
-import { BUNDLING, FUNCTION_ENVIRONMENT, FUNCTION_MEMORY_MB } from './deployed-settings.ts';
+import { FUNCTION_ENVIRONMENT, FUNCTION_MEMORY_MB } from './deployed-settings.ts';
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 50);
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 15);
@@ -117,7 +117,6 @@ try {
   const cold = coldStartBench({
     table: stack.tableName,
     memoryMb: FUNCTION_MEMORY_MB,
-    settings: BUNDLING,
     env: {
       ...FUNCTION_ENVIRONMENT,
       [SETTINGS.tableName]: stack.tableName,

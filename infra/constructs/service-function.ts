@@ -11,6 +11,7 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import type { BuildOptions } from 'esbuild';
 import { RUNTIME_SETTINGS, SETTINGS } from '#shared/config.ts';
 import type { KeyAction, TableAction } from '#shared/contract/operations.ts';
 import { SEAL_CONTEXT_KEYS } from '#shared/store/token-vault.ts';
@@ -29,17 +30,17 @@ export const FUNCTION_DEFAULTS = {
   logRetention: RetentionDays.ONE_MONTH,
 } as const;
 
-/**
- * How every function is bundled; the bench bundles with these same settings. Some bundled
- * CommonJS dependencies call require(), which an ESM bundle has only through the banner.
- * The SDK is bundled, not taken from the runtime: smaller import time (docs/deploy.md) and a pinned version.
- */
 /** The environment every function gets, which changes how Node and Powertools start; the bench starts its functions with it too. */
 export const FUNCTION_ENVIRONMENT = {
   [RUNTIME_SETTINGS.serviceName]: SERVICE_NAME,
   [RUNTIME_SETTINGS.nodeOptions]: '--enable-source-maps',
 } as const;
 
+/**
+ * How every function is bundled. Some bundled CommonJS dependencies call require(), which an ESM
+ * bundle has only through the banner. The SDK is bundled, not taken from the runtime: smaller
+ * import time (docs/deploy.md) and a pinned version.
+ */
 export const BUNDLING = {
   /** ESM builds of the SDK first: smaller bundles and faster imports than their CommonJS builds. */
   mainFields: ['module', 'main'],
@@ -48,6 +49,26 @@ export const BUNDLING = {
   externalModules: [] as string[],
   banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
 };
+
+/** The target every bundle is built for: the runtime's Node major. */
+const BUNDLE_TARGET = 'node24';
+
+/**
+ * BUNDLING as esbuild's own build options, the flags CDK's esbuild command gets from the function's
+ * bundling below: what the bench and the tests bundle with when they call esbuild themselves.
+ */
+export const ESBUILD_OPTIONS = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: BUNDLE_TARGET,
+  mainFields: BUNDLING.mainFields,
+  minify: BUNDLING.minify,
+  sourcemap: BUNDLING.sourceMap,
+  sourcesContent: false,
+  external: BUNDLING.externalModules,
+  banner: { js: BUNDLING.banner },
+} satisfies BuildOptions;
 
 /** Where a function's (or the API's) logs go: retention and what happens to the log group when the stack goes. */
 export interface LogOptions {
@@ -104,7 +125,7 @@ export class ServiceFunction extends Construct {
       },
       bundling: {
         format: OutputFormat.ESM,
-        target: 'node24',
+        target: BUNDLE_TARGET,
         platform: 'node',
         ...BUNDLING,
         sourcesContent: false,

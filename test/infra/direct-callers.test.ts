@@ -31,7 +31,7 @@ const secretReference = () => ({ 'Fn::Join': ['', ['{{resolve:secretsmanager:', 
 const samplePath = (path: string) => path.replace(/\{\w+\}/g, 'acme-studio');
 
 beforeAll(() => {
-  s = synthesize({}, { bundle: false });
+  s = synthesize();
   resources = s.template.toJSON().Resources;
 });
 

@@ -40,7 +40,7 @@ function statements(template: Template, stack: Stack, fn: ServiceFunction): Stat
 const actionsOf = (st: Statement) => [st.Action].flat();
 
 beforeAll(() => {
-  s = synthesize({}, { bundle: false });
+  s = synthesize();
   resources = s.template.toJSON().Resources;
 });
 

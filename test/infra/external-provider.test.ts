@@ -9,10 +9,7 @@ const TOKEN_HOST = 'https://tokens.example.net';
 let s: Synthesized;
 
 beforeAll(() => {
-  s = synthesize(
-    { jwtIssuer: ISSUER, jwtAudience: [API_AUDIENCE], jwtClientId: 'pages-client', identityProviderOrigins: [`${TOKEN_HOST}/oauth2/v2.0/token`] },
-    { bundle: false },
-  );
+  s = synthesize({ jwtIssuer: ISSUER, jwtAudience: [API_AUDIENCE], jwtClientId: 'pages-client', identityProviderOrigins: [`${TOKEN_HOST}/oauth2/v2.0/token`] });
 });
 
 describe('with an external provider whose API audience is not the pages\' client', () => {
@@ -37,6 +34,6 @@ describe('with an external provider whose API audience is not the pages\' client
   });
 
   it('refuses an identity provider origin that is not https', () => {
-    expect(() => synthesize({ identityProviderOrigins: ['http://tokens.example.net'] }, { bundle: false })).toThrow(/https/);
+    expect(() => synthesize({ identityProviderOrigins: ['http://tokens.example.net'] })).toThrow(/https/);
   });
 });

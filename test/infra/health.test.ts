@@ -32,7 +32,7 @@ const violations = (s: Synthesized) => s.nag.validateScope(s.stack).violations.m
 let quiet: Synthesized;
 
 beforeAll(() => {
-  quiet = synthesize({}, { bundle: false });
+  quiet = synthesize();
 });
 
 describe('the dashboard', () => {
@@ -168,7 +168,7 @@ describe('who hears about the alarms', () => {
   });
 
   it('with alarmEmail, every alarm tells a new encrypted topic when it fires and when it is OK again, and the address is subscribed', () => {
-    const s = synthesize({ alarmEmail: 'ops@example.com' }, { bundle: false });
+    const s = synthesize({ alarmEmail: 'ops@example.com' });
     const [[topicId, topic]] = ofType(s, 'AWS::SNS::Topic') as [[string, Resource]];
     const alarms = ofType(s, 'AWS::CloudWatch::Alarm');
     expect(alarms.map(([id]) => id).sort()).toEqual(everyAlarm(s).sort());
@@ -196,14 +196,14 @@ describe('who hears about the alarms', () => {
 
   it('with alarmTopicArn, every alarm tells that topic, and nothing is made', () => {
     const arn = 'arn:aws:sns:us-east-1:123456789012:ops-paging';
-    const s = synthesize({ alarmTopicArn: arn }, { bundle: false });
+    const s = synthesize({ alarmTopicArn: arn });
     expect(ofType(s, 'AWS::SNS::Topic')).toEqual([]);
     for (const [id, alarm] of ofType(s, 'AWS::CloudWatch::Alarm')) expect(alarm.Properties, id).toMatchObject({ AlarmActions: [arn], OKActions: [arn] });
     s.template.hasOutput('AlarmTopicArn', { Value: arn });
   });
 
   it('takes a topic or an address, not both', () => {
-    expect(() => synthesize({ alarmTopicArn: 'arn:aws:sns:us-east-1:123456789012:ops', alarmEmail: 'ops@example.com' }, { bundle: false })).toThrow(/not both/);
+    expect(() => synthesize({ alarmTopicArn: 'arn:aws:sns:us-east-1:123456789012:ops', alarmEmail: 'ops@example.com' })).toThrow(/not both/);
   });
 
   it('is set from the app\'s context: -c alarmEmail=... or -c alarmTopicArn=...', () => {

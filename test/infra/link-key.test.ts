@@ -34,7 +34,7 @@ function kmsStatements(role: IConstruct): Statement[] {
 }
 
 beforeAll(() => {
-  s = synthesize({}, { bundle: false });
+  s = synthesize();
   resources = s.template.toJSON().Resources as Record<string, Resource>;
 });
 

@@ -20,7 +20,7 @@ let s: Synthesized;
 let resources: Record<string, Resource>;
 
 beforeAll(() => {
-  s = synthesize({}, { bundle: false });
+  s = synthesize();
   resources = s.template.toJSON().Resources as Record<string, Resource>;
 });
 

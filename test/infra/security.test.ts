@@ -50,7 +50,7 @@ const edgeHandler = () => runInNewContext(`${apiEdgeFunctionCode()}; handler`) a
 const samplePath = (path: string) => path.replace(/\{\w+\}/g, 'acme-studio');
 
 beforeAll(() => {
-  s = synthesize({}, { bundle: false });
+  s = synthesize();
   resources = s.template.toJSON().Resources;
 });
 
@@ -316,7 +316,7 @@ describe('source maps are not served', () => {
 
   it('the deployment leaves the maps of the pages\' code behind', () => {
     const webAssetDir = pagesWith({ 'assets/users.js': 'console.log(1);\n', 'assets/users.js.map': '{}', 'assets/api.css': 'a{}\n', 'assets/api.css.map': '{}' });
-    const synthesized = synthesize({ webAssetDir }, { bundle: false });
+    const synthesized = synthesize({ webAssetDir });
     const outdir = (synthesized.stack.node.root as App).outdir;
     const staged = readdirSync(outdir).map((d) => join(outdir, d)).find((d) => existsSync(join(d, 'assets', 'users.js')))!;
     const deployed = readdirSync(staged, { recursive: true }).map(String).sort();
@@ -325,7 +325,7 @@ describe('source maps are not served', () => {
 
   it('pages whose code names its map are refused at synth: build them with `npm run build:web`', () => {
     const webAssetDir = pagesWith({ 'assets/users.js': 'console.log(1);\n//# sourceMappingURL=users.js.map\n', 'assets/users.js.map': '{}' });
-    expect(() => synthesize({ webAssetDir }, { bundle: false })).toThrow(/users\.js name a source map.*npm run build:web/);
+    expect(() => synthesize({ webAssetDir })).toThrow(/users\.js name a source map.*npm run build:web/);
   });
 
   it('`npm run build:web` writes the maps beside the code but names none of them', async () => {

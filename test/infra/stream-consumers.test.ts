@@ -42,7 +42,7 @@ const GRANTED: Record<ConsumerGrant, string> = { 'send-email-as-sender': 'ses:Se
 const GRANT_SETTINGS: Partial<Record<ConsumerGrant, string>> = { 'open-sealed-tokens': 'INVITE_LINK_KEY_ARN' };
 
 beforeAll(() => {
-  s = synthesize({}, { bundle: false });
+  s = synthesize();
   resources = s.template.toJSON().Resources;
 });
 

@@ -1,6 +1,8 @@
 /**
  * Builds the stack once for a test file, the way infra/app.ts does, with cdk-nag's AwsSolutions
- * pack registered. The pages come from a temporary directory so the tests need no web build.
+ * pack registered. The pages come from a temporary directory so the tests need no web build. No
+ * function is bundled (CDK's bundling-stacks context): the template is what these files read, and
+ * invite-links-stack.test.ts bundles as a deploy does.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,17 +24,14 @@ export interface Synthesized {
   invites: InviteLinks;
   template: Template;
   nag: AwsSolutionsChecks;
-  bundlingMs: number;
 }
 
-/** `bundle: false` skips esbuild (CDK's bundling-stacks context) for files that only read the template. */
-export function synthesize(props: Partial<InviteLinksStackProps> = {}, { bundle = true } = {}): Synthesized {
+export function synthesize(props: Partial<InviteLinksStackProps> = {}): Synthesized {
   const web = mkdtempSync(join(tmpdir(), 'invite-links-web-'));
   writeFileSync(join(web, 'index.html'), '<!doctype html><title>test</title>');
-  const app = new App(bundle ? {} : { context: { 'aws:cdk:bundling-stacks': [] } });
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const nag = new AwsSolutionsChecks(app);
   Validations.of(app).addPlugins(nag);
-  const started = performance.now();
   const stack = new InviteLinksStack(app, 'InviteLinksTest', {
     env: { account: '123456789012', region: 'us-east-1' },
     notifyFrom: NOTIFY_FROM,
@@ -41,8 +40,7 @@ export function synthesize(props: Partial<InviteLinksStackProps> = {}, { bundle 
     webAssetDir: web,
     ...props,
   });
-  const bundlingMs = performance.now() - started;
-  return { stack, invites: stack.invites, template: Template.fromStack(stack), nag, bundlingMs };
+  return { stack, invites: stack.invites, template: Template.fromStack(stack), nag };
 }
 
 /**

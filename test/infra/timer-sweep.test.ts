@@ -30,7 +30,7 @@ function statementsOf(role: IConstruct): Statement[] {
 const actionsOf = (st: Statement) => [st.Action].flat();
 
 beforeAll(() => {
-  s = synthesize({}, { bundle: false });
+  s = synthesize();
   resources = s.template.toJSON().Resources;
 });
 

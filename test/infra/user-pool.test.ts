@@ -15,7 +15,7 @@ const client = () => Object.values(s.template.findResources('AWS::Cognito::UserP
 const MANAGED_LOGIN = 'https://invite-links-test.auth.us-east-1.amazoncognito.com';
 
 beforeAll(() => {
-  s = synthesize({ createUserPool: true, jwtIssuer: undefined, jwtAudience: undefined, userPoolDomainPrefix: 'invite-links-test', inviteLinkTtlSeconds: 3600 }, { bundle: false });
+  s = synthesize({ createUserPool: true, jwtIssuer: undefined, jwtAudience: undefined, userPoolDomainPrefix: 'invite-links-test', inviteLinkTtlSeconds: 3600 });
 });
 
 describe('the user pool', () => {
@@ -75,7 +75,7 @@ describe('how the pool sends its codes', () => {
   const poolOf = (synthesized: Synthesized) => Object.values(synthesized.template.findResources('AWS::Cognito::UserPool'))[0]!.Properties;
   const identityArn = (identity: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:ses:us-east-1:123456789012:identity/${identity}`]] });
   const withEmail = (cognitoEmail: NonNullable<Parameters<typeof synthesize>[0]>['cognitoEmail']) =>
-    synthesize({ createUserPool: true, jwtIssuer: undefined, jwtAudience: undefined, userPoolDomainPrefix: 'invite-links-test', cognitoEmail }, { bundle: false });
+    synthesize({ createUserPool: true, jwtIssuer: undefined, jwtAudience: undefined, userPoolDomainPrefix: 'invite-links-test', cognitoEmail });
 
   it('by default with Cognito\'s own email, and synth warns that it stops after about 50 a day', () => {
     expect(poolOf(s)).not.toHaveProperty('EmailConfiguration');
@@ -101,7 +101,7 @@ describe('how the pool sends its codes', () => {
   });
 
   it('is a setting of the pool the construct creates: without createUserPool it is refused', () => {
-    expect(() => synthesize({ cognitoEmail: { from: 'no-reply@example.com' } }, { bundle: false })).toThrow(/cognitoEmail.*createUserPool/);
+    expect(() => synthesize({ cognitoEmail: { from: 'no-reply@example.com' } })).toThrow(/cognitoEmail.*createUserPool/);
   });
 });
 
@@ -198,7 +198,7 @@ describe('cdk-nag AwsSolutions with the user pool', () => {
 
 describe('without a domain prefix', () => {
   it('names managed login after the stack and the account, unique in the region', () => {
-    const { template } = synthesize({ createUserPool: true, jwtIssuer: undefined, jwtAudience: undefined }, { bundle: false });
+    const { template } = synthesize({ createUserPool: true, jwtIssuer: undefined, jwtAudience: undefined });
     template.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'invitelinkstest-123456789012' });
     template.hasOutput('HostedUiUrl', { Value: 'https://invitelinkstest-123456789012.auth.us-east-1.amazoncognito.com' });
   });

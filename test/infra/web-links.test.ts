@@ -40,7 +40,7 @@ const viewerResponse = (uri: string, statusCode = 200) =>
   handler({ context: { eventType: 'viewer-response' }, request: { method: 'GET', uri, headers: {} }, response: { statusCode, statusDescription: 'OK', headers: {} } });
 
 beforeAll(() => {
-  s = synthesize({}, { bundle: false });
+  s = synthesize();
   const functions = Object.entries(s.template.findResources('AWS::CloudFront::Function'));
   const found = functions.find(([, f]) => {
     const code = String(f.Properties.FunctionCode);
