@@ -30,7 +30,7 @@ import { LOCAL_AWS, LOCAL_SENDER } from './services.ts';
 import { completeShards, ensureTable, seedDemoData } from './table.ts';
 
 /** How a consumer's stream reader is tuned (tests shorten its waits). */
-export type ReaderTuning = Pick<StreamReaderOptions, 'pollIntervalMs' | 'idlePollIntervalMs' | 'retryDelayMs'>;
+export type ReaderTuning = Pick<StreamReaderOptions, 'pollIntervalMs' | 'retryDelayMs'>;
 /** Each stream consumer by its key in the consumer table: false leaves its reader off. */
 export type ConsumerReaderOptions = { [K in ConsumerKey]?: false | ReaderTuning };
 /** Each stream consumer's reader by its key; absent when started with `<key>: false`. */

@@ -30,10 +30,11 @@ export interface StreamReaderOptions {
   consumer: Pick<StreamConsumer, 'name' | 'filter' | 'delivery'>;
   /** Defaults to the handler of functions/<name>.ts, imported once the stack's environment is set (a cold start). */
   handler?: StreamHandler;
-  /** Lambda's polling cadence: a nudged reader polls at the next multiple of it (default 250 ms). */
+  /**
+   * Lambda's polling cadence: a reader told of a write polls at the next multiple of it (default 250 ms).
+   * Set, it is also the wait while nothing was written (default 1 s).
+   */
   pollIntervalMs?: number;
-  /** The wait after a poll that returned nothing while no write was reported (default 1 s, or pollIntervalMs when only that is set). */
-  idlePollIntervalMs?: number;
   /** Wait before retry `attempt` (1-based) of a failed batch. */
   retryDelayMs?: (attempt: number) => number;
   /** The function's role: the handler runs as it, and the stream is read and failures sent with it, as Lambda does. */
@@ -45,8 +46,6 @@ export interface StreamReader {
   dlq: DeadLetter[];
   /** The file, or "memory". */
   dlqLocation: string;
-  /** Says the table was just written: the reader polls at its next pollIntervalMs tick. */
-  nudge(): void;
   stop(): Promise<void>;
 }
 
@@ -64,8 +63,8 @@ const POLL_MS = 250;
  */
 const IDLE_POLL_MS = 1_000;
 
-/** The readers running in this process: a write through a nudging client wakes each of them. */
-const running = new Set<StreamReader>();
+/** How to tell each reader running in this process that the table was just written. */
+const running = new Set<() => void>();
 const WRITE_COMMANDS = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'TransactWriteItemsCommand', 'BatchWriteItemCommand']);
 
 /**
@@ -78,7 +77,7 @@ export function nudgeReadersOnWrite<C extends DynamoDBClient | DynamoDBDocumentC
   stack.add(
     (next, context) => async (args) => {
       const result = await next(args);
-      if (WRITE_COMMANDS.has(context.commandName ?? '')) for (const reader of running) reader.nudge();
+      if (WRITE_COMMANDS.has(context.commandName ?? '')) for (const nudge of running) nudge();
       return result;
     },
     { step: 'initialize', name: 'nudgeStreamReaders', override: true },
@@ -91,8 +90,8 @@ export async function startStreamReader(options: StreamReaderOptions): Promise<S
   const { filter, delivery } = consumer;
   const label = `[${consumer.name}]`;
   const pollIntervalMs = options.pollIntervalMs ?? POLL_MS;
-  // A caller that sets the cadence alone (a test of the reader) gets it throughout.
-  const idlePollIntervalMs = options.idlePollIntervalMs ?? options.pollIntervalMs ?? IDLE_POLL_MS;
+  // A caller that sets the cadence (a test of the reader) gets it throughout.
+  const idlePollIntervalMs = options.pollIntervalMs ?? IDLE_POLL_MS;
   const retryDelayMs = options.retryDelayMs ?? ((attempt: number) => Math.min(5_000, 200 * 2 ** (attempt - 1)));
   const streams = new DynamoDBStreamsClient({ endpoint: options.dynamoEndpoint, ...LOCAL_AWS });
   const dynamo = new DynamoDBClient({ endpoint: options.dynamoEndpoint, ...LOCAL_AWS });
@@ -115,8 +114,11 @@ export async function startStreamReader(options: StreamReaderOptions): Promise<S
       };
     });
 
-  /** A write was reported (nudge) since the reader last began to wait. */
+  /** A write was reported since the reader last began to wait. */
   let nudged = false;
+  const nudge = () => {
+    nudged = true;
+  };
   /**
    * The wait after a poll that returned nothing: Lambda's ticks of pollIntervalMs, until a tick
    * finds a write reported, idlePollIntervalMs has passed, or the reader stops.
@@ -238,16 +240,14 @@ export async function startStreamReader(options: StreamReaderOptions): Promise<S
     }
   })();
 
-  const reader: StreamReader = {
+  running.add(nudge);
+  return {
     dlq: onFailure.dlq,
     dlqLocation: options.dlqFile ?? 'memory',
-    nudge: () => {
-      nudged = true;
-    },
     stop: async () => {
       if (stopping) return loop;
       stopping = true;
-      running.delete(reader);
+      running.delete(nudge);
       wake();
       await loop;
       await Promise.allSettled([...shards.values()].map((shard) => checkpoint(shard)));
@@ -255,6 +255,4 @@ export async function startStreamReader(options: StreamReaderOptions): Promise<S
       dynamo.destroy();
     },
   };
-  running.add(reader);
-  return reader;
 }
