@@ -21,8 +21,13 @@ export default defineConfig({
       // Synthesizing the app needs no stack: these files share their workers (aws-cdk-lib loads once per worker, not per file).
       // A synth takes 20-30 s alone and minutes on a machine busy with much else: its hooks get the time a loaded CI runner needs.
       { extends: true, test: { name: 'infra', include: ['test/infra/**/*.test.ts'], isolate: false, hookTimeout: 600_000 } },
-      // Pure code: each file in a fresh worker, as the handler edges' mocks and loggers expect.
-      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'test/ops/**/*.test.ts'], exclude: [...STACK_UNIT_FILES] } },
+      // Pure code: the files share their workers one after another, each starting as if alone (its modules loaded afresh, its
+      // environment and spies put back after it), as the handler edges' mocks and loggers expect: a fresh process per file cost the
+      // suite about a second of CPU each.
+      {
+        extends: true,
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'test/ops/**/*.test.ts'], exclude: [...STACK_UNIT_FILES], isolate: false, setupFiles: ['test/support/one-file-at-a-time.ts'] },
+      },
       // DynamoDB Local and local SES start once for the whole run; each test file gets its own table and front door,
       // and the files share their workers one after another (the SDK, the provider and Chromium's driver load once per worker).
       {
