@@ -42,7 +42,7 @@ export interface ContentionOptions extends OldFootprintTarget {
    * Windows per scenario. With the conflict emulation off and on for the same shape they run in
    * turn (off, on, off, on, ...), so both meet the machine's slow moments alike; each scenario's
    * figures pool its windows. A p99 of one window is decided by its six slowest joins. At the first
-   * rate only; the higher ones run one window each, of `climbSeconds`.
+   * rate only; the higher ones run one window each, of `climbSeconds` (two, when the first missed).
    */
   windows: number;
   /** The targets' misses for one rate's scenarios; none means the rate met them. */
@@ -68,6 +68,8 @@ export interface RateRun {
   scenarios: JoinScenario[];
   /** Why this rate did not meet the targets (empty when it did), the machine's not serving it included. */
   misses: string[];
+  /** A climbing rate that missed on its first windows and was measured once more: what it missed then. */
+  firstMisses?: string[];
 }
 
 export async function joinContention(o: ContentionOptions): Promise<{ rate: number; runs: RateRun[] }> {
@@ -80,6 +82,10 @@ export async function joinContention(o: ContentionOptions): Promise<{ rate: numb
   const joinAll = (rate: number, links: { token: string }[], people: BenchPerson[]) =>
     openLoop(rate, people.length, async (i) => (await o.api.join(links[i % links.length]!.token, people[i]!)).status, o.arrivals);
 
+  const notServed = (scenarios: JoinScenario[]) =>
+    scenarios
+      .filter((x) => x.emulation === 'off' && x.p99 >= o.maxUncontendedP99Ms)
+      .map((x) => `joins, ${x.name}: p99 ${x.p99} ms at ${x.rate}/s: the machine did not serve this rate (p99 under ${o.maxUncontendedP99Ms} ms with the emulation off)`);
   const runs: RateRun[] = [];
   const guardMisses: string[] = [];
   const meter = emulationMeter(o.iam);
@@ -101,15 +107,19 @@ export async function joinContention(o: ContentionOptions): Promise<{ rate: numb
         const run = await joinAll(rate, links, people);
         return { run, counted: counter.read(), ...conflictsSinceReset(), emulations: emulations() };
       };
-      /** The shape with the emulation off and on, window after window in turn: the uncontended figures come from the same table and moments. */
-      const shape = async (name: string, links: { token: string }[]): Promise<JoinScenario[]> => {
-        const taken = { off: [] as Window[], on: [] as Window[] };
-        // Rates above the first only bound the rate reported: one window each keeps the bench's length in hand.
-        const windows = rate === o.rates[0] ? o.windows : 1;
-        for (let w = 0; w < windows; w++) for (const emulation of ['off', 'on'] as const) taken[emulation].push(await window(emulation, links));
-        return [summary(rate, `${name}, emulation off`, 'off', links.length, taken.off), summary(rate, name, 'on', links.length, taken.on)];
+      /** Each shape's windows with the emulation off and on, window after window in turn: the uncontended figures come from the same table and moments. */
+      const shapes = [
+        { name: 'one link', links: o.links.slice(0, 1), taken: { off: [] as Window[], on: [] as Window[] } },
+        { name: `${o.links.length} links`, links: o.links, taken: { off: [] as Window[], on: [] as Window[] } },
+      ];
+      const takeWindows = async (windows: number) => {
+        for (const { links, taken } of shapes) for (let w = 0; w < windows; w++) for (const emulation of ['off', 'on'] as const) taken[emulation].push(await window(emulation, links));
       };
-      const scenarios: JoinScenario[] = [...(await shape('one link', o.links.slice(0, 1))), ...(await shape(`${o.links.length} links`, o.links))];
+      const shapeScenarios = () =>
+        shapes.flatMap(({ name, links, taken }) => [summary(rate, `${name}, emulation off`, 'off', links.length, taken.off), summary(rate, name, 'on', links.length, taken.on)]);
+      // Rates above the first only bound the rate reported: one window each keeps the bench's length in hand.
+      await takeWindows(rate === o.rates[0] ? o.windows : 1);
+      const scenarios: JoinScenario[] = shapeScenarios();
       if (o.guarded && rate === o.rates[0]) {
         const { link, unguarded, withGuard } = o.guarded;
         const taken = { guarded: [] as Window[], unguarded: [] as Window[] };
@@ -127,11 +137,19 @@ export async function joinContention(o: ContentionOptions): Promise<{ rate: numb
       }
       emulateTransactionConflicts(o.handlerClient, { enabled: true });
       scenarios.push(await oldFootprint(o, rate, count, meter));
-      const notServed = scenarios
-        .filter((x) => x.emulation === 'off' && x.p99 >= o.maxUncontendedP99Ms)
-        .map((x) => `joins, ${x.name}: p99 ${x.p99} ms at ${rate}/s: the machine did not serve this rate (p99 under ${o.maxUncontendedP99Ms} ms with the emulation off)`);
-      runs.push({ rate, scenarios, misses: [...notServed, ...guardMisses.splice(0), ...o.judge(scenarios)] });
-      if (runs.at(-1)!.misses.length > 0) break;
+      const misses = () => [...notServed(scenarios), ...o.judge(scenarios)];
+      const run: RateRun = { rate, scenarios, misses: [...guardMisses.splice(0), ...misses()] };
+      // A p99 of one window is decided by its few slowest joins, and one stall of DynamoDB Local's decides it: a climbing rate that
+      // missed is measured once more, a window of each kind per shape in turn again, and judged on both windows pooled (as a cold
+      // start that missed is measured over twice the rounds). The first verdict stays in the results.
+      if (rate !== o.rates[0] && run.misses.length > 0) {
+        run.firstMisses = run.misses;
+        await takeWindows(1);
+        scenarios.splice(0, shapes.length * 2, ...shapeScenarios());
+        run.misses = misses();
+      }
+      runs.push(run);
+      if (run.misses.length > 0) break;
     }
   } finally {
     emulateTransactionConflicts(o.handlerClient, { enabled: true });

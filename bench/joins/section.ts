@@ -94,6 +94,6 @@ export async function contentionSection(
     // The targets must hold at the first rate; a higher one that misses them only bounds the rate reported.
     misses: contention.runs[0]!.misses,
     joins: contention.runs.flatMap((r) => r.scenarios),
-    joinRates: contention.runs.map((r) => ({ rate: r.rate, met: r.misses.length === 0, misses: r.misses, checks: judgeJoins(r.scenarios).checks })),
+    joinRates: contention.runs.map((r) => ({ rate: r.rate, met: r.misses.length === 0, misses: r.misses, firstMisses: r.firstMisses, checks: judgeJoins(r.scenarios).checks })),
   };
 }
