@@ -5,8 +5,14 @@
  * functions read their own table, SES and front door at their cold start, as each Lambda instance
  * does.
  */
-import sinon from 'sinon';
+import { createRequire } from 'node:module';
 import { afterAll, vi } from 'vitest';
+
+/**
+ * The sinon aws-sdk-client-mock stubs through: its own, as its CommonJS build requires it. An `import`
+ * of sinon here would load sinon's ES build, another copy with another default sandbox.
+ */
+const sinon = createRequire(createRequire(import.meta.url).resolve('aws-sdk-client-mock'))('sinon') as typeof import('sinon');
 
 const environment = { ...process.env };
 
