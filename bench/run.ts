@@ -11,23 +11,23 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { startLocalStack } from '../local/stack.ts';
 import { freePort, startDynamoDbLocal, startSesLocal } from '../local/services.ts';
-import { startStreamReader, type StreamReader } from '../local/stream-reader.ts';
 import { RUNTIME_SETTINGS, SETTINGS } from '../shared/config.ts';
-import { CONSUMER_LIST, STREAM_CONSUMERS } from '../shared/streams/consumers.ts';
+import { CONSUMER_LIST } from '../shared/streams/consumers.ts';
 import { coldStartBench, type ChildReport } from './cold-start.ts';
-import { apiEvent, coldTargets, joinRecordBatch, ownerClaims } from './first-invocations.ts';
+import { apiEvent, coldTargets, ownerClaims } from './first-invocations.ts';
 import { costPerMillionJoins, memoryAdvice, writeCostDoc } from './cost.ts';
-import { callRecorder, heldItems, meter, type Reading } from './dynamodb-meter.ts';
+import { callRecorder, meter } from './dynamodb-meter.ts';
 import { noteIamDecision } from './joins/emulations.ts';
 import { contentionLinks, contentionSection, type SectionSettings } from './joins/section.ts';
 import { listsAtScale } from './lists.ts';
 import { localApi } from './local-api.ts';
-import { loadTest, quiet } from './load.ts';
+import { loadSection } from './load-section.ts';
 import { DOMAIN, operations } from './operations.ts';
 import { report } from './report.ts';
 import { OWNER, seeder } from './seed.ts';
-import { median, percentile, round } from './stats.ts';
+import { round } from './stats.ts';
 import { coldStartMisses, listMisses, loadMisses, memoryRunMisses, scalingMisses, TARGETS, workMisses, type Work } from './targets.ts';
+import { killsAtScale, warmLatency, workPerOperation, type Latency } from './work.ts';
 import { FUNCTION_ENVIRONMENT, FUNCTION_MEMORY_MB } from './deployed-settings.ts';
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 50);
@@ -81,7 +81,6 @@ const stack = await startLocalStack({
   timerSweep: false,
 });
 const misses: string[] = [];
-let notifier: StreamReader | undefined;
 const started = performance.now();
 try {
   const { dynamoDb } = await import('../shared/store/dynamodb/client.ts');
@@ -153,105 +152,36 @@ try {
     misses.push(...contention.misses);
   }
 
-  // 3. DynamoDB work per operation, counted by the SDK, and which items each transaction holds.
+  // 3. DynamoDB work per operation, counted by the SDK, and which items each transaction holds; the kills at 10 and 10,000 links.
   const ops = await operations(api, store);
-  const owner = await api.as(OWNER.email);
-  const work: Record<string, Work> | undefined = runs('work') ? {} : undefined;
-  const scaling: Record<string, Record<string, Work>> | undefined = runs('work') ? {} : undefined;
-  if (work && scaling) log('DynamoDB work per operation');
-  for (const op of work ? ops : []) {
-    const ctx = await op.prepare();
-    let reading!: Reading;
-    const calls = await recorder.record(async () => {
-      reading = await dynamoMeter.measure(async () => {
-        const reply = await op.api(ctx);
-        if (reply.status !== op.expect) throw new Error(`${op.name}: ${reply.status} ${JSON.stringify(reply.body)}`);
-      });
-    });
-    work![op.name] = { ...reading, holds: heldItems(calls) };
+  const meters = { dynamoMeter, recorder };
+  let work: Record<string, Work> | undefined;
+  let scaling: Record<string, Record<string, Work>> | undefined;
+  if (runs('work')) {
+    log('DynamoDB work per operation');
+    work = await workPerOperation(ops, meters);
+    misses.push(...workMisses(work));
+    log('delete-all and disable with 10 and with 10,000 links');
+    scaling = await killsAtScale(ops, meters, { api, seed, store });
+    misses.push(...scalingMisses(scaling));
   }
-  if (work) misses.push(...workMisses(work));
-
-  if (scaling) log('delete-all and disable with 10 and with 10,000 links');
-  for (const links of scaling ? [10, 10_000] : []) {
-    for (const name of ['delete-all', 'disable'] as const) {
-      await owner('PUT', `/v1/domains/${DOMAIN}/settings/invite-links`, { enabled: true });
-      // A kill touches the domain and its gates, never a link or its counters: the link items alone make the point,
-      // and 10,000 links with their 80,000 counters would take minutes to write.
-      await seed.links(DOMAIN, links, { generation: (await store.getDirectory(DOMAIN))!.domain.linkGeneration, counters: false });
-      const op = ops.find((o) => o.name === name)!;
-      const ctx = await op.prepare();
-      let reading!: Reading;
-      const calls = await recorder.record(async () => (reading = await dynamoMeter.measure(() => op.api(ctx))));
-      (scaling![name] ??= {})[String(links)] = { ...reading, holds: heldItems(calls) };
-    }
-  }
-  if (scaling) misses.push(...scalingMisses(scaling));
 
   // 4. Warm latency: through the front door, and the same DynamoDB calls made directly.
-  const latency: Record<string, { apiMedian: number; apiP99: number; directMedian: number; directP99: number; overhead: number }> | undefined = runs('latency') ? {} : undefined;
-  if (latency) log(`warm latency, ${ITERATIONS} iterations per operation`);
-  for (const op of latency ? ops : []) {
-    const viaApi: number[] = [];
-    const direct: number[] = [];
-    for (let i = 0; i < ITERATIONS + 5; i++) {
-      const a = await op.prepare();
-      const t0 = performance.now();
-      const reply = await op.api(a);
-      const t1 = performance.now();
-      if (reply.status !== op.expect) throw new Error(`${op.name}: ${reply.status} ${JSON.stringify(reply.body)}`);
-      const d = await op.prepare();
-      const t2 = performance.now();
-      await op.direct(d);
-      const t3 = performance.now();
-      if (i >= 5) {
-        viaApi.push(t1 - t0);
-        direct.push(t3 - t2);
-      }
-    }
-    const overhead = median(viaApi) / median(direct);
-    latency![op.name] = {
-      apiMedian: round(median(viaApi)),
-      apiP99: round(percentile(viaApi, 99)),
-      directMedian: round(median(direct)),
-      directP99: round(percentile(direct, 99)),
-      overhead: round(overhead),
-    };
-    if (overhead >= TARGETS.latencyOverhead) misses.push(`${op.name}: median overhead ${round(overhead)}x (target < ${TARGETS.latencyOverhead}x)`);
+  let latency: Record<string, Latency> | undefined;
+  if (runs('latency')) {
+    log(`warm latency, ${ITERATIONS} iterations per operation`);
+    const measured = await warmLatency(ops, ITERATIONS);
+    latency = measured.latency;
+    misses.push(...measured.misses);
   }
 
-  // 5. The notifier's own DynamoDB work per join: one invocation with a one-record batch, in this process.
-  let notifierWork: Reading | undefined;
-  let emailsPerJoin = 0;
-  let load: Awaited<ReturnType<typeof loadTest>> | undefined;
+  // 5. The notifier's own DynamoDB work per join, then the load test with the notifier reading the stream.
+  let loaded: Awaited<ReturnType<typeof loadSection>> | undefined;
   if (runs('load')) {
-    log('notifier work per join');
-    const { handler: notify } = (await import('../functions/notify-signup.ts')) as { handler: (event: unknown) => Promise<{ batchItemFailures: unknown[] }> };
-    const notifierCalls = await recorder.record(async () => {
-      notifierWork = await dynamoMeter.measure(async () => {
-        const { batchItemFailures } = await notify(joinRecordBatch({ domainId: DOMAIN, link: listed.at(-1)! }));
-        if (batchItemFailures.length > 0) throw new Error('the notifier failed its one record');
-      });
-    });
-    emailsPerJoin = notifierCalls.filter((c) => c.client === 'ses' && /^Send/.test(c.command)).length;
-
-    // The stream reader runs the notifier from here to the end of the load test, started at the stream's end (a mapping created with
-    // LATEST): the contention section's joins before it (up to 25,000) are not this load, and catching up with them outlasted the test's wait.
-    const { notifier: notifierConsumer } = STREAM_CONSUMERS;
-    notifier = await startStreamReader({
-      streamArn: stack.streamArn,
-      dynamoEndpoint: dynamo.endpoint,
-      tableName: stack.tableName,
-      consumer: { ...notifierConsumer, delivery: { ...notifierConsumer.delivery, startingPosition: 'LATEST' } },
-      iam: stack.iam,
-    });
-    await quiet(ses.endpoint);
-    log('load: 500 joins, 50 at a time, one join sent twice, then a delete-all racing joins');
-    load = await loadTest(api, ses.endpoint, stack.url);
-    misses.push(...loadMisses(load));
-    await notifier.stop();
-    notifier = undefined;
+    loaded = await loadSection({ api, stack, dynamoEndpoint: dynamo.endpoint, sesEndpoint: ses.endpoint, meters, link: listed.at(-1)!, log });
+    misses.push(...loadMisses(loaded.load));
   }
+  const { notifierWork, emailsPerJoin = 0, load } = loaded ?? {};
 
   // 6. Lists at scale.
   let lists: Awaited<ReturnType<typeof listsAtScale>> | undefined;
@@ -337,7 +267,6 @@ try {
   misses.push(`bench failed: ${(error as Error).stack ?? error}`);
   console.error(error);
 } finally {
-  await notifier?.stop();
   await stack.stop();
   await Promise.all([dynamo.stop(), ses.stop()]);
 }

@@ -85,6 +85,11 @@ export function nudgeReadersOnWrite<C extends DynamoDBClient | DynamoDBDocumentC
   return client;
 }
 
+/** The consumer as an event source mapping created with `LATEST`: its reader starts at the stream's end, after what was written before. */
+export function fromStreamEnd<C extends Pick<StreamConsumer, 'delivery'>>(consumer: C): C {
+  return { ...consumer, delivery: { ...consumer.delivery, startingPosition: 'LATEST' } };
+}
+
 export async function startStreamReader(options: StreamReaderOptions): Promise<StreamReader> {
   const { streamArn, tableName, consumer } = options;
   const { filter, delivery } = consumer;

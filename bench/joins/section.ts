@@ -6,7 +6,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NO_IAM } from '../../local/iam/emulation.ts';
 import type { LocalStack } from '../../local/stack.ts';
-import { startStreamReader } from '../../local/stream-reader.ts';
+import { fromStreamEnd, startStreamReader } from '../../local/stream-reader.ts';
 import { PARTITION_LIMITS, THROUGHPUT_ON } from '../../local/throughput-emulation.ts';
 import { STREAM_CONSUMERS } from '../../shared/streams/consumers.ts';
 import { joinContention } from '../joins.ts';
@@ -69,9 +69,8 @@ export async function contentionSection(
       link: links.guardedLink,
       unguarded: links.feedLink,
       withGuard: async (work) => {
-        // Started at the stream's end, as a mapping created with LATEST: the events of the bench's earlier sections are not this load.
-        const { eventsFeed } = STREAM_CONSUMERS;
-        const consumer = { ...eventsFeed, delivery: { ...eventsFeed.delivery, startingPosition: 'LATEST' as const } };
+        // Started at the stream's end: the events of the bench's earlier sections are not this load.
+        const consumer = fromStreamEnd(STREAM_CONSUMERS.eventsFeed);
         const feed = await startStreamReader({ streamArn: stack.streamArn, dynamoEndpoint, tableName: stack.tableName, consumer, iam: stack.iam });
         try {
           const joined = await work();
